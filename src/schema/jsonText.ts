@@ -1,0 +1,55 @@
+import { LIMITS } from './limits';
+import { problem, type PathSegment, type Problem } from './problems';
+import { formatBytes } from './share';
+import { locateJsonError } from './jsonSyntax';
+
+/** Turning untrusted text into a JSON value: size, syntax, depth and dangerous keys, each a readable error. */
+
+export type ParsedJson = { ok: true; value: unknown } | { ok: false; problems: Problem[] };
+
+/** Keys that would reach an object's prototype if the value were ever merged by assignment. */
+const FORBIDDEN_KEYS = new Set(['__proto__']);
+
+export function parseJsonText(text: string): ParsedJson {
+  const bytes = new TextEncoder().encode(text).length;
+  if (bytes > LIMITS.importBytes) {
+    return fail([], `the file is ${formatBytes(bytes)}; the limit is ${formatBytes(LIMITS.importBytes)}`, 'too-large');
+  }
+  if (text.trim() === '') return fail([], 'there is nothing to import: the text is empty', 'empty');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return fail([], `this is not valid JSON: ${describeSyntaxError(text, error)}`, 'bad-json');
+  }
+  const shapeProblem = checkJsonShape(value);
+  return shapeProblem ? { ok: false, problems: [shapeProblem] } : { ok: true, value };
+}
+
+/** Depth and forbidden keys, iteratively: a hostile file must not overflow the stack here. */
+export function checkJsonShape(value: unknown): Problem | undefined {
+  const stack: Array<{ value: unknown; segments: PathSegment[] }> = [{ value, segments: [] }];
+  while (stack.length > 0) {
+    const { value: current, segments } = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (segments.length >= LIMITS.jsonDepth) {
+      return problem('error', 'too-deep', segments, `values are nested more than ${LIMITS.jsonDepth} levels deep`);
+    }
+    for (const key of Object.keys(current)) {
+      if (FORBIDDEN_KEYS.has(key)) return problem('error', 'forbidden-key', [...segments, key], `the key "${key}" is not allowed`);
+      const child = (current as Record<string, unknown>)[key];
+      stack.push({ value: child, segments: [...segments, Array.isArray(current) ? Number(key) : key] });
+    }
+  }
+  return undefined;
+}
+
+function describeSyntaxError(text: string, error: unknown): string {
+  const located = locateJsonError(text);
+  if (located) return `${located.message} at line ${located.line}, column ${located.column}`;
+  return error instanceof Error ? error.message.slice(0, 160) : 'unreadable text';
+}
+
+function fail(segments: PathSegment[], message: string, code: string): ParsedJson {
+  return { ok: false, problems: [problem('error', code, segments, message)] };
+}

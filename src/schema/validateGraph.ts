@@ -1,0 +1,197 @@
+import { formatJsonPath, problem, type Problem } from './problems';
+import { nextStepsOf, objectField, isObject, type Scope, type StepSite } from './walk';
+
+/** Branch keys every step may use; conditions add their rule targets, approvals their outcomes. */
+export const COMMON_BRANCH_KEYS = ['default', 'success', 'failure', 'timeout'] as const;
+export const APPROVAL_BRANCH_KEYS = ['approved', 'rejected'] as const;
+
+/** Graph rules per scope: slugs, targets, branch keys, one entry, no cycles, reachability. */
+export function validateGraph(scopes: Scope[]): Problem[] {
+  const problems: Problem[] = [];
+  problems.push(...checkUniqueSlugs(scopes));
+  for (const scope of scopes) {
+    problems.push(...checkTargets(scope, scopes));
+    problems.push(...checkBranchKeys(scope));
+    const entry = findEntry(scope, problems);
+    problems.push(...checkCycles(scope));
+    if (entry) problems.push(...checkReachable(scope, entry));
+  }
+  return problems;
+}
+
+function checkUniqueSlugs(scopes: Scope[]): Problem[] {
+  const seen = new Map<string, StepSite>();
+  const problems: Problem[] = [];
+  for (const site of scopes.flatMap((s) => s.sites)) {
+    if (site.slug === undefined) continue;
+    const first = seen.get(site.slug);
+    if (first) {
+      problems.push(
+        problem('error', 'duplicate-slug', [...site.segments, 'stepSlug'],
+          `step slug "${site.slug}" is used twice (first at ${formatJsonPath(first.segments)}); slugs must be unique across the whole workflow`,
+          site.slug),
+      );
+    } else {
+      seen.set(site.slug, site);
+    }
+  }
+  return problems;
+}
+
+function checkTargets(scope: Scope, scopes: Scope[]): Problem[] {
+  const here = new Set(scope.sites.map((s) => s.slug));
+  const problems: Problem[] = [];
+  for (const site of scope.sites) {
+    for (const [key, target] of nextStepsOf(site)) {
+      if (here.has(target)) continue;
+      const elsewhere = scopes.find((s) => s !== scope && s.sites.some((x) => x.slug === target));
+      const message = elsewhere
+        ? `nextSteps.${key} points to "${target}", which is in ${elsewhere.container ? `the body of "${elsewhere.container.slug}"` : 'the top level'}; a step can only continue to steps of its own body`
+        : `nextSteps.${key} points to "${target}", but no step has that slug`;
+      problems.push(problem('error', 'unknown-target', [...site.segments, 'nextSteps', key], message, site.slug));
+    }
+  }
+  return problems;
+}
+
+/** Keys a step's nextSteps may use, by step type. */
+export function allowedBranchKeys(site: StepSite): Set<string> {
+  const keys = new Set<string>(COMMON_BRANCH_KEYS);
+  if (site.stepType === 'approval') APPROVAL_BRANCH_KEYS.forEach((k) => keys.add(k));
+  if (site.stepType === 'condition') {
+    const config = objectField(site.raw, 'config');
+    const rules = config && Array.isArray(config.rules) ? config.rules : [];
+    for (const rule of rules) if (isObject(rule) && typeof rule.next === 'string') keys.add(rule.next);
+    if (config && typeof config.default === 'string') keys.add(config.default);
+  }
+  return keys;
+}
+
+function checkBranchKeys(scope: Scope): Problem[] {
+  const problems: Problem[] = [];
+  for (const site of scope.sites) {
+    const allowed = allowedBranchKeys(site);
+    const present = new Set(nextStepsOf(site).map(([key]) => key));
+    for (const key of present) {
+      if (allowed.has(key)) continue;
+      problems.push(problem('error', 'unknown-branch-key', [...site.segments, 'nextSteps', key],
+        `unknown branch key "${key}"; a ${site.stepType ?? 'step'} step can use: ${[...allowed].join(', ')}`, site.slug));
+    }
+    if (site.stepType === 'condition') problems.push(...checkConditionKeys(site, present));
+  }
+  return problems;
+}
+
+/** Each rule's `next` and the `default` must name a key of the condition's own nextSteps. */
+function checkConditionKeys(site: StepSite, present: Set<string>): Problem[] {
+  const config = objectField(site.raw, 'config');
+  if (!config) return [];
+  const problems: Problem[] = [];
+  const rules = Array.isArray(config.rules) ? config.rules : [];
+  rules.forEach((rule, i) => {
+    if (isObject(rule) && typeof rule.next === 'string' && !present.has(rule.next)) {
+      problems.push(problem('error', 'unknown-branch-key', [...site.segments, 'config', 'rules', i, 'next'],
+        `rule goes to "${rule.next}", which is not a key of this step's nextSteps`, site.slug));
+    }
+  });
+  if (typeof config.default === 'string' && !present.has(config.default)) {
+    problems.push(problem('error', 'unknown-branch-key', [...site.segments, 'config', 'default'],
+      `default goes to "${config.default}", which is not a key of this step's nextSteps`, site.slug));
+  }
+  return problems;
+}
+
+function incomingCounts(scope: Scope): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const site of scope.sites) if (site.slug !== undefined) counts.set(site.slug, counts.get(site.slug) ?? 0);
+  for (const site of scope.sites) {
+    for (const [, target] of nextStepsOf(site)) {
+      if (counts.has(target)) counts.set(target, counts.get(target)! + 1);
+    }
+  }
+  return counts;
+}
+
+/** Top level: the one trigger no step points to. A body: the one step no step of the body points to. */
+function findEntry(scope: Scope, problems: Problem[]): StepSite | undefined {
+  const counts = incomingCounts(scope);
+  const roots = scope.sites.filter((s) => s.slug !== undefined && counts.get(s.slug) === 0);
+  if (scope.container === undefined) return findTopEntry(scope, roots, problems);
+  if (roots.length === 1) return roots[0];
+  const where = `the ${scope.container.stepType === 'loop' ? 'loop' : `branch "${scope.bodyName}"`} of "${scope.container.slug}"`;
+  problems.push(problem('error', roots.length === 0 ? 'no-entry' : 'several-entries', scope.segments,
+    roots.length === 0
+      ? `${where} has no first step: every step is pointed to by another (a cycle)`
+      : `${where} has several first steps (${roots.map((r) => `"${r.slug}"`).join(', ')}); link them with nextSteps so exactly one step is not pointed to`,
+    scope.container.slug));
+  return undefined;
+}
+
+function findTopEntry(scope: Scope, roots: StepSite[], problems: Problem[]): StepSite | undefined {
+  const triggers = roots.filter((s) => s.stepType === 'trigger');
+  if (triggers.length === 1) return triggers[0];
+  if (triggers.length === 0) {
+    problems.push(problem('error', 'no-entry', scope.segments,
+      'the workflow has no entry: it needs one trigger step that no other step points to'));
+  } else {
+    problems.push(problem('error', 'several-entries', scope.segments,
+      `the workflow has several entry triggers (${triggers.map((t) => `"${t.slug}"`).join(', ')}); keep one, or point to the others (a trigger that is pointed to ends the run)`));
+  }
+  return undefined;
+}
+
+/** Kahn's algorithm: whatever cannot be ordered sits on a cycle. Linear in steps + edges. */
+function checkCycles(scope: Scope): Problem[] {
+  const counts = incomingCounts(scope);
+  const bySlug = new Map(scope.sites.filter((s) => s.slug !== undefined).map((s) => [s.slug!, s]));
+  const queue = [...counts].filter(([, n]) => n === 0).map(([slug]) => slug);
+  while (queue.length > 0) {
+    const slug = queue.pop()!;
+    for (const [, target] of nextStepsOf(bySlug.get(slug)!)) {
+      if (!counts.has(target)) continue;
+      const left = counts.get(target)! - 1;
+      counts.set(target, left);
+      if (left === 0) queue.push(target);
+    }
+  }
+  const onCycle = [...counts].filter(([, n]) => n > 0).map(([slug]) => slug);
+  if (onCycle.length === 0) return [];
+  const first = bySlug.get(onCycle[0]!)!;
+  return [problem('error', 'cycle', [...first.segments, 'nextSteps'],
+    `nextSteps form a cycle through ${describeCycle(onCycle[0]!, bySlug, new Set(onCycle))}; repeat steps with a loop container instead`,
+    first.slug)];
+}
+
+function describeCycle(start: string, bySlug: Map<string, StepSite>, onCycle: Set<string>): string {
+  const path = [start];
+  const seen = new Set(path);
+  let current = start;
+  for (;;) {
+    const next = nextStepsOf(bySlug.get(current)!).map(([, t]) => t).find((t) => onCycle.has(t));
+    if (next === undefined) break;
+    path.push(next);
+    if (seen.has(next) || path.length > 12) break;
+    seen.add(next);
+    current = next;
+  }
+  return path.map((s) => `"${s}"`).join(' → ');
+}
+
+function checkReachable(scope: Scope, entry: StepSite): Problem[] {
+  const bySlug = new Map(scope.sites.filter((s) => s.slug !== undefined).map((s) => [s.slug!, s]));
+  const reached = new Set<string>([entry.slug!]);
+  const stack = [entry];
+  while (stack.length > 0) {
+    for (const [, target] of nextStepsOf(stack.pop()!)) {
+      const site = bySlug.get(target);
+      if (site && !reached.has(target)) {
+        reached.add(target);
+        stack.push(site);
+      }
+    }
+  }
+  return scope.sites
+    .filter((s) => s.slug !== undefined && !reached.has(s.slug))
+    .map((s) => problem('warning', 'unreachable', s.segments,
+      `step "${s.slug}" is never reached from "${entry.slug}"`, s.slug));
+}

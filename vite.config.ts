@@ -1,0 +1,56 @@
+/// <reference types="vitest/config" />
+import { defineConfig, type Plugin } from 'vite';
+import react from '@vitejs/plugin-react';
+import { workflowJsonSchemaText } from './src/schema/jsonSchema';
+
+/** Serves `/workflow.schema.json` in dev and emits it into the build, generated from the zod schemas. */
+function workflowSchemaPlugin(): Plugin {
+  const fileName = 'workflow.schema.json';
+  return {
+    name: 'workflow-json-schema',
+    configureServer(server) {
+      server.middlewares.use(`/${fileName}`, (_req, res) => {
+        res.setHeader('Content-Type', 'application/schema+json');
+        res.end(workflowJsonSchemaText());
+      });
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName, source: workflowJsonSchemaText() });
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [react(), workflowSchemaPlugin()],
+  worker: { format: 'es' },
+  build: { target: 'es2022', sourcemap: true },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', environment: 'node', include: ['test/unit/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'component',
+          environment: 'jsdom',
+          include: ['test/component/**/*.test.{ts,tsx}'],
+          setupFiles: ['test/component/setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          environment: 'node',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/browser/globalSetup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
