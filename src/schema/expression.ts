@@ -1,0 +1,381 @@
+import jsonata from 'jsonata';
+import { RE2JS, RE2JSException } from 're2js';
+import { EXPRESSION_BUDGET, LIMITS } from './limits';
+
+/**
+ * JSONata expressions for conditions, `while` loops and transforms, made safe for untrusted workflows:
+ * a time/depth/length budget, regular expressions on RE2 (linear time), and deterministic `$now`,
+ * `$millis`, `$random`, `$shuffle` and `$toMillis`, so a recomputed step gives identical output.
+ */
+
+export class ExpressionError extends Error {
+  override name = 'ExpressionError';
+  /** The message without its "at character N: " prefix. */
+  readonly detail: string;
+  /** jsonata's error code when it has one (e.g. "D1012" for the timeout). */
+  readonly code?: string;
+  constructor(
+    detail: string,
+    readonly position?: number,
+    code?: string,
+  ) {
+    super(position === undefined ? detail : `at character ${position}: ${detail}`);
+    this.detail = detail;
+    if (code !== undefined) this.code = code;
+  }
+}
+
+export interface ExpressionContext {
+  input?: unknown;
+  trigger?: unknown;
+  steps?: Record<string, { output: unknown }>;
+  variables?: Record<string, unknown>;
+  loop?: unknown;
+  run?: unknown;
+}
+
+export interface EvaluationOptions {
+  /** What `$now()` and `$millis()` return. */
+  nowMs: number;
+  /** Seeds `$random()` and `$shuffle()`. */
+  seed: string;
+}
+
+const COMPILED_CACHE_SIZE = 500;
+/** Ways to split a timestamp among picture components that `$toMillis` may backtrack over (≈150 ms worst). */
+const PICTURE_PARSE_MAX_SPLITS = 10_000_000;
+const RE2_SYNTAX = 'regular expressions here use RE2 syntax: backreferences and lookaround are not supported';
+
+// ---------------------------------------------------------------------------------------------------
+// Regular expressions on RE2
+
+const re2ByNative = new WeakMap<RegExp, RE2JS>();
+
+/** Compiles a JSONata regex literal for RE2; throws a readable ExpressionError for unsupported syntax. */
+function compileRe2(native: RegExp, position?: number): RE2JS {
+  const cached = re2ByNative.get(native);
+  if (cached) return cached;
+  let flags = 0;
+  if (native.flags.includes('i')) flags |= RE2JS.CASE_INSENSITIVE;
+  if (native.flags.includes('m')) flags |= RE2JS.MULTILINE;
+  if (native.flags.includes('s')) flags |= RE2JS.DOTALL;
+  try {
+    const compiled = RE2JS.compile(RE2JS.translateRegExp(native.source), flags);
+    re2ByNative.set(native, compiled);
+    return compiled;
+  } catch (error) {
+    const detail = error instanceof RE2JSException ? error.message.replace(/^error parsing regexp: /, '') : String(error);
+    throw new ExpressionError(`${RE2_SYNTAX} (/${native.source}/: ${detail})`, position);
+  }
+}
+
+/**
+ * The RegExp surface jsonata uses (`lastIndex`, `exec`), run on RE2 so no pattern can backtrack.
+ * Like a global RegExp: `exec` searches from `lastIndex` and leaves it where the match ended.
+ */
+class Re2RegExp {
+  lastIndex = 0;
+  private readonly pattern: RE2JS;
+
+  constructor(native: RegExp) {
+    this.pattern = compileRe2(native);
+  }
+
+  exec(text: string): RegExpExecArray | null {
+    const matcher = this.pattern.matcher(text);
+    if (this.lastIndex > text.length || !matcher.find(this.lastIndex)) {
+      this.lastIndex = 0;
+      return null;
+    }
+    const groups: (string | undefined)[] = [];
+    for (let group = 0; group <= matcher.groupCount(); group += 1) groups.push(matcher.group(group) ?? undefined);
+    this.lastIndex = matcher.end();
+    return Object.assign(groups, { index: matcher.start(), input: text }) as unknown as RegExpExecArray;
+  }
+}
+
+const JSONATA_OPTIONS: jsonata.JsonataOptions = {
+  timeout: EXPRESSION_BUDGET.timeoutMs,
+  stack: EXPRESSION_BUDGET.stackDepth,
+  sequence: EXPRESSION_BUDGET.sequenceLength,
+  RegexEngine: Re2RegExp as unknown as RegExpConstructor,
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Compilation, cached by source
+
+type Compiled = { ok: true; expression: jsonata.Expression; stepRefs: string[] } | { ok: false; error: ExpressionError };
+
+/**
+ * Map order is recency order, so the first key is the one to evict. Sharing is safe: a compiled
+ * expression keeps no per-evaluation state (the clock, seed and context are passed with each call).
+ */
+const compiledCache = new Map<string, Compiled>();
+
+function compile(source: string): Compiled {
+  if (source.length > LIMITS.expressionChars) {
+    const error = new ExpressionError(`expression is longer than ${LIMITS.expressionChars} characters`);
+    return { ok: false, error };
+  }
+  const cached = compiledCache.get(source);
+  if (cached) {
+    compiledCache.delete(source);
+    compiledCache.set(source, cached);
+    return cached;
+  }
+  const compiled = compileUncached(source);
+  compiledCache.set(source, compiled);
+  if (compiledCache.size > COMPILED_CACHE_SIZE) {
+    const oldest = compiledCache.keys().next().value;
+    if (oldest !== undefined) compiledCache.delete(oldest);
+  }
+  return compiled;
+}
+
+function compileUncached(source: string): Compiled {
+  try {
+    const expression = jsonata(source, JSONATA_OPTIONS);
+    const stepRefs = inspectAst(expression.ast());
+    return { ok: true, expression, stepRefs };
+  } catch (error) {
+    return { ok: false, error: toExpressionError(error) };
+  }
+}
+
+/** The AST fields read here; jsonata's typings miss some node types ("path", "regex"). */
+interface AstNode {
+  type?: unknown;
+  value?: unknown;
+  position?: number;
+  steps?: unknown;
+}
+
+/**
+ * Walks the AST (iteratively: it may be deep) to collect `steps.<slug>` references and to compile every
+ * regex literal for RE2 up front, so unsupported syntax is a syntax error rather than a runtime one.
+ */
+function inspectAst(root: jsonata.ExprNode): string[] {
+  const stepRefs = new Set<string>();
+  const seen = new Set<object>();
+  const pending: unknown[] = [root];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
+    seen.add(node);
+    if (node instanceof RegExp) continue;
+    const ast = node as AstNode;
+    if (ast.type === 'regex' && ast.value instanceof RegExp) compileRe2(ast.value, ast.position);
+    if (ast.type === 'path' && Array.isArray(ast.steps)) collectStepRef(ast.steps as AstNode[], stepRefs);
+    for (const child of Object.values(node)) if (child !== null && typeof child === 'object') pending.push(child);
+  }
+  return [...stepRefs].sort();
+}
+
+/** `steps.slug…`, `$.steps.slug…` or `$$.steps.slug…` at the start of a path. */
+function collectStepRef(steps: AstNode[], into: Set<string>): void {
+  const first = steps[0];
+  const rootVariable = first?.type === 'variable' && (first.value === '' || first.value === '$');
+  const at = rootVariable ? 1 : 0;
+  const stepsName = steps[at];
+  const slug = steps[at + 1];
+  if (stepsName?.type === 'name' && stepsName.value === 'steps' && slug?.type === 'name') {
+    into.add(String(slug.value));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Deterministic built-ins
+
+interface Focus {
+  environment: { timestamp: Date | null } & Record<string, unknown>;
+}
+type NativeImplementation = (this: Focus, ...args: unknown[]) => unknown;
+/** jsonata's representation of a built-in: an implementation and its parsed signature. */
+interface NativeFunction {
+  _jsonata_function: true;
+  implementation: NativeImplementation;
+  signature?: unknown;
+}
+const CAPTURED = ['now', 'millis', 'random', 'shuffle', 'fromMillis', 'toMillis', 'boolean'] as const;
+type Builtins = Record<(typeof CAPTURED)[number], NativeFunction>;
+
+let builtins: Promise<Builtins> | undefined;
+
+/** jsonata's own definitions, captured once: overrides keep their signatures and delegate to them. */
+function loadBuiltins(): Promise<Builtins> {
+  const capture = `{${CAPTURED.map((name) => `"${name}": $${name}`).join(', ')}}`;
+  builtins ??= jsonata(capture).evaluate(null) as Promise<Builtins>;
+  return builtins;
+}
+
+/** Thrown the way jsonata's own `$error` throws, so it gets the call's position attached. */
+function refuse(message: string): never {
+  throw { code: 'D3137', message };
+}
+
+/** Per-evaluation bindings: the compiled expression is shared, so the clock and seed travel with the call. */
+function deterministicBindings(options: EvaluationOptions, base: Builtins): Record<string, NativeFunction> {
+  const random = seededRandom(options.seed);
+  const override = (name: keyof Builtins, implementation: NativeImplementation): NativeFunction => ({
+    ...base[name],
+    implementation,
+  });
+  return {
+    now: override('now', function (picture, timezone) {
+      return base.fromMillis.implementation.call(this, options.nowMs, picture, timezone);
+    }),
+    millis: override('millis', function () {
+      return options.nowMs;
+    }),
+    random: override('random', function () {
+      return random();
+    }),
+    shuffle: override('shuffle', function (values) {
+      return shuffled(values, random);
+    }),
+    toMillis: override('toMillis', function (timestamp, picture) {
+      if (typeof timestamp === 'string' && typeof picture === 'string') assertCheapPictureParse(timestamp, picture);
+      // A picture without a date takes today's date from the environment's timestamp: make it ours.
+      const environment = { ...this.environment, timestamp: new Date(options.nowMs) };
+      return base.toMillis.implementation.call({ ...this, environment }, timestamp, picture);
+    }),
+    // No signature: every call is refused, whatever its arguments.
+    eval: {
+      _jsonata_function: true,
+      implementation() {
+        refuse('$eval is not allowed');
+      },
+    },
+  };
+}
+
+/** mulberry32 seeded with an FNV-1a hash of the seed: the same seed gives the same sequence. */
+function seededRandom(seed: string): () => number {
+  let state = 0x811c9dc5;
+  for (let index = 0; index < seed.length; index += 1) {
+    state = Math.imul(state ^ seed.charCodeAt(index), 0x01000193);
+  }
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
+    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+function shuffled(values: unknown, random: () => number): unknown {
+  if (values === undefined) return undefined;
+  const copy = Array.isArray(values) ? [...values] : [values];
+  for (let index = copy.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(random() * (index + 1));
+    [copy[index], copy[other]] = [copy[other], copy[index]];
+  }
+  return copy;
+}
+
+/**
+ * `$toMillis(text, picture)` matches the text with a native regex built from the picture, which
+ * backtracks over the ways to split the text among the picture's components; refuse the costly cases.
+ */
+function assertCheapPictureParse(timestamp: string, picture: string): void {
+  const components = picture.replaceAll('[[', '').split('[').length - 1;
+  let splits = 1;
+  for (let index = 1; index <= components && splits <= PICTURE_PARSE_MAX_SPLITS; index += 1) {
+    splits = (splits * (timestamp.length + index)) / index;
+  }
+  if (splits > PICTURE_PARSE_MAX_SPLITS) {
+    refuse(`$toMillis(): the timestamp is too long for a picture with ${components} components`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Errors and results
+
+interface JsonataErrorShape {
+  code?: unknown;
+  position?: unknown;
+  message?: unknown;
+}
+
+/** Any thrown value → ExpressionError with a readable message; stack traces never become messages. */
+function toExpressionError(error: unknown): ExpressionError {
+  if (error instanceof ExpressionError) {
+    // jsonata may have attached a position after construction.
+    return new ExpressionError(error.detail, error.position, error.code);
+  }
+  if (isStackOverflow(error)) return new ExpressionError('expression is nested too deeply');
+  if (error instanceof RangeError) return new ExpressionError(error.message);
+  const shape = (error !== null && typeof error === 'object' ? error : {}) as JsonataErrorShape;
+  const code = typeof shape.code === 'string' ? shape.code : undefined;
+  const position = typeof shape.position === 'number' ? shape.position : undefined;
+  const message =
+    typeof shape.message === 'string' && shape.message !== '' ? shape.message : `evaluation failed${code ? ` (${code})` : ''}`;
+  return new ExpressionError(message, position, code);
+}
+
+function isStackOverflow(error: unknown): error is Error {
+  return error instanceof Error && /call stack|too much recursion/i.test(error.message);
+}
+
+/** JSONata sequences, `undefined` members and functions → plain JSON values that structuredClone keeps. */
+function toPlainValue(value: unknown): unknown {
+  if (value === undefined || typeof value === 'function') return undefined;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => toPlainValue(item) ?? null);
+  if ('_jsonata_lambda' in value || '_jsonata_function' in value) return undefined;
+  const entries = Object.entries(value).flatMap(([key, item]) => {
+    const plain = toPlainValue(item);
+    return plain === undefined ? [] : [[key, plain] as const];
+  });
+  // fromEntries defines own properties, so a "__proto__" key stays data.
+  return Object.fromEntries(entries);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Public API
+
+/** Syntax check without evaluating; stepRefs = slugs referenced as `steps.<slug>` (best effort). */
+export function checkExpression(
+  source: string,
+): { ok: true; stepRefs: string[] } | { ok: false; message: string; position?: number } {
+  const compiled = compile(source);
+  if (compiled.ok) return { ok: true, stepRefs: [...compiled.stepRefs] };
+  const { message, position } = compiled.error;
+  return position === undefined ? { ok: false, message } : { ok: false, message, position };
+}
+
+async function evaluateRaw(source: string, context: ExpressionContext, options: EvaluationOptions): Promise<unknown> {
+  const compiled = compile(source);
+  // A fresh error per throw: the cached one is shared.
+  if (!compiled.ok) throw toExpressionError(compiled.error);
+  const bindings = deterministicBindings(options, await loadBuiltins());
+  try {
+    return await compiled.expression.evaluate(context, bindings);
+  } catch (error) {
+    throw toExpressionError(error);
+  }
+}
+
+export async function evaluateExpression(
+  source: string,
+  context: ExpressionContext,
+  options: EvaluationOptions,
+): Promise<unknown> {
+  const result = await evaluateRaw(source, context, options);
+  try {
+    return toPlainValue(result);
+  } catch (error) {
+    // Only depth can fail here: results come from JSON-shaped data and jsonata values.
+    throw isStackOverflow(error) ? new ExpressionError('the result is nested too deeply to store') : toExpressionError(error);
+  }
+}
+
+/** For condition `when` and `while`: evaluates and coerces with JSONata's $boolean rules. */
+export async function evaluateCondition(
+  source: string,
+  context: ExpressionContext,
+  options: EvaluationOptions,
+): Promise<boolean> {
+  const result = await evaluateRaw(source, context, options);
+  const { boolean } = await loadBuiltins();
+  return boolean.implementation.call({ environment: { timestamp: new Date(options.nowMs) } }, result) === true;
+}
