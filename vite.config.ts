@@ -1,7 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import { workflowJsonSchemaText } from './src/schema/jsonSchema';
+import { workflowJsonSchemaText } from './src/schema/jsonSchema.ts';
 
 /** Serves `/workflow.schema.json` in dev and emits it into the build, generated from the zod schemas. */
 function workflowSchemaPlugin(): Plugin {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { workflowFileSchema, SCHEMA_URL } from './workflow';
+import { workflowFileSchema, SCHEMA_URL } from './workflow.ts';
 
 /**
  * The JSON Schema of the workflow file, generated from the zod schemas (the single source of truth).

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS } from './limits';
+import { LIMITS } from './limits.ts';
 
 /**
  * Step shapes of the workflow format. Every object is `looseObject`: fields this version does not

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { retryPolicySchema, stepSchema } from './steps';
+import { retryPolicySchema, stepSchema } from './steps.ts';
 
 /** The format version this build writes. Files without `formatVersion` are version 1 (the seed format). */
 export const FORMAT_VERSION = 1;

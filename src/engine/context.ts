@@ -1,0 +1,280 @@
+import { evaluateCondition, evaluateExpression, type ExpressionContext } from '../schema/expression';
+import type { Step } from '../schema/steps';
+import { resolveTemplates, type ResolveOptions, type TemplateScope } from '../schema/template';
+import type { RunDriver } from './driver';
+import { enclosingPaths, iterationPath, type Frame, type StepOutcome } from './interpreter';
+import { stepKey, type EventRecord, type StepRecord } from './records';
+import { failure, resolveRetryPolicy, retryDelayMs, StepFailure, toStepError } from './retry';
+import { RunStopped, type EffectCall } from './runtime';
+import type { TableUpdate } from './store';
+
+/** Attempts cut off by reloads in a row before the step fails instead of trying again. */
+export const MAX_INTERRUPTIONS = 5;
+
+/**
+ * What a step handler may do. Handlers never touch storage: they ask for effects, waits and
+ * events here, and the engine journals them under the step's key.
+ */
+export class StepContext {
+  private record: StepRecord | undefined;
+  private consumed: EventRecord | undefined;
+  private finished = false;
+  private meta: Record<string, unknown> = {};
+  /** The record was loaded at resume: a "running" attempt in it belongs to a page that died. */
+  private fromStorage: boolean;
+
+  constructor(
+    readonly driver: RunDriver,
+    readonly step: Step,
+    readonly frame: Frame,
+    readonly key: string,
+    existing: StepRecord | undefined,
+    /** Deterministic time for side-effect-free work: the end time of the previous step. */
+    readonly logicalNow: number,
+  ) {
+    this.record = existing;
+    this.fromStorage = existing !== undefined;
+  }
+
+  get signal(): AbortSignal {
+    return this.frame.signal;
+  }
+
+  /** When this step ended (recorded), for the next step's logical time. */
+  get endedAt(): number {
+    return this.record?.endedAt ?? this.logicalNow;
+  }
+
+  /** Only the outputs this step reads are gathered: cost does not grow with the run's history. */
+  scope(): TemplateScope {
+    const { driver, frame } = this;
+    const steps: Record<string, { output: unknown }> = {};
+    for (const slug of driver.compiled.reads.get(this.step.stepSlug) ?? []) {
+      const output = driver.visibleOutput(slug, frame.path);
+      if (output.found) steps[slug] = { output: output.value };
+    }
+    const scope: TemplateScope = {
+      input: driver.run.input,
+      trigger: { data: driver.triggerData() },
+      steps,
+      variables: driver.compiled.definition.workflowConfig.config?.variables ?? {},
+      run: { id: driver.runId },
+    };
+    if (frame.loop) scope.loop = { item: frame.loop.item, index: frame.loop.index, previous: this.previousIteration(frame.loop) };
+    return scope;
+  }
+
+  private previousIteration(loop: NonNullable<Frame['loop']>): Record<string, { output: unknown }> {
+    const previous: Record<string, { output: unknown }> = {};
+    if (loop.index === 0) return previous;
+    const path = iterationPath(loop.containerPath, loop.slug, loop.index - 1);
+    for (const slug of this.driver.compiled.reads.get(this.step.stepSlug) ?? []) {
+      const record = this.driver.journal.records.get(stepKey(this.driver.runId, slug, path));
+      if (record?.status === 'completed') previous[slug] = { output: record.output };
+    }
+    return previous;
+  }
+
+  resolve(value: unknown, options?: ResolveOptions): unknown {
+    return resolveTemplates(value, this.scope(), options);
+  }
+
+  private expressionContext(): ExpressionContext {
+    const scope = this.scope();
+    return { input: scope.input, trigger: scope.trigger, steps: scope.steps, variables: scope.variables, loop: scope.loop, run: scope.run };
+  }
+
+  evaluate(source: string): Promise<unknown> {
+    return evaluateExpression(source, this.expressionContext(), { nowMs: this.logicalNow, seed: this.key });
+  }
+
+  condition(source: string, loopOverride?: unknown): Promise<boolean> {
+    const context = this.expressionContext();
+    if (loopOverride !== undefined) context.loop = loopOverride;
+    return evaluateCondition(source, context, { nowMs: this.logicalNow, seed: this.key });
+  }
+
+  setMeta(meta: Record<string, unknown>): void {
+    Object.assign(this.meta, meta);
+  }
+
+  /** Records the step as started (queued; it commits with the next durable write). Idempotent on resume. */
+  begin(fields: Partial<Pick<StepRecord, 'input' | 'wakeAt' | 'childRunId' | 'status'>> = {}): StepRecord {
+    if (this.record) return this.record;
+    this.record = this.newRecord(this.driver.deps.clock.now(), fields);
+    this.driver.journal.putStepLazily(this.record);
+    this.driver.changed();
+    return this.record;
+  }
+
+  private newRecord(startedAt: number, fields: Partial<StepRecord> = {}): StepRecord {
+    return {
+      key: this.key,
+      runId: this.driver.runId,
+      slug: this.step.stepSlug,
+      path: this.frame.path,
+      stepType: this.step.stepType,
+      seq: this.driver.journal.nextSeq(),
+      status: 'started',
+      attempts: [],
+      interruptions: 0,
+      startedAt,
+      ...fields,
+    };
+  }
+
+  /** Writes the record and waits until it is durable. */
+  private async persist(record: StepRecord): Promise<void> {
+    this.record = record;
+    this.driver.changed();
+    await this.driver.durably(this.driver.journal.putStep(record));
+  }
+
+  /**
+   * Runs the side effect under the step's key with the retry policy: each attempt is durably recorded
+   * before it starts; a retry's wake time is recorded, so a reload waits out the same backoff.
+   */
+  async attempt<T>(effect: (call: EffectCall) => Promise<T>): Promise<T> {
+    let record = this.countInterruption(this.begin());
+    const policy = resolveRetryPolicy(this.driver.compiled.definition.workflowConfig.config?.retryPolicy, this.step.retryPolicy);
+    for (;;) {
+      if (record.wakeAt !== undefined) await this.sleepUntil(record.wakeAt);
+      const n = record.attempts.length + 1;
+      record = { ...record, status: 'started', wakeAt: undefined, attempts: [...record.attempts, { n, startedAt: this.driver.deps.clock.now(), outcome: 'running' }] };
+      await this.persist(record);
+      const result = await this.driver.withSlot(this.signal, (signal) => this.runAttempt(effect, n, signal));
+      record = this.record!;
+      if (result.ok) return result.value;
+      const failures = record.attempts.filter((a) => a.outcome === 'error' || a.outcome === 'timeout').length;
+      if (!result.error.retryable || failures > policy.maxRetries) throw new StepFailure(result.error);
+      record = { ...record, wakeAt: this.driver.deps.clock.now() + retryDelayMs(policy, failures, this.key, result.error.retryAfterMs) };
+      await this.persist(record);
+    }
+  }
+
+  private async runAttempt<T>(effect: (call: EffectCall) => Promise<T>, n: number, outer: AbortSignal) {
+    const controller = new AbortController();
+    const abort = () => controller.abort(outer.reason);
+    outer.addEventListener('abort', abort, { once: true });
+    const timer = this.armTimeout(controller);
+    try {
+      const value = await effect({ idempotencyKey: this.key, attempt: n, signal: controller.signal });
+      this.endAttempt('ok');
+      return { ok: true as const, value };
+    } catch (error) {
+      if (outer.aborted && outer.reason instanceof RunStopped) throw outer.reason;
+      if (outer.aborted || this.driver.stopReason) throw this.driver.stopError(error);
+      const stepError = controller.signal.reason instanceof StepFailure ? controller.signal.reason.stepError : toStepError(error);
+      this.endAttempt(stepError.category === 'timeout' ? 'timeout' : 'error', stepError);
+      return { ok: false as const, error: stepError };
+    } finally {
+      timer.abort();
+      outer.removeEventListener('abort', abort);
+    }
+  }
+
+  /** The per-step timeout fires the attempt's AbortSignal with a timeout failure. */
+  private armTimeout(controller: AbortController): AbortController {
+    const stop = new AbortController();
+    const timeoutMs = this.step.timeoutMs;
+    if (timeoutMs === undefined) return stop;
+    const at = this.driver.deps.clock.now() + timeoutMs;
+    this.driver.deps.clock.sleepUntil(at, stop.signal).then(
+      () => controller.abort(failure('timeout', `step timed out after ${timeoutMs} ms`, true)),
+      () => undefined,
+    );
+    return stop;
+  }
+
+  private endAttempt(outcome: 'ok' | 'error' | 'timeout', error?: StepRecord['error']): void {
+    const record = this.record!;
+    const attempts = record.attempts.slice();
+    const last = attempts[attempts.length - 1]!;
+    attempts[attempts.length - 1] = { ...last, outcome, endedAt: this.driver.deps.clock.now(), ...(error ? { error } : {}) };
+    this.record = { ...record, attempts, interruptions: 0 };
+  }
+
+  /** A last attempt still "running" at resume was cut off by a reload: count it, never against maxRetries. */
+  private countInterruption(record: StepRecord): StepRecord {
+    const last = record.attempts[record.attempts.length - 1];
+    if (last?.outcome !== 'running' || !this.fromStorage) return record;
+    this.fromStorage = false;
+    const attempts = [...record.attempts.slice(0, -1), { ...last, outcome: 'interrupted' as const, endedAt: this.driver.deps.clock.now() }];
+    const interruptions = record.interruptions + 1;
+    this.record = { ...record, attempts, interruptions };
+    if (interruptions >= MAX_INTERRUPTIONS) {
+      throw failure('interrupted', `interrupted repeatedly: the page closed or crashed during ${interruptions} attempts in a row`, false);
+    }
+    return this.record;
+  }
+
+  async sleepUntil(at: number): Promise<void> {
+    await this.driver.waiting(() => this.driver.deps.clock.sleepUntil(at, this.signal), `until ${new Date(at).toISOString()}`);
+  }
+
+  /** Waits durably for the oldest unconsumed event of this name, or until `deadline`. */
+  async waitForEvent(name: string, deadline: number | undefined, label: string): Promise<EventRecord | 'timeout'> {
+    const record = this.begin({ status: 'waiting', ...(deadline !== undefined ? { wakeAt: deadline } : {}) });
+    await this.driver.durably(this.driver.journal.sync());
+    const wakeAt = record.wakeAt;
+    const found = await this.driver.waiting(() => this.driver.nextEvent(name, wakeAt, this.signal), label);
+    if (found === 'timeout') return found;
+    this.consumed = { ...found, consumedBy: this.key };
+    this.driver.claimEvent(this.consumed);
+    return found;
+  }
+
+  /** Completes the step together with a table write, in one transaction; returns the write's result. */
+  async completeWithTableUpdate(update: Omit<TableUpdate, 'outputOf'>): Promise<unknown> {
+    const record = this.completedRecord({ status: 'ok', output: undefined });
+    this.finished = true;
+    this.record = record;
+    await this.driver.durably(this.driver.journal.putStepWithTableUpdate(record, { ...update, outputOf: this.key }));
+    this.driver.changed();
+    return this.driver.journal.records.get(this.key)?.output;
+  }
+
+  private completedRecord(outcome: StepOutcome): StepRecord {
+    // Side-effect-free steps take logical time, so a recomputation after a crash is identical.
+    const now = this.record ? this.driver.deps.clock.now() : this.logicalNow;
+    const base = this.record ?? this.newRecord(now);
+    const record: StepRecord = { ...base, endedAt: now, wakeAt: undefined };
+    if (Object.keys(this.meta).length > 0) record.meta = { ...base.meta, ...this.meta };
+    if (outcome.status === 'ok') {
+      record.status = 'completed';
+      record.output = outcome.output;
+      if (outcome.branch !== undefined) record.branch = outcome.branch;
+    } else {
+      record.status = 'failed';
+      record.error = outcome.error;
+      record.branch = outcome.status === 'timeout' ? 'timeout' : 'failure';
+    }
+    return record;
+  }
+
+  /** A step abandoned because its parallel branch lost: shown as cancelled, re-run if ever replayed. */
+  markCancelled(): void {
+    if (!this.record || this.finished) return;
+    this.finished = true;
+    const attempts = this.record.attempts.map((a) => (a.outcome === 'running' ? { ...a, outcome: 'cancelled' as const, endedAt: this.driver.deps.clock.now() } : a));
+    this.record = { ...this.record, status: 'cancelled', attempts, endedAt: this.driver.deps.clock.now() };
+    this.driver.journal.putStepLazily(this.record);
+    this.driver.changed();
+  }
+
+  /**
+   * Completion is queued, not awaited: it commits with the next step's start (one transaction per
+   * step), and nothing later can commit before it. A consumed event commits in the same batch.
+   */
+  finish(outcome: StepOutcome): void {
+    if (this.finished) return;
+    this.finished = true;
+    const pure = this.record === undefined;
+    const record = this.completedRecord(outcome);
+    if (pure) record.pure = true;
+    this.record = record;
+    if (this.consumed) void this.driver.journal.putEvent(this.consumed).catch(() => undefined);
+    this.driver.journal.putStepLazily(record);
+    this.driver.changed();
+  }
+}

@@ -1,0 +1,273 @@
+import type { Step } from '../schema/steps';
+import type { CompiledWorkflow } from './compile';
+import { StepContext } from './context';
+import { enclosingPaths, runScope, type Frame, type HandlerTable } from './interpreter';
+import type { Journal } from './journal';
+import { stepKey, type EventRecord, type RunRecord, type RunStatus, type StepError, type StepRecord } from './records';
+import { RunStopped, type EngineDeps, type Semaphore } from './runtime';
+import { FencedError, QuotaError } from './store';
+
+export type StopReason = RunStopped['reason'] | 'timeout' | 'quota';
+
+/** What a driver needs from the engine that hosts it: child runs. */
+export interface RunHost {
+  ensureChildRun(args: { id: string; workflowName: string; input: unknown; parent: RunRecord; parentStepKey: string }): Promise<void>;
+  /** Resolves with the run once it has finished (completed, failed or cancelled). */
+  awaitRun(runId: string, signal: AbortSignal): Promise<RunRecord>;
+}
+
+/** What the engine learns when a driver ends. */
+export type DriverResult =
+  | { kind: 'finished'; run: RunRecord }
+  | { kind: 'stopped'; reason: StopReason; error?: unknown };
+
+/**
+ * Drives one run in this engine: owns its journal, interprets its workflow from the top (recorded
+ * steps replay instantly), tracks running time, waits and events, and writes the final status.
+ */
+export class RunDriver {
+  stopReason: StopReason | undefined;
+  private readonly controller = new AbortController();
+  private paused: { promise: Promise<void>; release: () => void } | undefined;
+  private readonly events: EventRecord[];
+  private readonly eventWaiters = new Set<() => void>();
+  private activeEffects = 0;
+  private waits = new Map<number, string>();
+  private nextWaitId = 0;
+  private runningSince: number | undefined;
+  private readonly watchdog = new AbortController();
+
+  constructor(
+    readonly deps: EngineDeps,
+    readonly journal: Journal,
+    readonly compiled: CompiledWorkflow,
+    readonly handlers: HandlerTable,
+    private readonly slots: Semaphore,
+    events: EventRecord[],
+    readonly host: RunHost,
+  ) {
+    this.events = events.filter((e) => e.consumedBy === undefined);
+  }
+
+  get runId(): string {
+    return this.journal.run.id;
+  }
+
+  get run(): RunRecord {
+    return this.journal.run;
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  contextFor(step: Step, frame: Frame, key: string, existing: StepRecord | undefined, logicalNow: number): StepContext {
+    return new StepContext(this, step, frame, key, existing, logicalNow);
+  }
+
+  changed(): void {
+    this.deps.onChange?.(this.runId);
+  }
+
+  /** Interprets the whole workflow; resolves when the run finished or this driver was stopped. */
+  async drive(): Promise<DriverResult> {
+    if (this.run.status === 'paused') this.pause(false);
+    else this.setStatus('running');
+    const frame: Frame = { path: '', loop: undefined, signal: this.signal };
+    try {
+      const outcome = await runScope(this, this.compiled.top, frame, this.run.createdAt);
+      if (outcome.status === 'ok') return await this.finish('completed', outcome.output);
+      return await this.finish('failed', undefined, outcome.error);
+    } catch (error) {
+      return await this.onStopped(error);
+    } finally {
+      this.watchdog.abort();
+    }
+  }
+
+  private async onStopped(error: unknown): Promise<DriverResult> {
+    const reason = this.stopReason ?? 'crashed';
+    if (reason === 'timeout') {
+      const limit = this.compiled.definition.workflowConfig.config?.timeout;
+      return this.finish('failed', undefined, { message: `the run used its ${limit} ms of running time`, category: 'timeout', retryable: false });
+    }
+    if (reason === 'quota') {
+      const message = 'browser storage is full: free some space (delete old runs), then resume this run';
+      await this.deps.store.commit({ fences: [{ runId: this.runId, generation: this.run.generation }], runs: [{ ...this.run, status: 'paused', waitingFor: message, updatedAt: this.deps.clock.now() }] }).catch(() => undefined);
+    }
+    return { kind: 'stopped', reason, error };
+  }
+
+  private async finish(status: 'completed' | 'failed', output: unknown, error?: StepError): Promise<DriverResult> {
+    this.accountRunningTime();
+    const now = this.deps.clock.now();
+    const run: RunRecord = { ...this.run, status, updatedAt: now, finishedAt: now, waitingFor: undefined };
+    // The last output is the terminal trigger's data when the run reached one (runScope stops there).
+    if (status === 'completed') run.output = output;
+    if (error) run.error = error;
+    try {
+      await this.durably(this.journal.putRun(run));
+    } catch (stopped) {
+      return this.onStopped(stopped);
+    }
+    this.changed();
+    return { kind: 'finished', run };
+  }
+
+  /** Stops the interpreter: in-flight effects see their AbortSignal fire at once. */
+  stop(reason: StopReason): void {
+    if (this.stopReason) return;
+    this.stopReason = reason;
+    this.controller.abort(new RunStopped(reason === 'timeout' || reason === 'quota' ? 'crashed' : reason));
+    this.paused?.release();
+  }
+
+  stopError(cause: unknown): RunStopped {
+    if (cause instanceof RunStopped) return cause;
+    return new RunStopped(this.stopReason === 'timeout' || this.stopReason === 'quota' || !this.stopReason ? 'crashed' : this.stopReason);
+  }
+
+  /** Awaits a journal write; a failed write stops the run (fenced: someone newer owns it; quota: pause). */
+  async durably(write: Promise<void>): Promise<void> {
+    try {
+      await write;
+    } catch (error) {
+      this.stop(error instanceof FencedError ? 'fenced' : error instanceof QuotaError ? 'quota' : 'crashed');
+      throw this.stopError(error);
+    }
+  }
+
+  /** Before each step: stopped runs go no further; paused runs start nothing new until resumed. */
+  async gate(frame: Frame): Promise<void> {
+    while (this.paused && !this.stopReason) await this.paused.promise;
+    if (this.stopReason) throw this.stopError(undefined);
+    if (frame.signal.aborted) throw frame.signal.reason;
+  }
+
+  pause(persist = true): void {
+    if (this.paused) return;
+    let release!: () => void;
+    const promise = new Promise<void>((resolve) => (release = resolve));
+    this.paused = { promise, release };
+    if (persist) this.setStatus('paused');
+  }
+
+  resume(): void {
+    const paused = this.paused;
+    this.paused = undefined;
+    this.setStatus('running');
+    paused?.release();
+  }
+
+  /** Runs `fn` holding one of the engine-wide slots (steps in flight across all runs). */
+  async withSlot<T>(signal: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    await this.slots.acquire(signal);
+    this.activeEffects++;
+    this.refreshStatus();
+    try {
+      return await fn(signal);
+    } finally {
+      this.activeEffects--;
+      this.slots.release();
+      this.refreshStatus();
+    }
+  }
+
+  /** Marks time spent in `fn` as waiting (not running time) while nothing else runs. */
+  async waiting<T>(fn: () => Promise<T>, label: string): Promise<T> {
+    const id = this.nextWaitId++;
+    this.waits.set(id, label);
+    this.refreshStatus();
+    try {
+      return await fn();
+    } finally {
+      this.waits.delete(id);
+      this.refreshStatus();
+    }
+  }
+
+  private refreshStatus(): void {
+    if (this.paused || this.stopReason) return;
+    const waiting = this.waits.size > 0 && this.activeEffects === 0;
+    this.setStatus(waiting ? 'waiting' : 'running', waiting ? [...this.waits.values()].join(', ') : undefined);
+  }
+
+  private setStatus(status: RunStatus, waitingFor?: string): void {
+    if (this.run.status === status && this.run.waitingFor === waitingFor) return;
+    this.accountRunningTime();
+    const now = this.deps.clock.now();
+    this.runningSince = status === 'running' ? now : undefined;
+    const run: RunRecord = { ...this.run, status, updatedAt: now };
+    if (waitingFor === undefined) delete run.waitingFor;
+    else run.waitingFor = waitingFor;
+    this.journal.putRun(run).catch(() => undefined);
+    this.changed();
+    if (status === 'running') this.armWatchdog();
+  }
+
+  private accountRunningTime(): void {
+    if (this.runningSince === undefined) return;
+    const now = this.deps.clock.now();
+    this.journal.run = { ...this.run, activeMs: this.run.activeMs + (now - this.runningSince) };
+    this.runningSince = now;
+  }
+
+  /** The run's timeout counts running time only: re-armed each time the run starts running again. */
+  private armWatchdog(): void {
+    const limit = this.compiled.definition.workflowConfig.config?.timeout;
+    if (limit === undefined || this.runningSince === undefined) return;
+    const since = this.runningSince;
+    const at = since + Math.max(0, limit - this.run.activeMs);
+    this.deps.clock.sleepUntil(at, this.watchdog.signal).then(() => {
+      if (this.runningSince === since && !this.stopReason) this.stop('timeout');
+    }, () => undefined);
+  }
+
+  /** The output of `slug` as seen from `path`: its own iteration or branch first, then enclosing ones. */
+  visibleOutput(slug: string, path: string): { found: boolean; value?: unknown } {
+    for (const candidate of enclosingPaths(path)) {
+      const record = this.journal.records.get(stepKey(this.runId, slug, candidate));
+      if (record?.status === 'completed') return { found: true, value: record.output };
+    }
+    return { found: false };
+  }
+
+  triggerData(): unknown {
+    const record = this.journal.records.get(stepKey(this.runId, this.compiled.top.entry.stepSlug, ''));
+    return record?.output;
+  }
+
+  deliver(event: EventRecord): void {
+    this.events.push(event);
+    for (const wake of [...this.eventWaiters]) wake();
+  }
+
+  claimEvent(event: EventRecord): void {
+    const index = this.events.findIndex((e) => e.id === event.id);
+    if (index >= 0) this.events.splice(index, 1);
+  }
+
+  /** The oldest unclaimed event named `name`; waits for one until `deadline` or abort. */
+  async nextEvent(name: string, deadline: number | undefined, signal: AbortSignal): Promise<EventRecord | 'timeout'> {
+    for (;;) {
+      const found = this.events.find((e) => e.name === name);
+      if (found) return found;
+      if (deadline !== undefined && this.deps.clock.now() >= deadline) return 'timeout';
+      await new Promise<void>((resolve, reject) => {
+        const stop = new AbortController();
+        const wake = () => {
+          this.eventWaiters.delete(wake);
+          stop.abort();
+          resolve();
+        };
+        this.eventWaiters.add(wake);
+        if (deadline !== undefined) this.deps.clock.sleepUntil(deadline, stop.signal).then(wake, () => undefined);
+        signal.addEventListener('abort', () => {
+          this.eventWaiters.delete(wake);
+          stop.abort();
+          reject(signal.reason);
+        }, { once: true });
+      });
+    }
+  }
+}

@@ -1,0 +1,283 @@
+import { Validator } from '@cfworker/json-schema';
+import type { WorkflowFile } from '../schema/workflow';
+import { compileWorkflow, type CompiledWorkflow } from './compile';
+import { RunDriver, type DriverResult, type RunHost } from './driver';
+import { definitionHash } from './hash';
+import { HANDLERS } from './handlers';
+import { approvalEventName } from './handlers/waits';
+import { defaultDefer, Journal } from './journal';
+import { FINISHED_RUN_STATUSES, type EventRecord, type RunRecord, type StepRecord } from './records';
+import { Semaphore, type EngineDeps } from './runtime';
+import { directStore } from './directStore';
+import { editRun } from './operator';
+
+export const DEFAULT_MAX_PARALLELISM = 4;
+
+export interface StartOptions {
+  workflow: WorkflowFile;
+  workflowId?: string;
+  input: unknown;
+  mode?: 'durable' | 'direct';
+}
+
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+/**
+ * The executor: starts, resumes and steers runs. Each active run has one RunDriver; the engine is the
+ * only writer of runs and journals, always through `deps.store`.
+ */
+export class Engine implements RunHost {
+  readonly slots: Semaphore;
+  private readonly drivers = new Map<string, RunDriver>();
+  private readonly finished = new Map<string, Array<(run: RunRecord) => void>>();
+  private readonly compiled = new Map<string, CompiledWorkflow>();
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(readonly deps: EngineDeps) {
+    this.slots = new Semaphore(deps.maxParallelism ?? DEFAULT_MAX_PARALLELISM);
+  }
+
+  private newId(): string {
+    return this.deps.newId?.() ?? crypto.randomUUID();
+  }
+
+  /** Validates workflow and input, stores the definition once by content hash, and starts the run. */
+  async start(options: StartOptions): Promise<string> {
+    const compiled = compileWorkflow(options.workflow);
+    checkInput(compiled, options.input);
+    const hash = await definitionHash(options.workflow);
+    this.compiled.set(hash, compiled);
+    await this.deps.store.saveDefinition(hash, options.workflow);
+    const run = this.newRun({ id: this.newId(), hash, name: compiled.definition.workflowConfig.name, input: options.input, mode: options.mode ?? 'durable' });
+    if (options.workflowId) run.workflowId = options.workflowId;
+    await this.deps.store.commit({ fences: [], runs: [run] });
+    this.deps.onChange?.(run.id);
+    await this.launch(run);
+    return run.id;
+  }
+
+  private newRun(args: { id: string; hash: string; name: string; input: unknown; mode: 'durable' | 'direct' }): RunRecord {
+    const now = this.deps.clock.now();
+    return {
+      id: args.id, workflowHash: args.hash, workflowName: args.name, mode: args.mode, input: args.input,
+      status: 'pending', generation: 0, createdAt: now, updatedAt: now, activeMs: 0, depth: 0, nextSeq: 0,
+    };
+  }
+
+  /** At boot: every unfinished run continues; a direct (not durable) one cannot and says so. */
+  async resumeAll(): Promise<void> {
+    const runs = await this.deps.store.listUnfinishedRuns();
+    for (const run of runs.sort((a, b) => a.depth - b.depth || a.createdAt - b.createdAt)) {
+      if (this.drivers.has(run.id)) continue;
+      if (run.mode === 'direct') {
+        await this.failInterrupted(run);
+        continue;
+      }
+      await this.launch(run);
+    }
+  }
+
+  private async failInterrupted(run: RunRecord): Promise<void> {
+    const now = this.deps.clock.now();
+    const failed: RunRecord = { ...run, status: 'failed', finishedAt: now, updatedAt: now, error: { message: 'interrupted (not durable): direct runs do not survive a reload', category: 'interrupted', retryable: false } };
+    await this.deps.store.commit({ fences: [{ runId: run.id, generation: run.generation }], runs: [failed] });
+    this.settle(failed);
+  }
+
+  /** Loads a run's journal once and drives it in this engine. */
+  private async launch(run: RunRecord): Promise<void> {
+    const compiled = await this.compiledFor(run.workflowHash);
+    const store = run.mode === 'direct' ? directStore(this.deps.store) : this.deps.store;
+    const [steps, events] = await Promise.all([this.deps.store.loadSteps(run.id), this.deps.store.loadEvents(run.id)]);
+    const nextSeq = steps.reduce((max, s) => Math.max(max, s.seq + 1), run.nextSeq);
+    const journal = new Journal(store, { ...run, nextSeq }, steps, this.deps.defer ?? defaultDefer);
+    const driver = new RunDriver(this.deps, journal, compiled, HANDLERS, this.slots, events, this);
+    this.drivers.set(run.id, driver);
+    const driving = driver.drive().then((result) => this.onDriverEnd(run.id, driver, result));
+    this.running.add(driving);
+    void driving.finally(() => this.running.delete(driving));
+  }
+
+  private async compiledFor(hash: string): Promise<CompiledWorkflow> {
+    const cached = this.compiled.get(hash);
+    if (cached) return cached;
+    const definition = await this.deps.store.loadDefinition(hash);
+    if (!definition) throw new Error(`the definition ${hash} of this run is missing`);
+    const compiled = compileWorkflow(definition);
+    this.compiled.set(hash, compiled);
+    return compiled;
+  }
+
+  private onDriverEnd(runId: string, driver: RunDriver, result: DriverResult): void {
+    if (this.drivers.get(runId) === driver) this.drivers.delete(runId);
+    if (result.kind === 'finished') this.settle(result.run);
+  }
+
+  private settle(run: RunRecord): void {
+    const waiters = this.finished.get(run.id) ?? [];
+    this.finished.delete(run.id);
+    waiters.forEach((resolve) => resolve(run));
+    this.deps.onChange?.(run.id);
+  }
+
+  async awaitRun(runId: string, signal?: AbortSignal): Promise<RunRecord> {
+    const stored = await this.deps.store.loadRun(runId);
+    if (stored && FINISHED_RUN_STATUSES.has(stored.status)) return stored;
+    return new Promise((resolve, reject) => {
+      const list = this.finished.get(runId) ?? [];
+      list.push(resolve);
+      this.finished.set(runId, list);
+      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+  }
+
+  async ensureChildRun(args: { id: string; workflowName: string; input: unknown; parent: RunRecord; parentStepKey: string }): Promise<void> {
+    if (this.drivers.has(args.id)) return;
+    const existing = await this.deps.store.loadRun(args.id);
+    if (existing) {
+      if (!FINISHED_RUN_STATUSES.has(existing.status)) await this.launch(existing);
+      return;
+    }
+    const workflow = await this.deps.findWorkflow?.(args.workflowName);
+    if (!workflow) throw new InputError(`no saved workflow is named "${args.workflowName}"`);
+    const compiled = compileWorkflow(workflow);
+    checkInput(compiled, args.input);
+    const hash = await definitionHash(workflow);
+    this.compiled.set(hash, compiled);
+    await this.deps.store.saveDefinition(hash, workflow);
+    const run: RunRecord = {
+      ...this.newRun({ id: args.id, hash, name: args.workflowName, input: args.input, mode: args.parent.mode }),
+      parentRunId: args.parent.id, parentStepKey: args.parentStepKey, depth: args.parent.depth + 1,
+    };
+    await this.deps.store.commit({ fences: [], runs: [run] });
+    await this.launch(run);
+  }
+
+  /** Stops the run at once (in-flight work is aborted), cancels its child runs, and fences every older writer. */
+  async cancel(runId: string): Promise<void> {
+    const driver = this.drivers.get(runId);
+    driver?.stop('cancelled');
+    const run = await editRun(this.deps, runId, (current, steps) => {
+      if (FINISHED_RUN_STATUSES.has(current.status)) return undefined;
+      const now = this.deps.clock.now();
+      const open = steps.filter((s) => s.status === 'started' || s.status === 'waiting');
+      return {
+        run: { ...current, status: 'cancelled', finishedAt: now, updatedAt: now, waitingFor: undefined },
+        steps: open.map((s): StepRecord => ({ ...s, status: 'cancelled', endedAt: now, attempts: s.attempts.map((a) => (a.outcome === 'running' ? { ...a, outcome: 'cancelled', endedAt: now } : a)) })),
+      };
+    }, driver?.run);
+    if (!run) return;
+    this.settle(run.run);
+    for (const step of run.steps ?? []) if (step.childRunId) await this.cancel(step.childRunId);
+  }
+
+  async pause(runId: string): Promise<void> {
+    const driver = this.drivers.get(runId);
+    if (driver) return driver.pause();
+    await editRun(this.deps, runId, (run) => (FINISHED_RUN_STATUSES.has(run.status) ? undefined : { run: { ...run, status: 'paused', updatedAt: this.deps.clock.now() } }));
+  }
+
+  async resume(runId: string): Promise<void> {
+    const driver = this.drivers.get(runId);
+    if (driver) return driver.resume();
+    const edited = await editRun(this.deps, runId, (run) => (run.status !== 'paused' ? undefined : { run: { ...run, status: 'running', updatedAt: this.deps.clock.now() } }));
+    if (edited) await this.launch(edited.run);
+  }
+
+  /** Kept until a waiting step consumes it, exactly once, even when sent before the run reaches the wait. */
+  async sendEvent(runId: string, name: string, payload: unknown): Promise<void> {
+    const event: EventRecord = { id: this.newId(), runId, name, payload, sentAt: this.deps.clock.now() };
+    await this.deps.store.commit({ fences: [], events: [event] });
+    this.drivers.get(runId)?.deliver(event);
+    this.deps.onChange?.(runId);
+  }
+
+  approve(runId: string, stepKey: string, approved: boolean, note?: string): Promise<void> {
+    return this.sendEvent(runId, approvalEventName(stepKey), note === undefined ? { approved } : { approved, note });
+  }
+
+  /** Discards the step's result and everything recorded after it, then runs on; upstream outputs are reused. */
+  async restartFrom(runId: string, key: string): Promise<void> {
+    this.drivers.get(runId)?.stop('superseded');
+    this.drivers.delete(runId);
+    let dropped: StepRecord[] = [];
+    const edited = await editRun(this.deps, runId, (run, steps) => {
+      dropped = stepsFrom(steps, key);
+      const now = this.deps.clock.now();
+      const next: RunRecord = { ...run, status: 'running', updatedAt: now };
+      delete next.output;
+      delete next.error;
+      delete next.finishedAt;
+      return { run: next, deleteStepKeys: dropped.map((s) => s.key) };
+    });
+    if (!edited) return;
+    for (const step of dropped) if (step.childRunId) await this.cancel(step.childRunId).catch(() => undefined);
+    await this.launch(edited.run);
+  }
+
+  /** A new run that shares this one's history up to the step, whose output is replaced; the original is untouched. */
+  async fork(runId: string, key: string, output: unknown): Promise<string> {
+    const run = await this.deps.store.loadRun(runId);
+    if (!run) throw new Error(`no run ${runId}`);
+    const steps = await this.deps.store.loadSteps(runId);
+    const target = steps.find((s) => s.key === key);
+    if (!target) throw new Error(`no step ${key} in run ${runId}`);
+    const dropped = new Set(stepsFrom(steps, key).map((s) => s.key));
+    const id = this.newId();
+    const rekey = (s: StepRecord): StepRecord => ({ ...s, runId: id, key: `${id}${s.key.slice(runId.length)}`, ...(s.parentKey ? { parentKey: `${id}${s.parentKey.slice(runId.length)}` } : {}) });
+    const kept = steps.filter((s) => !dropped.has(s.key)).map(rekey);
+    const now = this.deps.clock.now();
+    const edited: StepRecord = { ...rekey(target), status: 'completed', output, branch: undefined, error: undefined, endedAt: target.endedAt ?? now, meta: { ...target.meta, forkedFrom: target.key } };
+    const forked: RunRecord = { ...this.newRun({ id, hash: run.workflowHash, name: run.workflowName, input: run.input, mode: run.mode }), status: 'running', nextSeq: run.nextSeq };
+    if (run.workflowId) forked.workflowId = run.workflowId;
+    await this.deps.store.commit({ fences: [], runs: [forked], steps: [...kept, edited] });
+    this.deps.onChange?.(id);
+    await this.launch(forked);
+    return id;
+  }
+
+  isDriving(runId: string): boolean {
+    return this.drivers.has(runId);
+  }
+
+  /** Resolves when no run is being driven or every driven run is blocked (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.race(this.running);
+  }
+
+  /** Stops driving everything without changing any run (the page is going away). */
+  shutdown(): void {
+    for (const driver of this.drivers.values()) driver.stop('superseded');
+    this.drivers.clear();
+  }
+}
+
+function checkInput(compiled: CompiledWorkflow, input: unknown): void {
+  const schema = compiled.definition.workflowConfig.config?.inputSchema;
+  if (!schema) return;
+  const result = new Validator(schema as never, '2020-12', false).validate(input);
+  if (!result.valid) {
+    const details = result.errors.slice(0, 3).map((e) => `${e.instanceLocation.replace(/^#/, 'input') || 'input'}: ${e.error}`);
+    throw new InputError(`the input does not match the workflow's input schema: ${details.join('; ')}`);
+  }
+}
+
+/** The step, every record after it, and the containers around it (their outputs depend on it). */
+export function stepsFrom(steps: StepRecord[], key: string): StepRecord[] {
+  const target = steps.find((s) => s.key === key);
+  if (!target) throw new Error(`no step ${key}`);
+  const around = new Set(enclosingContainerKeys(target));
+  return steps.filter((s) => s.seq >= target.seq || around.has(s.key) || (s.parentKey !== undefined && s.parentKey === key));
+}
+
+/** "each[2]/fan.risk" → the records of the loop "each" (at "") and the parallel "fan" (at "each[2]"). */
+function enclosingContainerKeys(step: StepRecord): string[] {
+  if (step.path === '') return [];
+  const segments = step.path.split('/');
+  return segments.map((segment, i) => {
+    const slug = segment.replace(/\[\d+\]$/, '').replace(/\.[^.]*$/, '');
+    return `${step.runId}:${slug}@${segments.slice(0, i).join('/')}`;
+  });
+}

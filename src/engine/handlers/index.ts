@@ -1,0 +1,19 @@
+import type { HandlerTable } from '../interpreter';
+import { actionHandler, conditionHandler, triggerHandler } from './basic';
+import { loopHandler, parallelHandler } from './containers';
+import { llmHandler, subworkflowHandler } from './delegated';
+import { approvalHandler, eventHandler, waitHandler } from './waits';
+
+/** One handler per step type (Inngest's handler table): adding a type fails to compile until it is handled here. */
+export const HANDLERS: HandlerTable = {
+  trigger: triggerHandler,
+  llm: llmHandler,
+  condition: conditionHandler,
+  action: actionHandler,
+  wait: waitHandler,
+  approval: approvalHandler,
+  event: eventHandler,
+  subworkflow: subworkflowHandler,
+  loop: loopHandler,
+  parallel: parallelHandler,
+};

@@ -1,0 +1,51 @@
+import type { StepOf } from '../../schema/steps';
+import type { StepContext } from '../context';
+import type { StepOutcome } from '../interpreter';
+import { failure } from '../retry';
+import { ok } from './basic';
+
+/** Durable waits: the wake or deadline time is absolute and recorded before the wait begins. */
+
+export async function waitHandler(step: StepOf<'wait'>, ctx: StepContext): Promise<StepOutcome> {
+  const now = ctx.driver.deps.clock.now();
+  const wakeAt = step.config.durationMs !== undefined ? now + step.config.durationMs : parseTime(ctx.resolve(step.config.until));
+  const record = ctx.begin({ status: 'waiting', wakeAt });
+  await ctx.driver.durably(ctx.driver.journal.sync());
+  // On resume the recorded wake time wins: a tab closed past it continues at once.
+  await ctx.sleepUntil(record.wakeAt ?? wakeAt);
+  return ok({ wokeAt: record.wakeAt ?? wakeAt });
+}
+
+function parseTime(value: unknown): number {
+  const time = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (!Number.isFinite(time)) throw failure('validation', `"until" must resolve to a date or a time in ms; got ${JSON.stringify(value)}`, false);
+  return time;
+}
+
+/** Approvals are events named after the step's key, so two waiting approvals never take each other's answer. */
+export function approvalEventName(stepKey: string): string {
+  return `approval:${stepKey}`;
+}
+
+export async function approvalHandler(step: StepOf<'approval'>, ctx: StepContext): Promise<StepOutcome> {
+  const prompt = String(ctx.resolve(step.config.prompt));
+  const deadline = step.config.timeoutMs === undefined ? undefined : ctx.driver.deps.clock.now() + step.config.timeoutMs;
+  ctx.begin({ status: 'waiting', input: { prompt }, ...(deadline !== undefined ? { wakeAt: deadline } : {}) });
+  const answer = await ctx.waitForEvent(approvalEventName(ctx.key), deadline, 'approval');
+  if (answer === 'timeout') {
+    return { status: 'timeout', error: { message: `no answer within ${step.config.timeoutMs} ms`, category: 'timeout', retryable: false } };
+  }
+  const payload = (answer.payload ?? {}) as { approved?: unknown; note?: unknown };
+  const approved = payload.approved === true;
+  const output = { approved, ...(typeof payload.note === 'string' ? { note: payload.note } : {}), at: answer.sentAt };
+  return ok(output, approved ? 'approved' : 'rejected');
+}
+
+export async function eventHandler(step: StepOf<'event'>, ctx: StepContext): Promise<StepOutcome> {
+  const deadline = step.config.timeoutMs === undefined ? undefined : ctx.driver.deps.clock.now() + step.config.timeoutMs;
+  const answer = await ctx.waitForEvent(step.config.event, deadline, `event ${step.config.event}`);
+  if (answer === 'timeout') {
+    return { status: 'timeout', error: { message: `event "${step.config.event}" did not arrive within ${step.config.timeoutMs} ms`, category: 'timeout', retryable: false } };
+  }
+  return ok(answer.payload);
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+/**
+ * What the engine persists. Runs and step executions (the journal) are zod schemas so a store can
+ * check what it loads; the types are inferred from them.
+ */
+
+export const RUN_STATUSES = ['pending', 'running', 'waiting', 'paused', 'completed', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const FINISHED_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'cancelled']);
+
+export const ERROR_CATEGORIES = [
+  'validation', // the workflow or its input is wrong; retrying cannot help
+  'expression', // an expression or template failed
+  'timeout', // a step or run ran out of time
+  'network', // offline, DNS, connection reset
+  'rate-limit', // 429
+  'server', // 5xx
+  'auth', // 401/403: key rejected
+  'client', // other 4xx
+  'quota', // browser storage is full
+  'interrupted', // the page died while the step ran, too often
+  'cancelled',
+  'internal',
+] as const;
+export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
+
+export const stepErrorSchema = z.object({
+  message: z.string(),
+  category: z.enum(ERROR_CATEGORIES),
+  retryable: z.boolean(),
+  /** Server-provided delay before the next attempt (Retry-After), in ms. */
+  retryAfterMs: z.number().optional(),
+});
+export type StepError = z.infer<typeof stepErrorSchema>;
+
+export const attemptSchema = z.object({
+  n: z.number().int().min(1),
+  startedAt: z.number(),
+  endedAt: z.number().optional(),
+  outcome: z.enum(['running', 'ok', 'error', 'interrupted', 'cancelled', 'timeout']),
+  error: stepErrorSchema.optional(),
+  /** Streamed text checkpointed while the attempt ran (LLM steps). */
+  partialText: z.string().optional(),
+});
+export type Attempt = z.infer<typeof attemptSchema>;
+
+export const STEP_STATUSES = ['started', 'waiting', 'completed', 'failed', 'cancelled'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+/**
+ * One step execution, keyed `runId:slug@path` (path = enclosing loop indexes and branch names), or
+ * one effect inside a step (`…@path/r2`, `…@path/r2/tool0`), which carries `parentKey`.
+ */
+export const stepRecordSchema = z.object({
+  key: z.string(),
+  runId: z.string(),
+  slug: z.string(),
+  path: z.string(),
+  stepType: z.string(),
+  parentKey: z.string().optional(),
+  /** Recording order within the run: replay and "restart from" follow it. */
+  seq: z.number().int(),
+  status: z.enum(STEP_STATUSES),
+  attempts: z.array(attemptSchema),
+  /** Consecutive attempts cut off by a page reload (reset by any attempt that ends). */
+  interruptions: z.number().int().min(0),
+  input: z.unknown().optional(),
+  output: z.unknown().optional(),
+  error: stepErrorSchema.optional(),
+  /** The nextSteps key the outcome follows: success, failure, timeout, approved, a rule's key… */
+  branch: z.string().optional(),
+  startedAt: z.number(),
+  endedAt: z.number().optional(),
+  /** Absolute time a wait ends, a retry starts or a timeout fires (durable across reloads). */
+  wakeAt: z.number().optional(),
+  childRunId: z.string().optional(),
+  /** Side-effect-free steps may be recomputed after a crash; their records are written lazily. */
+  pure: z.boolean().optional(),
+  /** Free-form facts for the run inspector (provider, model, usage, winner…). */
+  meta: z.record(z.string(), z.unknown()).optional(),
+});
+export type StepRecord = z.infer<typeof stepRecordSchema>;
+
+export const runRecordSchema = z.object({
+  id: z.string(),
+  /** Content hash of the definition the run started with; editing the workflow later changes nothing here. */
+  workflowHash: z.string(),
+  workflowName: z.string(),
+  workflowId: z.string().optional(),
+  /** "direct": the same interpreter without checkpoints, for quick iteration (not durable). */
+  mode: z.enum(['durable', 'direct']),
+  input: z.unknown(),
+  status: z.enum(RUN_STATUSES),
+  output: z.unknown().optional(),
+  error: stepErrorSchema.optional(),
+  /** Fencing token: cancel, restart and takeover bump it; a writer holding an older one is refused. */
+  generation: z.number().int().min(0),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  finishedAt: z.number().optional(),
+  /** Running time used, for the run's timeout: waits and time the app was closed do not count. */
+  activeMs: z.number().min(0),
+  /** What a waiting run waits for, in words ("approval", "event payment_received", "until 10:30"). */
+  waitingFor: z.string().optional(),
+  parentRunId: z.string().optional(),
+  parentStepKey: z.string().optional(),
+  depth: z.number().int().min(0),
+  nextSeq: z.number().int().min(0),
+});
+export type RunRecord = z.infer<typeof runRecordSchema>;
+
+/** An event or approval sent to a run. Kept until a waiting step consumes it, exactly once. */
+export const eventRecordSchema = z.object({
+  id: z.string(),
+  runId: z.string(),
+  name: z.string(),
+  payload: z.unknown(),
+  sentAt: z.number(),
+  consumedBy: z.string().optional(),
+});
+export type EventRecord = z.infer<typeof eventRecordSchema>;
+
+export function stepKey(runId: string, slug: string, path: string): string {
+  return `${runId}:${slug}@${path}`;
+}

@@ -1,0 +1,121 @@
+import type { LlmNode } from '../schema/steps';
+import type { WorkflowFile } from '../schema/workflow';
+import type { Clock } from './clock';
+import type { Defer } from './journal';
+import type { EngineStore } from './store';
+
+/** What every side-effecting runner receives: a stable idempotency key, the attempt number, an abort signal. */
+export interface EffectCall {
+  idempotencyKey: string;
+  attempt: number;
+  signal: AbortSignal;
+}
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+export interface HttpResponse {
+  status: number;
+  statusText: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface LlmRequest {
+  key: string;
+  runId: string;
+  node: LlmNode;
+  /** Prompts with templates resolved. */
+  systemPrompt: string | undefined;
+  userPrompt: string;
+  /** Thread the step talks in ("run", a name, or its own), resolved per workflow type. */
+  threadId: string;
+  workflowType: 'predefined' | 'dynamic_orchestration';
+  allowedHosts: readonly string[];
+}
+
+/** Side effects the engine cannot do itself, passed in by the host (worker, tests, a server). */
+export interface Runners {
+  /** Performs an HTTP request; throws StepFailure for classified errors. */
+  http?(request: HttpRequest, call: EffectCall): Promise<HttpResponse>;
+  /** Runs one LLM step (all its rounds); returns the step's output. */
+  llm?(request: LlmRequest, call: EffectCall): Promise<unknown>;
+}
+
+export interface EngineDeps {
+  store: EngineStore;
+  clock: Clock;
+  runners: Runners;
+  /** Secret values by name, read only at the moment of an HTTP request. */
+  secret?(name: string): Promise<string | undefined>;
+  /** Saved workflows by name, for subworkflow steps. */
+  findWorkflow?(name: string): Promise<WorkflowFile | undefined>;
+  /** Whether the user allowed this workflow to contact `host`; undefined = ask (the step waits). */
+  isHostApproved?(workflowHash: string, host: string): Promise<boolean>;
+  /** Steps in flight across all runs (Convex's maxParallelism). Default 4. */
+  maxParallelism?: number;
+  defer?: Defer;
+  newId?(): string;
+  /** Told after every change a UI may want to show (run status, step records). */
+  onChange?(runId: string): void;
+}
+
+/** Why a run's interpreter stopped without finishing. Never recorded as a step failure. */
+export class RunStopped extends Error {
+  override name = 'RunStopped';
+  constructor(readonly reason: 'cancelled' | 'paused' | 'fenced' | 'crashed' | 'branch-lost' | 'superseded') {
+    super(`run stopped: ${reason}`);
+  }
+}
+
+/** Bounds work in flight: `acquire` waits for a free slot; FIFO so no run starves. */
+export class Semaphore {
+  private active = 0;
+  private peak = 0;
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(private readonly capacity: number) {}
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  get peakInFlight(): number {
+    return this.peak;
+  }
+
+  async acquire(signal?: AbortSignal): Promise<void> {
+    if (this.active < this.capacity) {
+      this.take();
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const wake = () => {
+        signal?.removeEventListener('abort', onAbort);
+        this.take();
+        resolve();
+      };
+      const onAbort = () => {
+        const index = this.waiters.indexOf(wake);
+        if (index >= 0) this.waiters.splice(index, 1);
+        reject(signal!.reason);
+      };
+      this.waiters.push(wake);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  release(): void {
+    this.active--;
+    this.waiters.shift()?.();
+  }
+
+  private take(): void {
+    this.active++;
+    this.peak = Math.max(this.peak, this.active);
+  }
+}

@@ -1,0 +1,62 @@
+import { FakeClock } from '../../src/engine/clock';
+import { Engine } from '../../src/engine/engine';
+import { MemoryData, MemoryStore, type OperationHook } from '../../src/engine/memoryStore';
+import { FINISHED_RUN_STATUSES, type RunRecord } from '../../src/engine/records';
+import type { EngineDeps, Runners } from '../../src/engine/runtime';
+import type { WorkflowFile } from '../../src/schema/workflow';
+
+export interface TestEngineOptions {
+  data?: MemoryData;
+  clock?: FakeClock;
+  runners?: Runners;
+  hook?: OperationHook;
+  maxParallelism?: number;
+  workflows?: Record<string, WorkflowFile>;
+  secrets?: Record<string, string>;
+  deps?: Partial<EngineDeps>;
+}
+
+/** An engine on an in-memory store with a fake clock, plus the fakes and a way to run to the end. */
+export function createTestEngine(options: TestEngineOptions = {}) {
+  const data = options.data ?? new MemoryData();
+  const clock = options.clock ?? new FakeClock();
+  const store = new MemoryStore(data, options.hook);
+  let ids = 0;
+  const engine = new Engine({
+    store,
+    clock,
+    runners: options.runners ?? {},
+    maxParallelism: options.maxParallelism ?? 4,
+    newId: () => `run${++ids}`,
+    findWorkflow: async (name) => options.workflows?.[name],
+    secret: async (name) => options.secrets?.[name],
+    ...options.deps,
+  });
+  return { engine, store, data, clock, quiesce: () => quiesce(data), runToEnd: (runId: string) => runToEnd(data, clock, runId) };
+}
+
+const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Lets queued work run until the store stops changing for a few macrotasks. */
+export async function quiesce(data: MemoryData): Promise<void> {
+  let stable = 0;
+  let last = -1;
+  for (let i = 0; i < 10_000 && stable < 4; i++) {
+    await macrotask();
+    stable = data.commits === last ? stable + 1 : 0;
+    last = data.commits;
+  }
+}
+
+/** Runs a run to a finished status, moving the fake clock to each next wake time when nothing else can happen. */
+export async function runToEnd(data: MemoryData, clock: FakeClock, runId: string, maxSteps = 10_000): Promise<RunRecord> {
+  for (let i = 0; i < maxSteps; i++) {
+    await quiesce(data);
+    const run = data.runs.get(runId);
+    if (run && FINISHED_RUN_STATUSES.has(run.status)) return structuredClone(run);
+    const wake = clock.nextWake();
+    if (wake === undefined) throw new Error(`run ${runId} is stuck in status ${run?.status} (${run?.waitingFor ?? 'nothing to wait for'})`);
+    clock.set(wake);
+  }
+  throw new Error(`run ${runId} did not finish`);
+}
