@@ -21,13 +21,12 @@ export function createTestEngine(options: TestEngineOptions = {}) {
   const data = options.data ?? new MemoryData();
   const clock = options.clock ?? new FakeClock();
   const store = new MemoryStore(data, options.hook);
-  let ids = 0;
   const engine = new Engine({
     store,
     clock,
     runners: options.runners ?? {},
     maxParallelism: options.maxParallelism ?? 4,
-    newId: () => `run${++ids}`,
+    newId: () => nextId(data),
     findWorkflow: async (name) => options.workflows?.[name],
     secret: async (name) => options.secrets?.[name],
     ...options.deps,
@@ -35,28 +34,47 @@ export function createTestEngine(options: TestEngineOptions = {}) {
   return { engine, store, data, clock, quiesce: () => quiesce(data), runToEnd: (runId: string) => runToEnd(data, clock, runId) };
 }
 
+/** Ids counted per data set, so every engine over the same data (a reloaded tab) keeps them unique. */
+const idCounters = new WeakMap<MemoryData, number>();
+function nextId(data: MemoryData): string {
+  const n = (idCounters.get(data) ?? 0) + 1;
+  idCounters.set(data, n);
+  return `run${n}`;
+}
+
 const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Lets queued work run until the store stops changing for a few macrotasks. */
+/**
+ * Lets queued work run until the store stops changing: first over macrotasks, then across a short
+ * timer (hashing with WebCrypto finishes on a thread pool, outside the macrotask queue).
+ */
 export async function quiesce(data: MemoryData): Promise<void> {
-  let stable = 0;
-  let last = -1;
-  for (let i = 0; i < 10_000 && stable < 4; i++) {
+  for (let round = 0; round < 1000; round++) {
+    let stable = 0;
+    let last = -1;
+    for (let i = 0; i < 10_000 && stable < 4; i++) {
+      await macrotask();
+      stable = data.commits === last ? stable + 1 : 0;
+      last = data.commits;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
     await macrotask();
-    stable = data.commits === last ? stable + 1 : 0;
-    last = data.commits;
+    if (data.commits === last) return;
   }
 }
 
 /** Runs a run to a finished status, moving the fake clock to each next wake time when nothing else can happen. */
 export async function runToEnd(data: MemoryData, clock: FakeClock, runId: string, maxSteps = 10_000): Promise<RunRecord> {
+  let idle = 0;
   for (let i = 0; i < maxSteps; i++) {
     await quiesce(data);
     const run = data.runs.get(runId);
     if (run && FINISHED_RUN_STATUSES.has(run.status)) return structuredClone(run);
     const wake = clock.nextWake();
-    if (wake === undefined) throw new Error(`run ${runId} is stuck in status ${run?.status} (${run?.waitingFor ?? 'nothing to wait for'})`);
-    clock.set(wake);
+    if (wake !== undefined) clock.set(wake);
+    // Work off the macrotask queue (WebCrypto hashing) may still be under way: give it time before calling it stuck.
+    else if (++idle > 50) throw new Error(`run ${runId} is stuck in status ${run?.status} (${run?.waitingFor ?? 'nothing to wait for'})`);
+    else await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`run ${runId} did not finish`);
 }
