@@ -31,6 +31,7 @@ export class InputError extends Error {
 export class Engine implements RunHost {
   readonly slots: Semaphore;
   private readonly drivers = new Map<string, RunDriver>();
+  private readonly launching = new Set<string>();
   private readonly finished = new Map<string, Array<(run: RunRecord) => void>>();
   private readonly compiled = new Map<string, CompiledWorkflow>();
   private readonly running = new Set<Promise<unknown>>();
@@ -66,16 +67,21 @@ export class Engine implements RunHost {
     };
   }
 
-  /** At boot: every unfinished run continues; a direct (not durable) one cannot and says so. */
+  /**
+   * At boot or takeover: every unfinished run continues here. Taking a run bumps its generation, so
+   * a tab that drove it before (frozen, not dead) can never write to it again. A direct (not durable)
+   * run cannot continue and says so.
+   */
   async resumeAll(): Promise<void> {
     const runs = await this.deps.store.listUnfinishedRuns();
     for (const run of runs.sort((a, b) => a.depth - b.depth || a.createdAt - b.createdAt)) {
-      if (this.drivers.has(run.id)) continue;
+      if (this.drivers.has(run.id) || this.launching.has(run.id)) continue;
       if (run.mode === 'direct') {
         await this.failInterrupted(run);
         continue;
       }
-      await this.launch(run);
+      const owned = await editRun(this.deps, run.id, (current) => (FINISHED_RUN_STATUSES.has(current.status) ? undefined : { run: current }));
+      if (owned) await this.launch(owned.run);
     }
   }
 
@@ -88,6 +94,17 @@ export class Engine implements RunHost {
 
   /** Loads a run's journal once and drives it in this engine. */
   private async launch(run: RunRecord): Promise<void> {
+    // One driver per run per engine: a second launch while the first loads would drive it twice.
+    if (this.drivers.has(run.id) || this.launching.has(run.id)) return;
+    this.launching.add(run.id);
+    try {
+      await this.launchNow(run);
+    } finally {
+      this.launching.delete(run.id);
+    }
+  }
+
+  private async launchNow(run: RunRecord): Promise<void> {
     const compiled = await this.compiledFor(run.workflowHash);
     const store = run.mode === 'direct' ? directStore(this.deps.store) : this.deps.store;
     const [steps, events] = await Promise.all([this.deps.store.loadSteps(run.id), this.deps.store.loadEvents(run.id)]);
@@ -134,7 +151,7 @@ export class Engine implements RunHost {
   }
 
   async ensureChildRun(args: { id: string; workflowName: string; input: unknown; parent: RunRecord; parentStepKey: string }): Promise<void> {
-    if (this.drivers.has(args.id)) return;
+    if (this.drivers.has(args.id) || this.launching.has(args.id)) return;
     const existing = await this.deps.store.loadRun(args.id);
     if (existing) {
       if (!FINISHED_RUN_STATUSES.has(existing.status)) await this.launch(existing);
