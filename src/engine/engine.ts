@@ -259,7 +259,7 @@ export class Engine implements RunHost {
     return this.drivers.has(runId);
   }
 
-  /** Resolves when no run is being driven or every driven run is blocked (tests, shutdown). */
+  /** Resolves when no run is being driven any more (a run waiting for an event keeps it pending). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.race(this.running);
   }

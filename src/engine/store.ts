@@ -10,7 +10,7 @@ export interface TableUpdate {
   where: Record<string, unknown>;
   set: Record<string, unknown>;
   upsert: boolean;
-  /** The step record (in the same batch) whose output becomes `{ updated, rows }`. */
+  /** The step record (in the same batch) whose output becomes `{ updated, created, rows }`. */
   outputOf: string;
 }
 

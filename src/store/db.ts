@@ -1,4 +1,6 @@
-import Dexie, { type EntityTable } from 'dexie';
+import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
+import type { EventRecord, RunRecord, StepRecord } from '../engine/records';
+import type { TableRow } from '../engine/store';
 import type { WorkflowFile } from '../schema/workflow';
 
 /** A saved workflow. `doc` is the definition exactly as imported or edited (unknown fields kept). */
@@ -22,19 +24,92 @@ export interface SettingRecord {
   value: unknown;
 }
 
+/** A definition a run started with, by content hash: immutable once saved. */
+export interface DefinitionRecord {
+  hash: string;
+  definition: WorkflowFile;
+  savedAt: number;
+}
+
+/** One row of a local table; `row` is the user's object exactly as imported or updated. */
+export interface TableRowRecord {
+  table: string;
+  id: string;
+  row: TableRow;
+}
+
+/** An LLM conversation (filled in by the threads issue; only the indexed fields are fixed here). */
+export interface ThreadRecord {
+  id: string;
+  [field: string]: unknown;
+}
+
+export interface MessageRecord {
+  id: string;
+  threadId: string;
+  /** Order within the thread. */
+  seq: number;
+  [field: string]: unknown;
+}
+
+/** An API key or other secret value. Secrets live only in this table, never in runs, steps or settings. */
+export interface SecretRecord {
+  name: string;
+  value: string;
+}
+
 export const DB_NAME = 'tabflow';
+
+/** The newest `version(n)` declared in `TabflowDb`. */
+export const SCHEMA_VERSION = 2;
 
 export class TabflowDb extends Dexie {
   workflows!: EntityTable<WorkflowRecord, 'id'>;
   settings!: EntityTable<SettingRecord, 'key'>;
+  runs!: EntityTable<RunRecord, 'id'>;
+  steps!: EntityTable<StepRecord, 'key'>;
+  events!: EntityTable<EventRecord, 'id'>;
+  definitions!: EntityTable<DefinitionRecord, 'hash'>;
+  tableRows!: Table<TableRowRecord, [string, string]>;
+  threads!: EntityTable<ThreadRecord, 'id'>;
+  messages!: EntityTable<MessageRecord, 'id'>;
+  secrets!: EntityTable<SecretRecord, 'name'>;
 
   constructor(name: string = DB_NAME) {
     super(name);
+    // Version 1 stays exactly as shipped: Dexie diffs each version against the previous one.
     this.version(1).stores({
       workflows: 'id, name, updatedAt, deletedAt',
       settings: 'key',
     });
+    this.version(2)
+      .stores({
+        runs: 'id, status, workflowId, updatedAt, parentRunId',
+        steps: 'key, [runId+seq], runId',
+        events: 'id, runId',
+        definitions: 'hash',
+        tableRows: '[table+id], table',
+        threads: 'id',
+        messages: 'id, [threadId+seq]',
+        secrets: 'name',
+      })
+      .upgrade(upgradeToVersion2);
   }
+}
+
+/**
+ * Version 2 only adds tables. It also gives any workflow without numeric timestamps one:
+ * a record missing `updatedAt` is absent from that index, so the library list would hide it.
+ */
+async function upgradeToVersion2(tx: Transaction): Promise<void> {
+  const now = Date.now();
+  await tx
+    .table<Partial<WorkflowRecord>>('workflows')
+    .toCollection()
+    .modify((workflow) => {
+      if (typeof workflow.createdAt !== 'number') workflow.createdAt = now;
+      if (typeof workflow.updatedAt !== 'number') workflow.updatedAt = workflow.createdAt;
+    });
 }
 
 let shared: TabflowDb | undefined;

@@ -24,7 +24,8 @@ describe('retries and timeouts', () => {
     const requests: number[] = [];
     const t = createTestEngine({ runners: { http: async () => {
       requests.push(t.clock.now());
-      return requests.length === 1 ? { status: 429, statusText: 'Too Many Requests', headers: { 'retry-after': '30' }, body: null } : { status: 200, statusText: 'OK', headers: {}, body: { ok: true } };
+      const headers: Record<string, string> = requests.length === 1 ? { 'retry-after': '30' } : {};
+      return requests.length === 1 ? { status: 429, statusText: 'Too Many Requests', headers, body: null } : { status: 200, statusText: 'OK', headers, body: { ok: true } };
     } } });
     const workflow = chain('rate', [{ ...http('call', 'https://api.example.com/x'), retryPolicy: { backoffMs: 10, jitter: false } }], { allowedHosts: ['api.example.com'] });
     const run = await t.runToEnd(await t.engine.start({ workflow, input: {} }));

@@ -1,0 +1,139 @@
+import Dexie, { type Table } from 'dexie';
+import { FINISHED_RUN_STATUSES, RUN_STATUSES, type EventRecord, type RunRecord, type StepRecord } from '../engine/records';
+import {
+  applyTableUpdate,
+  FencedError,
+  rowMatches,
+  type CommitBatch,
+  type CommitResult,
+  type EngineStore,
+  type TableRow,
+  type TableUpdate,
+  type TableUpdateOutput,
+} from '../engine/store';
+import type { WorkflowFile } from '../schema/workflow';
+import type { TabflowDb, TableRowRecord } from './db';
+import { toStoreError } from './errors';
+
+const UNFINISHED_RUN_STATUSES = RUN_STATUSES.filter((status) => !FINISHED_RUN_STATUSES.has(status));
+
+/**
+ * The engine's store in IndexedDB. Same semantics as `MemoryStore` (the reference), with each
+ * `commit` one readwrite transaction whose cost depends on the batch, never on the run's history.
+ */
+export class DexieEngineStore implements EngineStore {
+  constructor(readonly db: TabflowDb) {}
+
+  async loadRun(runId: string): Promise<RunRecord | undefined> {
+    return this.db.runs.get(runId);
+  }
+
+  /** One range query on `[runId+seq]`: the journal comes back in recording order. */
+  async loadSteps(runId: string): Promise<StepRecord[]> {
+    return this.db.steps.where('[runId+seq]').between([runId, Dexie.minKey], [runId, Dexie.maxKey], true, true).toArray();
+  }
+
+  async loadEvents(runId: string): Promise<EventRecord[]> {
+    return this.db.events.where('runId').equals(runId).sortBy('sentAt');
+  }
+
+  async listUnfinishedRuns(): Promise<RunRecord[]> {
+    return this.db.runs.where('status').anyOf(UNFINISHED_RUN_STATUSES).toArray();
+  }
+
+  async loadDefinition(hash: string): Promise<WorkflowFile | undefined> {
+    return (await this.db.definitions.get(hash))?.definition;
+  }
+
+  /** Definitions are content-addressed: the first one saved under a hash is never replaced. */
+  async saveDefinition(hash: string, definition: WorkflowFile): Promise<void> {
+    const { definitions } = this.db;
+    try {
+      await this.db.transaction('rw', definitions, async () => {
+        if ((await definitions.get(hash)) === undefined) await definitions.add({ hash, definition, savedAt: Date.now() });
+      });
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  async queryTable(table: string, where: Record<string, unknown>, limit: number): Promise<TableRow[]> {
+    return matchingRows(this.db, table, where, limit);
+  }
+
+  async commit(batch: CommitBatch): Promise<CommitResult> {
+    const tables = touchedTables(this.db, batch);
+    if (tables.length === 0) return { tableOutputs: {} };
+    try {
+      // Fences, table updates and every record commit together or not at all: a crash or a
+      // refusal part-way can never leave a step completed without its effects, or the reverse.
+      // The scope is declared `async`: only then does Dexie keep the transaction across native awaits.
+      return await this.db.transaction('rw', tables, async () => writeBatch(this.db, batch));
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+}
+
+/** Exactly the tables the batch reads or writes, so unrelated commits do not queue behind it. */
+function touchedTables(db: TabflowDb, batch: CommitBatch): Table[] {
+  const tables: Table[] = [];
+  if (batch.fences.length > 0 || nonEmpty(batch.runs)) tables.push(db.runs);
+  if (nonEmpty(batch.steps) || nonEmpty(batch.deleteStepKeys)) tables.push(db.steps);
+  if (nonEmpty(batch.events)) tables.push(db.events);
+  if (nonEmpty(batch.tableUpdates)) tables.push(db.tableRows);
+  return tables;
+}
+
+function nonEmpty(list: readonly unknown[] | undefined): boolean {
+  return list !== undefined && list.length > 0;
+}
+
+/** Runs inside the commit's transaction: any throw aborts it and nothing below is kept. */
+async function writeBatch(db: TabflowDb, batch: CommitBatch): Promise<CommitResult> {
+  await checkFences(db, batch.fences);
+  // Records are copied, never mutated: the caller's objects stay as they were passed in.
+  const steps = new Map((batch.steps ?? []).map((step) => [step.key, step]));
+  const result: CommitResult = { tableOutputs: {} };
+  for (const update of batch.tableUpdates ?? []) {
+    const output = await applyUpdate(db, update);
+    result.tableOutputs[update.outputOf] = output;
+    const target = steps.get(update.outputOf);
+    if (target) steps.set(target.key, { ...target, output });
+  }
+  if (nonEmpty(batch.deleteStepKeys)) await db.steps.bulkDelete(batch.deleteStepKeys!);
+  if (nonEmpty(batch.runs)) await db.runs.bulkPut(batch.runs!);
+  if (steps.size > 0) await db.steps.bulkPut([...steps.values()]);
+  if (nonEmpty(batch.events)) await db.events.bulkPut(batch.events!);
+  return structuredClone(result);
+}
+
+/** Keyed gets only. A run not stored yet has no owner to conflict with, so its fence passes. */
+async function checkFences(db: TabflowDb, fences: CommitBatch['fences']): Promise<void> {
+  if (fences.length === 0) return; // `runs` is then outside the transaction's scope
+  const runs = await db.runs.bulkGet(fences.map((fence) => fence.runId));
+  fences.forEach((fence, index) => {
+    const run = runs[index];
+    if (run && run.generation !== fence.generation) throw new FencedError(fence.runId);
+  });
+}
+
+/** Reads the matching rows inside the transaction, so the update is applied exactly once. */
+async function applyUpdate(db: TabflowDb, update: TableUpdate): Promise<TableUpdateOutput> {
+  const matching = await matchingRows(db, update.table, update.where);
+  const { changed, created } = applyTableUpdate(matching, update);
+  const records: TableRowRecord[] = changed.map((row) => ({ table: update.table, id: row.id, row }));
+  if (records.length > 0) await db.tableRows.bulkPut(records);
+  return { updated: changed.length, created, rows: changed };
+}
+
+/** Rows of `table` matching `where`, in id order. A string `where.id` is one keyed get, not a scan. */
+async function matchingRows(db: TabflowDb, table: string, where: Record<string, unknown>, limit?: number): Promise<TableRow[]> {
+  if (typeof where.id === 'string') {
+    const record = await db.tableRows.get([table, where.id]);
+    return record && rowMatches(record.row, where) ? [record.row].slice(0, limit) : [];
+  }
+  let rows = db.tableRows.where('table').equals(table).filter((record) => rowMatches(record.row, where));
+  if (limit !== undefined) rows = rows.limit(limit);
+  return (await rows.toArray()).map((record) => record.row);
+}

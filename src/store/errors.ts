@@ -1,0 +1,29 @@
+import { FencedError, QuotaError } from '../engine/store';
+
+export const STORAGE_FULL_MESSAGE = 'browser storage is full: delete old runs or free disk space, then resume';
+
+/**
+ * Maps what IndexedDB/Dexie threw to the engine's errors: a FencedError comes out unchanged even if
+ * Dexie wrapped it, a quota failure at any depth becomes a QuotaError, anything else is rethrown as is.
+ */
+export function toStoreError(error: unknown): unknown {
+  for (const cause of errorChain(error)) {
+    if (cause instanceof FencedError) return cause;
+  }
+  for (const cause of errorChain(error)) {
+    if (cause instanceof QuotaError) return cause;
+    if (cause.name === 'QuotaExceededError') return new QuotaError(STORAGE_FULL_MESSAGE, { cause: error });
+  }
+  return error;
+}
+
+const MAX_WRAPPING_DEPTH = 8;
+
+/** The error and those wrapped inside it: Dexie's `inner`, a BulkError's `failures`, a standard `cause`. */
+function* errorChain(error: unknown, depth = 0): Generator<{ name?: unknown }> {
+  if (typeof error !== 'object' || error === null || depth > MAX_WRAPPING_DEPTH) return;
+  yield error;
+  const { inner, cause, failures } = error as { inner?: unknown; cause?: unknown; failures?: unknown };
+  const wrapped = [inner, cause, ...(Array.isArray(failures) ? failures : [])];
+  for (const next of wrapped) yield* errorChain(next, depth + 1);
+}

@@ -1,0 +1,20 @@
+/** The executor's command API, called from the UI over Comlink. Every method runs in the executing tab. */
+export interface ExecutorApi {
+  /** Starts a run of a saved workflow; rejects with a readable message when the workflow or input is invalid. */
+  start(options: { workflowId: string; input: unknown; mode?: 'durable' | 'direct' }): Promise<string>;
+  cancel(runId: string): Promise<void>;
+  pause(runId: string): Promise<void>;
+  resume(runId: string): Promise<void>;
+  sendEvent(runId: string, name: string, payload: unknown): Promise<void>;
+  approve(runId: string, stepKey: string, approved: boolean, note?: string): Promise<void>;
+  /** Allows (or refuses) a workflow's requests to `host`, remembered for that workflow. */
+  confirmHost(runId: string, host: string, approved: boolean): Promise<void>;
+  restartFrom(runId: string, stepKey: string): Promise<void>;
+  fork(runId: string, stepKey: string, output: unknown): Promise<string>;
+  /** Whether this tab's worker is the one executing runs. */
+  role(): Promise<'executor' | 'follower'>;
+}
+
+export type CommandName = Exclude<keyof ExecutorApi, 'role'>;
+export const EXECUTOR_LOCK = 'tabflow-executor';
+export const COMMAND_CHANNEL = 'tabflow-commands';

@@ -1,0 +1,89 @@
+import 'fake-indexeddb/auto';
+import Dexie, { type EntityTable } from 'dexie';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION, TabflowDb, type SettingRecord, type WorkflowRecord } from '../../../src/store/db';
+import { DexieEngineStore } from '../../../src/store/engineStore';
+import { listWorkflows } from '../../../src/store/workflows';
+import { aRun, aStep } from './fixtures';
+
+/** The database exactly as version 1 shipped it: what a returning user's browser holds. */
+class VersionOneDb extends Dexie {
+  workflows!: EntityTable<WorkflowRecord, 'id'>;
+  settings!: EntityTable<SettingRecord, 'key'>;
+
+  constructor(name: string) {
+    super(name);
+    this.version(1).stores({
+      workflows: 'id, name, updatedAt, deletedAt',
+      settings: 'key',
+    });
+  }
+}
+
+const names: string[] = [];
+afterEach(async () => {
+  await Promise.all(names.splice(0).map((name) => Dexie.delete(name)));
+});
+
+function freshName(): string {
+  const name = 't-' + crypto.randomUUID();
+  names.push(name);
+  return name;
+}
+
+const doc = (name: string) => ({ workflowConfig: { name }, stepsConfig: [] }) as unknown as WorkflowRecord['doc'];
+
+async function writeVersionOne(name: string, workflows: object[]): Promise<void> {
+  const v1 = new VersionOneDb(name);
+  await v1.workflows.bulkAdd(workflows as WorkflowRecord[]);
+  await v1.settings.put({ key: 'maxParallelism', value: 2 });
+  v1.close();
+}
+
+describe('database versions', () => {
+  it('a fresh database opens at SCHEMA_VERSION with every table', async () => {
+    const db = new TabflowDb(freshName());
+    await db.open();
+    expect(db.verno).toBe(SCHEMA_VERSION);
+    expect(db.tables.map((t) => t.name).sort()).toEqual(
+      ['definitions', 'events', 'messages', 'runs', 'secrets', 'settings', 'steps', 'tableRows', 'threads', 'workflows'],
+    );
+    db.close();
+  });
+
+  it('a version-1 database opens as version 2 with its workflows and settings intact and the new tables working', async () => {
+    const name = freshName();
+    const saved: WorkflowRecord = { id: 'w1', name: 'Digest', doc: doc('Digest'), createdAt: 5, updatedAt: 9, draftText: '{ half' };
+    await writeVersionOne(name, [saved]);
+
+    const db = new TabflowDb(name);
+    expect(await db.workflows.get('w1')).toEqual(saved);
+    expect(await db.settings.get('maxParallelism')).toEqual({ key: 'maxParallelism', value: 2 });
+    expect(db.verno).toBe(2);
+
+    const store = new DexieEngineStore(db);
+    await store.commit({ fences: [{ runId: 'r1', generation: 0 }], runs: [aRun('r1', { workflowId: 'w1' })], steps: [aStep('r1', 'a', 0)] });
+    await db.secrets.put({ name: 'OPENAI_API_KEY', value: 'sk-test' });
+    expect((await store.listUnfinishedRuns()).map((r) => r.id)).toEqual(['r1']);
+    expect(await db.runs.where('workflowId').equals('w1').count()).toBe(1);
+    expect((await db.secrets.get('OPENAI_API_KEY'))?.value).toBe('sk-test');
+    db.close();
+  });
+
+  it('the upgrade gives a version-1 workflow without timestamps one, so the library lists it again', async () => {
+    const name = freshName();
+    await writeVersionOne(name, [
+      { id: 'old', name: 'Old', doc: doc('Old') },
+      { id: 'half', name: 'Half', doc: doc('Half'), createdAt: 7 },
+      { id: 'ok', name: 'Ok', doc: doc('Ok'), createdAt: 1, updatedAt: 2 },
+    ]);
+    const db = new TabflowDb(name);
+    const listed = await listWorkflows(db);
+    expect(listed.map((w) => w.id).sort()).toEqual(['half', 'ok', 'old']);
+    expect(listed.find((w) => w.id === 'half')).toMatchObject({ createdAt: 7, updatedAt: 7 });
+    expect(listed.find((w) => w.id === 'ok')).toMatchObject({ createdAt: 1, updatedAt: 2 });
+    const old = listed.find((w) => w.id === 'old')!;
+    expect(old.updatedAt).toBe(old.createdAt);
+    db.close();
+  });
+});
