@@ -6,15 +6,14 @@ import type { EngineDeps } from '../engine/runtime';
 import { demoAnswer } from '../llm/demoModel';
 import { getDb } from '../store/db';
 import { DexieEngineStore } from '../store/engineStore';
-import { findWorkflowByName, getWorkflow } from '../store/workflows';
+import { findWorkflowByName } from '../store/workflows';
 import { COMMAND_CHANNEL, EXECUTOR_LOCK, type CommandName, type ExecutorApi } from './api';
+import { dispatch, engineCommands, hostApprovalKey } from './commands';
 import { fetchHttp } from './httpRunner';
 import { CommandRelay } from './relay';
 
 const db = getDb();
 const store = new DexieEngineStore(db);
-
-const hostKey = (hash: string, host: string) => `hostApproval:${hash}:${host}`;
 
 async function setting<T>(key: string, fallback: T): Promise<T> {
   const record = await db.settings.get(key);
@@ -32,45 +31,25 @@ async function createEngine(): Promise<Engine> {
     maxParallelism: await setting('maxParallelism', 4),
     secret: async (name) => (await db.secrets.get(name))?.value,
     findWorkflow: async (name) => (await findWorkflowByName(db, name))?.doc,
-    isHostApproved: async (hash, host) => (await db.settings.get(hostKey(hash, host)))?.value === true,
+    isHostApproved: async (hash, host) => (await db.settings.get(hostApprovalKey(hash, host)))?.value === true,
   };
   return new Engine(deps);
 }
 
-let engine: Engine | undefined;
+let commands: ReturnType<typeof engineCommands> | undefined;
 
 /** Runs a command in this (the executing) tab. */
-async function execute(name: CommandName, args: unknown[]): Promise<unknown> {
-  if (!engine) throw new Error('this tab is not executing runs');
-  const [a, b, c, d] = args as [never, never, never, never];
-  switch (name) {
-    case 'start': {
-      const { workflowId, input, mode } = a as { workflowId: string; input: unknown; mode?: 'durable' | 'direct' };
-      const record = await getWorkflow(db, workflowId);
-      if (!record || record.deletedAt !== undefined) throw new Error('that workflow no longer exists');
-      return engine.start({ workflow: record.doc, workflowId, input, mode: mode ?? 'durable' });
-    }
-    case 'cancel': return engine.cancel(a);
-    case 'pause': return engine.pause(a);
-    case 'resume': return engine.resume(a);
-    case 'sendEvent': return engine.sendEvent(a, b, c);
-    case 'approve': return engine.approve(a, b, c, d);
-    case 'restartFrom': return engine.restartFrom(a, b);
-    case 'fork': return engine.fork(a, b, c);
-    case 'confirmHost': {
-      const run = await store.loadRun(a);
-      if (!run) throw new Error('no such run');
-      if (c) await db.settings.put({ key: hostKey(run.workflowHash, b), value: true });
-      return engine.sendEvent(a, `confirm-host:${b}`, { approved: c === true });
-    }
-  }
+function execute(name: CommandName, args: unknown[]): Promise<unknown> {
+  if (!commands) return Promise.reject(new Error('this tab is not executing runs'));
+  return dispatch(commands, name, args);
 }
 
 const relay = new CommandRelay(COMMAND_CHANNEL, execute);
 
 /** Whoever holds the lock executes; when its tab closes the lock passes to a waiting tab, which resumes every run. */
 async function becomeExecutor(): Promise<void> {
-  engine = await createEngine();
+  const engine = await createEngine();
+  commands = engineCommands(engine, db, store);
   relay.lead();
   await engine.resumeAll();
 }

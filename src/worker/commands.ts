@@ -1,0 +1,39 @@
+import type { Engine } from '../engine/engine';
+import type { EngineStore } from '../engine/store';
+import type { TabflowDb } from '../store/db';
+import { getWorkflow } from '../store/workflows';
+import type { CommandName, ExecutorApi } from './api';
+
+export const hostApprovalKey = (workflowHash: string, host: string) => `hostApproval:${workflowHash}:${host}`;
+
+type Commands = Omit<ExecutorApi, 'role'>;
+
+/** The executor's commands over an engine: what the executing tab runs, whoever asked. */
+export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore): Commands {
+  return {
+    async start({ workflowId, input, mode }) {
+      const record = await getWorkflow(db, workflowId);
+      if (!record || record.deletedAt !== undefined) throw new Error('that workflow no longer exists');
+      return engine.start({ workflow: record.doc, workflowId, input, mode: mode ?? 'durable' });
+    },
+    cancel: (runId) => engine.cancel(runId),
+    pause: (runId) => engine.pause(runId),
+    resume: (runId) => engine.resume(runId),
+    sendEvent: (runId, name, payload) => engine.sendEvent(runId, name, payload),
+    approve: (runId, stepKey, approved, note) => engine.approve(runId, stepKey, approved, note),
+    restartFrom: (runId, stepKey) => engine.restartFrom(runId, stepKey),
+    fork: (runId, stepKey, output) => engine.fork(runId, stepKey, output),
+    async confirmHost(runId, host, approved) {
+      const run = await store.loadRun(runId);
+      if (!run) throw new Error('no such run');
+      if (approved) await db.settings.put({ key: hostApprovalKey(run.workflowHash, host), value: true });
+      await engine.sendEvent(runId, `confirm-host:${host}`, { approved });
+    },
+  };
+}
+
+/** Calls a command by name with positional arguments (as the relay carries them). */
+export function dispatch(commands: Commands, name: CommandName, args: unknown[]): Promise<unknown> {
+  const command = commands[name] as (...a: unknown[]) => Promise<unknown>;
+  return command(...args);
+}
