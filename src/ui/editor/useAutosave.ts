@@ -1,0 +1,32 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { TabflowDb } from '../../store/db';
+import { createAutosave, saveEditorText, type Autosave, type SaveStatus } from './autosave';
+
+export interface AutosaveHandle extends Autosave {
+  status: SaveStatus;
+  setStatus(status: SaveStatus): void;
+}
+
+/**
+ * Autosave for one workflow's editor. Pending text is flushed when the tab is hidden or closed and
+ * when the workflow changes or unmounts, so switching away never loses a keystroke.
+ */
+export function useAutosave(db: TabflowDb, id: string): AutosaveHandle {
+  const [status, setStatus] = useState<SaveStatus>({ kind: 'saved' });
+  const autosave = useMemo(
+    () => createAutosave({ write: (text) => saveEditorText(db, id, text), onStatus: setStatus }),
+    [db, id],
+  );
+  useEffect(() => {
+    const flush = () => void autosave.flush();
+    const onVisibility = () => document.visibilityState === 'hidden' && flush();
+    document.addEventListener('visibilitychange', onVisibility);
+    window.addEventListener('pagehide', flush);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('pagehide', flush);
+      flush();
+    };
+  }, [autosave]);
+  return useMemo(() => ({ ...autosave, status, setStatus }), [autosave, status]);
+}

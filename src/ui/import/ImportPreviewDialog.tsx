@@ -1,0 +1,83 @@
+import { useMemo, useState } from 'react';
+import { previewWorkflowText, type ImportPreview } from '../../schema/importer';
+import { formatBytes } from '../../schema/share';
+import { Dialog } from '../common/Dialog';
+import { useDb } from '../DbContext';
+import { ProblemList } from './ProblemList';
+import { useUi, type PreviewRequest } from '../state';
+import { PreviewSummary } from './PreviewSummary';
+import { clearShareHash } from './importSources';
+import { importWorkflowFile } from './importWorkflow';
+
+const SOURCE_LABELS = { file: 'File', drop: 'Dropped file', paste: 'Pasted JSON', link: 'Share link' } as const;
+
+interface ImportPreviewDialogProps {
+  request: PreviewRequest;
+  knownWorkflows: readonly string[];
+}
+
+/**
+ * Everything an import would bring in, before anything is saved. Only "Import" writes; Cancel,
+ * Escape and errors leave the library exactly as it was.
+ */
+export function ImportPreviewDialog({ request, knownWorkflows }: ImportPreviewDialogProps) {
+  const db = useDb();
+  const closeDialog = useUi((s) => s.closeDialog);
+  const select = useUi((s) => s.select);
+  const showToast = useUi((s) => s.showToast);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const preview = useMemo(() => previewOf(request, knownWorkflows), [request, knownWorkflows]);
+
+  function close() {
+    if (request.source === 'link') clearShareHash();
+    closeDialog();
+  }
+
+  async function runImport() {
+    if (!preview.ok || !preview.file) return;
+    setBusy(true);
+    try {
+      const { workflow, added } = await importWorkflowFile(db, preview.file);
+      close();
+      select(workflow.id);
+      const extra = added.length ? ` and ${added.length} subworkflow${added.length === 1 ? '' : 's'}` : '';
+      showToast({ message: `Imported “${workflow.name}”${extra}`, tone: 'success' });
+    } catch (error) {
+      setFailure(error instanceof Error ? error.message : String(error));
+      setBusy(false);
+    }
+  }
+
+  const footer = (
+    <>
+      {!preview.ok && <span className="muted footer-note">Nothing can be imported until the errors are fixed.</span>}
+      <button type="button" className="button" onClick={close}>Cancel</button>
+      <button type="button" className="button button-primary" onClick={() => void runImport()} disabled={!preview.ok || busy}>
+        Import
+      </button>
+    </>
+  );
+
+  return (
+    <Dialog label="Import preview" onClose={close} footer={footer} wide>
+      <p className="preview-source muted">
+        {SOURCE_LABELS[request.source]}
+        {request.source !== 'paste' && request.source !== 'link' && `: ${request.label}`}
+        {request.sizeBytes !== undefined && ` · ${formatBytes(request.sizeBytes)}`}
+        {request.source === 'link' && ' · opening a link never imports or runs anything by itself'}
+      </p>
+      {failure && <p className="error-text" role="alert">Import failed: {failure}</p>}
+      {preview.summary && <PreviewSummary summary={preview.summary} migrated={preview.migrated} />}
+      <ProblemList problems={preview.problems} />
+    </Dialog>
+  );
+}
+
+function previewOf(request: PreviewRequest, knownWorkflows: readonly string[]): ImportPreview {
+  if ('error' in request) {
+    const problem = { severity: 'error' as const, code: 'unreadable', path: '$', segments: [], message: request.error };
+    return { ok: false, file: undefined, summary: undefined, problems: [problem], migrated: [] };
+  }
+  return previewWorkflowText(request.text, { knownWorkflows });
+}

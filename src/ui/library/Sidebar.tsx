@@ -1,0 +1,105 @@
+import { useMemo } from 'react';
+import { hasErrors } from '../../schema/problems';
+import { validateWorkflowFile } from '../../schema/validate';
+import { collectScopes } from '../../schema/walk';
+import type { WorkflowRecord } from '../../store/db';
+import { TEMPLATES, type Template } from '../../templates';
+import { formatRelative, useNow } from '../common/time';
+import { useDb } from '../DbContext';
+import { useUi } from '../state';
+import { createFromTemplate } from './libraryActions';
+import type { LibraryState } from './useLibrary';
+
+interface SidebarProps {
+  library: LibraryState;
+  knownWorkflows: readonly string[];
+}
+
+/** The library: saved workflows (live from Dexie) above the built-in templates. */
+export function Sidebar({ library, knownWorkflows }: SidebarProps) {
+  const now = useNow();
+  const workflows = library.status === 'ready' ? library.workflows : [];
+  return (
+    <nav className="sidebar" aria-label="Library">
+      <section className="sidebar-section" aria-labelledby="your-workflows">
+        <h2 id="your-workflows" className="section-title">
+          Your workflows {workflows.length > 0 && <span className="count">{workflows.length}</span>}
+        </h2>
+        {library.status === 'loading' ? (
+          <p className="muted sidebar-note">Loading…</p>
+        ) : workflows.length === 0 ? (
+          <p className="muted sidebar-note">Nothing here yet. Start from a template below, or import a file.</p>
+        ) : (
+          <ul className="workflow-list">
+            {workflows.map((w) => <WorkflowItem key={w.id} record={w} knownWorkflows={knownWorkflows} now={now} />)}
+          </ul>
+        )}
+      </section>
+      <section className="sidebar-section" aria-labelledby="templates">
+        <h2 id="templates" className="section-title">Templates</h2>
+        <ul className="template-list">
+          {TEMPLATES.map((t) => <TemplateItem key={t.id} template={t} />)}
+        </ul>
+      </section>
+    </nav>
+  );
+}
+
+function WorkflowItem({ record, knownWorkflows, now }: { record: WorkflowRecord; knownWorkflows: readonly string[]; now: number }) {
+  const selected = useUi((s) => s.selectedId === record.id);
+  const select = useUi((s) => s.select);
+  // Keyed by id + updatedAt: a record re-read unchanged by liveQuery is not validated again.
+  const version = `${record.id}@${record.updatedAt}`;
+  const health = useMemo(() => healthOf(record, knownWorkflows), [version, knownWorkflows]);
+  return (
+    <li data-testid="workflow-item" data-workflow-name={record.name}>
+      <button type="button" className="workflow-item" aria-current={selected ? 'page' : undefined} onClick={() => select(record.id)}>
+        <span className="workflow-item-name">{record.name}</span>
+        <span className="workflow-item-meta muted">
+          {health.steps} step{health.steps === 1 ? '' : 's'} · {formatRelative(record.updatedAt, now)}
+        </span>
+        {health.badge && (
+          <span className={`badge badge-${health.badge.tone}`} title={health.badge.title}>{health.badge.label}</span>
+        )}
+      </button>
+    </li>
+  );
+}
+
+type Badge = { tone: 'error' | 'warning'; label: string; title: string };
+
+function healthOf(record: WorkflowRecord, knownWorkflows: readonly string[]): { steps: number; badge: Badge | undefined } {
+  const steps = collectScopes(record.doc.stepsConfig, ['stepsConfig']).reduce((n, s) => n + s.sites.length, 0);
+  const { problems } = validateWorkflowFile(record.doc, { knownWorkflows });
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.length - errors;
+  let badge: Badge | undefined;
+  if (hasErrors(problems)) badge = { tone: 'error', label: `${errors}`, title: `${errors} error${errors === 1 ? '' : 's'}` };
+  else if (warnings > 0) badge = { tone: 'warning', label: `${warnings}`, title: `${warnings} warning${warnings === 1 ? '' : 's'}` };
+  else if (record.draftText !== undefined) badge = { tone: 'warning', label: 'draft', title: 'Unsaved draft in the editor' };
+  return { steps, badge };
+}
+
+function TemplateItem({ template }: { template: Template }) {
+  const db = useDb();
+  const select = useUi((s) => s.select);
+  const showToast = useUi((s) => s.showToast);
+  const { name, description } = template.doc.workflowConfig;
+  const nameId = `template-${template.id}`;
+  async function use() {
+    const record = await createFromTemplate(db, template);
+    select(record.id);
+    showToast({ message: `Added “${record.name}” to your workflows`, tone: 'success' });
+  }
+  return (
+    <li className="template-item" data-testid="template-item" data-template-id={template.id}>
+      <div className="template-text">
+        <span className="template-name" id={nameId}>{name}</span>
+        {description && <span className="template-description muted">{description}</span>}
+      </div>
+      <button type="button" className="button button-small" onClick={() => void use()} aria-describedby={nameId}>
+        Use template
+      </button>
+    </li>
+  );
+}
