@@ -1,4 +1,10 @@
+import { useEffect } from 'react';
 import type { TabflowDb } from '../store/db';
+import type { ExecutorApi } from '../worker/api';
+import { ExecutorProvider, startExecutor } from './ExecutorContext';
+import { RunDialog } from './runs/RunDialog';
+import { EventDialog, ForkDialog } from './runs/RunDialogs';
+import { useWorkflowRecord } from './library/useLibrary';
 import { Toasts } from './common/Toasts';
 import { DbProvider, useDb } from './DbContext';
 import { Header } from './Header';
@@ -14,13 +20,22 @@ import { ShortcutsDialog } from './ShortcutsDialog';
 import { UiStoreProvider, useUi } from './state';
 import { WorkflowView } from './workflow/WorkflowView';
 
-/** The whole app. Tests pass their own database; the page uses the shared one. */
-export function App({ db }: { db?: TabflowDb }) {
+/** The whole app. Tests pass their own database and an in-process executor; the page uses the shared ones. */
+export function App({ db, executor }: { db?: TabflowDb; executor?: ExecutorApi }) {
+  useEffect(() => {
+    if (executor) return;
+    // The executing tab resumes unfinished runs at boot, without waiting for a click.
+    startExecutor();
+    // Ask the browser not to evict our storage under pressure (best effort; it may say no).
+    void navigator.storage?.persist?.().catch(() => undefined);
+  }, [executor]);
   return (
     <DbProvider db={db}>
-      <UiStoreProvider>
-        <Shell />
-      </UiStoreProvider>
+      <ExecutorProvider executor={executor}>
+        <UiStoreProvider>
+          <Shell />
+        </UiStoreProvider>
+      </ExecutorProvider>
     </DbProvider>
   );
 }
@@ -73,6 +88,14 @@ function Dialogs({ knownWorkflows }: { knownWorkflows: readonly string[] }) {
     case 'paste': return <PasteDialog />;
     case 'shortcuts': return <ShortcutsDialog />;
     case 'preview': return <ImportPreviewDialog key={dialog.request.label} request={dialog.request} knownWorkflows={knownWorkflows} />;
+    case 'run': return <RunDialogHost workflowId={dialog.workflowId} />;
+    case 'fork': return <ForkDialog runId={dialog.runId} stepKey={dialog.stepKey} output={dialog.output} />;
+    case 'event': return <EventDialog runId={dialog.runId} />;
     case 'none': return null;
   }
+}
+
+function RunDialogHost({ workflowId }: { workflowId: string }) {
+  const state = useWorkflowRecord(workflowId);
+  return state.status === 'ready' ? <RunDialog record={state.record} /> : null;
 }

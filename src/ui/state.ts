@@ -17,6 +17,9 @@ export type PreviewRequest = { source: ImportSource; label: string; sizeBytes?: 
 
 export type Dialog =
   | { kind: 'none' }
+  | { kind: 'run'; workflowId: string }
+  | { kind: 'fork'; runId: string; stepKey: string; output: unknown }
+  | { kind: 'event'; runId: string }
   | { kind: 'paste' }
   | { kind: 'shortcuts' }
   | { kind: 'preview'; request: PreviewRequest };
@@ -32,8 +35,15 @@ export interface Toast {
   durationMs: number;
 }
 
+export type WorkflowTab = 'json' | 'runs';
+
 export interface UiState {
   selectedId: string | null;
+  /** Which view of the open workflow shows, and which run is open in the runs view. */
+  workflowTab: WorkflowTab;
+  selectedRunId: string | null;
+  showRun(runId: string | null): void;
+  setWorkflowTab(tab: WorkflowTab): void;
   dialog: Dialog;
   toasts: Toast[];
   select(id: string | null): void;
@@ -51,9 +61,13 @@ export function createUiStore(initial: Partial<Pick<UiState, 'selectedId'>> = {}
   let nextToastId = 1;
   return createStore<UiState>()((set) => ({
     selectedId: initial.selectedId ?? null,
+    workflowTab: 'json',
+    selectedRunId: null,
     dialog: { kind: 'none' },
     toasts: [],
-    select: (id) => set({ selectedId: id }),
+    select: (id) => set((s) => (s.selectedId === id ? {} : { selectedId: id, workflowTab: 'json', selectedRunId: null })),
+    showRun: (runId) => set({ workflowTab: 'runs', selectedRunId: runId }),
+    setWorkflowTab: (tab) => set({ workflowTab: tab }),
     openDialog: (dialog) => set({ dialog }),
     closeDialog: () => set({ dialog: { kind: 'none' } }),
     showToast: (toast) => {

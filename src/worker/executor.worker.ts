@@ -6,6 +6,7 @@ import type { EngineDeps } from '../engine/runtime';
 import { demoAnswer } from '../llm/demoModel';
 import { getDb } from '../store/db';
 import { DexieEngineStore } from '../store/engineStore';
+import { seedDemoData } from '../store/demoData';
 import { findWorkflowByName } from '../store/workflows';
 import { COMMAND_CHANNEL, EXECUTOR_LOCK, type CommandName, type ExecutorApi } from './api';
 import { dispatch, engineCommands, hostApprovalKey } from './commands';
@@ -48,6 +49,7 @@ const relay = new CommandRelay(COMMAND_CHANNEL, execute);
 
 /** Whoever holds the lock executes; when its tab closes the lock passes to a waiting tab, which resumes every run. */
 async function becomeExecutor(): Promise<void> {
+  await seedDemoData(db);
   const engine = await createEngine();
   commands = engineCommands(engine, db, store);
   relay.lead();

@@ -61,9 +61,7 @@ export function EditorPane({ record, autosave, knownWorkflows }: EditorPaneProps
   return (
     <div className="editor-pane">
       <div className="pane-bar">
-        <div className="tabs" role="tablist" aria-label="Workflow views">
-          <span role="tab" aria-selected="true" className="tab tab-active">JSON</span>
-        </div>
+        <span className="toolbar-gap" />
         <SaveStatusLabel status={autosave.status} />
         <button type="button" className="button button-small" onClick={format} disabled={!parses} title="Format JSON (Mod+Shift+F)">
           Format

@@ -6,6 +6,10 @@ import { useAutosave, type AutosaveHandle } from '../editor/useAutosave';
 import { useWorkflowRecord } from '../library/useLibrary';
 import { displayKeys, useShortcut } from '../shortcuts';
 import { useUi } from '../state';
+import { RunsPanel } from '../runs/RunsPanel';
+import { hasErrors } from '../../schema/problems';
+import { validateWorkflowFile } from '../../schema/validate';
+import { useMemo } from 'react';
 import { useWorkflowActions } from './useWorkflowActions';
 import { WorkflowTitle } from './WorkflowTitle';
 
@@ -34,6 +38,11 @@ function Loaded({ record, autosave, knownWorkflows, lookup }: { record: Workflow
   };
   useShortcut('exportFile', run(actions.exportFile));
   useShortcut('copyShareLink', run(actions.copyShareLink));
+  const tab = useUi((s) => s.workflowTab);
+  const setTab = useUi((s) => s.setWorkflowTab);
+  const openDialog = useUi((s) => s.openDialog);
+  // A workflow with errors cannot run; the Problems panel says why.
+  const runnable = useMemo(() => !hasErrors(validateWorkflowFile(record.doc, { knownWorkflows }).problems), [record.doc, knownWorkflows]);
 
   return (
     <article className="workflow-view" aria-label={`Workflow ${record.name}`}>
@@ -41,6 +50,8 @@ function Loaded({ record, autosave, knownWorkflows, lookup }: { record: Workflow
         <WorkflowTitle name={record.name} onRename={actions.rename} />
         {record.doc.workflowConfig.description && <p className="workflow-description muted">{record.doc.workflowConfig.description}</p>}
         <div className="toolbar" role="toolbar" aria-label="Workflow actions">
+          <button type="button" className="button button-primary" disabled={!runnable} title={runnable ? 'Start a run' : 'Fix the errors in the Problems panel first'}
+            onClick={() => openDialog({ kind: 'run', workflowId: record.id })}>Run</button>
           <button type="button" className="button" onClick={run(actions.duplicate)}>Duplicate</button>
           <button type="button" className="button" onClick={run(actions.remove)}>Delete</button>
           <span className="toolbar-gap" />
@@ -49,7 +60,15 @@ function Loaded({ record, autosave, knownWorkflows, lookup }: { record: Workflow
           <button type="button" className="button" onClick={run(actions.copyShareLink)} title={displayKeys('Mod+Shift+L')}>Copy share link</button>
         </div>
       </header>
-      <EditorPane key={record.id} record={record} autosave={autosave} knownWorkflows={knownWorkflows} />
+      <div className="tabs workflow-tabs" role="tablist" aria-label="Workflow views">
+        <button type="button" role="tab" aria-selected={tab === 'json'} className={tab === 'json' ? 'tab tab-active' : 'tab'} onClick={() => setTab('json')}>JSON</button>
+        <button type="button" role="tab" aria-selected={tab === 'runs'} className={tab === 'runs' ? 'tab tab-active' : 'tab'} onClick={() => setTab('runs')}>Runs</button>
+      </div>
+      {/* The editor stays mounted behind the runs tab, so its undo history and unsaved text survive. */}
+      <div className="tab-panel" hidden={tab !== 'json'}>
+        <EditorPane key={record.id} record={record} autosave={autosave} knownWorkflows={knownWorkflows} />
+      </div>
+      {tab === 'runs' && <div className="tab-panel"><RunsPanel workflowId={record.id} /></div>}
     </article>
   );
 }

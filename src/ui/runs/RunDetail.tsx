@@ -1,0 +1,66 @@
+import { FINISHED_RUN_STATUSES, type RunRecord } from '../../engine/records';
+import { useExecutor } from '../ExecutorContext';
+import { useUi } from '../state';
+import { formatDuration, formatJson, formatTime, STATUS_LABEL } from './format';
+import { StepRow } from './StepRow';
+import { useChildRuns, useRun, useRunSteps } from './useRuns';
+
+/** A run, live: status, controls, and every step execution in recording order. */
+export function RunDetail({ runId }: { runId: string }) {
+  const run = useRun(runId);
+  if (run.status === 'loading') return <p className="muted">Loading run…</p>;
+  if (!run.value) return <p className="muted">This run no longer exists.</p>;
+  return <LoadedRun run={run.value} />;
+}
+
+function LoadedRun({ run }: { run: RunRecord }) {
+  const steps = useRunSteps(run.id);
+  const children = useChildRuns(run.id);
+  const showToast = useUi((s) => s.showToast);
+  const onError = (error: unknown) => showToast({ message: error instanceof Error ? error.message : String(error), tone: 'error' });
+  const finished = FINISHED_RUN_STATUSES.has(run.status);
+  const topSteps = steps.status === 'ready' ? steps.value.filter((s) => !s.parentKey) : [];
+  return (
+    <section className="run-detail" data-run-id={run.id} data-run-status={run.status} aria-label={`Run ${run.id}`}>
+      <header className="run-header">
+        <div className="run-title">
+          <span className={`status-label status-${run.status}`}>{STATUS_LABEL[run.status]}</span>
+          <span className="muted">{run.mode === 'direct' ? 'direct · not durable' : 'durable'}</span>
+          <span className="muted">started {formatTime(run.createdAt)}</span>
+          {run.finishedAt !== undefined && <span className="muted">took {formatDuration(run.finishedAt - run.createdAt)}</span>}
+          <span className="muted">running time {formatDuration(run.activeMs)}</span>
+        </div>
+        <RunControls run={run} finished={finished} onError={onError} />
+      </header>
+      {run.waitingFor && run.status !== 'completed' && <p className="run-waiting" role="status">Waiting for {run.waitingFor}</p>}
+      {run.error && <p className="run-error" role="alert">{run.error.message}</p>}
+      {run.status === 'completed' && (
+        <details className="run-output" open><summary>Run output</summary><pre>{formatJson(run.output)}</pre></details>
+      )}
+      <ol className="step-list" aria-label="Steps">
+        {topSteps.map((step) => <StepRow key={step.key} run={run} step={step} onError={onError} />)}
+      </ol>
+      {children.status === 'ready' && children.value.length > 0 && (
+        <div className="child-runs">
+          <h3>Subworkflow runs</h3>
+          {children.value.map((child) => <RunDetail key={child.id} runId={child.id} />)}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function RunControls({ run, finished, onError }: { run: RunRecord; finished: boolean; onError(e: unknown): void }) {
+  const executor = useExecutor();
+  const openDialog = useUi((s) => s.openDialog);
+  if (finished) return null;
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Run controls">
+      {run.status === 'paused'
+        ? <button type="button" className="button button-small" onClick={() => executor.resume(run.id).catch(onError)}>Resume</button>
+        : <button type="button" className="button button-small" onClick={() => executor.pause(run.id).catch(onError)}>Pause</button>}
+      <button type="button" className="button button-small" onClick={() => openDialog({ kind: 'event', runId: run.id })}>Send event…</button>
+      <button type="button" className="button button-small" onClick={() => executor.cancel(run.id).catch(onError)}>Cancel run</button>
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import { useState, type FormEvent } from 'react';
+import { parseJsonText } from '../../schema/jsonText';
+import { Dialog } from '../common/Dialog';
+import { useExecutor } from '../ExecutorContext';
+import { useUi } from '../state';
+
+function useSubmit(action: () => Promise<void>) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { error, busy, submit };
+}
+
+function parsePayload(text: string): unknown {
+  if (text.trim() === '') return null;
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw new Error(parsed.problems[0]!.message);
+  return parsed.value;
+}
+
+/** Sends a named event to a run; a wait that comes later still gets it, once. */
+export function EventDialog({ runId }: { runId: string }) {
+  const executor = useExecutor();
+  const closeDialog = useUi((s) => s.closeDialog);
+  const [name, setName] = useState('');
+  const [payload, setPayload] = useState('{}');
+  const { error, busy, submit } = useSubmit(async () => {
+    if (!name.trim()) throw new Error('the event needs a name');
+    await executor.sendEvent(runId, name.trim(), parsePayload(payload));
+    closeDialog();
+  });
+  return (
+    <Dialog label="Send event" onClose={closeDialog}>
+      <form className="run-form" onSubmit={(e) => void submit(e)}>
+        <label className="field"><span className="field-label">Event name</span><input data-autofocus value={name} onChange={(e) => setName(e.target.value)} placeholder="payment_received" /></label>
+        <label className="field"><span className="field-label">Payload (JSON)</span><textarea rows={5} value={payload} onChange={(e) => setPayload(e.target.value)} /></label>
+        {error && <p className="form-error" role="alert">{error}</p>}
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={closeDialog}>Cancel</button>
+          <button type="submit" className="button button-primary" disabled={busy}>Send</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** A new run from this step with its output replaced; the original run is left as it is. */
+export function ForkDialog({ runId, stepKey, output }: { runId: string; stepKey: string; output: unknown }) {
+  const executor = useExecutor();
+  const closeDialog = useUi((s) => s.closeDialog);
+  const showRun = useUi((s) => s.showRun);
+  const [text, setText] = useState(() => JSON.stringify(output ?? null, null, 2));
+  const { error, busy, submit } = useSubmit(async () => {
+    const forked = await executor.fork(runId, stepKey, parsePayload(text));
+    closeDialog();
+    showRun(forked);
+  });
+  return (
+    <Dialog label="Fork run" onClose={closeDialog} wide>
+      <form className="run-form" onSubmit={(e) => void submit(e)}>
+        <p className="muted">Step <code>{stepKey.slice(stepKey.indexOf(':') + 1)}</code> — edit its output; the new run continues from there.</p>
+        <label className="field"><span className="field-label">Output (JSON)</span><textarea data-autofocus rows={12} value={text} onChange={(e) => setText(e.target.value)} /></label>
+        {error && <p className="form-error" role="alert">{error}</p>}
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={closeDialog}>Cancel</button>
+          <button type="submit" className="button button-primary" disabled={busy}>Fork run</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

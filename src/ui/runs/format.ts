@@ -1,0 +1,36 @@
+import type { RunStatus, StepRecord } from '../../engine/records';
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 60) return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+export function formatTime(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+}
+
+/** Compact JSON for display; long values are cut with a note. */
+export function formatJson(value: unknown, maxChars = 20_000): string {
+  if (value === undefined) return '—';
+  const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+  return text.length > maxChars ? `${text.slice(0, maxChars)}\n… (${text.length - maxChars} more characters)` : text;
+}
+
+export const STATUS_LABEL: Record<RunStatus | StepRecord['status'], string> = {
+  pending: 'pending',
+  running: 'running',
+  started: 'running',
+  waiting: 'waiting',
+  paused: 'paused',
+  completed: 'completed',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+/** "fan.risk", "each[2]" → how deep a step sits, for indenting the step list. */
+export function pathDepth(path: string): number {
+  return path === '' ? 0 : path.split('/').length;
+}
