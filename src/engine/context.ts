@@ -214,7 +214,14 @@ export class StepContext {
 
   /** Waits durably for the oldest unconsumed event of this name, or until `deadline`. */
   async waitForEvent(name: string, deadline: number | undefined, label: string): Promise<EventRecord | 'timeout'> {
-    const record = this.begin({ status: 'waiting', ...(deadline !== undefined ? { wakeAt: deadline } : {}) });
+    let record = this.begin({ status: 'waiting', ...(deadline !== undefined ? { wakeAt: deadline } : {}) });
+    if (record.status !== 'waiting') {
+      // A step that began as work (an http request asking for its host) now waits.
+      record = { ...record, status: 'waiting', ...(deadline !== undefined && record.wakeAt === undefined ? { wakeAt: deadline } : {}) };
+      this.record = record;
+      this.driver.journal.putStepLazily(record);
+      this.driver.changed();
+    }
     await this.driver.durably(this.driver.journal.sync());
     const wakeAt = record.wakeAt;
     const found = await this.driver.waiting(() => this.driver.nextEvent(name, wakeAt, this.signal), label);

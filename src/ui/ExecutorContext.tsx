@@ -18,7 +18,7 @@ const lazyExecutor = new Proxy({} as ExecutorApi, {
 
 /** Starts the executor at boot: the executing tab resumes unfinished runs without waiting for a click. */
 export function startExecutor(): void {
-  void lazyExecutor.role();
+  lazyExecutor.role().catch(() => undefined);
 }
 
 /** Run commands go to the executor worker over Comlink; tests pass an in-process executor. */

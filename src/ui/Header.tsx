@@ -1,3 +1,4 @@
+import { ExecutorRole } from './ExecutorRole';
 import { displayKeys } from './shortcuts';
 
 interface HeaderProps {
@@ -17,6 +18,7 @@ export function Header({ onImportFile, onPaste, onNew, onHelp }: HeaderProps) {
         <span className="brand-tagline">LLM workflows that live in your browser</span>
       </div>
       <div className="header-actions">
+        <ExecutorRole />
         <button type="button" className="button button-dark" onClick={onImportFile} title={displayKeys('Mod+O')}>Import file</button>
         <button type="button" className="button button-dark" onClick={onPaste} title={displayKeys('Mod+Shift+V')}>Paste JSON</button>
         <button type="button" className="button button-primary" onClick={onNew}>New workflow</button>

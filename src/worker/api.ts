@@ -18,3 +18,5 @@ export interface ExecutorApi {
 export type CommandName = Exclude<keyof ExecutorApi, 'role'>;
 export const EXECUTOR_LOCK = 'tabflow-executor';
 export const COMMAND_CHANNEL = 'tabflow-commands';
+/** Announced by a worker that has just become the executor, so every tab can show where runs execute. */
+export const EXECUTOR_CHANGED_CHANNEL = 'tabflow-executor-changed';

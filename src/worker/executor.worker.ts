@@ -8,7 +8,7 @@ import { getDb } from '../store/db';
 import { DexieEngineStore } from '../store/engineStore';
 import { seedDemoData } from '../store/demoData';
 import { findWorkflowByName } from '../store/workflows';
-import { COMMAND_CHANNEL, EXECUTOR_LOCK, type CommandName, type ExecutorApi } from './api';
+import { COMMAND_CHANNEL, EXECUTOR_CHANGED_CHANNEL, EXECUTOR_LOCK, type CommandName, type ExecutorApi } from './api';
 import { dispatch, engineCommands, hostApprovalKey } from './commands';
 import { fetchHttp } from './httpRunner';
 import { CommandRelay } from './relay';
@@ -53,6 +53,7 @@ async function becomeExecutor(): Promise<void> {
   const engine = await createEngine();
   commands = engineCommands(engine, db, store);
   relay.lead();
+  new BroadcastChannel(EXECUTOR_CHANGED_CHANNEL).postMessage('executor');
   await engine.resumeAll();
 }
 

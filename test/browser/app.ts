@@ -1,0 +1,39 @@
+import type { Page } from 'playwright-core';
+import { buildExportFile, exportText } from '../../src/schema/exporter';
+import { buildShareLink } from '../../src/schema/share';
+import type { WorkflowFile } from '../../src/schema/workflow';
+import { baseUrl } from './browser';
+
+/** Brings a workflow into the app the way a person would: its share link, then "Import". */
+export async function importWorkflow(page: Page, doc: WorkflowFile): Promise<void> {
+  const link = await buildShareLink(exportText(buildExportFile(doc, () => undefined)), baseUrl);
+  await page.goto(link);
+  const preview = page.getByRole('dialog', { name: 'Import preview' });
+  await preview.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.locator(`[data-testid="workflow-item"][data-workflow-name="${doc.workflowConfig.name}"]`).waitFor();
+}
+
+/** Presses Run, fills the inputs, starts, and returns the new run's id. */
+export async function startRun(page: Page, inputs: Record<string, string> = {}): Promise<string> {
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  for (const [name, value] of Object.entries(inputs)) await dialog.getByLabel(name, { exact: false }).fill(value);
+  await dialog.getByRole('button', { name: 'Start run' }).click();
+  const detail = page.locator('.run-detail').first();
+  await detail.waitFor();
+  return (await detail.getAttribute('data-run-id'))!;
+}
+
+export function runLocator(page: Page, runId: string) {
+  return page.locator(`.run-detail[data-run-id="${runId}"]`);
+}
+
+export async function waitForRunStatus(page: Page, runId: string, status: string, timeout = 30_000): Promise<void> {
+  await page.locator(`.run-detail[data-run-id="${runId}"][data-run-status="${status}"]`).waitFor({ timeout });
+}
+
+/** Opens a saved workflow's runs tab. */
+export async function openRuns(page: Page, workflowName: string): Promise<void> {
+  await page.locator(`[data-testid="workflow-item"][data-workflow-name="${workflowName}"]`).click();
+  await page.getByRole('tab', { name: 'Runs' }).click();
+}
