@@ -93,7 +93,11 @@ export class RunDriver {
     }
     if (reason === 'quota') {
       const message = 'browser storage is full: free some space (delete old runs), then resume this run';
-      await this.deps.store.commit({ fences: [{ runId: this.runId, generation: this.run.generation }], runs: [{ ...this.run, status: 'paused', waitingFor: message, updatedAt: this.deps.clock.now() }] }).catch(() => undefined);
+      // Only the run's status is written: every record already stored stays as it was.
+      const paused: RunRecord = { ...this.run, status: 'paused', error: { message, category: 'quota', retryable: true }, updatedAt: this.deps.clock.now() };
+      delete paused.waitingFor;
+      await this.deps.store.commit({ fences: [{ runId: this.runId, generation: this.run.generation }], runs: [paused] }).catch(() => undefined);
+      this.changed();
     }
     return { kind: 'stopped', reason, error };
   }

@@ -199,7 +199,12 @@ export class Engine implements RunHost {
   async resume(runId: string): Promise<void> {
     const driver = this.drivers.get(runId);
     if (driver) return driver.resume();
-    const edited = await editRun(this.deps, runId, (run) => (run.status !== 'paused' ? undefined : { run: { ...run, status: 'running', updatedAt: this.deps.clock.now() } }));
+    const edited = await editRun(this.deps, runId, (run) => {
+      if (run.status !== 'paused') return undefined;
+      const next: RunRecord = { ...run, status: 'running', updatedAt: this.deps.clock.now() };
+      delete next.error; // a storage-full pause clears once the user resumes
+      return { run: next };
+    });
     if (edited) await this.launch(edited.run);
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../src/engine/memoryStore';
+import { QuotaError } from '../../../src/engine/store';
 import { createTestEngine } from '../../support/engine';
 import { chain, llm, set } from '../../support/flows';
 
@@ -119,5 +120,34 @@ describe('operator controls', () => {
     const reloaded = createTestEngine({ data: t.data, clock: t.clock });
     await reloaded.engine.resumeAll();
     expect(t.data.runs.get(id)).toMatchObject({ status: 'failed', error: { message: 'interrupted (not durable): direct runs do not survive a reload' } });
+  });
+});
+
+describe('storage full', () => {
+  it('a QuotaExceededError pauses the run with a clear message, corrupts nothing, and resume continues', async () => {
+    let failNextCommit = false;
+    let filled = false;
+    const t = createTestEngine({
+      hook: (operation, phase) => {
+        if (failNextCommit && operation === 'commit' && phase === 'before') {
+          failNextCommit = false;
+          throw new QuotaError('QuotaExceededError');
+        }
+      },
+      runners: { llm: async (req) => {
+        if (req.userPrompt === '2' && !filled) failNextCommit = filled = true; // the disk fills while step two runs
+        return `ok ${req.userPrompt}`;
+      } },
+    });
+    const id = await t.engine.start({ workflow: chain('quota', [llm('one', '1'), llm('two', '2'), llm('three', '3')]), input: {} });
+    await t.quiesce();
+    expect(t.data.runs.get(id)).toMatchObject({ status: 'paused', error: { category: 'quota', message: expect.stringMatching(/storage is full/) } });
+    expect(t.data.steps.get(`${id}:one@`)?.status).toBe('completed');
+    expect(t.data.steps.get(`${id}:three@`)).toBeUndefined();
+    await t.engine.resume(id);
+    const run = await t.runToEnd(id);
+    expect(run.status).toBe('completed');
+    expect(run.error).toBeUndefined();
+    expect(run.output).toBe('ok 3');
   });
 });
