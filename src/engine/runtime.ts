@@ -78,7 +78,13 @@ export class Semaphore {
   private peak = 0;
   private readonly waiters: Array<() => void> = [];
 
-  constructor(private readonly capacity: number) {}
+  constructor(private capacity: number) {}
+
+  /** Changes the cap; waiters start at once when it grows, in-flight work is never interrupted. */
+  setCapacity(capacity: number): void {
+    this.capacity = Math.max(1, capacity);
+    while (this.active < this.capacity && this.waiters.length > 0) this.waiters.shift()!();
+  }
 
   get inFlight(): number {
     return this.active;

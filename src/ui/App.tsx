@@ -3,6 +3,8 @@ import type { TabflowDb } from '../store/db';
 import type { ExecutorApi } from '../worker/api';
 import { ExecutorProvider, startExecutor } from './ExecutorContext';
 import { RunDialog } from './runs/RunDialog';
+import { SettingsDialog } from './SettingsDialog';
+import { TablesDialog } from './tables/TablesDialog';
 import { EventDialog, ForkDialog } from './runs/RunDialogs';
 import { useWorkflowRecord } from './library/useLibrary';
 import { Toasts } from './common/Toasts';
@@ -63,7 +65,8 @@ function Shell() {
 
   return (
     <div className="app">
-      <Header onImportFile={openFilePicker} onPaste={openPaste} onNew={() => void createNew()} onHelp={openHelp} />
+      <Header onImportFile={openFilePicker} onPaste={openPaste} onNew={() => void createNew()} onHelp={openHelp}
+        onTables={() => openDialog({ kind: 'tables' })} onSettings={() => openDialog({ kind: 'settings' })} />
       <input ref={fileInput} type="file" accept=".json,application/json" hidden aria-label="Workflow file" onChange={(e) => void onFileChosen(e)} />
       <div className="app-body">
         <Sidebar library={library} knownWorkflows={names} />
@@ -91,6 +94,8 @@ function Dialogs({ knownWorkflows }: { knownWorkflows: readonly string[] }) {
     case 'run': return <RunDialogHost workflowId={dialog.workflowId} />;
     case 'fork': return <ForkDialog runId={dialog.runId} stepKey={dialog.stepKey} output={dialog.output} />;
     case 'event': return <EventDialog runId={dialog.runId} />;
+    case 'tables': return <TablesDialog />;
+    case 'settings': return <SettingsDialog />;
     case 'none': return null;
   }
 }

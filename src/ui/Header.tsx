@@ -6,10 +6,12 @@ interface HeaderProps {
   onPaste(): void;
   onNew(): void;
   onHelp(): void;
+  onTables(): void;
+  onSettings(): void;
 }
 
 /** The dark app bar: product name and the commands that create workflows. */
-export function Header({ onImportFile, onPaste, onNew, onHelp }: HeaderProps) {
+export function Header({ onImportFile, onPaste, onNew, onHelp, onTables, onSettings }: HeaderProps) {
   return (
     <header className="app-header">
       <div className="brand">
@@ -21,6 +23,8 @@ export function Header({ onImportFile, onPaste, onNew, onHelp }: HeaderProps) {
         <ExecutorRole />
         <button type="button" className="button button-dark" onClick={onImportFile} title={displayKeys('Mod+O')}>Import file</button>
         <button type="button" className="button button-dark" onClick={onPaste} title={displayKeys('Mod+Shift+V')}>Paste JSON</button>
+        <button type="button" className="button button-dark" onClick={onTables}>Tables</button>
+        <button type="button" className="button button-dark" onClick={onSettings}>Settings</button>
         <button type="button" className="button button-primary" onClick={onNew}>New workflow</button>
         <button type="button" className="icon-button icon-button-dark" onClick={onHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</button>
       </div>

@@ -20,6 +20,8 @@ export type Dialog =
   | { kind: 'run'; workflowId: string }
   | { kind: 'fork'; runId: string; stepKey: string; output: unknown }
   | { kind: 'event'; runId: string }
+  | { kind: 'tables' }
+  | { kind: 'settings' }
   | { kind: 'paste' }
   | { kind: 'shortcuts' }
   | { kind: 'preview'; request: PreviewRequest };

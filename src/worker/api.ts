@@ -11,6 +11,8 @@ export interface ExecutorApi {
   confirmHost(runId: string, host: string, approved: boolean): Promise<void>;
   restartFrom(runId: string, stepKey: string): Promise<void>;
   fork(runId: string, stepKey: string, output: unknown): Promise<string>;
+  /** Re-reads execution settings (steps in flight) in the executing tab. */
+  applySettings(): Promise<void>;
   /** Whether this tab's worker is the one executing runs. */
   role(): Promise<'executor' | 'follower'>;
 }

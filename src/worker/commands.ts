@@ -11,6 +11,10 @@ type Commands = Omit<ExecutorApi, 'role'>;
 /** The executor's commands over an engine: what the executing tab runs, whoever asked. */
 export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore): Commands {
   return {
+    async applySettings() {
+      const stored = (await db.settings.get('maxParallelism'))?.value;
+      if (typeof stored === 'number') engine.slots.setCapacity(stored);
+    },
     async start({ workflowId, input, mode }) {
       const record = await getWorkflow(db, workflowId);
       if (!record || record.deletedAt !== undefined) throw new Error('that workflow no longer exists');

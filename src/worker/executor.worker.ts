@@ -54,19 +54,42 @@ async function becomeExecutor(): Promise<void> {
   commands = engineCommands(engine, db, store);
   relay.lead();
   new BroadcastChannel(EXECUTOR_CHANGED_CHANNEL).postMessage('executor');
-  await engine.resumeAll();
+  // Resuming runs goes on in the background: commands are taken from this moment.
+  engine.resumeAll().catch((error: unknown) => console.error('Tabflow: resuming runs failed:', error instanceof Error ? error.message : error));
 }
 
-if (typeof navigator !== 'undefined' && navigator.locks) {
+const holdForever = () => new Promise<never>(() => undefined); // the lock is held until this worker ends
+
+/** Queues for the lock: when the executing tab closes, this worker takes over. */
+function awaitTakeover(): void {
   void navigator.locks.request(EXECUTOR_LOCK, async () => {
     await becomeExecutor();
-    await new Promise<never>(() => undefined); // held until this worker ends
+    await holdForever();
   });
-} else {
-  void becomeExecutor();
 }
 
-const call = (name: CommandName) => (...args: unknown[]) => relay.call(name, args);
+/**
+ * Settles at once whether this tab executes: the lock is taken if free, else this worker queues for
+ * it. Commands wait for this, so one sent during start-up is never forwarded to nobody.
+ */
+const roleSettled: Promise<void> = typeof navigator !== 'undefined' && navigator.locks
+  ? new Promise<void>((settled) => {
+    void navigator.locks.request(EXECUTOR_LOCK, { ifAvailable: true }, async (lock) => {
+      if (!lock) {
+        settled();
+        awaitTakeover();
+        return;
+      }
+      await becomeExecutor().finally(settled);
+      await holdForever();
+    });
+  })
+  : becomeExecutor();
+
+const call = (name: CommandName) => async (...args: unknown[]) => {
+  await roleSettled;
+  return relay.call(name, args);
+};
 
 const api: ExecutorApi = {
   start: call('start') as ExecutorApi['start'],
@@ -78,7 +101,11 @@ const api: ExecutorApi = {
   confirmHost: call('confirmHost') as ExecutorApi['confirmHost'],
   restartFrom: call('restartFrom') as ExecutorApi['restartFrom'],
   fork: call('fork') as ExecutorApi['fork'],
-  role: async () => (relay.isLeader ? 'executor' : 'follower'),
+  applySettings: call('applySettings') as ExecutorApi['applySettings'],
+  role: async () => {
+    await roleSettled;
+    return relay.isLeader ? 'executor' : 'follower';
+  },
 };
 
 Comlink.expose(api);

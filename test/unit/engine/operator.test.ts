@@ -151,3 +151,18 @@ describe('storage full', () => {
     expect(run.output).toBe('ok 3');
   });
 });
+
+describe('the engine-wide slot pool', () => {
+  it('raising the cap starts waiting work at once', async () => {
+    const { Semaphore } = await import('../../../src/engine/runtime');
+    const slots = new Semaphore(1);
+    await slots.acquire();
+    let started = false;
+    const waiting = slots.acquire().then(() => (started = true));
+    await Promise.resolve();
+    expect(started).toBe(false);
+    slots.setCapacity(2);
+    await waiting;
+    expect(slots.inFlight).toBe(2);
+  });
+});

@@ -1,0 +1,50 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useState, type FormEvent } from 'react';
+import { LIMITS } from '../schema/limits';
+import { Dialog } from './common/Dialog';
+import { useDb } from './DbContext';
+import { useExecutor } from './ExecutorContext';
+import { useUi } from './state';
+
+export const MAX_PARALLELISM_KEY = 'maxParallelism';
+const DEFAULT_PARALLELISM = 4;
+
+/** Execution settings. (API keys and providers join this screen with the LLM issue.) */
+export function SettingsDialog() {
+  const db = useDb();
+  const executor = useExecutor();
+  const closeDialog = useUi((s) => s.closeDialog);
+  const showToast = useUi((s) => s.showToast);
+  const stored = useLiveQuery(async () => (await db.settings.get(MAX_PARALLELISM_KEY))?.value as number | undefined, [db]);
+  const [value, setValue] = useState<string | null>(null);
+  const current = value ?? String(stored ?? DEFAULT_PARALLELISM);
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    const n = Number(current);
+    if (!Number.isInteger(n) || n < 1 || n > LIMITS.concurrency) {
+      showToast({ message: `Steps in flight must be a whole number from 1 to ${LIMITS.concurrency}`, tone: 'error' });
+      return;
+    }
+    await db.settings.put({ key: MAX_PARALLELISM_KEY, value: n });
+    await executor.applySettings().catch(() => undefined);
+    showToast({ message: 'Settings saved', tone: 'success' });
+    closeDialog();
+  }
+
+  return (
+    <Dialog label="Settings" onClose={closeDialog}>
+      <form className="run-form" onSubmit={(e) => void save(e)}>
+        <label className="field">
+          <span className="field-label">Steps in flight at once, across all runs</span>
+          <input type="number" min={1} max={LIMITS.concurrency} data-autofocus value={current} onChange={(e) => setValue(e.target.value)} />
+          <span className="field-hint muted">Like a worker pool: more runs at once, more load on model providers. Default {DEFAULT_PARALLELISM}.</span>
+        </label>
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={closeDialog}>Cancel</button>
+          <button type="submit" className="button button-primary">Save</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
