@@ -1,4 +1,6 @@
-import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
+import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
+import { workflowJsonSchema } from '../../schema/jsonSchema';
+import { schemaCompletionSource } from './schemaCompletion';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { json } from '@codemirror/lang-json';
 import {
@@ -44,11 +46,13 @@ export function editorExtensions({ lint, onUserChange }: SetupOptions): Extensio
     highlightSelectionMatches(),
     search({ top: true }),
     json(),
+    // Completion follows the same JSON Schema the app publishes at /workflow.schema.json.
+    autocompletion({ override: [schemaCompletionSource(workflowJsonSchema())] }),
     linter(lint, { delay: LINT_DELAY_MS }),
     lintGutter(),
     EditorView.lineWrapping,
     EditorView.contentAttributes.of({ 'aria-label': 'Workflow JSON' }),
-    keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, ...lintKeymap]),
+    keymap.of([...closeBracketsKeymap, ...completionKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, ...lintKeymap]),
     EditorView.updateListener.of((update) => {
       if (!update.docChanged) return;
       if (update.transactions.every((tr) => tr.annotation(externalChange))) return;
