@@ -62,7 +62,8 @@ function isContainer(node: Node): boolean {
   return node.name === 'Object' || node.name === 'Array';
 }
 
-function keyText(state: EditorState, key: Node): string {
+/** A key or string node's text, unquoted. */
+export function keyText(state: EditorState, key: Node): string {
   const raw = state.sliceDoc(key.from, key.to);
   try {
     return JSON.parse(raw) as string;

@@ -1,6 +1,7 @@
 import type { Completion, CompletionContext, CompletionResult } from '@codemirror/autocomplete';
 import { syntaxTree } from '@codemirror/language';
 import type { EditorState } from '@codemirror/state';
+import { keyText } from './pathRange';
 
 /**
  * Completion from the workflow's JSON Schema: property names an object may have, and the allowed
@@ -135,15 +136,6 @@ function stringProperties(state: EditorState, object: Node): Record<string, stri
     if (key && value) out[keyText(state, key)] = keyText(state, value);
   }
   return out;
-}
-
-function keyText(state: EditorState, node: Node): string {
-  const raw = state.sliceDoc(node.from, node.to);
-  try {
-    return JSON.parse(raw) as string;
-  } catch {
-    return raw.replace(/^"|"$/g, '');
-  }
 }
 
 function dedupe(options: Completion[]): Completion[] {
