@@ -14,6 +14,7 @@ export function directStore(real: EngineStore): EngineStore {
     loadDefinition: (hash) => real.loadDefinition(hash),
     saveDefinition: (hash, definition) => real.saveDefinition(hash, definition),
     queryTable: (table, where, limit) => real.queryTable(table, where, limit),
+    loadThread: (threadId) => real.loadThread(threadId),
     async commit(batch: CommitBatch): Promise<CommitResult> {
       if (batch.tableUpdates && batch.tableUpdates.length > 0) return real.commit(batch);
       real.commit(batch).catch(() => undefined);

@@ -1,5 +1,5 @@
 import type { WorkflowFile } from '../schema/workflow';
-import { FINISHED_RUN_STATUSES, type EventRecord, type RunRecord, type StepRecord } from './records';
+import { FINISHED_RUN_STATUSES, type EventRecord, type RunRecord, type StepRecord, type ThreadMessageRecord } from './records';
 import { applyTableUpdate, FencedError, rowMatches, type CommitBatch, type CommitResult, type EngineStore, type TableRow } from './store';
 
 /** The data behind in-memory stores; several handles (engines) can share one, like tabs share IndexedDB. */
@@ -10,6 +10,7 @@ export class MemoryData {
   events = new Map<string, EventRecord>();
   definitions = new Map<string, WorkflowFile>();
   tables = new Map<string, Map<string, TableRow>>();
+  messages = new Map<string, ThreadMessageRecord>();
   commits = 0;
 
   table(name: string): Map<string, TableRow> {
@@ -80,6 +81,11 @@ export class MemoryStore implements EngineStore {
     return [...this.data.table(table).values()].filter((row) => rowMatches(row, where)).slice(0, limit).map(clone);
   }
 
+  async loadThread(threadId: string): Promise<ThreadMessageRecord[]> {
+    this.enter('loadThread');
+    return [...this.data.messages.values()].filter((m) => m.threadId === threadId).sort((a, b) => a.seq - b.seq).map(clone);
+  }
+
   async commit(batch: CommitBatch): Promise<CommitResult> {
     this.enter('commit');
     for (const fence of batch.fences) {
@@ -119,6 +125,7 @@ export class MemoryStore implements EngineStore {
       keys.add(step.key);
     }
     for (const event of batch.events ?? []) this.data.events.set(event.id, event);
+    for (const message of batch.messages ?? []) this.data.messages.set(message.id, message);
     return result;
   }
 }

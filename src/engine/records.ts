@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ChatMessage } from './llmTypes';
 
 /**
  * What the engine persists. Runs and step executions (the journal) are zod schemas so a store can
@@ -120,6 +121,20 @@ export const eventRecordSchema = z.object({
   consumedBy: z.string().optional(),
 });
 export type EventRecord = z.infer<typeof eventRecordSchema>;
+
+/**
+ * A message of an LLM thread, keyed by the effect that produced it (`…/prompt`, `…/r2`,
+ * `…/r2/tool0`): writing it again on replay changes nothing, so a retry never duplicates it.
+ */
+export const threadMessageSchema = z.object({
+  id: z.string(),
+  threadId: z.string(),
+  seq: z.number().int(),
+  runId: z.string(),
+  message: z.record(z.string(), z.unknown()),
+  createdAt: z.number(),
+});
+export type ThreadMessageRecord = Omit<z.infer<typeof threadMessageSchema>, 'message'> & { message: ChatMessage };
 
 export function stepKey(runId: string, slug: string, path: string): string {
   return `${runId}:${slug}@${path}`;

@@ -1,5 +1,5 @@
 import type { WorkflowFile } from '../schema/workflow';
-import type { EventRecord, RunRecord, StepRecord } from './records';
+import type { EventRecord, RunRecord, StepRecord, ThreadMessageRecord } from './records';
 
 /** A row of a local table (customers, imported CSV/JSON…). Every row has a string `id`. */
 export type TableRow = { id: string } & Record<string, unknown>;
@@ -22,6 +22,7 @@ export interface CommitBatch {
   deleteStepKeys?: string[];
   events?: EventRecord[];
   tableUpdates?: TableUpdate[];
+  messages?: ThreadMessageRecord[];
 }
 
 /** The engine's only way to persist. One `commit` is one atomic transaction. */
@@ -33,6 +34,8 @@ export interface EngineStore {
   loadDefinition(hash: string): Promise<WorkflowFile | undefined>;
   saveDefinition(hash: string, definition: WorkflowFile): Promise<void>;
   queryTable(table: string, where: Record<string, unknown>, limit: number): Promise<TableRow[]>;
+  /** A thread's messages in order. */
+  loadThread(threadId: string): Promise<ThreadMessageRecord[]>;
   commit(batch: CommitBatch): Promise<CommitResult>;
 }
 

@@ -44,11 +44,13 @@ export interface ThreadRecord {
   [field: string]: unknown;
 }
 
+/** A thread message (see engine/records.ts `ThreadMessageRecord`): keyed by the effect that wrote it. */
 export interface MessageRecord {
   id: string;
   threadId: string;
   /** Order within the thread. */
   seq: number;
+  runId: string;
   [field: string]: unknown;
 }
 
@@ -61,7 +63,7 @@ export interface SecretRecord {
 export const DB_NAME = 'tabflow';
 
 /** The newest `version(n)` declared in `TabflowDb`. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export class TabflowDb extends Dexie {
   workflows!: EntityTable<WorkflowRecord, 'id'>;
@@ -94,6 +96,8 @@ export class TabflowDb extends Dexie {
         secrets: 'name',
       })
       .upgrade(upgradeToVersion2);
+    // Version 3: a run's messages can be listed (the run inspector shows its threads).
+    this.version(3).stores({ messages: 'id, [threadId+seq], runId' });
   }
 }
 

@@ -1,5 +1,5 @@
 import Dexie, { type Table } from 'dexie';
-import { FINISHED_RUN_STATUSES, RUN_STATUSES, type EventRecord, type RunRecord, type StepRecord } from '../engine/records';
+import { FINISHED_RUN_STATUSES, RUN_STATUSES, type EventRecord, type RunRecord, type StepRecord, type ThreadMessageRecord } from '../engine/records';
 import {
   applyTableUpdate,
   FencedError,
@@ -61,6 +61,11 @@ export class DexieEngineStore implements EngineStore {
     return matchingRows(this.db, table, where, limit);
   }
 
+  async loadThread(threadId: string): Promise<ThreadMessageRecord[]> {
+    const records = await this.db.messages.where('[threadId+seq]').between([threadId, Dexie.minKey], [threadId, Dexie.maxKey]).toArray();
+    return records as unknown as ThreadMessageRecord[];
+  }
+
   async commit(batch: CommitBatch): Promise<CommitResult> {
     const tables = touchedTables(this.db, batch);
     if (tables.length === 0) return { tableOutputs: {} };
@@ -82,6 +87,7 @@ function touchedTables(db: TabflowDb, batch: CommitBatch): Table[] {
   if (nonEmpty(batch.steps) || nonEmpty(batch.deleteStepKeys)) tables.push(db.steps);
   if (nonEmpty(batch.events)) tables.push(db.events);
   if (nonEmpty(batch.tableUpdates)) tables.push(db.tableRows);
+  if (nonEmpty(batch.messages)) tables.push(db.messages);
   return tables;
 }
 
@@ -105,6 +111,7 @@ async function writeBatch(db: TabflowDb, batch: CommitBatch): Promise<CommitResu
   if (nonEmpty(batch.runs)) await db.runs.bulkPut(batch.runs!);
   if (steps.size > 0) await db.steps.bulkPut([...steps.values()]);
   if (nonEmpty(batch.events)) await db.events.bulkPut(batch.events!);
+  if (nonEmpty(batch.messages)) await db.messages.bulkPut(batch.messages!);
   return structuredClone(result);
 }
 

@@ -40,7 +40,34 @@ async function writeVersionOne(name: string, workflows: object[]): Promise<void>
   v1.close();
 }
 
+/** Version 2 as it shipped: version 1 plus the engine's tables, messages indexed by thread only. */
+class VersionTwoDb extends VersionOneDb {
+  messages!: EntityTable<{ id: string; threadId: string; seq: number; runId: string }, 'id'>;
+  constructor(name: string) {
+    super(name);
+    this.version(2).stores({
+      runs: 'id, status, workflowId, updatedAt, parentRunId', steps: 'key, [runId+seq], runId', events: 'id, runId',
+      definitions: 'hash', tableRows: '[table+id], table', threads: 'id', messages: 'id, [threadId+seq]', secrets: 'name',
+    });
+  }
+}
+
 describe('database versions', () => {
+  it('a version-2 database opens at version 3 with its messages listed by run', async () => {
+    const name = freshName();
+    const v2 = new VersionTwoDb(name);
+    await v2.messages.bulkAdd([
+      { id: 'r1:a@/prompt', threadId: 't1', seq: 0, runId: 'r1' },
+      { id: 'r1:a@/r1', threadId: 't1', seq: 1, runId: 'r1' },
+      { id: 'r2:a@/prompt', threadId: 't2', seq: 0, runId: 'r2' },
+    ]);
+    v2.close();
+    const db = new TabflowDb(name);
+    expect((await db.messages.where('runId').equals('r1').toArray()).map((m) => m.id)).toEqual(['r1:a@/prompt', 'r1:a@/r1']);
+    expect(await new DexieEngineStore(db).loadThread('t1')).toHaveLength(2);
+    db.close();
+  });
+
   it('a fresh database opens at SCHEMA_VERSION with every table', async () => {
     const db = new TabflowDb(freshName());
     await db.open();
@@ -51,7 +78,7 @@ describe('database versions', () => {
     db.close();
   });
 
-  it('a version-1 database opens as version 2 with its workflows and settings intact and the new tables working', async () => {
+  it('a version-1 database opens at the current version with its workflows and settings intact and the new tables working', async () => {
     const name = freshName();
     const saved: WorkflowRecord = { id: 'w1', name: 'Digest', doc: doc('Digest'), createdAt: 5, updatedAt: 9, draftText: '{ half' };
     await writeVersionOne(name, [saved]);
@@ -59,7 +86,7 @@ describe('database versions', () => {
     const db = new TabflowDb(name);
     expect(await db.workflows.get('w1')).toEqual(saved);
     expect(await db.settings.get('maxParallelism')).toEqual({ key: 'maxParallelism', value: 2 });
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(SCHEMA_VERSION);
 
     const store = new DexieEngineStore(db);
     await store.commit({ fences: [{ runId: 'r1', generation: 0 }], runs: [aRun('r1', { workflowId: 'w1' })], steps: [aStep('r1', 'a', 0)] });
