@@ -31,6 +31,8 @@ export class StepContext {
     existing: StepRecord | undefined,
     /** Deterministic time for side-effect-free work: the end time of the previous step. */
     readonly logicalNow: number,
+    /** Set for an effect inside a step (an LLM round, a tool call): its record names its step. */
+    private readonly effectOf?: { parentKey: string; stepType: string },
   ) {
     this.record = existing;
     this.fromStorage = existing !== undefined;
@@ -113,7 +115,8 @@ export class StepContext {
       runId: this.driver.runId,
       slug: this.step.stepSlug,
       path: this.frame.path,
-      stepType: this.step.stepType,
+      stepType: this.effectOf?.stepType ?? this.step.stepType,
+      ...(this.effectOf ? { parentKey: this.effectOf.parentKey } : {}),
       seq: this.driver.journal.nextSeq(),
       status: 'started',
       attempts: [],
@@ -145,6 +148,12 @@ export class StepContext {
       const result = await this.driver.withSlot(this.signal, (signal) => this.runAttempt(effect, n, signal));
       record = this.record!;
       if (result.ok) return result.value;
+      if (result.error.category === 'network' && !this.driver.isOnline()) {
+        // Failed because the browser went offline: not the step's fault, so it costs no retry.
+        record = this.markLastAttempt('interrupted');
+        await this.driver.untilOnline(this.signal);
+        continue;
+      }
       const failures = record.attempts.filter((a) => a.outcome === 'error' || a.outcome === 'timeout').length;
       if (!result.error.retryable || failures > policy.maxRetries) throw new StepFailure(result.error);
       record = { ...record, wakeAt: this.driver.deps.clock.now() + retryDelayMs(policy, failures, this.key, result.error.retryAfterMs) };
@@ -186,11 +195,32 @@ export class StepContext {
     return stop;
   }
 
+  private markLastAttempt(outcome: 'interrupted'): StepRecord {
+    const record = this.record!;
+    const attempts = record.attempts.slice();
+    attempts[attempts.length - 1] = { ...attempts[attempts.length - 1]!, outcome };
+    this.record = { ...record, attempts };
+    return this.record;
+  }
+
+  /** Streamed text so far, kept on the running attempt (throttled by the caller); never in the thread. */
+  checkpointPartial(text: string): void {
+    const record = this.record;
+    const last = record?.attempts[record.attempts.length - 1];
+    if (!record || last?.outcome !== 'running') return;
+    this.record = { ...record, attempts: [...record.attempts.slice(0, -1), { ...last, partialText: text }] };
+    this.driver.journal.putStepLazily(this.record);
+    this.driver.changed();
+  }
+
   private endAttempt(outcome: 'ok' | 'error' | 'timeout', error?: StepRecord['error']): void {
     const record = this.record!;
     const attempts = record.attempts.slice();
     const last = attempts[attempts.length - 1]!;
-    attempts[attempts.length - 1] = { ...last, outcome, endedAt: this.driver.deps.clock.now(), ...(error ? { error } : {}) };
+    const ended = { ...last, outcome, endedAt: this.driver.deps.clock.now(), ...(error ? { error } : {}) };
+    // A successful attempt's streamed text is its output: keeping it twice would only cost space.
+    if (outcome === 'ok') delete ended.partialText;
+    attempts[attempts.length - 1] = ended;
     this.record = { ...record, attempts, interruptions: 0 };
   }
 

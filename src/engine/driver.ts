@@ -6,6 +6,11 @@ import type { Journal } from './journal';
 import { stepKey, type EventRecord, type RunRecord, type RunStatus, type StepError, type StepRecord } from './records';
 import { RunStopped, type EngineDeps, type Semaphore } from './runtime';
 import { FencedError, QuotaError } from './store';
+import { Threads } from './threads';
+import type { Usage } from './llmTypes';
+
+/** The record type of one model round inside an LLM step. */
+export const LLM_ROUND = 'llm-round';
 
 export type StopReason = RunStopped['reason'] | 'timeout' | 'quota';
 
@@ -36,6 +41,9 @@ export class RunDriver {
   private nextWaitId = 0;
   private runningSince: number | undefined;
   private readonly watchdog = new AbortController();
+  readonly threads: Threads;
+  /** Tokens and estimated cost of this run so far, for its budget (summed once at load, then kept). */
+  readonly spent = { tokens: 0, costUsd: 0 };
 
   constructor(
     readonly deps: EngineDeps,
@@ -47,6 +55,15 @@ export class RunDriver {
     readonly host: RunHost,
   ) {
     this.events = events.filter((e) => e.consumedBy === undefined);
+    this.threads = new Threads(deps.store, journal, () => deps.clock.now());
+    for (const record of journal.records.values()) {
+      if (record.stepType === LLM_ROUND && record.status === 'completed') this.spend(record.output as { usage?: Usage; costUsd?: number });
+    }
+  }
+
+  spend(reply: { usage?: Usage; costUsd?: number } | undefined): void {
+    this.spent.tokens += reply?.usage?.totalTokens ?? 0;
+    this.spent.costUsd += reply?.costUsd ?? 0;
   }
 
   get runId(): string {
@@ -61,8 +78,19 @@ export class RunDriver {
     return this.controller.signal;
   }
 
-  contextFor(step: Step, frame: Frame, key: string, existing: StepRecord | undefined, logicalNow: number): StepContext {
-    return new StepContext(this, step, frame, key, existing, logicalNow);
+  contextFor(step: Step, frame: Frame, key: string, existing: StepRecord | undefined, logicalNow: number, effectOf?: { parentKey: string; stepType: string }): StepContext {
+    return new StepContext(this, step, frame, key, existing, logicalNow, effectOf);
+  }
+
+  isOnline(): boolean {
+    return this.deps.network?.isOnline() ?? true;
+  }
+
+  /** Waits (as waiting, not running time) until the browser is back online. */
+  async untilOnline(signal: AbortSignal): Promise<void> {
+    const network = this.deps.network;
+    if (!network || network.isOnline()) return;
+    await this.waiting(() => network.untilOnline(signal), 'network connection');
   }
 
   changed(): void {

@@ -1,4 +1,4 @@
-import type { EventRecord, RunRecord, StepRecord } from './records';
+import type { EventRecord, RunRecord, StepRecord, ThreadMessageRecord } from './records';
 import type { CommitBatch, EngineStore, TableUpdate } from './store';
 
 /** Runs `fn` soon, after the current burst of microtasks: the moment a group commit closes. */
@@ -25,6 +25,7 @@ interface Pending {
   events: Map<string, EventRecord>;
   tableUpdates: TableUpdate[];
   deleteStepKeys: string[];
+  messages: Map<string, ThreadMessageRecord>;
   waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }>;
 }
 
@@ -75,6 +76,11 @@ export class Journal {
     return this.enqueue((p) => (p.run = run));
   }
 
+  /** Queues a thread message; it commits with the next write of this run. */
+  putMessage(message: ThreadMessageRecord): void {
+    this.enqueue((p) => p.messages.set(message.id, message)).catch(() => undefined);
+  }
+
   putEvent(event: EventRecord): Promise<void> {
     return this.enqueue((p) => p.events.set(event.id, event));
   }
@@ -104,7 +110,7 @@ export class Journal {
   private enqueue(add: (pending: Pending) => void): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (!this.pending) {
-      this.pending = { steps: new Map(), run: undefined, events: new Map(), tableUpdates: [], deleteStepKeys: [], waiters: [] };
+      this.pending = { steps: new Map(), run: undefined, events: new Map(), tableUpdates: [], deleteStepKeys: [], messages: new Map(), waiters: [] };
       this.defer(() => this.flush());
     }
     add(this.pending);
@@ -132,6 +138,7 @@ export class Journal {
       events: [...batch.events.values()],
       tableUpdates: batch.tableUpdates,
       deleteStepKeys: batch.deleteStepKeys,
+      messages: [...batch.messages.values()],
     };
     try {
       const result = await this.store.commit(commit);

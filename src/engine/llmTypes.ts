@@ -54,6 +54,8 @@ export interface ModelReply {
   model: string;
   /** A note to show with the step, e.g. "no provider configured: used the demo model". */
   note?: string;
+  /** Estimated cost in USD from a dated price table; absent for unknown models (tokens only). */
+  costUsd?: number;
 }
 
 /** A model call: an effect call plus a sink for streamed text (batched by the caller). */

@@ -1,7 +1,7 @@
-import type { LlmNode } from '../schema/steps';
 import type { WorkflowFile } from '../schema/workflow';
 import type { Clock } from './clock';
 import type { Defer } from './journal';
+import type { ModelRunner } from './llmTypes';
 import type { EngineStore } from './store';
 
 /** What every side-effecting runner receives: a stable idempotency key, the attempt number, an abort signal. */
@@ -25,25 +25,18 @@ export interface HttpResponse {
   body: unknown;
 }
 
-export interface LlmRequest {
-  key: string;
-  runId: string;
-  node: LlmNode;
-  /** Prompts with templates resolved. */
-  systemPrompt: string | undefined;
-  userPrompt: string;
-  /** Thread the step talks in ("run", a name, or its own), resolved per workflow type. */
-  threadId: string;
-  workflowType: 'predefined' | 'dynamic_orchestration';
-  allowedHosts: readonly string[];
-}
-
 /** Side effects the engine cannot do itself, passed in by the host (worker, tests, a server). */
 export interface Runners {
   /** Performs an HTTP request; throws StepFailure for classified errors. */
   http?(request: HttpRequest, call: EffectCall): Promise<HttpResponse>;
-  /** Runs one LLM step (all its rounds); returns the step's output. */
-  llm?(request: LlmRequest, call: EffectCall): Promise<unknown>;
+  /** Answers one round of an LLM step; the engine runs the tool loop and keeps the thread. */
+  model?: ModelRunner;
+}
+
+/** Whether the network is there; while it is not, model calls wait instead of failing. */
+export interface Network {
+  isOnline(): boolean;
+  untilOnline(signal: AbortSignal): Promise<void>;
 }
 
 export interface EngineDeps {
@@ -62,6 +55,9 @@ export interface EngineDeps {
   newId?(): string;
   /** Told after every change a UI may want to show (run status, step records). */
   onChange?(runId: string): void;
+  /** Streamed text of an LLM step so far (the host batches it to the tabs). */
+  onStream?(runId: string, stepKey: string, text: string): void;
+  network?: Network;
 }
 
 /** Why a run's interpreter stopped without finishing. Never recorded as a step failure. */

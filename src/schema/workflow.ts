@@ -26,6 +26,13 @@ export const workflowSettingsSchema = z.looseObject({
   secrets: z.record(z.string(), secretDeclarationSchema).optional(),
   /** Hosts `http` actions and the `http_request` tool may contact, e.g. "api.example.com". */
   allowedHosts: z.array(z.string().min(1).max(253)).optional(),
+  /** Per-run caps: reaching one fails the next LLM step with a clear message. */
+  limits: z
+    .looseObject({
+      maxTokensPerRun: z.number().int().min(1).optional(),
+      maxCostUsdPerRun: z.number().min(0).optional(),
+    })
+    .optional(),
   /** JSON Schema for run inputs; without it inputs are inferred from `{{input.*}}` templates. */
   inputSchema: z.record(z.string(), z.unknown()).optional(),
 });

@@ -27,7 +27,11 @@ async function createEngine(): Promise<Engine> {
     clock: systemClock,
     runners: {
       http: fetchHttp,
-      llm: async (request) => demoAnswer(request),
+      model: async (round) => {
+        const userPrompt = String([...round.messages].reverse().find((m) => m.role === 'user')?.content ?? '');
+        const answer = demoAnswer({ node: { name: 'assistant' } as never, userPrompt, systemPrompt: undefined });
+        return { text: answer.text, toolCalls: [], finishReason: 'stop', usage: {}, provider: 'demo', model: 'demo-1' };
+      },
     },
     maxParallelism: await setting('maxParallelism', 4),
     secret: async (name) => (await db.secrets.get(name))?.value,

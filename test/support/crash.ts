@@ -1,7 +1,8 @@
 import { FakeClock } from '../../src/engine/clock';
 import { MemoryData } from '../../src/engine/memoryStore';
 import { FINISHED_RUN_STATUSES } from '../../src/engine/records';
-import type { EffectCall, LlmRequest, Runners } from '../../src/engine/runtime';
+import type { EffectCall, Runners } from '../../src/engine/runtime';
+import { fakeModel, sampleFor } from './model';
 import type { WorkflowFile } from '../../src/schema/workflow';
 import { createTestEngine, quiesce } from './engine';
 
@@ -45,7 +46,7 @@ function runners(completed: Set<string>, violations: string[], isDead: () => boo
     if (completed.has(call.idempotencyKey)) violations.push(`${call.idempotencyKey} ran again after it completed`);
   };
   return {
-    llm: async (req: LlmRequest, call) => (guard(call), `llm(${req.userPrompt.slice(0, 80)})`),
+    model: fakeModel((req, call) => (guard(call), req.round.outputSchema ? sampleFor(req.round.outputSchema) : `llm(${req.userPrompt.slice(0, 80)})`)),
     http: async (req, call) => (guard(call), { status: 200, statusText: 'OK', headers: {}, body: { url: req.url } }),
   };
 }

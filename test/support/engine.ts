@@ -3,12 +3,14 @@ import { Engine } from '../../src/engine/engine';
 import { MemoryData, MemoryStore, type OperationHook } from '../../src/engine/memoryStore';
 import { FINISHED_RUN_STATUSES, type RunRecord } from '../../src/engine/records';
 import type { EngineDeps, Runners } from '../../src/engine/runtime';
+import { fakeModel, type FakeLlm } from './model';
 import type { WorkflowFile } from '../../src/schema/workflow';
 
 export interface TestEngineOptions {
   data?: MemoryData;
   clock?: FakeClock;
-  runners?: Runners;
+  /** `llm` is a shorthand: a fake model answering from the prompt. */
+  runners?: Runners & { llm?: FakeLlm };
   hook?: OperationHook;
   maxParallelism?: number;
   workflows?: Record<string, WorkflowFile>;
@@ -24,7 +26,7 @@ export function createTestEngine(options: TestEngineOptions = {}) {
   const engine = new Engine({
     store,
     clock,
-    runners: options.runners ?? {},
+    runners: toRunners(options.runners),
     maxParallelism: options.maxParallelism ?? 4,
     newId: () => nextId(data),
     findWorkflow: async (name) => options.workflows?.[name],
@@ -35,6 +37,11 @@ export function createTestEngine(options: TestEngineOptions = {}) {
 }
 
 /** Ids counted per data set, so every engine over the same data (a reloaded tab) keeps them unique. */
+function toRunners(runners: TestEngineOptions['runners'] = {}): Runners {
+  const { llm, ...rest } = runners;
+  return llm ? { model: fakeModel(llm), ...rest } : rest;
+}
+
 const idCounters = new WeakMap<MemoryData, number>();
 function nextId(data: MemoryData): string {
   const n = (idCounters.get(data) ?? 0) + 1;

@@ -71,7 +71,7 @@ async function httpAction(config: HttpConfig, ctx: StepContext): Promise<StepOut
 }
 
 /** The user allows each host once per workflow; until then the step waits for that confirmation. */
-async function confirmHost(ctx: StepContext, host: string): Promise<void> {
+export async function confirmHost(ctx: StepContext, host: string): Promise<void> {
   const { deps, run } = ctx.driver;
   if (!deps.isHostApproved || (await deps.isHostApproved(run.workflowHash, host))) return;
   const answer = await ctx.waitForEvent(`confirm-host:${host}`, undefined, `confirmation to contact ${host}`);

@@ -5,39 +5,7 @@ import type { StepOutcome } from '../interpreter';
 import { failure } from '../retry';
 import { ok } from './basic';
 
-/** Steps whose work happens elsewhere: a model (through the llm runner) or a child run. */
-
-/** Which conversation an LLM step talks in: `llmNode.thread` wins, else the workflow type decides. */
-export function threadIdFor(ctx: StepContext, thread: string | undefined): string {
-  const runId = ctx.driver.runId;
-  const shared = ctx.driver.compiled.definition.workflowConfig.workflowType === 'dynamic_orchestration';
-  const choice = thread ?? (shared ? 'run' : 'own');
-  if (choice === 'own') return `${ctx.key}`;
-  if (choice === 'run') return ctx.frame.loop ? `${runId}:thread@${ctx.frame.path}` : `${runId}:thread`;
-  return `${runId}:thread:${choice}`;
-}
-
-export async function llmHandler(step: StepOf<'llm'>, ctx: StepContext): Promise<StepOutcome> {
-  const llm = ctx.driver.deps.runners.llm;
-  if (!llm) throw failure('internal', 'no language model is available here', false);
-  const node = step.config.llmNode;
-  const systemPrompt = node.systemPrompt === undefined ? undefined : String(ctx.resolve(node.systemPrompt));
-  const userPrompt = String(ctx.resolve(node.userPrompt));
-  const threadId = threadIdFor(ctx, node.thread);
-  ctx.begin({ input: { systemPrompt, userPrompt, threadId, model: node.model, provider: node.provider } });
-  const definition = ctx.driver.compiled.definition.workflowConfig;
-  const output = await ctx.attempt((call) => llm({
-    key: ctx.key,
-    runId: ctx.driver.runId,
-    node,
-    systemPrompt,
-    userPrompt,
-    threadId,
-    workflowType: definition.workflowType ?? 'predefined',
-    allowedHosts: definition.config?.allowedHosts ?? [],
-  }, call));
-  return ok(output);
-}
+/** A step whose work happens in a child run. */
 
 /** Deterministic: a replayed parent finds (never duplicates) the child it started. */
 export function childRunId(parentKey: string): string {

@@ -1,7 +1,8 @@
 import type { HandlerTable } from '../interpreter';
 import { actionHandler, conditionHandler, triggerHandler } from './basic';
 import { loopHandler, parallelHandler } from './containers';
-import { llmHandler, subworkflowHandler } from './delegated';
+import { subworkflowHandler } from './delegated';
+import { llmHandler } from './llm';
 import { approvalHandler, eventHandler, waitHandler } from './waits';
 
 /** One handler per step type (Inngest's handler table): adding a type fails to compile until it is handled here. */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { LlmRequest } from '../../../src/engine/runtime';
+import type { FakeLlmRequest } from '../../support/model';
 import { createTestEngine } from '../../support/engine';
 import { chain, llm, set, transform } from '../../support/flows';
 
 const echoLlm = () => {
-  const calls: LlmRequest[] = [];
-  return { calls, llm: async (req: LlmRequest) => (calls.push(req), `re: ${req.userPrompt}`) };
+  const calls: FakeLlmRequest[] = [];
+  return { calls, llm: async (req: FakeLlmRequest) => (calls.push(req), `re: ${req.userPrompt}`) };
 };
 
 const statuses = (t: ReturnType<typeof createTestEngine>, runId: string) =>

@@ -11,11 +11,11 @@ describe('retries and timeouts', () => {
     const workflow = chain('flaky', [{ ...llm('ask', 'x'), retryPolicy: { maxRetries: 3, backoffMs: 1000, jitter: false } }]);
     const id = await t.engine.start({ workflow, input: {} });
     await t.quiesce();
-    const first = t.data.steps.get(`${id}:ask@`)!;
+    const first = t.data.steps.get(`${id}:ask@/r1`)!;
     expect(first.wakeAt).toBe(t.clock.now() + 1000);
     const run = await t.runToEnd(id);
     expect(run.output).toBe('ok');
-    const record = t.data.steps.get(`${id}:ask@`)!;
+    const record = t.data.steps.get(`${id}:ask@/r1`)!;
     expect(record.attempts.map((a) => a.outcome)).toEqual(['error', 'error', 'ok']);
     expect(record.attempts[2]!.startedAt - record.attempts[1]!.endedAt!).toBe(2000);
   });

@@ -19,6 +19,11 @@ const attempt = (outcome: Attempt['outcome'], extra: Partial<Attempt> = {}): Att
 function rec(slug: string, status: StepRecord['status'], extra: Partial<StepRecord> = {}, path = ''): StepRecord {
   return { key: `${RUN}:${slug}@${path}`, runId: RUN, slug, path, stepType: 'llm', seq: seq++, status, attempts: [], interruptions: 0, startedAt: T0, ...(status === 'completed' ? { endedAt: T0 } : {}), ...extra };
 }
+/** An LLM step that has begun, and its first model round with `extra` (attempts, wake time…). */
+function llmStarted(slug: string, round: Partial<StepRecord>): StepRecord[] {
+  const step = rec(slug, 'started');
+  return [step, { ...rec(slug, 'started', round), key: `${step.key}/r1`, parentKey: step.key, stepType: 'llm-round' }];
+}
 const trigger = () => rec('start', 'completed', { stepType: 'trigger', output: { value: undefined }, pure: true });
 
 interface Row {
@@ -38,14 +43,17 @@ const ROWS: Row[] = [
   { name: 'a lost pure step is recomputed from recorded outputs', workflow: linear, journal: () => [trigger(), rec('a', 'completed', { output: 'x', attempts: [attempt('ok')] })],
     calls: ['b#1'], then: (data) => expect(data.steps.get(`${RUN}:mid@`)).toMatchObject({ status: 'completed', output: { fromA: 'x' }, pure: true }) },
   { name: 'an attempt cut off by a reload is retried as the next attempt and counted as interrupted', workflow: linear,
-    journal: () => [trigger(), rec('a', 'completed', { output: 'x', attempts: [attempt('ok')] }), rec('mid', 'completed', { stepType: 'action', output: { fromA: 'x' } }), rec('b', 'started', { attempts: [attempt('running')] })],
-    calls: ['b#2'], then: (data) => expect(data.steps.get(`${RUN}:b@`)?.attempts.map((a) => a.outcome)).toEqual(['interrupted', 'ok']) },
+    journal: () => [trigger(), rec('a', 'completed', { output: 'x', attempts: [attempt('ok')] }), rec('mid', 'completed', { stepType: 'action', output: { fromA: 'x' } }), ...llmStarted('b', { attempts: [attempt('running', { partialText: 'half an ans' })] })],
+    calls: ['b#2'], then: (data) => {
+      expect(data.steps.get(`${RUN}:b@/r1`)?.attempts.map((a) => a.outcome)).toEqual(['interrupted', 'ok']);
+      expect(data.steps.get(`${RUN}:b@/r1`)?.attempts[0]?.partialText).toBe('half an ans');
+    } },
   { name: 'a fifth interruption in a row fails the step as interrupted repeatedly', workflow: linear,
-    journal: () => [trigger(), rec('a', 'started', { interruptions: 4, attempts: [1, 2, 3, 4].map((n) => attempt('interrupted', { n })).concat(attempt('running', { n: 5 })) })],
+    journal: () => [trigger(), ...llmStarted('a', { interruptions: 4, attempts: [1, 2, 3, 4].map((n) => attempt('interrupted', { n })).concat(attempt('running', { n: 5 })) })],
     calls: [], then: (data) => expect(data.runs.get(RUN)).toMatchObject({ status: 'failed', error: { category: 'interrupted', message: expect.stringMatching(/interrupted repeatedly/) } }) },
   { name: 'a retry scheduled before the reload waits for its recorded time', workflow: linear,
-    journal: () => [trigger(), rec('a', 'started', { wakeAt: T0 + 60_000, attempts: [attempt('error', { error: { message: '503', category: 'server', retryable: true } })] })],
-    calls: [], then: (data, clock) => { expect(clock.nextWake()).toBe(T0 + 60_000); expect(data.steps.get(`${RUN}:a@`)?.attempts).toHaveLength(1); } },
+    journal: () => [trigger(), ...llmStarted('a', { wakeAt: T0 + 60_000, attempts: [attempt('error', { error: { message: '503', category: 'server', retryable: true } })] })],
+    calls: [], then: (data, clock) => { expect(clock.nextWake()).toBe(T0 + 60_000); expect(data.steps.get(`${RUN}:a@/r1`)?.attempts).toHaveLength(1); } },
   { name: 'a wait whose wake time passed while the tab was closed continues at once', workflow: linear,
     journal: () => [trigger(), rec('a', 'completed', { output: 'x' }), rec('mid', 'completed', { stepType: 'action', output: { fromA: 'x' } }), rec('b', 'completed', { output: 'y' }), rec('nap', 'waiting', { stepType: 'wait', wakeAt: T0 - 1 })],
     calls: ['c#1'] },

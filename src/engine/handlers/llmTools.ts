@@ -1,0 +1,101 @@
+import { isHostAllowed, literalHostOf } from '../../schema/validateRefs';
+import type { StepContext } from '../context';
+import type { ToolCall } from '../llmTypes';
+import { failure, httpError, StepFailure } from '../retry';
+import type { TableRow } from '../store';
+import { CUSTOMER_STATUSES } from '../tools';
+import { confirmHost } from './basic';
+
+const QUERY_LIMIT = 50;
+type Args = Record<string, unknown>;
+
+/**
+ * One tool call of an LLM round, journaled under its own key: recorded results are replayed, write
+ * tools run once (a table write commits with the call's completion). A bad call returns an error
+ * to the model instead of failing the step, so the model can correct itself.
+ */
+export async function runTool(ctx: StepContext, key: string, call: ToolCall, threadId: string): Promise<void> {
+  const { driver } = ctx;
+  const recorded = driver.journal.records.get(key);
+  let result: unknown;
+  if (recorded?.status === 'completed') {
+    result = recorded.output;
+  } else {
+    const sub = driver.contextFor(ctx.step, ctx.frame, key, recorded, ctx.logicalNow, { parentKey: ctx.key, stepType: 'tool' });
+    sub.begin({ input: { tool: call.name, args: call.args } });
+    result = await execute(sub, call).catch((error: unknown) => {
+      if (!(error instanceof StepFailure) || error.stepError.retryable) throw error;
+      return { error: error.message };
+    });
+    sub.finish({ status: 'ok', output: result });
+  }
+  await driver.threads.ensure(threadId, key, { role: 'tool', toolCallId: call.id, toolName: call.name, result });
+}
+
+function args(call: ToolCall): Args {
+  if (typeof call.args !== 'object' || call.args === null || Array.isArray(call.args)) {
+    throw failure('client', `${call.name} needs an object of arguments`, false);
+  }
+  return call.args as Args;
+}
+
+function text(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value === '') throw failure('client', `"${name}" must be a non-empty string`, false);
+  return value;
+}
+
+function record(value: unknown, name: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw failure('client', `"${name}" must be an object`, false);
+  return value as Record<string, unknown>;
+}
+
+async function execute(sub: StepContext, call: ToolCall): Promise<unknown> {
+  const a = args(call);
+  const store = sub.driver.deps.store;
+  switch (call.name) {
+    case 'customer_search':
+      return sub.attempt(async () => searchCustomers(await store.queryTable('customers', a.customerId ? { id: text(a.customerId, 'customerId') } : {}, 1000), a));
+    case 'customer_update': {
+      const status = text(a.status, 'status');
+      if (!(CUSTOMER_STATUSES as readonly string[]).includes(status)) throw failure('client', `status must be one of ${CUSTOMER_STATUSES.join(', ')}`, false);
+      const set: Record<string, unknown> = { status };
+      if (typeof a.note === 'string') set.statusNote = a.note;
+      return sub.completeWithTableUpdate({ table: 'customers', where: { id: text(a.customerId, 'customerId') }, set, upsert: false });
+    }
+    case 'table_query': {
+      const rows = await sub.attempt(() => store.queryTable(text(a.table, 'table'), record(a.where ?? {}, 'where'), Math.min(Number(a.limit) || QUERY_LIMIT, 500)));
+      return { rows, count: rows.length };
+    }
+    case 'table_update':
+      return sub.completeWithTableUpdate({ table: text(a.table, 'table'), where: record(a.where, 'where'), set: record(a.set, 'set'), upsert: false });
+    case 'http_request':
+      return httpTool(sub, a);
+    default:
+      throw failure('client', `unknown tool "${call.name}"`, false);
+  }
+}
+
+function searchCustomers(rows: TableRow[], a: Args): { customers: TableRow[]; count: number } {
+  const query = typeof a.query === 'string' ? a.query.toLowerCase() : '';
+  const found = query ? rows.filter((row) => JSON.stringify(row).toLowerCase().includes(query)) : rows;
+  return { customers: found.slice(0, QUERY_LIMIT), count: found.length };
+}
+
+/** Only the workflow's allowedHosts, each confirmed by the user once; the idempotency key goes along. */
+async function httpTool(sub: StepContext, a: Args): Promise<unknown> {
+  const http = sub.driver.deps.runners.http;
+  if (!http) throw failure('internal', 'HTTP requests are not available here', false);
+  const url = text(a.url, 'url');
+  const host = literalHostOf(url);
+  const allowed = sub.driver.compiled.definition.workflowConfig.config?.allowedHosts ?? [];
+  if (!host || !isHostAllowed(host, allowed)) throw failure('client', `host ${host ?? url} is not in the workflow's allowedHosts`, false);
+  await confirmHost(sub, host);
+  const method = typeof a.method === 'string' ? a.method.toUpperCase() : 'GET';
+  const body = a.body === undefined ? undefined : typeof a.body === 'string' ? a.body : JSON.stringify(a.body);
+  const response = await sub.attempt(async (call) => {
+    const answer = await http({ method, url, headers: { 'idempotency-key': call.idempotencyKey, ...(body && typeof a.body !== 'string' ? { 'content-type': 'application/json' } : {}) }, body }, call);
+    if (answer.status >= 400) throw new StepFailure(httpError(answer.status, answer.statusText, answer.headers['retry-after'] ?? null, host, sub.driver.deps.clock.now()));
+    return answer;
+  });
+  return { status: response.status, body: response.body };
+}
