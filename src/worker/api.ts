@@ -22,3 +22,6 @@ export const EXECUTOR_LOCK = 'tabflow-executor';
 export const COMMAND_CHANNEL = 'tabflow-commands';
 /** Announced by a worker that has just become the executor, so every tab can show where runs execute. */
 export const EXECUTOR_CHANGED_CHANNEL = 'tabflow-executor-changed';
+/** Streamed LLM text, batched by the executor: `{ [stepKey]: textSoFar }` a few times a second. */
+export const STREAM_CHANNEL = 'tabflow-stream';
+export const STREAM_BATCH_MS = 100;

@@ -11,6 +11,7 @@ import { findWorkflowByName } from '../store/workflows';
 import { COMMAND_CHANNEL, EXECUTOR_CHANGED_CHANNEL, EXECUTOR_LOCK, type CommandName, type ExecutorApi } from './api';
 import { dispatch, engineCommands, hostApprovalKey } from './commands';
 import { fetchHttp } from './httpRunner';
+import { createStreamBroadcaster } from './streamBroadcast';
 import { CommandRelay } from './relay';
 
 const db = getDb();
@@ -34,6 +35,14 @@ async function createEngine(): Promise<Engine> {
       },
     },
     maxParallelism: await setting('maxParallelism', 4),
+    onStream: createStreamBroadcaster(),
+    network: {
+      isOnline: () => self.navigator.onLine !== false,
+      untilOnline: (signal) => new Promise<void>((resolve, reject) => {
+        self.addEventListener('online', () => resolve(), { once: true, signal });
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      }),
+    },
     secret: async (name) => (await db.secrets.get(name))?.value,
     findWorkflow: async (name) => (await findWorkflowByName(db, name))?.doc,
     isHostApproved: async (hash, host) => (await db.settings.get(hostApprovalKey(hash, host)))?.value === true,

@@ -1,4 +1,6 @@
-import { FINISHED_RUN_STATUSES, type RunRecord } from '../../engine/records';
+import { FINISHED_RUN_STATUSES, type RunRecord, type StepRecord } from '../../engine/records';
+import { formatUsage } from './LlmDetails';
+import { ThreadsView } from './ThreadsView';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
 import { formatDuration, formatJson, formatTime, STATUS_LABEL } from './format';
@@ -19,7 +21,10 @@ function LoadedRun({ run }: { run: RunRecord }) {
   const showToast = useUi((s) => s.showToast);
   const onError = (error: unknown) => showToast({ message: error instanceof Error ? error.message : String(error), tone: 'error' });
   const finished = FINISHED_RUN_STATUSES.has(run.status);
-  const topSteps = steps.status === 'ready' ? steps.value.filter((s) => !s.parentKey) : [];
+  const all = steps.status === 'ready' ? steps.value : [];
+  const topSteps = all.filter((s) => !s.parentKey);
+  const effects = new Map<string, StepRecord[]>();
+  for (const s of all) if (s.parentKey) effects.set(s.parentKey, [...(effects.get(s.parentKey) ?? []), s]);
   return (
     <section className="run-detail" data-run-id={run.id} data-run-status={run.status} aria-label={`Run ${run.id}`}>
       <header className="run-header">
@@ -38,8 +43,10 @@ function LoadedRun({ run }: { run: RunRecord }) {
         <details className="run-output" open><summary>Run output</summary><pre>{formatJson(run.output)}</pre></details>
       )}
       <ol className="step-list" aria-label="Steps">
-        {topSteps.map((step) => <StepRow key={step.key} run={run} step={step} onError={onError} />)}
+        {topSteps.map((step) => <StepRow key={step.key} run={run} step={step} onError={onError} effects={effects.get(step.key)} />)}
       </ol>
+      <RunUsage steps={topSteps} />
+      <ThreadsView runId={run.id} />
       {children.status === 'ready' && children.value.length > 0 && (
         <div className="child-runs">
           <h3>Subworkflow runs</h3>
@@ -63,4 +70,18 @@ function RunControls({ run, finished, onError }: { run: RunRecord; finished: boo
       <button type="button" className="button button-small" onClick={() => executor.cancel(run.id).catch(onError)}>Cancel run</button>
     </div>
   );
+}
+
+/** Tokens and estimated cost of the whole run, summed over its LLM steps. */
+function RunUsage({ steps }: { steps: StepRecord[] }) {
+  const llm = steps.filter((s) => s.stepType === 'llm' && s.meta?.usage);
+  if (llm.length === 0) return null;
+  const total = { inputTokens: 0, outputTokens: 0, reasoningTokens: 0, cachedInputTokens: 0, totalTokens: 0 };
+  let cost: number | undefined;
+  for (const s of llm) {
+    const usage = s.meta!.usage as Partial<typeof total>;
+    for (const k of Object.keys(total) as Array<keyof typeof total>) total[k] += usage[k] ?? 0;
+    if (typeof s.meta!.costUsd === 'number') cost = (cost ?? 0) + s.meta!.costUsd;
+  }
+  return <p className="run-usage muted" data-run-tokens={total.totalTokens}>Run usage: {formatUsage(total)}{cost !== undefined ? ` · ≈ $${cost.toFixed(4)} (estimate)` : ''}</p>;
 }

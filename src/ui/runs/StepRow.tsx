@@ -2,15 +2,18 @@ import type { RunRecord, StepRecord } from '../../engine/records';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
 import { formatDuration, formatJson, pathDepth, STATUS_LABEL } from './format';
+import { LlmDetails } from './LlmDetails';
 
 interface StepRowProps {
   run: RunRecord;
   step: StepRecord;
   onError(error: unknown): void;
+  /** Effects recorded inside the step (model rounds, tool calls). */
+  effects?: StepRecord[];
 }
 
 /** One step execution: status, attempts, output or error, and what an operator can do with it. */
-export function StepRow({ run, step, onError }: StepRowProps) {
+export function StepRow({ run, step, onError, effects = [] }: StepRowProps) {
   const duration = step.endedAt !== undefined ? formatDuration(step.endedAt - step.startedAt) : undefined;
   const failedAttempts = step.attempts.filter((a) => a.outcome !== 'ok' && a.outcome !== 'running').length;
   return (
@@ -28,10 +31,11 @@ export function StepRow({ run, step, onError }: StepRowProps) {
         <StepActions run={run} step={step} onError={onError} />
       </div>
       {step.status === 'waiting' && <WaitingActions run={run} step={step} onError={onError} />}
+      {step.stepType === 'llm' && <LlmDetails step={step} effects={effects} />}
       {step.error && <p className="step-error" role="note">{step.error.message} <span className="muted">({step.error.category})</span></p>}
       {step.status === 'completed' && step.output !== undefined && (
         <details className="step-output">
-          <summary>Output{step.meta?.provider === 'demo' ? ' · demo model' : ''}</summary>
+          <summary>Output{step.meta?.provider === 'demo' ? ' (demo model)' : ''}</summary>
           <pre>{formatJson(step.output)}</pre>
         </details>
       )}
