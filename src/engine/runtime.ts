@@ -58,6 +58,11 @@ export interface EngineDeps {
   /** Streamed text of an LLM step so far (the host batches it to the tabs). */
   onStream?(runId: string, stepKey: string, text: string): void;
   network?: Network;
+  /** Keys behind a passphrase: a model call that needs a locked key waits until they are unlocked. */
+  keys?: {
+    blocks(provider: string | undefined): Promise<boolean>;
+    untilUnlocked(signal: AbortSignal): Promise<void>;
+  };
 }
 
 /** Why a run's interpreter stopped without finishing. Never recorded as a step failure. */

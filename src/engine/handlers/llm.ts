@@ -74,6 +74,8 @@ async function runRound(ctx: StepContext, conversation: Conversation, round: num
   }
   checkBudget(ctx);
   await driver.untilOnline(ctx.signal);
+  const keys = driver.deps.keys;
+  if (keys && (await keys.blocks(conversation.node.provider))) await driver.waiting(() => keys.untilUnlocked(ctx.signal), 'unlock keys');
   const sub = driver.contextFor(ctx.step, ctx.frame, key, recorded, ctx.logicalNow, { parentKey: ctx.key, stepType: LLM_ROUND });
   const history = await driver.threads.messages(conversation.threadId);
   const messages: ChatMessage[] = conversation.systemPrompt === undefined ? history : [{ role: 'system', content: conversation.systemPrompt }, ...history];

@@ -132,3 +132,20 @@ describe('LLM steps', () => {
     expect((await t.runToEnd(id)).output).toBe('back');
   });
 });
+
+describe('locked keys', () => {
+  it('a run whose model needs a locked key waits as "unlock keys" and continues once unlocked', async () => {
+    let locked = true;
+    let unlock!: () => void;
+    const keys = { blocks: async () => locked, untilUnlocked: () => new Promise<void>((resolve) => (unlock = resolve)) };
+    const m = scripted(() => ({ text: 'unlocked answer' }));
+    const t = createTestEngine({ deps: { keys }, runners: { model: m.model } });
+    const id = await t.engine.start({ workflow: chain('locked', [llm('ask', 'hi')]), input: {} });
+    await t.quiesce();
+    expect(t.data.runs.get(id)).toMatchObject({ status: 'waiting', waitingFor: 'unlock keys' });
+    expect(m.rounds).toHaveLength(0);
+    locked = false;
+    unlock();
+    expect((await t.runToEnd(id)).output).toBe('unlocked answer');
+  });
+});
