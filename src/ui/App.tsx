@@ -3,7 +3,7 @@ import type { TabflowDb } from '../store/db';
 import type { ExecutorApi } from '../worker/api';
 import { ExecutorProvider, startExecutor } from './ExecutorContext';
 import { RunDialog } from './runs/RunDialog';
-import { SettingsDialog } from './SettingsDialog';
+import { SettingsDialog } from './settings/SettingsDialog';
 import { TablesDialog } from './tables/TablesDialog';
 import { EventDialog, ForkDialog } from './runs/RunDialogs';
 import { useWorkflowRecord } from './library/useLibrary';

@@ -11,6 +11,15 @@ export interface ExecutorApi {
   confirmHost(runId: string, host: string, approved: boolean): Promise<void>;
   restartFrom(runId: string, stepKey: string): Promise<void>;
   fork(runId: string, stepKey: string, output: unknown): Promise<string>;
+  /** Stores an API key (`provider:<id>`) or workflow secret (`secret:<NAME>`); an empty value deletes it. */
+  saveSecret(name: string, value: string): Promise<void>;
+  keysState(): Promise<{ passphrase: boolean; unlocked: boolean; names: string[] }>;
+  setPassphrase(passphrase: string): Promise<void>;
+  unlockKeys(passphrase: string): Promise<void>;
+  removePassphrase(): Promise<void>;
+  forgetAllKeys(): Promise<void>;
+  /** Checks an entry: lists its models with its key; the answer names the exact problem. */
+  testProvider(providerId: string): Promise<{ ok: boolean; message: string }>;
   /** Re-reads execution settings (steps in flight) in the executing tab. */
   applySettings(): Promise<void>;
   /** Whether this tab's worker is the one executing runs. */

@@ -2,6 +2,17 @@ import type { Engine } from '../engine/engine';
 import type { EngineStore } from '../engine/store';
 import type { TabflowDb } from '../store/db';
 import { getWorkflow } from '../store/workflows';
+import { providerKeyName } from '../store/keyVault';
+import type { ProviderSettings } from '../llm/providers';
+import { checkProvider } from './providerCheck';
+import type { SecretsService } from './secrets';
+
+export const PROVIDERS_SETTING = 'providers';
+
+/** Model providers as saved by Settings (no keys in here: those live in the secrets table). */
+export async function providerSettings(db: TabflowDb): Promise<ProviderSettings> {
+  return ((await db.settings.get(PROVIDERS_SETTING))?.value as ProviderSettings | undefined) ?? { providers: [] };
+}
 import type { CommandName, ExecutorApi } from './api';
 
 export const hostApprovalKey = (workflowHash: string, host: string) => `hostApproval:${workflowHash}:${host}`;
@@ -9,8 +20,17 @@ export const hostApprovalKey = (workflowHash: string, host: string) => `hostAppr
 type Commands = Omit<ExecutorApi, 'role'>;
 
 /** The executor's commands over an engine: what the executing tab runs, whoever asked. */
-export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore): Commands {
+export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore, secrets: SecretsService): Commands {
   return {
+    saveSecret: (name, value) => secrets.save(name, value),
+    keysState: () => secrets.state(),
+    setPassphrase: (passphrase) => secrets.setPassphrase(passphrase),
+    unlockKeys: (passphrase) => secrets.unlock(passphrase),
+    removePassphrase: () => secrets.removePassphrase(),
+    forgetAllKeys: () => secrets.forgetAll(),
+    async testProvider(providerId) {
+      return checkProvider(await providerSettings(db), providerId, await secrets.read(providerKeyName(providerId)));
+    },
     async applySettings() {
       const stored = (await db.settings.get('maxParallelism'))?.value;
       if (typeof stored === 'number') engine.slots.setCapacity(stored);

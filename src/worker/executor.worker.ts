@@ -13,9 +13,12 @@ import { dispatch, engineCommands, hostApprovalKey } from './commands';
 import { fetchHttp } from './httpRunner';
 import { createStreamBroadcaster } from './streamBroadcast';
 import { CommandRelay } from './relay';
+import { SecretsService } from './secrets';
+import { workflowSecretName } from '../store/keyVault';
 
 const db = getDb();
 const store = new DexieEngineStore(db);
+const secrets = new SecretsService(db);
 
 async function setting<T>(key: string, fallback: T): Promise<T> {
   const record = await db.settings.get(key);
@@ -43,7 +46,7 @@ async function createEngine(): Promise<Engine> {
         signal.addEventListener('abort', () => reject(signal.reason), { once: true });
       }),
     },
-    secret: async (name) => (await db.secrets.get(name))?.value,
+    secret: (name) => secrets.read(workflowSecretName(name)),
     findWorkflow: async (name) => (await findWorkflowByName(db, name))?.doc,
     isHostApproved: async (hash, host) => (await db.settings.get(hostApprovalKey(hash, host)))?.value === true,
   };
@@ -64,7 +67,7 @@ const relay = new CommandRelay(COMMAND_CHANNEL, execute);
 async function becomeExecutor(): Promise<void> {
   await seedDemoData(db);
   const engine = await createEngine();
-  commands = engineCommands(engine, db, store);
+  commands = engineCommands(engine, db, store, secrets);
   relay.lead();
   new BroadcastChannel(EXECUTOR_CHANGED_CHANNEL).postMessage('executor');
   // Resuming runs goes on in the background: commands are taken from this moment.
@@ -114,6 +117,13 @@ const api: ExecutorApi = {
   confirmHost: call('confirmHost') as ExecutorApi['confirmHost'],
   restartFrom: call('restartFrom') as ExecutorApi['restartFrom'],
   fork: call('fork') as ExecutorApi['fork'],
+  saveSecret: call('saveSecret') as ExecutorApi['saveSecret'],
+  keysState: call('keysState') as ExecutorApi['keysState'],
+  setPassphrase: call('setPassphrase') as ExecutorApi['setPassphrase'],
+  unlockKeys: call('unlockKeys') as ExecutorApi['unlockKeys'],
+  removePassphrase: call('removePassphrase') as ExecutorApi['removePassphrase'],
+  forgetAllKeys: call('forgetAllKeys') as ExecutorApi['forgetAllKeys'],
+  testProvider: call('testProvider') as ExecutorApi['testProvider'],
   applySettings: call('applySettings') as ExecutorApi['applySettings'],
   role: async () => {
     await roleSettled;

@@ -1,15 +1,17 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState, type FormEvent } from 'react';
-import { LIMITS } from '../schema/limits';
-import { Dialog } from './common/Dialog';
-import { useDb } from './DbContext';
-import { useExecutor } from './ExecutorContext';
-import { useUi } from './state';
+import { LIMITS } from '../../schema/limits';
+import { Dialog } from '../common/Dialog';
+import { useDb } from '../DbContext';
+import { useExecutor } from '../ExecutorContext';
+import { useUi } from '../state';
+import { KeysSection } from './KeysSection';
+import { ProvidersSection } from './ProvidersSection';
 
 export const MAX_PARALLELISM_KEY = 'maxParallelism';
 const DEFAULT_PARALLELISM = 4;
 
-/** Execution settings. (API keys and providers join this screen with the LLM issue.) */
+/** Settings: model providers and their keys, the key lock, and how much runs at once. */
 export function SettingsDialog() {
   const db = useDb();
   const executor = useExecutor();
@@ -29,12 +31,14 @@ export function SettingsDialog() {
     await db.settings.put({ key: MAX_PARALLELISM_KEY, value: n });
     await executor.applySettings().catch(() => undefined);
     showToast({ message: 'Settings saved', tone: 'success' });
-    closeDialog();
   }
 
   return (
-    <Dialog label="Settings" onClose={closeDialog}>
-      <form className="run-form" onSubmit={(e) => void save(e)}>
+    <Dialog label="Settings" onClose={closeDialog} wide>
+      <ProvidersSection />
+      <KeysSection />
+      <form className="run-form settings-section" aria-label="Execution" onSubmit={(e) => void save(e)}>
+        <h3>Execution</h3>
         <label className="field">
           <span className="field-label">Steps in flight at once, across all runs</span>
           <input type="number" min={1} max={LIMITS.concurrency} data-autofocus value={current} onChange={(e) => setValue(e.target.value)} />
@@ -42,7 +46,7 @@ export function SettingsDialog() {
         </label>
         <div className="dialog-actions">
           <button type="button" className="button" onClick={closeDialog}>Cancel</button>
-          <button type="submit" className="button button-primary">Save</button>
+          <button type="submit" className="button button-primary">Save execution settings</button>
         </div>
       </form>
     </Dialog>

@@ -1,0 +1,67 @@
+import { useState, type FormEvent } from 'react';
+import { workflowSecretName } from '../../store/keyVault';
+import { useExecutor } from '../ExecutorContext';
+import { useUi } from '../state';
+import { useKeysState } from './useSettings';
+
+/** Passphrase lock, workflow secrets and "Forget all keys". Values are masked and never shown again. */
+export function KeysSection() {
+  const executor = useExecutor();
+  const showToast = useUi((s) => s.showToast);
+  const { state, refresh } = useKeysState();
+  const [passphrase, setPassphrase] = useState('');
+  const [secret, setSecret] = useState({ name: '', value: '' });
+  const [confirmForget, setConfirmForget] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const act = (action: () => Promise<unknown>, done: string) => async (event?: FormEvent) => {
+    event?.preventDefault();
+    setError(null);
+    try {
+      await action();
+      setPassphrase('');
+      showToast({ message: done, tone: 'success' });
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    } finally {
+      refresh();
+    }
+  };
+  if (!state) return null;
+  const secrets = state.names.filter((n) => n.startsWith('secret:')).map((n) => n.slice('secret:'.length));
+  const locked = state.passphrase && !state.unlocked;
+  return (
+    <section className="settings-section" aria-label="Keys">
+      <h3>Keys and secrets</h3>
+      <p className="muted">Stored only in this browser, in their own table; sent only to the provider or host they belong to; never in exports, links, journals or logs.</p>
+      {locked ? (
+        <form className="inline-form" onSubmit={(e) => void act(() => executor.unlockKeys(passphrase), 'Keys unlocked')(e)}>
+          <input type="password" aria-label="Passphrase" placeholder="Passphrase" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+          <button type="submit" className="button button-primary">Unlock keys</button>
+        </form>
+      ) : state.passphrase ? (
+        <button type="button" className="button" onClick={() => void act(() => executor.removePassphrase(), 'Passphrase removed')()}>Remove passphrase</button>
+      ) : (
+        <form className="inline-form" onSubmit={(e) => void act(() => executor.setPassphrase(passphrase), 'Keys are now protected by your passphrase')(e)}>
+          <input type="password" aria-label="New passphrase" placeholder="New passphrase (8+ characters)" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+          <button type="submit" className="button">Protect keys with a passphrase</button>
+        </form>
+      )}
+      <form className="inline-form" onSubmit={(e) => void act(() => executor.saveSecret(workflowSecretName(secret.name.trim()), secret.value).then(() => setSecret({ name: '', value: '' })), 'Secret saved')(e)}>
+        <input aria-label="Secret name" placeholder="Secret name, e.g. API_TOKEN" value={secret.name} onChange={(e) => setSecret({ ...secret, name: e.target.value })} />
+        <input type="password" aria-label="Secret value" autoComplete="off" placeholder="Value" value={secret.value} onChange={(e) => setSecret({ ...secret, value: e.target.value })} />
+        <button type="submit" className="button" disabled={!secret.name.trim() || locked}>Save secret</button>
+      </form>
+      {secrets.length > 0 && <p className="muted">Workflow secrets: {secrets.map((s) => <code key={s}>{s} </code>)}</p>}
+      {error && <p className="form-error" role="alert">{error}</p>}
+      {confirmForget ? (
+        <div className="inline-form">
+          <span>Delete every key and secret ({state.names.length}) from this browser?</span>
+          <button type="button" className="button" onClick={() => { setConfirmForget(false); void act(() => executor.forgetAllKeys(), 'All keys forgotten')(); }}>Forget them</button>
+          <button type="button" className="button" onClick={() => setConfirmForget(false)}>Keep</button>
+        </div>
+      ) : (
+        <button type="button" className="button" disabled={state.names.length === 0} onClick={() => setConfirmForget(true)}>Forget all keys</button>
+      )}
+    </section>
+  );
+}
