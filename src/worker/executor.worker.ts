@@ -3,22 +3,29 @@ import * as Comlink from 'comlink';
 import { systemClock } from '../engine/clock';
 import { Engine } from '../engine/engine';
 import type { EngineDeps } from '../engine/runtime';
-import { demoAnswer } from '../llm/demoModel';
+import { createDemoModel, isDemoModelId } from '../llm/demo';
+import { createModelRunner } from '../llm/modelRunner';
+import { defaultProvider, findProvider } from '../llm/providers';
 import { getDb } from '../store/db';
 import { DexieEngineStore } from '../store/engineStore';
 import { seedDemoData } from '../store/demoData';
 import { findWorkflowByName } from '../store/workflows';
 import { COMMAND_CHANNEL, EXECUTOR_CHANGED_CHANNEL, EXECUTOR_LOCK, type CommandName, type ExecutorApi } from './api';
-import { dispatch, engineCommands, hostApprovalKey } from './commands';
+import { dispatch, engineCommands, hostApprovalKey, providerSettings } from './commands';
 import { fetchHttp } from './httpRunner';
 import { createStreamBroadcaster } from './streamBroadcast';
 import { CommandRelay } from './relay';
 import { SecretsService } from './secrets';
-import { workflowSecretName } from '../store/keyVault';
+import { providerKeyName, workflowSecretName } from '../store/keyVault';
 
 const db = getDb();
 const store = new DexieEngineStore(db);
 const secrets = new SecretsService(db);
+
+/** Sleeps on the system clock; the demo model streams at its pace with it. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return systemClock.sleepUntil(Date.now() + ms, signal);
+}
 
 async function setting<T>(key: string, fallback: T): Promise<T> {
   const record = await db.settings.get(key);
@@ -31,14 +38,21 @@ async function createEngine(): Promise<Engine> {
     clock: systemClock,
     runners: {
       http: fetchHttp,
-      model: async (round) => {
-        const userPrompt = String([...round.messages].reverse().find((m) => m.role === 'user')?.content ?? '');
-        const answer = demoAnswer({ node: { name: 'assistant' } as never, userPrompt, systemPrompt: undefined });
-        return { text: answer.text, toolCalls: [], finishReason: 'stop', usage: {}, provider: 'demo', model: 'demo-1' };
-      },
+      model: createModelRunner({
+        settings: () => providerSettings(db),
+        key: (providerId) => secrets.read(providerKeyName(providerId)),
+        demoModel: (id) => createDemoModel({ modelId: isDemoModelId(id) ? id : undefined, sleep }),
+        now: () => Date.now(),
+        sleep,
+      }),
     },
     maxParallelism: await setting('maxParallelism', 4),
     onStream: createStreamBroadcaster(),
+    keys: {
+      // Only a model call that would use a stored key waits for the passphrase.
+      blocks: async (provider) => (await secrets.isLocked()) && (await keyNeeded(provider)),
+      untilUnlocked: (signal) => secrets.untilUnlocked(signal),
+    },
     network: {
       isOnline: () => self.navigator.onLine !== false,
       untilOnline: (signal) => new Promise<void>((resolve, reject) => {
@@ -51,6 +65,14 @@ async function createEngine(): Promise<Engine> {
     isHostApproved: async (hash, host) => (await db.settings.get(hostApprovalKey(hash, host)))?.value === true,
   };
   return new Engine(deps);
+}
+
+/** Whether a step naming `provider` would be answered by an entry whose key is stored. */
+async function keyNeeded(provider: string | undefined): Promise<boolean> {
+  const settings = await providerSettings(db);
+  const named = provider ? findProvider(settings, provider) : undefined;
+  const entry = named ?? defaultProvider(settings);
+  return entry !== undefined && (await secrets.has(providerKeyName(entry.id)));
 }
 
 let commands: ReturnType<typeof engineCommands> | undefined;

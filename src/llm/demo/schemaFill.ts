@@ -1,0 +1,251 @@
+import { Validator } from '@cfworker/json-schema';
+import { enumArguedFor, enumByKeywords, findLineItems, identifierWords, mentionIndex, numberNear, type LineItem } from './evidence';
+import { pick, unit } from './seed';
+import { asNode, type FillContext, type Filled, type SchemaDef, type SchemaNode } from './schemaTypes';
+import { chooseString } from './strings';
+
+/** Below this depth optional properties are skipped, so recursive schemas stay finite. */
+const MAX_DEPTH = 8;
+/** Beyond this depth nothing more is generated (only reached by schemas that require recursion). */
+const HARD_DEPTH = 16;
+/** Enum values that mean "none of the specific ones": chosen when nothing in the text points elsewhere. */
+const FALLBACK_ENUM = ['other', 'general', 'support', 'unknown', 'none', 'neutral', 'medium', 'normal'];
+const EXPLANATION = /reason|rationale|explanation|justification|summary|why|note|comment/i;
+
+/** A value valid against `schema`, read from the conversation where it can be, else made up deterministically. */
+export function fillSchema(schema: SchemaNode, ctx: Omit<FillContext, 'root' | 'notes'>): unknown {
+  return fill(schema, '', { ...ctx, root: schema, notes: [] }, 0).value;
+}
+
+function fill(def: SchemaDef | undefined, name: string, ctx: FillContext, depth: number): Filled {
+  if (def === false || depth > HARD_DEPTH) return { value: null, found: false };
+  const node = resolve(asNode(def), ctx.root);
+  if ('const' in node) return { value: node.const, found: true };
+  if (node.enum && node.enum.length > 0) return chooseEnum(node, name, ctx);
+  const branches = node.oneOf ?? node.anyOf;
+  if (branches && branches.length > 0) return chooseBranch(node, branches, name, ctx, depth);
+  switch (typeOf(node)) {
+    case 'object':
+      return fillObject(node, ctx, depth);
+    case 'array':
+      return fillArray(node, name, ctx, depth);
+    case 'number':
+    case 'integer':
+      return chooseNumber(node, name, ctx);
+    case 'boolean':
+      return chooseBoolean(node, name, ctx);
+    case 'null':
+      return { value: null, found: false };
+    default:
+      return chooseString(node, name, ctx);
+  }
+}
+
+function fillObject(node: SchemaNode, ctx: FillContext, depth: number): Filled {
+  const properties = node.properties ?? {};
+  const required = new Set(node.required ?? []);
+  const names = [...new Set([...Object.keys(properties), ...required])];
+  // Explanations are written last, so they can cite the choices made for the other fields.
+  const order = [...names.filter((n) => !EXPLANATION.test(n)), ...names.filter((n) => EXPLANATION.test(n))];
+  const values: Record<string, unknown> = {};
+  let found = false;
+  for (const name of order) {
+    const isRequired = required.has(name);
+    if (!isRequired && depth >= MAX_DEPTH) continue;
+    const filled = fill(properties[name] ?? true, name, ctx, depth + 1);
+    if (isRequired || ctx.optional === 'all' || filled.found) values[name] = filled.value;
+    found ||= filled.found;
+  }
+  return { value: Object.fromEntries(names.filter((n) => n in values).map((n) => [n, values[n]])), found };
+}
+
+function fillArray(node: SchemaNode, name: string, ctx: FillContext, depth: number): Filled {
+  const tuple = node.prefixItems ?? (Array.isArray(node.items) ? node.items : undefined);
+  if (tuple) return { value: tuple.map((item) => fill(item, name, ctx, depth + 1).value), found: false };
+  const items = node.items as SchemaDef | undefined;
+  const max = node.maxItems ?? Number.POSITIVE_INFINITY;
+  const min = Math.min(node.minItems ?? 0, max);
+  const lines = lineItems(items, ctx, depth);
+  const generic = () => fill(items ?? true, singular(name), ctx, depth + 1).value;
+  if (lines.length > 0) {
+    const padded = [...lines, ...Array.from({ length: Math.max(0, min - lines.length) }, generic)];
+    return { value: padded.slice(0, max), found: true };
+  }
+  const count = Math.min(Math.max(min, 1), max);
+  const values = Array.from({ length: count }, generic);
+  return { value: node.uniqueItems ? distinct(values, resolve(asNode(items), ctx.root)) : values, found: false };
+}
+
+/** Invoice-like items (a quantity and a price property) filled from lines such as "3 days at 1200 EUR". */
+function lineItems(items: SchemaDef | undefined, ctx: FillContext, depth: number): unknown[] {
+  const node = resolve(asNode(items), ctx.root);
+  const props = Object.entries(node.properties ?? {}).map(([name, def]) => ({ name, role: lineRole(name), node: resolve(asNode(def), ctx.root) }));
+  if (!props.some((p) => p.role === 'quantity') || !props.some((p) => p.role === 'unitPrice')) return [];
+  const found = ctx.texts.map(findLineItems).find((lines) => lines.length > 0) ?? [];
+  return found.map((line) => {
+    const base = fill(node, 'item', ctx, depth + 1).value as Record<string, unknown>;
+    for (const p of props) if (p.role) base[p.name] = coerce(line[p.role], p.node);
+    return base;
+  });
+}
+
+function lineRole(name: string): keyof LineItem | undefined {
+  if (/price|rate|cost|amount|fee/i.test(name)) return 'unitPrice';
+  if (/qty|quantity|count|hours|days|units?$/i.test(name)) return 'quantity';
+  if (/desc|name|item|title|label|product|service/i.test(name)) return 'description';
+  return undefined;
+}
+
+function coerce(value: string | number, node: SchemaNode): unknown {
+  const type = typeOf(node);
+  if (type === 'string') return String(value);
+  if (typeof value === 'string') return value;
+  return type === 'integer' ? Math.round(value) : value;
+}
+
+/**
+ * Order of evidence for an enum: a value the last user message names, then what the previous
+ * agents argued for, then keywords in the last user message, then a catch-all value, then a hash.
+ */
+function chooseEnum(node: SchemaNode, name: string, ctx: FillContext): Filled {
+  const values = node.enum!;
+  const strings = values.filter((v): v is string => typeof v === 'string');
+  const request = ctx.texts[0] ?? '';
+  if (strings.length === values.length) {
+    const named = enumArguedFor(strings, [request]);
+    if (named) return note(ctx, named, `the request names ${named}`);
+    const argued = enumArguedFor(strings, ctx.argued);
+    if (argued) return note(ctx, argued, `the analysis above argues for ${argued}`);
+    const hit = enumByKeywords(strings, request);
+    if (hit) return note(ctx, hit.value, `the message mentions "${hit.keyword}", which points to ${hit.value}`);
+    const fallback = strings.find((v) => FALLBACK_ENUM.includes(v.toLowerCase()));
+    if (fallback) {
+      const others = listOr(strings.filter((v) => v !== fallback));
+      ctx.notes.push(others ? `nothing in the message points to ${others}, so ${fallback}` : fallback);
+      return { value: fallback, found: false };
+    }
+  }
+  if (values.some((v) => v === node.default)) return { value: node.default, found: false };
+  return { value: pick(ctx.seed, `enum:${name}`, values), found: false };
+}
+
+function listOr(values: readonly string[]): string {
+  return values.length <= 1 ? (values[0] ?? '') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+}
+
+function note(ctx: FillContext, value: string, clause: string): Filled {
+  ctx.notes.push(clause);
+  return { value, found: true };
+}
+
+/** anyOf: the first non-null branch. oneOf: the first branch whose value matches exactly one branch. */
+function chooseBranch(node: SchemaNode, branches: SchemaDef[], name: string, ctx: FillContext, depth: number): Filled {
+  const { oneOf, anyOf: _anyOf, ...rest } = node;
+  const options = branches.map((b) => merge(rest, resolve(asNode(b), ctx.root)));
+  const ordered = [...options.filter((o) => typeOf(o) !== 'null'), ...options.filter((o) => typeOf(o) === 'null')];
+  const notesBefore = ctx.notes.length;
+  for (const option of ordered) {
+    const filled = fill(option, name, ctx, depth + 1);
+    if (!oneOf || isValid(node, filled.value, ctx.root)) return filled;
+    ctx.notes.length = notesBefore;
+  }
+  return fill(ordered[0], name, ctx, depth + 1);
+}
+
+function isValid(node: SchemaNode, value: unknown, root: SchemaNode): boolean {
+  const schema = { ...node, $defs: root.$defs, definitions: root.definitions };
+  return new Validator(schema as never, '2020-12', true).validate(value).valid;
+}
+
+function chooseNumber(node: SchemaNode, name: string, ctx: FillContext): Filled {
+  const integer = typeOf(node) === 'integer';
+  const step = node.multipleOf ?? (integer ? 1 : 0.01);
+  const lo = node.minimum ?? exclusiveBound(node.exclusiveMinimum, step);
+  const hi = node.maximum ?? exclusiveBound(node.exclusiveMaximum, -step);
+  const read = ctx.texts.map((t) => numberNear(name, t)).find((n) => n !== undefined);
+  const fallback = typeof node.default === 'number' ? node.default : madeUpNumber(lo, hi, unit(ctx.seed, `number:${name}`));
+  let value = read ?? fallback;
+  if (integer) value = Math.round(value);
+  if (node.multipleOf) value = Math.round(value / node.multipleOf) * node.multipleOf;
+  if (lo !== undefined && value < lo) value = integer || node.multipleOf ? Math.ceil(lo / step) * step : lo;
+  if (hi !== undefined && value > hi) value = integer || node.multipleOf ? Math.floor(hi / step) * step : hi;
+  return { value: Number(value.toFixed(10)), found: read !== undefined };
+}
+
+function exclusiveBound(bound: number | boolean | undefined, step: number): number | undefined {
+  return typeof bound === 'number' ? bound + step : undefined;
+}
+
+function madeUpNumber(lo: number | undefined, hi: number | undefined, u: number): number {
+  if (lo !== undefined && hi !== undefined) return Math.round((lo + (hi - lo) * u) * 100) / 100;
+  if (lo !== undefined) return lo + Math.floor(u * 10);
+  if (hi !== undefined) return hi - Math.floor(u * 10);
+  return 1 + Math.floor(u * 9);
+}
+
+function chooseBoolean(node: SchemaNode, name: string, ctx: FillContext): Filled {
+  const words = identifierWords(name).filter((w) => w.length > 3);
+  if (words.some((w) => mentionIndex(w, ctx.texts[0] ?? '') >= 0)) return { value: true, found: true };
+  if (typeof node.default === 'boolean') return { value: node.default, found: false };
+  return { value: unit(ctx.seed, `boolean:${name}`) < 0.5, found: false };
+}
+
+/** Replaces repeated items: by unused enum values when there is an enum, else by numbering them. */
+function distinct(values: unknown[], items: SchemaNode): unknown[] {
+  const seen = new Set<string>();
+  const spare = (items.enum ?? []).filter((v) => !values.some((x) => JSON.stringify(x) === JSON.stringify(v)));
+  return values.flatMap((value, i) => {
+    let next = value;
+    if (seen.has(JSON.stringify(next))) {
+      if (items.enum) next = spare.shift();
+      else if (typeof next === 'string') next = `${next} ${i + 1}`;
+      else if (typeof next === 'number') next = next + i;
+    }
+    if (next === undefined || seen.has(JSON.stringify(next))) return [];
+    seen.add(JSON.stringify(next));
+    return [next];
+  });
+}
+
+export function typeOf(node: SchemaNode): string {
+  const declared = Array.isArray(node.type) ? (node.type.find((t) => t !== 'null') ?? 'null') : node.type;
+  if (declared) return declared;
+  if (node.properties || node.required) return 'object';
+  if (node.items || node.prefixItems) return 'array';
+  if (node.minimum !== undefined || node.maximum !== undefined) return 'number';
+  return 'string';
+}
+
+/** Follows local `$ref`s and folds `allOf` into one node. */
+function resolve(node: SchemaNode, root: SchemaNode): SchemaNode {
+  let current = node;
+  for (let hops = 0; current.$ref !== undefined && hops < 16; hops++) {
+    const { $ref, ...rest } = current;
+    current = merge(rest, asNode(lookup($ref, root)));
+  }
+  if (!current.allOf) return current;
+  const { allOf, ...rest } = current;
+  return allOf.reduce<SchemaNode>((acc, part) => merge(acc, resolve(asNode(part), root)), rest);
+}
+
+function lookup(ref: string, root: SchemaNode): SchemaDef | undefined {
+  if (ref === '#') return root;
+  if (!ref.startsWith('#/')) return undefined;
+  let current: unknown = root;
+  for (const raw of ref.slice(2).split('/')) {
+    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    current = typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[key] : undefined;
+  }
+  return current as SchemaDef | undefined;
+}
+
+function merge(a: SchemaNode, b: SchemaNode): SchemaNode {
+  const merged: SchemaNode = { ...a, ...b };
+  if (a.properties || b.properties) merged.properties = { ...a.properties, ...b.properties };
+  if (a.required || b.required) merged.required = [...new Set([...(a.required ?? []), ...(b.required ?? [])])];
+  return merged;
+}
+
+function singular(name: string): string {
+  return name.endsWith('ies') ? `${name.slice(0, -3)}y` : name.replace(/s$/, '');
+}
