@@ -6,7 +6,6 @@
 
 /** Ids like `cus_002` or `order-17`: a short prefix, a separator, and at least one digit. */
 const ID_PATTERN = /\b[a-z][a-z0-9]{1,11}[_-][a-z0-9]*\d[a-z0-9]*\b/gi;
-const NUMBER_PATTERN = /-?\d+(?:[.,]\d+)?/g;
 const CURRENCY_CODES = ['EUR', 'USD', 'GBP', 'CHF', 'JPY', 'CAD', 'AUD', 'SEK', 'NOK', 'DKK', 'PLN', 'INR', 'CNY'] as const;
 const CURRENCY_SYMBOLS: Record<string, string> = { '€': 'EUR', $: 'USD', '£': 'GBP', '¥': 'JPY' };
 const STOP_WORDS = new Set(['in', 'of', 'the', 'a', 'an', 'to', 'for', 'per', 'at', 'is', 'by', 'on']);
@@ -55,9 +54,16 @@ export function numberNear(propertyName: string, text: string): number | undefin
   return best?.value;
 }
 
-export function firstNumber(text: string): number | undefined {
-  const match = text.match(NUMBER_PATTERN);
+/** The first number standing on its own: not part of an id (`ord_17`), a date or a code (`SKU-42`). */
+export function firstFreeNumber(text: string): number | undefined {
+  const match = /(?<![\w.,-])-?\d+(?:[.,]\d+)?(?![\w-]|[.,]\d)/.exec(text);
   return match ? toNumber(match[0]) : undefined;
+}
+
+/** An amount written with its currency: "49.90 EUR", "€49.90", "$5". */
+export function findMoney(text: string): number | undefined {
+  const match = /[€$£]\s?(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s?(?:EUR|USD|GBP|CHF|JPY|€|\$|£)(?![A-Za-z])/i.exec(text);
+  return match ? toNumber(match[1] ?? match[2]!) : undefined;
 }
 
 export function findCurrency(text: string): string | undefined {

@@ -22,9 +22,9 @@ export interface DemoModelOptions {
   tokensPerSecond?: number;
 }
 
-/** `demo`, `demo-1`, `demo-fast`, or with the provider prefix: `demo:demo-1`, `demo/demo-1`. */
+/** Whether a model id names the demo model: `demo`, `demo-1`, `demo-fast`… (an id like `gpt-4o-mini` does not). */
 export function isDemoModelId(id: string): boolean {
-  return /^demo(?:-[\w.-]+)?$/.test(id) || /^demo[:/][\w.-]+$/.test(id);
+  return /^demo(?:-[\w.-]+)?$/.test(id);
 }
 
 /** A planned answer: the same for doGenerate and doStream, so both give identical content. */

@@ -30,7 +30,13 @@ export function decideReply(options: LanguageModelV3CallOptions): DecidedReply {
   const format = options.responseFormat;
   if (format?.type === 'json') {
     const value = format.schema
-      ? fillSchema(format.schema as SchemaNode, { seed, texts: conversation.searchTexts, argued: conversation.assistantTexts, optional: 'all' })
+      ? fillSchema(format.schema as SchemaNode, {
+          seed,
+          texts: conversation.searchTexts,
+          argued: conversation.assistantTexts,
+          optional: 'all',
+          answer: () => composeAnswer(conversation, seed),
+        })
       : { answer: composeAnswer(conversation, seed) };
     return { reply: { kind: 'text', text: JSON.stringify(value) }, seed, conversation };
   }

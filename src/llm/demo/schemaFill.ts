@@ -1,8 +1,8 @@
 import { Validator } from '@cfworker/json-schema';
-import { enumArguedFor, enumByKeywords, findLineItems, identifierWords, mentionIndex, numberNear, type LineItem } from './evidence';
+import { enumArguedFor, enumByKeywords, findLineItems, findMoney, firstFreeNumber, identifierWords, mentionIndex, numberNear, type LineItem } from './evidence';
 import { pick, unit } from './seed';
 import { asNode, type FillContext, type Filled, type SchemaDef, type SchemaNode } from './schemaTypes';
-import { chooseString } from './strings';
+import { chooseString, constrain } from './strings';
 
 /** Below this depth optional properties are skipped, so recursive schemas stay finite. */
 const MAX_DEPTH = 8;
@@ -10,7 +10,8 @@ const MAX_DEPTH = 8;
 const HARD_DEPTH = 16;
 /** Enum values that mean "none of the specific ones": chosen when nothing in the text points elsewhere. */
 const FALLBACK_ENUM = ['other', 'general', 'support', 'unknown', 'none', 'neutral', 'medium', 'normal'];
-const EXPLANATION = /reason|rationale|explanation|justification|summary|why|note|comment/i;
+const EXPLANATION = /reason|rationale|explanation|justification|summary|why|note|comment|answer|response|reply/i;
+const MONEY = /amount|price|total|cost|sum|fee|charge|balance|value/i;
 
 /** A value valid against `schema`, read from the conversation where it can be, else made up deterministically. */
 export function fillSchema(schema: SchemaNode, ctx: Omit<FillContext, 'root' | 'notes'>): unknown {
@@ -84,7 +85,10 @@ function lineItems(items: SchemaDef | undefined, ctx: FillContext, depth: number
   const found = ctx.texts.map(findLineItems).find((lines) => lines.length > 0) ?? [];
   return found.map((line) => {
     const base = fill(node, 'item', ctx, depth + 1).value as Record<string, unknown>;
-    for (const p of props) if (p.role) base[p.name] = coerce(line[p.role], p.node);
+    for (const p of props) {
+      const value = p.role ? coerce(line[p.role], p.node, ctx) : undefined;
+      if (value !== undefined) base[p.name] = value;
+    }
     return base;
   });
 }
@@ -96,11 +100,13 @@ function lineRole(name: string): keyof LineItem | undefined {
   return undefined;
 }
 
-function coerce(value: string | number, node: SchemaNode): unknown {
+/** A line's value in the property's type; undefined when it does not fit (the generic value stays). */
+function coerce(value: string | number, node: SchemaNode, ctx: FillContext): unknown {
   const type = typeOf(node);
-  if (type === 'string') return String(value);
-  if (typeof value === 'string') return value;
-  return type === 'integer' ? Math.round(value) : value;
+  if (node.enum || 'const' in node || node.format) return undefined;
+  if (type === 'string') return constrain(String(value), node, ctx);
+  if ((type === 'number' || type === 'integer') && typeof value === 'number') return fitNumber(value, node);
+  return undefined;
 }
 
 /**
@@ -158,22 +164,54 @@ function isValid(node: SchemaNode, value: unknown, root: SchemaNode): boolean {
 }
 
 function chooseNumber(node: SchemaNode, name: string, ctx: FillContext): Filled {
-  const integer = typeOf(node) === 'integer';
-  const step = node.multipleOf ?? (integer ? 1 : 0.01);
-  const lo = node.minimum ?? exclusiveBound(node.exclusiveMinimum, step);
-  const hi = node.maximum ?? exclusiveBound(node.exclusiveMaximum, -step);
-  const read = ctx.texts.map((t) => numberNear(name, t)).find((n) => n !== undefined);
-  const fallback = typeof node.default === 'number' ? node.default : madeUpNumber(lo, hi, unit(ctx.seed, `number:${name}`));
-  let value = read ?? fallback;
-  if (integer) value = Math.round(value);
-  if (node.multipleOf) value = Math.round(value / node.multipleOf) * node.multipleOf;
-  if (lo !== undefined && value < lo) value = integer || node.multipleOf ? Math.ceil(lo / step) * step : lo;
-  if (hi !== undefined && value > hi) value = integer || node.multipleOf ? Math.floor(hi / step) * step : hi;
-  return { value: Number(value.toFixed(10)), found: read !== undefined };
+  const read = firstDefined(ctx.texts, (t) => numberNear(name, t)) ?? (MONEY.test(name) ? firstDefined(ctx.texts, findMoney) : undefined);
+  const { lo, hi } = numberBounds(node);
+  const fallback =
+    typeof node.default === 'number' ? node.default
+    : (firstFreeNumber(ctx.texts[0] ?? '') ?? madeUpNumber(lo, hi, unit(ctx.seed, `number:${name}`)));
+  return { value: fitNumber(read ?? fallback, node), found: read !== undefined };
 }
 
-function exclusiveBound(bound: number | boolean | undefined, step: number): number | undefined {
-  return typeof bound === 'number' ? bound + step : undefined;
+/** The nearest value to `value` that the number schema accepts (type, multipleOf, bounds). */
+function fitNumber(value: number, node: SchemaNode): number {
+  const step = numberStep(node);
+  const { lo, hi } = numberBounds(node);
+  let fitted = step ? Math.round(value / step) * step : value;
+  if (lo !== undefined && fitted < lo) fitted = step ? Math.ceil(lo / step - 1e-9) * step : lo;
+  if (hi !== undefined && fitted > hi) fitted = step ? Math.floor(hi / step + 1e-9) * step : hi;
+  return Number(fitted.toFixed(10));
+}
+
+/** Granularity: multipleOf, widened to a whole multiple for integers (0.25 → 1, 1.5 → 3). */
+function numberStep(node: SchemaNode): number | undefined {
+  const integer = typeOf(node) === 'integer';
+  const m = node.multipleOf;
+  if (!m) return integer ? 1 : undefined;
+  if (!integer) return m;
+  for (let k = 1; k <= 1000; k++) if (Number.isInteger(Number((k * m).toFixed(9)))) return Number((k * m).toFixed(9));
+  return m;
+}
+
+function numberBounds(node: SchemaNode): { lo: number | undefined; hi: number | undefined } {
+  const step = numberStep(node);
+  const exMin = typeof node.exclusiveMinimum === 'number' ? node.exclusiveMinimum : undefined;
+  const exMax = typeof node.exclusiveMaximum === 'number' ? node.exclusiveMaximum : undefined;
+  // Draft 4 style: a boolean exclusiveMinimum makes `minimum` itself exclusive.
+  const loExclusive = exMin ?? (node.exclusiveMinimum === true ? node.minimum : undefined);
+  const hiExclusive = exMax ?? (node.exclusiveMaximum === true ? node.maximum : undefined);
+  const above = (b: number) => (step ? (Math.floor(b / step + 1e-9) + 1) * step : b + 0.01);
+  const below = (b: number) => (step ? (Math.ceil(b / step - 1e-9) - 1) * step : b - 0.01);
+  const lo = maxDefined(node.exclusiveMinimum === true ? undefined : node.minimum, loExclusive === undefined ? undefined : above(loExclusive));
+  const hi = minDefined(node.exclusiveMaximum === true ? undefined : node.maximum, hiExclusive === undefined ? undefined : below(hiExclusive));
+  return { lo, hi };
+}
+
+function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
 
 function madeUpNumber(lo: number | undefined, hi: number | undefined, u: number): number {
@@ -244,6 +282,14 @@ function merge(a: SchemaNode, b: SchemaNode): SchemaNode {
   if (a.properties || b.properties) merged.properties = { ...a.properties, ...b.properties };
   if (a.required || b.required) merged.required = [...new Set([...(a.required ?? []), ...(b.required ?? [])])];
   return merged;
+}
+
+function firstDefined<T>(texts: readonly string[], read: (text: string) => T | undefined): T | undefined {
+  for (const text of texts) {
+    const value = read(text);
+    if (value !== undefined) return value;
+  }
+  return undefined;
 }
 
 function singular(name: string): string {

@@ -50,6 +50,8 @@ export interface FillContext {
   optional: 'all' | 'found';
   /** Clauses explaining choices made so far ("the message mentions …"), for `reason`-like fields. */
   notes: string[];
+  /** The model's free-text answer, for `answer`-like fields. */
+  answer?: () => string;
 }
 
 export function asNode(def: SchemaDef | undefined): SchemaNode {

@@ -7,6 +7,7 @@ import {
   findPlace,
   findUrl,
 } from './evidence';
+import { samplePattern } from './patternSample';
 import type { FillContext, Filled, SchemaNode } from './schemaTypes';
 
 /** A property-name pattern and where its value may be found in the conversation. */
@@ -27,7 +28,8 @@ const STRING_HINTS: readonly StringHint[] = [
   { name: /date|deadline/i, find: inTexts(findDate), fallback: '2026-01-01' },
   { name: /city|location|place|country|region/i, find: inTexts(findPlace) },
   { name: /customer|company|client|organi[sz]ation|vendor|payer|recipient|account|name/i, find: inTexts(findOrganisation) },
-  { name: /reason|rationale|explanation|justification|summary|why|note|comment|answer|message|text|description/i, find: explain },
+  { name: /answer|response|reply|summary|content|message|text$/i, find: (ctx) => (ctx.notes.length > 0 ? explain(ctx) : ctx.answer?.()) },
+  { name: /reason|rationale|explanation|justification|why|note|comment|description/i, find: explain },
 ];
 
 const FORMAT_FALLBACKS: Record<string, { test: RegExp; value: string; find?: (text: string) => string | undefined }> = {
@@ -66,11 +68,11 @@ function explain(ctx: FillContext): string | undefined {
 }
 
 /** Fits a string to pattern / minLength / maxLength; a pattern is met by a token from the texts if need be. */
-function constrain(value: string, node: SchemaNode, ctx: FillContext): string {
+export function constrain(value: string, node: SchemaNode, ctx: FillContext): string {
   let result = value;
   if (node.pattern && !safeTest(node.pattern, result)) {
     const tokens = ctx.texts.flatMap((t) => t.split(/[\s,;:()[\]{}"']+/)).filter(Boolean);
-    result = tokens.find((t) => safeTest(node.pattern!, t)) ?? result;
+    result = tokens.find((t) => safeTest(node.pattern!, t)) ?? samplePattern(node.pattern) ?? result;
   }
   if (node.maxLength !== undefined && [...result].length > node.maxLength) result = [...result].slice(0, node.maxLength).join('');
   if (node.minLength !== undefined && [...result].length < node.minLength) result = result.padEnd(node.minLength, '.');

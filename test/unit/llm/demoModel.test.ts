@@ -37,8 +37,8 @@ describe('demo model identity', () => {
   it.each([
     ['demo', true],
     ['demo-1', true],
-    ['demo:demo-1', true],
-    ['demo/demo-1', true],
+    ['demo-fast', true],
+    ['demo:demo-1', false],
     ['gpt-4o-mini', false],
     ['demonstration', false],
     ['', false],

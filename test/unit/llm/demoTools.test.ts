@@ -48,7 +48,7 @@ function createTestModel() {
 }
 
 /** One model round, as the engine runs it: the SDK never loops on its own. */
-async function oneRound(messages: ModelMessage[], tools: Partial<ReturnType<typeof createCustomerTools>['tools']>) {
+async function oneRound(messages: ModelMessage[], tools: ToolSet) {
   return generateText({ model: createTestModel(), messages, tools, stopWhen: stepCountIs(1), allowSystemInMessages: true });
 }
 
