@@ -1,7 +1,7 @@
 import type { LanguageModelV3CallOptions, LanguageModelV3FunctionTool } from '@ai-sdk/provider';
 import { composeAnswer } from './answers';
 import { readConversation, type Conversation } from './conversation';
-import { firstMentionIndex } from './evidence';
+import { findIds, firstMentionIndex } from './evidence';
 import { fillSchema } from './schemaFill';
 import type { SchemaNode } from './schemaTypes';
 import { hash32, stableStringify } from './seed';
@@ -58,7 +58,19 @@ function toolToCall(c: Conversation, options: LanguageModelV3CallOptions): Langu
     .map((tool) => ({ tool, at: namedAt(tool.name, c) }))
     .filter((n) => n.at >= 0)
     .sort((a, b) => a.at - b.at);
-  return named[0]?.tool ?? (choice?.type === 'required' ? unused[0] : undefined);
+  return named[0]?.tool ?? (choice?.type === 'required' ? unused[0] : undefined) ?? lookupTool(unused, options, c);
+}
+
+/**
+ * An agent asked about one record ("customer ID: cus_002") and given exactly one tool that takes
+ * such an id looks the record up, as a real model would (the seed's Data Collector does this).
+ */
+function lookupTool(unused: LanguageModelV3FunctionTool[], options: LanguageModelV3CallOptions, c: Conversation): LanguageModelV3FunctionTool | undefined {
+  if (unused.length !== 1 || (options.tools ?? []).length !== 1) return undefined;
+  const tool = unused[0]!;
+  const properties = Object.keys(((tool.inputSchema ?? {}) as { properties?: Record<string, unknown> }).properties ?? {});
+  const idProperty = properties.find((p) => /id$/i.test(p));
+  return idProperty && findIds([c.lastUser], idProperty).length > 0 ? tool : undefined;
 }
 
 /** Where the request names the tool: in the last user message first, then in the system prompt. */
