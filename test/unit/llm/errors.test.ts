@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StepFailure } from '../../../src/engine/retry';
 import { scrub } from '../../../src/llm/errors';
@@ -29,12 +27,9 @@ function everythingShown(error: unknown): string {
 }
 
 /** A port nothing listens on: bound, then closed. */
+/** Port 1 (tcpmux) is never served here: a freed ephemeral port could be taken by a parallel test. */
 async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return 1;
 }
 
 describe('HTTP failures', () => {
