@@ -13,7 +13,7 @@ describe('local tables', () => {
     await user.upload(dialog.querySelector('input[type="file"]') as HTMLInputElement, file);
     await waitFor(async () => expect(await listTables(db)).toEqual([{ name: 'big_customers', rows: 2 }]));
     const table = await within(dialog).findByRole('table', { name: 'Rows of big_customers' });
-    expect(within(table).getByText('Hopper, Grace')).toBeTruthy();
+    expect(within(table).getByDisplayValue('Hopper, Grace')).toBeTruthy();
   });
 
   it('refuses a malformed file with a readable message and keeps existing tables', async () => {
@@ -28,5 +28,20 @@ describe('local tables', () => {
   it('names tables after their file', () => {
     expect(tableNameFromFile('Customer list (2024).csv')).toBe('customer_list_2024');
     expect(tableNameFromFile('2024.json')).toBe('t_2024');
+  });
+});
+
+describe('editing rows', () => {
+  it('a cell edited in place is saved, and numbers stay numbers', async () => {
+    const { db, user } = renderApp();
+    await db.tableRows.bulkPut([{ table: 'customers', id: 'c1', row: { id: 'c1', name: 'Ada', spend: 99 } }]);
+    await user.click(screen.getByRole('button', { name: 'Tables' }));
+    const name = await screen.findByRole('textbox', { name: 'name of c1' });
+    await user.clear(name);
+    await user.type(name, 'Ada Lovelace{Enter}');
+    const spend = screen.getByRole('textbox', { name: 'spend of c1' });
+    await user.clear(spend);
+    await user.type(spend, '120{Enter}');
+    await waitFor(async () => expect((await db.tableRows.get(['customers', 'c1']))?.row).toEqual({ id: 'c1', name: 'Ada Lovelace', spend: 120 }));
   });
 });

@@ -73,11 +73,34 @@ function TableRows({ table }: { table: string }) {
       <table aria-label={`Rows of ${table}`}>
         <thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
         <tbody>
-          {rows.map((r) => <tr key={r.id}>{columns.map((c) => <td key={c}>{formatCell(r.row[c])}</td>)}</tr>)}
+          {rows.map((r) => (
+            <tr key={r.id}>
+              {columns.map((c) => <td key={c}>{c === 'id' ? formatCell(r.row[c]) : <EditableCell value={r.row[c]} label={`${c} of ${r.id}`} onSave={(next) => void db.tableRows.put({ ...r, row: { ...r.row, [c]: next } })} />}</td>)}
+            </tr>
+          ))}
         </tbody>
       </table>
       {rows.length === ROWS_SHOWN && <p className="muted">Showing the first {ROWS_SHOWN} rows.</p>}
     </div>
+  );
+}
+
+/** A cell edited in place: Enter or leaving the field saves; Escape puts the old value back. Numbers stay numbers. */
+function EditableCell({ value, label, onSave }: { value: unknown; label: string; onSave(next: unknown): void }) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const shown = formatCell(value);
+  const commit = () => {
+    if (draft === null || draft === shown) return setDraft(null);
+    const asNumber = Number(draft);
+    onSave(typeof value === 'number' && draft.trim() !== '' && Number.isFinite(asNumber) ? asNumber : draft);
+    setDraft(null);
+  };
+  return (
+    <input className="cell-input" aria-label={label} value={draft ?? shown} onChange={(e) => setDraft(e.target.value)} onBlur={commit}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') commit();
+        if (e.key === 'Escape') { e.stopPropagation(); setDraft(null); }
+      }} />
   );
 }
 
