@@ -64,7 +64,9 @@ export function isEditableTarget(target: EventTarget | null): boolean {
 export function useShortcut(id: ShortcutId, handler: () => void, enabled = true): void {
   const store = useUiStore();
   const latest = useRef(handler);
-  latest.current = handler;
+  useEffect(() => {
+    latest.current = handler;
+  });
   useEffect(() => {
     const shortcut = SHORTCUTS.find((s) => s.id === id);
     if (!enabled || !shortcut) return;

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { WorkflowRecord } from '../../store/db';
-import { useShortcut } from '../shortcuts';
+import { displayKeys, useShortcut } from '../shortcuts';
 import { analyzeText, formatDoc, textMatchesDoc, type TextAnalysis } from './analysis';
 import type { SaveStatus } from './autosave';
 import type { EditorHandle } from './JsonEditor';
@@ -32,7 +32,6 @@ export function EditorPane({ record, autosave, knownWorkflows }: EditorPaneProps
       setStatus({ kind: 'draft', reason: analyzeText(record.draftText).kind === 'syntax' ? 'json' : 'shape' });
     }
     // Only the text the editor opened with decides the first status.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   // Only a stored document that changed since last seen is news: a re-render (say, a status
@@ -63,7 +62,7 @@ export function EditorPane({ record, autosave, knownWorkflows }: EditorPaneProps
       <div className="pane-bar">
         <span className="toolbar-gap" />
         <SaveStatusLabel status={autosave.status} />
-        <button type="button" className="button button-small" onClick={format} disabled={!parses} title="Format JSON (Mod+Shift+F)">
+        <button type="button" className="button button-small" onClick={format} disabled={!parses} title={`Format JSON (${displayKeys('Mod+Shift+F')})`}>
           Format
         </button>
       </div>

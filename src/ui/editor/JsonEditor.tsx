@@ -50,8 +50,7 @@ export default function JsonEditor({ initialText, externalText, knownWorkflows, 
       created.destroy();
       view.current = null;
     };
-    // The editor is created once per mount; later text comes from typing or `externalText`.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Created once per mount: later text comes from typing or `externalText`, never from props.
   }, []);
 
   useEffect(() => {
