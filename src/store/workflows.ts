@@ -67,9 +67,12 @@ export async function renameWorkflow(db: TabflowDb, id: string, name: string): P
   });
 }
 
-/** A name not used by any live workflow: "X", then "X (2)", "X (3)", … */
+/**
+ * A name no workflow uses: "X", then "X (2)", "X (3)", … Deleted ones count too, so undoing a
+ * delete can never bring back a second workflow of the same name.
+ */
 export async function uniqueName(db: TabflowDb, wanted: string): Promise<string> {
-  const live = new Set((await listWorkflows(db)).map((w) => w.name));
+  const live = new Set((await db.workflows.toArray()).map((w) => w.name));
   if (!live.has(wanted)) return wanted;
   const base = wanted.replace(/ \(\d+\)$/, '');
   for (let n = 2; ; n++) {
