@@ -26,8 +26,10 @@ import { WorkflowView } from './workflow/WorkflowView';
 export function App({ db, executor }: { db?: TabflowDb; executor?: ExecutorApi }) {
   useEffect(() => {
     if (executor) return;
-    // The executing tab resumes unfinished runs at boot, without waiting for a click.
-    startExecutor();
+    // The executing tab resumes unfinished runs at boot without waiting for a click, but only once
+    // the first screen is up: the worker's code is not part of what the library needs to show.
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(startExecutor, { timeout: 1000 });
+    else setTimeout(startExecutor, 100);
     // Ask the browser not to evict our storage under pressure (best effort; it may say no).
     void navigator.storage?.persist?.().catch(() => undefined);
   }, [executor]);
