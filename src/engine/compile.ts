@@ -27,8 +27,8 @@ export class InvalidWorkflowError extends Error {
   override name = 'InvalidWorkflowError';
 }
 
-export function compileWorkflow(file: WorkflowFile): CompiledWorkflow {
-  const { problems } = validateWorkflowFile(file);
+export function compileWorkflow(file: WorkflowFile, options: { validated?: boolean } = {}): CompiledWorkflow {
+  const problems = options.validated ? [] : validateWorkflowFile(file).problems;
   if (hasErrors(problems)) {
     const errors = problems.filter((p) => p.severity === 'error').slice(0, 5).map(describeProblem);
     throw new InvalidWorkflowError(`the workflow has errors: ${errors.join('; ')}`);

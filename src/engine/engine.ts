@@ -80,7 +80,7 @@ export class Engine implements RunHost {
         await this.failInterrupted(run);
         continue;
       }
-      const owned = await editRun(this.deps, run.id, (current) => (FINISHED_RUN_STATUSES.has(current.status) ? undefined : { run: current }));
+      const owned = await editRun(this.deps, run.id, (current) => (FINISHED_RUN_STATUSES.has(current.status) ? undefined : { run: current }), undefined, false);
       if (owned) await this.launch(owned.run);
     }
   }
@@ -122,7 +122,8 @@ export class Engine implements RunHost {
     if (cached) return cached;
     const definition = await this.deps.store.loadDefinition(hash);
     if (!definition) throw new Error(`the definition ${hash} of this run is missing`);
-    const compiled = compileWorkflow(definition);
+    // Stored definitions were validated before they were saved, and a hash never changes content.
+    const compiled = compileWorkflow(definition, { validated: true });
     this.compiled.set(hash, compiled);
     return compiled;
   }

@@ -19,13 +19,15 @@ export async function editRun(
   runId: string,
   edit: (run: RunRecord, steps: StepRecord[]) => RunEdit | undefined,
   inMemory?: RunRecord,
+  /** Skip loading the journal when the edit does not look at it (resume at boot: 10,000 records). */
+  withSteps = true,
 ): Promise<RunEdit | undefined> {
   for (let attempt = 0; attempt < EDIT_TRIES; attempt++) {
     const stored = await deps.store.loadRun(runId);
     if (!stored) throw new Error(`no run ${runId}`);
     // The driver's copy may hold running time not yet written; the stored generation is the fence.
     const current = inMemory && inMemory.generation === stored.generation ? { ...inMemory, status: stored.status === 'cancelled' ? stored.status : inMemory.status } : stored;
-    const steps = await deps.store.loadSteps(runId);
+    const steps = withSteps ? await deps.store.loadSteps(runId) : [];
     const change = edit(current, steps);
     if (!change) return undefined;
     const run = { ...change.run, generation: stored.generation + 1 };

@@ -33,6 +33,8 @@ async function setting<T>(key: string, fallback: T): Promise<T> {
 }
 
 async function createEngine(): Promise<Engine> {
+  // The demo model's pace (tokens/s); a setting so a benchmark or a demo can speed it up.
+  const demoTokensPerSecond = await setting<number | undefined>('demoTokensPerSecond', undefined);
   const deps: EngineDeps = {
     store,
     clock: systemClock,
@@ -41,7 +43,7 @@ async function createEngine(): Promise<Engine> {
       model: createModelRunner({
         settings: () => providerSettings(db),
         key: (providerId) => secrets.read(providerKeyName(providerId)),
-        demoModel: (id) => createDemoModel({ modelId: isDemoModelId(id) ? id : undefined, sleep }),
+        demoModel: (id) => createDemoModel({ modelId: isDemoModelId(id) ? id : undefined, sleep, ...(demoTokensPerSecond ? { tokensPerSecond: demoTokensPerSecond } : {}) }),
         now: () => Date.now(),
         sleep,
       }),

@@ -1,0 +1,112 @@
+/// <reference lib="webworker" />
+import * as Comlink from 'comlink';
+import type { Runners } from '../src/engine/runtime';
+import { TabflowDb } from '../src/store/db';
+import { createBenchEngine, CountingStore, dexieTx, figure, freshDb, OK, rawIdb, settle, storeCommit, timedRun, BENCH_DB } from './measures';
+import { RESUME_WORKER_NAME, type BenchApi, type ResumeFigure } from './protocol';
+import { effectChain, fanOut, HOLD_SLUG, pureChain, resumeChain } from './workflows';
+
+/** Milliseconds after this worker was created at which its module began to run (script loaded and parsed). */
+const MODULE_EVALUATED_MS = performance.now();
+
+/** A side-effecting step that does no work: the engine records it like any HTTP call. */
+const answerAtOnce: NonNullable<Runners['http']> = async () => OK;
+
+const api: BenchApi = {
+  rawIdb,
+  dexieTx,
+  storeCommit,
+  async effects(count, mode) {
+    const bench = createBenchEngine(await freshDb(), answerAtOnce);
+    const result = await timedRun(bench, effectChain(count), count, mode);
+    await settle(bench.db); // direct mode mirrors its writes in the background: let them land first
+    return result;
+  },
+  async transforms(count) {
+    return timedRun(createBenchEngine(await freshDb(), answerAtOnce), pureChain(count), count, 'durable', { n: 1 });
+  },
+  async fanOut(branches) {
+    return timedRun(createBenchEngine(await freshDb(), answerAtOnce), fanOut(branches), branches);
+  },
+  async prepareResume(count) {
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    const http: NonNullable<Runners['http']> = (request, call) => {
+      if (!request.url.endsWith(`/${HOLD_SLUG}`)) return Promise.resolve(OK);
+      held();
+      // Never answers: the page ends this worker here, as a reload would.
+      return new Promise((_, reject) => call.signal.addEventListener('abort', () => reject(call.signal.reason), { once: true }));
+    };
+    const bench = createBenchEngine(await freshDb(), http);
+    const started = performance.now();
+    const runId = await bench.engine.start({ workflow: resumeChain(count), input: {} });
+    await holding;
+    const ms = performance.now() - started;
+    const run = (await bench.store.loadRun(runId))!;
+    return figure(count, ms, bench.store.commits, bench.store.commitMs, run);
+  },
+};
+
+/** The store of the resuming worker: when each of its reads and writes started and ended. */
+class TimedStore extends CountingStore {
+  readonly calls: ResumeFigure['storeCalls'] = [];
+  stepsLoaded = 0;
+
+  private async timed<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    const result = await work();
+    this.calls.push({ name, start, end: performance.now() });
+    return result;
+  }
+
+  override listUnfinishedRuns() {
+    return this.timed('listUnfinishedRuns', () => super.listUnfinishedRuns());
+  }
+
+  override loadRun(runId: string) {
+    return this.timed('loadRun', () => super.loadRun(runId));
+  }
+
+  override loadDefinition(hash: string) {
+    return this.timed('loadDefinition', () => super.loadDefinition(hash));
+  }
+
+  override loadEvents(runId: string) {
+    return this.timed('loadEvents', () => super.loadEvents(runId));
+  }
+
+  override async loadSteps(runId: string) {
+    const steps = await this.timed('loadSteps', () => super.loadSteps(runId));
+    this.stepsLoaded = steps.length;
+    return steps;
+  }
+
+  override commit(batch: Parameters<CountingStore['commit']>[0]) {
+    return this.timed('commit', () => super.commit(batch));
+  }
+}
+
+/** Worker start → the cut-off step starting again, as the product does at boot (`resumeAll`). */
+function resumeAtBoot(): Promise<ResumeFigure> {
+  let nextStepStartedMs = 0;
+  const db = new TabflowDb(BENCH_DB);
+  const store = new TimedStore(db);
+  const http: NonNullable<Runners['http']> = async () => {
+    nextStepStartedMs ||= performance.now();
+    return OK;
+  };
+  const { engine } = createBenchEngine(db, http, store);
+  return engine.resumeAll().then(async () => {
+    await engine.idle();
+    const [run] = await db.runs.toArray();
+    const calls = store.calls.filter((c) => c.start <= nextStepStartedMs);
+    return { moduleEvaluatedMs: MODULE_EVALUATED_MS, stepsLoaded: store.stepsLoaded, storeCalls: calls, nextStepStartedMs, status: run?.status ?? 'missing' };
+  });
+}
+
+if (self.name === RESUME_WORKER_NAME) {
+  const resumed = resumeAtBoot();
+  Comlink.expose({ resumed: () => resumed, timeOrigin: () => performance.timeOrigin });
+} else {
+  Comlink.expose(api);
+}

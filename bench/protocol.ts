@@ -1,0 +1,58 @@
+/** What the bench page offers Playwright (`window.bench`), and what the bench worker answers. */
+
+/** The worker that continues a cut-off run is told apart by its name (it starts resuming at once). */
+export const RESUME_WORKER_NAME = 'bench-resume';
+
+export interface RunFigure {
+  steps: number;
+  ms: number;
+  stepsPerSecond: number;
+  /** IndexedDB readwrite transactions the engine committed during the run. */
+  commits: number;
+  /** Wall time spent inside store commits (the engine waits on IndexedDB for this long). */
+  commitMs: number;
+  status: string;
+}
+
+export interface TxFigure {
+  transactions: number;
+  ms: number;
+  perSecond: number;
+  /** `IDBTransaction.durability` as the browser reports it for a transaction opened without options. */
+  durability: string;
+}
+
+/** Milliseconds since the resuming worker was created (its `performance.timeOrigin`). */
+export interface ResumeFigure {
+  moduleEvaluatedMs: number;
+  /** Records in the run's journal as read at resume. */
+  stepsLoaded: number;
+  /** The store calls made before the next step started, in order of their end. */
+  storeCalls: Array<{ name: string; start: number; end: number }>;
+  /** The interrupted step's runner was called again: the run continues. */
+  nextStepStartedMs: number;
+  status: string;
+}
+
+export interface BenchApi {
+  rawIdb(durationMs: number): Promise<TxFigure>;
+  dexieTx(durationMs: number): Promise<TxFigure>;
+  storeCommit(durationMs: number): Promise<TxFigure>;
+  effects(count: number, mode: 'durable' | 'direct'): Promise<RunFigure>;
+  transforms(count: number): Promise<RunFigure>;
+  fanOut(branches: number): Promise<RunFigure>;
+  /** Runs `count` effects and a last one that never answers; resolves once that one has started. */
+  prepareResume(count: number): Promise<RunFigure>;
+}
+
+export interface BenchPage {
+  worker: BenchApi;
+  /** Ends the worker (as a reload would) and starts a new one, which resumes the cut-off run. */
+  resume(): Promise<ResumeFigure & { workerClockSkewMs: number }>;
+}
+
+declare global {
+  interface Window {
+    bench: BenchPage;
+  }
+}

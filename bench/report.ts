@@ -1,0 +1,71 @@
+/** The figures `npm run bench` reports, its goals, and how they are printed. */
+
+export interface Figures {
+  raw_idb_tx_per_s: number;
+  durable_steps_per_s_100: number;
+  durable_steps_per_s_1000: number;
+  durable_steps_per_s_10000: number;
+  commits_1000: number;
+  pure_steps_per_s_1000: number;
+  direct_steps_per_s_1000: number;
+  parallel_100_ms: number;
+  resume_ms_10000: number;
+  stream_long_tasks: number;
+  stream_longest_task_ms: number;
+  initial_js_gzip_bytes: number;
+}
+
+export interface Goal {
+  name: string;
+  pass: boolean;
+  detail: string;
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+
+export function goals(f: Figures): Goal[] {
+  const durableShare = ratio(f.durable_steps_per_s_1000, f.raw_idb_tx_per_s);
+  const pureShare = ratio(f.pure_steps_per_s_1000, f.raw_idb_tx_per_s);
+  const scaling = ratio(f.durable_steps_per_s_10000, f.durable_steps_per_s_100);
+  return [
+    { name: 'durable_1000 ≥ 0.5 × raw', pass: durableShare >= 0.5, detail: `${durableShare.toFixed(2)} × raw` },
+    { name: 'commits_1000 ≥ 1,000 (every step durable before the next effect)', pass: f.commits_1000 >= 1000, detail: `${f.commits_1000}` },
+    { name: 'pure_1000 ≥ 1 × raw', pass: pureShare >= 1, detail: `${pureShare.toFixed(2)} × raw` },
+    { name: 'durable_10000 ≥ 0.8 × durable_100', pass: scaling >= 0.8, detail: `${scaling.toFixed(2)} × durable_100` },
+    { name: 'resume_ms_10000 < 300', pass: f.resume_ms_10000 < 300, detail: `${f.resume_ms_10000.toFixed(0)} ms` },
+    {
+      name: 'stream_long_tasks ≤ 2 and longest ≤ 100 ms',
+      pass: f.stream_long_tasks <= 2 && f.stream_longest_task_ms <= 100,
+      detail: `${f.stream_long_tasks} long tasks, longest ${f.stream_longest_task_ms.toFixed(0)} ms`,
+    },
+    { name: 'initial_js_gzip_bytes ≤ 300,000', pass: f.initial_js_gzip_bytes <= 300_000, detail: `${f.initial_js_gzip_bytes.toLocaleString('en-US')} bytes` },
+  ];
+}
+
+const UNITS: Record<keyof Figures, string> = {
+  raw_idb_tx_per_s: 'tx/s',
+  durable_steps_per_s_100: 'steps/s',
+  durable_steps_per_s_1000: 'steps/s',
+  durable_steps_per_s_10000: 'steps/s',
+  commits_1000: 'tx',
+  pure_steps_per_s_1000: 'steps/s',
+  direct_steps_per_s_1000: 'steps/s',
+  parallel_100_ms: 'ms',
+  resume_ms_10000: 'ms',
+  stream_long_tasks: 'tasks',
+  stream_longest_task_ms: 'ms',
+  initial_js_gzip_bytes: 'bytes',
+};
+
+function format(value: number): string {
+  return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 1 });
+}
+
+/** The table of figures, then the goals with pass/fail, as plain text. */
+export function renderReport(f: Figures, header: string[], notes: string[]): string {
+  const keys = Object.keys(UNITS) as Array<keyof Figures>;
+  const width = Math.max(...keys.map((k) => k.length));
+  const rows = keys.map((k) => `  ${k.padEnd(width)}  ${format(f[k]).padStart(12)} ${UNITS[k]}`);
+  const checks = goals(f).map((g) => `  ${g.pass ? 'PASS' : 'FAIL'}  ${g.name.padEnd(66)} ${g.detail}`);
+  return [...header, '', ...rows, '', 'Goals:', ...checks, '', ...notes].join('\n');
+}

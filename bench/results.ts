@@ -1,0 +1,94 @@
+import type { InitialJs, StreamFigure } from './appBench';
+import type { ResumeFigure, RunFigure, TxFigure } from './protocol';
+import type { Figures } from './report';
+
+/** From what the browser measured to the reported figures, the details kept for profiling, and notes. */
+
+export interface EngineMeasures {
+  /** The median of `rawSamples`. */
+  raw: TxFigure;
+  rawSamples: TxFigure[];
+  dexie: TxFigure;
+  storeCommit: TxFigure;
+  durable100: RunFigure;
+  durable1000: RunFigure;
+  durable10000: RunFigure;
+  pure1000: RunFigure;
+  direct1000: RunFigure;
+  parallel100: RunFigure;
+  prepared: RunFigure;
+  resume: ResumeFigure & { workerClockSkewMs: number };
+}
+
+export interface Measures {
+  engine: EngineMeasures;
+  stream: StreamFigure;
+  initialJs: InitialJs;
+  requestedTokensPerSecond: number;
+}
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export function toFigures({ engine: e, stream, initialJs }: Measures): Figures {
+  return {
+    raw_idb_tx_per_s: round(e.raw.perSecond),
+    durable_steps_per_s_100: round(e.durable100.stepsPerSecond),
+    durable_steps_per_s_1000: round(e.durable1000.stepsPerSecond),
+    durable_steps_per_s_10000: round(e.durable10000.stepsPerSecond),
+    commits_1000: e.durable1000.commits,
+    pure_steps_per_s_1000: round(e.pure1000.stepsPerSecond),
+    direct_steps_per_s_1000: round(e.direct1000.stepsPerSecond),
+    parallel_100_ms: round(e.parallel100.ms),
+    resume_ms_10000: round(e.resume.nextStepStartedMs),
+    stream_long_tasks: stream.longTasks,
+    stream_longest_task_ms: round(stream.longestTaskMs),
+    initial_js_gzip_bytes: initialJs.gzipBytes,
+  };
+}
+
+/** The resume as a timeline: each store call (start–end, ms after worker start); gaps are CPU work. */
+function resumeTimeline(resume: ResumeFigure): string {
+  const calls = resume.storeCalls.map((c) => `${c.name} ${round(c.start, 0)}–${round(c.end, 0)}`);
+  return [`module evaluated ${round(resume.moduleEvaluatedMs, 0)}`, ...calls, `next step ${round(resume.nextStepStartedMs, 0)}`].join(' · ');
+}
+
+export function toDetails({ engine: e, stream, initialJs, requestedTokensPerSecond }: Measures) {
+  return {
+    raw_idb_tx_per_s_samples: e.rawSamples.map((r) => round(r.perSecond)),
+    dexie_tx_per_s: round(e.dexie.perSecond),
+    store_commit_tx_per_s: round(e.storeCommit.perSecond),
+    durable_1000_ms: round(e.durable1000.ms),
+    durable_1000_commit_wait_ms: round(e.durable1000.commitMs),
+    durable_10000_commits: e.durable10000.commits,
+    pure_1000_commits: e.pure1000.commits,
+    direct_1000_commits: e.direct1000.commits,
+    parallel_100_commits: e.parallel100.commits,
+    resume_prepare_steps_per_s: round(e.prepared.stepsPerSecond),
+    resume_journal_records: e.resume.stepsLoaded,
+    resume_store_calls_ms: e.resume.storeCalls.map((c) => ({ name: c.name, start: round(c.start), end: round(c.end) })),
+    resume_module_evaluated_ms: round(e.resume.moduleEvaluatedMs),
+    resume_worker_clock_skew_ms: round(e.resume.workerClockSkewMs),
+    stream_window_ms: round(stream.windowMs),
+    stream_requested_tokens_per_s: requestedTokensPerSecond,
+    stream_observed_tokens_per_s: stream.observedTokensPerSecond,
+    stream_long_tasks_at: stream.tasks,
+    initial_js_page_gzip_bytes: initialJs.pageGzipBytes,
+    initial_js_worker_gzip_bytes: initialJs.workerGzipBytes,
+    initial_js_files: initialJs.files,
+  };
+}
+
+const bytes = (n: number) => n.toLocaleString('en-US');
+
+export function toNotes({ engine: e, stream, initialJs, requestedTokensPerSecond }: Measures): string[] {
+  const paces = stream.observedTokensPerSecond;
+  const paceHonoured = paces.length > 0 && paces.every((p) => p >= requestedTokensPerSecond * 0.6);
+  return [
+    `durable_1000: ${round(e.durable1000.ms)} ms, ${round(e.durable1000.commitMs)} ms of it inside store commits; one-put transactions: raw ${round(e.raw.perSecond)}/s (median of ${e.rawSamples.map((r) => round(r.perSecond, 0)).join(', ')}), Dexie ${round(e.dexie.perSecond)}/s; the engine's fenced step write alone ${round(e.storeCommit.perSecond)}/s`,
+    `commits: pure_1000 ${e.pure1000.commits}, direct_1000 ${e.direct1000.commits} (not awaited: mirrored in the background), parallel_100 ${e.parallel100.commits}, durable_10000 ${e.durable10000.commits}`,
+    `resume (${e.resume.stepsLoaded} records; ms after worker start): ${resumeTimeline(e.resume)}`,
+    `stream: ${round(stream.windowMs)} ms from "Start run" to completed; asked for ${requestedTokensPerSecond} tokens/s, observed ${paces.join(', ')} tokens/s per agent` +
+      (paceHonoured ? '' : ' — the product worker ignores the pace setting (see bench/README.md), so this ran at the default pace'),
+    `initial JS (gzip -9): page ${bytes(initialJs.pageGzipBytes)} + executor worker ${bytes(initialJs.workerGzipBytes)} bytes (${initialJs.files.map((f) => f.url).join(', ')})`,
+  ];
+}
