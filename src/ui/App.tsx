@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import type { TabflowDb } from '../store/db';
 import type { ExecutorApi } from '../worker/api';
-import { ExecutorProvider, startExecutor } from './ExecutorContext';
+import { ExecutorProvider, useExecutor } from './ExecutorContext';
 import { RunDialog } from './runs/RunDialog';
 import { SettingsDialog } from './settings/SettingsDialog';
 import { TablesDialog } from './tables/TablesDialog';
@@ -26,10 +26,6 @@ import { WorkflowView } from './workflow/WorkflowView';
 export function App({ db, executor }: { db?: TabflowDb; executor?: ExecutorApi }) {
   useEffect(() => {
     if (executor) return;
-    // The executing tab resumes unfinished runs at boot without waiting for a click, but only once
-    // the first screen is up: the worker's code is not part of what the library needs to show.
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(startExecutor, { timeout: 1000 });
-    else setTimeout(startExecutor, 100);
     // Ask the browser not to evict our storage under pressure (best effort; it may say no).
     void navigator.storage?.persist?.().catch(() => undefined);
   }, [executor]);
@@ -48,6 +44,16 @@ function Shell() {
   const db = useDb();
   const library = useLibrary();
   const { names, lookup } = useLibraryIndex(library);
+  const ready = library.status === 'ready';
+  const executor = useExecutor();
+  useEffect(() => {
+    // The executing tab resumes unfinished runs at boot without waiting for a click, but only once
+    // the library is on screen: the worker's code is not part of the first screen.
+    if (!ready) return;
+    const start = () => void executor.role().catch(() => undefined);
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(start, { timeout: 1000 });
+    else setTimeout(start, 100);
+  }, [ready, executor]);
   const selectedId = useUi((s) => s.selectedId);
   const select = useUi((s) => s.select);
   const openDialog = useUi((s) => s.openDialog);
@@ -68,7 +74,7 @@ function Shell() {
   return (
     <div className="app">
       <Header onImportFile={openFilePicker} onPaste={openPaste} onNew={() => void createNew()} onHelp={openHelp}
-        onTables={() => openDialog({ kind: 'tables' })} onSettings={() => openDialog({ kind: 'settings' })} />
+        onTables={() => openDialog({ kind: 'tables' })} onSettings={() => openDialog({ kind: 'settings' })} ready={ready} />
       <input ref={fileInput} type="file" accept=".json,application/json" hidden aria-label="Workflow file" onChange={(e) => void onFileChosen(e)} />
       <div className="app-body">
         <Sidebar library={library} knownWorkflows={names} />

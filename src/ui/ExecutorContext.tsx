@@ -3,7 +3,7 @@ import type { ExecutorApi } from '../worker/api';
 
 let starting: Promise<ExecutorApi> | undefined;
 
-/** The worker client is a lazy chunk: the first command (or `startExecutor`) loads and starts it. */
+/** The worker client is a lazy chunk: the first command loads and starts it. */
 function loadExecutor(): Promise<ExecutorApi> {
   starting ??= import('../worker/client').then((m) => m.getExecutor() as unknown as ExecutorApi);
   return starting;
@@ -15,11 +15,6 @@ const lazyExecutor = new Proxy({} as ExecutorApi, {
     return (api[name as keyof ExecutorApi] as (...a: unknown[]) => Promise<unknown>)(...args);
   },
 });
-
-/** Starts the executor at boot: the executing tab resumes unfinished runs without waiting for a click. */
-export function startExecutor(): void {
-  lazyExecutor.role().catch(() => undefined);
-}
 
 /** Run commands go to the executor worker over Comlink; tests pass an in-process executor. */
 const ExecutorContext = createContext<ExecutorApi>(lazyExecutor);

@@ -8,10 +8,12 @@ interface HeaderProps {
   onHelp(): void;
   onTables(): void;
   onSettings(): void;
+  /** The first screen is up: the executor (and its status) may start. */
+  ready: boolean;
 }
 
 /** The dark app bar: product name and the commands that create workflows. */
-export function Header({ onImportFile, onPaste, onNew, onHelp, onTables, onSettings }: HeaderProps) {
+export function Header({ onImportFile, onPaste, onNew, onHelp, onTables, onSettings, ready }: HeaderProps) {
   return (
     <header className="app-header">
       <div className="brand">
@@ -20,7 +22,7 @@ export function Header({ onImportFile, onPaste, onNew, onHelp, onTables, onSetti
         <span className="brand-tagline">LLM workflows that live in your browser</span>
       </div>
       <div className="header-actions">
-        <ExecutorRole />
+        <ExecutorRole enabled={ready} />
         <button type="button" className="button button-dark" onClick={onImportFile} title={displayKeys('Mod+O')}>Import file</button>
         <button type="button" className="button button-dark" onClick={onPaste} title={displayKeys('Mod+Shift+V')}>Paste JSON</button>
         <button type="button" className="button button-dark" onClick={onTables}>Tables</button>
