@@ -12,22 +12,12 @@ import { DEMO_TOKENS_PER_SECOND, measureInitialJs, measureStreaming } from './ap
 import type { RunFigure, TxFigure } from './protocol';
 import { goals, renderReport } from './report';
 import { toDetails, toFigures, toNotes, type EngineMeasures } from './results';
+import { CHROMIUM_FLAGS } from '../test/support/chromium';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
 const PROFILE = `${BENCH}tmp/chromium-profile`;
 
-/** The browser tests' flags (test/browser/browser.ts, which only loads inside vitest). */
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 async function serve(configFile: string, root: string): Promise<{ server: PreviewServer; url: string }> {
   const server = await preview({ configFile, root, preview: { port: 0, host: '127.0.0.1', strictPort: false, open: false }, logLevel: 'warn' });
