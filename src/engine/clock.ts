@@ -45,12 +45,14 @@ export class FakeClock implements Clock {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (at <= this.time) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const sleeper: Sleeper = { at, resolve };
-      this.sleepers.push(sleeper);
-      signal?.addEventListener('abort', () => {
+      const onAbort = () => {
         this.sleepers = this.sleepers.filter((s) => s !== sleeper);
-        reject(signal.reason);
-      }, { once: true });
+        reject(signal!.reason);
+      };
+      // The listener goes with the sleep: a long run's signal must not collect one per wait.
+      const sleeper: Sleeper = { at, resolve: () => (signal?.removeEventListener('abort', onAbort), resolve()) };
+      this.sleepers.push(sleeper);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

@@ -287,18 +287,20 @@ export class RunDriver {
       if (deadline !== undefined && this.deps.clock.now() >= deadline) return 'timeout';
       await new Promise<void>((resolve, reject) => {
         const stop = new AbortController();
+        const onAbort = () => {
+          this.eventWaiters.delete(wake);
+          stop.abort();
+          reject(signal.reason);
+        };
         const wake = () => {
           this.eventWaiters.delete(wake);
+          signal.removeEventListener('abort', onAbort);
           stop.abort();
           resolve();
         };
         this.eventWaiters.add(wake);
         if (deadline !== undefined) this.deps.clock.sleepUntil(deadline, stop.signal).then(wake, () => undefined);
-        signal.addEventListener('abort', () => {
-          this.eventWaiters.delete(wake);
-          stop.abort();
-          reject(signal.reason);
-        }, { once: true });
+        signal.addEventListener('abort', onAbort, { once: true });
       });
     }
   }
