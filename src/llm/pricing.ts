@@ -45,8 +45,3 @@ export function estimateCost(model: string, usage: Usage): { usd: number; asOf: 
   const usd = ((input - cached) * price.input + cached * price.cachedInput + output * price.output) / 1_000_000;
   return { usd, asOf: PRICES_AS_OF };
 }
-
-/** Whether `estimateCost` knows this model's price. */
-export function hasPrice(model: string): boolean {
-  return priceKey(model) in PRICES_USD_PER_1M;
-}

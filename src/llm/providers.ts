@@ -2,6 +2,7 @@
  * Provider configuration: plain data the settings UI stores, and the pure choice of which entry and
  * which model answer a step. Keys are never part of this data (they live in the key store).
  */
+import { DEMO_PROVIDER } from './demo/model';
 
 export interface ProviderConfig {
   id: string;
@@ -31,7 +32,6 @@ export type ResolvedProvider =
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 const DEMO_NOTE = 'used the offline demo model';
 /** A step may name the demo model as its provider; an entry called "demo" still wins. */
-const DEMO_PROVIDER = 'demo';
 
 /** The entry a step asked for by name or id, case-insensitive. */
 export function findProvider(settings: ProviderSettings, nameOrId: string): ProviderConfig | undefined {
