@@ -20,6 +20,7 @@ export class StepContext {
   private consumed: EventRecord | undefined;
   private finished = false;
   private meta: Record<string, unknown> = {};
+  private cachedScope: TemplateScope | undefined;
   /** The record was loaded at resume: a "running" attempt in it belongs to a page that died. */
   private fromStorage: boolean;
 
@@ -47,8 +48,18 @@ export class StepContext {
     return this.record?.endedAt ?? this.logicalNow;
   }
 
-  /** Only the outputs this step reads are gathered: cost does not grow with the run's history. */
+  /**
+   * Built once per step: what a leaf step reads cannot change while it runs. A container's body
+   * writes outputs its `while` may read, so containers build it afresh each time.
+   */
   scope(): TemplateScope {
+    if (this.step.stepType === 'loop' || this.step.stepType === 'parallel') return this.buildScope();
+    this.cachedScope ??= this.buildScope();
+    return this.cachedScope;
+  }
+
+  /** Only the outputs this step reads are gathered: cost does not grow with the run's history. */
+  private buildScope(): TemplateScope {
     const { driver, frame } = this;
     const steps: Record<string, { output: unknown }> = {};
     for (const slug of driver.compiled.reads.get(this.step.stepSlug) ?? []) {
