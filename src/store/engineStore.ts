@@ -13,16 +13,24 @@ import {
 } from '../engine/store';
 import type { WorkflowFile } from '../schema/workflow';
 import type { TabflowDb, TableRowRecord } from './db';
+import { ChangeSignal } from './changeSignal';
 import { toStoreError } from './errors';
+import { commitNative, nativeStoreNames } from './nativeCommit';
 
 const UNFINISHED_RUN_STATUSES = RUN_STATUSES.filter((status) => !FINISHED_RUN_STATUSES.has(status));
 
 /**
  * The engine's store in IndexedDB. Same semantics as `MemoryStore` (the reference), with each
  * `commit` one readwrite transaction whose cost depends on the batch, never on the run's history.
+ * Batches with table updates go through Dexie (they read before writing); all others through the
+ * native connection, whose changes `ChangeSignal` reports to `liveQuery` in the UI.
  */
 export class DexieEngineStore implements EngineStore {
-  constructor(readonly db: TabflowDb) {}
+  private readonly changes: ChangeSignal;
+
+  constructor(readonly db: TabflowDb) {
+    this.changes = new ChangeSignal(db);
+  }
 
   async loadRun(runId: string): Promise<RunRecord | undefined> {
     return this.db.runs.get(runId);
@@ -69,11 +77,27 @@ export class DexieEngineStore implements EngineStore {
   async commit(batch: CommitBatch): Promise<CommitResult> {
     const tables = touchedTables(this.db, batch);
     if (tables.length === 0) return { tableOutputs: {} };
+    if (!nonEmpty(batch.tableUpdates)) return this.commitOnNativeConnection(batch);
     try {
       // Fences, table updates and every record commit together or not at all: a crash or a
       // refusal part-way can never leave a step completed without its effects, or the reverse.
       // The scope is declared `async`: only then does Dexie keep the transaction across native awaits.
       return await this.db.transaction('rw', tables, async () => writeBatch(this.db, batch));
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  /**
+   * The per-step path: the same all-or-nothing batch as one native transaction, without Dexie's
+   * promise-zone bookkeeping (which costs about as much as the IndexedDB round trip itself).
+   */
+  private async commitOnNativeConnection(batch: CommitBatch): Promise<CommitResult> {
+    try {
+      if (!this.db.isOpen()) await this.db.open();
+      const touched = await commitNative(this.db.backendDB(), batch, nativeStoreNames(batch));
+      this.changes.record(touched);
+      return { tableOutputs: {} };
     } catch (error) {
       throw toStoreError(error);
     }

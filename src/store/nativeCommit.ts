@@ -1,0 +1,108 @@
+import { FencedError, type CommitBatch } from '../engine/store';
+
+/** One record written or key deleted by a commit, for change notification. */
+export interface TouchedRecord {
+  table: string;
+  record?: object;
+  deletedKey?: IDBValidKey;
+}
+
+/** The object stores a batch without table updates writes (and reads, for its fences). */
+export function nativeStoreNames(batch: CommitBatch): string[] {
+  const names = new Set<string>();
+  if (batch.fences.length > 0 || nonEmpty(batch.runs)) names.add('runs');
+  if (nonEmpty(batch.steps) || nonEmpty(batch.deleteStepKeys)) names.add('steps');
+  if (nonEmpty(batch.events)) names.add('events');
+  if (nonEmpty(batch.messages)) names.add('messages');
+  return [...names];
+}
+
+/**
+ * Writes a batch (no table updates) as one readwrite transaction on the native connection: every
+ * request is issued at once and the fences are checked in their read callbacks, so the transaction
+ * costs one IndexedDB round trip. Resolves once it has committed; rejects with `FencedError` (nothing
+ * kept) when a fenced run's generation moved on, or with the transaction's own error.
+ */
+export function commitNative(idb: IDBDatabase, batch: CommitBatch, storeNames: string[]): Promise<TouchedRecord[]> {
+  const tx = idb.transaction(storeNames, 'readwrite');
+  const touched: TouchedRecord[] = [];
+  return new Promise((resolve, reject) => {
+    let refusal: FencedError | undefined;
+    tx.oncomplete = () => resolve(touched);
+    tx.onabort = () => reject(refusal ?? tx.error ?? new DOMException('the transaction was aborted', 'AbortError'));
+    try {
+      checkFences(tx, batch.fences, (fenced) => {
+        refusal = fenced;
+        tx.abort();
+      });
+      // Requests run in the order issued: the fence reads above see the runs as they were before this batch.
+      issueWrites(tx, batch, touched);
+      if (batch.fences.length === 0) commitEarly(tx);
+    } catch (error) {
+      // A request refused synchronously (a record that cannot be cloned or keyed): keep none of the batch.
+      abortQuietly(tx);
+      reject(error);
+    }
+  });
+}
+
+function issueWrites(tx: IDBTransaction, batch: CommitBatch, touched: TouchedRecord[]): void {
+  if (nonEmpty(batch.deleteStepKeys)) {
+    const steps = tx.objectStore('steps');
+    for (const key of batch.deleteStepKeys!) {
+      steps.delete(key);
+      touched.push({ table: 'steps', deletedKey: key });
+    }
+  }
+  putAll(tx, 'runs', batch.runs, touched);
+  putAll(tx, 'steps', batch.steps, touched);
+  putAll(tx, 'events', batch.events, touched);
+  putAll(tx, 'messages', batch.messages, touched);
+}
+
+/** Reads each fenced run; the first stale generation aborts. The last read to pass commits early. */
+function checkFences(tx: IDBTransaction, fences: CommitBatch['fences'], refuse: (error: FencedError) => void): void {
+  if (fences.length === 0) return;
+  const runs = tx.objectStore('runs');
+  let unchecked = fences.length;
+  let refused = false;
+  for (const fence of fences) {
+    const read = runs.get(fence.runId);
+    read.onsuccess = () => {
+      if (refused) return;
+      const run = read.result as { generation?: number } | undefined;
+      // A run not stored yet has no owner to conflict with, so its fence passes.
+      if (run && run.generation !== fence.generation) {
+        refused = true;
+        refuse(new FencedError(fence.runId));
+      } else if (--unchecked === 0) commitEarly(tx);
+    };
+  }
+}
+
+function putAll(tx: IDBTransaction, table: string, records: readonly object[] | undefined, touched: TouchedRecord[]): void {
+  if (!nonEmpty(records)) return;
+  const store = tx.objectStore(table);
+  for (const record of records!) {
+    store.put(record);
+    touched.push({ table, record });
+  }
+}
+
+/** Aborts unless the transaction already finished (then it was aborted already: its requests failed). */
+function abortQuietly(tx: IDBTransaction): void {
+  try {
+    tx.abort();
+  } catch {
+    // InvalidStateError: nothing left to undo.
+  }
+}
+
+/** Asks for the commit without waiting for the event loop to notice there is nothing left to issue. */
+function commitEarly(tx: IDBTransaction): void {
+  if (typeof tx.commit === 'function') tx.commit();
+}
+
+function nonEmpty(list: readonly unknown[] | undefined): boolean {
+  return list !== undefined && list.length > 0;
+}
