@@ -12,12 +12,15 @@ export const DEMO_PACE_SETTING = 'demoTokensPerSecond';
 const STREAM_WORKFLOW = 'Bench: four agents streaming';
 
 /** The library has loaded (a list or its empty note, not "Loading…"): the first screen is usable. */
-async function libraryShown(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
+/** Waits for the first screen (the library) and returns when it appeared, in ms since the epoch, as the page saw it. */
+async function libraryShown(page: Page): Promise<number> {
+  const shownAt = await page.waitForFunction(() => {
     const sidebar = document.querySelector('nav.sidebar');
     if (!sidebar) return false;
-    return sidebar.querySelector('.workflow-list') !== null || !/Loading/.test(sidebar.querySelector('.sidebar-note')?.textContent ?? 'Loading');
+    const shown = sidebar.querySelector('.workflow-list') !== null || !/Loading/.test(sidebar.querySelector('.sidebar-note')?.textContent ?? 'Loading');
+    return shown && performance.timeOrigin + performance.now();
   }, undefined, { polling: 'raf', timeout: 30_000 });
+  return (await shownAt.jsonValue()) as number;
 }
 
 export interface InitialJs {
@@ -27,6 +30,8 @@ export interface InitialJs {
   /** The executor worker's script, fetched at boot so unfinished runs resume at once. */
   workerGzipBytes: number;
   files: Array<{ url: string; bytes: number; gzipBytes: number }>;
+  /** Scripts requested after the library appeared (while that was being noticed), not counted. */
+  later: Array<{ url: string; afterMs: number }>;
 }
 
 /** Every script requested by the first load (empty cache, empty storage) before the library was shown. */
@@ -38,10 +43,15 @@ export async function measureInitialJs(context: BrowserContext, appUrl: string):
   };
   context.on('request', onRequest);
   await page.goto(appUrl);
-  await libraryShown(page);
+  const shownAt = await libraryShown(page);
   context.off('request', onRequest);
   const files: InitialJs['files'] = [];
-  for (const request of requested) {
+  const later = requested
+    .filter((r) => r.timing().startTime > shownAt)
+    .map((r) => ({ url: new URL(r.url()).pathname, afterMs: Math.round(r.timing().startTime - shownAt) }));
+  // Only what was asked for before the library appeared: the executor worker is fetched once the
+  // page is idle afterwards, which may fall inside the time it takes to notice the library is shown.
+  for (const request of requested.filter((r) => r.timing().startTime <= shownAt)) {
     const body = await (await request.response())?.body();
     if (!body) continue;
     files.push({ url: new URL(request.url()).pathname, bytes: body.length, gzipBytes: gzipSync(body, { level: 9 }).length });
@@ -49,7 +59,7 @@ export async function measureInitialJs(context: BrowserContext, appUrl: string):
   await page.close();
   const sum = (list: typeof files) => list.reduce((total, f) => total + f.gzipBytes, 0);
   const isWorker = (f: InitialJs['files'][number]) => /worker/.test(f.url);
-  return { gzipBytes: sum(files), pageGzipBytes: sum(files.filter((f) => !isWorker(f))), workerGzipBytes: sum(files.filter(isWorker)), files };
+  return { gzipBytes: sum(files), pageGzipBytes: sum(files.filter((f) => !isWorker(f))), workerGzipBytes: sum(files.filter(isWorker)), files, later };
 }
 
 /** Writes an app setting straight into the app's IndexedDB (read by a worker that starts afterwards). */

@@ -75,6 +75,7 @@ export function toDetails({ engine: e, stream, initialJs, requestedTokensPerSeco
     initial_js_page_gzip_bytes: initialJs.pageGzipBytes,
     initial_js_worker_gzip_bytes: initialJs.workerGzipBytes,
     initial_js_files: initialJs.files,
+    initial_js_after_first_screen: initialJs.later,
   };
 }
 

@@ -105,9 +105,13 @@ export class Engine implements RunHost {
   }
 
   private async launchNow(run: RunRecord): Promise<void> {
-    const compiled = await this.compiledFor(run.workflowHash);
+    // The journal loads while the definition compiles: neither depends on the other.
+    const [compiled, steps, events] = await Promise.all([
+      this.compiledFor(run.workflowHash),
+      this.deps.store.loadSteps(run.id),
+      this.deps.store.loadEvents(run.id),
+    ]);
     const store = run.mode === 'direct' ? directStore(this.deps.store) : this.deps.store;
-    const [steps, events] = await Promise.all([this.deps.store.loadSteps(run.id), this.deps.store.loadEvents(run.id)]);
     const nextSeq = steps.reduce((max, s) => Math.max(max, s.seq + 1), run.nextSeq);
     const journal = new Journal(store, { ...run, nextSeq }, steps, this.deps.defer ?? defaultDefer);
     const driver = new RunDriver(this.deps, journal, compiled, HANDLERS, this.slots, events, this);

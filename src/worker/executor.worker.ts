@@ -2,9 +2,8 @@
 import * as Comlink from 'comlink';
 import { systemClock } from '../engine/clock';
 import { Engine } from '../engine/engine';
+import type { ModelRunner } from '../engine/llmTypes';
 import type { EngineDeps } from '../engine/runtime';
-import { createDemoModel, isDemoModelId } from '../llm/demo';
-import { createModelRunner } from '../llm/modelRunner';
 import { defaultProvider, findProvider } from '../llm/providers';
 import { getDb } from '../store/db';
 import { DexieEngineStore } from '../store/engineStore';
@@ -40,13 +39,7 @@ async function createEngine(): Promise<Engine> {
     clock: systemClock,
     runners: {
       http: fetchHttp,
-      model: createModelRunner({
-        settings: () => providerSettings(db),
-        key: (providerId) => secrets.read(providerKeyName(providerId)),
-        demoModel: (id) => createDemoModel({ modelId: isDemoModelId(id) ? id : undefined, sleep, ...(demoTokensPerSecond ? { tokensPerSecond: demoTokensPerSecond } : {}) }),
-        now: () => Date.now(),
-        sleep,
-      }),
+      model: lazyModelRunner(demoTokensPerSecond),
     },
     maxParallelism: await setting('maxParallelism', 4),
     onStream: createStreamBroadcaster(),
@@ -67,6 +60,32 @@ async function createEngine(): Promise<Engine> {
     isHostApproved: async (hash, host) => (await db.settings.get(hostApprovalKey(hash, host)))?.value === true,
   };
   return new Engine(deps);
+}
+
+/**
+ * The model runner, with the AI SDK and the demo model, loads on the first LLM round: a worker that
+ * only resumes or runs HTTP and transform steps starts without parsing them.
+ */
+function lazyModelRunner(demoTokensPerSecond: number | undefined): ModelRunner {
+  let loading: Promise<ModelRunner> | undefined;
+  const load = async (): Promise<ModelRunner> => {
+    const [{ createModelRunner }, { createDemoModel, isDemoModelId }] = await Promise.all([import('../llm/modelRunner'), import('../llm/demo')]);
+    return createModelRunner({
+      settings: () => providerSettings(db),
+      key: (providerId) => secrets.read(providerKeyName(providerId)),
+      demoModel: (id) => createDemoModel({ modelId: isDemoModelId(id) ? id : undefined, sleep, ...(demoTokensPerSecond ? { tokensPerSecond: demoTokensPerSecond } : {}) }),
+      now: () => Date.now(),
+      sleep,
+    });
+  };
+  return async (round, call) => {
+    // A failed load (the chunk could not be fetched) is tried again by the next round.
+    const runner = await (loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    }));
+    return runner(round, call);
+  };
 }
 
 /** Whether a step naming `provider` would be answered by an entry whose key is stored. */
