@@ -79,6 +79,15 @@ export async function confirmHost(ctx: StepContext, host: string): Promise<void>
   if (!payload?.approved) throw failure('validation', `contacting ${host} was not allowed`, false);
 }
 
+/**
+ * Only requests HTTP does not already define as idempotent (POST, PATCH) carry an `idempotency-key`
+ * header: a custom header makes the browser send a CORS preflight, which many public APIs refuse.
+ */
+export function carriesIdempotencyKey(method: string): boolean {
+  const upper = method.toUpperCase();
+  return upper === 'POST' || upper === 'PATCH';
+}
+
 async function buildRequest(config: HttpConfig, url: string, ctx: StepContext): Promise<HttpRequest> {
   const secretNames = new Set<string>();
   const collect = { allowSecrets: true, secret: (name: string) => (secretNames.add(name), '') };
@@ -96,6 +105,6 @@ async function buildRequest(config: HttpConfig, url: string, ctx: StepContext): 
   for (const [name, value] of Object.entries(query)) target.searchParams.set(name, String(value));
   const body = config.body === undefined ? undefined : ctx.resolve(config.body, withSecrets);
   if (body !== undefined && typeof body !== 'string') headers['content-type'] ??= 'application/json';
-  headers['idempotency-key'] ??= ctx.key;
+  if (carriesIdempotencyKey(config.method)) headers['idempotency-key'] ??= ctx.key;
   return { method: config.method, url: target.toString(), headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) };
 }

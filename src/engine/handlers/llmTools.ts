@@ -4,7 +4,7 @@ import type { ToolCall } from '../llmTypes';
 import { failure, httpError, StepFailure } from '../retry';
 import type { TableRow } from '../store';
 import { CUSTOMER_STATUSES } from '../tools';
-import { confirmHost } from './basic';
+import { carriesIdempotencyKey, confirmHost } from './basic';
 
 const QUERY_LIMIT = 50;
 type Args = Record<string, unknown>;
@@ -81,7 +81,7 @@ function searchCustomers(rows: TableRow[], a: Args): { customers: TableRow[]; co
   return { customers: found.slice(0, QUERY_LIMIT), count: found.length };
 }
 
-/** Only the workflow's allowedHosts, each confirmed by the user once; the idempotency key goes along. */
+/** Only the workflow's allowedHosts, each confirmed by the user once; a POST or PATCH carries the idempotency key. */
 async function httpTool(sub: StepContext, a: Args): Promise<unknown> {
   const http = sub.driver.deps.runners.http;
   if (!http) throw failure('internal', 'HTTP requests are not available here', false);
@@ -93,7 +93,9 @@ async function httpTool(sub: StepContext, a: Args): Promise<unknown> {
   const method = typeof a.method === 'string' ? a.method.toUpperCase() : 'GET';
   const body = a.body === undefined ? undefined : typeof a.body === 'string' ? a.body : JSON.stringify(a.body);
   const response = await sub.attempt(async (call) => {
-    const answer = await http({ method, url, headers: { 'idempotency-key': call.idempotencyKey, ...(body && typeof a.body !== 'string' ? { 'content-type': 'application/json' } : {}) }, body }, call);
+    const headers: Record<string, string> = body && typeof a.body !== 'string' ? { 'content-type': 'application/json' } : {};
+    if (carriesIdempotencyKey(method)) headers['idempotency-key'] = call.idempotencyKey;
+    const answer = await http({ method, url, headers, body }, call);
     if (answer.status >= 400) throw new StepFailure(httpError(answer.status, answer.statusText, answer.headers['retry-after'] ?? null, host, sub.driver.deps.clock.now()));
     return answer;
   });

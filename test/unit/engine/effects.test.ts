@@ -77,6 +77,22 @@ describe('local tables', () => {
 });
 
 describe('http', () => {
+  it('only POST and PATCH carry an idempotency-key header: a GET stays a CORS simple request', async () => {
+    const seen: HttpRequest[] = [];
+    const t = createTestEngine({ runners: { http: async (req) => (seen.push(req), { status: 200, statusText: 'OK', headers: {}, body: '{}' }) } });
+    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+    const workflow = chain('methods', methods.map((method) => http(method.toLowerCase(), 'https://api.example.com/items', { method })), { allowedHosts: ['api.example.com'] });
+    const run = await t.runToEnd(await t.engine.start({ workflow, input: {} }));
+    expect(run.status).toBe('completed');
+    expect(seen.map((req) => [req.method, req.headers['idempotency-key'] !== undefined])).toEqual([
+      ['GET', false],
+      ['POST', true],
+      ['PUT', false],
+      ['PATCH', true],
+      ['DELETE', false],
+    ]);
+  });
+
   it('resolves secrets only into the request: the journal keeps the template', async () => {
     const seen: HttpRequest[] = [];
     const t = createTestEngine({ secrets: { TOKEN: 'sk-very-secret' }, runners: { http: async (req) => (seen.push(req), { status: 200, statusText: 'OK', headers: {}, body: 'fine' }) } });
