@@ -1,4 +1,4 @@
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 
 interface WorkflowTitleProps {
   name: string;
@@ -8,11 +8,18 @@ interface WorkflowTitleProps {
 /** The workflow's name as an editable heading: Enter or leaving the field renames, Escape reverts. */
 export function WorkflowTitle({ name, onRename }: WorkflowTitleProps) {
   const [value, setValue] = useState(name);
-  const [editing, setEditing] = useState(false);
+  const [editing, setEditingState] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  // Read by the effect below instead of `editing`: an effect of an earlier render (flushed late, after
+  // the user already typed) must not put the stored name back over what they typed.
+  const editingNow = useRef(false);
+  const setEditing = (on: boolean) => {
+    editingNow.current = on;
+    setEditingState(on);
+  };
 
   useEffect(() => {
-    if (!editing) setValue(name);
+    if (!editingNow.current) setValue(name);
   }, [name, editing]);
 
   async function commit(keepEditing: boolean) {
