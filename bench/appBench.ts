@@ -11,8 +11,10 @@ export const DEMO_TOKENS_PER_SECOND = 200;
 export const DEMO_PACE_SETTING = 'demoTokensPerSecond';
 const STREAM_WORKFLOW = 'Bench: four agents streaming';
 
-/** The library has loaded (a list or its empty note, not "Loading…"): the first screen is usable. */
-/** Waits for the first screen (the library) and returns when it appeared, in ms since the epoch, as the page saw it. */
+/**
+ * Waits until the library has loaded (a list or its empty note, not "Loading…"): the first screen is
+ * usable. Returns when that happened, in ms since the epoch, as the page saw it.
+ */
 async function libraryShown(page: Page): Promise<number> {
   const shownAt = await page.waitForFunction(() => {
     const sidebar = document.querySelector('nav.sidebar');

@@ -15,7 +15,7 @@ import type { WorkflowFile } from '../schema/workflow';
 import type { TabflowDb, TableRowRecord } from './db';
 import { ChangeSignal } from './changeSignal';
 import { toStoreError } from './errors';
-import { commitNative, nativeStoreNames } from './nativeCommit';
+import { commitNative } from './nativeCommit';
 
 const UNFINISHED_RUN_STATUSES = RUN_STATUSES.filter((status) => !FINISHED_RUN_STATUSES.has(status));
 
@@ -77,7 +77,7 @@ export class DexieEngineStore implements EngineStore {
   async commit(batch: CommitBatch): Promise<CommitResult> {
     const tables = touchedTables(this.db, batch);
     if (tables.length === 0) return { tableOutputs: {} };
-    if (!nonEmpty(batch.tableUpdates)) return this.commitOnNativeConnection(batch);
+    if (!nonEmpty(batch.tableUpdates)) return this.commitOnNativeConnection(batch, tables.map((table) => table.name));
     try {
       // Fences, table updates and every record commit together or not at all: a crash or a
       // refusal part-way can never leave a step completed without its effects, or the reverse.
@@ -92,10 +92,10 @@ export class DexieEngineStore implements EngineStore {
    * The per-step path: the same all-or-nothing batch as one native transaction, without Dexie's
    * promise-zone bookkeeping (which costs about as much as the IndexedDB round trip itself).
    */
-  private async commitOnNativeConnection(batch: CommitBatch): Promise<CommitResult> {
+  private async commitOnNativeConnection(batch: CommitBatch, storeNames: string[]): Promise<CommitResult> {
     try {
       if (!this.db.isOpen()) await this.db.open();
-      const touched = await commitNative(this.db.backendDB(), batch, nativeStoreNames(batch));
+      const touched = await commitNative(this.db.backendDB(), batch, storeNames);
       this.changes.record(touched);
       return { tableOutputs: {} };
     } catch (error) {

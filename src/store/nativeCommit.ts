@@ -7,16 +7,6 @@ export interface TouchedRecord {
   deletedKey?: IDBValidKey;
 }
 
-/** The object stores a batch without table updates writes (and reads, for its fences). */
-export function nativeStoreNames(batch: CommitBatch): string[] {
-  const names = new Set<string>();
-  if (batch.fences.length > 0 || nonEmpty(batch.runs)) names.add('runs');
-  if (nonEmpty(batch.steps) || nonEmpty(batch.deleteStepKeys)) names.add('steps');
-  if (nonEmpty(batch.events)) names.add('events');
-  if (nonEmpty(batch.messages)) names.add('messages');
-  return [...names];
-}
-
 /**
  * Writes a batch (no table updates) as one readwrite transaction on the native connection: every
  * request is issued at once and the fences are checked in their read callbacks, so the transaction
