@@ -4,7 +4,7 @@ import { systemClock } from '../engine/clock';
 import { Engine } from '../engine/engine';
 import type { ModelRunner } from '../engine/llmTypes';
 import type { EngineDeps } from '../engine/runtime';
-import { defaultProvider, findProvider } from '../llm/providers';
+import { defaultProvider, findProvider, resolveProvider } from '../llm/providers';
 import { getDb } from '../store/db';
 import { DexieEngineStore } from '../store/engineStore';
 import { seedDemoData } from '../store/demoData';
@@ -49,6 +49,8 @@ async function createEngine(): Promise<Engine> {
       untilUnlocked: (signal) => secrets.untilUnlocked(signal),
     },
     network: {
+      // The offline demo model answers without the network: only steps it would not answer wait.
+      neededFor: modelNeedsNetwork,
       isOnline: () => self.navigator.onLine !== false,
       untilOnline: (signal) => new Promise<void>((resolve, reject) => {
         self.addEventListener('online', () => resolve(), { once: true, signal });
@@ -62,14 +64,28 @@ async function createEngine(): Promise<Engine> {
   return new Engine(deps);
 }
 
+/** Fetched this long after the worker became the executor, so resuming runs goes first. */
+const MODEL_PRELOAD_DELAY_MS = 1_000;
+
+let modelModules: Promise<[typeof import('../llm/modelRunner'), typeof import('../llm/demo')]> | undefined;
+
+/** The AI SDK and the demo model, fetched once; a failed fetch (offline, say) is tried again by the next call. */
+function loadModelModules() {
+  return (modelModules ??= Promise.all([import('../llm/modelRunner'), import('../llm/demo')]).catch((error: unknown) => {
+    modelModules = undefined;
+    throw error;
+  }));
+}
+
 /**
- * The model runner, with the AI SDK and the demo model, loads on the first LLM round: a worker that
- * only resumes or runs HTTP and transform steps starts without parsing them.
+ * The model runner, with the AI SDK and the demo model, is not parsed at start: a worker resuming
+ * runs gets to its first step sooner. Its modules are fetched soon after (`becomeExecutor`), so the
+ * offline demo model keeps working when the network goes away later.
  */
 function lazyModelRunner(demoTokensPerSecond: number | undefined): ModelRunner {
   let loading: Promise<ModelRunner> | undefined;
   const load = async (): Promise<ModelRunner> => {
-    const [{ createModelRunner }, { createDemoModel, isDemoModelId }] = await Promise.all([import('../llm/modelRunner'), import('../llm/demo')]);
+    const [{ createModelRunner }, { createDemoModel, isDemoModelId }] = await loadModelModules();
     return createModelRunner({
       settings: () => providerSettings(db),
       key: (providerId) => secrets.read(providerKeyName(providerId)),
@@ -86,6 +102,15 @@ function lazyModelRunner(demoTokensPerSecond: number | undefined): ModelRunner {
     }));
     return runner(round, call);
   };
+}
+
+/** Whether a step naming `provider` and `model` is answered by a remote provider, as the model runner resolves it (else by the demo model). */
+async function modelNeedsNetwork(provider: string | undefined, model: string): Promise<boolean> {
+  const settings = await providerSettings(db);
+  const candidate = resolveProvider(settings, provider, model, () => true);
+  if (candidate.kind !== 'configured') return false;
+  const keyStored = await secrets.has(providerKeyName(candidate.provider.id));
+  return resolveProvider(settings, provider, model, () => keyStored).kind === 'configured';
 }
 
 /** Whether a step naming `provider` would be answered by an entry whose key is stored. */
@@ -115,6 +140,7 @@ async function becomeExecutor(): Promise<void> {
   new BroadcastChannel(EXECUTOR_CHANGED_CHANNEL).postMessage('executor');
   // Resuming runs goes on in the background: commands are taken from this moment.
   engine.resumeAll().catch((error: unknown) => console.error('Tabflow: resuming runs failed:', error instanceof Error ? error.message : error));
+  setTimeout(() => void loadModelModules().catch(() => undefined), MODEL_PRELOAD_DELAY_MS);
 }
 
 const holdForever = () => new Promise<never>(() => undefined); // the lock is held until this worker ends

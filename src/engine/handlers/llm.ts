@@ -73,7 +73,8 @@ async function runRound(ctx: StepContext, conversation: Conversation, round: num
     return reply;
   }
   checkBudget(ctx);
-  await driver.untilOnline(ctx.signal);
+  const network = driver.deps.network;
+  if (!network?.neededFor || (await network.neededFor(conversation.node.provider, conversation.node.model))) await driver.untilOnline(ctx.signal);
   const keys = driver.deps.keys;
   if (keys && (await keys.blocks(conversation.node.provider))) await driver.waiting(() => keys.untilUnlocked(ctx.signal), 'unlock keys');
   const sub = driver.contextFor(ctx.step, ctx.frame, key, recorded, ctx.logicalNow, { parentKey: ctx.key, stepType: LLM_ROUND });

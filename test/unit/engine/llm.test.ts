@@ -131,6 +131,27 @@ describe('LLM steps', () => {
     wake();
     expect((await t.runToEnd(id)).output).toBe('back');
   });
+
+  it('offline, a step the local demo model answers runs at once; one for a remote provider waits', async () => {
+    let wake!: () => void;
+    const asked: Array<[string | undefined, string]> = [];
+    const network = {
+      isOnline: () => false,
+      untilOnline: () => new Promise<void>((resolve) => (wake = resolve)),
+      neededFor: async (provider: string | undefined, model: string) => (asked.push([provider, model]), provider !== 'demo'),
+    };
+    const m = scripted((round) => ({ text: `answer ${round.messages.length}` }));
+    const t = createTestEngine({ deps: { network }, runners: { model: m.model } });
+    const workflow = chain('mixed', [llm('local', 'hi', { provider: 'demo', model: 'demo' }), llm('remote', 'hi', { provider: 'openai', model: 'gpt-x' })]);
+    const id = await t.engine.start({ workflow, input: {} });
+    await t.quiesce();
+    expect(asked).toEqual([['demo', 'demo'], ['openai', 'gpt-x']]);
+    expect(m.rounds).toHaveLength(1);
+    expect(t.data.runs.get(id)).toMatchObject({ status: 'waiting', waitingFor: 'network connection' });
+    wake();
+    expect((await t.runToEnd(id)).status).toBe('completed');
+    expect(m.rounds).toHaveLength(2);
+  });
 });
 
 describe('locked keys', () => {
