@@ -54,11 +54,22 @@ function toolAnswer(c: Conversation, seed: number): string[] {
   return sentences;
 }
 
+/** A write's result: a table update's summary (`{ updated, created, rows }`) or the changed record itself. */
 function describeChange(result: SeenToolResult): string {
-  const record = primaryRecord(result.value);
+  const summary = tableUpdateSummary(result.value);
+  if (summary?.updated === 0 && summary.rows.length === 0) return `I ran ${result.toolName}, but no record matched, so nothing changed.`;
+  const record = primaryRecord(summary ? summary.rows : result.value);
   const status = stringField(record, 'status');
   if (record && status) return `I applied ${result.toolName} to ${subjectOf(record) ?? 'the record'}: its status is now ${status}.`;
-  return record ? `I applied ${result.toolName}: ${factsOf(record)}.` : `I applied ${result.toolName}, and it reported ${quote(resultText(result), 16)}.`;
+  if (record) return `I applied ${result.toolName}: ${factsOf(record)}.`;
+  if (summary) return `I applied ${result.toolName}: ${summary.updated} ${summary.updated === 1 ? 'record' : 'records'} changed.`;
+  return `I applied ${result.toolName}, and it reported ${quote(resultText(result), 16)}.`;
+}
+
+function tableUpdateSummary(value: unknown): { updated: number; rows: unknown[] } | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const { updated, rows } = value as DataRecord;
+  return typeof updated === 'number' && Array.isArray(rows) ? { updated, rows } : undefined;
 }
 
 function describeResult(result: SeenToolResult): string {

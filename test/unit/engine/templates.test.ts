@@ -60,6 +60,9 @@ describe('every built-in template runs end to end on the demo model', () => {
     const after = Object.fromEntries(t.data.table('customers'));
     for (const [id, row] of Object.entries(before)) if (id !== 'cus_003') expect(after[id]).toEqual(row);
     expect(['active', 'at_risk', 'churned']).toContain(after.cus_003!.status);
+    // The last agent reports the change in words, naming the customer and the new status.
+    expect(run.output).toContain(`its status is now ${after.cus_003!.status}`);
+    expect(run.output).toContain('(cus_003)');
   });
 
   it('support routing sends a double charge to billing', async () => {
