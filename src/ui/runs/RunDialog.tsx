@@ -1,17 +1,31 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { WorkflowRecord } from '../../store/db';
 import { Dialog } from '../common/Dialog';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
-import { buildInput, inputFields } from './runInputs';
+import { buildInput, inputFields, type InputField } from './runInputs';
+import { formValueOf, useRunFormHints, type RunFormHints, type Suggestion } from './useRunFormHints';
 
 /** The run form: one field per input (`{{input.customerId}}` → "customerId"), then start. */
 export function RunDialog({ record }: { record: WorkflowRecord }) {
+  const closeDialog = useUi((s) => s.closeDialog);
+  const [fields] = useState(() => inputFields(record.doc));
+  const hints = useRunFormHints(record.id, fields);
+  return (
+    <Dialog label={`Run ${record.name}`} onClose={closeDialog}>
+      {/* The form starts from the hints, so it waits for them (one local read). */}
+      {hints ? <RunForm record={record} fields={fields} hints={hints} /> : <p className="muted">Loading…</p>}
+    </Dialog>
+  );
+}
+
+function RunForm({ record, fields, hints }: { record: WorkflowRecord; fields: InputField[]; hints: RunFormHints }) {
   const executor = useExecutor();
   const closeDialog = useUi((s) => s.closeDialog);
   const showRun = useUi((s) => s.showRun);
-  const [fields] = useState(() => inputFields(record.doc));
-  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.name, f.initial])));
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(fields.map((f) => [f.name, formValueOf(f, hints.lastInput?.[f.name]) ?? f.initial])));
+  const [fromLastRun] = useState(() => fields.some((f) => hints.lastInput?.[f.name] !== undefined));
   const [direct, setDirect] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -33,34 +47,52 @@ export function RunDialog({ record }: { record: WorkflowRecord }) {
     }
   }
 
+  const set = (name: string, value: string) => setValues({ ...values, [name]: value });
   return (
-    <Dialog label={`Run ${record.name}`} onClose={closeDialog}>
-      <form className="run-form" onSubmit={(e) => void submit(e)}>
-        {fields.length === 0 && <p className="muted">This workflow takes no input.</p>}
-        {fields.map((field) => (
-          <label key={field.name} className="field">
-            <span className="field-label">{field.name}{field.required ? ' *' : ''}</span>
-            {field.kind === 'boolean' ? (
-              <input type="checkbox" checked={values[field.name] === 'true'} onChange={(e) => setValues({ ...values, [field.name]: String(e.target.checked) })} />
-            ) : field.kind === 'json' ? (
-              <textarea rows={4} value={values[field.name]} onChange={(e) => setValues({ ...values, [field.name]: e.target.value })} />
-            ) : (
-              <input type={field.kind === 'number' ? 'number' : 'text'} value={values[field.name]} data-autofocus={field === fields[0] ? '' : undefined}
-                onChange={(e) => setValues({ ...values, [field.name]: e.target.value })} />
-            )}
-            {field.description && <span className="field-hint muted">{field.description}</span>}
-          </label>
-        ))}
-        <label className="field-inline">
-          <input type="checkbox" checked={direct} onChange={(e) => setDirect(e.target.checked)} />
-          <span>Direct mode — not durable: no checkpoints, a reload ends the run (quick iteration)</span>
+    <form className="run-form" onSubmit={(e) => void submit(e)}>
+      {fields.length === 0 && <p className="muted">This workflow takes no input.</p>}
+      {fromLastRun && <p className="muted run-form-note">Filled in from the last run.</p>}
+      {fields.map((field) => (
+        <label key={field.name} className="field">
+          <span className="field-label">{field.name}{field.required ? ' *' : ''}</span>
+          {field.kind === 'boolean' ? (
+            <input type="checkbox" checked={values[field.name] === 'true'} onChange={(e) => set(field.name, String(e.target.checked))} />
+          ) : field.kind === 'json' ? (
+            <textarea rows={4} value={values[field.name]} onChange={(e) => set(field.name, e.target.value)} />
+          ) : (
+            <TextInput field={field} value={values[field.name] ?? ''} suggestions={hints.suggestions[field.name]} autoFocus={field === fields[0]} onChange={(v) => set(field.name, v)} />
+          )}
+          {field.description && <span className="field-hint muted">{field.description}</span>}
         </label>
-        {error && <p className="form-error" role="alert">{error}</p>}
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={closeDialog}>Cancel</button>
-          <button type="submit" className="button button-primary" disabled={busy}>{busy ? 'Starting…' : 'Start run'}</button>
-        </div>
-      </form>
-    </Dialog>
+      ))}
+      <label className="field-inline">
+        <input type="checkbox" checked={direct} onChange={(e) => setDirect(e.target.checked)} />
+        <span>Direct mode — not durable: no checkpoints, a reload ends the run (quick iteration)</span>
+      </label>
+      {error && <p className="form-error" role="alert">{error}</p>}
+      <div className="dialog-actions">
+        <button type="button" className="button" onClick={closeDialog}>Cancel</button>
+        <button type="submit" className="button button-primary" disabled={busy}>{busy ? 'Starting…' : 'Start run'}</button>
+      </div>
+    </form>
+  );
+}
+
+/** A text or number field; ids of a matching local table are offered as you type. */
+function TextInput({ field, value, suggestions, autoFocus, onChange }: {
+  field: InputField; value: string; suggestions: Suggestion[] | undefined; autoFocus: boolean; onChange(value: string): void;
+}) {
+  const listId = useId();
+  return (
+    <>
+      {/* The form mounts after the dialog took focus: the first field takes it from there. */}
+      <input type={field.kind === 'number' ? 'number' : 'text'} value={value} autoFocus={autoFocus} data-autofocus={autoFocus ? '' : undefined}
+        list={suggestions ? listId : undefined} onChange={(e) => onChange(e.target.value)} />
+      {suggestions && (
+        <datalist id={listId} data-testid={`suggestions-${field.name}`}>
+          {suggestions.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+        </datalist>
+      )}
+    </>
   );
 }
