@@ -38,6 +38,7 @@ describe('the run form', () => {
     await waitFor(() => expect(document.activeElement).toBe(field));
     const options = [...dialog.querySelectorAll('datalist option')].map((o) => [o.getAttribute('value'), o.textContent]);
     expect(options).toEqual(DEMO_CUSTOMERS.map((c) => [c.id, c.name]));
+    expect(within(dialog).getByText(/ids in your local table “customers”/)).toBeTruthy();
     expect(within(dialog).queryByText(/from the last run/)).toBeNull();
     await user.type(field, 'cus_003');
     await user.click(within(dialog).getByRole('button', { name: 'Start run' }));

@@ -4,7 +4,7 @@ import { Dialog } from '../common/Dialog';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
 import { buildInput, inputFields, type InputField } from './runInputs';
-import { formValueOf, useRunFormHints, type RunFormHints, type Suggestion } from './useRunFormHints';
+import { formValueOf, useRunFormHints, type RunFormHints, type Suggestions } from './useRunFormHints';
 
 /** The run form: one field per input (`{{input.customerId}}` → "customerId"), then start. */
 export function RunDialog({ record }: { record: WorkflowRecord }) {
@@ -63,6 +63,9 @@ function RunForm({ record, fields, hints }: { record: WorkflowRecord; fields: In
             <TextInput field={field} value={values[field.name] ?? ''} suggestions={hints.suggestions[field.name]} autoFocus={field === fields[0]} onChange={(v) => set(field.name, v)} />
           )}
           {field.description && <span className="field-hint muted">{field.description}</span>}
+          {!field.description && hints.suggestions[field.name] && (
+            <span className="field-hint muted">Pick one of the ids in your local table “{hints.suggestions[field.name]!.table}”, or type any value.</span>
+          )}
         </label>
       ))}
       <label className="field-inline">
@@ -80,7 +83,7 @@ function RunForm({ record, fields, hints }: { record: WorkflowRecord; fields: In
 
 /** A text or number field; ids of a matching local table are offered as you type. */
 function TextInput({ field, value, suggestions, autoFocus, onChange }: {
-  field: InputField; value: string; suggestions: Suggestion[] | undefined; autoFocus: boolean; onChange(value: string): void;
+  field: InputField; value: string; suggestions: Suggestions | undefined; autoFocus: boolean; onChange(value: string): void;
 }) {
   const listId = useId();
   return (
@@ -90,7 +93,7 @@ function TextInput({ field, value, suggestions, autoFocus, onChange }: {
         list={suggestions ? listId : undefined} onChange={(e) => onChange(e.target.value)} />
       {suggestions && (
         <datalist id={listId} data-testid={`suggestions-${field.name}`}>
-          {suggestions.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+          {suggestions.options.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
         </datalist>
       )}
     </>

@@ -9,11 +9,17 @@ export interface Suggestion {
   label?: string;
 }
 
+/** Values a field may take, read from a local table. */
+export interface Suggestions {
+  table: string;
+  options: Suggestion[];
+}
+
 export interface RunFormHints {
   /** The input of this workflow's most recent run, if it has one. */
   lastInput: Record<string, unknown> | undefined;
   /** Field name → values to offer (ids of a matching local table). */
-  suggestions: Record<string, Suggestion[]>;
+  suggestions: Record<string, Suggestions>;
 }
 
 const MAX_SUGGESTIONS = 100;
@@ -31,24 +37,24 @@ export function useRunFormHints(workflowId: string, fields: readonly InputField[
     const runs = await db.runs.where('workflowId').equals(workflowId).toArray();
     const last = runs.reduce<(typeof runs)[number] | undefined>((newest, run) => (!newest || run.createdAt > newest.createdAt ? run : newest), undefined);
     const lastInput = last && isRecord(last.input) ? last.input : undefined;
-    const suggestions: Record<string, Suggestion[]> = {};
+    const suggestions: Record<string, Suggestions> = {};
     for (const name of names) {
       const offered = await idSuggestions(db, name);
-      if (offered.length > 0) suggestions[name] = offered;
+      if (offered) suggestions[name] = offered;
     }
     return { lastInput, suggestions };
   }, [db, workflowId, names.join('\n')]);
 }
 
 /** `customerId` / `customer_id` → the rows of `customers` (or `customer`), as id + a readable label. */
-async function idSuggestions(db: TabflowDb, fieldName: string): Promise<Suggestion[]> {
+async function idSuggestions(db: TabflowDb, fieldName: string): Promise<Suggestions | undefined> {
   const thing = /^(.+?)[_-]?id$/i.exec(fieldName)?.[1]?.toLowerCase();
-  if (!thing) return [];
+  if (!thing) return undefined;
   for (const table of [`${thing}s`, thing, `${thing}es`]) {
     const records = await db.tableRows.where('table').equals(table).limit(MAX_SUGGESTIONS).toArray();
-    if (records.length > 0) return records.map((record) => ({ value: record.id, label: labelOf(record.row) }));
+    if (records.length > 0) return { table, options: records.map((record) => ({ value: record.id, label: labelOf(record.row) })) };
   }
-  return [];
+  return undefined;
 }
 
 function labelOf(row: TableRow): string | undefined {
