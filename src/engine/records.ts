@@ -132,6 +132,8 @@ export const threadMessageSchema = z.object({
   seq: z.number().int(),
   runId: z.string(),
   message: z.record(z.string(), z.unknown()),
+  /** For a model's answer: what actually answered (after aliases and fallbacks), shown with it. */
+  author: z.object({ provider: z.string(), model: z.string() }).optional(),
   createdAt: z.number(),
 });
 export type ThreadMessageRecord = Omit<z.infer<typeof threadMessageSchema>, 'message'> & { message: ChatMessage };

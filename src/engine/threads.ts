@@ -35,11 +35,11 @@ export class Threads {
   }
 
   /** Appends the message unless the thread already holds it. */
-  async ensure(threadId: string, id: string, message: ChatMessage): Promise<void> {
+  async ensure(threadId: string, id: string, message: ChatMessage, author?: ThreadMessageRecord['author']): Promise<void> {
     const state = await this.load(threadId);
     if (state.ids.has(id)) return;
     const last = state.messages[state.messages.length - 1];
-    const record: ThreadMessageRecord = { id, threadId, seq: (last?.seq ?? -1) + 1, runId: this.journal.run.id, message, createdAt: this.now() };
+    const record: ThreadMessageRecord = { id, threadId, seq: (last?.seq ?? -1) + 1, runId: this.journal.run.id, message, createdAt: this.now(), ...(author ? { author } : {}) };
     state.ids.add(id);
     state.messages.push(record);
     this.journal.putMessage(record);

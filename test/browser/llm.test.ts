@@ -67,12 +67,21 @@ describe.skipIf(!chromiumPath)('LLM steps in the browser', () => {
 
     const run = runLocator(page, runId);
     await run.locator('.threads summary').click();
-    const messages = await run.locator('.thread-message').evaluateAll((items) => items.map((i) => ({ id: i.getAttribute('data-message-id'), text: i.textContent })));
-    expect(messages.map((m) => m.text).filter((t) => t?.startsWith('user'))).toHaveLength(3);
+    const messages = await run.locator('.thread-message').evaluateAll((items) => items.map((i) => ({
+      id: i.getAttribute('data-message-id'),
+      role: i.querySelector('.thread-role')?.textContent,
+      author: i.querySelector('.thread-author')?.getAttribute('data-author-provider'),
+      text: i.querySelector('.thread-content')?.textContent,
+    })));
+    expect(messages.filter((m) => m.role === 'user')).toHaveLength(3);
     expect(new Set(messages.map((m) => m.id)).size).toBe(messages.length);
-    expect(new Set(messages.map((m) => m.text)).size).toBe(messages.length);
+    expect(new Set(messages.map((m) => `${m.role}:${m.text}`)).size).toBe(messages.length);
+    // Every answer says what answered it: the provider from Settings, never the demo model.
+    const answers = messages.filter((m) => m.role === 'assistant');
+    expect(answers.length).toBeGreaterThan(0);
+    expect(answers.every((m) => m.author !== undefined && m.author !== null && m.author !== 'demo')).toBe(true);
     const second = server.requests.filter((r) => r.path.endsWith('/chat/completions')).map((r) => JSON.stringify(r.body.messages));
-    const firstReply = messages.find((m) => m.text?.startsWith('assistant'))!.text!.replace(/^assistant/, '');
+    const firstReply = answers[0]!.text!;
     expect(second.at(-1)!.split(JSON.stringify(firstReply).slice(1, -1)).length - 1).toBe(1);
     expect(server.requests.every((r) => r.path.endsWith('/models') || r.authorization === `Bearer ${KEY}`)).toBe(true);
 

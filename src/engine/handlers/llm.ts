@@ -69,7 +69,7 @@ async function runRound(ctx: StepContext, conversation: Conversation, round: num
   const recorded = driver.journal.records.get(key);
   if (recorded?.status === 'completed') {
     const reply = recorded.output as ModelReply;
-    await driver.threads.ensure(conversation.threadId, key, assistantMessage(reply));
+    await driver.threads.ensure(conversation.threadId, key, assistantMessage(reply), { provider: reply.provider, model: reply.model });
     return reply;
   }
   checkBudget(ctx);
@@ -89,7 +89,7 @@ async function runRound(ctx: StepContext, conversation: Conversation, round: num
   }
   sub.finish({ status: 'ok', output: reply });
   driver.spend(reply);
-  await driver.threads.ensure(conversation.threadId, key, assistantMessage(reply));
+  await driver.threads.ensure(conversation.threadId, key, assistantMessage(reply), { provider: reply.provider, model: reply.model });
   return reply;
 }
 

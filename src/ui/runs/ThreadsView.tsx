@@ -19,7 +19,14 @@ export function ThreadsView({ runId }: { runId: string }) {
           <ol>
             {list.sort((a, b) => a.seq - b.seq).map((m) => (
               <li key={m.id} className={`thread-message role-${m.message.role}`} data-message-id={m.id}>
-                <span className="thread-role">{m.message.role}</span>
+                <span className="thread-who">
+                  <span className="thread-role">{m.message.role}</span>
+                  {m.author && (
+                    <span className={m.author.provider === 'demo' ? 'badge badge-demo thread-author' : 'muted thread-author'} data-author-provider={m.author.provider}>
+                      {m.author.provider === 'demo' ? 'demo model' : `${m.author.provider} · ${m.author.model}`}
+                    </span>
+                  )}
+                </span>
                 <span className="thread-content">{messageText(m.message)}</span>
               </li>
             ))}

@@ -28,6 +28,20 @@ describe('LLM steps', () => {
     expect(second.map((msg) => msg.role)).toEqual(['user', 'assistant', 'user']);
   });
 
+  it('each stored answer says what answered it; prompts carry no author, and models never see one', async () => {
+    const m = scripted((round) => ({ text: `reply to: ${lastUser(round)}`, provider: 'ollama', model: `llama-${round.messages.length}` }));
+    const t = createTestEngine({ runners: { model: m.model } });
+    await t.runToEnd(await t.engine.start({ workflow: agents('dynamic_orchestration'), input: {} }));
+    const stored = [...t.data.messages.values()].sort((a, b) => a.seq - b.seq);
+    expect(stored.map((msg) => [msg.message.role, msg.author])).toEqual([
+      ['user', undefined],
+      ['assistant', { provider: 'ollama', model: 'llama-1' }],
+      ['user', undefined],
+      ['assistant', { provider: 'ollama', model: 'llama-3' }],
+    ]);
+    expect(JSON.stringify(m.rounds)).not.toContain('ollama');
+  });
+
   it('predefined workflows give each LLM step its own thread', async () => {
     const m = scripted((round) => ({ text: `reply to: ${lastUser(round)}` }));
     const t = createTestEngine({ runners: { model: m.model } });
