@@ -23,6 +23,9 @@ function workflowSchemaPlugin(): Plugin {
 export default defineConfig({
   plugins: [react(), workflowSchemaPlugin()],
   worker: { format: 'es' },
+  // The worker imports the AI SDK lazily (first model round); pre-bundled at dev start, they do not
+  // make Vite re-optimize and reload the page in the middle of someone's first run.
+  optimizeDeps: { include: ['ai', '@ai-sdk/openai'] },
   build: { target: 'es2022', sourcemap: true },
   test: {
     projects: [
