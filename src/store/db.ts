@@ -63,7 +63,7 @@ export interface SecretRecord {
 export const DB_NAME = 'tabflow';
 
 /** The newest `version(n)` declared in `TabflowDb`. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export class TabflowDb extends Dexie {
   workflows!: EntityTable<WorkflowRecord, 'id'>;
@@ -98,6 +98,9 @@ export class TabflowDb extends Dexie {
       .upgrade(upgradeToVersion2);
     // Version 3: a run's messages can be listed (the run inspector shows its threads).
     this.version(3).stores({ messages: 'id, [threadId+seq], runId' });
+    // Version 4: steps lose their `runId` index: `[runId+seq]` answers the same queries, and every
+    // step checkpoint no longer pays for a second index entry.
+    this.version(4).stores({ steps: 'key, [runId+seq]' });
   }
 }
 

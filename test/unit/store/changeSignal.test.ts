@@ -48,9 +48,8 @@ describe('change notification for writes on the native connection', () => {
     expect(wakes(parts, db, 'runs', '', 'r1')).toBe(true);
     expect(wakes(parts, db, 'runs', 'status', 'running')).toBe(true);
     expect(wakes(parts, db, 'steps', '[runId+seq]', ['r1', 0])).toBe(true);
-    expect(wakes(parts, db, 'steps', 'runId', 'r1')).toBe(true);
     expect(wakes(parts, db, 'runs', '', 'r2')).toBe(false);
-    expect(wakes(parts, db, 'steps', 'runId', 'r2')).toBe(false);
+    expect(wakes(parts, db, 'steps', '[runId+seq]', ['r2', 0])).toBe(false);
   });
 
   it('coalesces a burst of commits into one notification naming all of them', async () => {

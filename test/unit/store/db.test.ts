@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, TabflowDb, type SettingRecord, type WorkflowRecord } from '../../../src/store/db';
 import { DexieEngineStore } from '../../../src/store/engineStore';
 import { listWorkflows } from '../../../src/store/workflows';
+import type { StepRecord } from '../../../src/engine/records';
 import { aRun, aStep } from './fixtures';
 
 /** The database exactly as version 1 shipped it: what a returning user's browser holds. */
@@ -52,7 +53,29 @@ class VersionTwoDb extends VersionOneDb {
   }
 }
 
+/** Version 3 as it shipped: messages listed by run, steps still indexed by `runId`. */
+class VersionThreeDb extends VersionTwoDb {
+  steps!: EntityTable<StepRecord, 'key'>;
+  constructor(name: string) {
+    super(name);
+    this.version(3).stores({ messages: 'id, [threadId+seq], runId' });
+  }
+}
+
 describe('database versions', () => {
+  it("a version-3 database opens at version 4 with every step kept and a run's journal still in order", async () => {
+    const name = freshName();
+    const v3 = new VersionThreeDb(name);
+    await v3.steps.bulkAdd([aStep('r1', 'b', 1), aStep('r2', 'a', 0), aStep('r1', 'a', 0)]);
+    v3.close();
+    const db = new TabflowDb(name);
+    await db.open();
+    expect(db.steps.schema.indexes.map((index) => index.name)).toEqual(['[runId+seq]']);
+    expect((await new DexieEngineStore(db).loadSteps('r1')).map((s) => s.slug)).toEqual(['a', 'b']);
+    expect(await db.steps.count()).toBe(3);
+    db.close();
+  });
+
   it('a version-2 database opens at version 3 with its messages listed by run', async () => {
     const name = freshName();
     const v2 = new VersionTwoDb(name);
