@@ -4,7 +4,7 @@ import { Engine } from '../src/engine/engine';
 import type { RunRecord } from '../src/engine/records';
 import type { HttpResponse, Runners } from '../src/engine/runtime';
 import type { CommitBatch, CommitResult } from '../src/engine/store';
-import type { WorkflowFile } from '../src/schema/workflow';
+import type { ParsedWorkflow, WorkflowFile } from '../src/schema/workflow';
 import { TabflowDb } from '../src/store/db';
 import { DexieEngineStore } from '../src/store/engineStore';
 import type { RunFigure, TxFigure } from './protocol';
@@ -31,7 +31,7 @@ export class CountingStore extends DexieEngineStore {
     }
   }
 
-  override async saveDefinition(hash: string, definition: WorkflowFile): Promise<void> {
+  override async saveDefinition(hash: string, definition: ParsedWorkflow): Promise<void> {
     this.commits++;
     return super.saveDefinition(hash, definition);
   }

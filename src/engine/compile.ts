@@ -27,13 +27,17 @@ export class InvalidWorkflowError extends Error {
   override name = 'InvalidWorkflowError';
 }
 
-export function compileWorkflow(file: WorkflowFile, options: { validated?: boolean } = {}): CompiledWorkflow {
-  const problems = options.validated ? [] : validateWorkflowFile(file).problems;
+/**
+ * `validated`: the file passed validation before (it was stored), so only parse it. `parsed`: it is
+ * the output of a parse already (a stored definition), so take it as it is.
+ */
+export function compileWorkflow(file: WorkflowFile, options: { validated?: boolean; parsed?: boolean } = {}): CompiledWorkflow {
+  const problems = options.validated || options.parsed ? [] : validateWorkflowFile(file).problems;
   if (hasErrors(problems)) {
     const errors = problems.filter((p) => p.severity === 'error').slice(0, 5).map(describeProblem);
     throw new InvalidWorkflowError(`the workflow has errors: ${errors.join('; ')}`);
   }
-  const definition = workflowFileSchema.parse(file);
+  const definition = options.parsed ? (file as ParsedWorkflow) : workflowFileSchema.parse(file);
   const bodies = new Map<string, Map<string, CompiledScope>>();
   const reads = new Map<string, Set<string>>();
   const terminals = new Set<string>();

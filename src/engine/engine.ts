@@ -50,7 +50,7 @@ export class Engine implements RunHost {
     checkInput(compiled, options.input);
     const hash = await definitionHash(options.workflow);
     this.compiled.set(hash, compiled);
-    await this.deps.store.saveDefinition(hash, options.workflow);
+    await this.deps.store.saveDefinition(hash, compiled.definition);
     const run = this.newRun({ id: this.newId(), hash, name: compiled.definition.workflowConfig.name, input: options.input, mode: options.mode ?? 'durable' });
     if (options.workflowId) run.workflowId = options.workflowId;
     await this.deps.store.commit({ fences: [], runs: [run] });
@@ -124,10 +124,10 @@ export class Engine implements RunHost {
   private async compiledFor(hash: string): Promise<CompiledWorkflow> {
     const cached = this.compiled.get(hash);
     if (cached) return cached;
-    const definition = await this.deps.store.loadDefinition(hash);
-    if (!definition) throw new Error(`the definition ${hash} of this run is missing`);
+    const stored = await this.deps.store.loadDefinition(hash);
+    if (!stored) throw new Error(`the definition ${hash} of this run is missing`);
     // Stored definitions were validated before they were saved, and a hash never changes content.
-    const compiled = compileWorkflow(definition, { validated: true });
+    const compiled = compileWorkflow(stored.definition, stored.parsed ? { parsed: true } : { validated: true });
     this.compiled.set(hash, compiled);
     return compiled;
   }
@@ -168,7 +168,7 @@ export class Engine implements RunHost {
     checkInput(compiled, args.input);
     const hash = await definitionHash(workflow);
     this.compiled.set(hash, compiled);
-    await this.deps.store.saveDefinition(hash, workflow);
+    await this.deps.store.saveDefinition(hash, compiled.definition);
     const run: RunRecord = {
       ...this.newRun({ id: args.id, hash, name: args.workflowName, input: args.input, mode: args.parent.mode }),
       parentRunId: args.parent.id, parentStepKey: args.parentStepKey, depth: args.parent.depth + 1,

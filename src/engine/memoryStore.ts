@@ -1,6 +1,6 @@
-import type { WorkflowFile } from '../schema/workflow';
+import type { ParsedWorkflow } from '../schema/workflow';
 import { FINISHED_RUN_STATUSES, type EventRecord, type RunRecord, type StepRecord, type ThreadMessageRecord } from './records';
-import { applyTableUpdate, FencedError, rowMatches, type CommitBatch, type CommitResult, type EngineStore, type TableRow } from './store';
+import { applyTableUpdate, FencedError, rowMatches, type CommitBatch, type CommitResult, type EngineStore, type StoredDefinition, type TableRow } from './store';
 
 /** The data behind in-memory stores; several handles (engines) can share one, like tabs share IndexedDB. */
 export class MemoryData {
@@ -8,7 +8,7 @@ export class MemoryData {
   steps = new Map<string, StepRecord>();
   stepsByRun = new Map<string, Set<string>>();
   events = new Map<string, EventRecord>();
-  definitions = new Map<string, WorkflowFile>();
+  definitions = new Map<string, StoredDefinition>();
   tables = new Map<string, Map<string, TableRow>>();
   messages = new Map<string, ThreadMessageRecord>();
   commits = 0;
@@ -66,14 +66,14 @@ export class MemoryStore implements EngineStore {
     return [...this.data.runs.values()].filter((r) => !FINISHED_RUN_STATUSES.has(r.status)).map(clone);
   }
 
-  async loadDefinition(hash: string): Promise<WorkflowFile | undefined> {
+  async loadDefinition(hash: string): Promise<StoredDefinition | undefined> {
     this.enter('loadDefinition');
     return clone(this.data.definitions.get(hash));
   }
 
-  async saveDefinition(hash: string, definition: WorkflowFile): Promise<void> {
+  async saveDefinition(hash: string, definition: ParsedWorkflow): Promise<void> {
     this.enter('saveDefinition');
-    if (!this.data.definitions.has(hash)) this.data.definitions.set(hash, clone(definition));
+    if (!this.data.definitions.has(hash)) this.data.definitions.set(hash, { definition: clone(definition), parsed: true });
   }
 
   async queryTable(table: string, where: Record<string, unknown>, limit: number): Promise<TableRow[]> {

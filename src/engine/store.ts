@@ -1,4 +1,4 @@
-import type { WorkflowFile } from '../schema/workflow';
+import type { ParsedWorkflow, WorkflowFile } from '../schema/workflow';
 import type { EventRecord, RunRecord, StepRecord, ThreadMessageRecord } from './records';
 
 /** A row of a local table (customers, imported CSV/JSON…). Every row has a string `id`. */
@@ -25,14 +25,24 @@ export interface CommitBatch {
   messages?: ThreadMessageRecord[];
 }
 
+/**
+ * A run's definition as stored. `parsed`: saved after parsing (defaults filled in), so a resume
+ * compiles exactly what the run started with, without parsing again. Older records hold the file as given.
+ */
+export interface StoredDefinition {
+  definition: WorkflowFile;
+  parsed: boolean;
+}
+
 /** The engine's only way to persist. One `commit` is one atomic transaction. */
 export interface EngineStore {
   loadRun(runId: string): Promise<RunRecord | undefined>;
   loadSteps(runId: string): Promise<StepRecord[]>;
   loadEvents(runId: string): Promise<EventRecord[]>;
   listUnfinishedRuns(): Promise<RunRecord[]>;
-  loadDefinition(hash: string): Promise<WorkflowFile | undefined>;
-  saveDefinition(hash: string, definition: WorkflowFile): Promise<void>;
+  loadDefinition(hash: string): Promise<StoredDefinition | undefined>;
+  /** Saves a parsed definition under the hash of the file it came from; the first one saved under a hash stays. */
+  saveDefinition(hash: string, definition: ParsedWorkflow): Promise<void>;
   queryTable(table: string, where: Record<string, unknown>, limit: number): Promise<TableRow[]>;
   /** A thread's messages in order. */
   loadThread(threadId: string): Promise<ThreadMessageRecord[]>;

@@ -28,6 +28,8 @@ export interface SettingRecord {
 export interface DefinitionRecord {
   hash: string;
   definition: WorkflowFile;
+  /** Saved after parsing (defaults filled in); records from before hold the file as given. */
+  parsed?: boolean;
   savedAt: number;
 }
 

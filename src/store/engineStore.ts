@@ -7,11 +7,12 @@ import {
   type CommitBatch,
   type CommitResult,
   type EngineStore,
+  type StoredDefinition,
   type TableRow,
   type TableUpdate,
   type TableUpdateOutput,
 } from '../engine/store';
-import type { WorkflowFile } from '../schema/workflow';
+import type { ParsedWorkflow } from '../schema/workflow';
 import type { TabflowDb, TableRowRecord } from './db';
 import { ChangeSignal } from './changeSignal';
 import { toStoreError } from './errors';
@@ -49,16 +50,17 @@ export class DexieEngineStore implements EngineStore {
     return this.db.runs.where('status').anyOf(UNFINISHED_RUN_STATUSES).toArray();
   }
 
-  async loadDefinition(hash: string): Promise<WorkflowFile | undefined> {
-    return (await this.db.definitions.get(hash))?.definition;
+  async loadDefinition(hash: string): Promise<StoredDefinition | undefined> {
+    const record = await this.db.definitions.get(hash);
+    return record && { definition: record.definition, parsed: record.parsed === true };
   }
 
   /** Definitions are content-addressed: the first one saved under a hash is never replaced. */
-  async saveDefinition(hash: string, definition: WorkflowFile): Promise<void> {
+  async saveDefinition(hash: string, definition: ParsedWorkflow): Promise<void> {
     const { definitions } = this.db;
     try {
       await this.db.transaction('rw', definitions, async () => {
-        if ((await definitions.get(hash)) === undefined) await definitions.add({ hash, definition, savedAt: Date.now() });
+        if ((await definitions.get(hash)) === undefined) await definitions.add({ hash, definition, parsed: true, savedAt: Date.now() });
       });
     } catch (error) {
       throw toStoreError(error);

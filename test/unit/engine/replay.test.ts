@@ -76,7 +76,8 @@ describe('journal so far → next action on resume', () => {
     const data = new MemoryData();
     const clock = new FakeClock(T0);
     const hash = await definitionHash(row.workflow);
-    data.definitions.set(hash, row.workflow);
+    // Stored as runs from before parsed definitions were kept: the file as given, parsed again on resume.
+    data.definitions.set(hash, { definition: row.workflow, parsed: false });
     const journal = row.journal();
     const finished = row.name.startsWith('a completed run');
     const run: RunRecord = { id: RUN, workflowHash: hash, workflowName: 'w', mode: 'durable', input: {}, status: finished ? 'completed' : 'running', generation: 0, createdAt: T0, updatedAt: T0, activeMs: 0, depth: 0, nextSeq: journal.length };
@@ -97,5 +98,19 @@ describe('journal so far → next action on resume', () => {
     expect(calls.slice(0, row.calls.length)).toEqual(row.calls);
     if (row.calls.length === 0) expect(calls).toEqual([]);
     row.then?.(data, clock);
+  });
+});
+
+describe('stored definitions', () => {
+  it("a run stores its definition parsed, with the format's defaults filled in (what a resume compiles)", async () => {
+    const workflow = chain('parsed', [set('a', { x: 1 })]);
+    const trigger = workflow.stepsConfig[0] as { config: Record<string, unknown> };
+    delete trigger.config.type; // filled in by the parse: "manual"
+    const t = createTestEngine();
+    const run = await t.runToEnd(await t.engine.start({ workflow, input: {} }));
+    expect(run.status).toBe('completed');
+    const stored = t.data.definitions.get(run.workflowHash)!;
+    expect(stored.parsed).toBe(true);
+    expect((stored.definition.stepsConfig[0] as { config: { type?: string } }).config.type).toBe('manual');
   });
 });

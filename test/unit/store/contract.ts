@@ -1,6 +1,6 @@
 import { beforeEach, expect, it } from 'vitest';
 import { FencedError, type EngineStore, type TableRow } from '../../../src/engine/store';
-import type { WorkflowFile } from '../../../src/schema/workflow';
+import type { ParsedWorkflow } from '../../../src/schema/workflow';
 import { aRun, aStep, anEvent, byId, completed, observe, seedRows, shuffled } from './fixtures';
 
 /**
@@ -213,10 +213,10 @@ export function engineStoreContract(createStore: () => EngineStore | Promise<Eng
   });
 
   it('the first definition saved under a hash is kept: definitions are immutable', async () => {
-    const definition = (name: string) => ({ workflowConfig: { name } }) as unknown as WorkflowFile;
+    const definition = (name: string) => ({ workflowConfig: { name } }) as unknown as ParsedWorkflow;
     await store.saveDefinition('h1', definition('first'));
     await store.saveDefinition('h1', definition('second'));
-    expect(await store.loadDefinition('h1')).toEqual(definition('first'));
+    expect(await store.loadDefinition('h1')).toEqual({ definition: definition('first'), parsed: true });
     expect(await store.loadDefinition('h2')).toBeUndefined();
   });
 
