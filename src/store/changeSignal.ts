@@ -19,7 +19,8 @@ export const CHANGE_SIGNAL_DELAY_MS = 40;
  */
 export class ChangeSignal {
   private readonly tableKeys = new Map<string, TableKeys>();
-  private pending: ObservabilitySet | undefined;
+  /** Changes since the last notification; turned into parts only when it goes out, off the commit path. */
+  private pending: Array<readonly TouchedRecord[]> | undefined;
 
   constructor(
     private readonly db: Dexie,
@@ -28,18 +29,22 @@ export class ChangeSignal {
 
   record(touched: readonly TouchedRecord[]): void {
     if (touched.length === 0) return;
-    const schedule = this.pending === undefined;
-    const parts = (this.pending ??= {});
-    for (const change of touched) this.track(parts, change);
-    if (schedule) setTimeout(() => this.flush(), this.delayMs);
+    if (this.pending === undefined) {
+      this.pending = [];
+      setTimeout(() => this.flush(), this.delayMs);
+    }
+    this.pending.push(touched);
   }
 
   /** Sends what has collected now (also called by the timer). */
   flush(): void {
-    const parts = this.pending;
+    const batches = this.pending;
     this.pending = undefined;
+    if (!batches) return;
+    const parts: ObservabilitySet = {};
+    for (const touched of batches) for (const change of touched) this.track(parts, change);
     // Dexie forwards a fired storagemutated event to every other context over its BroadcastChannel.
-    if (parts) Dexie.on.storagemutated.fire(parts);
+    Dexie.on.storagemutated.fire(parts);
   }
 
   private track(parts: ObservabilitySet, { table, record, deletedKey }: TouchedRecord): void {
