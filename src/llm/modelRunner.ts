@@ -4,7 +4,7 @@ import { jsonSchema, Output, stepCountIs, streamText, type JSONSchema7, type Lan
 import type { ModelCall, ModelReply, ModelRound, ModelRunner, ToolCall, Usage } from '../engine/llmTypes';
 import { toModelFailure } from './errors';
 import { toModelMessages, toModelTools } from './messages';
-import { providerBaseUrl, resolveProvider, type ProviderConfig, type ProviderSettings } from './providers';
+import { providerBaseUrl, resolveWithKey, type ProviderConfig, type ProviderSettings } from './providers';
 import { RequestWindow } from './rateLimit';
 import { checkStructuredAnswer, isStrictCompatible } from './structured';
 
@@ -42,10 +42,8 @@ export function createModelRunner(deps: ModelRunnerDeps): ModelRunner {
 }
 
 async function resolveTarget(deps: ModelRunnerDeps, round: ModelRound): Promise<Target> {
-  const settings = await deps.settings();
-  const candidate = resolveProvider(settings, round.provider, round.model, () => true);
-  const key = candidate.kind === 'configured' ? (await deps.key(candidate.provider.id))?.trim() || undefined : undefined;
-  const resolved = key ? candidate : resolveProvider(settings, round.provider, round.model, () => false);
+  const readKey = async (providerId: string) => (await deps.key(providerId))?.trim() || undefined;
+  const { resolved, key } = await resolveWithKey(await deps.settings(), round.provider, round.model, readKey);
   if (resolved.kind === 'demo') {
     return { model: deps.demoModel(resolved.model), provider: undefined, providerName: 'demo', key: undefined, note: resolved.note };
   }

@@ -94,6 +94,21 @@ export function resolveProvider(
   return fellBack ? { kind: 'configured', provider, model, note: fellBack } : { kind: 'configured', provider, model };
 }
 
+/**
+ * `resolveProvider` with the chosen entry's key looked up once (`readKey` gives undefined when there
+ * is none): an entry that needs a missing key falls back exactly as `resolveProvider` says.
+ */
+export async function resolveWithKey<K>(
+  settings: ProviderSettings,
+  stepProvider: string | undefined,
+  stepModel: string,
+  readKey: (providerId: string) => Promise<K | undefined>,
+): Promise<{ resolved: ResolvedProvider; key: K | undefined }> {
+  const candidate = resolveProvider(settings, stepProvider, stepModel, () => true);
+  const key = candidate.kind === 'configured' ? await readKey(candidate.provider.id) : undefined;
+  return { resolved: key !== undefined ? candidate : resolveProvider(settings, stepProvider, stepModel, () => false), key };
+}
+
 /** Why an entry cannot answer at all, or undefined when it can. */
 function unusableReason(provider: ProviderConfig, hasKey: (providerId: string) => boolean): string | undefined {
   if (provider.kind === 'openai' && !hasKey(provider.id)) return `the API key for "${provider.name}" is missing`;

@@ -4,7 +4,7 @@ import { systemClock } from '../engine/clock';
 import { Engine } from '../engine/engine';
 import type { ModelRunner } from '../engine/llmTypes';
 import type { EngineDeps } from '../engine/runtime';
-import { defaultProvider, findProvider, resolveProvider } from '../llm/providers';
+import { defaultProvider, findProvider, resolveWithKey } from '../llm/providers';
 import { getDb } from '../store/db';
 import { DexieEngineStore } from '../store/engineStore';
 import { seedDemoData } from '../store/demoData';
@@ -106,11 +106,8 @@ function lazyModelRunner(demoTokensPerSecond: number | undefined): ModelRunner {
 
 /** Whether a step naming `provider` and `model` is answered by a remote provider, as the model runner resolves it (else by the demo model). */
 async function modelNeedsNetwork(provider: string | undefined, model: string): Promise<boolean> {
-  const settings = await providerSettings(db);
-  const candidate = resolveProvider(settings, provider, model, () => true);
-  if (candidate.kind !== 'configured') return false;
-  const keyStored = await secrets.has(providerKeyName(candidate.provider.id));
-  return resolveProvider(settings, provider, model, () => keyStored).kind === 'configured';
+  const stored = async (providerId: string) => ((await secrets.has(providerKeyName(providerId))) ? true : undefined);
+  return (await resolveWithKey(await providerSettings(db), provider, model, stored)).resolved.kind === 'configured';
 }
 
 /** Whether a step naming `provider` would be answered by an entry whose key is stored. */

@@ -63,13 +63,18 @@ function assistantMessage(reply: ModelReply): ChatMessage {
   return reply.toolCalls.length > 0 ? { role: 'assistant', content: reply.text, toolCalls: reply.toolCalls } : { role: 'assistant', content: reply.text };
 }
 
+/** Puts a round's answer in its thread (once), naming what answered it. */
+function keepAnswer(ctx: StepContext, conversation: Conversation, key: string, reply: ModelReply): Promise<void> {
+  return ctx.driver.threads.ensure(conversation.threadId, key, assistantMessage(reply), { provider: reply.provider, model: reply.model });
+}
+
 async function runRound(ctx: StepContext, conversation: Conversation, round: number, tools: ToolSpec[]): Promise<ModelReply> {
   const { driver } = ctx;
   const key = `${ctx.key}/r${round}`;
   const recorded = driver.journal.records.get(key);
   if (recorded?.status === 'completed') {
     const reply = recorded.output as ModelReply;
-    await driver.threads.ensure(conversation.threadId, key, assistantMessage(reply), { provider: reply.provider, model: reply.model });
+    await keepAnswer(ctx, conversation, key, reply);
     return reply;
   }
   checkBudget(ctx);
@@ -89,7 +94,7 @@ async function runRound(ctx: StepContext, conversation: Conversation, round: num
   }
   sub.finish({ status: 'ok', output: reply });
   driver.spend(reply);
-  await driver.threads.ensure(conversation.threadId, key, assistantMessage(reply), { provider: reply.provider, model: reply.model });
+  await keepAnswer(ctx, conversation, key, reply);
   return reply;
 }
 
