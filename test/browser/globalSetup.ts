@@ -27,9 +27,10 @@ function findChromium(): string | null {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const chromiumPath = findChromium();
   project.provide('chromiumPath', chromiumPath);
-  const dist = resolve(import.meta.dirname, '../../dist/index.html');
-  if (!existsSync(dist)) throw new Error('dist/ is missing: run `npm run build` before the browser tests (npm test does).');
-  server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+  // TABFLOW_DIST_DIR lets parallel work build and test its own copy of the app.
+  const outDir = resolve(process.env.TABFLOW_DIST_DIR ?? resolve(import.meta.dirname, '../../dist'));
+  if (!existsSync(resolve(outDir, 'index.html'))) throw new Error(`${outDir} is missing: run \`npm run build\` before the browser tests (npm test does).`);
+  server = await preview({ build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
   const address = server.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : 4173;
   project.provide('baseUrl', `http://127.0.0.1:${port}/`);
