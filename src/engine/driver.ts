@@ -14,6 +14,8 @@ export const LLM_ROUND = 'llm-round';
 
 export type StopReason = RunStopped['reason'] | 'timeout' | 'quota';
 
+export const STORAGE_FULL_MESSAGE = 'browser storage is full: free some space (delete old runs, or disk space), then resume this run';
+
 /** What a driver needs from the engine that hosts it: child runs. */
 export interface RunHost {
   ensureChildRun(args: { id: string; workflowName: string; input: unknown; parent: RunRecord; parentStepKey: string }): Promise<void>;
@@ -120,9 +122,9 @@ export class RunDriver {
       return this.finish('failed', undefined, { message: `the run used its ${limit} ms of running time`, category: 'timeout', retryable: false });
     }
     if (reason === 'quota') {
-      const message = 'browser storage is full: free some space (delete old runs), then resume this run';
-      // Only the run's status is written: every record already stored stays as it was.
-      const paused: RunRecord = { ...this.run, status: 'paused', error: { message, category: 'quota', retryable: true }, updatedAt: this.deps.clock.now() };
+      // Only the run's status is written: every record already stored stays as it was. On a really
+      // full disk this write fails too; the engine keeps the state in memory either way.
+      const paused: RunRecord = { ...this.run, status: 'paused', error: { message: STORAGE_FULL_MESSAGE, category: 'quota', retryable: true }, updatedAt: this.deps.clock.now() };
       delete paused.waitingFor;
       await this.deps.store.commit({ fences: [{ runId: this.runId, generation: this.run.generation }], runs: [paused] }).catch(() => undefined);
       this.changed();
@@ -164,9 +166,14 @@ export class RunDriver {
     try {
       await write;
     } catch (error) {
-      this.stop(error instanceof FencedError ? 'fenced' : error instanceof QuotaError ? 'quota' : 'crashed');
+      this.writeFailed(error);
       throw this.stopError(error);
     }
+  }
+
+  /** After a failed write the journal takes no more: stop now, even when nothing awaited the write. */
+  private writeFailed(error: unknown): void {
+    this.stop(error instanceof FencedError ? 'fenced' : error instanceof QuotaError ? 'quota' : 'crashed');
   }
 
   /** Before each step: stopped runs go no further; paused runs start nothing new until resumed. */
@@ -187,6 +194,8 @@ export class RunDriver {
   resume(): void {
     const paused = this.paused;
     this.paused = undefined;
+    // A storage-full pause (written before a reload) clears once the user resumes.
+    if (this.run.error?.category === 'quota') this.journal.run = withoutError(this.run);
     this.setStatus('running');
     paused?.release();
   }
@@ -232,7 +241,8 @@ export class RunDriver {
     const run: RunRecord = { ...this.run, status, updatedAt: now };
     if (waitingFor === undefined) delete run.waitingFor;
     else run.waitingFor = waitingFor;
-    this.journal.putRun(run).catch(() => undefined);
+    // Nobody awaits a status: a failed write (a full disk) still stops the run at once.
+    this.journal.putRun(run).catch((error: unknown) => this.writeFailed(error));
     this.changed();
     if (status === 'running') this.armWatchdog();
   }
@@ -304,4 +314,10 @@ export class RunDriver {
       });
     }
   }
+}
+
+function withoutError(run: RunRecord): RunRecord {
+  const next = { ...run };
+  delete next.error;
+  return next;
 }

@@ -1,15 +1,16 @@
 import { Validator } from '@cfworker/json-schema';
 import type { WorkflowFile } from '../schema/workflow';
 import { compileWorkflow, type CompiledWorkflow } from './compile';
-import { RunDriver, type DriverResult, type RunHost } from './driver';
+import { RunDriver, STORAGE_FULL_MESSAGE, type DriverResult, type RunHost } from './driver';
 import { definitionHash } from './hash';
 import { HANDLERS } from './handlers';
 import { approvalEventName } from './handlers/waits';
 import { defaultDefer, Journal } from './journal';
 import { FINISHED_RUN_STATUSES, type EventRecord, type RunRecord, type StepRecord } from './records';
 import { Semaphore, type EngineDeps } from './runtime';
+import { QuotaError } from './store';
 import { directStore } from './directStore';
-import { editRun } from './operator';
+import { editRun, type RunEdit } from './operator';
 
 export const DEFAULT_MAX_PARALLELISM = 4;
 
@@ -24,6 +25,14 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
+/** A run stopped because browser storage is full: it goes on when the user resumes it, once there is space. */
+export interface StorageFullRun {
+  runId: string;
+  message: string;
+  /** When the engine stopped the run (clock ms). */
+  since: number;
+}
+
 /**
  * The executor: starts, resumes and steers runs. Each active run has one RunDriver; the engine is the
  * only writer of runs and journals, always through `deps.store`.
@@ -35,6 +44,9 @@ export class Engine implements RunHost {
   private readonly finished = new Map<string, Array<(run: RunRecord) => void>>();
   private readonly compiled = new Map<string, CompiledWorkflow>();
   private readonly running = new Set<Promise<unknown>>();
+  /** Kept in memory: on a really full disk even the pause that says so cannot be written. */
+  private readonly storageFull = new Map<string, StorageFullRun>();
+  private readonly storageWatchers = new Set<(runs: StorageFullRun[]) => void>();
 
   constructor(readonly deps: EngineDeps) {
     this.slots = new Semaphore(deps.maxParallelism ?? DEFAULT_MAX_PARALLELISM);
@@ -80,8 +92,19 @@ export class Engine implements RunHost {
         await this.failInterrupted(run);
         continue;
       }
-      const owned = await editRun(this.deps, run.id, (current) => (FINISHED_RUN_STATUSES.has(current.status) ? undefined : { run: current }), undefined, false);
+      const owned = await this.takeOver(run.id);
       if (owned) await this.launch(owned.run);
+    }
+  }
+
+  /** Bumps the run's generation; on a full disk the run is reported storage-full and stays as stored. */
+  private async takeOver(runId: string): Promise<RunEdit | undefined> {
+    try {
+      return await editRun(this.deps, runId, (current) => (FINISHED_RUN_STATUSES.has(current.status) ? undefined : { run: current }), undefined, false);
+    } catch (error) {
+      if (!(error instanceof QuotaError)) throw error;
+      this.setStorageFull(runId, true);
+      return undefined;
     }
   }
 
@@ -135,9 +158,31 @@ export class Engine implements RunHost {
   private onDriverEnd(runId: string, driver: RunDriver, result: DriverResult): void {
     if (this.drivers.get(runId) === driver) this.drivers.delete(runId);
     if (result.kind === 'finished') this.settle(result.run);
+    else if (result.reason === 'quota') this.setStorageFull(runId, true);
+  }
+
+  /** Runs stopped because storage is full, oldest first. */
+  storageFullRuns(): StorageFullRun[] {
+    return [...this.storageFull.values()];
+  }
+
+  /** Calls `watcher` with every storage-full run each time that list changes; returns the unsubscribe. */
+  watchStorage(watcher: (runs: StorageFullRun[]) => void): () => void {
+    this.storageWatchers.add(watcher);
+    return () => this.storageWatchers.delete(watcher);
+  }
+
+  private setStorageFull(runId: string, full: boolean): void {
+    if (full === this.storageFull.has(runId)) return;
+    if (full) this.storageFull.set(runId, { runId, message: STORAGE_FULL_MESSAGE, since: this.deps.clock.now() });
+    else this.storageFull.delete(runId);
+    const runs = this.storageFullRuns();
+    for (const watcher of this.storageWatchers) watcher(runs);
+    this.deps.onChange?.(runId);
   }
 
   private settle(run: RunRecord): void {
+    this.setStorageFull(run.id, false);
     const waiters = this.finished.get(run.id) ?? [];
     this.finished.delete(run.id);
     waiters.forEach((resolve) => resolve(run));
@@ -201,15 +246,22 @@ export class Engine implements RunHost {
     await editRun(this.deps, runId, (run) => (FINISHED_RUN_STATUSES.has(run.status) ? undefined : { run: { ...run, status: 'paused', updatedAt: this.deps.clock.now() } }));
   }
 
+  /**
+   * Resumes a paused run, or one stopped by a full disk whatever its stored status says (the pause
+   * may not have fit). Still full: rejects with QuotaError and the run stays storage-full.
+   */
   async resume(runId: string): Promise<void> {
     const driver = this.drivers.get(runId);
     if (driver) return driver.resume();
+    const full = this.storageFull.has(runId);
     const edited = await editRun(this.deps, runId, (run) => {
-      if (run.status !== 'paused') return undefined;
+      if (FINISHED_RUN_STATUSES.has(run.status) || (run.status !== 'paused' && !full)) return undefined;
       const next: RunRecord = { ...run, status: 'running', updatedAt: this.deps.clock.now() };
       delete next.error; // a storage-full pause clears once the user resumes
+      delete next.waitingFor;
       return { run: next };
     });
+    this.setStorageFull(runId, false);
     if (edited) await this.launch(edited.run);
   }
 
