@@ -56,16 +56,31 @@ export interface MessageRecord {
   [field: string]: unknown;
 }
 
-/** An API key or other secret value. Secrets live only in this table, never in runs, steps or settings. */
-export interface SecretRecord {
-  name: string;
-  value: string;
+/** AES-GCM ciphertext and its nonce, both base64. */
+export interface SealedValue {
+  iv: string;
+  data: string;
+}
+
+/**
+ * An API key or other secret value. Secrets live only in this table, never in runs, steps or settings.
+ * Since version 5 every write is sealed; a plain record is one an earlier version wrote, sealed at start-up.
+ */
+export type SecretRecord =
+  | { name: string; value: string }
+  | { name: string; sealed: SealedValue; under: 'device' | 'passphrase' };
+
+/** The browser's own key that seals secrets: a non-extractable WebCrypto key, stored as the object itself. */
+export interface DeviceKeyRecord {
+  id: string;
+  key: CryptoKey;
+  createdAt: number;
 }
 
 export const DB_NAME = 'tabflow';
 
 /** The newest `version(n)` declared in `TabflowDb`. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export class TabflowDb extends Dexie {
   workflows!: EntityTable<WorkflowRecord, 'id'>;
@@ -77,7 +92,8 @@ export class TabflowDb extends Dexie {
   tableRows!: Table<TableRowRecord, [string, string]>;
   threads!: EntityTable<ThreadRecord, 'id'>;
   messages!: EntityTable<MessageRecord, 'id'>;
-  secrets!: EntityTable<SecretRecord, 'name'>;
+  secrets!: Table<SecretRecord, string>;
+  deviceKeys!: EntityTable<DeviceKeyRecord, 'id'>;
 
   constructor(name: string = DB_NAME) {
     super(name);
@@ -103,6 +119,8 @@ export class TabflowDb extends Dexie {
     // Version 4: steps lose their `runId` index: `[runId+seq]` answers the same queries, and every
     // step checkpoint no longer pays for a second index entry.
     this.version(4).stores({ steps: 'key, [runId+seq]' });
+    // Version 5: the device key that seals every secret; passphrase-sealed secrets say what sealed them.
+    this.version(5).stores({ deviceKeys: 'id' }).upgrade(upgradeToVersion5);
   }
 }
 
@@ -118,6 +136,22 @@ async function upgradeToVersion2(tx: Transaction): Promise<void> {
     .modify((workflow) => {
       if (typeof workflow.createdAt !== 'number') workflow.createdAt = now;
       if (typeof workflow.updatedAt !== 'number') workflow.updatedAt = workflow.createdAt;
+    });
+}
+
+/**
+ * Secrets sealed by a passphrase before version 5 kept an empty `value` beside `sealed`; they now say
+ * `under: 'passphrase'`. Plain ones stay as they are: sealing needs WebCrypto, which would end this
+ * transaction, so the executor seals them at start-up (`sealPlaintextSecrets`).
+ */
+async function upgradeToVersion5(tx: Transaction): Promise<void> {
+  await tx
+    .table<Record<string, unknown>>('secrets')
+    .toCollection()
+    .modify((secret) => {
+      if (secret.sealed === undefined || secret.under !== undefined) return;
+      secret.under = 'passphrase';
+      delete secret.value;
     });
 }
 

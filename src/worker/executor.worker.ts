@@ -131,6 +131,7 @@ const relay = new CommandRelay(COMMAND_CHANNEL, execute);
 /** Whoever holds the lock executes; when its tab closes the lock passes to a waiting tab, which resumes every run. */
 async function becomeExecutor(): Promise<void> {
   await seedDemoData(db);
+  void secrets.sealStoredPlaintext();
   const engine = await createEngine();
   commands = engineCommands(engine, db, store, secrets);
   relay.lead();

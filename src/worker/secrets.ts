@@ -1,6 +1,7 @@
 import type { TabflowDb } from '../store/db';
 import {
-  disablePassphrase, enablePassphrase, forgetAllSecrets, readSecret, saveSecret, secretNames, unlockVault, vaultMeta, VaultLockedError,
+  disablePassphrase, enablePassphrase, forgetAllSecrets, readSecret, saveSecret, sealPlaintextSecrets, secretNames, unlockVault, vaultMeta,
+  VaultLockedError,
 } from '../store/keyVault';
 
 export interface KeysState {
@@ -13,6 +14,7 @@ export interface KeysState {
 /**
  * Keys in the executing worker: read at the moment of a request, never cached in plain text; the
  * key that opens a passphrase vault lives only in this worker's memory (a reload locks it again).
+ * Everything it writes is sealed (see `store/keyVault.ts`).
  */
 export class SecretsService {
   private unlocked: CryptoKey | undefined;
@@ -27,6 +29,15 @@ export class SecretsService {
     } catch (error) {
       if (error instanceof VaultLockedError) return undefined;
       throw error;
+    }
+  }
+
+  /** Seals, once at start-up, any key an earlier version stored in plain text. Never throws (nor names a value). */
+  async sealStoredPlaintext(): Promise<void> {
+    try {
+      await sealPlaintextSecrets(this.db);
+    } catch (error) {
+      console.error('Tabflow: could not seal the stored keys:', error instanceof Error ? error.message : 'unknown error');
     }
   }
 

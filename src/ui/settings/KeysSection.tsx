@@ -33,6 +33,11 @@ export function KeysSection() {
     <section className="settings-section" aria-label="Keys">
       <h3>Keys and secrets</h3>
       <p className="muted">Stored only in this browser, in their own table; sent only to the provider or host they belong to; never in exports, links, journals or logs.</p>
+      <p className="muted" data-testid="keys-protection">
+        {state.passphrase
+          ? 'Sealed under your passphrase, which is never stored: a copy of this browser profile does not open them. While unlocked, anyone using this browser can run workflows with them; closing the browser (or reloading the tab that runs workflows) locks them again.'
+          : 'Sealed with a key this browser keeps for itself, so they are never written in plain text. Anyone who can use this browser profile can use them; set a passphrase to protect them if the profile is copied.'}
+      </p>
       {locked ? (
         <form className="inline-form" onSubmit={(e) => void act(() => executor.unlockKeys(passphrase), 'Keys unlocked')(e)}>
           <input type="password" aria-label="Passphrase" placeholder="Passphrase" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, TabflowDb, type SettingRecord, type WorkflowRecord } from '../../../src/store/db';
 import { DexieEngineStore } from '../../../src/store/engineStore';
 import { listWorkflows } from '../../../src/store/workflows';
+import { enablePassphrase, readSecret, sealPlaintextSecrets, unlockVault } from '../../../src/store/keyVault';
 import type { StepRecord } from '../../../src/engine/records';
 import { aRun, aStep } from './fixtures';
 
@@ -62,7 +63,41 @@ class VersionThreeDb extends VersionTwoDb {
   }
 }
 
+/** Version 4 as it shipped: steps indexed by `[runId+seq]` only, secrets plain or `{ value: '', sealed }`. */
+class VersionFourDb extends VersionThreeDb {
+  secrets!: EntityTable<{ name: string; value: string; sealed?: { iv: string; data: string } }, 'name'>;
+  constructor(name: string) {
+    super(name);
+    this.version(4).stores({ steps: 'key, [runId+seq]' });
+  }
+}
+
 describe('database versions', () => {
+  it('a version-4 database opens at version 5: passphrase-sealed secrets say so and still unlock, plain ones are sealed at start-up', async () => {
+    const name = freshName();
+    // A passphrase-sealed record as version 4 wrote it, taken from a vault set up on a scratch database.
+    const scratch = new TabflowDb(freshName());
+    await scratch.secrets.put({ name: 'secret:LOCKED', value: 'locked-value-42' });
+    await enablePassphrase(scratch, 'correct horse battery');
+    const { sealed } = (await scratch.secrets.get('secret:LOCKED')) as { sealed: { iv: string; data: string } };
+    const vault = await scratch.settings.get('keyVault');
+    scratch.close();
+    const v4 = new VersionFourDb(name);
+    await v4.secrets.bulkAdd([{ name: 'secret:LOCKED', value: '', sealed }, { name: 'secret:PLAIN', value: 'plain-value-17' }]);
+    await v4.settings.put(vault!);
+    v4.close();
+
+    const db = new TabflowDb(name);
+    await db.open();
+    expect(db.verno).toBe(5);
+    expect(await db.secrets.get('secret:LOCKED')).toEqual({ name: 'secret:LOCKED', sealed, under: 'passphrase' });
+    await sealPlaintextSecrets(db);
+    expect(JSON.stringify(await db.secrets.toArray())).not.toContain('plain-value-17');
+    const key = await unlockVault(db, 'correct horse battery');
+    expect([await readSecret(db, 'secret:LOCKED', key), await readSecret(db, 'secret:PLAIN', key)]).toEqual(['locked-value-42', 'plain-value-17']);
+    db.close();
+  }, 30_000);
+
   it("a version-3 database opens at version 4 with every step kept and a run's journal still in order", async () => {
     const name = freshName();
     const v3 = new VersionThreeDb(name);
@@ -96,7 +131,7 @@ describe('database versions', () => {
     await db.open();
     expect(db.verno).toBe(SCHEMA_VERSION);
     expect(db.tables.map((t) => t.name).sort()).toEqual(
-      ['definitions', 'events', 'messages', 'runs', 'secrets', 'settings', 'steps', 'tableRows', 'threads', 'workflows'],
+      ['definitions', 'deviceKeys', 'events', 'messages', 'runs', 'secrets', 'settings', 'steps', 'tableRows', 'threads', 'workflows'],
     );
     db.close();
   });
@@ -116,7 +151,7 @@ describe('database versions', () => {
     await db.secrets.put({ name: 'OPENAI_API_KEY', value: 'sk-test' });
     expect((await store.listUnfinishedRuns()).map((r) => r.id)).toEqual(['r1']);
     expect(await db.runs.where('workflowId').equals('w1').count()).toBe(1);
-    expect((await db.secrets.get('OPENAI_API_KEY'))?.value).toBe('sk-test');
+    expect(await db.secrets.get('OPENAI_API_KEY')).toEqual({ name: 'OPENAI_API_KEY', value: 'sk-test' });
     db.close();
   });
 
