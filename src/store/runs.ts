@@ -1,0 +1,49 @@
+import Dexie from 'dexie';
+import { FINISHED_RUN_STATUSES } from '../engine/records';
+import type { TabflowDb } from './db';
+import { toStoreError } from './errors';
+
+/** What a deletion removed. */
+export interface DeletedRun {
+  runs: number;
+  steps: number;
+}
+
+/**
+ * Deletes a finished run with everything recorded for it — its steps, events and thread messages,
+ * and its subworkflow runs likewise — in one transaction: all of it goes, or nothing does.
+ */
+export async function deleteFinishedRun(db: TabflowDb, runId: string): Promise<DeletedRun> {
+  try {
+    return await db.transaction('rw', [db.runs, db.steps, db.events, db.messages], async () => {
+      const ids = await runWithDescendants(db, runId);
+      let steps = 0;
+      for (const id of ids) {
+        steps += await db.steps.where('[runId+seq]').between([id, Dexie.minKey], [id, Dexie.maxKey]).delete();
+        await db.events.where('runId').equals(id).delete();
+        await db.messages.where('runId').equals(id).delete();
+      }
+      await db.runs.bulkDelete(ids);
+      return { runs: ids.length, steps };
+    });
+  } catch (error) {
+    throw toStoreError(error);
+  }
+}
+
+/** The run and its subworkflow runs at any depth; refuses unless every one of them has finished. */
+async function runWithDescendants(db: TabflowDb, runId: string): Promise<string[]> {
+  const root = await db.runs.get(runId);
+  if (!root) throw new Error('that run no longer exists');
+  const ids: string[] = [];
+  const queue = [root];
+  for (let run = queue.shift(); run; run = queue.shift()) {
+    // An unfinished run is still being written by the executor: deleting it would lose its journal mid-write.
+    if (!FINISHED_RUN_STATUSES.has(run.status)) {
+      throw new Error(run.id === runId ? `only a finished run can be deleted; this one is ${run.status}` : `a subworkflow run of this run is still ${run.status}`);
+    }
+    ids.push(run.id);
+    queue.push(...(await db.runs.where('parentRunId').equals(run.id).toArray()));
+  }
+  return ids;
+}
