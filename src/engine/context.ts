@@ -8,6 +8,22 @@ import { failure, resolveRetryPolicy, retryDelayMs, StepFailure, toStepError } f
 import { RunStopped, type EffectCall } from './runtime';
 import type { TableUpdate } from './store';
 
+/** An effect's time limit for steps that set no `timeoutMs` (`EFFECT_TIMEOUT_MS`), and what to call it in the message. */
+export interface DefaultTimeout {
+  defaultMs: number;
+  what: string;
+}
+
+/** Settles with the effect, or rejects with the signal's reason as soon as it fires: an effect that ignores its signal cannot hold the attempt. */
+function untilAborted<T>(effect: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    effect.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Attempts cut off by reloads in a row before the step fails instead of trying again. */
 export const MAX_INTERRUPTIONS = 5;
 
@@ -148,7 +164,7 @@ export class StepContext {
    * Runs the side effect under the step's key with the retry policy: each attempt is durably recorded
    * before it starts; a retry's wake time is recorded, so a reload waits out the same backoff.
    */
-  async attempt<T>(effect: (call: EffectCall) => Promise<T>): Promise<T> {
+  async attempt<T>(effect: (call: EffectCall) => Promise<T>, timeout?: DefaultTimeout): Promise<T> {
     let record = this.countInterruption(this.begin());
     const policy = resolveRetryPolicy(this.driver.compiled.definition.workflowConfig.config?.retryPolicy, this.step.retryPolicy);
     for (;;) {
@@ -156,7 +172,7 @@ export class StepContext {
       const n = record.attempts.length + 1;
       record = { ...record, status: 'started', wakeAt: undefined, attempts: [...record.attempts, { n, startedAt: this.driver.deps.clock.now(), outcome: 'running' }] };
       await this.persist(record);
-      const result = await this.driver.withSlot(this.signal, (signal) => this.runAttempt(effect, n, signal));
+      const result = await this.driver.withSlot(this.signal, (signal) => this.runAttempt(effect, n, signal, timeout));
       record = this.record!;
       if (result.ok) return result.value;
       if (result.error.category === 'network' && !this.driver.isOnline()) {
@@ -172,13 +188,13 @@ export class StepContext {
     }
   }
 
-  private async runAttempt<T>(effect: (call: EffectCall) => Promise<T>, n: number, outer: AbortSignal) {
+  private async runAttempt<T>(effect: (call: EffectCall) => Promise<T>, n: number, outer: AbortSignal, timeout: DefaultTimeout | undefined) {
     const controller = new AbortController();
     const abort = () => controller.abort(outer.reason);
     outer.addEventListener('abort', abort, { once: true });
-    const timer = this.armTimeout(controller);
+    const timer = this.armTimeout(controller, timeout);
     try {
-      const value = await effect({ idempotencyKey: this.key, attempt: n, signal: controller.signal });
+      const value = await untilAborted(effect({ idempotencyKey: this.key, attempt: n, signal: controller.signal }), controller.signal);
       this.endAttempt('ok');
       return { ok: true as const, value };
     } catch (error) {
@@ -193,16 +209,19 @@ export class StepContext {
     }
   }
 
-  /** The per-step timeout fires the attempt's AbortSignal with a timeout failure. */
-  private armTimeout(controller: AbortController): AbortController {
+  /**
+   * The step's `timeoutMs`, else the effect's default, fires the attempt's AbortSignal with a
+   * retryable timeout failure: it bounds the whole attempt, connecting and reading the body included.
+   */
+  private armTimeout(controller: AbortController, fallback: DefaultTimeout | undefined): AbortController {
     const stop = new AbortController();
-    const timeoutMs = this.step.timeoutMs;
+    const timeoutMs = this.step.timeoutMs ?? fallback?.defaultMs;
     if (timeoutMs === undefined) return stop;
+    const message = this.step.timeoutMs !== undefined
+      ? `step timed out after ${timeoutMs} ms`
+      : `no complete answer within ${timeoutMs / 1000} s, the default for ${fallback!.what} (set the step's timeoutMs to change it)`;
     const at = this.driver.deps.clock.now() + timeoutMs;
-    this.driver.deps.clock.sleepUntil(at, stop.signal).then(
-      () => controller.abort(failure('timeout', `step timed out after ${timeoutMs} ms`, true)),
-      () => undefined,
-    );
+    this.driver.deps.clock.sleepUntil(at, stop.signal).then(() => controller.abort(failure('timeout', message, true)), () => undefined);
     return stop;
   }
 

@@ -28,3 +28,13 @@ export const EXPRESSION_BUDGET = {
   stackDepth: 300,
   sequenceLength: 100_000,
 } as const;
+
+/**
+ * How long one attempt of an effect may take when its step sets no `timeoutMs`: connecting, the
+ * answer and its whole body. A timeout is retryable: the step's retry policy decides what follows.
+ */
+export const EFFECT_TIMEOUT_MS = {
+  http: 30_000,
+  modelRound: 300_000,
+  toolCall: 60_000,
+} as const;

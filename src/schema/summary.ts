@@ -1,5 +1,5 @@
+import { literalHostOf, normalizeAllowedHost } from './hosts';
 import { findTemplates } from './template';
-import { literalHostOf } from './validateRefs';
 import { collectScopes, isObject, objectField, stringField, type RawObject } from './walk';
 
 /** What a person should see before importing or running a workflow. Read defensively from raw JSON. */
@@ -10,7 +10,7 @@ export interface WorkflowSummary {
   steps: Array<{ slug: string; name: string; stepType: string; depth: number }>;
   models: string[];
   tools: string[];
-  /** Hosts the workflow may contact: allowedHosts plus literal hosts of http actions. */
+  /** Hosts the workflow may contact: allowedHosts plus literal hosts of http actions, in normal form (`hosts.ts`). */
   hosts: string[];
   subworkflows: string[];
   bundled: string[];
@@ -24,7 +24,7 @@ export function summarizeWorkflow(raw: RawObject): WorkflowSummary {
   const sites = collectScopes(raw.stepsConfig, ['stepsConfig']).flatMap((s) => s.sites);
   const models = new Set<string>();
   const tools = new Set<string>();
-  const hosts = new Set<string>(stringArray(settings?.allowedHosts));
+  const hosts = new Set<string>(stringArray(settings?.allowedHosts).map((entry) => normalizeAllowedHost(entry) ?? entry));
   const subworkflows = new Set<string>();
   for (const site of sites) {
     const config = objectField(site.raw, 'config');

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { normalizeAllowedHost } from './hosts';
 import { LIMITS } from './limits';
 import { problem, type PathSegment, type Problem } from './problems';
 import { STEP_TYPES } from './steps';
@@ -70,9 +71,9 @@ function validateSettings(settings: RawObject | undefined, base: PathSegment[]):
   }
   const hosts = Array.isArray(settings.allowedHosts) ? settings.allowedHosts : [];
   hosts.forEach((host, i) => {
-    if (typeof host === 'string' && !/^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(host)) {
+    if (typeof host === 'string' && normalizeAllowedHost(host) === undefined) {
       problems.push(problem('error', 'bad-host', [...base, 'allowedHosts', i],
-        `"${host}" is not a host name (write "api.example.com", "localhost:11434" or "*.example.com", without scheme or path)`));
+        `"${host}" is not a host name (write "api.example.com", "localhost:11434" or "*.example.com", without scheme or path; IPv6 in brackets)`));
     }
   });
   return problems;

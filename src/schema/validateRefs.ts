@@ -1,4 +1,5 @@
 import { checkExpression } from './expression';
+import { isHostAllowed, literalHostOf } from './hosts';
 import { LIMITS } from './limits';
 import { problem, type PathSegment, type Problem } from './problems';
 import { TOOL_NAMES } from './steps';
@@ -183,23 +184,6 @@ function checkTools(site: StepSite, config: RawObject, ctx: RefContext): Problem
     }
   });
   return problems;
-}
-
-/** "https://api.example.com:8443/x" → "api.example.com:8443"; undefined when the host is not written out. */
-export function literalHostOf(url: string): string | undefined {
-  const match = /^https?:\/\/(?:[^@/?#{}]*@)?([^/?#{}:]+)(?::(\d{1,5}))?(?=$|[/?#])/i.exec(url.trim());
-  if (!match) return undefined;
-  return match[2] ? `${match[1]!.toLowerCase()}:${match[2]}` : match[1]!.toLowerCase();
-}
-
-/** Exact host, host without port, or a "*.example.com" wildcard entry. */
-export function isHostAllowed(host: string, allowedHosts: readonly string[]): boolean {
-  const bare = host.replace(/:\d+$/, '');
-  return allowedHosts.some((entry) => {
-    const allowed = entry.toLowerCase();
-    if (allowed === host || allowed === bare) return true;
-    return allowed.startsWith('*.') && bare.endsWith(allowed.slice(1));
-  });
 }
 
 function checkHttp(site: StepSite, config: RawObject, ctx: RefContext): Problem[] {

@@ -1,4 +1,6 @@
 import type { Engine } from '../engine/engine';
+import { confirmHostEvent } from '../engine/handlers/http';
+import { normalizeAllowedHost } from '../schema/hosts';
 import type { EngineStore } from '../engine/store';
 import type { TabflowDb } from '../store/db';
 import { getWorkflow } from '../store/workflows';
@@ -43,6 +45,7 @@ export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore
     cancel: (runId) => engine.cancel(runId),
     pause: (runId) => engine.pause(runId),
     resume: (runId) => engine.resume(runId),
+    storageFull: async () => engine.storageFullRuns(),
     sendEvent: (runId, name, payload) => engine.sendEvent(runId, name, payload),
     approve: (runId, stepKey, approved, note) => engine.approve(runId, stepKey, approved, note),
     restartFrom: (runId, stepKey) => engine.restartFrom(runId, stepKey),
@@ -50,8 +53,11 @@ export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore
     async confirmHost(runId, host, approved) {
       const run = await store.loadRun(runId);
       if (!run) throw new Error('no such run');
-      if (approved) await db.settings.put({ key: hostApprovalKey(run.workflowHash, host), value: true });
-      await engine.sendEvent(runId, `confirm-host:${host}`, { approved });
+      // The approval and the event name the host in the one normal form the step waits under.
+      const normal = normalizeAllowedHost(host);
+      if (normal === undefined || normal.startsWith('*.')) throw new Error(`"${host}" is not a host`);
+      if (approved) await db.settings.put({ key: hostApprovalKey(run.workflowHash, normal), value: true });
+      await engine.sendEvent(runId, confirmHostEvent(normal), { approved });
     },
   };
 }

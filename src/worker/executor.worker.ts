@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import '../schema/zodJitless';
 import * as Comlink from 'comlink';
 import { systemClock } from '../engine/clock';
 import { Engine } from '../engine/engine';

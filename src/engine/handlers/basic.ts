@@ -1,9 +1,9 @@
-import { isHostAllowed, literalHostOf } from '../../schema/validateRefs';
 import type { StepOf } from '../../schema/steps';
 import type { StepContext } from '../context';
 import type { StepOutcome } from '../interpreter';
-import { failure, httpError, StepFailure } from '../retry';
+import { failure } from '../retry';
 import type { HttpRequest } from '../runtime';
+import { allowedTarget, confirmHost, sendHttp } from './http';
 
 /** Handlers of steps that finish in one go: triggers, conditions and actions. */
 
@@ -49,51 +49,34 @@ export async function actionHandler(step: StepOf<'action'>, ctx: StepContext): P
 
 type HttpConfig = Extract<StepOf<'action'>['config'], { action: 'http' }>;
 
-/** Only to allowedHosts, each confirmed once per workflow; secrets are resolved at the moment of the request. */
+/**
+ * Only to allowedHosts, each confirmed once per workflow; secrets are resolved at the moment of the
+ * request. The record keeps `{{secrets.NAME}}` placeholders and the names of the secrets it sends
+ * (`sendsSecrets`), which the consent prompt shows.
+ */
 async function httpAction(config: HttpConfig, ctx: StepContext): Promise<StepOutcome> {
-  const { deps, compiled } = ctx.driver;
-  const http = deps.runners.http;
-  if (!http) throw failure('internal', 'HTTP requests are not available here', false);
   const url = String(ctx.resolve(config.url));
-  const host = literalHostOf(url);
-  const allowed = compiled.definition.workflowConfig.config?.allowedHosts ?? [];
-  if (!host || !isHostAllowed(host, allowed)) throw failure('validation', `host ${host ?? url} is not in allowedHosts`, false);
+  const target = allowedTarget(ctx, url, 'validation');
   const placeholders = { allowSecrets: true, secret: (name: string) => `{{secrets.${name}}}` };
-  ctx.begin({ input: { method: config.method, url, headers: ctx.resolve(config.headers ?? {}, placeholders), query: ctx.resolve(config.query ?? {}, placeholders), body: ctx.resolve(config.body, placeholders) } });
-  await confirmHost(ctx, host);
-  const response = await ctx.attempt(async (call) => {
-    const request = await buildRequest(config, url, ctx);
-    const answer = await http(request, call);
-    if (answer.status >= 400) throw new StepFailure(httpError(answer.status, answer.statusText, answer.headers['retry-after'] ?? null, host, deps.clock.now()));
-    return answer;
-  });
+  const headers = ctx.resolve(config.headers ?? {}, placeholders);
+  const query = ctx.resolve(config.query ?? {}, placeholders);
+  const body = ctx.resolve(config.body, placeholders);
+  ctx.begin({ input: { method: config.method, url: target.url.toString(), headers, query, body, sendsSecrets: [...secretNamesOf(config, ctx)] } });
+  await confirmHost(ctx, target.host);
+  const response = await sendHttp(ctx, target, () => buildRequest(config, target.url, ctx));
   return ok({ status: response.status, headers: response.headers, body: response.body });
 }
 
-/** The user allows each host once per workflow; until then the step waits for that confirmation. */
-export async function confirmHost(ctx: StepContext, host: string): Promise<void> {
-  const { deps, run } = ctx.driver;
-  if (!deps.isHostApproved || (await deps.isHostApproved(run.workflowHash, host))) return;
-  const answer = await ctx.waitForEvent(`confirm-host:${host}`, undefined, `confirmation to contact ${host}`);
-  const payload = answer === 'timeout' ? undefined : (answer.payload as { approved?: boolean } | undefined);
-  if (!payload?.approved) throw failure('validation', `contacting ${host} was not allowed`, false);
+/** Names of the secrets the request carries, in the order they appear. */
+function secretNamesOf(config: HttpConfig, ctx: StepContext): Set<string> {
+  const names = new Set<string>();
+  ctx.resolve([config.headers, config.query, config.body], { allowSecrets: true, secret: (name: string) => (names.add(name), '') });
+  return names;
 }
 
-/**
- * Only requests HTTP does not already define as idempotent (POST, PATCH) carry an `idempotency-key`
- * header: a custom header makes the browser send a CORS preflight, which many public APIs refuse.
- */
-export function carriesIdempotencyKey(method: string): boolean {
-  const upper = method.toUpperCase();
-  return upper === 'POST' || upper === 'PATCH';
-}
-
-async function buildRequest(config: HttpConfig, url: string, ctx: StepContext): Promise<HttpRequest> {
-  const secretNames = new Set<string>();
-  const collect = { allowSecrets: true, secret: (name: string) => (secretNames.add(name), '') };
-  ctx.resolve([config.headers, config.query, config.body], collect);
+async function buildRequest(config: HttpConfig, url: URL, ctx: StepContext): Promise<HttpRequest> {
   const values = new Map<string, string>();
-  for (const name of secretNames) {
+  for (const name of secretNamesOf(config, ctx)) {
     const value = await ctx.driver.deps.secret?.(name);
     if (value === undefined) throw failure('validation', `secret "${name}" has no value: enter it in Settings → Secrets`, false);
     values.set(name, value);
@@ -105,6 +88,5 @@ async function buildRequest(config: HttpConfig, url: string, ctx: StepContext): 
   for (const [name, value] of Object.entries(query)) target.searchParams.set(name, String(value));
   const body = config.body === undefined ? undefined : ctx.resolve(config.body, withSecrets);
   if (body !== undefined && typeof body !== 'string') headers['content-type'] ??= 'application/json';
-  if (carriesIdempotencyKey(config.method)) headers['idempotency-key'] ??= ctx.key;
   return { method: config.method, url: target.toString(), headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) };
 }

@@ -1,4 +1,5 @@
 import { Validator } from '@cfworker/json-schema';
+import { EFFECT_TIMEOUT_MS } from '../../schema/limits';
 import type { StepOf, ToolName } from '../../schema/steps';
 import type { StepContext } from '../context';
 import { LLM_ROUND } from '../driver';
@@ -87,7 +88,7 @@ async function runRound(ctx: StepContext, conversation: Conversation, round: num
   const messages: ChatMessage[] = conversation.systemPrompt === undefined ? history : [{ role: 'system', content: conversation.systemPrompt }, ...history];
   let reply: ModelReply;
   try {
-    reply = await sub.attempt((call) => callModel(ctx, sub, conversation, { messages, tools }, call));
+    reply = await sub.attempt((call) => callModel(ctx, sub, conversation, { messages, tools }, call), { defaultMs: EFFECT_TIMEOUT_MS.modelRound, what: 'a model round' });
   } catch (error) {
     if (error instanceof StepFailure) sub.finish({ status: 'failed', error: error.stepError });
     throw error;

@@ -1,12 +1,13 @@
-import { isHostAllowed, literalHostOf } from '../../schema/validateRefs';
+import { EFFECT_TIMEOUT_MS } from '../../schema/limits';
 import type { StepContext } from '../context';
 import type { ToolCall } from '../llmTypes';
-import { failure, httpError, StepFailure } from '../retry';
+import { failure, StepFailure } from '../retry';
 import type { TableRow } from '../store';
 import { CUSTOMER_STATUSES } from '../tools';
-import { carriesIdempotencyKey, confirmHost } from './basic';
+import { allowedTarget, confirmHost, sendHttp } from './http';
 
 const QUERY_LIMIT = 50;
+const TOOL_TIMEOUT = { defaultMs: EFFECT_TIMEOUT_MS.toolCall, what: 'a tool call' };
 type Args = Record<string, unknown>;
 
 /**
@@ -54,7 +55,7 @@ async function execute(sub: StepContext, call: ToolCall): Promise<unknown> {
   const store = sub.driver.deps.store;
   switch (call.name) {
     case 'customer_search':
-      return sub.attempt(async () => searchCustomers(await store.queryTable('customers', a.customerId ? { id: text(a.customerId, 'customerId') } : {}, 1000), a));
+      return sub.attempt(async () => searchCustomers(await store.queryTable('customers', a.customerId ? { id: text(a.customerId, 'customerId') } : {}, 1000), a), TOOL_TIMEOUT);
     case 'customer_update': {
       const status = text(a.status, 'status');
       if (!(CUSTOMER_STATUSES as readonly string[]).includes(status)) throw failure('client', `status must be one of ${CUSTOMER_STATUSES.join(', ')}`, false);
@@ -63,7 +64,7 @@ async function execute(sub: StepContext, call: ToolCall): Promise<unknown> {
       return sub.completeWithTableUpdate({ table: 'customers', where: { id: text(a.customerId, 'customerId') }, set, upsert: false });
     }
     case 'table_query': {
-      const rows = await sub.attempt(() => store.queryTable(text(a.table, 'table'), record(a.where ?? {}, 'where'), Math.min(Number(a.limit) || QUERY_LIMIT, 500)));
+      const rows = await sub.attempt(() => store.queryTable(text(a.table, 'table'), record(a.where ?? {}, 'where'), Math.min(Number(a.limit) || QUERY_LIMIT, 500)), TOOL_TIMEOUT);
       return { rows, count: rows.length };
     }
     case 'table_update':
@@ -81,23 +82,13 @@ function searchCustomers(rows: TableRow[], a: Args): { customers: TableRow[]; co
   return { customers: found.slice(0, QUERY_LIMIT), count: found.length };
 }
 
-/** Only the workflow's allowedHosts, each confirmed by the user once; a POST or PATCH carries the idempotency key. */
+/** The same path as an http step: allowedHosts, the user's consent, the idempotency rule, timeout and errors. */
 async function httpTool(sub: StepContext, a: Args): Promise<unknown> {
-  const http = sub.driver.deps.runners.http;
-  if (!http) throw failure('internal', 'HTTP requests are not available here', false);
-  const url = text(a.url, 'url');
-  const host = literalHostOf(url);
-  const allowed = sub.driver.compiled.definition.workflowConfig.config?.allowedHosts ?? [];
-  if (!host || !isHostAllowed(host, allowed)) throw failure('client', `host ${host ?? url} is not in the workflow's allowedHosts`, false);
-  await confirmHost(sub, host);
+  const target = allowedTarget(sub, text(a.url, 'url'), 'client');
+  await confirmHost(sub, target.host);
   const method = typeof a.method === 'string' ? a.method.toUpperCase() : 'GET';
   const body = a.body === undefined ? undefined : typeof a.body === 'string' ? a.body : JSON.stringify(a.body);
-  const response = await sub.attempt(async (call) => {
-    const headers: Record<string, string> = body && typeof a.body !== 'string' ? { 'content-type': 'application/json' } : {};
-    if (carriesIdempotencyKey(method)) headers['idempotency-key'] = call.idempotencyKey;
-    const answer = await http({ method, url, headers, body }, call);
-    if (answer.status >= 400) throw new StepFailure(httpError(answer.status, answer.statusText, answer.headers['retry-after'] ?? null, host, sub.driver.deps.clock.now()));
-    return answer;
-  });
+  const headers = (): Record<string, string> => (body && typeof a.body !== 'string' ? { 'content-type': 'application/json' } : {});
+  const response = await sendHttp(sub, target, async () => ({ method, url: target.url.toString(), headers: headers(), body }));
   return { status: response.status, body: response.body };
 }

@@ -1,4 +1,5 @@
 import type { RunRecord, StepRecord } from '../../engine/records';
+import { hostOfUrl } from '../../schema/hosts';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
 import { formatDuration, formatJson, pathDepth, STATUS_LABEL } from './format';
@@ -31,6 +32,7 @@ export function StepRow({ run, step, onError, effects = [] }: StepRowProps) {
         <StepActions run={run} step={step} onError={onError} />
       </div>
       {step.status === 'waiting' && <WaitingActions run={run} step={step} onError={onError} />}
+      {effects.filter((e) => e.status === 'waiting').map((e) => <WaitingActions key={e.key} run={run} step={e} onError={onError} />)}
       {step.stepType === 'llm' && <LlmDetails step={step} effects={effects} />}
       {step.error && <p className="step-error" role="note">{step.error.message} <span className="muted">({step.error.category})</span></p>}
       {step.status === 'completed' && step.output !== undefined && (
@@ -63,7 +65,7 @@ function StepActions({ run, step, onError }: StepRowProps) {
   );
 }
 
-/** Approvals and host confirmations are answered right on the waiting step. */
+/** Approvals and host confirmations are answered right on the waiting step (a tool call's, on its LLM step). */
 function WaitingActions({ run, step, onError }: StepRowProps) {
   const executor = useExecutor();
   if (step.stepType === 'approval') {
@@ -76,16 +78,39 @@ function WaitingActions({ run, step, onError }: StepRowProps) {
       </div>
     );
   }
-  const url = (step.input as { url?: string } | undefined)?.url;
-  if (step.stepType === 'action' && url && run.waitingFor?.includes('confirmation to contact')) {
-    const host = new URL(url).host;
-    return (
-      <div className="step-waiting">
-        <p>This workflow wants to send a request to <strong>{host}</strong>. Allow it (remembered for this workflow)?</p>
-        <button type="button" className="button button-primary button-small" onClick={() => executor.confirmHost(run.id, host, true).catch(onError)}>Allow {host}</button>
-        <button type="button" className="button button-small" onClick={() => executor.confirmHost(run.id, host, false).catch(onError)}>Refuse</button>
-      </div>
-    );
-  }
-  return null;
+  const consent = hostConsentOf(step);
+  return consent ? <HostConsent run={run} consent={consent} onError={onError} /> : null;
+}
+
+interface Consent {
+  host: string;
+  secrets: string[];
+}
+
+/**
+ * What a step waiting for a host confirmation asks: an http step or an http_request tool call names
+ * the URL in its input (the host in the normal form the engine waits under) and the secrets it sends.
+ */
+function hostConsentOf(step: StepRecord): Consent | undefined {
+  if (step.status !== 'waiting') return undefined;
+  const input = (step.input ?? {}) as { url?: unknown; sendsSecrets?: unknown; tool?: unknown; args?: { url?: unknown } };
+  const url = step.stepType === 'action' ? input.url : step.stepType === 'tool' && input.tool === 'http_request' ? input.args?.url : undefined;
+  const host = typeof url === 'string' ? hostOfUrl(url) : undefined;
+  if (host === undefined) return undefined;
+  const secrets = Array.isArray(input.sendsSecrets) ? input.sendsSecrets.filter((n): n is string => typeof n === 'string') : [];
+  return { host, secrets };
+}
+
+function HostConsent({ run, consent, onError }: { run: RunRecord; consent: Consent; onError(error: unknown): void }) {
+  const executor = useExecutor();
+  const { host, secrets } = consent;
+  return (
+    <div className="step-waiting" data-testid="host-consent" data-host={host}>
+      <p>This workflow wants to send a request to <strong>{host}</strong>
+        {secrets.length > 0 && <>, with the secret{secrets.length > 1 ? 's' : ''} {secrets.map((name, i) => <span key={name}>{i > 0 ? ', ' : ''}<code>{name}</code></span>)}</>}.
+        {' '}Allow it (remembered for this workflow)?</p>
+      <button type="button" className="button button-primary button-small" onClick={() => executor.confirmHost(run.id, host, true).catch(onError)}>Allow {host}</button>
+      <button type="button" className="button button-small" onClick={() => executor.confirmHost(run.id, host, false).catch(onError)}>Refuse</button>
+    </div>
+  );
 }
