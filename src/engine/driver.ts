@@ -125,7 +125,10 @@ export class RunDriver {
       // Only the run's status is written: every record already stored stays as it was. On a really
       // full disk this write fails too; the engine keeps the state in memory either way.
       const paused: RunRecord = { ...this.run, status: 'paused', error: { message: STORAGE_FULL_MESSAGE, category: 'quota', retryable: true }, updatedAt: this.deps.clock.now() };
+      // The final write may be the one that did not fit: the run has not finished.
       delete paused.waitingFor;
+      delete paused.finishedAt;
+      delete paused.output;
       await this.deps.store.commit({ fences: [{ runId: this.runId, generation: this.run.generation }], runs: [paused] }).catch(() => undefined);
       this.changed();
     }

@@ -92,6 +92,29 @@ describe('storage full', () => {
     expect([...completions.keys()].filter((k) => !k.includes('/r')).sort()).toEqual(['one', 'start', 'three', 'two'].map((s) => `${id}:${s}@`));
   });
 
+  it('when the final write does not fit, the run is paused unfinished (no finish time, no output) and resume finishes it', async () => {
+    const t = createTestEngine({ runners: { llm: async () => 'last' } });
+    const commit = t.store.commit.bind(t.store);
+    let refused = false;
+    // Only the write that finishes the run is refused; the pause after it fits.
+    t.store.commit = async (batch) => {
+      if (!refused && batch.runs?.some((r) => r.status === 'completed')) {
+        refused = true;
+        throw new QuotaError('QuotaExceededError');
+      }
+      return commit(batch);
+    };
+    const id = await t.engine.start({ workflow: chain('end', [llm('only', 'x')]), input: {} });
+    await t.quiesce();
+    expect(refused).toBe(true);
+    const paused = t.data.runs.get(id)!;
+    expect(paused).toMatchObject({ status: 'paused', error: { category: 'quota' } });
+    expect(paused.finishedAt).toBeUndefined();
+    expect(paused.output).toBeUndefined();
+    await t.engine.resume(id);
+    expect(await t.runToEnd(id)).toMatchObject({ status: 'completed', output: 'last' });
+  });
+
   it('a lazily written status that fails on a full disk stops the run at once instead of leaving it silently waiting', async () => {
     const { disk, hook } = fillableDisk();
     const t = createTestEngine({ hook, runners: { llm: async () => 'ok' } });
