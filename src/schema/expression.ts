@@ -1,10 +1,21 @@
 import jsonata from 'jsonata';
 import { RE2JS, RE2JSException } from 're2js';
+import {
+  BUILTIN_NAMES,
+  Deadline,
+  guardOperator,
+  guardedBuiltins,
+  operatorBindings,
+  refuse,
+  type Builtins,
+  type NativeFunction,
+  type NativeImplementation,
+} from './expressionGuards';
 import { EXPRESSION_BUDGET, LIMITS } from './limits';
 
 /**
  * JSONata expressions for conditions, `while` loops and transforms, made safe for untrusted workflows:
- * a time/depth/length budget, regular expressions on RE2 (linear time), and deterministic `$now`,
+ * a time/depth/size budget (built-ins guarded in expressionGuards.ts), regular expressions on RE2 (linear time), and deterministic `$now`,
  * `$millis`, `$random`, `$shuffle` and `$toMillis`, so a recomputed step gives identical output.
  */
 
@@ -151,8 +162,9 @@ interface AstNode {
 }
 
 /**
- * Walks the AST (iteratively: it may be deep) to collect `steps.<slug>` references and to compile every
- * regex literal for RE2 up front, so unsupported syntax is a syntax error rather than a runtime one.
+ * Walks the AST (iteratively: it may be deep) to collect `steps.<slug>` references, to compile every
+ * regex literal for RE2 up front, so unsupported syntax is a syntax error rather than a runtime one,
+ * and to route the size-amplifying operators through their guards.
  */
 function inspectAst(root: jsonata.ExprNode): string[] {
   const stepRefs = new Set<string>();
@@ -165,6 +177,7 @@ function inspectAst(root: jsonata.ExprNode): string[] {
     const ast = node as AstNode;
     if (ast.type === 'regex' && ast.value instanceof RegExp) compileRe2(ast.value, ast.position);
     if (ast.type === 'path' && Array.isArray(ast.steps)) collectStepRef(ast.steps as AstNode[], stepRefs);
+    guardOperator(ast);
     for (const child of Object.values(node)) if (child !== null && typeof child === 'object') pending.push(child);
   }
   return [...stepRefs].sort();
@@ -185,35 +198,35 @@ function collectStepRef(steps: AstNode[], into: Set<string>): void {
 // ---------------------------------------------------------------------------------------------------
 // Deterministic built-ins
 
-interface Focus {
-  environment: { timestamp: Date | null } & Record<string, unknown>;
-}
-type NativeImplementation = (this: Focus, ...args: unknown[]) => unknown;
-/** jsonata's representation of a built-in: an implementation and its parsed signature. */
-interface NativeFunction {
-  _jsonata_function: true;
-  implementation: NativeImplementation;
-  signature?: unknown;
-}
-const CAPTURED = ['now', 'millis', 'random', 'shuffle', 'fromMillis', 'toMillis', 'boolean'] as const;
-type Builtins = Record<(typeof CAPTURED)[number], NativeFunction>;
-
 let builtins: Promise<Builtins> | undefined;
 
 /** jsonata's own definitions, captured once: overrides keep their signatures and delegate to them. */
 function loadBuiltins(): Promise<Builtins> {
-  const capture = `{${CAPTURED.map((name) => `"${name}": $${name}`).join(', ')}}`;
+  const capture = `{${BUILTIN_NAMES.map((name) => `"${name}": $${name}`).join(', ')}}`;
   builtins ??= jsonata(capture).evaluate(null) as Promise<Builtins>;
   return builtins;
 }
 
-/** Thrown the way jsonata's own `$error` throws, so it gets the call's position attached. */
-function refuse(message: string): never {
-  throw { code: 'D3137', message };
+/**
+ * Per-evaluation bindings: the compiled expression is shared, so the clock, seed and deadline travel
+ * with the call. Every built-in is guarded; the deterministic ones are overridden first.
+ */
+function evaluationBindings(options: EvaluationOptions, base: Builtins): Record<string, NativeFunction> {
+  const guarded = guardedBuiltins(base, deterministicOverrides(options, base), new Deadline());
+  return {
+    ...guarded,
+    ...operatorBindings(guarded.string),
+    // No signature: every call is refused, whatever its arguments.
+    eval: {
+      _jsonata_function: true,
+      implementation() {
+        refuse('$eval is not allowed');
+      },
+    },
+  };
 }
 
-/** Per-evaluation bindings: the compiled expression is shared, so the clock and seed travel with the call. */
-function deterministicBindings(options: EvaluationOptions, base: Builtins): Record<string, NativeFunction> {
+function deterministicOverrides(options: EvaluationOptions, base: Builtins): Partial<Builtins> {
   const random = seededRandom(options.seed);
   const override = (name: keyof Builtins, implementation: NativeImplementation): NativeFunction => ({
     ...base[name],
@@ -238,13 +251,6 @@ function deterministicBindings(options: EvaluationOptions, base: Builtins): Reco
       const environment = { ...this.environment, timestamp: new Date(options.nowMs) };
       return base.toMillis.implementation.call({ ...this, environment }, timestamp, picture);
     }),
-    // No signature: every call is refused, whatever its arguments.
-    eval: {
-      _jsonata_function: true,
-      implementation() {
-        refuse('$eval is not allowed');
-      },
-    },
   };
 }
 
@@ -316,14 +322,26 @@ function isStackOverflow(error: unknown): error is Error {
   return error instanceof Error && /call stack|too much recursion/i.test(error.message);
 }
 
+/** What a result may hold; a value built from shared references counts each reference. */
+interface ResultBudget {
+  nodes: number;
+  chars: number;
+}
+
 /** JSONata sequences, `undefined` members and functions → plain JSON values that structuredClone keeps. */
-function toPlainValue(value: unknown): unknown {
+function toPlainValue(value: unknown, budget: ResultBudget): unknown {
+  budget.nodes -= 1;
+  if (typeof value === 'string') budget.chars -= value.length;
+  if (budget.nodes < 0 || budget.chars < 0) {
+    const { valueNodes, resultChars } = EXPRESSION_BUDGET;
+    throw new ExpressionError(`the result is over ${valueNodes.toLocaleString('en-US')} values or ${resultChars.toLocaleString('en-US')} characters`);
+  }
   if (value === undefined || typeof value === 'function') return undefined;
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item) => toPlainValue(item) ?? null);
+  if (Array.isArray(value)) return value.map((item) => toPlainValue(item, budget) ?? null);
   if ('_jsonata_lambda' in value || '_jsonata_function' in value) return undefined;
   const entries = Object.entries(value).flatMap(([key, item]) => {
-    const plain = toPlainValue(item);
+    const plain = toPlainValue(item, budget);
     return plain === undefined ? [] : [[key, plain] as const];
   });
   // fromEntries defines own properties, so a "__proto__" key stays data.
@@ -347,7 +365,7 @@ async function evaluateRaw(source: string, context: ExpressionContext, options: 
   const compiled = compile(source);
   // A fresh error per throw: the cached one is shared.
   if (!compiled.ok) throw toExpressionError(compiled.error);
-  const bindings = deterministicBindings(options, await loadBuiltins());
+  const bindings = evaluationBindings(options, await loadBuiltins());
   try {
     return await compiled.expression.evaluate(context, bindings);
   } catch (error) {
@@ -362,9 +380,9 @@ export async function evaluateExpression(
 ): Promise<unknown> {
   const result = await evaluateRaw(source, context, options);
   try {
-    return toPlainValue(result);
+    return toPlainValue(result, { nodes: EXPRESSION_BUDGET.valueNodes, chars: EXPRESSION_BUDGET.resultChars });
   } catch (error) {
-    // Only depth can fail here: results come from JSON-shaped data and jsonata values.
+    // Only depth and the result budget can fail here: results come from JSON-shaped data and jsonata values.
     throw isStackOverflow(error) ? new ExpressionError('the result is nested too deeply to store') : toExpressionError(error);
   }
 }

@@ -22,11 +22,25 @@ export const LIMITS = {
   bundledWorkflows: 64,
 } as const;
 
-/** Expression evaluation budget: wall time, evaluation depth and sequence length. */
+/**
+ * Expression evaluation budget: wall time, evaluation depth, sequence length, and the sizes that one
+ * built-in call or operator may build (checked before the work, since jsonata checks time only between steps).
+ */
 export const EXPRESSION_BUDGET = {
   timeoutMs: 250,
   stackDepth: 300,
+  /** Items in a sequence; also matches of one regex call and parts of one `$split`. */
   sequenceLength: 100_000,
+  /** Characters of a string a built-in or `&` builds, unless no longer than its longest input string. */
+  stringChars: 1_000_000,
+  /** Values a built-in walks or a result holds, a shared reference counting each time it appears. */
+  valueNodes: 1_000_000,
+  /** Characters of all strings in a result, a shared string counting each time it appears. */
+  resultChars: 10_000_000,
+  /** Items `$sort` takes (jsonata's merge sort copies the array at every step). */
+  sortItems: 5_000,
+  /** Items `$distinct` takes (it compares each item with every distinct one before it). */
+  distinctItems: 5_000,
 } as const;
 
 /**
