@@ -29,6 +29,7 @@ const FETCH_FAILED = /failed to fetch|networkerror|load failed|fetch failed|netw
 export async function toModelFailure(error: unknown, ctx: FailureContext): Promise<unknown> {
   if (ctx.signal.aborted) return ctx.signal.reason ?? error;
   if (error instanceof StepFailure) return failure(error.stepError.category, scrub(error.message, ctx.key), error.stepError.retryable, error.stepError.retryAfterMs);
+  if (APICallError.isInstance(error) && error.statusCode !== undefined && error.statusCode < 300) return brokenAnswer(error, ctx);
   if (APICallError.isInstance(error) && error.statusCode !== undefined) return httpFailure(error, ctx);
   if (isNetworkFailure(error)) return networkFailure(error, ctx);
   return failure('server', `${ctx.providerName} failed: ${detail(error, ctx.key)}`, true);
@@ -48,6 +49,18 @@ function httpFailure(error: APICallError, ctx: FailureContext): StepFailure {
   if (status === 408) return failure('network', said, true, retryAfterMs);
   if (status >= 500) return failure('server', said, true, retryAfterMs);
   return failure('client', said, false);
+}
+
+/**
+ * The server said 200 and the answer then failed to arrive whole: a dropped connection (network) or
+ * a body that could not be read (server). Either may go better next time, so both are retried.
+ */
+function brokenAnswer(error: APICallError, ctx: FailureContext): StepFailure {
+  const cause = error.cause;
+  if (hasNetworkCode(cause) || cause instanceof TypeError) {
+    return failure('network', `the connection to ${ctx.providerName} dropped before its answer was complete`, true);
+  }
+  return failure('server', `${ctx.providerName} sent an answer that could not be read: ${detail(error, ctx.key)}`, true);
 }
 
 async function networkFailure(error: unknown, ctx: FailureContext): Promise<StepFailure> {

@@ -11,7 +11,15 @@ export type ScriptedReply = (
   | { json: unknown }
   | { toolCalls: Array<{ name: string; args: unknown }>; text?: string }
   | { status: number; headers?: Record<string, string>; body?: unknown }
+  | { fault: StreamFault; text?: string; afterEvents?: number }
 ) & { usage?: Partial<TokenCounts> };
+
+/**
+ * Provider faults, for retry tests: `cut` streams `afterEvents` events of the answer and drops the
+ * connection; `stall` streams them and then sends nothing more, never ending; `hang` accepts the
+ * request and never answers.
+ */
+export type StreamFault = 'cut' | 'stall' | 'hang';
 
 export interface TokenCounts {
   input: number;
@@ -79,16 +87,23 @@ export async function startOpenAIServer(options: { chunkDelayMs?: number; models
     }
     const reply = queue.shift() ?? echo(body);
     if ('status' in reply) return void sendError(res, reply, req.headers.authorization);
-    const answer = toAnswer(reply, nextId);
-    if (path === '/v1/responses') return streamEvents(res, responsesEvents(body, answer, nextId));
-    if (body?.stream) return streamEvents(res, chatChunks(body, answer), true);
+    if ('fault' in reply && reply.fault === 'hang') return;
+    const answer = toAnswer('fault' in reply ? { text: reply.text ?? 'an answer that never arrives whole' } : reply, nextId);
+    const fault = 'fault' in reply ? { kind: reply.fault, afterEvents: reply.afterEvents ?? 3 } : undefined;
+    if (path === '/v1/responses') return streamEvents(res, responsesEvents(body, answer, nextId), false, fault);
+    if (body?.stream) return streamEvents(res, chatChunks(body, answer), true, fault);
     sendJson(res, 200, chatCompletion(body, answer));
   }
 
-  /** SSE, one event per chunk, with the configured delay; stops writing when the client leaves. */
-  async function streamEvents(res: ServerResponse, events: object[], done = false): Promise<void> {
+  /** SSE, one event per chunk, with the configured delay; stops writing when the client leaves, or where a fault says. */
+  async function streamEvents(res: ServerResponse, events: object[], done = false, fault?: { kind: StreamFault; afterEvents: number }): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    for (const event of events) {
+    for (const [index, event] of events.entries()) {
+      if (fault && index === fault.afterEvents) {
+        // Give the client time to read what was sent, then drop the connection or fall silent.
+        if (fault.kind === 'cut') setTimeout(() => res.socket?.destroy(), 20);
+        return;
+      }
       if (res.destroyed) return;
       const name = 'type' in event && typeof event.type === 'string' ? `event: ${event.type}\n` : '';
       res.write(`${name}data: ${JSON.stringify(event)}\n\n`);
@@ -123,7 +138,7 @@ interface Answer {
   usage: TokenCounts;
 }
 
-function toAnswer(reply: Exclude<ScriptedReply, { status: number }>, nextId: () => number): Answer {
+function toAnswer(reply: Exclude<ScriptedReply, { status: number } | { fault: StreamFault }>, nextId: () => number): Answer {
   const text = 'json' in reply ? JSON.stringify(reply.json) : (reply.text ?? '');
   const calls = 'toolCalls' in reply ? reply.toolCalls : [];
   const toolCalls = calls.map((c) => ({ id: `call_${nextId()}`, name: c.name, args: JSON.stringify(c.args) }));

@@ -130,6 +130,28 @@ describe('network failures', () => {
   });
 });
 
+describe('answers that break off', () => {
+  it.each(['Test Provider', 'Test OpenAI'])('a stream from %s cut mid-answer is a retryable network error, not the 200 it began with', async (provider) => {
+    h = await createHarness();
+    h.server.script({ fault: 'cut', afterEvents: 3, text: 'one two three four five six' });
+    const call = modelCall();
+    const error = await failureOf(h.runner(round({ provider }), call));
+    expect(error.stepError).toEqual({ category: 'network', retryable: true, message: `the connection to ${provider} dropped before its answer was complete` });
+    expect(call.deltas.length).toBeGreaterThan(0);
+  });
+
+  it.each(['stall', 'hang'] as const)('a response that never ends (%s) ends when the step times out, with the timeout as the reason', async (fault) => {
+    h = await createHarness();
+    h.server.script({ fault, afterEvents: 3 });
+    const controller = new AbortController();
+    const pending = h.runner(round(), modelCall(controller.signal));
+    const timeout = new StepFailure({ category: 'timeout', message: 'step timed out after 200 ms', retryable: true });
+    setTimeout(() => controller.abort(timeout), 200);
+    expect(await rejectionOf(pending)).toBe(timeout);
+    await vi.waitFor(() => expect(h!.server.closedEarly).toBe(1));
+  });
+});
+
 describe('abort', () => {
   it('stops the request, the server sees the connection close, and the abort is rethrown as is', async () => {
     h = await createHarness();
