@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { MemoryData } from '../../../src/engine/memoryStore';
-import { TEMPLATES } from '../../../src/templates';
-import { runScenario, type Scenario } from '../../support/crash';
+import { runScenario, templateScenarios as allTemplateScenarios, type Scenario } from '../../support/crash';
 import { randomScenario } from '../../support/randomWorkflows';
 
 const SEED = Number(process.env.CRASH_SEED ?? 7);
 const RANDOM_WORKFLOWS = 40;
-
-const customers = (data: MemoryData) => {
-  const rows = data.table('customers');
-  rows.set('cus_001', { id: 'cus_001', name: 'Ada Lovelace', plan: 'pro', monthlySpend: 99, status: 'active' });
-  rows.set('cus_002', { id: 'cus_002', name: 'Grace Hopper', plan: 'team', monthlySpend: 249, status: 'at_risk' });
-  rows.set('cus_003', { id: 'cus_003', name: 'Alan Turing', plan: 'free', monthlySpend: 0, status: 'at_risk' });
-};
-
-const templateScenarios: Scenario[] = TEMPLATES.map((t) => ({
-  name: `template ${t.id}`,
-  workflow: t.doc,
-  input: { customerId: 'cus_002', location: 'Lisbon', message: 'I was charged twice', email: 'Invoice ACME for 3 days' },
-  seedTables: customers,
-}));
+const templateScenarios = allTemplateScenarios();
 
 /**
  * Crash at every store operation — before it, and after a commit whose acknowledgement was lost —
