@@ -94,6 +94,41 @@ async function testConnection(page: Page, server: OpenAIServer): Promise<string 
   return server.requests.slice(before).filter((r) => r.method !== 'OPTIONS').at(-1)?.authorization;
 }
 
+/** Writes records straight into the app's IndexedDB, as an earlier version of the app left them. */
+function writeRecords(page: Page, records: Record<string, unknown[]>): Promise<void> {
+  return page.evaluate(async (byStore) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('tabflow');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const tx = db.transaction(Object.keys(byStore), 'readwrite');
+    for (const [store, values] of Object.entries(byStore)) for (const value of values) tx.objectStore(store).put(value);
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+  }, records);
+}
+
+/** The stored secret records, as the app's database holds them. */
+function storedSecrets(page: Page): Promise<Array<Record<string, unknown>>> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('tabflow');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const all = await new Promise<Array<Record<string, unknown>>>((resolve) => {
+      const request = db.transaction('secrets').objectStore('secrets').getAll();
+      request.onsuccess = () => resolve(request.result as Array<Record<string, unknown>>);
+    });
+    db.close();
+    return all;
+  });
+}
+
 describe.skipIf(!chromiumPath)('keys on disk', () => {
   const profiles: string[] = [];
   let server: OpenAIServer;
@@ -134,5 +169,24 @@ describe.skipIf(!chromiumPath)('keys on disk', () => {
       await page.screenshot({ path: 'test-results/keys-on-disk-device-key.png' });
     });
     expect(await findOnDisk(profile, secrets)).toEqual([]);
+  });
+
+  it('a key an earlier version stored in plain text is sealed in place when the app starts, and still works', async () => {
+    const profile = await mkdtemp(join(tmpdir(), 'tabflow-keys-profile-'));
+    profiles.push(profile);
+    await withProfile(profile, async (page) => {
+      await page.getByRole('button', { name: 'Settings' }).waitFor();
+      const provider = { id: 'old-provider', name: 'Local server', kind: 'openai-compatible', baseUrl: server.url };
+      await writeRecords(page, {
+        settings: [{ key: 'providers', value: { providers: [provider], defaultProviderId: provider.id } }],
+        secrets: [{ name: 'provider:old-provider', value: PROVIDER_KEY }, { name: 'secret:OLD_TOKEN', value: SECRET_VALUE }],
+      });
+      await page.reload();
+      await expect.poll(async () => (await storedSecrets(page)).map((s) => [s.name, s.under, 'value' in s]), { timeout: 15_000 })
+        .toEqual([['provider:old-provider', 'device', false], ['secret:OLD_TOKEN', 'device', false]]);
+      expect(JSON.stringify(await storedSecrets(page))).not.toContain(PROVIDER_KEY);
+      await openSettings(page);
+      expect(await testConnection(page, server)).toBe(`Bearer ${PROVIDER_KEY}`);
+    });
   });
 });
