@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { BUDGET, percentile, runHostileFiles, type Failure } from './harness';
+import { hostileFile } from './hostileFiles';
+import { KNOBS } from './knobs';
+
+/**
+ * Shared workflow files are untrusted: every generated hostile file gets a verdict within a budget,
+ * never an exception, with the thread that checks it responsive (a canary timer keeps its schedule),
+ * and what an importable file holds (expressions, JSON Schemas) runs within the executor's budget.
+ */
+
+const MAX_FAILURES = 25;
+const only = process.env.ADVERSARIAL_ONLY === undefined ? undefined : Number(process.env.ADVERSARIAL_ONLY);
+
+function describeFailure(failure: Failure): string {
+  const kind = failure.kind ?? hostileFile(failure.index, KNOBS.seed).kind;
+  return `file #${failure.index} (${kind}; replay: ADVERSARIAL_SEED=${KNOBS.seed} ADVERSARIAL_ONLY=${failure.index}): ${failure.what}`;
+}
+
+const ms = (value: number) => `${Math.round(value).toLocaleString('en')} ms`;
+
+describe('hostile workflow files', () => {
+  it(`${only === undefined ? KNOBS.files.toLocaleString('en') : 'one'} generated files each get a verdict within budget`, async () => {
+    const report = await runHostileFiles({ count: KNOBS.files, baseSeed: KNOBS.seed, workers: 1, maxFailures: MAX_FAILURES, only });
+    const verdicts = report.results.map((r) => r.verdictMs);
+    const imported = report.results.filter((r) => r.ok);
+    const byKind = new Map<string, number>();
+    for (const r of report.results) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
+    const slowest = [...report.results].sort((a, b) => b.verdictMs - a.verdictMs)[0];
+    console.log([
+      `adversarial files (seed ${KNOBS.seed}, schema validator: ${report.validator})`,
+      `  files tried: ${report.results.length.toLocaleString('en')} (${imported.length.toLocaleString('en')} importable, ${imported.reduce((n, r) => n + r.expressions, 0).toLocaleString('en')} expressions and ${imported.reduce((n, r) => n + r.schemas, 0).toLocaleString('en')} JSON Schemas checked)${report.skipped ? `, ${report.skipped} not tried (stopped at ${MAX_FAILURES} failures)` : ''}`,
+      `  verdict time: p50 ${ms(percentile(verdicts, 50))}, p99 ${ms(percentile(verdicts, 99))}, max ${ms(Math.max(0, ...verdicts))}${slowest ? ` (${slowest.kind})` : ''} — budget ${ms(BUDGET.verdictMs)}`,
+      `  longest synchronous block: ${ms(Math.max(0, ...report.results.map((r) => r.blockMs)))} overall, ${ms(Math.max(0, ...report.results.map((r) => r.checksBlockMs)))} in expression/schema checks — budget ${ms(BUDGET.checksBlockMs)}`,
+      `  kinds: ${[...byKind].map(([kind, n]) => `${kind} ${n}`).join(', ')}`,
+      `  failures: ${report.failures.length}`,
+      ...report.failures.map((f) => `    ${describeFailure(f)}`),
+    ].join('\n'));
+    expect(report.failures.map(describeFailure)).toEqual([]);
+    expect(report.results.length).toBe(only === undefined ? KNOBS.files : 1);
+  }, 60 * 60_000);
+});
