@@ -1,6 +1,6 @@
 import { parseJsonText } from './jsonText';
 import { migrateFile } from './migrations';
-import { hasErrors, type Problem } from './problems';
+import { hasErrors, problem, type Problem } from './problems';
 import { summarizeWorkflow, type WorkflowSummary } from './summary';
 import { validateWorkflowFile, type ValidateOptions } from './validate';
 import { isObject } from './walk';
@@ -19,37 +19,45 @@ export interface ImportPreview {
   migrated: string[];
 }
 
+/** Never throws: whatever the text, the answer is a preview (refused, with the reason, if need be). */
 export function previewWorkflowText(text: string, options: ValidateOptions = {}): ImportPreview {
-  const parsed = parseJsonText(text);
-  if (!parsed.ok) return refused(parsed.problems);
-  return previewWorkflowValue(parsed.value, options);
+  return guarded(() => {
+    const parsed = parseJsonText(text);
+    return parsed.ok ? previewOf(parsed.value, options) : refused(parsed.problems);
+  });
 }
 
 export function previewWorkflowValue(value: unknown, options: ValidateOptions = {}): ImportPreview {
+  return guarded(() => previewOf(value, options));
+}
+
+function previewOf(value: unknown, options: ValidateOptions): ImportPreview {
   if (!isObject(value)) {
     return refused(validateWorkflowFile(value).problems);
   }
   const migration = migrateFile(value);
   if (!migration.file) return refused(migration.problems);
-  const { file, problems } = validateWorkflowFile(migration.file, options);
+  const { file, problems, tooLarge } = validateWorkflowFile(migration.file, options);
   const ok = file !== undefined && !hasErrors(problems);
   return {
     ok,
     file: ok ? file : undefined,
-    summary: summarizeWorkflow(migration.file),
-    problems: sortProblems(problems),
+    summary: tooLarge ? undefined : summarizeWorkflow(migration.file),
+    problems,
     migrated: migration.applied,
   };
 }
 
-function refused(problems: Problem[]): ImportPreview {
-  return { ok: false, file: undefined, summary: undefined, problems, migrated: [] };
+/** The last line of defence: a check that broke still gives a verdict, and nothing is imported. */
+function guarded(check: () => ImportPreview): ImportPreview {
+  try {
+    return check();
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return refused([problem('error', 'check-failed', [], `this file could not be checked (${reason.slice(0, 200)}); it was not imported`)]);
+  }
 }
 
-/** Errors first, then in document order. */
-export function sortProblems(problems: Problem[]): Problem[] {
-  return [...problems].sort((a, b) => {
-    if (a.severity !== b.severity) return a.severity === 'error' ? -1 : 1;
-    return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
-  });
+function refused(problems: Problem[]): ImportPreview {
+  return { ok: false, file: undefined, summary: undefined, problems, migrated: [] };
 }

@@ -6,6 +6,8 @@ export const LIMITS = {
   jsonDepth: 64,
   /** Steps in one workflow, container bodies included. */
   steps: 20_000,
+  /** Entries in any one JSON array or object (a list of steps may hold `steps`). */
+  entries: 10_000,
   /** Loop/parallel containers nested inside each other. */
   containerDepth: 16,
   /** Subworkflow runs nested inside each other. */

@@ -1,7 +1,7 @@
 import { checkExpression } from './expression';
 import { isHostAllowed, literalHostOf } from './hosts';
 import { LIMITS } from './limits';
-import { problem, type PathSegment, type Problem } from './problems';
+import { problem, type PathSegment, type Problem, type ProblemSink } from './problems';
 import { TOOL_NAMES } from './steps';
 import { findTemplates, type TemplateRef } from './template';
 import { innermostLoop, isObject, objectField, stringField, type RawObject, type Scope, type StepSite } from './walk';
@@ -35,19 +35,21 @@ export function buildRefContext(settingsRaw: RawObject | undefined, workflowName
 }
 
 /** Per-step references: templates, expressions, tools, hosts, subworkflows, placement. */
-export function validateRefs(scopes: Scope[], ctx: RefContext): Problem[] {
-  const problems: Problem[] = [];
-  for (const site of scopes.flatMap((s) => s.sites)) {
-    const config = objectField(site.raw, 'config');
-    if (!config) continue;
-    problems.push(...checkPlacement(site));
-    problems.push(...checkTemplates(site, config, ctx));
-    problems.push(...checkExpressions(site, config, ctx));
-    if (site.stepType === 'llm') problems.push(...checkTools(site, config, ctx));
-    if (site.stepType === 'action' && config.action === 'http') problems.push(...checkHttp(site, config, ctx));
-    if (site.stepType === 'subworkflow') problems.push(...checkSubworkflow(site, config, ctx));
+export function validateRefs(scopes: Scope[], ctx: RefContext, sink: ProblemSink): void {
+  // Each check's findings go to the sink one by one: one step may hold 100,000 templates.
+  const addAll = (found: Problem[]) => found.forEach((p) => sink.add(p));
+  for (const scope of scopes) {
+    for (const site of scope.sites) {
+      const config = objectField(site.raw, 'config');
+      if (!config) continue;
+      addAll(checkPlacement(site));
+      checkTemplates(site, config, ctx, sink);
+      checkExpressions(site, config, ctx, sink);
+      if (site.stepType === 'llm') checkTools(site, config, ctx, sink);
+      if (site.stepType === 'action' && config.action === 'http') addAll(checkHttp(site, config, ctx));
+      if (site.stepType === 'subworkflow') addAll(checkSubworkflow(site, config, ctx));
+    }
   }
-  return problems;
 }
 
 function checkPlacement(site: StepSite): Problem[] {
@@ -78,20 +80,18 @@ function templatedParts(site: StepSite, config: RawObject): Array<{ value: unkno
   return parts;
 }
 
-function checkTemplates(site: StepSite, config: RawObject, ctx: RefContext): Problem[] {
-  const problems: Problem[] = [];
+function checkTemplates(site: StepSite, config: RawObject, ctx: RefContext, sink: ProblemSink): void {
   for (const part of templatedParts(site, config)) {
     for (const found of findTemplates(part.value, part.segments)) {
       for (const error of found.errors) {
-        problems.push(problem('error', 'bad-template', found.segments, error, site.slug));
+        sink.add(problem('error', 'bad-template', found.segments, error, site.slug));
       }
       for (const ref of found.refs) {
         const issue = checkRef(ref, site, ctx, part.secretsAllowed);
-        if (issue) problems.push(problem(issue.severity, issue.code, found.segments, issue.message, site.slug));
+        if (issue) sink.add(problem(issue.severity, issue.code, found.segments, issue.message, site.slug));
       }
     }
   }
-  return problems;
 }
 
 type RefIssue = { severity: 'error' | 'warning'; code: string; message: string };
@@ -151,39 +151,35 @@ function expressionFields(site: StepSite, config: RawObject): Array<{ source: un
   return [];
 }
 
-function checkExpressions(site: StepSite, config: RawObject, ctx: RefContext): Problem[] {
-  const problems: Problem[] = [];
+function checkExpressions(site: StepSite, config: RawObject, ctx: RefContext, sink: ProblemSink): void {
   for (const { source, segments } of expressionFields(site, config)) {
     if (typeof source !== 'string' || source.length > LIMITS.expressionChars) continue; // the shape check reports it
     const checked = checkExpression(source);
     if (!checked.ok) {
-      problems.push(problem('error', 'bad-expression', segments, `expression: ${checked.message}`, site.slug));
+      sink.add(problem('error', 'bad-expression', segments, `expression: ${checked.message}`, site.slug));
       continue;
     }
     for (const slug of checked.stepRefs) {
       if (!ctx.slugs.has(slug)) {
-        problems.push(problem('warning', 'unknown-step', segments, `expression refers to step "${slug}", which does not exist`, site.slug));
+        sink.add(problem('warning', 'unknown-step', segments, `expression refers to step "${slug}", which does not exist`, site.slug));
       }
     }
   }
-  return problems;
 }
 
-function checkTools(site: StepSite, config: RawObject, ctx: RefContext): Problem[] {
+function checkTools(site: StepSite, config: RawObject, ctx: RefContext, sink: ProblemSink): void {
   const node = objectField(config, 'llmNode');
   const tools = node && Array.isArray(node.tools) ? node.tools : [];
-  const problems: Problem[] = [];
   tools.forEach((tool, i) => {
     if (typeof tool !== 'string') return;
     const segments = [...site.segments, 'config', 'llmNode', 'tools', i];
     if (!(TOOL_NAMES as readonly string[]).includes(tool)) {
-      problems.push(problem('error', 'unknown-tool', segments, `unknown tool "${tool}"; available: ${TOOL_NAMES.join(', ')}`, site.slug));
+      sink.add(problem('error', 'unknown-tool', segments, `unknown tool "${tool}"; available: ${TOOL_NAMES.join(', ')}`, site.slug));
     } else if (tool === 'http_request' && ctx.allowedHosts.length === 0) {
-      problems.push(problem('warning', 'no-allowed-hosts', segments,
+      sink.add(problem('warning', 'no-allowed-hosts', segments,
         'http_request can only reach hosts listed in workflowConfig.config.allowedHosts, and none are listed', site.slug));
     }
   });
-  return problems;
 }
 
 function checkHttp(site: StepSite, config: RawObject, ctx: RefContext): Problem[] {

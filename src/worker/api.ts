@@ -1,10 +1,17 @@
+import type { StorageFullRun } from '../engine/engine';
+
+export type { StorageFullRun };
+
 /** The executor's command API, called from the UI over Comlink. Every method runs in the executing tab. */
 export interface ExecutorApi {
   /** Starts a run of a saved workflow; rejects with a readable message when the workflow or input is invalid. */
   start(options: { workflowId: string; input: unknown; mode?: 'durable' | 'direct' }): Promise<string>;
   cancel(runId: string): Promise<void>;
   pause(runId: string): Promise<void>;
+  /** Resumes a paused run, or one stopped by a full disk; rejects with "browser storage is full…" while it still is. */
   resume(runId: string): Promise<void>;
+  /** Runs stopped because browser storage is full, as the executing engine knows them (not from storage: the pause may not have fit). */
+  storageFull(): Promise<StorageFullRun[]>;
   sendEvent(runId: string, name: string, payload: unknown): Promise<void>;
   approve(runId: string, stepKey: string, approved: boolean, note?: string): Promise<void>;
   /** Allows (or refuses) a workflow's requests to `host`, remembered for that workflow. */
@@ -34,3 +41,5 @@ export const EXECUTOR_CHANGED_CHANNEL = 'tabflow-executor-changed';
 /** Streamed LLM text, batched by the executor: `{ [stepKey]: textSoFar }` a few times a second. */
 export const STREAM_CHANNEL = 'tabflow-stream';
 export const STREAM_BATCH_MS = 100;
+/** The executor's `StorageFullRun[]`, posted each time it changes. */
+export const STORAGE_FULL_CHANNEL = 'tabflow-storage-full';

@@ -10,7 +10,7 @@ import { getDb } from '../store/db';
 import { DexieEngineStore } from '../store/engineStore';
 import { seedDemoData } from '../store/demoData';
 import { findWorkflowByName } from '../store/workflows';
-import { COMMAND_CHANNEL, EXECUTOR_CHANGED_CHANNEL, EXECUTOR_LOCK, type CommandName, type ExecutorApi } from './api';
+import { COMMAND_CHANNEL, EXECUTOR_CHANGED_CHANNEL, EXECUTOR_LOCK, STORAGE_FULL_CHANNEL, type CommandName, type ExecutorApi } from './api';
 import { dispatch, engineCommands, hostApprovalKey, providerSettings } from './commands';
 import { fetchHttp } from './httpRunner';
 import { createStreamBroadcaster } from './streamBroadcast';
@@ -135,6 +135,9 @@ async function becomeExecutor(): Promise<void> {
   void secrets.sealStoredPlaintext();
   const engine = await createEngine();
   commands = engineCommands(engine, db, store, secrets);
+  // Every tab hears of runs stopped by a full disk, which storage itself may not be able to say.
+  const storageFull = new BroadcastChannel(STORAGE_FULL_CHANNEL);
+  engine.watchStorage((runs) => storageFull.postMessage(runs));
   relay.lead();
   new BroadcastChannel(EXECUTOR_CHANGED_CHANNEL).postMessage('executor');
   // Resuming runs goes on in the background: commands are taken from this moment.
@@ -180,6 +183,7 @@ const api: ExecutorApi = {
   cancel: call('cancel') as ExecutorApi['cancel'],
   pause: call('pause') as ExecutorApi['pause'],
   resume: call('resume') as ExecutorApi['resume'],
+  storageFull: call('storageFull') as ExecutorApi['storageFull'],
   sendEvent: call('sendEvent') as ExecutorApi['sendEvent'],
   approve: call('approve') as ExecutorApi['approve'],
   confirmHost: call('confirmHost') as ExecutorApi['confirmHost'],

@@ -1,11 +1,14 @@
+import { useState } from 'react';
 import { FINISHED_RUN_STATUSES, type RunRecord, type StepRecord } from '../../engine/records';
+import { deleteFinishedRun } from '../../store/runs';
+import { useDb } from '../DbContext';
 import { formatUsage } from './LlmDetails';
 import { ThreadsView } from './ThreadsView';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
 import { formatDuration, formatJson, formatTime, STATUS_LABEL } from './format';
 import { StepRow } from './StepRow';
-import { useChildRuns, useRun, useRunSteps } from './useRuns';
+import { useChildRuns, useRun, useRunSteps, useStorageFullRuns } from './useRuns';
 
 /** A run, live: status, controls, and every step execution in recording order. */
 export function RunDetail({ runId }: { runId: string }) {
@@ -21,24 +24,32 @@ function LoadedRun({ run }: { run: RunRecord }) {
   const showToast = useUi((s) => s.showToast);
   const onError = (error: unknown) => showToast({ message: error instanceof Error ? error.message : String(error), tone: 'error' });
   const finished = FINISHED_RUN_STATUSES.has(run.status);
+  // The executor's word first: on a really full disk the stored status is stale (the pause did not fit).
+  const storageFull = useStorageFullRuns(!finished).has(run.id) || (run.status === 'paused' && run.error?.category === 'quota');
   const all = steps.status === 'ready' ? steps.value : [];
   const topSteps = all.filter((s) => !s.parentKey);
   const effects = new Map<string, StepRecord[]>();
   for (const s of all) if (s.parentKey) effects.set(s.parentKey, [...(effects.get(s.parentKey) ?? []), s]);
   return (
-    <section className="run-detail" data-run-id={run.id} data-run-status={run.status} aria-label={`Run ${run.id}`}>
+    <section className="run-detail" data-run-id={run.id} data-run-status={run.status} data-storage-full={storageFull || undefined} aria-label={`Run ${run.id}`}>
       <header className="run-header">
         <div className="run-title">
-          <span className={`status-label status-${run.status}`}>{STATUS_LABEL[run.status]}</span>
+          {storageFull
+            ? <span className="status-label status-paused">stopped · storage full</span>
+            : <span className={`status-label status-${run.status}`}>{STATUS_LABEL[run.status]}</span>}
           <span className="muted">{run.mode === 'direct' ? 'direct · not durable' : 'durable'}</span>
           <span className="muted">started {formatTime(run.createdAt)}</span>
           {run.finishedAt !== undefined && <span className="muted">took {formatDuration(run.finishedAt - run.createdAt)}</span>}
           <span className="muted">running time {formatDuration(run.activeMs)}</span>
         </div>
-        <RunControls run={run} finished={finished} onError={onError} />
+        <RunControls run={run} finished={finished} storageFull={storageFull} onError={onError} />
       </header>
-      {run.waitingFor && run.status !== 'completed' && <p className="run-waiting" role="status">Waiting for {run.waitingFor}</p>}
-      {run.error && <p className="run-error" role="alert">{run.error.message}</p>}
+      {storageFull ? <StorageFullBanner run={run} onError={onError} /> : (
+        <>
+          {run.waitingFor && run.status !== 'completed' && <p className="run-waiting" role="status">Waiting for {run.waitingFor}</p>}
+          {run.error && <p className="run-error" role="alert">{run.error.message}</p>}
+        </>
+      )}
       {run.status === 'completed' && (
         <details className="run-output" open><summary>Run output</summary><pre>{formatJson(run.output)}</pre></details>
       )}
@@ -57,17 +68,53 @@ function LoadedRun({ run }: { run: RunRecord }) {
   );
 }
 
-function RunControls({ run, finished, onError }: { run: RunRecord; finished: boolean; onError(e: unknown): void }) {
+function RunControls({ run, finished, storageFull, onError }: { run: RunRecord; finished: boolean; storageFull: boolean; onError(e: unknown): void }) {
   const executor = useExecutor();
   const openDialog = useUi((s) => s.openDialog);
-  if (finished) return null;
+  if (finished) return run.parentRunId === undefined ? <DeleteRun run={run} onError={onError} /> : null;
   return (
     <div className="toolbar" role="toolbar" aria-label="Run controls">
-      {run.status === 'paused'
+      {storageFull ? null : run.status === 'paused'
         ? <button type="button" className="button button-small" onClick={() => executor.resume(run.id).catch(onError)}>Resume</button>
         : <button type="button" className="button button-small" onClick={() => executor.pause(run.id).catch(onError)}>Pause</button>}
       <button type="button" className="button button-small" onClick={() => openDialog({ kind: 'event', runId: run.id })}>Send event…</button>
       <button type="button" className="button button-small" onClick={() => executor.cancel(run.id).catch(onError)}>Cancel run</button>
+    </div>
+  );
+}
+
+/** A run stopped by a full disk: what to do, and the Resume that retries from the journal (no reload). */
+function StorageFullBanner({ run, onError }: { run: RunRecord; onError(e: unknown): void }) {
+  const executor = useExecutor();
+  const [resuming, setResuming] = useState(false);
+  const resume = () => {
+    setResuming(true);
+    executor.resume(run.id).catch(onError).finally(() => setResuming(false));
+  };
+  return (
+    <div className="run-storage-full" role="alert">
+      <p>Browser storage is full — free space (delete old runs, or disk space), then Resume. Everything already recorded is kept.</p>
+      <button type="button" className="button button-primary button-small" disabled={resuming} onClick={resume}>{resuming ? 'Resuming…' : 'Resume'}</button>
+    </div>
+  );
+}
+
+/** Deletes a finished run and everything recorded for it, after a confirmation. */
+function DeleteRun({ run, onError }: { run: RunRecord; onError(e: unknown): void }) {
+  const db = useDb();
+  const showToast = useUi((s) => s.showToast);
+  const [confirming, setConfirming] = useState(false);
+  const remove = () => {
+    deleteFinishedRun(db, run.id).then(({ steps }) => showToast({ message: `Run deleted with its ${steps} step record${steps === 1 ? '' : 's'}` }), onError);
+  };
+  if (!confirming) {
+    return <div className="toolbar"><button type="button" className="button button-small" onClick={() => setConfirming(true)}>Delete run</button></div>;
+  }
+  return (
+    <div className="toolbar run-delete-confirm" role="group" aria-label="Confirm deleting this run">
+      <span>Delete this run, its steps and its messages? This cannot be undone.</span>
+      <button type="button" className="button button-small button-danger" onClick={remove}>Delete</button>
+      <button type="button" className="button button-small" onClick={() => setConfirming(false)}>Keep</button>
     </div>
   );
 }

@@ -1,13 +1,15 @@
+import { FINISHED_RUN_STATUSES } from '../../engine/records';
 import { useUi } from '../state';
 import { formatTime, STATUS_LABEL } from './format';
 import { RunDetail } from './RunDetail';
-import { useWorkflowRuns } from './useRuns';
+import { useStorageFullRuns, useWorkflowRuns } from './useRuns';
 
 /** The runs tab: this workflow's runs (newest first) beside the open run. */
 export function RunsPanel({ workflowId }: { workflowId: string }) {
   const runs = useWorkflowRuns(workflowId);
   const selectedRunId = useUi((s) => s.selectedRunId);
   const showRun = useUi((s) => s.showRun);
+  const storageFull = useStorageFullRuns(runs.status === 'ready' && runs.value.some((r) => !FINISHED_RUN_STATUSES.has(r.status)));
   if (runs.status === 'loading') return <p className="muted runs-empty">Loading runs…</p>;
   if (runs.value.length === 0) return <p className="muted runs-empty">No runs yet. Press “Run” to start one.</p>;
   const open = selectedRunId && runs.value.some((r) => r.id === selectedRunId) ? selectedRunId : runs.value[0]!.id;
@@ -19,7 +21,7 @@ export function RunsPanel({ workflowId }: { workflowId: string }) {
             <button type="button" className={`run-item${run.id === open ? ' run-item-active' : ''}`} data-run-id={run.id} data-run-status={run.status}
               onClick={() => showRun(run.id)}>
               <span className={`status-dot status-${run.status}`} aria-hidden />
-              <span>{STATUS_LABEL[run.status]}</span>
+              <span>{storageFull.has(run.id) ? 'storage full' : STATUS_LABEL[run.status]}</span>
               <span className="muted">{formatTime(run.createdAt)}</span>
               {run.mode === 'direct' && <span className="muted">not durable</span>}
             </button>

@@ -1,7 +1,10 @@
+import { useEffect, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import Dexie from 'dexie';
 import type { EventRecord, RunRecord, StepRecord } from '../../engine/records';
+import { EXECUTOR_CHANGED_CHANNEL, STORAGE_FULL_CHANNEL, type StorageFullRun } from '../../worker/api';
 import { useDb } from '../DbContext';
+import { useExecutor } from '../ExecutorContext';
 
 /** Reactive reads of runs and their journals (Dexie liveQuery: every tab sees every change, no polling). */
 
@@ -41,3 +44,34 @@ export function useChildRuns(runId: string): Loadable<RunRecord[]> {
   const db = useDb();
   return useLiveQuery(async () => ({ status: 'ready' as const, value: await db.runs.where('parentRunId').equals(runId).toArray() }), [db, runId], LOADING);
 }
+
+/**
+ * Runs the executor stopped because browser storage is full. Asked of the executor (it keeps them in
+ * memory: on a full disk the pause may not have been written) and kept fresh by its broadcasts.
+ * `enabled`: only while some shown run is unfinished (finished runs are never storage-full).
+ */
+export function useStorageFullRuns(enabled: boolean): ReadonlySet<string> {
+  const executor = useExecutor();
+  const [runIds, setRunIds] = useState<ReadonlySet<string>>(NO_RUNS);
+  useEffect(() => {
+    if (!enabled) return;
+    let live = true;
+    // A tab of another version may broadcast or answer something else: only a list is taken.
+    const show = (runs: unknown) => {
+      if (live && Array.isArray(runs)) setRunIds(new Set((runs as StorageFullRun[]).map((r) => r.runId)));
+    };
+    const ask = () => void executor.storageFull().then(show, () => undefined);
+    ask();
+    const channels = typeof BroadcastChannel === 'undefined' ? [] : [new BroadcastChannel(STORAGE_FULL_CHANNEL), new BroadcastChannel(EXECUTOR_CHANGED_CHANNEL)];
+    const [updates, takeovers] = channels;
+    if (updates) updates.onmessage = (event: MessageEvent<unknown>) => show(event.data);
+    if (takeovers) takeovers.onmessage = ask; // a new executor knows only what it found at takeover
+    return () => {
+      live = false;
+      channels.forEach((channel) => channel.close());
+    };
+  }, [executor, enabled]);
+  return enabled ? runIds : NO_RUNS;
+}
+
+const NO_RUNS: ReadonlySet<string> = new Set();
