@@ -1,4 +1,4 @@
-import { Validator } from '@cfworker/json-schema';
+import { describeSchemaError, validateJsonSchema } from '../schema/jsonSchemaValidator';
 import type { WorkflowFile } from '../schema/workflow';
 import { compileWorkflow, type CompiledWorkflow } from './compile';
 import { RunDriver, STORAGE_FULL_MESSAGE, type DriverResult, type RunHost } from './driver';
@@ -336,11 +336,11 @@ export class Engine implements RunHost {
 function checkInput(compiled: CompiledWorkflow, input: unknown): void {
   const schema = compiled.definition.workflowConfig.config?.inputSchema;
   if (!schema) return;
-  const result = new Validator(schema as never, '2020-12', false).validate(input);
-  if (!result.valid) {
-    const details = result.errors.slice(0, 3).map((e) => `${e.instanceLocation.replace(/^#/, 'input') || 'input'}: ${e.error}`);
-    throw new InputError(`the input does not match the workflow's input schema: ${details.join('; ')}`);
-  }
+  const result = validateJsonSchema(schema, input);
+  if (result.valid) return;
+  if (result.cause === 'schema') throw new InputError(`the workflow's input schema cannot be used: ${result.errors[0].message} (at ${result.errors[0].schemaPath})`);
+  const details = result.errors.slice(0, 3).map((e) => describeSchemaError(e, 'input'));
+  throw new InputError(`the input does not match the workflow's input schema: ${details.join('; ')}`);
 }
 
 /** The step, every record after it, and the containers around it (their outputs depend on it). */

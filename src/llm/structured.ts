@@ -1,5 +1,5 @@
-import { Validator, type Schema } from '@cfworker/json-schema';
 import { failure, type StepFailure } from '../engine/retry';
+import { validateJsonSchema } from '../schema/jsonSchemaValidator';
 
 /**
  * Structured output: the model's final answer must be JSON valid for the step's schema. A miss is
@@ -12,10 +12,12 @@ export function checkStructuredAnswer(text: string, schema: Record<string, unkno
   } catch {
     return schemaMiss(`not JSON (${preview(text)})`);
   }
-  const result = new Validator(schema as Schema, '2020-12', false).validate(value);
+  const result = validateJsonSchema(schema, value);
   if (result.valid) return undefined;
-  const first = result.errors.find((e) => e.keyword !== 'properties' && e.keyword !== 'items') ?? result.errors[0];
-  return schemaMiss(first ? `${first.instanceLocation || '#'}: ${first.error}` : 'invalid');
+  const first = result.errors[0];
+  // No answer can pass a schema that cannot be used: sampling the model again would only cost more.
+  if (result.cause === 'schema') return failure('validation', `the step's output schema cannot be used: ${first.message} (at ${first.schemaPath})`, false);
+  return schemaMiss(first ? `#${first.instancePath}: ${first.message}` : 'invalid');
 }
 
 function schemaMiss(detail: string): StepFailure {

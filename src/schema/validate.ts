@@ -3,6 +3,7 @@ import { LIMITS } from './limits';
 import { problem, ProblemCollector, type PathSegment, type Problem, type ProblemSink } from './problems';
 import { validateGraph } from './validateGraph';
 import { buildRefContext, validateRefs } from './validateRefs';
+import { validateSchemas } from './validateSchemas';
 import { checkShape, checkSizes, type Definition } from './validateShape';
 import { collectScopes, isObject, objectField, stringField, type RawObject } from './walk';
 import { SECRET_DECLARATION_FIELDS, type WorkflowFile } from './workflow';
@@ -65,6 +66,7 @@ function validateDefinition({ raw, base, scopes }: Definition, known: Set<string
   const ctx = buildRefContext(settings, stringField(workflowConfig, 'name'), scopes, known);
   validateGraph(scopes, sink);
   validateRefs(scopes, ctx, sink);
+  validateSchemas(settings, scopes, [...base, 'workflowConfig', 'config'], sink);
   for (const found of validateSettings(settings, [...base, 'workflowConfig', 'config'])) sink.add(found);
 }
 

@@ -1,5 +1,3 @@
-import { Validator } from '@cfworker/json-schema';
-
 /** Validates one instance against one JSON Schema the way the executor does; may throw a readable Error. */
 export type SchemaCheck = (schema: Record<string, unknown>, instance: unknown) => unknown;
 
@@ -8,7 +6,7 @@ const APP_VALIDATOR = '../../src/schema/jsonSchemaValidator.ts';
 
 /**
  * The validator the executor uses for `inputSchema` and `outputSchema`: the app's RE2-based one when
- * present, else @cfworker/json-schema as the engine called it before (native regular expressions).
+ * present (the engine used @cfworker/json-schema, with native regular expressions, before it).
  */
 export async function loadSchemaCheck(): Promise<{ name: string; check: SchemaCheck }> {
   try {
@@ -20,8 +18,6 @@ export async function loadSchemaCheck(): Promise<{ name: string; check: SchemaCh
   } catch {
     // Not in this build: fall through to the library the engine used before.
   }
-  return {
-    name: '@cfworker/json-schema (native RegExp)',
-    check: (schema, instance) => new Validator(schema as never, '2020-12', false).validate(instance),
-  };
+  // @cfworker/json-schema, the library the engine used before, is no longer installed.
+  throw new Error(`no JSON Schema validator at ${APP_VALIDATOR}`);
 }

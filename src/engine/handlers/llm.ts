@@ -1,4 +1,4 @@
-import { Validator } from '@cfworker/json-schema';
+import { validateJsonSchema } from '../../schema/jsonSchemaValidator';
 import { EFFECT_TIMEOUT_MS } from '../../schema/limits';
 import type { StepOf, ToolName } from '../../schema/steps';
 import type { StepContext } from '../context';
@@ -135,12 +135,12 @@ function finalOutput(schema: Record<string, unknown> | undefined, text: string):
   } catch {
     throw failure('server', "the model's answer is not JSON, but the step has an output schema", true);
   }
-  const result = new Validator(schema as never, '2020-12', false).validate(value);
-  if (!result.valid) {
-    const first = result.errors[0];
-    throw failure('server', `the model's answer did not match the output schema: ${first ? `${first.instanceLocation} ${first.error}` : 'invalid'}`, true);
-  }
-  return value;
+  const result = validateJsonSchema(schema, value);
+  if (result.valid) return value;
+  const first = result.errors[0];
+  // A schema that cannot be used fails every answer: asking the model again would not help.
+  if (result.cause === 'schema') throw failure('validation', `the step's output schema cannot be used: ${first.message} (at ${first.schemaPath})`, false);
+  throw failure('server', `the model's answer did not match the output schema: ${first ? `#${first.instancePath}: ${first.message}` : 'invalid'}`, true);
 }
 
 /** Per-run caps: reaching one fails the next LLM step, before it spends anything. */

@@ -1,14 +1,18 @@
+import { MAX_PATTERN_CHARS, testPattern } from '../../schema/jsonSchemaKeywords';
+
 /**
  * A short string that matches a schema's `pattern`, for patterns made of literals, escapes,
  * character classes, groups, alternation and quantifiers. Undefined for anything else
- * (lookarounds, back-references): the result is checked against the real RegExp before use.
+ * (lookarounds, back-references): the result is checked on RE2, as the validator will check it,
+ * so a pattern RE2 cannot compile never yields a sample.
  */
 export function samplePattern(pattern: string): string | undefined {
+  if (pattern.length > MAX_PATTERN_CHARS) return undefined;
   try {
     const parser = new PatternParser(pattern);
     const sample = parser.alternation();
     if (!parser.done()) return undefined;
-    return new RegExp(pattern, 'u').test(sample) ? sample : undefined;
+    return testPattern(pattern, sample) === true ? sample : undefined;
   } catch {
     return undefined;
   }
@@ -76,8 +80,7 @@ class PatternParser {
     const body = this.source.slice(this.at, end);
     this.at = end + 1;
     if (body.startsWith('^')) {
-      const negated = new RegExp(`[${body}]`, 'u');
-      const found = NEGATED_CANDIDATES.find((c) => negated.test(c));
+      const found = NEGATED_CANDIDATES.find((c) => testPattern(`[${body}]`, c) === true);
       if (found === undefined) throw new Error('no candidate');
       return found;
     }

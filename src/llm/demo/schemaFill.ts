@@ -1,4 +1,4 @@
-import { Validator } from '@cfworker/json-schema';
+import { validateJsonSchema } from '../../schema/jsonSchemaValidator';
 import { enumArguedFor, enumByKeywords, findLineItems, findMoney, firstFreeNumber, identifierWords, mentionIndex, numberNear, type LineItem } from './evidence';
 import { pick, unit } from './seed';
 import { asNode, type FillContext, type Filled, type SchemaDef, type SchemaNode } from './schemaTypes';
@@ -160,7 +160,7 @@ function chooseBranch(node: SchemaNode, branches: SchemaDef[], name: string, ctx
 
 function isValid(node: SchemaNode, value: unknown, root: SchemaNode): boolean {
   const schema = { ...node, $defs: root.$defs, definitions: root.definitions };
-  return new Validator(schema as never, '2020-12', true).validate(value).valid;
+  return validateJsonSchema(schema, value).valid;
 }
 
 function chooseNumber(node: SchemaNode, name: string, ctx: FillContext): Filled {

@@ -1,4 +1,4 @@
-import { Validator } from '@cfworker/json-schema';
+import { validateJsonSchema } from '../../../src/schema/jsonSchemaValidator';
 import { generateText, jsonSchema, Output, streamText } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { createDemoModel } from '../../../src/llm/demo';
@@ -18,7 +18,8 @@ function templateStep(templateId: string, stepSlug: string) {
 }
 
 function validate(schema: Record<string, unknown>, value: unknown) {
-  return new Validator(schema as never, '2020-12', false).validate(value);
+  const verdict = validateJsonSchema(schema, value);
+  return { valid: verdict.valid, errors: verdict.valid ? [] : verdict.errors };
 }
 
 async function structured(schema: Record<string, unknown>, prompt: string, system?: string) {
