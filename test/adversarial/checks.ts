@@ -109,13 +109,18 @@ async function checkExpression(
   }
 }
 
-export async function checkImportedFile(file: WorkflowFile, schemaCheck: SchemaCheck): Promise<CheckFindings> {
-  const failures: string[] = [];
+/** What the executor does first with an imported file; failures as sentences. */
+export function compileImportedFile(file: WorkflowFile): string[] {
   try {
     compileWorkflow(file, { validated: true });
+    return [];
   } catch (error) {
-    failures.push(`an imported file does not compile: ${describeThrown(error)}`);
+    return [`an imported file does not compile: ${describeThrown(error)}`];
   }
+}
+
+export async function checkImportedFile(file: WorkflowFile, schemaCheck: SchemaCheck): Promise<CheckFindings> {
+  const failures: string[] = [];
   const context = sampleContext(file);
   const expressions = expressionsOf(file);
   for (const entry of expressions) await checkExpression(entry, context, failures);

@@ -31,6 +31,7 @@ describe('hostile workflow files', () => {
       `adversarial files (seed ${KNOBS.seed}, schema validator: ${report.validator})`,
       `  files tried: ${report.results.length.toLocaleString('en')} (${imported.length.toLocaleString('en')} importable, ${imported.reduce((n, r) => n + r.expressions, 0).toLocaleString('en')} expressions and ${imported.reduce((n, r) => n + r.schemas, 0).toLocaleString('en')} JSON Schemas checked)${report.skipped ? `, ${report.skipped} not tried (stopped at ${MAX_FAILURES} failures)` : ''}`,
       `  verdict time: p50 ${ms(percentile(verdicts, 50))}, p99 ${ms(percentile(verdicts, 99))}, max ${ms(Math.max(0, ...verdicts))}${slowest ? ` (${slowest.kind})` : ''} — budget ${ms(BUDGET.verdictMs)}`,
+      `  compile time (importable files): max ${ms(Math.max(0, ...imported.map((r) => r.compileMs)))}; expression/schema checks: p99 ${ms(percentile(imported.map((r) => r.checksMs), 99))}, max ${ms(Math.max(0, ...imported.map((r) => r.checksMs)))}`,
       `  longest synchronous block: ${ms(Math.max(0, ...report.results.map((r) => r.blockMs)))} overall, ${ms(Math.max(0, ...report.results.map((r) => r.checksBlockMs)))} in expression/schema checks — budget ${ms(BUDGET.checksBlockMs)}`,
       `  kinds: ${[...byKind].map(([kind, n]) => `${kind} ${n}`).join(', ')}`,
       `  failures: ${report.failures.length}`,

@@ -70,6 +70,7 @@ function runOne(worker: Worker, task: FileTask): Promise<Outcome> {
 function budgetFailures(result: FileResult): string[] {
   const out = [...result.failures];
   if (result.verdictMs > BUDGET.verdictMs) out.push(`verdict took ${Math.round(result.verdictMs)} ms (budget ${BUDGET.verdictMs})`);
+  if (result.compileMs > BUDGET.verdictMs) out.push(`compiling took ${Math.round(result.compileMs)} ms (budget ${BUDGET.verdictMs})`);
   if (result.checksMs > BUDGET.checksMs) out.push(`checks took ${Math.round(result.checksMs)} ms (budget ${BUDGET.checksMs})`);
   if (result.checksBlockMs > BUDGET.checksBlockMs) out.push(`checks blocked the thread ${Math.round(result.checksBlockMs)} ms (budget ${BUDGET.checksBlockMs})`);
   return out;

@@ -14,7 +14,9 @@ export interface FileResult {
   /** The verdict: importable or not. */
   ok: boolean;
   verdictMs: number;
-  /** Compiling and evaluating what an importable file holds (0 when refused). */
+  /** Compiling an importable file for the executor (0 when refused). */
+  compileMs: number;
+  /** Evaluating what an importable file holds (0 when refused). */
   checksMs: number;
   /** Longest time the worker's event loop was blocked while this file was handled. */
   blockMs: number;

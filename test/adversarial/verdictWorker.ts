@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { previewWorkflowText, type ImportPreview } from '../../src/schema/importer';
-import { checkImportedFile } from './checks';
+import { checkImportedFile, compileImportedFile } from './checks';
 import { hostileFile, type HostileFile } from './hostileFiles';
 import { loadSchemaCheck } from './schemaCheck';
 import type { FileResult, FileTask } from './verdictProtocol';
@@ -56,7 +56,7 @@ function pollution(): string[] {
 
 async function handle(task: FileTask, schemaCheck: Awaited<ReturnType<typeof loadSchemaCheck>>['check']): Promise<FileResult> {
   const file = hostileFile(task.index, task.baseSeed);
-  const result: FileResult = { index: task.index, seed: file.seed, kind: file.kind, bytes: file.text.length, ok: false, verdictMs: 0, checksMs: 0, blockMs: 0, checksBlockMs: 0, expressions: 0, schemas: 0, failures: [] };
+  const result: FileResult = { index: task.index, seed: file.seed, kind: file.kind, bytes: file.text.length, ok: false, verdictMs: 0, compileMs: 0, checksMs: 0, blockMs: 0, checksBlockMs: 0, expressions: 0, schemas: 0, failures: [] };
   // Generating the file is the harness's work, not the app's: start the canary's window after it.
   await canaryCaughtUp();
   longestGap = 0;
@@ -74,13 +74,17 @@ async function handle(task: FileTask, schemaCheck: Awaited<ReturnType<typeof loa
   result.ok = preview.ok;
   result.failures.push(...verdictFailures(file, preview));
   if (preview.ok && preview.file) {
+    const compileStarted = performance.now();
+    result.failures.push(...compileImportedFile(preview.file));
+    result.compileMs = performance.now() - compileStarted;
+    await canaryCaughtUp();
     longestGap = 0;
     const checksStarted = performance.now();
     const findings = await checkImportedFile(preview.file, schemaCheck);
     result.checksMs = performance.now() - checksStarted;
     await canaryCaughtUp();
     result.checksBlockMs = longestGap;
-    result.blockMs = Math.max(result.blockMs, longestGap);
+    result.blockMs = Math.max(result.blockMs, result.compileMs, longestGap);
     result.expressions = findings.expressions;
     result.schemas = findings.schemas;
     result.failures.push(...findings.failures);
