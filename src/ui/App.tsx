@@ -7,10 +7,13 @@ import { SettingsDialog } from './settings/SettingsDialog';
 import { TablesDialog } from './tables/TablesDialog';
 import { EventDialog, ForkDialog } from './runs/RunDialogs';
 import { useWorkflowRecord } from './library/useLibrary';
+import { ErrorBoundary } from './common/ErrorBoundary';
 import { Toasts } from './common/Toasts';
 import { DbProvider, useDb } from './DbContext';
 import { Header } from './Header';
+import { ImportCheckProvider } from './import/ImportCheckContext';
 import { ImportPreviewDialog } from './import/ImportPreviewDialog';
+import { clearShareHash } from './import/importSources';
 import { PasteDialog } from './import/PasteDialog';
 import { useImportSources } from './import/useImportSources';
 import { createBlankWorkflow } from './library/libraryActions';
@@ -19,24 +22,38 @@ import { useLibrary, useLibraryIndex } from './library/useLibrary';
 import { Welcome } from './library/Welcome';
 import { useShortcut } from './shortcuts';
 import { ShortcutsDialog } from './ShortcutsDialog';
-import { UiStoreProvider, useUi } from './state';
+import { UiStoreProvider, useUi, type Dialog as UiDialog } from './state';
 import { WorkflowView } from './workflow/WorkflowView';
+import type { CheckImport } from '../worker/validationClient';
 
-/** The whole app. Tests pass their own database and an in-process executor; the page uses the shared ones. */
-export function App({ db, executor }: { db?: TabflowDb; executor?: ExecutorApi }) {
+interface AppProps {
+  db?: TabflowDb;
+  executor?: ExecutorApi;
+  /** How import text is checked; the page uses a worker per check. */
+  checkImport?: CheckImport;
+}
+
+/** The whole app. Tests pass their own database, an in-process executor and checker; the page uses the shared ones. */
+export function App({ db, executor, checkImport }: AppProps) {
   useEffect(() => {
     if (executor) return;
     // Ask the browser not to evict our storage under pressure (best effort; it may say no).
     void navigator.storage?.persist?.().catch(() => undefined);
   }, [executor]);
+  // A throw that gets past every inner boundary still leaves a page that says what failed; a share
+  // link in the address bar is forgotten, so a reload does not fail the same way again.
   return (
-    <DbProvider db={db}>
-      <ExecutorProvider executor={executor}>
-        <UiStoreProvider>
-          <Shell />
-        </UiStoreProvider>
-      </ExecutorProvider>
-    </DbProvider>
+    <ErrorBoundary label="Tabflow" onError={clearShareHash}>
+      <DbProvider db={db}>
+        <ExecutorProvider executor={executor}>
+          <ImportCheckProvider check={checkImport}>
+            <UiStoreProvider>
+              <Shell />
+            </UiStoreProvider>
+          </ImportCheckProvider>
+        </ExecutorProvider>
+      </DbProvider>
+    </ErrorBoundary>
   );
 }
 
@@ -77,13 +94,17 @@ function Shell() {
         onTables={() => openDialog({ kind: 'tables' })} onSettings={() => openDialog({ kind: 'settings' })} ready={ready} />
       <input ref={fileInput} type="file" accept=".json,application/json" hidden aria-label="Workflow file" onChange={(e) => void onFileChosen(e)} />
       <div className="app-body">
-        <Sidebar library={library} knownWorkflows={names} />
+        <ErrorBoundary label="The library">
+          <Sidebar library={library} knownWorkflows={names} />
+        </ErrorBoundary>
         <main className="main">
-          {selectedId ? (
-            <WorkflowView key={selectedId} id={selectedId} knownWorkflows={names} lookup={lookup} />
-          ) : (
-            <Welcome onImport={openFilePicker} onPaste={openPaste} />
-          )}
+          <ErrorBoundary label={selectedId ? 'This workflow' : 'The start page'} resetKey={selectedId}>
+            {selectedId ? (
+              <WorkflowView key={selectedId} id={selectedId} knownWorkflows={names} lookup={lookup} />
+            ) : (
+              <Welcome onImport={openFilePicker} onPaste={openPaste} />
+            )}
+          </ErrorBoundary>
         </main>
       </div>
       <Dialogs knownWorkflows={names} />
@@ -93,8 +114,26 @@ function Shell() {
   );
 }
 
+const DIALOG_LABELS: Record<Exclude<UiDialog['kind'], 'none'>, string> = {
+  paste: 'The paste dialog', shortcuts: 'The shortcuts list', preview: 'The import preview', run: 'The run form',
+  fork: 'The fork dialog', event: 'The event dialog', tables: 'Tables', settings: 'Settings',
+};
+
+/** Each dialog (and the lazily loaded screens inside it) behind a boundary of its own: a throw closes only it. */
 function Dialogs({ knownWorkflows }: { knownWorkflows: readonly string[] }) {
   const dialog = useUi((s) => s.dialog);
+  const closeDialog = useUi((s) => s.closeDialog);
+  if (dialog.kind === 'none') return null;
+  // A preview that fails forgets its share link: a reload must not open (and fail) it again.
+  const onError = dialog.kind === 'preview' && dialog.request.source === 'link' ? clearShareHash : undefined;
+  return (
+    <ErrorBoundary key={dialog.kind} label={DIALOG_LABELS[dialog.kind]} variant="dialog" onError={onError} onDismiss={closeDialog}>
+      <DialogContent dialog={dialog} knownWorkflows={knownWorkflows} />
+    </ErrorBoundary>
+  );
+}
+
+function DialogContent({ dialog, knownWorkflows }: { dialog: UiDialog; knownWorkflows: readonly string[] }) {
   switch (dialog.kind) {
     case 'paste': return <PasteDialog />;
     case 'shortcuts': return <ShortcutsDialog />;

@@ -10,8 +10,11 @@ import { freshDb, libraryNames, renderApp, workflowItems } from './helpers';
 const TEMPLATE = TEMPLATES[0]!.doc;
 const NAME = TEMPLATE.workflowConfig.name;
 
-function previewDialog() {
-  return screen.findByRole('dialog', { name: 'Import preview' });
+/** The preview once its check (in the worker stand-in) has answered. */
+async function previewDialog() {
+  const dialog = await screen.findByRole('dialog', { name: 'Import preview' });
+  await waitFor(() => expect(within(dialog).queryByText('Checking…')).toBeNull());
+  return dialog;
 }
 
 function jsonFile(text: string, name = 'workflow.json') {

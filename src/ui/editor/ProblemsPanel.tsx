@@ -1,4 +1,4 @@
-import type { Problem } from '../../schema/problems';
+import { countProblems, type Problem } from '../../schema/problems';
 
 export interface LocatedProblem {
   problem: Problem;
@@ -13,8 +13,8 @@ interface ProblemsPanelProps {
 
 /** Every problem of the editor text, errors first; choosing one moves the editor's cursor to it. */
 export function ProblemsPanel({ items, onSelect }: ProblemsPanelProps) {
-  const errors = items?.filter((i) => i.problem.severity === 'error').length ?? 0;
-  const warnings = (items?.length ?? 0) - errors;
+  // A summary row ("and N more") counts for the problems it stands for.
+  const { errors, warnings } = countProblems(items?.map((i) => i.problem) ?? []);
   return (
     <section className="problems" aria-label="Problems" data-testid="problems">
       <header className="problems-header">

@@ -1,5 +1,6 @@
-import { useMemo, useState } from 'react';
-import { previewWorkflowText, type ImportPreview } from '../../schema/importer';
+import { useEffect, useState } from 'react';
+import type { ImportPreview } from '../../schema/importer';
+import type { ImportVerdict } from '../../worker/validationClient';
 import { formatBytes } from '../../schema/share';
 import { Dialog } from '../common/Dialog';
 import { useDb } from '../DbContext';
@@ -7,6 +8,7 @@ import { ProblemList } from './ProblemList';
 import { useUi, type PreviewRequest } from '../state';
 import { PreviewSummary } from './PreviewSummary';
 import { clearShareHash } from './importSources';
+import { useImportCheck } from './ImportCheckContext';
 import { importWorkflowFile } from './importWorkflow';
 
 const SOURCE_LABELS = { file: 'File', drop: 'Dropped file', paste: 'Pasted JSON', link: 'Share link' } as const;
@@ -17,8 +19,9 @@ interface ImportPreviewDialogProps {
 }
 
 /**
- * Everything an import would bring in, before anything is saved. Only "Import" writes; Cancel,
- * Escape and errors leave the library exactly as it was.
+ * Everything an import would bring in, before anything is saved. The text is checked off the main
+ * thread ("Checking…" meanwhile). Only "Import" writes; Cancel, Escape and errors leave the library
+ * exactly as it was.
  */
 export function ImportPreviewDialog({ request, knownWorkflows }: ImportPreviewDialogProps) {
   const db = useDb();
@@ -27,7 +30,7 @@ export function ImportPreviewDialog({ request, knownWorkflows }: ImportPreviewDi
   const showToast = useUi((s) => s.showToast);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
-  const preview = useMemo(() => previewOf(request, knownWorkflows), [request, knownWorkflows]);
+  const preview = useVerdict(request, knownWorkflows);
 
   function close() {
     if (request.source === 'link') clearShareHash();
@@ -35,7 +38,7 @@ export function ImportPreviewDialog({ request, knownWorkflows }: ImportPreviewDi
   }
 
   async function runImport() {
-    if (!preview.ok || !preview.file) return;
+    if (!preview?.ok || !preview.file) return;
     setBusy(true);
     try {
       const { workflow, added } = await importWorkflowFile(db, preview.file);
@@ -51,9 +54,9 @@ export function ImportPreviewDialog({ request, knownWorkflows }: ImportPreviewDi
 
   const footer = (
     <>
-      {!preview.ok && <span className="muted footer-note">Nothing can be imported until the errors are fixed.</span>}
+      {preview && !preview.ok && <span className="muted footer-note">Nothing can be imported until the errors are fixed.</span>}
       <button type="button" className="button" onClick={close}>Cancel</button>
-      <button type="button" className="button button-primary" onClick={() => void runImport()} disabled={!preview.ok || busy}>
+      <button type="button" className="button button-primary" onClick={() => void runImport()} disabled={!preview?.ok || busy}>
         Import
       </button>
     </>
@@ -68,16 +71,46 @@ export function ImportPreviewDialog({ request, knownWorkflows }: ImportPreviewDi
         {request.source === 'link' && ' · opening a link never imports or runs anything by itself'}
       </p>
       {failure && <p className="error-text" role="alert">Import failed: {failure}</p>}
-      {preview.summary && <PreviewSummary summary={preview.summary} migrated={preview.migrated} />}
-      <ProblemList problems={preview.problems} />
+      {preview === undefined ? (
+        <p className="muted" role="status">Checking…</p>
+      ) : (
+        <>
+          {preview.summary && <PreviewSummary summary={preview.summary} migrated={preview.migrated} />}
+          <ProblemList problems={preview.problems} />
+        </>
+      )}
     </Dialog>
   );
 }
 
-function previewOf(request: PreviewRequest, knownWorkflows: readonly string[]): ImportPreview {
-  if ('error' in request) {
-    const problem = { severity: 'error' as const, code: 'unreadable', path: '$', segments: [], message: request.error };
-    return { ok: false, file: undefined, summary: undefined, problems: [problem], migrated: [] };
+/** The preview of a request once its check has answered; undefined while it runs. */
+function useVerdict(request: PreviewRequest, knownWorkflows: readonly string[]): ImportPreview | undefined {
+  const check = useImportCheck();
+  const [verdict, setVerdict] = useState<{ of: PreviewRequest; preview: ImportPreview }>();
+  // Keyed by content: a library re-read with the same names must not check the file again.
+  const namesKey = JSON.stringify(knownWorkflows);
+  useEffect(() => {
+    if ('error' in request) return;
+    let current = true;
+    void check(request.text, { knownWorkflows: JSON.parse(namesKey) as string[] })
+      .then((answer) => current && setVerdict({ of: request, preview: previewOfVerdict(answer) }));
+    return () => {
+      current = false;
+    };
+  }, [request, namesKey, check]);
+  if ('error' in request) return refused('unreadable', request.error);
+  return verdict?.of === request ? verdict.preview : undefined;
+}
+
+function previewOfVerdict(verdict: ImportVerdict): ImportPreview {
+  switch (verdict.kind) {
+    case 'checked': return verdict.preview;
+    case 'timed-out': return refused('check-timeout', `checking this file took longer than ${verdict.seconds} s; it was not imported`);
+    case 'failed': return refused('check-failed', `${verdict.message}; the file was not imported`);
   }
-  return previewWorkflowText(request.text, { knownWorkflows });
+}
+
+function refused(code: string, message: string): ImportPreview {
+  const problem = { severity: 'error' as const, code, path: '$', segments: [], message };
+  return { ok: false, file: undefined, summary: undefined, problems: [problem], migrated: [] };
 }

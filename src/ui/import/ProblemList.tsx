@@ -1,20 +1,25 @@
-import type { Problem } from '../../schema/problems';
+import { countProblems, type Problem } from '../../schema/problems';
 import { SeverityIcon } from '../editor/ProblemsPanel';
+
+/** Rows shown at most; the validator already sums a flood up, this keeps any list short. */
+const MAX_ROWS = 100;
 
 /** A read-only list of validation problems: severity, message, JSON path and step. */
 export function ProblemList({ problems }: { problems: readonly Problem[] }) {
   if (problems.length === 0) {
     return <p className="ok-text"><span className="severity severity-ok" aria-hidden>✓</span> No problems found.</p>;
   }
-  const errors = problems.filter((p) => p.severity === 'error').length;
+  const { errors, warnings } = countProblems(problems);
+  const shown = problems.slice(0, MAX_ROWS);
+  const { errors: hiddenErrors, warnings: hiddenWarnings } = countProblems(problems.slice(MAX_ROWS));
   return (
     <section aria-label="Validation problems" className="preview-problems">
       <h3>
-        {errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : 'No errors'}
-        {problems.length > errors && `, ${problems.length - errors} warning${problems.length - errors === 1 ? '' : 's'}`}
+        {errors > 0 ? plural(errors, 'error') : 'No errors'}
+        {warnings > 0 && `, ${plural(warnings, 'warning')}`}
       </h3>
       <ul className="problems-list">
-        {problems.map((p, i) => (
+        {shown.map((p, i) => (
           <li key={`${p.path}|${p.message}|${i}`} className="problem problem-static">
             <SeverityIcon severity={p.severity} />
             <span className="problem-message">{p.message}</span>
@@ -23,6 +28,13 @@ export function ProblemList({ problems }: { problems: readonly Problem[] }) {
           </li>
         ))}
       </ul>
+      {problems.length > shown.length && (
+        <p className="muted">…and {plural(hiddenErrors + hiddenWarnings, 'more problem')} not listed</p>
+      )}
     </section>
   );
+}
+
+function plural(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { hasErrors } from '../../schema/problems';
+import { countProblems, hasErrors } from '../../schema/problems';
 import { validateWorkflowFile } from '../../schema/validate';
 import { collectScopes } from '../../schema/walk';
 import type { WorkflowRecord } from '../../store/db';
@@ -71,8 +71,7 @@ type Badge = { tone: 'error' | 'warning'; label: string; title: string };
 function healthOf(record: WorkflowRecord, knownWorkflows: readonly string[]): { steps: number; badge: Badge | undefined } {
   const steps = collectScopes(record.doc.stepsConfig, ['stepsConfig']).reduce((n, s) => n + s.sites.length, 0);
   const { problems } = validateWorkflowFile(record.doc, { knownWorkflows });
-  const errors = problems.filter((p) => p.severity === 'error').length;
-  const warnings = problems.length - errors;
+  const { errors, warnings } = countProblems(problems);
   let badge: Badge | undefined;
   if (hasErrors(problems)) badge = { tone: 'error', label: `${errors}`, title: `${errors} error${errors === 1 ? '' : 's'}` };
   else if (warnings > 0) badge = { tone: 'warning', label: `${warnings}`, title: `${warnings} warning${warnings === 1 ? '' : 's'}` };
