@@ -40,8 +40,9 @@ export function hostOfUrl(url: string): string | undefined {
  */
 export function literalHostOf(url: string): string | undefined {
   // The authority ends where URL parsing ends it: at / ? # or \ (a backslash is a slash in http URLs).
-  // Leading and trailing C0 controls and spaces are stripped, as URL parsing strips them.
-  const match = /^(https?):\/\/([^/?#\\]*)/i.exec(url.replace(/^[\0-\x20]+|[\0-\x20]+$/g, ''));
+  // Leading and trailing C0 controls and spaces are stripped, as URL parsing strips them; the
+  // lookbehind lets the trailing run only start where a run starts (else: quadratic on inner runs).
+  const match = /^(https?):\/\/([^/?#\\]*)/i.exec(url.replace(/^[\0-\x20]+|(?<![\0-\x20])[\0-\x20]+$/g, ''));
   if (!match || /[{}]/.test(match[2]!)) return undefined;
   return hostOfUrl(`${match[1]}://${match[2]}/`);
 }

@@ -62,7 +62,8 @@ export function firstFreeNumber(text: string): number | undefined {
 
 /** An amount written with its currency: "49.90 EUR", "€49.90", "$5". */
 export function findMoney(text: string): number | undefined {
-  const match = /[€$£]\s?(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s?(?:EUR|USD|GBP|CHF|JPY|€|\$|£)(?![A-Za-z])/i.exec(text);
+  // A match never starts inside a run (starting earlier matches too): the lookbehinds keep these linear.
+  const match = /[€$£]\s?(\d+(?:[.,]\d+)?)|(?<!\d)(\d+(?:[.,]\d+)?)\s?(?:EUR|USD|GBP|CHF|JPY|€|\$|£)(?![A-Za-z])/i.exec(text);
   return match ? toNumber(match[1] ?? match[2]!) : undefined;
 }
 
@@ -87,7 +88,7 @@ export interface LineItem {
 
 /** "3 workshop days at 1200 EUR each and 2 hours of travel at 80 EUR" → two lines. */
 export function findLineItems(text: string): LineItem[] {
-  const pattern = /(\d+(?:[.,]\d+)?)\s*(?:x\s+)?((?:[A-Za-z][\w-]*\s+){0,4}?[A-Za-z][\w-]*)\s+(?:at|@|for)\s+(?:[€$£]\s?)?(\d+(?:[.,]\d+)?)/g;
+  const pattern = /(?<!\d)(\d+(?:[.,]\d+)?)\s*(?:x\s+)?((?:[A-Za-z][\w-]*\s+){0,4}?[A-Za-z][\w-]*)\s+(?:at|@|for)\s+(?:[€$£]\s?)?(\d+(?:[.,]\d+)?)/g;
   return [...text.matchAll(pattern)].map((m) => ({
     quantity: toNumber(m[1]!),
     description: m[2]!.trim(),
@@ -96,7 +97,7 @@ export function findLineItems(text: string): LineItem[] {
 }
 
 export function findEmail(text: string): string | undefined {
-  return /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/.exec(text)?.[0];
+  return /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/.exec(text)?.[0];
 }
 
 export function findUrl(text: string): string | undefined {

@@ -164,12 +164,17 @@ function isValid(node: SchemaNode, value: unknown, root: SchemaNode): boolean {
 }
 
 function chooseNumber(node: SchemaNode, name: string, ctx: FillContext): Filled {
-  const read = firstDefined(ctx.texts, (t) => numberNear(name, t)) ?? (MONEY.test(name) ? firstDefined(ctx.texts, findMoney) : undefined);
+  const read = finite(firstDefined(ctx.texts, (t) => numberNear(name, t)) ?? (MONEY.test(name) ? firstDefined(ctx.texts, findMoney) : undefined));
   const { lo, hi } = numberBounds(node);
   const fallback =
     typeof node.default === 'number' ? node.default
-    : (firstFreeNumber(ctx.texts[0] ?? '') ?? madeUpNumber(lo, hi, unit(ctx.seed, `number:${name}`)));
+    : (finite(firstFreeNumber(ctx.texts[0] ?? '')) ?? madeUpNumber(lo, hi, unit(ctx.seed, `number:${name}`)));
   return { value: fitNumber(read ?? fallback, node), found: read !== undefined };
+}
+
+/** A run of 400 digits reads as Infinity, which JSON writes as null: such a number is no evidence. */
+function finite(n: number | undefined): number | undefined {
+  return n !== undefined && Number.isFinite(n) ? n : undefined;
 }
 
 /** The nearest value to `value` that the number schema accepts (type, multipleOf, bounds). */
