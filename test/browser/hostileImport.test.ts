@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { createDeflateRaw } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeSharePayload } from '../../src/schema/share';
-import { invalidNextSteps, unreachableSteps } from '../support/hostileImports';
+import { invalidNextSteps, unreachableSteps, zerosPayload } from '../support/hostileImports';
 import { chromiumPath, launch, openPage } from './browser';
 
 /**
@@ -14,21 +13,6 @@ import { chromiumPath, launch, openPage } from './browser';
 const SHOTS = 'test-results';
 /** The canary's longest allowed gap; it ticks every 50 ms. */
 const MAX_GAP_MS = 1_000;
-
-/** A deflate-raw payload of `totalBytes` zeros, compressed from a stream of 1 MB chunks. */
-async function zerosPayload(totalBytes: number): Promise<string> {
-  const deflate = createDeflateRaw({ level: 9, memLevel: 9 });
-  const chunks: Buffer[] = [];
-  deflate.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const ended = new Promise((resolve) => deflate.on('end', resolve));
-  const zeros = Buffer.alloc(1024 * 1024);
-  for (let sent = 0; sent < totalBytes; sent += zeros.length) {
-    if (!deflate.write(zeros)) await new Promise((resolve) => deflate.once('drain', resolve));
-  }
-  deflate.end();
-  await ended;
-  return Buffer.concat(chunks).toString('base64url');
-}
 
 /** Starts a 50 ms interval in the page that records the longest gap between its ticks. */
 async function startCanary(page: Page): Promise<void> {

@@ -1,5 +1,7 @@
+import { createDeflateRaw } from 'node:zlib';
+
 /**
- * Hostile workflow files, each built to hurt the importer in one way (issues 16 and 18): floods of
+ * Hostile workflow files and share links, each built to hurt the importer in one way (issues 16 and 18): floods of
  * problems, huge fan-outs, deep values. Every one is within the 4 MB import limit.
  */
 
@@ -116,3 +118,18 @@ export const HOSTILE_FILES = {
   invalidNextSteps, emptyBranches, unreachableSteps, deepWideValue, deepLongList, unknownStepTypes, danglingReferences, hugeToolArray,
   duplicateSlugs, crowdedStep, expressionFlood, numbersForSteps,
 } as const;
+
+/** A deflate-raw payload of `totalBytes` zeros, compressed from a stream of 1 MB chunks (never allocated whole). */
+export async function zerosPayload(totalBytes: number): Promise<string> {
+  const deflate = createDeflateRaw({ level: 9, memLevel: 9 });
+  const chunks: Buffer[] = [];
+  deflate.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise((resolve) => deflate.on('end', resolve));
+  const zeros = Buffer.alloc(1024 * 1024);
+  for (let sent = 0; sent < totalBytes; sent += zeros.length) {
+    if (!deflate.write(zeros)) await new Promise((resolve) => deflate.once('drain', resolve));
+  }
+  deflate.end();
+  await ended;
+  return Buffer.concat(chunks).toString('base64url');
+}

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createDeflateRaw, deflateRawSync } from 'node:zlib';
+import { deflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LIMITS } from '../../src/schema/limits';
 import {
   decodeSharePayload, encodeSharePayload, MAX_SHARE_PAYLOAD_CHARS, shareDataFromHash, ShareLinkError,
 } from '../../src/schema/share';
+import { zerosPayload } from '../support/hostileImports';
 
 const toBase64Url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 
@@ -42,21 +43,6 @@ describe('share links', () => {
     await expect(decodeSharePayload(bomb)).rejects.toThrow(/more than 4\.0 MB/);
   });
 });
-
-/** A deflate-raw payload of `totalBytes` zeros, compressed from a stream of 1 MB chunks (never allocated whole). */
-async function zerosPayload(totalBytes: number): Promise<string> {
-  const deflate = createDeflateRaw({ level: 9, memLevel: 9 });
-  const chunks: Buffer[] = [];
-  deflate.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const ended = new Promise((resolve) => deflate.on('end', resolve));
-  const zeros = Buffer.alloc(1024 * 1024);
-  for (let sent = 0; sent < totalBytes; sent += zeros.length) {
-    if (!deflate.write(zeros)) await new Promise((resolve) => deflate.once('drain', resolve));
-  }
-  deflate.end();
-  await ended;
-  return Buffer.concat(chunks).toString('base64url');
-}
 
 describe('share-link bombs (issue 18)', () => {
   afterEach(() => vi.restoreAllMocks());
