@@ -1,3 +1,5 @@
+import { HOSTILE_FILES } from '../support/hostileImports';
+
 /**
  * Hand-written files that are hostile by size or shape: each is built straight as text (building a
  * 300,000-key object first would cost more than the verdict under test).
@@ -19,7 +21,9 @@ export interface BigFile {
   name: string;
   /** `refused`: the verdict must be "cannot import"; `either`: any clear verdict. */
   expect: 'refused' | 'either';
-  make(random: () => number): string;
+  /** `share`: the text is a share link's data, decoded as opening the link would. */
+  form?: 'text' | 'share';
+  make(random: () => number): string | Promise<string>;
 }
 
 export const BIG_FILES: BigFile[] = [
@@ -103,4 +107,6 @@ export const BIG_FILES: BigFile[] = [
       return file('Flood', [TRIGGER('!0'), ...repeat(10_500, broken)]);
     },
   },
+  // The importer's own hostile files (test/support/hostileImports.ts), each hurting it in one more way.
+  ...Object.entries(HOSTILE_FILES).map(([name, make]): BigFile => ({ name: `hostile import: ${name}`, expect: 'either', make: () => make() })),
 ];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BUDGET, percentile, runHostileFiles, type Failure } from './harness';
-import { hostileFile } from './hostileFiles';
+import { hostileKind } from './hostileFiles';
 import { KNOBS } from './knobs';
 
 /**
@@ -13,7 +13,7 @@ const MAX_FAILURES = 25;
 const only = process.env.ADVERSARIAL_ONLY === undefined ? undefined : Number(process.env.ADVERSARIAL_ONLY);
 
 function describeFailure(failure: Failure): string {
-  const kind = failure.kind ?? hostileFile(failure.index, KNOBS.seed).kind;
+  const kind = failure.kind ?? hostileKind(failure.index).name;
   return `file #${failure.index} (${kind}; replay: ADVERSARIAL_SEED=${KNOBS.seed} ADVERSARIAL_ONLY=${failure.index}): ${failure.what}`;
 }
 

@@ -2,6 +2,7 @@ import { TEMPLATES } from '../../src/templates';
 import { around, seededRandom } from '../support/workflows';
 import { BIG_FILES, type BigFile } from './bigFiles';
 import { mutateTemplate } from './mutations';
+import { SHARE_LINKS, SMALL_SHARE_LINKS } from './shareLinks';
 import {
   CATASTROPHIC_PATTERNS, defineOwn, EXOTIC_STRINGS, JSONATA_BOMBS, JSONATA_GLOBALS, NON_RE2_PATTERNS, POLLUTION_KEYS,
   regexExpressions, regexSchemas,
@@ -12,6 +13,7 @@ export interface HostileFile {
   seed: number;
   kind: string;
   expect: BigFile['expect'];
+  form: 'text' | 'share';
   text: string;
 }
 
@@ -78,11 +80,7 @@ function exoticUnicode(random: Random): string {
   return random() < 0.5 ? text : text.replaceAll('\\ud800', '\ud800').replaceAll('\\udfff', '\udfff');
 }
 
-interface FileClass {
-  name: string;
-  expect: BigFile['expect'];
-  make(random: Random): string;
-}
+type FileClass = BigFile;
 
 const SMALL_CLASSES: FileClass[] = [
   { name: 'template mutation', expect: 'either', make: (r) => mutateTemplate(r, pick(r, TEMPLATES).doc) },
@@ -96,6 +94,7 @@ const SMALL_CLASSES: FileClass[] = [
   { name: 'non-RE2 regex in JSONata', expect: 'refused', make: (r) => json(expressionStep(r, pick(r, regexExpressions(pick(r, NON_RE2_PATTERNS))))) },
   { name: 'JSONata bomb', expect: 'either', make: (r) => json(expressionStep(r, pick(r, JSONATA_BOMBS))) },
   { name: 'JSONata reaching for globals', expect: 'either', make: (r) => json(expressionStep(r, pick(r, JSONATA_GLOBALS))) },
+  ...SMALL_SHARE_LINKS,
   {
     name: 'small nextSteps cycle',
     expect: 'refused',
@@ -103,15 +102,21 @@ const SMALL_CLASSES: FileClass[] = [
   },
 ];
 
+const HEAVY_CLASSES: FileClass[] = [...BIG_FILES, ...SHARE_LINKS];
+
 /** Every HEAVY_EVERY-th file is a big one, cycling through them: all appear even in a small sample. */
-const HEAVY_EVERY = 40;
+const HEAVY_EVERY = 20;
+
+/** The class of the index-th file. */
+export function hostileKind(index: number): FileClass {
+  return index % HEAVY_EVERY === HEAVY_EVERY - 1
+    ? HEAVY_CLASSES[Math.floor(index / HEAVY_EVERY) % HEAVY_CLASSES.length]!
+    : SMALL_CLASSES[index % SMALL_CLASSES.length]!;
+}
 
 /** The index-th file of a run seeded with baseSeed. */
-export function hostileFile(index: number, baseSeed: number): HostileFile {
+export async function hostileFile(index: number, baseSeed: number): Promise<HostileFile> {
   const seed = baseSeed * 1_000_003 + index;
-  const random = seededRandom(seed);
-  const kind: FileClass = index % HEAVY_EVERY === HEAVY_EVERY - 1
-    ? BIG_FILES[Math.floor(index / HEAVY_EVERY) % BIG_FILES.length]!
-    : SMALL_CLASSES[index % SMALL_CLASSES.length]!;
-  return { seed, kind: kind.name, expect: kind.expect, text: kind.make(random) };
+  const kind = hostileKind(index);
+  return { seed, kind: kind.name, expect: kind.expect, form: kind.form ?? 'text', text: await kind.make(seededRandom(seed)) };
 }

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { previewWorkflowText, type ImportPreview } from '../../src/schema/importer';
+import { decodeSharePayload, ShareLinkError } from '../../src/schema/share';
 import { checkImportedFile, compileImportedFile } from './checks';
 import { hostileFile, type HostileFile } from './hostileFiles';
 import { loadSchemaCheck } from './schemaCheck';
@@ -54,8 +55,21 @@ function pollution(): string[] {
   return failures;
 }
 
+/** Opening a share link decodes it first: a refusal there is a verdict too, shown as one problem. */
+async function verdictOf(file: HostileFile): Promise<ImportPreview> {
+  if (file.form === 'text') return previewWorkflowText(file.text);
+  let text: string;
+  try {
+    text = await decodeSharePayload(file.text);
+  } catch (error) {
+    if (!(error instanceof ShareLinkError)) throw error;
+    return { ok: false, file: undefined, summary: undefined, migrated: [], problems: [{ severity: 'error', code: 'share-link', path: '$', segments: [], message: error.message }] };
+  }
+  return previewWorkflowText(text);
+}
+
 async function handle(task: FileTask, schemaCheck: Awaited<ReturnType<typeof loadSchemaCheck>>['check']): Promise<FileResult> {
-  const file = hostileFile(task.index, task.baseSeed);
+  const file = await hostileFile(task.index, task.baseSeed);
   const result: FileResult = { index: task.index, seed: file.seed, kind: file.kind, bytes: file.text.length, ok: false, verdictMs: 0, compileMs: 0, checksMs: 0, blockMs: 0, checksBlockMs: 0, expressions: 0, schemas: 0, failures: [] };
   // Generating the file is the harness's work, not the app's: start the canary's window after it.
   await canaryCaughtUp();
@@ -63,7 +77,7 @@ async function handle(task: FileTask, schemaCheck: Awaited<ReturnType<typeof loa
   const started = performance.now();
   let preview: ImportPreview;
   try {
-    preview = await previewWorkflowText(file.text);
+    preview = await verdictOf(file);
   } catch (error) {
     result.failures.push(`the importer threw ${error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : String(error)}`);
     return result;
