@@ -91,7 +91,8 @@ function weatherAnswer(c: Conversation, seed: number): string[] {
 
 function outfitAnswer(c: Conversation): string[] {
   const source = c.previousAgent ?? c.lastUser;
-  const temp = /(-?\d+)\s*°\s*C|(-?\d+)\s*degrees/i.exec(source);
+  // A number starts at its "-" or first digit only (a later start is found earlier anyway): linear time.
+  const temp = /(-\d+|(?<![-\d])\d+)\s*°\s*C|(-\d+|(?<![-\d])\d+)\s*degrees/i.exec(source);
   const degrees = temp ? Number(temp[1] ?? temp[2]) : undefined;
   const layers =
     degrees === undefined ? 'layers you can add or remove, such as a t-shirt, a light sweater and a jacket'
@@ -233,9 +234,27 @@ function labelledLines(text: string): { label: string; text: string }[] {
 
 /** The request without a template's short lead-in ("Help with: …") and without embedded JSON. */
 function requestOf(text: string): string {
-  const withoutData = text.replace(/\{[\s\S]*\}|\[[\s\S]*\]/g, ' ').replace(/\s+/g, ' ').trim();
+  const withoutData = withoutEmbeddedJson(text).replace(/\s+/g, ' ').trim();
   const lead = /^([^:]{1,40}):\s+(\S[\s\S]*)$/.exec(withoutData);
   return lead && lead[1]!.split(' ').length <= 5 ? lead[2]! : withoutData;
+}
+
+/**
+ * Each `{` (or `[`) up to the last `}` (`]`) after it becomes a space: what `/\{[\s\S]*\}|\[[\s\S]*\]/g`
+ * replaces, in one pass (the regex rescans to the end from every unclosed bracket: quadratic).
+ */
+function withoutEmbeddedJson(text: string): string {
+  const lastClose: Record<string, number> = { '{': text.lastIndexOf('}'), '[': text.lastIndexOf(']') };
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const close = lastClose[text[i]!];
+    if (close === undefined || close <= i) continue;
+    out += `${text.slice(from, i)} `;
+    from = close + 1;
+    i = close;
+  }
+  return out + text.slice(from);
 }
 
 /** A view given as JSON (an agent step's output) reads as its longest text field. */
@@ -251,11 +270,14 @@ function onTopicSentence(label: string, text: string): string {
   const words = label.toLowerCase().split(/\s+/).filter((w) => w.length > 3 && w !== 'view');
   const sentences = text.replace(/\s+/g, ' ').trim().split(/(?<=[.!?])\s+/);
   const hit = sentences.find((s) => words.some((w) => s.toLowerCase().includes(w))) ?? sentences[0] ?? '';
-  return hit.replace(/[.!?]+$/, '');
+  return hit.replace(TRAILING_STOPS, '');
 }
 
+/** The lookbehind starts the match only where a run starts: without it a long run inside the text is quadratic. */
+const TRAILING_STOPS = /(?<![.!?])[.!?]+$/;
+
 function quote(text: string, words: number): string {
-  return `"${(gist(text, words) ?? '').replace(/[.!?]+$/, '')}"`;
+  return `"${(gist(text, words) ?? '').replace(TRAILING_STOPS, '')}"`;
 }
 
 function firstSentence(text: string): string {

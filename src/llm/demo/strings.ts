@@ -90,7 +90,8 @@ export function gist(text: string, words = 10): string | undefined {
   const all = text.replace(/\s+/g, ' ').trim().split(' ').filter(Boolean);
   if (all.length === 0) return undefined;
   const cut = all.slice(0, words).join(' ');
-  return all.length > words ? `${cut.replace(/[.,;:!?]+$/, '')}…` : cut;
+  // The lookbehind starts the match only where a run starts: without it a long run inside is quadratic.
+  return all.length > words ? `${cut.replace(/(?<![.,;:!?])[.,;:!?]+$/, '')}…` : cut;
 }
 
 function firstOf(texts: readonly string[], finder: (text: string) => string | undefined): string | undefined {
