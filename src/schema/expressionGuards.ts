@@ -241,9 +241,10 @@ const PRECHECKS: Partial<Record<BuiltinName, Precheck>> = {
   },
   fromMillis: ([, picture]) => checkPictureWidths('fromMillis', picture),
   now: ([picture]) => checkPictureWidths('now', picture),
-  sort([values]) {
-    if (Array.isArray(values) && values.length > sortItems) {
-      refuse(`$sort(): ${count(values.length)} items are over the limit of ${count(sortItems)}`);
+  // Only a sort with a comparator function reaches jsonata's own (quadratic) merge sort.
+  sort([values, comparator]) {
+    if (comparator !== undefined && Array.isArray(values) && values.length > sortItems) {
+      refuse(`$sort(): ${count(values.length)} items with a comparator function are over the limit of ${count(sortItems)}`);
     }
   },
   distinct([values]) {
@@ -258,9 +259,23 @@ const PRECHECKS: Partial<Record<BuiltinName, Precheck>> = {
   clone: ([value]) => checkString('clone', value, false),
 };
 
+/**
+ * `$sort` of numbers or of strings without a comparator, natively: jsonata's merge sort copies the
+ * array at every step (30,000 items took seconds). Same order: ascending, stable, by `<` on the values.
+ */
+function nativeSort([values, comparator]: unknown[]): { value: unknown } | undefined {
+  if (comparator !== undefined || !Array.isArray(values) || values.length <= 1) return undefined;
+  const kind = typeof values[0];
+  if ((kind !== 'number' && kind !== 'string') || !values.every((v) => typeof v === kind)) return undefined;
+  return { value: [...(values as (number | string)[])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };
+}
+
+const NATIVE: Partial<Record<BuiltinName, (args: unknown[]) => { value: unknown } | undefined>> = { sort: nativeSort };
+
 /** `base` with the deadline, its precheck, and the string-growth rule applied to its result. */
 function guarded(name: BuiltinName, base: NativeFunction, deadline: Deadline): NativeFunction {
   const precheck = PRECHECKS[name];
+  const native = NATIVE[name];
   const checkResult = (result: unknown, args: unknown[]) => {
     if (typeof result === 'string' && result.length > allowedChars(args)) overChars(name, result.length, allowedChars(args));
     return result;
@@ -269,6 +284,8 @@ function guarded(name: BuiltinName, base: NativeFunction, deadline: Deadline): N
     ...base,
     implementation(...args) {
       deadline.check(name);
+      const fast = native?.(args);
+      if (fast) return fast.value;
       const result = base.implementation.apply(this, precheck?.(args, deadline) ?? args);
       return result instanceof Promise ? result.then((settled) => checkResult(settled, args)) : checkResult(result, args);
     },
