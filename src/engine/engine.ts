@@ -12,7 +12,7 @@ import { QuotaError } from './store';
 import { directStore } from './directStore';
 import { editRun, type RunEdit } from './operator';
 
-export const DEFAULT_MAX_PARALLELISM = 4;
+import { DEFAULT_MAX_PARALLELISM } from '../schema/limits';
 
 export interface StartOptions {
   workflow: WorkflowFile;

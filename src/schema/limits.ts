@@ -24,6 +24,9 @@ export const LIMITS = {
   bundledWorkflows: 64,
 } as const;
 
+/** Steps in flight across all runs when the user has not set a number in Settings (at most `LIMITS.concurrency`). */
+export const DEFAULT_MAX_PARALLELISM = 4;
+
 /**
  * Expression evaluation budget: wall time, evaluation depth, sequence length, and the sizes that one
  * built-in call or operator may build (checked before the work, since jsonata checks time only between steps).
