@@ -1,12 +1,72 @@
+import { InputError } from '../engine/engine';
+import { ERROR_CATEGORIES, type ErrorCategory } from '../engine/records';
+import { StepFailure } from '../engine/retry';
+import { FencedError, QuotaError } from '../engine/store';
 import type { CommandName } from './api';
+
+/** A command's failure as it crosses to another tab: what kind of error it was, not only its words. */
+export interface ErrorEnvelope {
+  name: string;
+  message: string;
+  category: ErrorCategory;
+  /** FencedError's run. */
+  runId?: string;
+}
 
 type Message =
   | { type: 'command'; id: string; name: CommandName; args: unknown[] }
   | { type: 'result'; id: string; ok: true; value: unknown }
-  | { type: 'result'; id: string; ok: false; message: string };
+  | { type: 'result'; id: string; ok: false; error: ErrorEnvelope };
+
+/** An error rebuilt from an envelope keeps the category the executing tab gave it. */
+export type RelayedError = Error & { category: ErrorCategory };
 
 /** How long a follower waits for the executing tab to answer a command. */
 export const RELAY_TIMEOUT_MS = 15_000;
+
+/** The category a thrown value carries: its own for step failures, by class for the engine's errors. */
+function categoryOf(error: unknown): ErrorCategory {
+  if (error instanceof StepFailure) return error.stepError.category;
+  if (error instanceof InputError) return 'validation';
+  if (error instanceof QuotaError) return 'quota';
+  const own = (error as { category?: unknown } | null)?.category;
+  return (ERROR_CATEGORIES as readonly unknown[]).includes(own) ? (own as ErrorCategory) : 'internal';
+}
+
+export function toErrorEnvelope(error: unknown): ErrorEnvelope {
+  const envelope: ErrorEnvelope = {
+    name: error instanceof Error ? error.name : 'Error',
+    message: error instanceof Error ? error.message : String(error),
+    category: categoryOf(error),
+  };
+  if (error instanceof FencedError) envelope.runId = error.runId;
+  return envelope;
+}
+
+/** The same class where the engine defines it (so `instanceof` and `name` hold), else an Error under that name. */
+export function fromErrorEnvelope(envelope: ErrorEnvelope): RelayedError {
+  let error: Error;
+  if (envelope.name === 'InputError') error = new InputError(envelope.message);
+  else if (envelope.name === 'QuotaError') error = new QuotaError(envelope.message);
+  else if (envelope.name === 'FencedError' && envelope.runId !== undefined) error = new FencedError(envelope.runId);
+  else if (envelope.name === 'StepFailure') error = new StepFailure({ message: envelope.message, category: envelope.category, retryable: false });
+  else {
+    error = new Error(envelope.message);
+    error.name = envelope.name;
+  }
+  return Object.assign(error, { category: envelope.category });
+}
+
+function isEnvelope(value: unknown): value is ErrorEnvelope {
+  const envelope = value as Partial<ErrorEnvelope> | null;
+  return typeof envelope?.name === 'string' && typeof envelope.message === 'string' && (ERROR_CATEGORIES as readonly unknown[]).includes(envelope.category);
+}
+
+/** A tab of an older version answers with only the message. */
+function legacyEnvelope(message: object): ErrorEnvelope {
+  const words = (message as { message?: unknown }).message;
+  return { name: 'Error', message: typeof words === 'string' ? words : 'the executing tab refused the command', category: 'internal' };
+}
 
 /**
  * Commands from any tab reach the one executing tab: the leader runs them, a follower forwards them
@@ -33,6 +93,12 @@ export class CommandRelay {
     this.leading = true;
   }
 
+  close(): void {
+    this.channel.close();
+    for (const waiting of this.pending.values()) clearTimeout(waiting.timer);
+    this.pending.clear();
+  }
+
   call(name: CommandName, args: unknown[]): Promise<unknown> {
     if (this.leading) return this.execute(name, args);
     const id = crypto.randomUUID();
@@ -53,7 +119,7 @@ export class CommandRelay {
         const value = await this.execute(message.name, message.args);
         this.channel.postMessage({ type: 'result', id: message.id, ok: true, value } satisfies Message);
       } catch (error) {
-        this.channel.postMessage({ type: 'result', id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies Message);
+        this.channel.postMessage({ type: 'result', id: message.id, ok: false, error: toErrorEnvelope(error) } satisfies Message);
       }
       return;
     }
@@ -62,6 +128,6 @@ export class CommandRelay {
     this.pending.delete(message.id);
     clearTimeout(waiting.timer);
     if (message.ok) waiting.resolve(message.value);
-    else waiting.reject(new Error(message.message));
+    else waiting.reject(fromErrorEnvelope(isEnvelope(message.error) ? message.error : legacyEnvelope(message)));
   }
 }
