@@ -46,24 +46,31 @@ export async function runScope(driver: RunDriver, scope: CompiledScope, frame: F
     if (outcome.status === 'ok' && !(terminal && outcome.output === undefined)) output = outcome.output;
     if (terminal) return { status: 'ok', output, terminal: true };
     const next = followBranch(step, outcome);
-    if (next === 'fail') return { status: 'failed', error: (outcome as { error: StepError }).error };
-    step = next === 'end' ? undefined : scope.steps.get(next);
+    if (next.kind === 'fail') return { status: 'failed', error: next.error };
+    step = next.kind === 'end' ? undefined : scope.steps.get(next.slug);
   }
   return { status: 'ok', output, terminal: false };
 }
+
+/** Where a path goes after a step: a step of the same body, the end of the path, or the run's failure. */
+export type Next =
+  | { kind: 'step'; slug: string }
+  | { kind: 'end' }
+  | { kind: 'fail'; error: StepError };
 
 /**
  * Branch rules: success → `success`, else `default`; failure → `failure`, else the run fails;
  * timeout → `timeout`, else `failure`, else the run fails. No matching key and no default ends the path.
  */
-export function followBranch(step: Step, outcome: StepOutcome): string | 'end' | 'fail' {
+export function followBranch(step: Step, outcome: StepOutcome): Next {
   const next = step.nextSteps ?? {};
-  if (outcome.status === 'ok') {
-    const key = outcome.branch ?? 'success';
-    return next[key] ?? next.default ?? 'end';
-  }
-  if (outcome.status === 'timeout') return next.timeout ?? next.failure ?? 'fail';
-  return next.failure ?? 'fail';
+  // Own keys only: a branch named "constructor" must not find Object.prototype.constructor.
+  const target = (...keys: string[]) => keys.map((key) => (Object.hasOwn(next, key) ? next[key] : undefined)).find((slug) => slug !== undefined);
+  const slug = outcome.status === 'ok'
+    ? target(outcome.branch ?? 'success', 'default')
+    : target(...(outcome.status === 'timeout' ? ['timeout', 'failure'] : ['failure']));
+  if (slug !== undefined) return { kind: 'step', slug };
+  return outcome.status === 'ok' ? { kind: 'end' } : { kind: 'fail', error: outcome.error };
 }
 
 /** Runs one step instance, or returns its recorded outcome; `logicalNow` is the previous step's end. */

@@ -118,9 +118,10 @@ export class Semaphore {
     });
   }
 
+  /** Hands the slot to the next waiter only while under the cap: a lowered cap holds the queue back. */
   release(): void {
     this.active--;
-    this.waiters.shift()?.();
+    while (this.active < this.capacity && this.waiters.length > 0) this.waiters.shift()!();
   }
 
   private take(): void {

@@ -165,4 +165,27 @@ describe('the engine-wide slot pool', () => {
     await waiting;
     expect(slots.inFlight).toBe(2);
   });
+
+  it('lowering the cap takes effect as running work finishes, before the queue drains', async () => {
+    const { Semaphore } = await import('../../../src/engine/runtime');
+    const slots = new Semaphore(4);
+    for (let i = 0; i < 4; i++) await slots.acquire();
+    let running = 0;
+    let peak = 0;
+    const done: number[] = [];
+    const queued = Array.from({ length: 4 }, (_, i) => slots.acquire().then(async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      running--;
+      done.push(i);
+      slots.release();
+    }));
+    slots.setCapacity(1);
+    for (let i = 0; i < 4; i++) slots.release();
+    await Promise.all(queued);
+    expect(peak).toBe(1);
+    expect(done).toEqual([0, 1, 2, 3]);
+    expect(slots.inFlight).toBe(0);
+  });
 });
