@@ -1,6 +1,8 @@
 /**
- * Provider configuration: plain data the settings UI stores, and the pure choice of which entry and
- * which model answer a step. Keys are never part of this data (they live in the key store).
+ * Provider configuration as this folder reads it — plain data, typed structurally here; the stored
+ * shape and its schema are the `providers` setting in src/store/settings.ts, which the worker passes
+ * in — and the pure choice of which entry and which model answer a step. Keys are never part of this
+ * data (they live in the key store).
  */
 import { DEMO_PROVIDER } from './demo/model';
 

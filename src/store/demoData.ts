@@ -1,4 +1,5 @@
 import type { TabflowDb } from './db';
+import { settingValue, writeSetting } from './settings';
 import { importTableRows } from './tableImport';
 
 /** The demo customers the templates and the customer tools work on. Reset restores exactly these. */
@@ -11,13 +12,11 @@ export const DEMO_CUSTOMERS = [
   { id: 'cus_006', name: 'Barbara Liskov', email: 'barbara@example.com', plan: 'team', monthlySpend: 249, lastLogin: '2026-11-10', openTickets: 2, status: 'active' },
 ] as const;
 
-const SEEDED_FLAG = 'demoCustomersSeeded';
-
 /** Seeds the customers table once per browser; a user who emptied it keeps it empty. */
 export async function seedDemoData(db: TabflowDb): Promise<void> {
   await db.transaction('rw', db.settings, db.tableRows, async () => {
-    if (await db.settings.get(SEEDED_FLAG)) return;
-    await db.settings.put({ key: SEEDED_FLAG, value: true });
+    if (await settingValue(db, 'demoCustomersSeeded')) return;
+    await writeSetting(db, 'demoCustomersSeeded', true);
     if ((await db.tableRows.where('table').equals('customers').count()) > 0) return;
     await db.tableRows.bulkPut(DEMO_CUSTOMERS.map((row) => ({ table: 'customers', id: row.id, row: { ...row } })));
   });

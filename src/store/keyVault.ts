@@ -1,4 +1,5 @@
 import type { SealedValue, SecretRecord, TabflowDb } from './db';
+import { deleteSetting, settingValue, writeSetting, type VaultMeta } from './settings';
 
 /**
  * API keys and workflow secret values. They live only in the `secrets` table, are read at the moment
@@ -8,18 +9,11 @@ import type { SealedValue, SecretRecord, TabflowDb } from './db';
  */
 
 export const PBKDF2_ITERATIONS = 600_000;
-const VAULT_SETTING = 'keyVault';
 const CHECK_TEXT = 'tabflow-key-vault';
 const DEVICE_KEY_ID = 'secrets';
 
 export const providerKeyName = (providerId: string) => `provider:${providerId}`;
 export const workflowSecretName = (name: string) => `secret:${name}`;
-
-interface VaultMeta {
-  salt: string;
-  iterations: number;
-  check: SealedValue;
-}
 
 type SealedRecord = Extract<SecretRecord, { sealed: SealedValue }>;
 
@@ -31,7 +25,7 @@ export class VaultLockedError extends Error {
 }
 
 export async function vaultMeta(db: TabflowDb): Promise<VaultMeta | undefined> {
-  return (await db.settings.get(VAULT_SETTING))?.value as VaultMeta | undefined;
+  return settingValue(db, 'keyVault');
 }
 
 /**
@@ -87,7 +81,7 @@ export async function secretNames(db: TabflowDb): Promise<string[]> {
 export async function forgetAllSecrets(db: TabflowDb): Promise<void> {
   await db.transaction('rw', db.secrets, db.settings, async () => {
     await db.secrets.clear();
-    await db.settings.delete(VAULT_SETTING);
+    await deleteSetting(db, 'keyVault');
   });
 }
 
@@ -126,7 +120,7 @@ export async function enablePassphrase(db: TabflowDb, passphrase: string): Promi
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const key = await deriveKey(passphrase, salt, PBKDF2_ITERATIONS);
   const meta: VaultMeta = { salt: toBase64(salt), iterations: PBKDF2_ITERATIONS, check: await seal(CHECK_TEXT, key) };
-  await reseal(db, notUnderPassphrase, { under: 'passphrase', key }, key, () => db.settings.put({ key: VAULT_SETTING, value: meta }));
+  await reseal(db, notUnderPassphrase, { under: 'passphrase', key }, key, () => writeSetting(db, 'keyVault', meta));
   return key;
 }
 
@@ -149,7 +143,7 @@ export async function unlockVault(db: TabflowDb, passphrase: string): Promise<Cr
 /** Removes the passphrase: secrets are sealed under the device key again. */
 export async function disablePassphrase(db: TabflowDb, key: CryptoKey): Promise<void> {
   const device = await deviceKey(db);
-  await reseal(db, (stored) => !('sealed' in stored) || stored.under !== 'device', { under: 'device', key: device }, key, () => db.settings.delete(VAULT_SETTING));
+  await reseal(db, (stored) => !('sealed' in stored) || stored.under !== 'device', { under: 'device', key: device }, key, () => deleteSetting(db, 'keyVault'));
 }
 
 async function deriveKey(passphrase: string, salt: Uint8Array, iterations: number): Promise<CryptoKey> {

@@ -7,6 +7,9 @@ import { toStoreError } from './errors';
 
 /** Local tables from user files: CSV/JSON parsing, replace-all import, and the list of tables. */
 
+/** One row of a local table, for the UI (which does not import the engine). */
+export type { TableRow };
+
 export const MAX_TABLE_IMPORT_BYTES = 5 * 1024 * 1024;
 
 /** A file or row set that cannot be imported; the message is meant for the user as is. */

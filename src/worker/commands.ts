@@ -5,19 +5,11 @@ import type { EngineStore } from '../engine/store';
 import type { TabflowDb } from '../store/db';
 import { getWorkflow } from '../store/workflows';
 import { providerKeyName } from '../store/keyVault';
-import type { ProviderSettings } from '../llm/providers';
+import { approveHost, settingValue } from '../store/settings';
 import { checkProvider } from './providerCheck';
 import type { SecretsService } from './secrets';
 
-export const PROVIDERS_SETTING = 'providers';
-
-/** Model providers as saved by Settings (no keys in here: those live in the secrets table). */
-export async function providerSettings(db: TabflowDb): Promise<ProviderSettings> {
-  return ((await db.settings.get(PROVIDERS_SETTING))?.value as ProviderSettings | undefined) ?? { providers: [] };
-}
 import type { CommandName, ExecutorApi } from './api';
-
-export const hostApprovalKey = (workflowHash: string, host: string) => `hostApproval:${workflowHash}:${host}`;
 
 type Commands = Omit<ExecutorApi, 'role'>;
 
@@ -31,11 +23,10 @@ export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore
     removePassphrase: () => secrets.removePassphrase(),
     forgetAllKeys: () => secrets.forgetAll(),
     async testProvider(providerId) {
-      return checkProvider(await providerSettings(db), providerId, await secrets.read(providerKeyName(providerId)));
+      return checkProvider(await settingValue(db, 'providers'), providerId, await secrets.read(providerKeyName(providerId)));
     },
     async applySettings() {
-      const stored = (await db.settings.get('maxParallelism'))?.value;
-      if (typeof stored === 'number') engine.slots.setCapacity(stored);
+      engine.slots.setCapacity(await settingValue(db, 'maxParallelism'));
     },
     async start({ workflowId, input, mode }) {
       const record = await getWorkflow(db, workflowId);
@@ -56,7 +47,7 @@ export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore
       // The approval and the event name the host in the one normal form the step waits under.
       const normal = normalizeAllowedHost(host);
       if (normal === undefined || normal.startsWith('*.')) throw new Error(`"${host}" is not a host`);
-      if (approved) await db.settings.put({ key: hostApprovalKey(run.workflowHash, normal), value: true });
+      if (approved) await approveHost(db, run.workflowHash, normal);
       await engine.sendEvent(runId, confirmHostEvent(normal), { approved });
     },
   };

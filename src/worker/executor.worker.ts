@@ -11,12 +11,13 @@ import { DexieEngineStore } from '../store/engineStore';
 import { seedDemoData } from '../store/demoData';
 import { findWorkflowByName } from '../store/workflows';
 import { COMMAND_CHANNEL, EXECUTOR_CHANGED_CHANNEL, EXECUTOR_LOCK, STORAGE_FULL_CHANNEL, type CommandName, type ExecutorApi } from './api';
-import { dispatch, engineCommands, hostApprovalKey, providerSettings } from './commands';
+import { dispatch, engineCommands } from './commands';
 import { fetchHttp } from './httpRunner';
 import { createStreamBroadcaster } from './streamBroadcast';
 import { CommandRelay } from './relay';
 import { SecretsService } from './secrets';
 import { providerKeyName, workflowSecretName } from '../store/keyVault';
+import { isHostApproved, readSetting, settingValue, type SettingKey, type SettingValue } from '../store/settings';
 
 const db = getDb();
 const store = new DexieEngineStore(db);
@@ -27,14 +28,18 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return systemClock.sleepUntil(Date.now() + ms, signal);
 }
 
-async function setting<T>(key: string, fallback: T): Promise<T> {
-  const record = await db.settings.get(key);
-  return (record?.value as T | undefined) ?? fallback;
+/** A setting read at start-up; a stored value that fails its schema is named in the console, the default used. */
+async function startupSetting<K extends SettingKey>(key: K): Promise<SettingValue<K>> {
+  const { value, problem } = await readSetting(db, key);
+  if (problem) console.warn(`Tabflow: ${problem}`);
+  return value;
 }
+
+const providerSettings = () => settingValue(db, 'providers');
 
 async function createEngine(): Promise<Engine> {
   // The demo model's pace (tokens/s); a setting so a benchmark or a demo can speed it up.
-  const demoTokensPerSecond = await setting<number | undefined>('demoTokensPerSecond', undefined);
+  const demoTokensPerSecond = await startupSetting('demoTokensPerSecond');
   const deps: EngineDeps = {
     store,
     clock: systemClock,
@@ -42,7 +47,7 @@ async function createEngine(): Promise<Engine> {
       http: fetchHttp,
       model: lazyModelRunner(demoTokensPerSecond),
     },
-    maxParallelism: await setting('maxParallelism', 4),
+    maxParallelism: await startupSetting('maxParallelism'),
     onStream: createStreamBroadcaster(),
     keys: {
       // Only a model call that would use a stored key waits for the passphrase.
@@ -60,7 +65,7 @@ async function createEngine(): Promise<Engine> {
     },
     secret: (name) => secrets.read(workflowSecretName(name)),
     findWorkflow: async (name) => (await findWorkflowByName(db, name))?.doc,
-    isHostApproved: async (hash, host) => (await db.settings.get(hostApprovalKey(hash, host)))?.value === true,
+    isHostApproved: (hash, host) => isHostApproved(db, hash, host),
   };
   return new Engine(deps);
 }
@@ -88,7 +93,7 @@ function lazyModelRunner(demoTokensPerSecond: number | undefined): ModelRunner {
   const load = async (): Promise<ModelRunner> => {
     const [{ createModelRunner }, { createDemoModel, isDemoModelId }] = await loadModelModules();
     return createModelRunner({
-      settings: () => providerSettings(db),
+      settings: providerSettings,
       key: (providerId) => secrets.read(providerKeyName(providerId)),
       demoModel: (id) => createDemoModel({ modelId: isDemoModelId(id) ? id : undefined, sleep, ...(demoTokensPerSecond ? { tokensPerSecond: demoTokensPerSecond } : {}) }),
       now: () => Date.now(),
@@ -108,12 +113,12 @@ function lazyModelRunner(demoTokensPerSecond: number | undefined): ModelRunner {
 /** Whether a step naming `provider` and `model` is answered by a remote provider, as the model runner resolves it (else by the demo model). */
 async function modelNeedsNetwork(provider: string | undefined, model: string): Promise<boolean> {
   const stored = async (providerId: string) => ((await secrets.has(providerKeyName(providerId))) ? true : undefined);
-  return (await resolveWithKey(await providerSettings(db), provider, model, stored)).resolved.kind === 'configured';
+  return (await resolveWithKey(await providerSettings(), provider, model, stored)).resolved.kind === 'configured';
 }
 
 /** Whether a step naming `provider` would be answered by an entry whose key is stored. */
 async function keyNeeded(provider: string | undefined): Promise<boolean> {
-  const settings = await providerSettings(db);
+  const settings = await providerSettings();
   const named = provider ? findProvider(settings, provider) : undefined;
   const entry = named ?? defaultProvider(settings);
   return entry !== undefined && (await secrets.has(providerKeyName(entry.id)));

@@ -1,5 +1,5 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import type { TableRow } from '../../engine/store';
+import type { TableRow } from '../../store/tableImport';
 import type { TabflowDb } from '../../store/db';
 import { useDb } from '../DbContext';
 import type { InputField } from './runInputs';

@@ -2,13 +2,14 @@ import { useState, type FormEvent } from 'react';
 import { workflowSecretName } from '../../store/keyVault';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
-import { useKeysState } from './useSettings';
+import { useKeysState, useSetting } from './useSettings';
 
 /** Passphrase lock, workflow secrets and "Forget all keys". Values are masked and never shown again. */
 export function KeysSection() {
   const executor = useExecutor();
   const showToast = useUi((s) => s.showToast);
   const { state, refresh } = useKeysState();
+  const vaultProblem = useSetting('keyVault')?.problem;
   const [passphrase, setPassphrase] = useState('');
   const [secret, setSecret] = useState({ name: '', value: '' });
   const [confirmForget, setConfirmForget] = useState(false);
@@ -38,6 +39,7 @@ export function KeysSection() {
           ? 'Sealed under your passphrase, which is never stored: a copy of this browser profile does not open them. While unlocked, anyone using this browser can run workflows with them; closing the browser (or reloading the tab that runs workflows) locks them again.'
           : 'Sealed with a key this browser keeps for itself, so they are never written in plain text. Anyone who can use this browser profile can use them; set a passphrase to protect them if the profile is copied.'}
       </p>
+      {vaultProblem && <p className="form-error" role="status">{vaultProblem}</p>}
       {locked ? (
         <form className="inline-form" onSubmit={(e) => void act(() => executor.unlockKeys(passphrase), 'Keys unlocked')(e)}>
           <input type="password" aria-label="Passphrase" placeholder="Passphrase" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />

@@ -1,20 +1,21 @@
 import { useState, type FormEvent } from 'react';
-import type { ProviderConfig } from '../../llm/providers';
 import { providerKeyName } from '../../store/keyVault';
+import type { ProviderEntry } from '../../store/settings';
 import { useDb } from '../DbContext';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
-import { formatAliases, parseAliases, saveProviderSettings, useKeysState, useProviderSettings, withProvider } from './useSettings';
+import { formatAliases, parseAliases, saveProviderSettings, useKeysState, useSetting, withProvider } from './useSettings';
 
 /** Model providers: OpenAI and OpenAI-compatible entries, each with its key, default model and aliases. */
 export function ProvidersSection() {
   const db = useDb();
-  const settings = useProviderSettings();
+  const stored = useSetting('providers');
   const keys = useKeysState();
   const executor = useExecutor();
-  const [editing, setEditing] = useState<ProviderConfig | 'new' | null>(null);
+  const [editing, setEditing] = useState<ProviderEntry | 'new' | null>(null);
   const [checks, setChecks] = useState<Record<string, { ok: boolean; message: string }>>({});
-  if (!settings) return null;
+  if (!stored) return null;
+  const settings = stored.value;
   const test = (id: string) => executor.testProvider(id).then((r) => setChecks((c) => ({ ...c, [id]: r })), (e: unknown) => setChecks((c) => ({ ...c, [id]: { ok: false, message: String(e instanceof Error ? e.message : e) } })));
   const remove = async (id: string) => {
     const providers = settings.providers.filter((p) => p.id !== id);
@@ -25,6 +26,7 @@ export function ProvidersSection() {
   return (
     <section className="settings-section" aria-label="Model providers">
       <h3>Model providers</h3>
+      {stored.problem && <p className="form-error" role="status">{stored.problem}</p>}
       {settings.providers.length === 0 && <p className="muted">None yet: LLM steps run on the offline demo model. Add OpenAI, or any OpenAI-compatible server (Ollama, LM Studio, OpenRouter, Groq, vLLM).</p>}
       <ul className="provider-list">
         {settings.providers.map((p) => (
@@ -53,11 +55,11 @@ export function ProvidersSection() {
   );
 }
 
-function ProviderForm({ entry, isDefault, hasKey, onDone }: { entry: ProviderConfig | undefined; isDefault: boolean; hasKey: boolean; onDone(): void }) {
+function ProviderForm({ entry, isDefault, hasKey, onDone }: { entry: ProviderEntry | undefined; isDefault: boolean; hasKey: boolean; onDone(): void }) {
   const db = useDb();
   const executor = useExecutor();
   const showToast = useUi((s) => s.showToast);
-  const settings = useProviderSettings();
+  const settings = useSetting('providers')?.value;
   const [form, setForm] = useState({
     name: entry?.name ?? '', kind: entry?.kind ?? 'openai-compatible', baseUrl: entry?.baseUrl ?? '', key: '',
     defaultModel: entry?.defaultModel ?? '', aliases: formatAliases(entry?.aliases), rpm: entry?.requestsPerMinute ? String(entry.requestsPerMinute) : '',
@@ -70,7 +72,7 @@ function ProviderForm({ entry, isDefault, hasKey, onDone }: { entry: ProviderCon
     event.preventDefault();
     if (!form.name.trim()) return setError('the provider needs a name');
     if (form.kind === 'openai-compatible' && !/^https?:\/\//.test(form.baseUrl.trim())) return setError('Base URL must start with http:// or https://');
-    const config: ProviderConfig = { id: entry?.id ?? crypto.randomUUID(), name: form.name.trim(), kind: form.kind as ProviderConfig['kind'] };
+    const config: ProviderEntry = { id: entry?.id ?? crypto.randomUUID(), name: form.name.trim(), kind: form.kind as ProviderEntry['kind'] };
     if (form.baseUrl.trim()) config.baseUrl = form.baseUrl.trim();
     if (form.defaultModel.trim()) config.defaultModel = form.defaultModel.trim();
     const aliases = parseAliases(form.aliases);
@@ -91,7 +93,7 @@ function ProviderForm({ entry, isDefault, hasKey, onDone }: { entry: ProviderCon
     <form className="run-form provider-form" onSubmit={(e) => void save(e)} aria-label="Provider">
       <label className="field"><span className="field-label">Name</span><input data-autofocus value={form.name} onChange={(e) => set({ name: e.target.value })} placeholder="Ollama" /></label>
       <label className="field"><span className="field-label">Kind</span>
-        <select value={form.kind} onChange={(e) => set({ kind: e.target.value as ProviderConfig['kind'] })}>
+        <select value={form.kind} onChange={(e) => set({ kind: e.target.value as ProviderEntry['kind'] })}>
           <option value="openai">OpenAI</option>
           <option value="openai-compatible">OpenAI-compatible (Chat Completions)</option>
         </select>

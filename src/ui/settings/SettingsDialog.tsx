@@ -1,15 +1,13 @@
-import { useLiveQuery } from 'dexie-react-hooks';
 import { useState, type FormEvent } from 'react';
-import { LIMITS } from '../../schema/limits';
+import { DEFAULT_MAX_PARALLELISM, LIMITS } from '../../schema/limits';
+import { writeSetting } from '../../store/settings';
 import { Dialog } from '../common/Dialog';
 import { useDb } from '../DbContext';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
 import { KeysSection } from './KeysSection';
 import { ProvidersSection } from './ProvidersSection';
-
-export const MAX_PARALLELISM_KEY = 'maxParallelism';
-const DEFAULT_PARALLELISM = 4;
+import { useSetting } from './useSettings';
 
 /** Settings: model providers and their keys, the key lock, and how much runs at once. */
 export function SettingsDialog() {
@@ -17,9 +15,9 @@ export function SettingsDialog() {
   const executor = useExecutor();
   const closeDialog = useUi((s) => s.closeDialog);
   const showToast = useUi((s) => s.showToast);
-  const stored = useLiveQuery(async () => (await db.settings.get(MAX_PARALLELISM_KEY))?.value as number | undefined, [db]);
+  const stored = useSetting('maxParallelism');
   const [value, setValue] = useState<string | null>(null);
-  const current = value ?? String(stored ?? DEFAULT_PARALLELISM);
+  const current = value ?? String(stored?.value ?? DEFAULT_MAX_PARALLELISM);
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -28,7 +26,7 @@ export function SettingsDialog() {
       showToast({ message: `Steps in flight must be a whole number from 1 to ${LIMITS.concurrency}`, tone: 'error' });
       return;
     }
-    await db.settings.put({ key: MAX_PARALLELISM_KEY, value: n });
+    await writeSetting(db, 'maxParallelism', n);
     await executor.applySettings().catch(() => undefined);
     showToast({ message: 'Settings saved', tone: 'success' });
   }
@@ -42,7 +40,8 @@ export function SettingsDialog() {
         <label className="field">
           <span className="field-label">Steps in flight at once, across all runs</span>
           <input type="number" min={1} max={LIMITS.concurrency} data-autofocus value={current} onChange={(e) => setValue(e.target.value)} />
-          <span className="field-hint muted">Like a worker pool: more runs at once, more load on model providers. Default {DEFAULT_PARALLELISM}.</span>
+          <span className="field-hint muted">Like a worker pool: more runs at once, more load on model providers. Default {DEFAULT_MAX_PARALLELISM}.</span>
+          {stored?.problem && <span className="form-error" role="status">{stored.problem}</span>}
         </label>
         <div className="dialog-actions">
           <button type="button" className="button" onClick={closeDialog}>Cancel</button>

@@ -1,25 +1,25 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useEffect, useState } from 'react';
-import type { ProviderConfig, ProviderSettings } from '../../llm/providers';
 import type { TabflowDb } from '../../store/db';
-import { PROVIDERS_SETTING } from '../../worker/commands';
+import { readSetting, writeSetting, type ProviderEntry, type ProvidersSetting, type SettingKey, type SettingRead } from '../../store/settings';
 import { useDb } from '../DbContext';
 import { useExecutor } from '../ExecutorContext';
 
-export function useProviderSettings(): ProviderSettings | undefined {
+/** A setting, live: its value and what is wrong with the stored one, if anything (undefined while loading). */
+export function useSetting<K extends SettingKey>(key: K): SettingRead<K> | undefined {
   const db = useDb();
-  return useLiveQuery(async () => ((await db.settings.get(PROVIDERS_SETTING))?.value as ProviderSettings | undefined) ?? { providers: [] }, [db]);
+  return useLiveQuery(() => readSetting(db, key), [db, key]);
 }
 
-export async function saveProviderSettings(db: TabflowDb, settings: ProviderSettings): Promise<void> {
-  await db.settings.put({ key: PROVIDERS_SETTING, value: settings });
+export async function saveProviderSettings(db: TabflowDb, settings: ProvidersSetting): Promise<void> {
+  await writeSetting(db, 'providers', settings);
 }
 
 /** Replaces (or adds) one entry; `makeDefault` marks it the default provider. */
-export function withProvider(settings: ProviderSettings, entry: ProviderConfig, makeDefault: boolean): ProviderSettings {
+export function withProvider(settings: ProvidersSetting, entry: ProviderEntry, makeDefault: boolean): ProvidersSetting {
   const exists = settings.providers.some((p) => p.id === entry.id);
   const providers = exists ? settings.providers.map((p) => (p.id === entry.id ? entry : p)) : [...settings.providers, entry];
-  const next: ProviderSettings = { providers };
+  const next: ProvidersSetting = { providers };
   const defaultId = makeDefault ? entry.id : settings.defaultProviderId;
   if (defaultId) next.defaultProviderId = defaultId;
   return next;
