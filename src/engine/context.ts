@@ -3,7 +3,7 @@ import type { Step } from '../schema/steps';
 import { resolveTemplates, type ResolveOptions, type TemplateScope } from '../schema/template';
 import type { RunDriver } from './driver';
 import { enclosingPaths, iterationPath, type Frame, type StepOutcome } from './interpreter';
-import { stepKey, type EventRecord, type StepRecord } from './records';
+import { stepKey, type EventRecord, type StepRecord, type WaitReason } from './records';
 import { failure, resolveRetryPolicy, retryDelayMs, StepFailure, toStepError } from './retry';
 import { RunStopped, type EffectCall } from './runtime';
 import type { TableUpdate } from './store';
@@ -168,7 +168,7 @@ export class StepContext {
     let record = this.countInterruption(this.begin());
     const policy = resolveRetryPolicy(this.driver.compiled.definition.workflowConfig.config?.retryPolicy, this.step.retryPolicy);
     for (;;) {
-      if (record.wakeAt !== undefined) await this.sleepUntil(record.wakeAt);
+      if (record.wakeAt !== undefined) await this.sleepUntil(record.wakeAt, 'retry');
       const n = record.attempts.length + 1;
       record = { ...record, status: 'started', wakeAt: undefined, attempts: [...record.attempts, { n, startedAt: this.driver.deps.clock.now(), outcome: 'running' }] };
       await this.persist(record);
@@ -178,7 +178,7 @@ export class StepContext {
       if (result.error.category === 'network' && !this.driver.isOnline()) {
         // Failed because the browser went offline: not the step's fault, so it costs no retry.
         record = this.markLastAttempt('interrupted');
-        await this.driver.untilOnline(this.signal);
+        await this.driver.untilOnline(this.signal, this.key);
         continue;
       }
       const failures = record.attempts.filter((a) => a.outcome === 'error' || a.outcome === 'timeout').length;
@@ -268,12 +268,13 @@ export class StepContext {
     return this.record;
   }
 
-  async sleepUntil(at: number): Promise<void> {
-    await this.driver.waiting(() => this.driver.deps.clock.sleepUntil(at, this.signal), `until ${new Date(at).toISOString()}`);
+  /** `sleep`: a wait step's own time; `retry`: the backoff before the next attempt. */
+  async sleepUntil(at: number, kind: 'sleep' | 'retry' = 'sleep'): Promise<void> {
+    await this.driver.waiting(() => this.driver.deps.clock.sleepUntil(at, this.signal), { kind, stepKey: this.key, wakeAt: at });
   }
 
   /** Waits durably for the oldest unconsumed event of this name, or until `deadline`. */
-  async waitForEvent(name: string, deadline: number | undefined, label: string): Promise<EventRecord | 'timeout'> {
+  async waitForEvent(name: string, deadline: number | undefined, reason: WaitReason): Promise<EventRecord | 'timeout'> {
     let record = this.begin({ status: 'waiting', ...(deadline !== undefined ? { wakeAt: deadline } : {}) });
     if (record.status !== 'waiting') {
       // A step that began as work (an http request asking for its host) now waits.
@@ -284,7 +285,7 @@ export class StepContext {
     }
     await this.driver.durably(this.driver.journal.sync());
     const wakeAt = record.wakeAt;
-    const found = await this.driver.waiting(() => this.driver.nextEvent(name, wakeAt, this.signal), label);
+    const found = await this.driver.waiting(() => this.driver.nextEvent(name, wakeAt, this.signal), reason);
     if (found === 'timeout') return found;
     this.consumed = { ...found, consumedBy: this.key };
     this.driver.claimEvent(this.consumed);

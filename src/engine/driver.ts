@@ -3,7 +3,7 @@ import type { CompiledWorkflow } from './compile';
 import { StepContext } from './context';
 import { enclosingPaths, runScope, type Frame, type HandlerTable } from './interpreter';
 import type { Journal } from './journal';
-import { stepKey, type EventRecord, type RunRecord, type RunStatus, type StepError, type StepRecord } from './records';
+import { stepKey, type EventRecord, type RunRecord, type RunStatus, type StepError, type StepRecord, type WaitReason } from './records';
 import { RunStopped, type EngineDeps, type Semaphore } from './runtime';
 import { FencedError, QuotaError } from './store';
 import { Threads } from './threads';
@@ -39,7 +39,7 @@ export class RunDriver {
   private readonly events: EventRecord[];
   private readonly eventWaiters = new Set<() => void>();
   private activeEffects = 0;
-  private waits = new Map<number, string>();
+  private waits = new Map<number, WaitReason>();
   private nextWaitId = 0;
   private runningSince: number | undefined;
   private readonly watchdog = new AbortController();
@@ -88,11 +88,11 @@ export class RunDriver {
     return this.deps.network?.isOnline() ?? true;
   }
 
-  /** Waits (as waiting, not running time) until the browser is back online. */
-  async untilOnline(signal: AbortSignal): Promise<void> {
+  /** Waits (as waiting, not running time) until the browser is back online; `stepKey` is the step that needs it. */
+  async untilOnline(signal: AbortSignal, stepKey: string): Promise<void> {
     const network = this.deps.network;
     if (!network || network.isOnline()) return;
-    await this.waiting(() => network.untilOnline(signal), 'network connection');
+    await this.waiting(() => network.untilOnline(signal), { kind: 'network', stepKey });
   }
 
   changed(): void {
@@ -124,9 +124,11 @@ export class RunDriver {
     if (reason === 'quota') {
       // Only the run's status is written: every record already stored stays as it was. On a really
       // full disk this write fails too; the engine keeps the state in memory either way.
-      const paused: RunRecord = { ...this.run, status: 'paused', error: { message: STORAGE_FULL_MESSAGE, category: 'quota', retryable: true }, updatedAt: this.deps.clock.now() };
+      const paused: RunRecord = {
+        ...this.run, status: 'paused', error: { message: STORAGE_FULL_MESSAGE, category: 'quota', retryable: true },
+        waits: [{ kind: 'storage-full' }], updatedAt: this.deps.clock.now(),
+      };
       // The final write may be the one that did not fit: the run has not finished.
-      delete paused.waitingFor;
       delete paused.finishedAt;
       delete paused.output;
       await this.deps.store.commit({ fences: [{ runId: this.runId, generation: this.run.generation }], runs: [paused] }).catch(() => undefined);
@@ -138,7 +140,8 @@ export class RunDriver {
   private async finish(status: 'completed' | 'failed', output: unknown, error?: StepError): Promise<DriverResult> {
     this.accountRunningTime();
     const now = this.deps.clock.now();
-    const run: RunRecord = { ...this.run, status, updatedAt: now, finishedAt: now, waitingFor: undefined };
+    const run: RunRecord = { ...this.run, status, updatedAt: now, finishedAt: now };
+    delete run.waits;
     // The last output is the terminal trigger's data when the run reached one (runScope stops there).
     if (status === 'completed') run.output = output;
     if (error) run.error = error;
@@ -217,10 +220,10 @@ export class RunDriver {
     }
   }
 
-  /** Marks time spent in `fn` as waiting (not running time) while nothing else runs. */
-  async waiting<T>(fn: () => Promise<T>, label: string): Promise<T> {
+  /** Marks time spent in `fn` as waiting (not running time) while nothing else runs; the run record lists `reason` meanwhile. */
+  async waiting<T>(fn: () => Promise<T>, reason: WaitReason): Promise<T> {
     const id = this.nextWaitId++;
-    this.waits.set(id, label);
+    this.waits.set(id, reason);
     this.refreshStatus();
     try {
       return await fn();
@@ -230,20 +233,22 @@ export class RunDriver {
     }
   }
 
+  /** The run's waits are listed whatever its status, so a wait's control shows while other branches run. */
   private refreshStatus(): void {
-    if (this.paused || this.stopReason) return;
+    if (this.stopReason) return;
     const waiting = this.waits.size > 0 && this.activeEffects === 0;
-    this.setStatus(waiting ? 'waiting' : 'running', waiting ? [...this.waits.values()].join(', ') : undefined);
+    this.setStatus(this.paused ? 'paused' : waiting ? 'waiting' : 'running');
   }
 
-  private setStatus(status: RunStatus, waitingFor?: string): void {
-    if (this.run.status === status && this.run.waitingFor === waitingFor) return;
+  private setStatus(status: RunStatus): void {
+    const waits = [...this.waits.values()];
+    if (this.run.status === status && sameWaits(this.run.waits, waits)) return;
     this.accountRunningTime();
     const now = this.deps.clock.now();
     this.runningSince = status === 'running' ? now : undefined;
     const run: RunRecord = { ...this.run, status, updatedAt: now };
-    if (waitingFor === undefined) delete run.waitingFor;
-    else run.waitingFor = waitingFor;
+    if (waits.length === 0) delete run.waits;
+    else run.waits = waits;
     // Nobody awaits a status: a failed write (a full disk) still stops the run at once.
     this.journal.putRun(run).catch((error: unknown) => this.writeFailed(error));
     this.changed();
@@ -317,6 +322,10 @@ export class RunDriver {
       });
     }
   }
+}
+
+function sameWaits(stored: readonly WaitReason[] | undefined, current: readonly WaitReason[]): boolean {
+  return JSON.stringify(stored ?? []) === JSON.stringify(current);
 }
 
 function withoutError(run: RunRecord): RunRecord {

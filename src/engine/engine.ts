@@ -231,7 +231,7 @@ export class Engine implements RunHost {
       const now = this.deps.clock.now();
       const open = steps.filter((s) => s.status === 'started' || s.status === 'waiting');
       return {
-        run: { ...current, status: 'cancelled', finishedAt: now, updatedAt: now, waitingFor: undefined },
+        run: { ...current, status: 'cancelled', finishedAt: now, updatedAt: now, waits: undefined },
         steps: open.map((s): StepRecord => ({ ...s, status: 'cancelled', endedAt: now, attempts: s.attempts.map((a) => (a.outcome === 'running' ? { ...a, outcome: 'cancelled', endedAt: now } : a)) })),
       };
     }, driver?.run);
@@ -258,7 +258,7 @@ export class Engine implements RunHost {
       if (FINISHED_RUN_STATUSES.has(run.status) || (run.status !== 'paused' && !full)) return undefined;
       const next: RunRecord = { ...run, status: 'running', updatedAt: this.deps.clock.now() };
       delete next.error; // a storage-full pause clears once the user resumes
-      delete next.waitingFor;
+      delete next.waits;
       return { run: next };
     });
     this.setStorageFull(runId, false);

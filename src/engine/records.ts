@@ -83,6 +83,32 @@ export const stepRecordSchema = z.object({
 });
 export type StepRecord = z.infer<typeof stepRecordSchema>;
 
+/**
+ * Why a run (or one of its steps) waits: each kind carries what its control needs. Every kind but
+ * `storage-full` belongs to a step or an effect inside one (`stepKey`), where its control is shown.
+ */
+export const waitReasonSchema = z.discriminatedUnion('kind', [
+  /** The user has not yet allowed requests to this host (normal form); `secrets`: the names the request sends. */
+  z.object({ kind: z.literal('host'), stepKey: z.string(), host: z.string(), secrets: z.array(z.string()) }),
+  z.object({ kind: z.literal('approval'), stepKey: z.string(), prompt: z.string().optional() }),
+  /** A named event; `timeoutAt`: when the wait gives up (absolute ms). */
+  z.object({ kind: z.literal('event'), stepKey: z.string(), name: z.string(), timeoutAt: z.number().optional() }),
+  /** A wait step until `wakeAt` (absolute ms). */
+  z.object({ kind: z.literal('sleep'), stepKey: z.string(), wakeAt: z.number() }),
+  /** The backoff before a failed attempt's retry. */
+  z.object({ kind: z.literal('retry'), stepKey: z.string(), wakeAt: z.number() }),
+  z.object({ kind: z.literal('network'), stepKey: z.string() }),
+  /** A model call needs a key of `provider` (absent: the default provider) while the keys are locked behind the passphrase. */
+  z.object({ kind: z.literal('keys-locked'), stepKey: z.string(), provider: z.string().optional() }),
+  /** Browser storage is full: the run stopped and goes on when the user resumes it. */
+  z.object({ kind: z.literal('storage-full') }),
+  z.object({ kind: z.literal('child-run'), stepKey: z.string(), runId: z.string(), workflow: z.string() }),
+]);
+export type WaitReason = z.infer<typeof waitReasonSchema>;
+export type WaitKind = WaitReason['kind'];
+/** A wait that arose in a step (every kind but storage-full). */
+export type StepWaitReason = Exclude<WaitReason, { kind: 'storage-full' }>;
+
 export const runRecordSchema = z.object({
   id: z.string(),
   /** Content hash of the definition the run started with; editing the workflow later changes nothing here. */
@@ -102,8 +128,8 @@ export const runRecordSchema = z.object({
   finishedAt: z.number().optional(),
   /** Running time used, for the run's timeout: waits and time the app was closed do not count. */
   activeMs: z.number().min(0),
-  /** What a waiting run waits for, in words ("approval", "event payment_received", "until 10:30"). */
-  waitingFor: z.string().optional(),
+  /** What the run waits for right now, one reason per wait (a parallel run may wait on several). */
+  waits: z.array(waitReasonSchema).optional(),
   parentRunId: z.string().optional(),
   parentStepKey: z.string().optional(),
   depth: z.number().int().min(0),

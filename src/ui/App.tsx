@@ -140,7 +140,7 @@ function DialogContent({ dialog, knownWorkflows }: { dialog: UiDialog; knownWork
     case 'preview': return <ImportPreviewDialog key={dialog.request.label} request={dialog.request} knownWorkflows={knownWorkflows} />;
     case 'run': return <RunDialogHost workflowId={dialog.workflowId} />;
     case 'fork': return <ForkDialog runId={dialog.runId} stepKey={dialog.stepKey} output={dialog.output} />;
-    case 'event': return <EventDialog runId={dialog.runId} />;
+    case 'event': return <EventDialog runId={dialog.runId} initialName={dialog.eventName} />;
     case 'tables': return <TablesDialog />;
     case 'settings': return <SettingsDialog />;
     case 'none': return null;

@@ -19,7 +19,7 @@ export type Dialog =
   | { kind: 'none' }
   | { kind: 'run'; workflowId: string }
   | { kind: 'fork'; runId: string; stepKey: string; output: unknown }
-  | { kind: 'event'; runId: string }
+  | { kind: 'event'; runId: string; eventName?: string }
   | { kind: 'tables' }
   | { kind: 'settings' }
   | { kind: 'paste' }

@@ -98,7 +98,7 @@ async function finish(t: ReturnType<typeof createTestEngine>, runId: string, isD
     }
     const wake = t.clock.nextWake();
     if (wake !== undefined) t.clock.set(wake);
-    else if (++idle > 50) throw new Error(`stuck: ${run?.status} ${run?.waitingFor ?? ''}`);
+    else if (++idle > 50) throw new Error(`stuck: ${run?.status} ${JSON.stringify(run?.waits ?? [])}`);
     else await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error('did not finish');

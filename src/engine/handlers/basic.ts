@@ -61,8 +61,9 @@ async function httpAction(config: HttpConfig, ctx: StepContext): Promise<StepOut
   const headers = ctx.resolve(config.headers ?? {}, placeholders);
   const query = ctx.resolve(config.query ?? {}, placeholders);
   const body = ctx.resolve(config.body, placeholders);
-  ctx.begin({ input: { method: config.method, url: target.url.toString(), headers, query, body, sendsSecrets: [...secretNamesOf(config, ctx)] } });
-  await confirmHost(ctx, target.host);
+  const sendsSecrets = [...secretNamesOf(config, ctx)];
+  ctx.begin({ input: { method: config.method, url: target.url.toString(), headers, query, body, sendsSecrets } });
+  await confirmHost(ctx, target.host, sendsSecrets);
   const response = await sendHttp(ctx, target, () => buildRequest(config, target.url, ctx));
   return ok({ status: response.status, headers: response.headers, body: response.body });
 }

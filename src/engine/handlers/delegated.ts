@@ -22,7 +22,7 @@ export async function subworkflowHandler(step: StepOf<'subworkflow'>, ctx: StepC
   ctx.begin({ childRunId: childId, input: { workflow: step.config.workflow, input } });
   await ctx.driver.durably(ctx.driver.journal.sync());
   await host.ensureChildRun({ id: childId, workflowName: step.config.workflow, input, parent: ctx.driver.run, parentStepKey: ctx.key });
-  const child = await ctx.driver.waiting(() => host.awaitRun(childId, ctx.signal), `subworkflow ${step.config.workflow}`);
+  const child = await ctx.driver.waiting(() => host.awaitRun(childId, ctx.signal), { kind: 'child-run', stepKey: ctx.key, runId: childId, workflow: step.config.workflow });
   if (child.status === 'completed') return ok(child.output);
   const error = child.error ?? { message: `subworkflow "${step.config.workflow}" was ${child.status}`, category: 'internal' as const, retryable: false };
   return error.category === 'timeout' ? { status: 'timeout', error } : { status: 'failed', error: { ...error, message: `subworkflow "${step.config.workflow}": ${error.message}` } };

@@ -19,11 +19,11 @@ export function allowedTarget(ctx: StepContext, url: string, category: ErrorCate
   return target;
 }
 
-/** The user allows each host once per workflow; until then the step waits for that confirmation. */
-export async function confirmHost(ctx: StepContext, host: string): Promise<void> {
+/** The user allows each host once per workflow; until then the step waits for that confirmation. `secrets`: names the request sends. */
+export async function confirmHost(ctx: StepContext, host: string, secrets: readonly string[] = []): Promise<void> {
   const { deps, run } = ctx.driver;
   if (!deps.isHostApproved || (await deps.isHostApproved(run.workflowHash, host))) return;
-  const answer = await ctx.waitForEvent(confirmHostEvent(host), undefined, `confirmation to contact ${host}`);
+  const answer = await ctx.waitForEvent(confirmHostEvent(host), undefined, { kind: 'host', stepKey: ctx.key, host, secrets: [...secrets] });
   const payload = answer === 'timeout' ? undefined : (answer.payload as { approved?: boolean } | undefined);
   if (!payload?.approved) throw failure('validation', `contacting ${host} was not allowed`, false);
 }

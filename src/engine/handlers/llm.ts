@@ -80,9 +80,11 @@ async function runRound(ctx: StepContext, conversation: Conversation, round: num
   }
   checkBudget(ctx);
   const network = driver.deps.network;
-  if (!network?.neededFor || (await network.neededFor(conversation.node.provider, conversation.node.model))) await driver.untilOnline(ctx.signal);
+  if (!network?.neededFor || (await network.neededFor(conversation.node.provider, conversation.node.model))) await driver.untilOnline(ctx.signal, key);
   const keys = driver.deps.keys;
-  if (keys && (await keys.blocks(conversation.node.provider))) await driver.waiting(() => keys.untilUnlocked(ctx.signal), 'unlock keys');
+  if (keys && (await keys.blocks(conversation.node.provider))) {
+    await driver.waiting(() => keys.untilUnlocked(ctx.signal), { kind: 'keys-locked', stepKey: key, provider: conversation.node.provider });
+  }
   const sub = driver.contextFor(ctx.step, ctx.frame, key, recorded, ctx.logicalNow, { parentKey: ctx.key, stepType: LLM_ROUND });
   const history = await driver.threads.messages(conversation.threadId);
   const messages: ChatMessage[] = conversation.systemPrompt === undefined ? history : [{ role: 'system', content: conversation.systemPrompt }, ...history];

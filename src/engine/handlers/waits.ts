@@ -31,7 +31,7 @@ export async function approvalHandler(step: StepOf<'approval'>, ctx: StepContext
   const prompt = String(ctx.resolve(step.config.prompt));
   const deadline = step.config.timeoutMs === undefined ? undefined : ctx.driver.deps.clock.now() + step.config.timeoutMs;
   ctx.begin({ status: 'waiting', input: { prompt }, ...(deadline !== undefined ? { wakeAt: deadline } : {}) });
-  const answer = await ctx.waitForEvent(approvalEventName(ctx.key), deadline, 'approval');
+  const answer = await ctx.waitForEvent(approvalEventName(ctx.key), deadline, { kind: 'approval', stepKey: ctx.key, prompt });
   if (answer === 'timeout') {
     return { status: 'timeout', error: { message: `no answer within ${step.config.timeoutMs} ms`, category: 'timeout', retryable: false } };
   }
@@ -43,7 +43,8 @@ export async function approvalHandler(step: StepOf<'approval'>, ctx: StepContext
 
 export async function eventHandler(step: StepOf<'event'>, ctx: StepContext): Promise<StepOutcome> {
   const deadline = step.config.timeoutMs === undefined ? undefined : ctx.driver.deps.clock.now() + step.config.timeoutMs;
-  const answer = await ctx.waitForEvent(step.config.event, deadline, `event ${step.config.event}`);
+  const reason = { kind: 'event', stepKey: ctx.key, name: step.config.event, ...(deadline !== undefined ? { timeoutAt: deadline } : {}) } as const;
+  const answer = await ctx.waitForEvent(step.config.event, deadline, reason);
   if (answer === 'timeout') {
     return { status: 'timeout', error: { message: `event "${step.config.event}" did not arrive within ${step.config.timeoutMs} ms`, category: 'timeout', retryable: false } };
   }

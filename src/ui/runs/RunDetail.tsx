@@ -9,6 +9,7 @@ import { useUi } from '../state';
 import { formatDuration, formatJson, formatTime, STATUS_LABEL } from './format';
 import { StepRow } from './StepRow';
 import { useChildRuns, useRun, useRunSteps, useStorageFullRuns } from './useRuns';
+import { RunWaits } from './WaitBanner';
 
 /** A run, live: status, controls, and every step execution in recording order. */
 export function RunDetail({ runId }: { runId: string }) {
@@ -25,7 +26,7 @@ function LoadedRun({ run }: { run: RunRecord }) {
   const onError = (error: unknown) => showToast({ message: error instanceof Error ? error.message : String(error), tone: 'error' });
   const finished = FINISHED_RUN_STATUSES.has(run.status);
   // The executor's word first: on a really full disk the stored status is stale (the pause did not fit).
-  const storageFull = useStorageFullRuns(!finished).has(run.id) || (run.status === 'paused' && run.error?.category === 'quota');
+  const storageFull = useStorageFullRuns(!finished).has(run.id) || (run.status === 'paused' && run.waits?.some((wait) => wait.kind === 'storage-full') === true);
   const all = steps.status === 'ready' ? steps.value : [];
   const topSteps = all.filter((s) => !s.parentKey);
   const effects = new Map<string, StepRecord[]>();
@@ -44,12 +45,8 @@ function LoadedRun({ run }: { run: RunRecord }) {
         </div>
         <RunControls run={run} finished={finished} storageFull={storageFull} onError={onError} />
       </header>
-      {storageFull ? <StorageFullBanner run={run} onError={onError} /> : (
-        <>
-          {run.waitingFor && run.status !== 'completed' && <p className="run-waiting" role="status">Waiting for {run.waitingFor}</p>}
-          {run.error && <p className="run-error" role="alert">{run.error.message}</p>}
-        </>
-      )}
+      <RunWaits run={run} storageFull={storageFull} onError={onError} />
+      {!storageFull && run.error && <p className="run-error" role="alert">{run.error.message}</p>}
       {run.status === 'completed' && (
         <details className="run-output" open><summary>Run output</summary><pre>{formatJson(run.output)}</pre></details>
       )}
@@ -79,22 +76,6 @@ function RunControls({ run, finished, storageFull, onError }: { run: RunRecord; 
         : <button type="button" className="button button-small" onClick={() => executor.pause(run.id).catch(onError)}>Pause</button>}
       <button type="button" className="button button-small" onClick={() => openDialog({ kind: 'event', runId: run.id })}>Send event…</button>
       <button type="button" className="button button-small" onClick={() => executor.cancel(run.id).catch(onError)}>Cancel run</button>
-    </div>
-  );
-}
-
-/** A run stopped by a full disk: what to do, and the Resume that retries from the journal (no reload). */
-function StorageFullBanner({ run, onError }: { run: RunRecord; onError(e: unknown): void }) {
-  const executor = useExecutor();
-  const [resuming, setResuming] = useState(false);
-  const resume = () => {
-    setResuming(true);
-    executor.resume(run.id).catch(onError).finally(() => setResuming(false));
-  };
-  return (
-    <div className="run-storage-full" role="alert">
-      <p>Browser storage is full — free space (delete old runs, or disk space), then Resume. Everything already recorded is kept.</p>
-      <button type="button" className="button button-primary button-small" disabled={resuming} onClick={resume}>{resuming ? 'Resuming…' : 'Resume'}</button>
     </div>
   );
 }

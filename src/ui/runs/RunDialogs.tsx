@@ -30,10 +30,10 @@ function parsePayload(text: string): unknown {
 }
 
 /** Sends a named event to a run; a wait that comes later still gets it, once. */
-export function EventDialog({ runId }: { runId: string }) {
+export function EventDialog({ runId, initialName = '' }: { runId: string; initialName?: string | undefined }) {
   const executor = useExecutor();
   const closeDialog = useUi((s) => s.closeDialog);
-  const [name, setName] = useState('');
+  const [name, setName] = useState(initialName);
   const [payload, setPayload] = useState('{}');
   const { error, busy, submit } = useSubmit(async () => {
     if (!name.trim()) throw new Error('the event needs a name');

@@ -1,9 +1,9 @@
 import type { RunRecord, StepRecord } from '../../engine/records';
-import { hostOfUrl } from '../../schema/hosts';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
 import { formatDuration, formatJson, pathDepth, STATUS_LABEL } from './format';
 import { LlmDetails } from './LlmDetails';
+import { WaitBanner, waitsOfStep } from './WaitBanner';
 
 interface StepRowProps {
   run: RunRecord;
@@ -31,8 +31,8 @@ export function StepRow({ run, step, onError, effects = [] }: StepRowProps) {
         {step.wakeAt !== undefined && step.status !== 'completed' && <span className="muted">until {new Date(step.wakeAt).toLocaleTimeString()}</span>}
         <StepActions run={run} step={step} onError={onError} />
       </div>
-      {step.status === 'waiting' && <WaitingActions run={run} step={step} onError={onError} />}
-      {effects.filter((e) => e.status === 'waiting').map((e) => <WaitingActions key={e.key} run={run} step={e} onError={onError} />)}
+      {/* Each wait is answered on the row of the step it arose in (a tool call's, on its LLM step). */}
+      {waitsOfStep(run, step.key).map((wait) => <WaitBanner key={`${wait.kind}:${wait.stepKey}`} run={run} wait={wait} onError={onError} />)}
       {step.stepType === 'llm' && <LlmDetails step={step} effects={effects} />}
       {step.error && <p className="step-error" role="note">{step.error.message} <span className="muted">({step.error.category})</span></p>}
       {step.status === 'completed' && step.output !== undefined && (
@@ -62,55 +62,5 @@ function StepActions({ run, step, onError }: StepRowProps) {
         <button type="button" className="link-button" onClick={() => openDialog({ kind: 'fork', runId: run.id, stepKey: step.key, output: step.output })}>Fork…</button>
       )}
     </span>
-  );
-}
-
-/** Approvals and host confirmations are answered right on the waiting step (a tool call's, on its LLM step). */
-function WaitingActions({ run, step, onError }: StepRowProps) {
-  const executor = useExecutor();
-  if (step.stepType === 'approval') {
-    const prompt = (step.input as { prompt?: string } | undefined)?.prompt;
-    return (
-      <div className="step-waiting">
-        <p>{prompt ?? 'Approve this step?'}</p>
-        <button type="button" className="button button-primary button-small" onClick={() => executor.approve(run.id, step.key, true).catch(onError)}>Approve</button>
-        <button type="button" className="button button-small" onClick={() => executor.approve(run.id, step.key, false).catch(onError)}>Reject</button>
-      </div>
-    );
-  }
-  const consent = hostConsentOf(step);
-  return consent ? <HostConsent run={run} consent={consent} onError={onError} /> : null;
-}
-
-interface Consent {
-  host: string;
-  secrets: string[];
-}
-
-/**
- * What a step waiting for a host confirmation asks: an http step or an http_request tool call names
- * the URL in its input (the host in the normal form the engine waits under) and the secrets it sends.
- */
-function hostConsentOf(step: StepRecord): Consent | undefined {
-  if (step.status !== 'waiting') return undefined;
-  const input = (step.input ?? {}) as { url?: unknown; sendsSecrets?: unknown; tool?: unknown; args?: { url?: unknown } };
-  const url = step.stepType === 'action' ? input.url : step.stepType === 'tool' && input.tool === 'http_request' ? input.args?.url : undefined;
-  const host = typeof url === 'string' ? hostOfUrl(url) : undefined;
-  if (host === undefined) return undefined;
-  const secrets = Array.isArray(input.sendsSecrets) ? input.sendsSecrets.filter((n): n is string => typeof n === 'string') : [];
-  return { host, secrets };
-}
-
-function HostConsent({ run, consent, onError }: { run: RunRecord; consent: Consent; onError(error: unknown): void }) {
-  const executor = useExecutor();
-  const { host, secrets } = consent;
-  return (
-    <div className="step-waiting" data-testid="host-consent" data-host={host}>
-      <p>This workflow wants to send a request to <strong>{host}</strong>
-        {secrets.length > 0 && <>, with the secret{secrets.length > 1 ? 's' : ''} {secrets.map((name, i) => <span key={name}>{i > 0 ? ', ' : ''}<code>{name}</code></span>)}</>}.
-        {' '}Allow it (remembered for this workflow)?</p>
-      <button type="button" className="button button-primary button-small" onClick={() => executor.confirmHost(run.id, host, true).catch(onError)}>Allow {host}</button>
-      <button type="button" className="button button-small" onClick={() => executor.confirmHost(run.id, host, false).catch(onError)}>Refuse</button>
-    </div>
   );
 }

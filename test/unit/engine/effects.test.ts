@@ -111,7 +111,7 @@ describe('http', () => {
     const workflow = chain('ask-host', [http('call', 'https://api.example.com/x')], { allowedHosts: ['api.example.com'] });
     const id = await t.engine.start({ workflow, input: {} });
     await t.quiesce();
-    expect(t.data.runs.get(id)).toMatchObject({ status: 'waiting', waitingFor: 'confirmation to contact api.example.com' });
+    expect(t.data.runs.get(id)).toMatchObject({ status: 'waiting', waits: [{ kind: 'host', stepKey: `${id}:call@`, host: 'api.example.com', secrets: [] }] });
     approved.add('api.example.com');
     await t.engine.sendEvent(id, 'confirm-host:api.example.com', { approved: true });
     expect((await t.runToEnd(id)).status).toBe('completed');

@@ -114,7 +114,7 @@ describe('a host written another way matches its consent', () => {
       { allowedHosts: [`127.0.0.1:${s.port}`], secrets: { KEY: { kind: 'local' } } });
     const id = await t.engine.start({ workflow, input: {} });
     await t.quiesce();
-    expect(t.data.runs.get(id)).toMatchObject({ status: 'waiting', waitingFor: `confirmation to contact 127.0.0.1:${s.port}` });
+    expect(t.data.runs.get(id)).toMatchObject({ status: 'waiting', waits: [{ kind: 'host', stepKey: `${id}:call@`, host: `127.0.0.1:${s.port}`, secrets: ['KEY'] }] });
     const waiting = t.data.steps.get(`${id}:call@`)!;
     expect(waiting.input).toMatchObject({ url: `http://127.0.0.1:${s.port}/ok`, sendsSecrets: ['KEY'], headers: { 'x-api-key': '{{secrets.KEY}}' } });
     // What the consent prompt derives from the record, and what Allow sends.

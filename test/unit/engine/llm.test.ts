@@ -140,7 +140,7 @@ describe('LLM steps', () => {
     const t = createTestEngine({ deps: { network }, runners: { model: m.model } });
     const id = await t.engine.start({ workflow: chain('offline', [llm('ask', 'hi')]), input: {} });
     await t.quiesce();
-    expect(t.data.runs.get(id)).toMatchObject({ status: 'waiting', waitingFor: 'network connection' });
+    expect(t.data.runs.get(id)).toMatchObject({ status: 'waiting', waits: [{ kind: 'network', stepKey: `${id}:ask@/r1` }] });
     online = true;
     wake();
     expect((await t.runToEnd(id)).output).toBe('back');
@@ -161,7 +161,7 @@ describe('LLM steps', () => {
     await t.quiesce();
     expect(asked).toEqual([['demo', 'demo'], ['openai', 'gpt-x']]);
     expect(m.rounds).toHaveLength(1);
-    expect(t.data.runs.get(id)).toMatchObject({ status: 'waiting', waitingFor: 'network connection' });
+    expect(t.data.runs.get(id)).toMatchObject({ status: 'waiting', waits: [{ kind: 'network', stepKey: `${id}:remote@/r1` }] });
     wake();
     expect((await t.runToEnd(id)).status).toBe('completed');
     expect(m.rounds).toHaveLength(2);
@@ -169,7 +169,7 @@ describe('LLM steps', () => {
 });
 
 describe('locked keys', () => {
-  it('a run whose model needs a locked key waits as "unlock keys" and continues once unlocked', async () => {
+  it('a run whose model needs a locked key waits for the keys to be unlocked and continues once they are', async () => {
     let locked = true;
     let unlock!: () => void;
     const keys = { blocks: async () => locked, untilUnlocked: () => new Promise<void>((resolve) => (unlock = resolve)) };
@@ -177,7 +177,7 @@ describe('locked keys', () => {
     const t = createTestEngine({ deps: { keys }, runners: { model: m.model } });
     const id = await t.engine.start({ workflow: chain('locked', [llm('ask', 'hi')]), input: {} });
     await t.quiesce();
-    expect(t.data.runs.get(id)).toMatchObject({ status: 'waiting', waitingFor: 'unlock keys' });
+    expect(t.data.runs.get(id)).toMatchObject({ status: 'waiting', waits: [{ kind: 'keys-locked', stepKey: `${id}:ask@/r1` }] });
     expect(m.rounds).toHaveLength(0);
     locked = false;
     unlock();

@@ -39,7 +39,7 @@ describe('durable waits, approvals and events', () => {
     const b = await t.engine.start({ workflow, input: { value: 'cus_2' } });
     await t.quiesce();
     expect(step(t, `${a}:ask@`)).toMatchObject({ status: 'waiting', input: { prompt: 'Update cus_1?' } });
-    expect(t.data.runs.get(a)).toMatchObject({ status: 'waiting', waitingFor: 'approval' });
+    expect(t.data.runs.get(a)).toMatchObject({ status: 'waiting', waits: [{ kind: 'approval', stepKey: `${a}:ask@`, prompt: 'Update cus_1?' }] });
     await t.engine.approve(a, `${a}:ask@`, true, 'looks right');
     await t.engine.approve(b, `${b}:ask@`, false);
     expect((await t.runToEnd(a)).output).toEqual({ applied: true });

@@ -19,11 +19,11 @@ export function engineStoreContract(createStore: () => EngineStore | Promise<Eng
     const next = aStep('r1', 'summarize', 1);
     await store.commit({
       fences: [{ runId: 'r1', generation: 0 }],
-      runs: [aRun('r1', { nextSeq: 2, status: 'waiting', waitingFor: 'approval', updatedAt: 2_000 })],
+      runs: [aRun('r1', { nextSeq: 2, status: 'waiting', waits: [{ kind: 'approval', stepKey: 'r1:summarize@', prompt: 'Send it?' }], updatedAt: 2_000 })],
       steps: [completed(first, { temperature: 21 }), next],
     });
     expect(await store.loadSteps('r1')).toEqual([completed(first, { temperature: 21 }), next]);
-    expect(await store.loadRun('r1')).toEqual(aRun('r1', { nextSeq: 2, status: 'waiting', waitingFor: 'approval', updatedAt: 2_000 }));
+    expect(await store.loadRun('r1')).toEqual(aRun('r1', { nextSeq: 2, status: 'waiting', waits: [{ kind: 'approval', stepKey: 'r1:summarize@', prompt: 'Send it?' }], updatedAt: 2_000 }));
   });
 
   it('an unknown run loads as undefined, with no steps and no events', async () => {
@@ -80,7 +80,7 @@ export function engineStoreContract(createStore: () => EngineStore | Promise<Eng
   it('two writers taking over from the same generation at once: exactly one wins', async () => {
     await store.commit({ fences: [], runs: [aRun('r1', { generation: 0 })] });
     const takeover = (tab: string) =>
-      store.commit({ fences: [{ runId: 'r1', generation: 0 }], runs: [aRun('r1', { generation: 1, waitingFor: tab })] });
+      store.commit({ fences: [{ runId: 'r1', generation: 0 }], runs: [aRun('r1', { generation: 1, workflowName: tab })] });
     const outcomes = await Promise.allSettled([takeover('tab A'), takeover('tab B')]);
     expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
     const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
