@@ -1,18 +1,16 @@
-import { evaluateCondition, evaluateExpression, type ExpressionContext } from '../schema/expression';
+import { evaluateCondition, evaluateExpression } from '../schema/expression';
 import type { Step } from '../schema/steps';
 import { resolveTemplates, type ResolveOptions, type TemplateScope } from '../schema/template';
-import type { RunDriver } from './driver';
-import { enclosingPaths, iterationPath, type Frame, type StepOutcome } from './interpreter';
-import { stepKey, type EventRecord, type StepRecord, type WaitReason } from './records';
+import { effectKey, type Frame, type StepOutcome } from './frame';
+import type { OpenStep } from './interpreter';
+import type { EventRecord, StepRecord, WaitReason } from './records';
+import { replayOrRun } from './replay';
 import { failure, resolveRetryPolicy, retryDelayMs, StepFailure, toStepError } from './retry';
 import { RunStopped, type EffectCall } from './runtime';
+import type { BeginFields, DefaultTimeout, EffectKind, EventWait, StepApi } from './stepApi';
+import { StepServices, type StepHost } from './stepServices';
 import type { TableUpdate } from './store';
-
-/** An effect's time limit for steps that set no `timeoutMs` (`EFFECT_TIMEOUT_MS`), and what to call it in the message. */
-export interface DefaultTimeout {
-  defaultMs: number;
-  what: string;
-}
+import { expressionContext, templateScope } from './templateScope';
 
 /** Settles with the effect, or rejects with the signal's reason as soon as it fires: an effect that ignores its signal cannot hold the attempt. */
 function untilAborted<T>(effect: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -28,10 +26,10 @@ function untilAborted<T>(effect: Promise<T>, signal: AbortSignal): Promise<T> {
 export const MAX_INTERRUPTIONS = 5;
 
 /**
- * What a step handler may do. Handlers never touch storage: they ask for effects, waits and
- * events here, and the engine journals them under the step's key.
+ * The StepApi of one step instance (or of one effect inside it). Handlers never touch storage: they
+ * ask for effects, waits and events here, and the context journals them under its key.
  */
-export class StepContext {
+export class StepContext extends StepServices implements StepApi, OpenStep {
   private record: StepRecord | undefined;
   private consumed: EventRecord | undefined;
   private finished = false;
@@ -41,84 +39,44 @@ export class StepContext {
   private fromStorage: boolean;
 
   constructor(
-    readonly driver: RunDriver,
-    readonly step: Step,
-    readonly frame: Frame,
-    readonly key: string,
+    host: StepHost,
+    step: Step,
+    frame: Frame,
+    key: string,
     existing: StepRecord | undefined,
-    /** Deterministic time for side-effect-free work: the end time of the previous step. */
-    readonly logicalNow: number,
+    logicalNow: number,
     /** Set for an effect inside a step (an LLM round, a tool call): its record names its step. */
-    private readonly effectOf?: { parentKey: string; stepType: string },
+    private readonly effectOf?: { parentKey: string; stepType: EffectKind },
   ) {
+    super(host, step, frame, key, logicalNow);
     this.record = existing;
     this.fromStorage = existing !== undefined;
   }
 
-  get signal(): AbortSignal {
-    return this.frame.signal;
-  }
-
-  /** When this step ended (recorded), for the next step's logical time. */
-  get endedAt(): number {
-    return this.record?.endedAt ?? this.logicalNow;
+  get api(): StepApi {
+    return this;
   }
 
   /**
    * Built once per step: what a leaf step reads cannot change while it runs. A container's body
    * writes outputs its `while` may read, so containers build it afresh each time.
    */
-  scope(): TemplateScope {
-    if (this.step.stepType === 'loop' || this.step.stepType === 'parallel') return this.buildScope();
-    this.cachedScope ??= this.buildScope();
+  private scope(): TemplateScope {
+    if (this.step.stepType === 'loop' || this.step.stepType === 'parallel') return templateScope(this.host, this.step, this.frame);
+    this.cachedScope ??= templateScope(this.host, this.step, this.frame);
     return this.cachedScope;
-  }
-
-  /** Only the outputs this step reads are gathered: cost does not grow with the run's history. */
-  private buildScope(): TemplateScope {
-    const { driver, frame } = this;
-    const steps: Record<string, { output: unknown }> = {};
-    for (const slug of driver.compiled.reads.get(this.step.stepSlug) ?? []) {
-      const output = driver.visibleOutput(slug, frame.path);
-      if (output.found) steps[slug] = { output: output.value };
-    }
-    const scope: TemplateScope = {
-      input: driver.run.input,
-      trigger: { data: driver.triggerData() },
-      steps,
-      variables: driver.compiled.definition.workflowConfig.config?.variables ?? {},
-      run: { id: driver.runId },
-    };
-    if (frame.loop) scope.loop = { item: frame.loop.item, index: frame.loop.index, previous: this.previousIteration(frame.loop) };
-    return scope;
-  }
-
-  private previousIteration(loop: NonNullable<Frame['loop']>): Record<string, { output: unknown }> {
-    const previous: Record<string, { output: unknown }> = {};
-    if (loop.index === 0) return previous;
-    const path = iterationPath(loop.containerPath, loop.slug, loop.index - 1);
-    for (const slug of this.driver.compiled.reads.get(this.step.stepSlug) ?? []) {
-      const record = this.driver.journal.records.get(stepKey(this.driver.runId, slug, path));
-      if (record?.status === 'completed') previous[slug] = { output: record.output };
-    }
-    return previous;
   }
 
   resolve(value: unknown, options?: ResolveOptions): unknown {
     return resolveTemplates(value, this.scope(), options);
   }
 
-  private expressionContext(): ExpressionContext {
-    const scope = this.scope();
-    return { input: scope.input, trigger: scope.trigger, steps: scope.steps, variables: scope.variables, loop: scope.loop, run: scope.run };
-  }
-
   evaluate(source: string): Promise<unknown> {
-    return evaluateExpression(source, this.expressionContext(), { nowMs: this.logicalNow, seed: this.key });
+    return evaluateExpression(source, expressionContext(this.scope()), { nowMs: this.logicalNow, seed: this.key });
   }
 
   condition(source: string, loopOverride?: unknown): Promise<boolean> {
-    const context = this.expressionContext();
+    const context = expressionContext(this.scope());
     if (loopOverride !== undefined) context.loop = loopOverride;
     return evaluateCondition(source, context, { nowMs: this.logicalNow, seed: this.key });
   }
@@ -127,24 +85,22 @@ export class StepContext {
     Object.assign(this.meta, meta);
   }
 
-  /** Records the step as started (queued; it commits with the next durable write). Idempotent on resume. */
-  begin(fields: Partial<Pick<StepRecord, 'input' | 'wakeAt' | 'childRunId' | 'status'>> = {}): StepRecord {
+  begin(fields: BeginFields = {}): StepRecord {
     if (this.record) return this.record;
-    this.record = this.newRecord(this.driver.deps.clock.now(), fields);
-    this.driver.journal.putStepLazily(this.record);
-    this.driver.changed();
+    this.record = this.newRecord(this.now(), fields);
+    this.host.journal.putStepLazily(this.record);
+    this.host.changed();
     return this.record;
   }
 
   private newRecord(startedAt: number, fields: Partial<StepRecord> = {}): StepRecord {
     return {
       key: this.key,
-      runId: this.driver.runId,
+      runId: this.host.runId,
       slug: this.step.stepSlug,
       path: this.frame.path,
-      stepType: this.effectOf?.stepType ?? this.step.stepType,
-      ...(this.effectOf ? { parentKey: this.effectOf.parentKey } : {}),
-      seq: this.driver.journal.nextSeq(),
+      ...recordKind(this.effectOf?.stepType ?? this.step.stepType, this.effectOf?.parentKey),
+      seq: this.host.journal.nextSeq(),
       status: 'started',
       attempts: [],
       interruptions: 0,
@@ -153,11 +109,15 @@ export class StepContext {
     };
   }
 
+  sync(): Promise<void> {
+    return this.host.durably(this.host.journal.sync());
+  }
+
   /** Writes the record and waits until it is durable. */
   private async persist(record: StepRecord): Promise<void> {
     this.record = record;
-    this.driver.changed();
-    await this.driver.durably(this.driver.journal.putStep(record));
+    this.host.changed();
+    await this.host.durably(this.host.journal.putStep(record));
   }
 
   /**
@@ -166,24 +126,24 @@ export class StepContext {
    */
   async attempt<T>(effect: (call: EffectCall) => Promise<T>, timeout?: DefaultTimeout): Promise<T> {
     let record = this.countInterruption(this.begin());
-    const policy = resolveRetryPolicy(this.driver.compiled.definition.workflowConfig.config?.retryPolicy, this.step.retryPolicy);
+    const policy = resolveRetryPolicy(this.workflow.config?.retryPolicy, this.step.retryPolicy);
     for (;;) {
       if (record.wakeAt !== undefined) await this.sleepUntil(record.wakeAt, 'retry');
       const n = record.attempts.length + 1;
-      record = { ...record, status: 'started', wakeAt: undefined, attempts: [...record.attempts, { n, startedAt: this.driver.deps.clock.now(), outcome: 'running' }] };
+      record = { ...record, status: 'started', wakeAt: undefined, attempts: [...record.attempts, { n, startedAt: this.now(), outcome: 'running' }] };
       await this.persist(record);
-      const result = await this.driver.withSlot(this.signal, (signal) => this.runAttempt(effect, n, signal, timeout));
+      const result = await this.host.withSlot(this.signal, (signal) => this.runAttempt(effect, n, signal, timeout));
       record = this.record!;
       if (result.ok) return result.value;
-      if (result.error.category === 'network' && !this.driver.isOnline()) {
+      if (result.error.category === 'network' && !this.host.isOnline()) {
         // Failed because the browser went offline: not the step's fault, so it costs no retry.
         record = this.markLastAttempt('interrupted');
-        await this.driver.untilOnline(this.signal, this.key);
+        await this.host.untilOnline(this.signal, this.key);
         continue;
       }
       const failures = record.attempts.filter((a) => a.outcome === 'error' || a.outcome === 'timeout').length;
       if (!result.error.retryable || failures > policy.maxRetries) throw new StepFailure(result.error);
-      record = { ...record, wakeAt: this.driver.deps.clock.now() + retryDelayMs(policy, failures, this.key, result.error.retryAfterMs) };
+      record = { ...record, wakeAt: this.now() + retryDelayMs(policy, failures, this.key, result.error.retryAfterMs) };
       await this.persist(record);
     }
   }
@@ -199,7 +159,7 @@ export class StepContext {
       return { ok: true as const, value };
     } catch (error) {
       if (outer.aborted && outer.reason instanceof RunStopped) throw outer.reason;
-      if (outer.aborted || this.driver.stopReason) throw this.driver.stopError(error);
+      if (outer.aborted || this.host.isStopping()) throw this.host.stopError(error);
       const stepError = controller.signal.reason instanceof StepFailure ? controller.signal.reason.stepError : toStepError(error);
       this.endAttempt(stepError.category === 'timeout' ? 'timeout' : 'error', stepError);
       return { ok: false as const, error: stepError };
@@ -220,8 +180,7 @@ export class StepContext {
     const message = this.step.timeoutMs !== undefined
       ? `step timed out after ${timeoutMs} ms`
       : `no complete answer within ${timeoutMs / 1000} s, the default for ${fallback!.what} (set the step's timeoutMs to change it)`;
-    const at = this.driver.deps.clock.now() + timeoutMs;
-    this.driver.deps.clock.sleepUntil(at, stop.signal).then(() => controller.abort(failure('timeout', message, true)), () => undefined);
+    this.host.deps.clock.sleepUntil(this.now() + timeoutMs, stop.signal).then(() => controller.abort(failure('timeout', message, true)), () => undefined);
     return stop;
   }
 
@@ -233,21 +192,26 @@ export class StepContext {
     return this.record;
   }
 
-  /** Streamed text so far, kept on the running attempt (throttled by the caller); never in the thread. */
-  checkpointPartial(text: string): void {
+  streamed(text: string, checkpoint: boolean): void {
+    this.host.deps.onStream?.(this.host.runId, this.effectOf?.parentKey ?? this.key, text);
+    if (checkpoint) this.checkpointPartial(text);
+  }
+
+  /** Streamed text so far, kept on the running attempt; never in the thread. */
+  private checkpointPartial(text: string): void {
     const record = this.record;
     const last = record?.attempts[record.attempts.length - 1];
     if (!record || last?.outcome !== 'running') return;
     this.record = { ...record, attempts: [...record.attempts.slice(0, -1), { ...last, partialText: text }] };
-    this.driver.journal.putStepLazily(this.record);
-    this.driver.changed();
+    this.host.journal.putStepLazily(this.record);
+    this.host.changed();
   }
 
   private endAttempt(outcome: 'ok' | 'error' | 'timeout', error?: StepRecord['error']): void {
     const record = this.record!;
     const attempts = record.attempts.slice();
     const last = attempts[attempts.length - 1]!;
-    const ended = { ...last, outcome, endedAt: this.driver.deps.clock.now(), ...(error ? { error } : {}) };
+    const ended = { ...last, outcome, endedAt: this.now(), ...(error ? { error } : {}) };
     // A successful attempt's streamed text is its output: keeping it twice would only cost space.
     if (outcome === 'ok') delete ended.partialText;
     attempts[attempts.length - 1] = ended;
@@ -259,7 +223,7 @@ export class StepContext {
     const last = record.attempts[record.attempts.length - 1];
     if (last?.outcome !== 'running' || !this.fromStorage) return record;
     this.fromStorage = false;
-    const attempts = [...record.attempts.slice(0, -1), { ...last, outcome: 'interrupted' as const, endedAt: this.driver.deps.clock.now() }];
+    const attempts = [...record.attempts.slice(0, -1), { ...last, outcome: 'interrupted' as const, endedAt: this.now() }];
     const interruptions = record.interruptions + 1;
     this.record = { ...record, attempts, interruptions };
     if (interruptions >= MAX_INTERRUPTIONS) {
@@ -268,43 +232,64 @@ export class StepContext {
     return this.record;
   }
 
-  /** `sleep`: a wait step's own time; `retry`: the backoff before the next attempt. */
-  async sleepUntil(at: number, kind: 'sleep' | 'retry' = 'sleep'): Promise<void> {
-    await this.driver.waiting(() => this.driver.deps.clock.sleepUntil(at, this.signal), { kind, stepKey: this.key, wakeAt: at });
+  /**
+   * The replay primitive for effects inside this step: a finished record under the effect's key
+   * returns (or throws) its recorded outcome; else `work` runs and its outcome is recorded. A
+   * failure that is not a StepFailure (the run stopping) records nothing.
+   */
+  async effect<T>(name: string, kind: EffectKind, work: (effect: StepApi) => Promise<T>): Promise<T> {
+    const key = effectKey(this.key, name);
+    const outcome = await replayOrRun(this.host.record(key), async (existing) => {
+      const sub = new StepContext(this.host, this.step, this.frame, key, existing, this.logicalNow, { parentKey: this.key, stepType: kind });
+      let done: StepOutcome;
+      try {
+        done = { status: 'ok', output: await work(sub) };
+      } catch (error) {
+        if (!(error instanceof StepFailure)) throw error;
+        done = { status: 'failed', error: error.stepError };
+      }
+      sub.finish(done);
+      return done;
+    });
+    if (outcome.status !== 'ok') throw new StepFailure(outcome.error);
+    return outcome.output as T;
   }
 
-  /** Waits durably for the oldest unconsumed event of this name, or until `deadline`. */
-  async waitForEvent(name: string, deadline: number | undefined, reason: WaitReason): Promise<EventRecord | 'timeout'> {
+  /** `sleep`: a wait step's own time; `retry`: the backoff before the next attempt. */
+  async sleepUntil(at: number, kind: 'sleep' | 'retry' = 'sleep'): Promise<void> {
+    await this.host.waiting(() => this.host.deps.clock.sleepUntil(at, this.signal), { kind, stepKey: this.key, wakeAt: at });
+  }
+
+  async waitForEvent(name: string, deadline: number | undefined, reason: WaitReason): Promise<EventWait> {
     let record = this.begin({ status: 'waiting', ...(deadline !== undefined ? { wakeAt: deadline } : {}) });
     if (record.status !== 'waiting') {
       // A step that began as work (an http request asking for its host) now waits.
       record = { ...record, status: 'waiting', ...(deadline !== undefined && record.wakeAt === undefined ? { wakeAt: deadline } : {}) };
       this.record = record;
-      this.driver.journal.putStepLazily(record);
-      this.driver.changed();
+      this.host.journal.putStepLazily(record);
+      this.host.changed();
     }
-    await this.driver.durably(this.driver.journal.sync());
+    await this.sync();
     const wakeAt = record.wakeAt;
-    const found = await this.driver.waiting(() => this.driver.nextEvent(name, wakeAt, this.signal), reason);
-    if (found === 'timeout') return found;
-    this.consumed = { ...found, consumedBy: this.key };
-    this.driver.claimEvent(this.consumed);
+    const found = await this.host.waiting(() => this.host.nextEvent(name, wakeAt, this.signal), reason);
+    if (found.kind === 'timeout') return found;
+    this.consumed = { ...found.event, consumedBy: this.key };
+    this.host.claimEvent(this.consumed);
     return found;
   }
 
-  /** Completes the step together with a table write, in one transaction; returns the write's result. */
   async completeWithTableUpdate(update: Omit<TableUpdate, 'outputOf'>): Promise<unknown> {
     const record = this.completedRecord({ status: 'ok', output: undefined });
     this.finished = true;
     this.record = record;
-    await this.driver.durably(this.driver.journal.putStepWithTableUpdate(record, { ...update, outputOf: this.key }));
-    this.driver.changed();
-    return this.driver.journal.records.get(this.key)?.output;
+    await this.host.durably(this.host.journal.putStepWithTableUpdate(record, { ...update, outputOf: this.key }));
+    this.host.changed();
+    return this.host.record(this.key)?.output;
   }
 
   private completedRecord(outcome: StepOutcome): StepRecord {
     // Side-effect-free steps take logical time, so a recomputation after a crash is identical.
-    const now = this.record ? this.driver.deps.clock.now() : this.logicalNow;
+    const now = this.record ? this.now() : this.logicalNow;
     const base = this.record ?? this.newRecord(now);
     const record: StepRecord = { ...base, endedAt: now, wakeAt: undefined };
     if (Object.keys(this.meta).length > 0) record.meta = { ...base.meta, ...this.meta };
@@ -320,14 +305,14 @@ export class StepContext {
     return record;
   }
 
-  /** A step abandoned because its parallel branch lost: shown as cancelled, re-run if ever replayed. */
   markCancelled(): void {
     if (!this.record || this.finished) return;
     this.finished = true;
-    const attempts = this.record.attempts.map((a) => (a.outcome === 'running' ? { ...a, outcome: 'cancelled' as const, endedAt: this.driver.deps.clock.now() } : a));
-    this.record = { ...this.record, status: 'cancelled', attempts, endedAt: this.driver.deps.clock.now() };
-    this.driver.journal.putStepLazily(this.record);
-    this.driver.changed();
+    const now = this.now();
+    const attempts = this.record.attempts.map((a) => (a.outcome === 'running' ? { ...a, outcome: 'cancelled' as const, endedAt: now } : a));
+    this.record = { ...this.record, status: 'cancelled', attempts, endedAt: now };
+    this.host.journal.putStepLazily(this.record);
+    this.host.changed();
   }
 
   /**
@@ -341,8 +326,8 @@ export class StepContext {
     const record = this.completedRecord(outcome);
     if (pure) record.pure = true;
     this.record = record;
-    if (this.consumed) void this.driver.journal.putEvent(this.consumed).catch(() => undefined);
-    this.driver.journal.putStepLazily(record);
-    this.driver.changed();
+    if (this.consumed) void this.host.journal.putEvent(this.consumed).catch(() => undefined);
+    this.host.journal.putStepLazily(record);
+    this.host.changed();
   }
 }

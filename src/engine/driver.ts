@@ -1,27 +1,20 @@
 import type { Step } from '../schema/steps';
 import type { CompiledWorkflow } from './compile';
 import { StepContext } from './context';
-import { enclosingPaths, runScope, type Frame, type HandlerTable } from './interpreter';
+import { enclosingPaths, type Frame } from './frame';
+import { runScope, type OpenStep } from './interpreter';
 import type { Journal } from './journal';
 import { stepKey, type EventRecord, type RunRecord, type RunStatus, type StepError, type StepRecord, type WaitReason } from './records';
 import { RunStopped, type EngineDeps, type Semaphore } from './runtime';
 import { FencedError, QuotaError } from './store';
+import { LLM_ROUND, type EventWait, type HandlerTable } from './stepApi';
+import type { RunHost, StepHost } from './stepServices';
 import { Threads } from './threads';
 import type { Usage } from './llmTypes';
-
-/** The record type of one model round inside an LLM step. */
-export const LLM_ROUND = 'llm-round';
 
 export type StopReason = RunStopped['reason'] | 'timeout' | 'quota';
 
 export const STORAGE_FULL_MESSAGE = 'browser storage is full: free some space (delete old runs, or disk space), then resume this run';
-
-/** What a driver needs from the engine that hosts it: child runs. */
-export interface RunHost {
-  ensureChildRun(args: { id: string; workflowName: string; input: unknown; parent: RunRecord; parentStepKey: string }): Promise<void>;
-  /** Resolves with the run once it has finished (completed, failed or cancelled). */
-  awaitRun(runId: string, signal: AbortSignal): Promise<RunRecord>;
-}
 
 /** What the engine learns when a driver ends. */
 export type DriverResult =
@@ -32,7 +25,7 @@ export type DriverResult =
  * Drives one run in this engine: owns its journal, interprets its workflow from the top (recorded
  * steps replay instantly), tracks running time, waits and events, and writes the final status.
  */
-export class RunDriver {
+export class RunDriver implements StepHost {
   stopReason: StopReason | undefined;
   private readonly controller = new AbortController();
   private paused: { promise: Promise<void>; release: () => void } | undefined;
@@ -54,7 +47,7 @@ export class RunDriver {
     readonly handlers: HandlerTable,
     private readonly slots: Semaphore,
     events: EventRecord[],
-    readonly host: RunHost,
+    readonly children: RunHost,
   ) {
     this.events = events.filter((e) => e.consumedBy === undefined);
     this.threads = new Threads(deps.store, journal, () => deps.clock.now());
@@ -80,8 +73,16 @@ export class RunDriver {
     return this.controller.signal;
   }
 
-  contextFor(step: Step, frame: Frame, key: string, existing: StepRecord | undefined, logicalNow: number, effectOf?: { parentKey: string; stepType: string }): StepContext {
-    return new StepContext(this, step, frame, key, existing, logicalNow, effectOf);
+  get terminals(): ReadonlySet<string> {
+    return this.compiled.terminals;
+  }
+
+  record(key: string): StepRecord | undefined {
+    return this.journal.records.get(key);
+  }
+
+  open(step: Step, frame: Frame, key: string, existing: StepRecord | undefined, logicalNow: number): OpenStep {
+    return new StepContext(this, step, frame, key, existing, logicalNow);
   }
 
   isOnline(): boolean {
@@ -160,6 +161,14 @@ export class RunDriver {
     this.stopReason = reason;
     this.controller.abort(new RunStopped(reason === 'timeout' || reason === 'quota' ? 'crashed' : reason));
     this.paused?.release();
+  }
+
+  isStopping(): boolean {
+    return this.stopReason !== undefined;
+  }
+
+  stopping(error: unknown): RunStopped | undefined {
+    return error instanceof RunStopped || this.stopReason ? this.stopError(error) : undefined;
   }
 
   stopError(cause: unknown): RunStopped {
@@ -274,12 +283,17 @@ export class RunDriver {
   }
 
   /** The output of `slug` as seen from `path`: its own iteration or branch first, then enclosing ones. */
-  visibleOutput(slug: string, path: string): { found: boolean; value?: unknown } {
+  visibleOutput(slug: string, path: string): { found: true; value: unknown } | { found: false } {
     for (const candidate of enclosingPaths(path)) {
-      const record = this.journal.records.get(stepKey(this.runId, slug, candidate));
-      if (record?.status === 'completed') return { found: true, value: record.output };
+      const output = this.outputAt(slug, candidate);
+      if (output.found) return output;
     }
     return { found: false };
+  }
+
+  outputAt(slug: string, path: string): { found: true; value: unknown } | { found: false } {
+    const record = this.journal.records.get(stepKey(this.runId, slug, path));
+    return record?.status === 'completed' ? { found: true, value: record.output } : { found: false };
   }
 
   triggerData(): unknown {
@@ -298,11 +312,11 @@ export class RunDriver {
   }
 
   /** The oldest unclaimed event named `name`; waits for one until `deadline` or abort. */
-  async nextEvent(name: string, deadline: number | undefined, signal: AbortSignal): Promise<EventRecord | 'timeout'> {
+  async nextEvent(name: string, deadline: number | undefined, signal: AbortSignal): Promise<EventWait> {
     for (;;) {
-      const found = this.events.find((e) => e.name === name);
-      if (found) return found;
-      if (deadline !== undefined && this.deps.clock.now() >= deadline) return 'timeout';
+      const event = this.events.find((e) => e.name === name);
+      if (event) return { kind: 'event', event };
+      if (deadline !== undefined && this.deps.clock.now() >= deadline) return { kind: 'timeout' };
       await new Promise<void>((resolve, reject) => {
         const stop = new AbortController();
         const onAbort = () => {

@@ -1,12 +1,13 @@
 import { describeSchemaError, validateJsonSchema } from '../schema/jsonSchemaValidator';
 import type { WorkflowFile } from '../schema/workflow';
 import { compileWorkflow, type CompiledWorkflow } from './compile';
-import { RunDriver, STORAGE_FULL_MESSAGE, type DriverResult, type RunHost } from './driver';
-import { definitionHash } from './hash';
+import { RunDriver, STORAGE_FULL_MESSAGE, type DriverResult } from './driver';
+import type { RunHost } from './stepServices';
+import { definitionHash } from '../schema/hash';
 import { HANDLERS } from './handlers';
 import { approvalEventName } from './handlers/waits';
 import { defaultDefer, Journal } from './journal';
-import { FINISHED_RUN_STATUSES, type EventRecord, type RunRecord, type StepRecord } from './records';
+import { FINISHED_RUN_STATUSES, recordInRun, type EventRecord, type RunRecord, type StepRecord } from './records';
 import { Semaphore, type EngineDeps } from './runtime';
 import { QuotaError } from './store';
 import { directStore } from './directStore';
@@ -305,7 +306,7 @@ export class Engine implements RunHost {
     if (!target) throw new Error(`no step ${key} in run ${runId}`);
     const dropped = new Set(stepsFrom(steps, key).map((s) => s.key));
     const id = this.newId();
-    const rekey = (s: StepRecord): StepRecord => ({ ...s, runId: id, key: `${id}${s.key.slice(runId.length)}`, ...(s.parentKey ? { parentKey: `${id}${s.parentKey.slice(runId.length)}` } : {}) });
+    const rekey = (s: StepRecord): StepRecord => recordInRun(s, runId, id);
     const kept = steps.filter((s) => !dropped.has(s.key)).map(rekey);
     const now = this.deps.clock.now();
     const edited: StepRecord = { ...rekey(target), status: 'completed', output, branch: undefined, error: undefined, endedAt: target.endedAt ?? now, meta: { ...target.meta, forkedFrom: target.key } };

@@ -1,47 +1,47 @@
-import type { Step, StepOf, StepType } from '../schema/steps';
+import type { Step, StepType } from '../schema/steps';
 import type { CompiledScope } from './compile';
-import type { StepContext } from './context';
-import type { RunDriver } from './driver';
-import { stepKey, type StepError, type StepRecord } from './records';
+import type { Frame, Next, ScopeOutcome, StepOutcome } from './frame';
+import { stepKey, type StepRecord } from './records';
+import { replayOrRun } from './replay';
 import { toStepError } from './retry';
 import { RunStopped } from './runtime';
+import type { HandlerTable, StepApi, StepHandler } from './stepApi';
 
-/** Where a step instance runs: its path (loop indexes, branch names) and what can stop it. */
-export interface Frame {
-  /** "" at the top, "each[2]", "each[2]/fan.risk"… */
-  path: string;
-  loop: { item: unknown; index: number; containerPath: string; slug: string } | undefined;
-  /** Aborted when this frame's work must stop (run cancelled or paused away, branch lost). */
-  signal: AbortSignal;
+/** A step instance being run: the port its handler gets, and how the run records its end. */
+export interface OpenStep {
+  api: StepApi;
+  finish(outcome: StepOutcome): void;
+  /** A step abandoned because its parallel branch lost: shown as cancelled, re-run if ever replayed. */
+  markCancelled(): void;
 }
 
-/** How a step ended; `branch` names the nextSteps key a successful outcome follows. */
-export type StepOutcome =
-  | { status: 'ok'; output: unknown; branch?: string }
-  | { status: 'failed'; error: StepError }
-  | { status: 'timeout'; error: StepError };
-
-export type ScopeOutcome =
-  | { status: 'ok'; output: unknown; terminal: boolean }
-  | { status: 'failed'; error: StepError };
-
-/** One handler per step type: the compiler finds every handler to update when a type is added. */
-export type StepHandler<T extends StepType> = (step: StepOf<T>, ctx: StepContext) => Promise<StepOutcome>;
-export type HandlerTable = { [T in StepType]: StepHandler<T> };
+/** What `runScope` needs from the run it interprets, and nothing more. */
+export interface ScopeHost {
+  readonly runId: string;
+  readonly handlers: HandlerTable;
+  /** Trigger slugs that end the run when reached. */
+  readonly terminals: ReadonlySet<string>;
+  record(key: string): StepRecord | undefined;
+  /** Before each step: throws when the run stopped; waits while it is paused. */
+  gate(frame: Frame): Promise<void>;
+  open(step: Step, frame: Frame, key: string, existing: StepRecord | undefined, logicalNow: number): OpenStep;
+  /** The run is stopping: the error to throw instead of recording `error` as the step's failure. */
+  stopping(error: unknown): RunStopped | undefined;
+}
 
 /**
  * Walks one body of steps: run a step, follow its branch, until a path ends. Recorded steps return
  * their recorded outcome at once, so after a reload this replays to the first unfinished step.
  */
-export async function runScope(driver: RunDriver, scope: CompiledScope, frame: Frame, startTime: number): Promise<ScopeOutcome> {
+export async function runScope(host: ScopeHost, scope: CompiledScope, frame: Frame, startTime: number): Promise<ScopeOutcome> {
   let step: Step | undefined = scope.entry;
   let output: unknown;
   let time = startTime;
   while (step) {
-    await driver.gate(frame);
-    const { outcome, endedAt } = await executeStep(driver, step, frame, time);
+    await host.gate(frame);
+    const { outcome, endedAt } = await executeStep(host, step, frame, time);
     time = endedAt;
-    const terminal = driver.compiled.terminals.has(step.stepSlug);
+    const terminal = host.terminals.has(step.stepSlug);
     // A terminal trigger without data leaves the run's output at the last step's output.
     if (outcome.status === 'ok' && !(terminal && outcome.output === undefined)) output = outcome.output;
     if (terminal) return { status: 'ok', output, terminal: true };
@@ -51,12 +51,6 @@ export async function runScope(driver: RunDriver, scope: CompiledScope, frame: F
   }
   return { status: 'ok', output, terminal: false };
 }
-
-/** Where a path goes after a step: a step of the same body, the end of the path, or the run's failure. */
-export type Next =
-  | { kind: 'step'; slug: string }
-  | { kind: 'end' }
-  | { kind: 'fail'; error: StepError };
 
 /**
  * Branch rules: success → `success`, else `default`; failure → `failure`, else the run fails;
@@ -74,56 +68,24 @@ export function followBranch(step: Step, outcome: StepOutcome): Next {
 }
 
 /** Runs one step instance, or returns its recorded outcome; `logicalNow` is the previous step's end. */
-export async function executeStep(
-  driver: RunDriver, step: Step, frame: Frame, logicalNow: number,
-): Promise<{ outcome: StepOutcome; endedAt: number }> {
-  const key = stepKey(driver.runId, step.stepSlug, frame.path);
-  const existing = driver.journal.records.get(key);
-  if (existing && isFinished(existing)) return { outcome: recordedOutcome(existing), endedAt: existing.endedAt ?? logicalNow };
-  const ctx = driver.contextFor(step, frame, key, existing, logicalNow);
+async function executeStep(host: ScopeHost, step: Step, frame: Frame, logicalNow: number): Promise<{ outcome: StepOutcome; endedAt: number }> {
+  const key = stepKey(host.runId, step.stepSlug, frame.path);
+  const outcome = await replayOrRun(host.record(key), (existing) => runHandler(host, step, host.open(step, frame, key, existing, logicalNow)));
+  return { outcome, endedAt: host.record(key)?.endedAt ?? logicalNow };
+}
+
+async function runHandler(host: ScopeHost, step: Step, open: OpenStep): Promise<StepOutcome> {
   let outcome: StepOutcome;
   try {
-    const handler = driver.handlers[step.stepType] as StepHandler<StepType>;
-    outcome = await handler(step as never, ctx);
+    const handler = host.handlers[step.stepType] as StepHandler<StepType>;
+    outcome = await handler(step as never, open.api);
   } catch (error) {
-    if (error instanceof RunStopped && error.reason === 'branch-lost') ctx.markCancelled();
-    if (error instanceof RunStopped || driver.stopReason) throw driver.stopError(error);
+    if (error instanceof RunStopped && error.reason === 'branch-lost') open.markCancelled();
+    const stopped = host.stopping(error);
+    if (stopped) throw stopped;
     const stepError = toStepError(error);
     outcome = stepError.category === 'timeout' ? { status: 'timeout', error: stepError } : { status: 'failed', error: stepError };
   }
-  ctx.finish(outcome);
-  return { outcome, endedAt: ctx.endedAt };
-}
-
-export function isFinished(record: StepRecord): boolean {
-  return record.status === 'completed' || record.status === 'failed';
-}
-
-function recordedOutcome(record: StepRecord): StepOutcome {
-  if (record.status === 'completed') {
-    return record.branch === undefined ? { status: 'ok', output: record.output } : { status: 'ok', output: record.output, branch: record.branch };
-  }
-  const error = record.error ?? { message: 'step failed', category: 'internal' as const, retryable: false };
-  return record.branch === 'timeout' ? { status: 'timeout', error } : { status: 'failed', error };
-}
-
-/** The path of iteration `index` of the loop `slug` that sits at `containerPath`. */
-export function iterationPath(containerPath: string, slug: string, index: number): string {
-  return `${containerPath ? `${containerPath}/` : ''}${slug}[${index}]`;
-}
-
-export function branchPath(containerPath: string, slug: string, branch: string): string {
-  return `${containerPath ? `${containerPath}/` : ''}${slug}.${branch}`;
-}
-
-/** "each[2]/fan.risk" → ["each[2]/fan.risk", "each[2]", ""]: where a step's visible outputs live. */
-export function enclosingPaths(path: string): string[] {
-  const out = [path];
-  let current = path;
-  while (current !== '') {
-    const cut = current.lastIndexOf('/');
-    current = cut === -1 ? '' : current.slice(0, cut);
-    out.push(current);
-  }
-  return out;
+  open.finish(outcome);
+  return outcome;
 }

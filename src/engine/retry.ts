@@ -1,3 +1,4 @@
+import { fnv1a32 } from '../schema/hash';
 import type { RetryPolicy } from '../schema/steps';
 import type { ErrorCategory, StepError } from './records';
 
@@ -43,12 +44,7 @@ export function retryDelayMs(policy: EffectiveRetryPolicy, failedAttempt: number
 
 /** A stable number in [0, 1) from a string (FNV-1a). */
 export function hashUnit(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) / 2 ** 32;
+  return fnv1a32(text) / 2 ** 32;
 }
 
 /** An error a runner throws when it knows what kind of failure it is. */

@@ -6,7 +6,7 @@ import { toModelFailure } from './errors';
 import { toModelMessages, toModelTools } from './messages';
 import { providerBaseUrl, resolveWithKey, type ProviderConfig, type ProviderSettings } from './providers';
 import { RequestWindow } from './rateLimit';
-import { checkStructuredAnswer, isStrictCompatible } from './structured';
+import { isStrictCompatible } from './structured';
 
 export interface ModelRunnerDeps {
   settings(): Promise<ProviderSettings>;
@@ -74,12 +74,8 @@ function withoutAuthorization(fetchFn: typeof fetch | undefined): typeof fetch {
 async function runRound(deps: ModelRunnerDeps, target: Target, round: ModelRound, call: ModelCall): Promise<ModelReply> {
   const progress = { responded: false };
   try {
-    const reply = await streamRound(target, round, call, progress);
-    if (round.outputSchema && reply.toolCalls.length === 0) {
-      const miss = checkStructuredAnswer(reply.text, round.outputSchema);
-      if (miss) throw miss;
-    }
-    return reply;
+    // The answer is checked against the output schema by the engine, once per final round, whatever runner answered.
+    return await streamRound(target, round, call, progress);
   } catch (error) {
     throw await toModelFailure(error, {
       providerName: target.providerName,

@@ -12,6 +12,7 @@ import {
   type NativeImplementation,
 } from './expressionGuards';
 import { EXPRESSION_BUDGET, LIMITS } from './limits';
+import { fnv1a32 } from './hash';
 
 /**
  * JSONata expressions for conditions, `while` loops and transforms, made safe for untrusted workflows:
@@ -256,10 +257,7 @@ function deterministicOverrides(options: EvaluationOptions, base: Builtins): Par
 
 /** mulberry32 seeded with an FNV-1a hash of the seed: the same seed gives the same sequence. */
 function seededRandom(seed: string): () => number {
-  let state = 0x811c9dc5;
-  for (let index = 0; index < seed.length; index += 1) {
-    state = Math.imul(state ^ seed.charCodeAt(index), 0x01000193);
-  }
+  let state = fnv1a32(seed);
   return () => {
     state = (state + 0x6d2b79f5) | 0;
     let mixed = Math.imul(state ^ (state >>> 15), 1 | state);

@@ -153,6 +153,30 @@ describe('architecture: folder import rules from the READMEs', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('src/engine/ has no import cycle, not even a type-only one', () => {
+    const inEngine = (path: string) => path.startsWith('engine/');
+    const edges = new Map<string, string[]>();
+    for (const [path, imports] of graph) {
+      if (!inEngine(path)) continue;
+      edges.set(path, imports.map((i) => i.target).filter((t): t is string => t !== undefined && inEngine(t)));
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const stack: string[] = [];
+    const visit = (file: string) => {
+      state.set(file, 'open');
+      stack.push(file);
+      for (const next of edges.get(file) ?? []) {
+        if (state.get(next) === 'open') cycles.push([...stack.slice(stack.indexOf(next)), next].join(' → '));
+        else if (!state.has(next)) visit(next);
+      }
+      stack.pop();
+      state.set(file, 'done');
+    };
+    for (const file of [...edges.keys()].sort()) if (!state.has(file)) visit(file);
+    expect(cycles).toEqual([]);
+  });
+
   it('the check sees the real graph (a known import is found)', () => {
     const engine = graph.get('engine/context.ts') ?? [];
     expect(engine.some((i) => i.target === 'schema/expression.ts')).toBe(true);

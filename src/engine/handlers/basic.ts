@@ -1,21 +1,18 @@
 import type { StepOf } from '../../schema/steps';
-import type { StepContext } from '../context';
-import type { StepOutcome } from '../interpreter';
+import { ok, type StepOutcome } from '../frame';
 import { failure } from '../retry';
 import type { HttpRequest } from '../runtime';
+import type { StepApi } from '../stepApi';
 import { allowedTarget, confirmHost, sendHttp } from './http';
 
 /** Handlers of steps that finish in one go: triggers, conditions and actions. */
 
-export const ok = (output: unknown, branch?: string): StepOutcome =>
-  branch === undefined ? { status: 'ok', output } : { status: 'ok', output, branch };
-
-export async function triggerHandler(step: StepOf<'trigger'>, ctx: StepContext): Promise<StepOutcome> {
+export async function triggerHandler(step: StepOf<'trigger'>, ctx: StepApi): Promise<StepOutcome> {
   return ok(step.config.data === undefined ? undefined : ctx.resolve(step.config.data));
 }
 
 /** The first rule whose `when` holds picks the branch; else `default`; else the path ends. */
-export async function conditionHandler(step: StepOf<'condition'>, ctx: StepContext): Promise<StepOutcome> {
+export async function conditionHandler(step: StepOf<'condition'>, ctx: StepApi): Promise<StepOutcome> {
   for (const [index, rule] of step.config.rules.entries()) {
     if (await ctx.condition(rule.when)) return ok({ matched: index, branch: rule.next }, rule.next);
   }
@@ -23,7 +20,7 @@ export async function conditionHandler(step: StepOf<'condition'>, ctx: StepConte
   return ok({ matched: null, branch: fallback ?? null }, fallback ?? 'default');
 }
 
-export async function actionHandler(step: StepOf<'action'>, ctx: StepContext): Promise<StepOutcome> {
+export async function actionHandler(step: StepOf<'action'>, ctx: StepApi): Promise<StepOutcome> {
   const config = step.config;
   switch (config.action) {
     case 'set':
@@ -34,7 +31,7 @@ export async function actionHandler(step: StepOf<'action'>, ctx: StepContext): P
       const where = ctx.resolve(config.where ?? {}) as Record<string, unknown>;
       const limit = config.limit ?? 1000;
       ctx.begin({ input: { table: config.table, where, limit } });
-      const rows = await ctx.attempt(() => ctx.driver.deps.store.queryTable(config.table, where, limit));
+      const rows = await ctx.attempt(() => ctx.queryTable(config.table, where, limit));
       return ok({ rows, count: rows.length });
     }
     case 'table.update': {
@@ -54,7 +51,7 @@ type HttpConfig = Extract<StepOf<'action'>['config'], { action: 'http' }>;
  * request. The record keeps `{{secrets.NAME}}` placeholders and the names of the secrets it sends
  * (`sendsSecrets`), which the consent prompt shows.
  */
-async function httpAction(config: HttpConfig, ctx: StepContext): Promise<StepOutcome> {
+async function httpAction(config: HttpConfig, ctx: StepApi): Promise<StepOutcome> {
   const url = String(ctx.resolve(config.url));
   const target = allowedTarget(ctx, url, 'validation');
   const placeholders = { allowSecrets: true, secret: (name: string) => `{{secrets.${name}}}` };
@@ -69,16 +66,16 @@ async function httpAction(config: HttpConfig, ctx: StepContext): Promise<StepOut
 }
 
 /** Names of the secrets the request carries, in the order they appear. */
-function secretNamesOf(config: HttpConfig, ctx: StepContext): Set<string> {
+function secretNamesOf(config: HttpConfig, ctx: StepApi): Set<string> {
   const names = new Set<string>();
   ctx.resolve([config.headers, config.query, config.body], { allowSecrets: true, secret: (name: string) => (names.add(name), '') });
   return names;
 }
 
-async function buildRequest(config: HttpConfig, url: URL, ctx: StepContext): Promise<HttpRequest> {
+async function buildRequest(config: HttpConfig, url: URL, ctx: StepApi): Promise<HttpRequest> {
   const values = new Map<string, string>();
   for (const name of secretNamesOf(config, ctx)) {
-    const value = await ctx.driver.deps.secret?.(name);
+    const value = await ctx.secret(name);
     if (value === undefined) throw failure('validation', `secret "${name}" has no value: enter it in Settings → Secrets`, false);
     values.set(name, value);
   }

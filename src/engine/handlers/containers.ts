@@ -1,20 +1,18 @@
 import type { StepOf } from '../../schema/steps';
 import type { CompiledScope } from '../compile';
-import type { StepContext } from '../context';
-import { branchPath, iterationPath, runScope, type Frame, type ScopeOutcome, type StepOutcome } from '../interpreter';
-import { stepKey } from '../records';
+import { branchPath, iterationPath, ok, type Frame, type ScopeOutcome, type StepOutcome } from '../frame';
 import { failure, StepFailure } from '../retry';
 import { RunStopped } from '../runtime';
-import { ok } from './basic';
+import type { StepApi } from '../stepApi';
 
 const DEFAULT_MAX_ITERATIONS = 50;
 
-function bodyOf(ctx: StepContext, name: string): CompiledScope {
-  return ctx.driver.compiled.bodies.get(ctx.step.stepSlug)!.get(name)!;
+function bodyOf(ctx: StepApi, name: string): CompiledScope {
+  return ctx.bodies().get(name)!;
 }
 
 /** A controller for the container's children: aborts with the parent, and on its own when a child fails. */
-function childController(ctx: StepContext): AbortController {
+function childController(ctx: StepApi): AbortController {
   const controller = new AbortController();
   const parent = ctx.signal;
   if (parent.aborted) controller.abort(parent.reason);
@@ -27,7 +25,7 @@ function throwIfFailed(outcome: ScopeOutcome): unknown {
   return outcome.output;
 }
 
-export async function loopHandler(step: StepOf<'loop'>, ctx: StepContext): Promise<StepOutcome> {
+export async function loopHandler(step: StepOf<'loop'>, ctx: StepApi): Promise<StepOutcome> {
   ctx.begin();
   const controller = childController(ctx);
   const iterate = (index: number, item: unknown) => {
@@ -36,7 +34,7 @@ export async function loopHandler(step: StepOf<'loop'>, ctx: StepContext): Promi
       loop: { item, index, containerPath: ctx.frame.path, slug: step.stepSlug },
       signal: controller.signal,
     };
-    return runScope(ctx.driver, bodyOf(ctx, 'body'), frame, ctx.logicalNow).then(throwIfFailed);
+    return ctx.runBody(bodyOf(ctx, 'body'), frame).then(throwIfFailed);
   };
   if (step.config.forEach !== undefined) {
     const items = Array.isArray(step.config.forEach) ? step.config.forEach : ctx.resolve(step.config.forEach);
@@ -67,7 +65,7 @@ async function pool(items: unknown[], concurrency: number, work: (index: number,
   return results;
 }
 
-async function whileLoop(step: StepOf<'loop'>, ctx: StepContext, iterate: (index: number, item: unknown) => Promise<unknown>): Promise<unknown[]> {
+async function whileLoop(step: StepOf<'loop'>, ctx: StepApi, iterate: (index: number, item: unknown) => Promise<unknown>): Promise<unknown[]> {
   const results: unknown[] = [];
   const max = step.config.maxIterations ?? DEFAULT_MAX_ITERATIONS;
   const body = bodyOf(ctx, 'body');
@@ -76,8 +74,8 @@ async function whileLoop(step: StepOf<'loop'>, ctx: StepContext, iterate: (index
     if (index > 0) {
       const path = iterationPath(ctx.frame.path, step.stepSlug, index - 1);
       for (const slug of body.steps.keys()) {
-        const record = ctx.driver.journal.records.get(stepKey(ctx.driver.runId, slug, path));
-        if (record?.status === 'completed') previous[slug] = { output: record.output };
+        const output = ctx.outputAt(slug, path);
+        if (output.found) previous[slug] = { output: output.value };
       }
     }
     if (!(await ctx.condition(step.config.while!, { index, previous, item: results[index - 1] }))) return results;
@@ -87,17 +85,17 @@ async function whileLoop(step: StepOf<'loop'>, ctx: StepContext, iterate: (index
 }
 
 /** Branches run at once. `all`: every branch must succeed. `any`: the first to succeed wins, the others are cancelled. */
-export async function parallelHandler(step: StepOf<'parallel'>, ctx: StepContext): Promise<StepOutcome> {
+export async function parallelHandler(step: StepOf<'parallel'>, ctx: StepApi): Promise<StepOutcome> {
   ctx.begin();
   const controller = childController(ctx);
-  const names = [...ctx.driver.compiled.bodies.get(step.stepSlug)!.keys()];
+  const names = [...ctx.bodies().keys()];
   const outputs: Record<string, unknown> = {};
   let winner: string | undefined;
   let failed: unknown;
   await Promise.all(names.map(async (name) => {
     const frame: Frame = { path: branchPath(ctx.frame.path, step.stepSlug, name), loop: ctx.frame.loop, signal: controller.signal };
     try {
-      const output = throwIfFailed(await runScope(ctx.driver, bodyOf(ctx, name), frame, ctx.logicalNow));
+      const output = throwIfFailed(await ctx.runBody(bodyOf(ctx, name), frame));
       if (step.config.join === 'any') {
         if (winner !== undefined) return;
         winner = name;

@@ -1,9 +1,9 @@
 import { httpTargetOf, isHostAllowed, type HttpTarget } from '../../schema/hosts';
 import { EFFECT_TIMEOUT_MS } from '../../schema/limits';
-import type { StepContext } from '../context';
 import type { ErrorCategory } from '../records';
 import { failure, httpError, StepFailure } from '../retry';
 import type { EffectCall, HttpRequest, HttpResponse } from '../runtime';
+import type { StepApi } from '../stepApi';
 
 /**
  * The one HTTP path of `http` steps and the `http_request` tool: the same host check (normal form,
@@ -11,20 +11,19 @@ import type { EffectCall, HttpRequest, HttpResponse } from '../runtime';
  */
 
 /** The URL as it will be requested, if its host is one of the workflow's allowedHosts. */
-export function allowedTarget(ctx: StepContext, url: string, category: ErrorCategory): HttpTarget {
+export function allowedTarget(ctx: StepApi, url: string, category: ErrorCategory): HttpTarget {
   const target = httpTargetOf(url);
-  const allowed = ctx.driver.compiled.definition.workflowConfig.config?.allowedHosts ?? [];
+  const allowed = ctx.workflow.config?.allowedHosts ?? [];
   if (!target) throw failure(category, `"${url.slice(0, 200)}" is not an http(s) URL`, false);
   if (!isHostAllowed(target.host, allowed)) throw failure(category, `host ${target.host} is not in the workflow's allowedHosts`, false);
   return target;
 }
 
 /** The user allows each host once per workflow; until then the step waits for that confirmation. `secrets`: names the request sends. */
-export async function confirmHost(ctx: StepContext, host: string, secrets: readonly string[] = []): Promise<void> {
-  const { deps, run } = ctx.driver;
-  if (!deps.isHostApproved || (await deps.isHostApproved(run.workflowHash, host))) return;
+export async function confirmHost(ctx: StepApi, host: string, secrets: readonly string[] = []): Promise<void> {
+  if (await ctx.isHostApproved(host)) return;
   const answer = await ctx.waitForEvent(confirmHostEvent(host), undefined, { kind: 'host', stepKey: ctx.key, host, secrets: [...secrets] });
-  const payload = answer === 'timeout' ? undefined : (answer.payload as { approved?: boolean } | undefined);
+  const payload = answer.kind === 'timeout' ? undefined : (answer.event.payload as { approved?: boolean } | undefined);
   if (!payload?.approved) throw failure('validation', `contacting ${host} was not allowed`, false);
 }
 
@@ -44,15 +43,13 @@ export function carriesIdempotencyKey(method: string): boolean {
  * Sends the request under the step's retry policy, each attempt bounded by the step's `timeoutMs`
  * or the default for http. `build` runs per attempt (secrets are read at the moment of sending).
  */
-export function sendHttp(ctx: StepContext, target: HttpTarget, build: (call: EffectCall) => Promise<HttpRequest>): Promise<HttpResponse> {
-  const http = ctx.driver.deps.runners.http;
-  if (!http) throw failure('internal', 'HTTP requests are not available here', false);
+export function sendHttp(ctx: StepApi, target: HttpTarget, build: (call: EffectCall) => Promise<HttpRequest>): Promise<HttpResponse> {
   return ctx.attempt(async (call) => {
     const request = await build(call);
     if (carriesIdempotencyKey(request.method)) request.headers['idempotency-key'] ??= call.idempotencyKey;
-    const answer = await http({ ...request, url: withHost(request.url, target) }, call);
+    const answer = await ctx.http({ ...request, url: withHost(request.url, target) }, call);
     if (answer.status >= 400) {
-      throw new StepFailure(httpError(answer.status, answer.statusText, answer.headers['retry-after'] ?? null, target.host, ctx.driver.deps.clock.now()));
+      throw new StepFailure(httpError(answer.status, answer.statusText, answer.headers['retry-after'] ?? null, target.host, ctx.now()));
     }
     return answer;
   }, { defaultMs: EFFECT_TIMEOUT_MS.http, what: 'an http request' });

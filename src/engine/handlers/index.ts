@@ -1,4 +1,4 @@
-import type { HandlerTable } from '../interpreter';
+import type { HandlerTable } from '../stepApi';
 import { actionHandler, conditionHandler, triggerHandler } from './basic';
 import { loopHandler, parallelHandler } from './containers';
 import { subworkflowHandler } from './delegated';

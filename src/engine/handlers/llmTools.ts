@@ -1,7 +1,8 @@
 import { EFFECT_TIMEOUT_MS } from '../../schema/limits';
-import type { StepContext } from '../context';
+import { effectKey } from '../frame';
 import type { ToolCall } from '../llmTypes';
 import { failure, StepFailure } from '../retry';
+import { TOOL_CALL, type StepApi } from '../stepApi';
 import type { TableRow } from '../store';
 import { CUSTOMER_STATUSES } from '../tools';
 import { allowedTarget, confirmHost, sendHttp } from './http';
@@ -15,22 +16,15 @@ type Args = Record<string, unknown>;
  * tools run once (a table write commits with the call's completion). A bad call returns an error
  * to the model instead of failing the step, so the model can correct itself.
  */
-export async function runTool(ctx: StepContext, key: string, call: ToolCall, threadId: string): Promise<void> {
-  const { driver } = ctx;
-  const recorded = driver.journal.records.get(key);
-  let result: unknown;
-  if (recorded?.status === 'completed') {
-    result = recorded.output;
-  } else {
-    const sub = driver.contextFor(ctx.step, ctx.frame, key, recorded, ctx.logicalNow, { parentKey: ctx.key, stepType: 'tool' });
+export async function runTool(ctx: StepApi, name: string, call: ToolCall, threadId: string): Promise<void> {
+  const result = await ctx.effect(name, TOOL_CALL, async (sub) => {
     sub.begin({ input: { tool: call.name, args: call.args } });
-    result = await execute(sub, call).catch((error: unknown) => {
+    return execute(sub, call).catch((error: unknown) => {
       if (!(error instanceof StepFailure) || error.stepError.retryable) throw error;
       return { error: error.message };
     });
-    sub.finish({ status: 'ok', output: result });
-  }
-  await driver.threads.ensure(threadId, key, { role: 'tool', toolCallId: call.id, toolName: call.name, result });
+  });
+  await ctx.keepMessage(threadId, effectKey(ctx.key, name), { role: 'tool', toolCallId: call.id, toolName: call.name, result });
 }
 
 function args(call: ToolCall): Args {
@@ -50,12 +44,11 @@ function record(value: unknown, name: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-async function execute(sub: StepContext, call: ToolCall): Promise<unknown> {
+async function execute(sub: StepApi, call: ToolCall): Promise<unknown> {
   const a = args(call);
-  const store = sub.driver.deps.store;
   switch (call.name) {
     case 'customer_search':
-      return sub.attempt(async () => searchCustomers(await store.queryTable('customers', a.customerId ? { id: text(a.customerId, 'customerId') } : {}, 1000), a), TOOL_TIMEOUT);
+      return sub.attempt(async () => searchCustomers(await sub.queryTable('customers', a.customerId ? { id: text(a.customerId, 'customerId') } : {}, 1000), a), TOOL_TIMEOUT);
     case 'customer_update': {
       const status = text(a.status, 'status');
       if (!(CUSTOMER_STATUSES as readonly string[]).includes(status)) throw failure('client', `status must be one of ${CUSTOMER_STATUSES.join(', ')}`, false);
@@ -64,7 +57,7 @@ async function execute(sub: StepContext, call: ToolCall): Promise<unknown> {
       return sub.completeWithTableUpdate({ table: 'customers', where: { id: text(a.customerId, 'customerId') }, set, upsert: false });
     }
     case 'table_query': {
-      const rows = await sub.attempt(() => store.queryTable(text(a.table, 'table'), record(a.where ?? {}, 'where'), Math.min(Number(a.limit) || QUERY_LIMIT, 500)), TOOL_TIMEOUT);
+      const rows = await sub.attempt(() => sub.queryTable(text(a.table, 'table'), record(a.where ?? {}, 'where'), Math.min(Number(a.limit) || QUERY_LIMIT, 500)), TOOL_TIMEOUT);
       return { rows, count: rows.length };
     }
     case 'table_update':
@@ -83,7 +76,7 @@ function searchCustomers(rows: TableRow[], a: Args): { customers: TableRow[]; co
 }
 
 /** The same path as an http step: allowedHosts, the user's consent, the idempotency rule, timeout and errors. */
-async function httpTool(sub: StepContext, a: Args): Promise<unknown> {
+async function httpTool(sub: StepApi, a: Args): Promise<unknown> {
   const target = allowedTarget(sub, text(a.url, 'url'), 'client');
   await confirmHost(sub, target.host);
   const method = typeof a.method === 'string' ? a.method.toUpperCase() : 'GET';

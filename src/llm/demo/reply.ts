@@ -4,7 +4,7 @@ import { readConversation, type Conversation } from './conversation';
 import { findIds, firstMentionIndex } from './evidence';
 import { fillSchema } from './schemaFill';
 import type { SchemaNode } from './schemaTypes';
-import { hash32, stableStringify } from './seed';
+import { fnv1a32, stableStringify } from '../../schema/hash';
 
 /** One round's answer: text (plain or JSON) or a single tool call. */
 export type DemoReply =
@@ -23,7 +23,7 @@ export interface DecidedReply {
  * this turn, else JSON when a JSON response is asked for, else text.
  */
 export function decideReply(options: LanguageModelV3CallOptions): DecidedReply {
-  const seed = hash32(promptKey(options));
+  const seed = fnv1a32(promptKey(options));
   const conversation = readConversation(options.prompt);
   const tool = toolToCall(conversation, options);
   if (tool) return { reply: toolCall(tool, conversation, seed), seed, conversation };
@@ -86,7 +86,7 @@ function toolCall(tool: LanguageModelV3FunctionTool, c: Conversation, seed: numb
   const input = fillSchema(schema, { seed, texts: c.searchTexts, argued: c.assistantTexts, optional: 'found' });
   return {
     kind: 'tool-call',
-    toolCallId: `call_${hash32(`${seed}:${tool.name}`).toString(16)}`,
+    toolCallId: `call_${fnv1a32(`${seed}:${tool.name}`).toString(16)}`,
     toolName: tool.name,
     input: JSON.stringify(input ?? {}),
   };

@@ -103,6 +103,23 @@ describe('LLM steps', () => {
     expect(t.data.steps.get(`${run.id}:triage@/r1`)?.attempts[0]?.error?.message).toMatch(/did not match the output schema/);
   });
 
+  it.each([
+    ['not JSON', 'Sure! The label is bug.', /: not JSON \("Sure! The label is bug\."\)$/],
+    ['JSON of the wrong shape', '{"department": "sales", "reason": "x"}', /: #\/department: /],
+  ])('an answer that is %s is a retryable error of its round, checked once by the engine', async (_what, text, detail) => {
+    const m = scripted(() => ({ text }));
+    const t = createTestEngine({ runners: { model: m.model } });
+    const schema = { type: 'object', properties: { department: { enum: ['billing', 'support'] }, reason: { type: 'string' } }, required: ['department', 'reason'] };
+    const workflow = chain('triage', [{ ...llm('triage', 'charged twice', { outputSchema: schema }), retryPolicy: { maxRetries: 1, backoffMs: 10 } }]);
+    const run = await t.runToEnd(await t.engine.start({ workflow, input: {} }));
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ category: 'server', retryable: true });
+    expect(run.error?.message).toMatch(/^the model's answer did not match the output schema: /);
+    expect(run.error?.message).toMatch(detail);
+    expect(m.rounds).toHaveLength(2);
+    expect(t.data.steps.get(`${run.id}:triage@/r1`)?.attempts.map((a) => a.outcome)).toEqual(['error', 'error']);
+  });
+
   it('checkpoints streamed text on the attempt every 500 ms, never in the thread', async () => {
     let release!: () => void;
     const t = createTestEngine({ runners: { model: async (_round, call) => {

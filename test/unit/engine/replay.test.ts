@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/engine/clock';
-import { definitionHash } from '../../../src/engine/hash';
+import { definitionHash } from '../../../src/schema/hash';
 import { MemoryData } from '../../../src/engine/memoryStore';
 import type { Attempt, RunRecord, StepRecord } from '../../../src/engine/records';
 import type { WorkflowFile } from '../../../src/schema/workflow';

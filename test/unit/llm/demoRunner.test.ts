@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ModelReply, ToolSpec } from '../../../src/engine/llmTypes';
 import { createDemoModel } from '../../../src/llm/demo';
 import { createModelRunner } from '../../../src/llm/modelRunner';
-import { checkStructuredAnswer } from '../../../src/llm/structured';
+import { structuredAnswer } from '../../../src/engine/structuredOutput';
 import { DEMO_CUSTOMERS } from '../../../src/store/demoData';
 import { TEMPLATES } from '../../../src/templates';
 
@@ -111,7 +111,7 @@ describe('built-in templates on the demo model through the app runner', () => {
     const email = 'Hi! Please invoice ACME GmbH for 3 workshop days at 1200 EUR each and 2 hours of travel at 80 EUR. Due in 30 days.';
     const extracted = await runTemplate('invoice-extraction', { email });
     const schema = (TEMPLATES.find((t) => t.id === 'invoice-extraction')!.doc.stepsConfig[1] as unknown as { config: { llmNode: LlmNode } }).config.llmNode.outputSchema!;
-    expect(checkStructuredAnswer(extracted.replies.extract!.text, schema)).toBeUndefined();
+    expect(() => structuredAnswer(schema, extracted.replies.extract!.text)).not.toThrow();
     const lines = (JSON.parse(extracted.replies.extract!.text) as { lines: { quantity: number; unitPrice: number }[] }).lines;
     expect(lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0)).toBe(3760);
   });
