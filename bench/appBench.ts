@@ -149,7 +149,8 @@ function roundPaces(page: Page, runId: string): Promise<number[]> {
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });
-    const steps = await new Promise<Array<Record<string, any>>>((resolve, reject) => {
+    type RoundRecord = { stepType: string; status: string; output?: { text?: unknown }; attempts: Array<{ startedAt: number; endedAt: number }> };
+    const steps = await new Promise<RoundRecord[]>((resolve, reject) => {
       const range = IDBKeyRange.bound([runId, -Infinity], [runId, Infinity]);
       const request = db.transaction('steps').objectStore('steps').index('[runId+seq]').getAll(range);
       request.onsuccess = () => resolve(request.result);
@@ -157,7 +158,7 @@ function roundPaces(page: Page, runId: string): Promise<number[]> {
     });
     db.close();
     return steps.filter((s) => s.stepType === 'llm-round' && s.status === 'completed').map((s) => {
-      const attempt = s.attempts[s.attempts.length - 1];
+      const attempt = s.attempts[s.attempts.length - 1]!;
       const words = String(s.output?.text ?? '').split(/\s+/).filter(Boolean).length;
       return Math.round((words * 1.3) / ((attempt.endedAt - attempt.startedAt) / 1000));
     });

@@ -38,7 +38,9 @@ const SETTINGS = {
   demoTokensPerSecond: { schema: z.number().positive().optional(), fallback: () => undefined },
   /** The passphrase vault (salt, PBKDF2 iterations, a sealed check text); unset = no passphrase. */
   keyVault: {
-    schema: z.object({ salt: z.string(), iterations: z.number().int().positive(), check: sealedValueSchema }).optional(),
+    schema: z
+      .object({ salt: z.string(), iterations: z.number().int().positive(), check: sealedValueSchema })
+      .optional(),
     fallback: () => undefined,
   },
   /** Set once the demo customers were seeded, so a user who emptied the table keeps it empty. */

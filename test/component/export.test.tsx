@@ -6,13 +6,13 @@ import type { WorkflowFile } from '../../src/schema/workflow';
 import { createWorkflow } from '../../src/store/workflows';
 import { TEMPLATES } from '../../src/templates';
 import { denyClipboard, downloads } from './browserFakes';
-import { freshDb, renderApp, useTemplateButton } from './helpers';
+import { freshDb, renderApp, templateUseButton } from './helpers';
 
 const TEMPLATE = TEMPLATES[0]!;
 
 async function openTemplate() {
   const app = renderApp();
-  await app.user.click(useTemplateButton(TEMPLATE.id));
+  await app.user.click(templateUseButton(TEMPLATE.id));
   await screen.findByRole('textbox', { name: 'Workflow name' });
   return app;
 }

@@ -38,6 +38,6 @@ export function templateItem(id: string): HTMLElement {
   return item;
 }
 
-export function useTemplateButton(id: string): HTMLElement {
+export function templateUseButton(id: string): HTMLElement {
   return within(templateItem(id)).getByRole('button', { name: 'Use template' });
 }

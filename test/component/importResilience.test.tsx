@@ -6,7 +6,7 @@ import { TEMPLATES } from '../../src/templates';
 import { App } from '../../src/ui/App';
 import type { CheckImport } from '../../src/worker/validationClient';
 import { unreachableSteps } from '../support/hostileImports';
-import { freshDb, libraryNames, renderApp, useTemplateButton } from './helpers';
+import { freshDb, libraryNames, renderApp, templateUseButton } from './helpers';
 
 /** Parts of the app made to throw on demand, standing in for any bug a hostile file could reach. */
 const broken = vi.hoisted(() => ({ summary: false, welcome: false }));
@@ -83,7 +83,7 @@ describe('the app survives a throw anywhere (issue 18)', () => {
     const app = renderApp();
     const failed = await screen.findByRole('region', { name: 'The start page failed' });
     expect(within(failed).getByRole('alert').textContent).toMatch(/welcome exploded/);
-    await app.user.click(useTemplateButton(TEMPLATE.id));
+    await app.user.click(templateUseButton(TEMPLATE.id));
     expect(await screen.findByRole('textbox', { name: 'Workflow name' })).toBeTruthy();
     expect(screen.queryByRole('region', { name: 'The start page failed' })).toBeNull();
   });

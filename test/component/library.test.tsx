@@ -2,13 +2,13 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, test } from 'vitest';
 import { getWorkflow } from '../../src/store/workflows';
 import { TEMPLATES } from '../../src/templates';
-import { libraryNames, renderApp, useTemplateButton, workflowItems } from './helpers';
+import { libraryNames, renderApp, templateUseButton, workflowItems } from './helpers';
 
 const TEMPLATE = TEMPLATES[0]!;
 const NAME = TEMPLATE.doc.workflowConfig.name;
 
 async function useFirstTemplate(app: ReturnType<typeof renderApp>) {
-  await app.user.click(useTemplateButton(TEMPLATE.id));
+  await app.user.click(templateUseButton(TEMPLATE.id));
   await screen.findByRole('textbox', { name: 'Workflow name' });
 }
 
@@ -35,7 +35,7 @@ describe('workflow library', () => {
   test('using the same template twice gives the copy a unique name', async () => {
     const app = renderApp();
     await useFirstTemplate(app);
-    await app.user.click(useTemplateButton(TEMPLATE.id));
+    await app.user.click(templateUseButton(TEMPLATE.id));
     await waitFor(async () => expect(await libraryNames(app.db)).toEqual([NAME, `${NAME} (2)`]));
   });
 

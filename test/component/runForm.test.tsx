@@ -6,7 +6,7 @@ import type { TabflowDb } from '../../src/store/db';
 import { App } from '../../src/ui/App';
 import type { ExecutorApi } from '../../src/worker/api';
 import { aRun } from '../unit/store/fixtures';
-import { freshDb, useTemplateButton } from './helpers';
+import { freshDb, templateUseButton } from './helpers';
 
 /** The app with an executor that only records what it was asked to start. */
 function renderWithExecutor(db: TabflowDb) {
@@ -33,7 +33,7 @@ describe('the run form', () => {
     const db = freshDb();
     await seedDemoData(db);
     const { user, started } = renderWithExecutor(db);
-    await user.click(useTemplateButton('single-customer-status'));
+    await user.click(templateUseButton('single-customer-status'));
     const { dialog, field } = await openRunForm(user);
     await waitFor(() => expect(document.activeElement).toBe(field));
     const options = [...dialog.querySelectorAll('datalist option')].map((o) => [o.getAttribute('value'), o.textContent]);
@@ -48,7 +48,7 @@ describe('the run form', () => {
   it("starts from the last run's input, which the user may change", async () => {
     const db = freshDb();
     const { user, started } = renderWithExecutor(db);
-    await user.click(useTemplateButton('single-customer-status'));
+    await user.click(templateUseButton('single-customer-status'));
     await screen.findByRole('textbox', { name: 'Workflow name' });
     const workflowId = (await db.workflows.toArray())[0]!.id;
     await db.runs.bulkPut([

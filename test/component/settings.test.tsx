@@ -20,7 +20,9 @@ function renderSettings(db: TabflowDb) {
   render(
     <DbProvider db={db}>
       <UiStoreProvider>
-        <ExecutorProvider executor={executor as unknown as ExecutorApi}><SettingsDialog /></ExecutorProvider>
+        <ExecutorProvider executor={executor as unknown as ExecutorApi}>
+          <SettingsDialog />
+        </ExecutorProvider>
       </UiStoreProvider>
     </DbProvider>,
   );
@@ -37,13 +39,19 @@ describe('settings dialog', () => {
     ]);
     renderSettings(db);
     const providers = await screen.findByRole('region', { name: 'Model providers' });
-    expect(within(providers).getByRole('status').textContent).toContain('The saved setting "providers" is not valid ($: ');
+    expect(within(providers).getByRole('status').textContent).toContain(
+      'The saved setting "providers" is not valid ($: ',
+    );
     expect(within(providers).getByText(/None yet: LLM steps run on the offline demo model/)).toBeTruthy();
     const execution = screen.getByRole('form', { name: 'Execution' });
-    expect((await within(execution).findByRole('status')).textContent).toContain('The saved setting "maxParallelism" is not valid');
+    expect((await within(execution).findByRole('status')).textContent).toContain(
+      'The saved setting "maxParallelism" is not valid',
+    );
     expect(within(execution).getByRole('spinbutton')).toHaveProperty('value', String(DEFAULT_MAX_PARALLELISM));
     const keys = await screen.findByRole('region', { name: 'Keys' });
-    expect((await within(keys).findByRole('status')).textContent).toContain('The saved setting "keyVault" is not valid ($.salt: ');
+    expect((await within(keys).findByRole('status')).textContent).toContain(
+      'The saved setting "keyVault" is not valid ($.salt: ',
+    );
   });
 
   it('saving steps in flight replaces a damaged value and tells the executor', async () => {

@@ -102,7 +102,7 @@ describe('fuzzing the importer with seeded mutations of the templates', () => {
       try {
         preview = previewWorkflowText(text);
       } catch (error) {
-        throw new Error(`seed ${seed} (FUZZ_SEED=${seed}, iteration 0) threw: ${(error as Error).stack}`);
+        throw new Error(`seed ${seed} (FUZZ_SEED=${seed}, iteration 0) threw: ${(error as Error).stack}`, { cause: error });
       }
       const context = `seed ${seed}`;
       expect(typeof preview.ok, context).toBe('boolean');

@@ -99,7 +99,7 @@ class PatternParser {
   /** How many times to repeat the atom: the quantifier's minimum (1 without a quantifier). */
   private quantifier(): number {
     const char = this.peek();
-    let count = 1;
+    let count: number;
     if (char === '*' || char === '?') count = 0;
     else if (char === '+') count = 1;
     else if (char === '{' && /^\{\d+(,\d*)?\}/.test(this.source.slice(this.at))) {

@@ -23,7 +23,7 @@ function copyWithTextarea(text: string): boolean {
   document.body.appendChild(area);
   const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   area.select();
-  let copied = false;
+  let copied: boolean;
   try {
     copied = typeof document.execCommand === 'function' && document.execCommand('copy');
   } catch {

@@ -50,7 +50,7 @@ export default function JsonEditor({ initialText, externalText, knownWorkflows, 
       created.destroy();
       view.current = null;
     };
-    // Created once per mount: later text comes from typing or `externalText`, never from props.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- created once per mount: later text comes from typing or `externalText`
   }, []);
 
   useEffect(() => {

@@ -50,6 +50,7 @@ function WorkflowItem({ record, knownWorkflows, now }: { record: WorkflowRecord;
   const select = useUi((s) => s.select);
   // Keyed by id + updatedAt: a record re-read unchanged by liveQuery is not validated again.
   const version = `${record.id}@${record.updatedAt}`;
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` stands for `record`
   const health = useMemo(() => healthOf(record, knownWorkflows), [version, knownWorkflows]);
   return (
     <li data-testid="workflow-item" data-workflow-name={record.name}>

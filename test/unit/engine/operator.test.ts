@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStore } from '../../../src/engine/memoryStore';
+import type { MemoryStore } from '../../../src/engine/memoryStore';
 import { QuotaError } from '../../../src/engine/store';
 import { createTestEngine } from '../../support/engine';
 import { chain, llm, set } from '../../support/flows';

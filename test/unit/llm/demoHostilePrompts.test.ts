@@ -1,3 +1,4 @@
+import type { JSONSchema7 } from '@ai-sdk/provider';
 import { generateText, jsonSchema, Output } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { createDemoModel } from '../../../src/llm/demo';
@@ -58,7 +59,7 @@ describe('the demo model on hostile prompts', () => {
     ['dots', `${'.'.repeat(LENGTH)}x`],
     ['digits in a question about clothes', `What should I wear? ${'1'.repeat(LENGTH)}`],
   ])('answers a prompt of 200,000 %s quickly, in text and as JSON', async (_kind, prompt) => {
-    const schema = { type: 'object', properties: { summary: { type: 'string' }, reason: { type: 'string' } }, required: ['summary', 'reason'] };
+    const schema: JSONSchema7 = { type: 'object', properties: { summary: { type: 'string' }, reason: { type: 'string' } }, required: ['summary', 'reason'] };
     const system = 'You are a reviewer. Risk view: low. Value view: high.';
     const started = performance.now();
     await generateText({ model: createDemoModel({ sleep: async () => {} }), prompt, system });
@@ -67,7 +68,7 @@ describe('the demo model on hostile prompts', () => {
   });
 
   it('answers a schema with a catastrophic pattern over a long prompt quickly, and validly', async () => {
-    const schema = {
+    const schema: JSONSchema7 = {
       type: 'object',
       properties: { code: { type: 'string', pattern: '^(a+)+$' }, email: { type: 'string' }, total: { type: 'number' } },
       required: ['code', 'email', 'total'],

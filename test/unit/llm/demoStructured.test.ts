@@ -1,4 +1,5 @@
 import { validateJsonSchema } from '../../../src/schema/jsonSchemaValidator';
+import type { JSONSchema7 } from '@ai-sdk/provider';
 import { generateText, jsonSchema, Output, streamText } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { createDemoModel } from '../../../src/llm/demo';
@@ -282,14 +283,14 @@ describe('random schemas (seeded)', () => {
     for (let seed = 1; seed <= 400; seed++) {
       const random = mulberry32(seed);
       const defs: Record<string, unknown> = {};
-      const schema = { type: 'object', properties: { main: randomSchema(random, 0, defs), other: randomSchema(random, 1, defs) }, required: ['main', 'other'], $defs: defs };
+      const schema = { type: 'object', properties: { main: randomSchema(random, 0, defs), other: randomSchema(random, 1, defs) }, required: ['main', 'other'], $defs: defs } as JSONSchema7;
       const text = `Use fill_form: ${PROMPTS[seed % PROMPTS.length]}`;
       const prompt = [{ role: 'user' as const, content: [{ type: 'text' as const, text }] }];
       const json = await model.doGenerate({ prompt, responseFormat: { type: 'json', schema } });
       const call = await model.doGenerate({ prompt, tools: [{ type: 'function', name: 'fill_form', inputSchema: schema }] });
       for (const part of [...json.content, ...call.content]) {
         const answer = part.type === 'text' ? part.text : part.type === 'tool-call' ? part.input : '';
-        expect(validate(schema, JSON.parse(answer)).errors, `seed ${seed}: ${JSON.stringify(schema)} → ${answer}`).toEqual([]);
+        expect(validate(schema as Record<string, unknown>, JSON.parse(answer)).errors, `seed ${seed}: ${JSON.stringify(schema)} → ${answer}`).toEqual([]);
       }
     }
   });

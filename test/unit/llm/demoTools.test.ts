@@ -1,17 +1,18 @@
 import { validateJsonSchema } from '../../../src/schema/jsonSchemaValidator';
+import type { JSONSchema7 } from '@ai-sdk/provider';
 import { generateText, jsonSchema, stepCountIs, streamText, tool, type ModelMessage, type ToolSet } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { createDemoModel } from '../../../src/llm/demo';
 import { DEMO_CUSTOMERS } from '../../../src/store/demoData';
 
-const SEARCH_SCHEMA = {
+const SEARCH_SCHEMA: JSONSchema7 = {
   type: 'object',
   properties: { customerId: { type: 'string' } },
   required: ['customerId'],
   additionalProperties: false,
 };
 
-const UPDATE_SCHEMA = {
+const UPDATE_SCHEMA: JSONSchema7 = {
   type: 'object',
   properties: { customerId: { type: 'string' }, status: { type: 'string', enum: ['active', 'at_risk', 'churned'] } },
   required: ['customerId', 'status'],

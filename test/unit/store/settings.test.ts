@@ -6,7 +6,15 @@ import { seedDemoData } from '../../../src/store/demoData';
 import { TabflowDb } from '../../../src/store/db';
 import { vaultMeta } from '../../../src/store/keyVault';
 import {
-  approveHost, isHostApproved, parseSetting, readSetting, SettingError, settingValue, writeSetting, type ProvidersSetting, type SettingKey,
+  approveHost,
+  isHostApproved,
+  parseSetting,
+  readSetting,
+  SettingError,
+  settingValue,
+  writeSetting,
+  type ProvidersSetting,
+  type SettingKey,
 } from '../../../src/store/settings';
 
 const fresh = () => new TabflowDb(`settings-${crypto.randomUUID()}`);
@@ -19,7 +27,14 @@ const DEFAULTS: { [K in SettingKey]: unknown } = {
   demoCustomersSeeded: false,
 };
 
-const OPENAI = { id: 'p1', name: 'OpenAI', kind: 'openai', defaultModel: 'gpt-4o-mini', aliases: { fast: 'gpt-4o-mini' }, requestsPerMinute: 60 } as const;
+const OPENAI = {
+  id: 'p1',
+  name: 'OpenAI',
+  kind: 'openai',
+  defaultModel: 'gpt-4o-mini',
+  aliases: { fast: 'gpt-4o-mini' },
+  requestsPerMinute: 60,
+} as const;
 
 describe('typed settings', () => {
   it('a setting never stored reads as its default, with no problem', async () => {
@@ -56,16 +71,19 @@ describe('typed settings', () => {
     ['demoCustomersSeeded', 'yes', '($: '],
   ];
 
-  it.each(BAD_VALUES)('a stored %s of %j reads as the default with a problem naming the path', async (key, stored, path) => {
-    const db = fresh();
-    await db.settings.put({ key, value: stored });
-    const read = await readSetting(db, key);
-    expect(read.value).toEqual(DEFAULTS[key]);
-    expect(read.problem).toContain(`The saved setting "${key}" is not valid`);
-    expect(read.problem).toContain(path);
-    // Reading never rewrites: the stored value stays for the user to see and replace.
-    expect((await db.settings.get(key))?.value).toEqual(stored);
-  });
+  it.each(BAD_VALUES)(
+    'a stored %s of %j reads as the default with a problem naming the path',
+    async (key, stored, path) => {
+      const db = fresh();
+      await db.settings.put({ key, value: stored });
+      const read = await readSetting(db, key);
+      expect(read.value).toEqual(DEFAULTS[key]);
+      expect(read.problem).toContain(`The saved setting "${key}" is not valid`);
+      expect(read.problem).toContain(path);
+      // Reading never rewrites: the stored value stays for the user to see and replace.
+      expect((await db.settings.get(key))?.value).toEqual(stored);
+    },
+  );
 
   it('a problem names at most three issues and counts the rest', () => {
     const providers = Array.from({ length: 5 }, (_, i) => ({ id: `p${i}`, name: 'x', kind: 'nope' }));
@@ -85,8 +103,9 @@ describe('typed settings', () => {
     const db = fresh();
     await writeSetting(db, 'maxParallelism', 3);
     await expect(writeSetting(db, 'maxParallelism', 0)).rejects.toThrow(SettingError);
-    await expect(writeSetting(db, 'providers', { providers: [{ ...OPENAI, kind: 'x' as 'openai' }] }))
-      .rejects.toThrow('the setting "providers" cannot be saved: $.providers[0].kind');
+    await expect(writeSetting(db, 'providers', { providers: [{ ...OPENAI, kind: 'x' as 'openai' }] })).rejects.toThrow(
+      'the setting "providers" cannot be saved: $.providers[0].kind',
+    );
     expect(await settingValue(db, 'maxParallelism')).toBe(3);
     expect(await db.settings.get('providers')).toBeUndefined();
   });
@@ -103,7 +122,10 @@ describe('typed settings', () => {
 
   it('a damaged vault record or seeded flag does not stop the vault or the demo data', async () => {
     const db = fresh();
-    await db.settings.bulkPut([{ key: 'keyVault', value: 'garbage' }, { key: 'demoCustomersSeeded', value: 1 }]);
+    await db.settings.bulkPut([
+      { key: 'keyVault', value: 'garbage' },
+      { key: 'demoCustomersSeeded', value: 1 },
+    ]);
     expect(await vaultMeta(db)).toBeUndefined();
     await seedDemoData(db);
     expect(await db.tableRows.where('table').equals('customers').count()).toBeGreaterThan(0);
