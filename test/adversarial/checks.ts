@@ -68,6 +68,10 @@ export function hostileInstance(schema: unknown, depth = 0): unknown {
   if (depth > 12 || schema === null || typeof schema !== 'object') return text;
   const s = schema as Raw;
   if (s.type === 'array' || s.items) return [hostileInstance(s.items, depth + 1), text];
+  if (s.type === 'number' || s.type === 'integer') return 3;
+  if (s.type === 'boolean') return true;
+  if (s.format === 'email') return `${'a'.repeat(5000)}@${'b'.repeat(5000)}`;
+  if (s.type === 'string' || (!s.properties && !s.patternProperties && s.type !== 'object')) return text;
   const object: Raw = { [text]: text, text, email: `${'a'.repeat(5000)}@${'b'.repeat(5000)}`, uri: `http://${'a'.repeat(10_000)}` };
   for (const [key, child] of Object.entries(s.properties ?? {})) object[key] = hostileInstance(child, depth + 1);
   return object;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BUDGET, percentile, runHostileFiles, type Failure } from './harness';
 import { hostileKind } from './hostileFiles';
 import { KNOBS } from './knobs';
+import type { FileResult } from './verdictProtocol';
 
 /**
  * Shared workflow files are untrusted: every generated hostile file gets a verdict within a budget,
@@ -15,6 +16,18 @@ const only = process.env.ADVERSARIAL_ONLY === undefined ? undefined : Number(pro
 function describeFailure(failure: Failure): string {
   const kind = failure.kind ?? hostileKind(failure.index).name;
   return `file #${failure.index} (${kind}; replay: ADVERSARIAL_SEED=${KNOBS.seed} ADVERSARIAL_ONLY=${failure.index}): ${failure.what}`;
+}
+
+function runStatuses(results: FileResult[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of results) counts.set(r.runStatus, (counts.get(r.runStatus) ?? 0) + 1);
+  return counts;
+}
+
+/** The longest block of one kind, and the file it came from. */
+function blockLine(results: FileResult[], field: 'checksBlockMs' | 'runBlockMs'): string {
+  const worst = [...results].sort((a, b) => b[field] - a[field])[0];
+  return worst ? `${ms(worst[field])} (file #${worst.index}, ${worst.kind})` : ms(0);
 }
 
 const ms = (value: number) => `${Math.round(value).toLocaleString('en')} ms`;
@@ -32,7 +45,8 @@ describe('hostile workflow files', () => {
       `  files tried: ${report.results.length.toLocaleString('en')} (${imported.length.toLocaleString('en')} importable, ${imported.reduce((n, r) => n + r.expressions, 0).toLocaleString('en')} expressions and ${imported.reduce((n, r) => n + r.schemas, 0).toLocaleString('en')} JSON Schemas checked)${report.skipped ? `, ${report.skipped} not tried (stopped at ${MAX_FAILURES} failures)` : ''}`,
       `  verdict time: p50 ${ms(percentile(verdicts, 50))}, p99 ${ms(percentile(verdicts, 99))}, max ${ms(Math.max(0, ...verdicts))}${slowest ? ` (${slowest.kind})` : ''} — budget ${ms(BUDGET.verdictMs)}`,
       `  compile time (importable files): max ${ms(Math.max(0, ...imported.map((r) => r.compileMs)))}; expression/schema checks: p99 ${ms(percentile(imported.map((r) => r.checksMs), 99))}, max ${ms(Math.max(0, ...imported.map((r) => r.checksMs)))}`,
-      `  longest synchronous block: ${ms(Math.max(0, ...report.results.map((r) => r.blockMs)))} overall, ${ms(Math.max(0, ...report.results.map((r) => r.checksBlockMs)))} in expression/schema checks — budget ${ms(BUDGET.checksBlockMs)}`,
+      `  engine runs of importable files: ${[...runStatuses(imported)].map(([status, n]) => `${status} ${n}`).join(', ')}; p99 ${ms(percentile(imported.map((r) => r.runMs), 99))}, max ${ms(Math.max(0, ...imported.map((r) => r.runMs)))}`,
+      `  longest synchronous block: ${ms(Math.max(0, ...report.results.map((r) => r.blockMs)))} overall; ${blockLine(report.results, 'checksBlockMs')} in expression/schema checks (budget ${ms(BUDGET.checksBlockMs)}); ${blockLine(report.results, 'runBlockMs')} in engine runs (budget ${ms(BUDGET.runBlockMs)})`,
       `  kinds: ${[...byKind].map(([kind, n]) => `${kind} ${n}`).join(', ')}`,
       `  failures: ${report.failures.length}`,
       ...report.failures.map((f) => `    ${describeFailure(f)}`),

@@ -13,6 +13,8 @@ export const BUDGET = {
   checksMs: 3_000,
   /** Longest event-loop block allowed during the expression/schema checks (the executor's work). */
   checksBlockMs: 1_000,
+  /** Longest block while the engine runs an importable file: starting a run validates and compiles it whole. */
+  runBlockMs: 2_000,
   /** No answer after this long: the worker is frozen. */
   hardDeadlineMs: 15_000,
 } as const;
@@ -73,6 +75,7 @@ function budgetFailures(result: FileResult): string[] {
   if (result.compileMs > BUDGET.verdictMs) out.push(`compiling took ${Math.round(result.compileMs)} ms (budget ${BUDGET.verdictMs})`);
   if (result.checksMs > BUDGET.checksMs) out.push(`checks took ${Math.round(result.checksMs)} ms (budget ${BUDGET.checksMs})`);
   if (result.checksBlockMs > BUDGET.checksBlockMs) out.push(`checks blocked the thread ${Math.round(result.checksBlockMs)} ms (budget ${BUDGET.checksBlockMs})`);
+  if (result.runBlockMs > BUDGET.runBlockMs) out.push(`the engine run blocked the thread ${Math.round(result.runBlockMs)} ms (budget ${BUDGET.runBlockMs})`);
   return out;
 }
 

@@ -18,9 +18,14 @@ export interface FileResult {
   compileMs: number;
   /** Evaluating what an importable file holds (0 when refused). */
   checksMs: number;
+  /** Running an importable file on the engine (memory store, fake clock, fake model), and how it ended. */
+  runMs: number;
+  runStatus: string;
+  /** Longest block during the engine run (starting a run validates and compiles the whole file). */
+  runBlockMs: number;
   /** Longest time the worker's event loop was blocked while this file was handled. */
   blockMs: number;
-  /** The same, during the expression and schema checks only (the executor's share). */
+  /** The same, during the expression and schema checks only. */
   checksBlockMs: number;
   expressions: number;
   schemas: number;

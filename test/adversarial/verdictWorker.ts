@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { previewWorkflowText, type ImportPreview } from '../../src/schema/importer';
 import { decodeSharePayload, ShareLinkError } from '../../src/schema/share';
 import { checkImportedFile, compileImportedFile } from './checks';
+import { runImportedFile } from './engineRun';
 import { hostileFile, type HostileFile } from './hostileFiles';
 import { loadSchemaCheck } from './schemaCheck';
 import type { FileResult, FileTask } from './verdictProtocol';
@@ -12,6 +13,8 @@ import type { FileResult, FileTask } from './verdictProtocol';
  */
 
 const CANARY_INTERVAL_MS = 5;
+/** Wall time for the engine to take an importable file's run to the end (fake clock: waits are instant). */
+const ENGINE_RUN_BUDGET_MS = 3_000;
 const MAX_PROBLEMS = 1_000;
 const MAX_MESSAGE_CHARS = 2_000;
 
@@ -70,7 +73,7 @@ async function verdictOf(file: HostileFile): Promise<ImportPreview> {
 
 async function handle(task: FileTask, schemaCheck: Awaited<ReturnType<typeof loadSchemaCheck>>['check']): Promise<FileResult> {
   const file = await hostileFile(task.index, task.baseSeed);
-  const result: FileResult = { index: task.index, seed: file.seed, kind: file.kind, bytes: file.text.length, ok: false, verdictMs: 0, compileMs: 0, checksMs: 0, blockMs: 0, checksBlockMs: 0, expressions: 0, schemas: 0, failures: [] };
+  const result: FileResult = { index: task.index, seed: file.seed, kind: file.kind, bytes: file.text.length, ok: false, verdictMs: 0, compileMs: 0, checksMs: 0, runMs: 0, runStatus: '', runBlockMs: 0, blockMs: 0, checksBlockMs: 0, expressions: 0, schemas: 0, failures: [] };
   // Generating the file is the harness's work, not the app's: start the canary's window after it.
   await canaryCaughtUp();
   longestGap = 0;
@@ -99,6 +102,15 @@ async function handle(task: FileTask, schemaCheck: Awaited<ReturnType<typeof loa
     await canaryCaughtUp();
     result.checksBlockMs = longestGap;
     result.blockMs = Math.max(result.blockMs, result.compileMs, longestGap);
+    longestGap = 0;
+    const runStarted = performance.now();
+    const run = await runImportedFile(preview.file, ENGINE_RUN_BUDGET_MS);
+    result.runMs = performance.now() - runStarted;
+    await canaryCaughtUp();
+    result.runStatus = run.status;
+    result.runBlockMs = longestGap;
+    result.blockMs = Math.max(result.blockMs, longestGap);
+    result.failures.push(...run.failures);
     result.expressions = findings.expressions;
     result.schemas = findings.schemas;
     result.failures.push(...findings.failures);
