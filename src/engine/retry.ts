@@ -1,6 +1,7 @@
 import { fnv1a32 } from '../schema/hash';
 import type { RetryPolicy } from '../schema/steps';
 import type { ErrorCategory, StepError } from './records';
+import { errorMessage } from '../schema/errorMessage';
 
 export interface EffectiveRetryPolicy {
   maxRetries: number;
@@ -66,7 +67,7 @@ const NOT_RETRYABLE = new Set(['TemplateError', 'ExpressionError', 'InvalidWorkf
 /** Any thrown value → a StepError. Unknown failures are retryable: a flaky runner gets its retries. */
 export function toStepError(error: unknown): StepError {
   if (error instanceof StepFailure) return error.stepError;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const name = error instanceof Error ? error.name : '';
   if (name === 'TemplateError' || name === 'ExpressionError') return { message, category: 'expression', retryable: false };
   if (NOT_RETRYABLE.has(name)) return { message, category: 'internal', retryable: false };

@@ -1,5 +1,6 @@
 import { APICallError } from 'ai';
 import { failure, parseRetryAfter, StepFailure } from '../engine/retry';
+import { errorMessage } from '../schema/errorMessage';
 
 /** What a failed model call knew when it failed. */
 export interface FailureContext {
@@ -137,7 +138,7 @@ function hasOpenAIErrorShape(body: string): boolean {
 
 /** The error's message (and its cause's), scrubbed and shortened. */
 function detail(error: unknown, key: string | undefined): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const cause = error instanceof Error && error.cause instanceof Error && !message.includes(error.cause.message) ? ` (${error.cause.message})` : '';
   const text = scrub(`${message}${cause}`, key).replace(/\s+/g, ' ').trim() || 'unknown error';
   return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)}…` : text;

@@ -18,6 +18,7 @@ import { CommandRelay } from './relay';
 import { SecretsService } from './secrets';
 import { providerKeyName, workflowSecretName } from '../store/keyVault';
 import { isHostApproved, readSetting, settingValue, type SettingKey, type SettingValue } from '../store/settings';
+import { errorMessage } from '../schema/errorMessage';
 
 const db = getDb();
 const store = new DexieEngineStore(db);
@@ -146,7 +147,7 @@ async function becomeExecutor(): Promise<void> {
   relay.lead();
   new BroadcastChannel(EXECUTOR_CHANGED_CHANNEL).postMessage('executor');
   // Resuming runs goes on in the background: commands are taken from this moment.
-  engine.resumeAll().catch((error: unknown) => console.error('Tabflow: resuming runs failed:', error instanceof Error ? error.message : error));
+  engine.resumeAll().catch((error: unknown) => console.error('Tabflow: resuming runs failed:', errorMessage(error)));
   setTimeout(() => void loadModelModules().catch(() => undefined), MODEL_PRELOAD_DELAY_MS);
 }
 

@@ -3,6 +3,7 @@ import { ERROR_CATEGORIES, type ErrorCategory } from '../engine/records';
 import { StepFailure } from '../engine/retry';
 import { FencedError, QuotaError } from '../engine/store';
 import type { CommandName } from './api';
+import { errorMessage } from '../schema/errorMessage';
 
 /** A command's failure as it crosses to another tab: what kind of error it was, not only its words. */
 export interface ErrorEnvelope {
@@ -36,7 +37,7 @@ function categoryOf(error: unknown): ErrorCategory {
 export function toErrorEnvelope(error: unknown): ErrorEnvelope {
   const envelope: ErrorEnvelope = {
     name: error instanceof Error ? error.name : 'Error',
-    message: error instanceof Error ? error.message : String(error),
+    message: errorMessage(error),
     category: categoryOf(error),
   };
   if (error instanceof FencedError) envelope.runId = error.runId;

@@ -1,5 +1,6 @@
 import type { ImportPreview } from '../schema/importer';
 import type { CheckReply, CheckRequest } from './importCheck';
+import { errorMessage } from '../schema/errorMessage';
 
 /** What checking import text came to: a preview, or why there is none. */
 export type ImportVerdict =
@@ -54,7 +55,7 @@ export function createImportChecker(spawn: () => CheckWorker = spawnCheckWorker,
 }
 
 function describe(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).slice(0, 200);
+  return errorMessage(error).slice(0, 200);
 }
 
 /** The page's checker (a worker per check). */

@@ -1,6 +1,7 @@
 import type { TabflowDb } from '../../store/db';
 import { saveDraftText, saveWorkflowDoc } from '../../store/workflows';
 import { analyzeText } from './analysis';
+import { errorMessage } from '../../schema/errorMessage';
 
 /** Quiet time after the last keystroke before the editor text is written. */
 export const AUTOSAVE_DELAY_MS = 400;
@@ -72,7 +73,7 @@ export function createAutosave({ write, onStatus, delayMs = AUTOSAVE_DELAY_MS }:
           writing--;
           // Keep the text so the next change or flush tries again; nothing typed is dropped.
           pending ??= text;
-          onStatus({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+          onStatus({ kind: 'error', message: errorMessage(error) });
         },
       ),
     );

@@ -10,6 +10,7 @@ import { PreviewSummary } from './PreviewSummary';
 import { clearShareHash } from './importSources';
 import { useImportCheck } from './ImportCheckContext';
 import { importWorkflowFile } from './importWorkflow';
+import { errorMessage } from '../../schema/errorMessage';
 
 const SOURCE_LABELS = { file: 'File', drop: 'Dropped file', paste: 'Pasted JSON', link: 'Share link' } as const;
 
@@ -47,7 +48,7 @@ export function ImportPreviewDialog({ request, knownWorkflows }: ImportPreviewDi
       const extra = added.length ? ` and ${added.length} subworkflow${added.length === 1 ? '' : 's'}` : '';
       showToast({ message: `Imported “${workflow.name}”${extra}`, tone: 'success' });
     } catch (error) {
-      setFailure(error instanceof Error ? error.message : String(error));
+      setFailure(errorMessage(error));
       setBusy(false);
     }
   }

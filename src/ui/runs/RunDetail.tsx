@@ -10,6 +10,7 @@ import { formatDuration, formatJson, formatTime, STATUS_LABEL } from './format';
 import { StepRow } from './StepRow';
 import { useChildRuns, useRun, useRunSteps, useStorageFullRuns } from './useRuns';
 import { RunWaits } from './WaitBanner';
+import { errorMessage } from '../../schema/errorMessage';
 
 /** A run, live: status, controls, and every step execution in recording order. */
 export function RunDetail({ runId }: { runId: string }) {
@@ -23,7 +24,7 @@ function LoadedRun({ run }: { run: RunRecord }) {
   const steps = useRunSteps(run.id);
   const children = useChildRuns(run.id);
   const showToast = useUi((s) => s.showToast);
-  const onError = (error: unknown) => showToast({ message: error instanceof Error ? error.message : String(error), tone: 'error' });
+  const onError = (error: unknown) => showToast({ message: errorMessage(error), tone: 'error' });
   const finished = FINISHED_RUN_STATUSES.has(run.status);
   // The executor's word first: on a really full disk the stored status is stale (the pause did not fit).
   const storageFull = useStorageFullRuns(!finished).has(run.id) || (run.status === 'paused' && run.waits?.some((wait) => wait.kind === 'storage-full') === true);

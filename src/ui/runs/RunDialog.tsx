@@ -5,6 +5,7 @@ import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
 import { buildInput, inputFields, type InputField } from './runInputs';
 import { formValueOf, useRunFormHints, type RunFormHints, type Suggestions } from './useRunFormHints';
+import { errorMessage } from '../../schema/errorMessage';
 
 /** The run form: one field per input (`{{input.customerId}}` → "customerId"), then start. */
 export function RunDialog({ record }: { record: WorkflowRecord }) {
@@ -41,7 +42,7 @@ function RunForm({ record, fields, hints }: { record: WorkflowRecord; fields: In
       closeDialog();
       showRun(runId);
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     } finally {
       setBusy(false);
     }

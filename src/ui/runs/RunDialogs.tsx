@@ -3,6 +3,7 @@ import { parseJsonText } from '../../schema/jsonText';
 import { Dialog } from '../common/Dialog';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
+import { errorMessage } from '../../schema/errorMessage';
 
 function useSubmit(action: () => Promise<void>) {
   const [error, setError] = useState<string | null>(null);
@@ -14,7 +15,7 @@ function useSubmit(action: () => Promise<void>) {
     try {
       await action();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     } finally {
       setBusy(false);
     }

@@ -3,6 +3,7 @@ import { workflowSecretName } from '../../store/keyVault';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
 import { useKeysState, useSetting } from './useSettings';
+import { errorMessage } from '../../schema/errorMessage';
 
 /** Passphrase lock, workflow secrets and "Forget all keys". Values are masked and never shown again. */
 export function KeysSection() {
@@ -22,7 +23,7 @@ export function KeysSection() {
       setPassphrase('');
       showToast({ message: done, tone: 'success' });
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     } finally {
       refresh();
     }

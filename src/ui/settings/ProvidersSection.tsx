@@ -5,6 +5,7 @@ import { useDb } from '../DbContext';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
 import { formatAliases, parseAliases, saveProviderSettings, useKeysState, useSetting, withProvider } from './useSettings';
+import { errorMessage } from '../../schema/errorMessage';
 
 /** Model providers: OpenAI and OpenAI-compatible entries, each with its key, default model and aliases. */
 export function ProvidersSection() {
@@ -16,7 +17,7 @@ export function ProvidersSection() {
   const [checks, setChecks] = useState<Record<string, { ok: boolean; message: string }>>({});
   if (!stored) return null;
   const settings = stored.value;
-  const test = (id: string) => executor.testProvider(id).then((r) => setChecks((c) => ({ ...c, [id]: r })), (e: unknown) => setChecks((c) => ({ ...c, [id]: { ok: false, message: String(e instanceof Error ? e.message : e) } })));
+  const test = (id: string) => executor.testProvider(id).then((r) => setChecks((c) => ({ ...c, [id]: r })), (e: unknown) => setChecks((c) => ({ ...c, [id]: { ok: false, message: errorMessage(e) } })));
   const remove = async (id: string) => {
     const providers = settings.providers.filter((p) => p.id !== id);
     await saveProviderSettings(db, settings.defaultProviderId === id ? { providers } : { ...settings, providers });
@@ -85,7 +86,7 @@ function ProviderForm({ entry, isDefault, hasKey, onDone }: { entry: ProviderEnt
       showToast({ message: `Saved provider “${config.name}”`, tone: 'success' });
       onDone();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     }
   }
 

@@ -6,6 +6,7 @@ import { formatBytes } from '../../schema/share';
 import { Dialog } from '../common/Dialog';
 import { useDb } from '../DbContext';
 import { useUi } from '../state';
+import { errorMessage } from '../../schema/errorMessage';
 
 const ROWS_SHOWN = 100;
 
@@ -37,7 +38,7 @@ export function TablesDialog() {
       setOpen(name);
       showToast({ message: `Imported ${count} rows into the table “${name}”`, tone: 'success' });
     } catch (error) {
-      showToast({ message: error instanceof Error ? error.message : String(error), tone: 'error' });
+      showToast({ message: errorMessage(error), tone: 'error' });
     }
   }
 

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { errorMessage } from '../../schema/errorMessage';
 
 interface WorkflowTitleProps {
   name: string;
@@ -38,7 +39,7 @@ export function WorkflowTitle({ name, onRename }: WorkflowTitleProps) {
     try {
       await onRename(trimmed);
     } catch (error) {
-      setMessage(error instanceof Error ? error.message : String(error));
+      setMessage(errorMessage(error));
       setValue(name);
     }
   }

@@ -12,6 +12,7 @@ import { validateWorkflowFile } from '../../schema/validate';
 import { useMemo } from 'react';
 import { useWorkflowActions } from './useWorkflowActions';
 import { WorkflowTitle } from './WorkflowTitle';
+import { errorMessage } from '../../schema/errorMessage';
 
 interface WorkflowViewProps {
   id: string;
@@ -34,7 +35,7 @@ function Loaded({ record, autosave, knownWorkflows, lookup }: { record: Workflow
   const showToast = useUi((s) => s.showToast);
   // Every command reports its failure as a toast instead of failing silently.
   const run = (action: () => Promise<unknown>) => () => {
-    action().catch((error: unknown) => showToast({ message: error instanceof Error ? error.message : String(error), tone: 'error' }));
+    action().catch((error: unknown) => showToast({ message: errorMessage(error), tone: 'error' }));
   };
   useShortcut('exportFile', run(actions.exportFile));
   useShortcut('copyShareLink', run(actions.copyShareLink));
