@@ -18,14 +18,24 @@ export interface Problem {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/** Messages, slugs and path keys quote file content, which may be a megabyte long: shown clipped. */
+const MESSAGE_CHARS = 1_000;
+const SHOWN_KEY_CHARS = 120;
 
-/** `["stepsConfig", 2, "config"]` → `$.stepsConfig[2].config`. */
+/** `text` cut to `max` characters (never inside a surrogate pair), marked with "…" when cut. */
+export function clipText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[max - 2] ?? '') ? max - 2 : max - 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/** `["stepsConfig", 2, "config"]` → `$.stepsConfig[2].config`; long keys are clipped (the segments stay exact). */
 export function formatJsonPath(segments: readonly PathSegment[]): string {
   let out = '$';
   for (const segment of segments) {
     if (typeof segment === 'number') out += `[${segment}]`;
-    else if (IDENTIFIER.test(segment)) out += `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
+    else if (IDENTIFIER.test(segment) && segment.length <= SHOWN_KEY_CHARS) out += `.${segment}`;
+    else out += `[${JSON.stringify(clipText(segment, SHOWN_KEY_CHARS))}]`;
   }
   return out;
 }
@@ -50,8 +60,14 @@ export function problem(
   message: string,
   slug?: string,
 ): Problem {
-  const found: Problem = { severity, code, path: formatJsonPath(segments), segments: [...segments], message };
-  if (slug !== undefined) found.slug = slug;
+  const found: Problem = {
+    severity,
+    code,
+    path: formatJsonPath(segments),
+    segments: [...segments],
+    message: clipText(message, MESSAGE_CHARS),
+  };
+  if (slug !== undefined) found.slug = clipText(slug, SHOWN_KEY_CHARS);
   return found;
 }
 

@@ -168,3 +168,25 @@ describe('ProblemCollector', () => {
     expect(countProblems(result)).toEqual({ errors: 2, warnings: 4 });
   });
 });
+
+describe('problems quote file content clipped', () => {
+  it('a 200,000-character nextSteps target, key and slug give short messages, paths and slugs', async () => {
+    const { previewWorkflowValue } = await import('../../src/schema/importer');
+    const long = 'x'.repeat(200_000);
+    const preview = previewWorkflowValue({
+      workflowConfig: { name: 'long values' },
+      stepsConfig: [
+        { stepSlug: 'start', stepType: 'trigger', config: {}, nextSteps: { success: long, [long]: 'start' } },
+        { stepSlug: `y${long}`, stepType: 'trigger', config: {} },
+      ],
+    });
+    expect(preview.ok).toBe(false);
+    expect(preview.problems.length).toBeGreaterThan(0);
+    for (const p of preview.problems) {
+      expect(p.message.length).toBeLessThanOrEqual(1_000);
+      expect(p.path.length).toBeLessThanOrEqual(400);
+      expect((p.slug ?? '').length).toBeLessThanOrEqual(120);
+    }
+    expect(preview.problems.some((p) => p.path === '$.stepsConfig[0].nextSteps.success')).toBe(true);
+  });
+});
