@@ -1,6 +1,7 @@
 import { evaluateCondition, evaluateExpression } from '../schema/expression';
 import type { Step } from '../schema/steps';
 import { resolveTemplates, type ResolveOptions, type TemplateScope } from '../schema/template';
+import { eventName, type EventAddress } from './events';
 import { effectKey, type Frame, type StepOutcome } from './frame';
 import type { OpenStep } from './interpreter';
 import type { EventRecord, StepRecord, WaitReason } from './records';
@@ -260,7 +261,7 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
     await this.host.waiting(() => this.host.deps.clock.sleepUntil(at, this.signal), { kind, stepKey: this.key, wakeAt: at });
   }
 
-  async waitForEvent(name: string, deadline: number | undefined, reason: WaitReason): Promise<EventWait> {
+  async waitForEvent(address: EventAddress, deadline: number | undefined, reason: WaitReason): Promise<EventWait> {
     let record = this.begin({ status: 'waiting', ...(deadline !== undefined ? { wakeAt: deadline } : {}) });
     if (record.status !== 'waiting') {
       // A step that began as work (an http request asking for its host) now waits.
@@ -271,7 +272,7 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
     }
     await this.sync();
     const wakeAt = record.wakeAt;
-    const found = await this.host.waiting(() => this.host.nextEvent(name, wakeAt, this.signal), reason);
+    const found = await this.host.waiting(() => this.host.nextEvent(eventName(address), wakeAt, this.signal), reason);
     if (found.kind === 'timeout') return found;
     this.consumed = { ...found.event, consumedBy: this.key };
     this.host.claimEvent(this.consumed);

@@ -5,7 +5,7 @@ import { RunDriver, STORAGE_FULL_MESSAGE, type DriverResult } from './driver';
 import type { RunHost } from './stepServices';
 import { definitionHash } from '../schema/hash';
 import { HANDLERS } from './handlers';
-import { approvalEventName } from './handlers/waits';
+import { eventName, eventNameProblem, type EventAddress } from './events';
 import { defaultDefer, Journal } from './journal';
 import { FINISHED_RUN_STATUSES, recordInRun, type EventRecord, type RunRecord, type StepRecord } from './records';
 import { Semaphore, type EngineDeps } from './runtime';
@@ -268,14 +268,25 @@ export class Engine implements RunHost {
 
   /** Kept until a waiting step consumes it, exactly once, even when sent before the run reaches the wait. */
   async sendEvent(runId: string, name: string, payload: unknown): Promise<void> {
-    const event: EventRecord = { id: this.newId(), runId, name, payload, sentAt: this.deps.clock.now() };
-    await this.deps.store.commit({ fences: [], events: [event] });
-    this.drivers.get(runId)?.deliver(event);
-    this.deps.onChange?.(runId);
+    const problem = eventNameProblem(name);
+    if (problem) throw new InputError(`event "${name.slice(0, 200)}": ${problem}`);
+    await this.deliver(runId, { kind: 'named', name }, payload);
   }
 
   approve(runId: string, stepKey: string, approved: boolean, note?: string): Promise<void> {
-    return this.sendEvent(runId, approvalEventName(stepKey), note === undefined ? { approved } : { approved, note });
+    return this.deliver(runId, { kind: 'approval', stepKey }, note === undefined ? { approved } : { approved, note });
+  }
+
+  /** The user's answer to a step waiting to contact `host` (normal form). */
+  confirmHost(runId: string, host: string, approved: boolean): Promise<void> {
+    return this.deliver(runId, { kind: 'host', host }, { approved });
+  }
+
+  private async deliver(runId: string, address: EventAddress, payload: unknown): Promise<void> {
+    const event: EventRecord = { id: this.newId(), runId, name: eventName(address), payload, sentAt: this.deps.clock.now() };
+    await this.deps.store.commit({ fences: [], events: [event] });
+    this.drivers.get(runId)?.deliver(event);
+    this.deps.onChange?.(runId);
   }
 
   /** Discards the step's result and everything recorded after it, then runs on; upstream outputs are reused. */

@@ -2,6 +2,7 @@ import type { ResolveOptions } from '../schema/template';
 import type { Step, StepOf, StepType } from '../schema/steps';
 import type { ParsedWorkflow } from '../schema/workflow';
 import type { CompiledScope } from './compile';
+import type { EventAddress } from './events';
 import type { Frame, ScopeOutcome, StepOutcome } from './frame';
 import type { ChatMessage, ModelReply, ModelRound, Usage } from './llmTypes';
 import type { EventRecord, RunRecord, StepRecord, ThreadMessageRecord, WaitReason } from './records';
@@ -62,8 +63,8 @@ export interface StepApi {
   streamed(text: string, checkpoint: boolean): void;
 
   sleepUntil(at: number): Promise<void>;
-  /** Waits durably for the oldest unconsumed event of this name, or until `deadline`. */
-  waitForEvent(name: string, deadline: number | undefined, reason: WaitReason): Promise<EventWait>;
+  /** Waits durably for the oldest unconsumed event for `address`, or until `deadline`. */
+  waitForEvent(address: EventAddress, deadline: number | undefined, reason: WaitReason): Promise<EventWait>;
 
   queryTable(table: string, where: Record<string, unknown>, limit: number): Promise<TableRow[]>;
   /** Completes the step together with a table write, in one transaction; returns the write's result. */

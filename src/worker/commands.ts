@@ -1,5 +1,4 @@
 import type { Engine } from '../engine/engine';
-import { confirmHostEvent } from '../engine/handlers/http';
 import { normalizeAllowedHost } from '../schema/hosts';
 import type { EngineStore } from '../engine/store';
 import type { TabflowDb } from '../store/db';
@@ -48,7 +47,7 @@ export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore
       const normal = normalizeAllowedHost(host);
       if (normal === undefined || normal.startsWith('*.')) throw new Error(`"${host}" is not a host`);
       if (approved) await approveHost(db, run.workflowHash, normal);
-      await engine.sendEvent(runId, confirmHostEvent(normal), { approved });
+      await engine.confirmHost(runId, normal, approved);
     },
   };
 }

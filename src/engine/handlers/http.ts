@@ -22,13 +22,10 @@ export function allowedTarget(ctx: StepApi, url: string, category: ErrorCategory
 /** The user allows each host once per workflow; until then the step waits for that confirmation. `secrets`: names the request sends. */
 export async function confirmHost(ctx: StepApi, host: string, secrets: readonly string[] = []): Promise<void> {
   if (await ctx.isHostApproved(host)) return;
-  const answer = await ctx.waitForEvent(confirmHostEvent(host), undefined, { kind: 'host', stepKey: ctx.key, host, secrets: [...secrets] });
+  const answer = await ctx.waitForEvent({ kind: 'host', host }, undefined, { kind: 'host', stepKey: ctx.key, host, secrets: [...secrets] });
   const payload = answer.kind === 'timeout' ? undefined : (answer.event.payload as { approved?: boolean } | undefined);
   if (!payload?.approved) throw failure('validation', `contacting ${host} was not allowed`, false);
 }
-
-/** The event that answers a host confirmation; `host` is in normal form. */
-export const confirmHostEvent = (host: string) => `confirm-host:${host}`;
 
 /**
  * Only requests HTTP does not already define as idempotent (POST, PATCH) carry an `idempotency-key`

@@ -1,4 +1,5 @@
 import type { StepOf } from '../../schema/steps';
+import { eventNameProblem } from '../events';
 import { ok, type StepOutcome } from '../frame';
 import { failure } from '../retry';
 import type { StepApi } from '../stepApi';
@@ -21,16 +22,11 @@ function parseTime(value: unknown): number {
   return time;
 }
 
-/** Approvals are events named after the step's key, so two waiting approvals never take each other's answer. */
-export function approvalEventName(stepKey: string): string {
-  return `approval:${stepKey}`;
-}
-
 export async function approvalHandler(step: StepOf<'approval'>, ctx: StepApi): Promise<StepOutcome> {
   const prompt = String(ctx.resolve(step.config.prompt));
   const deadline = step.config.timeoutMs === undefined ? undefined : ctx.now() + step.config.timeoutMs;
   ctx.begin({ status: 'waiting', input: { prompt }, ...(deadline !== undefined ? { wakeAt: deadline } : {}) });
-  const answer = await ctx.waitForEvent(approvalEventName(ctx.key), deadline, { kind: 'approval', stepKey: ctx.key, prompt });
+  const answer = await ctx.waitForEvent({ kind: 'approval', stepKey: ctx.key }, deadline, { kind: 'approval', stepKey: ctx.key, prompt });
   if (answer.kind === 'timeout') {
     return { status: 'timeout', error: { message: `no answer within ${step.config.timeoutMs} ms`, category: 'timeout', retryable: false } };
   }
@@ -43,7 +39,9 @@ export async function approvalHandler(step: StepOf<'approval'>, ctx: StepApi): P
 export async function eventHandler(step: StepOf<'event'>, ctx: StepApi): Promise<StepOutcome> {
   const deadline = step.config.timeoutMs === undefined ? undefined : ctx.now() + step.config.timeoutMs;
   const reason = { kind: 'event', stepKey: ctx.key, name: step.config.event, ...(deadline !== undefined ? { timeoutAt: deadline } : {}) } as const;
-  const answer = await ctx.waitForEvent(step.config.event, deadline, reason);
+  const problem = eventNameProblem(step.config.event);
+  if (problem) throw failure('validation', `event "${step.config.event}": ${problem}`, false);
+  const answer = await ctx.waitForEvent({ kind: 'named', name: step.config.event }, deadline, reason);
   if (answer.kind === 'timeout') {
     return { status: 'timeout', error: { message: `event "${step.config.event}" did not arrive within ${step.config.timeoutMs} ms`, category: 'timeout', retryable: false } };
   }

@@ -113,7 +113,7 @@ describe('http', () => {
     await t.quiesce();
     expect(t.data.runs.get(id)).toMatchObject({ status: 'waiting', waits: [{ kind: 'host', stepKey: `${id}:call@`, host: 'api.example.com', secrets: [] }] });
     approved.add('api.example.com');
-    await t.engine.sendEvent(id, 'confirm-host:api.example.com', { approved: true });
+    await t.engine.confirmHost(id, 'api.example.com', true);
     expect((await t.runToEnd(id)).status).toBe('completed');
   });
 });

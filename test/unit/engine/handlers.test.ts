@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { actionHandler, conditionHandler } from '../../../src/engine/handlers/basic';
-import { confirmHostEvent } from '../../../src/engine/handlers/http';
 import { waitHandler } from '../../../src/engine/handlers/waits';
 import type { RunRecord, StepRecord } from '../../../src/engine/records';
 import { StepFailure } from '../../../src/engine/retry';
@@ -65,7 +64,8 @@ function fakeApi(step: { stepSlug: string; stepType: string }, options: FakeOpti
     effect: unused('effect'),
     streamed: unused('streamed'),
     sleepUntil: async (at) => void calls.push(`sleep until ${at - NOW}`),
-    async waitForEvent(name) {
+    async waitForEvent(address) {
+      const name = JSON.stringify(address);
       calls.push(`wait for ${name}`);
       const payload = options.confirm;
       return payload ? { kind: 'event', event: { id: 'e1', runId: 'run1', name, payload, sentAt: NOW } } : { kind: 'timeout' };
@@ -171,7 +171,7 @@ describe('http action', () => {
   it('waits for the user to allow a host not yet approved, and never sends when refused', async () => {
     const fake = fakeApi(step, { scope: { input: { id: 7 } }, allowedHosts: ['api.example.com'], secrets: { TOKEN: 's3cret' }, confirm: { approved: false }, http: answered(200) });
     await expect(actionHandler(step, fake.api)).rejects.toThrow('contacting api.example.com was not allowed');
-    expect(fake.calls.filter((c) => !c.startsWith('begin'))).toEqual([`wait for ${confirmHostEvent('api.example.com')}`]);
+    expect(fake.calls.filter((c) => !c.startsWith('begin'))).toEqual(['wait for {"kind":"host","host":"api.example.com"}']);
   });
 
   it('a host outside allowedHosts fails before anything is recorded or sent', async () => {

@@ -120,7 +120,7 @@ describe('a host written another way matches its consent', () => {
     // What the consent prompt derives from the record, and what Allow sends.
     const host = hostOfUrl((waiting.input as { url: string }).url)!;
     approved.add(host);
-    await t.engine.sendEvent(id, `confirm-host:${host}`, { approved: true });
+    await t.engine.confirmHost(id, host, true);
     const run = await t.runToEnd(id);
     expect(run.status).toBe('completed');
     expect(s.log.filter((r) => r.path === '/ok').map((r) => r.headers['x-api-key'])).toEqual(['k-123456']);

@@ -76,6 +76,32 @@ describe('durable waits, approvals and events', () => {
   });
 });
 
+describe('event names: the engine\'s own and the user\'s never meet', () => {
+  it('a user event cannot answer an approval: the name is refused and the approval keeps waiting', async () => {
+    const workflow = chain('ask', [{ stepSlug: 'ask', name: 'Ask', stepType: 'approval', config: { prompt: 'ok?' }, nextSteps: { approved: 'yes', rejected: 'no' } }, set('yes', { yes: true }, {}), set('no', { no: true }, {})]);
+    const t = createTestEngine();
+    const id = await t.engine.start({ workflow, input: {} });
+    await t.quiesce();
+    await expect(t.engine.sendEvent(id, `approval:${id}:ask@`, { approved: true })).rejects.toThrow(
+      /^event "approval:run\d+:ask@": event names starting with "approval:" are reserved/,
+    );
+    await t.quiesce();
+    expect(t.data.runs.get(id)?.status).toBe('waiting');
+    expect(t.data.events.size).toBe(0);
+    await t.engine.approve(id, `${id}:ask@`, false);
+    expect((await t.runToEnd(id)).output).toEqual({ no: true });
+  });
+
+  it('an event step cannot wait for a host confirmation: it fails, naming the reserved prefix', async () => {
+    const workflow = chain('steal', [{ stepSlug: 'steal', name: 'Steal', stepType: 'event', config: { event: 'confirm-host:api.example.com' } }]);
+    const t = createTestEngine();
+    const run = await t.runToEnd(await t.engine.start({ workflow, input: {} }));
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ category: 'validation', retryable: false });
+    expect(run.error?.message).toBe('event "confirm-host:api.example.com": event names starting with "confirm-host:" are reserved for the engine\'s own approvals and host confirmations');
+  });
+});
+
 describe('subworkflows', () => {
   const child = chain('Child', [set('double', { twice: '{{input.n}}' })]);
   const parent = (next?: Record<string, string>) => chain('Parent', [
