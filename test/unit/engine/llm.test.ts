@@ -120,6 +120,16 @@ describe('LLM steps', () => {
     expect(t.data.steps.get(`${run.id}:triage@/r1`)?.attempts.map((a) => a.outcome)).toEqual(['error', 'error']);
   });
 
+  it('a step slugged "thread" in a loop keeps its own thread apart from the iteration\'s run thread', async () => {
+    const m = scripted((round) => ({ text: `reply to: ${lastUser(round)}` }));
+    const body = [llm('thread', 'own prompt', { thread: 'own' }, { success: 'other' }), llm('other', 'shared prompt')];
+    const workflow = { ...chain('loop', [{ stepSlug: 'each', name: 'Each', stepType: 'loop', config: { forEach: '{{input.value}}', steps: body } }]), workflowConfig: { name: 'loop', workflowType: 'dynamic_orchestration' } } as WorkflowFile;
+    const t = createTestEngine({ runners: { model: m.model } });
+    const run = await t.runToEnd(await t.engine.start({ workflow, input: { value: [1] } }));
+    expect(run.status).toBe('completed');
+    expect(m.rounds.map((r) => r.messages.filter((msg) => msg.role === 'user').map((msg) => msg.content))).toEqual([['own prompt'], ['shared prompt']]);
+  });
+
   it('checkpoints streamed text on the attempt every 500 ms, never in the thread', async () => {
     let release!: () => void;
     const t = createTestEngine({ runners: { model: async (_round, call) => {
