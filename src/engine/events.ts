@@ -15,7 +15,10 @@ const PREFIXES = { approval: 'approval:', host: 'confirm-host:' } as const;
 /** Why a user-chosen event name cannot be used, if it cannot. */
 export function eventNameProblem(name: string): string | undefined {
   const reserved = Object.values(PREFIXES).find((prefix) => name.startsWith(prefix));
-  return reserved && `event names starting with "${reserved}" are reserved for the engine's own approvals and host confirmations`;
+  return (
+    reserved &&
+    `event names starting with "${reserved}" are reserved for the engine's own approvals and host confirmations`
+  );
 }
 
 /** The stored name of the event for `address`; a named event's name must have passed `eventNameProblem`. */

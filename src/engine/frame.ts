@@ -22,14 +22,10 @@ export type StepOutcome =
   | { status: 'timeout'; error: StepError };
 
 export type ScopeOutcome =
-  | { status: 'ok'; output: unknown; terminal: boolean }
-  | { status: 'failed'; error: StepError };
+  { status: 'ok'; output: unknown; terminal: boolean } | { status: 'failed'; error: StepError };
 
 /** Where a path goes after a step: a step of the same body, the end of the path, or the run's failure. */
-export type Next =
-  | { kind: 'step'; slug: string }
-  | { kind: 'end' }
-  | { kind: 'fail'; error: StepError };
+export type Next = { kind: 'step'; slug: string } | { kind: 'end' } | { kind: 'fail'; error: StepError };
 
 export const ok = (output: unknown, branch?: string): StepOutcome =>
   branch === undefined ? { status: 'ok', output } : { status: 'ok', output, branch };

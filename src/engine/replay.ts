@@ -6,7 +6,10 @@ import type { StepRecord } from './records';
  * record under a key that finished returns its recorded outcome and never runs again; anything
  * else (no record, started, waiting, cancelled) runs, and the run records its outcome.
  */
-export async function replayOrRun(record: StepRecord | undefined, run: (existing: StepRecord | undefined) => Promise<StepOutcome>): Promise<StepOutcome> {
+export async function replayOrRun(
+  record: StepRecord | undefined,
+  run: (existing: StepRecord | undefined) => Promise<StepOutcome>,
+): Promise<StepOutcome> {
   const recorded = record && recordedOutcome(record);
   return recorded ?? run(record);
 }
@@ -18,7 +21,9 @@ export function isFinished(record: StepRecord): boolean {
 /** The outcome a finished record holds; undefined while it has not finished. */
 export function recordedOutcome(record: StepRecord): StepOutcome | undefined {
   if (record.status === 'completed') {
-    return record.branch === undefined ? { status: 'ok', output: record.output } : { status: 'ok', output: record.output, branch: record.branch };
+    return record.branch === undefined
+      ? { status: 'ok', output: record.output }
+      : { status: 'ok', output: record.output, branch: record.branch };
   }
   if (record.status !== 'failed') return undefined;
   const error = record.error ?? { message: 'step failed', category: 'internal' as const, retryable: false };

@@ -88,7 +88,12 @@ export interface StepApi {
   model(round: ModelRound, call: EffectCall & { onTextDelta(delta: string): void }): Promise<ModelReply>;
   threadMessages(threadId: string): Promise<ChatMessage[]>;
   /** Appends the message to the thread unless it holds one with this id already. */
-  keepMessage(threadId: string, id: string, message: ChatMessage, author?: ThreadMessageRecord['author']): Promise<void>;
+  keepMessage(
+    threadId: string,
+    id: string,
+    message: ChatMessage,
+    author?: ThreadMessageRecord['author'],
+  ): Promise<void>;
   /** Tokens and estimated cost this run has spent so far. */
   spent(): { tokens: number; costUsd: number };
   spend(reply: { usage?: Usage; costUsd?: number }): void;

@@ -14,7 +14,13 @@ import type { Threads } from './threads';
 
 /** What a run needs from the engine that hosts it: child runs. */
 export interface RunHost {
-  ensureChildRun(args: { id: string; workflowName: string; input: unknown; parent: RunRecord; parentStepKey: string }): Promise<void>;
+  ensureChildRun(args: {
+    id: string;
+    workflowName: string;
+    input: unknown;
+    parent: RunRecord;
+    parentStepKey: string;
+  }): Promise<void>;
   /** Resolves with the run once it has finished (completed, failed or cancelled). */
   awaitRun(runId: string, signal: AbortSignal): Promise<RunRecord>;
 }
@@ -92,7 +98,12 @@ export abstract class StepServices {
   async runChild(childId: string, workflowName: string, input: unknown): Promise<RunRecord> {
     const { children } = this.host;
     await children.ensureChildRun({ id: childId, workflowName, input, parent: this.host.run, parentStepKey: this.key });
-    return this.host.waiting(() => children.awaitRun(childId, this.signal), { kind: 'child-run', stepKey: this.key, runId: childId, workflow: workflowName });
+    return this.host.waiting(() => children.awaitRun(childId, this.signal), {
+      kind: 'child-run',
+      stepKey: this.key,
+      runId: childId,
+      workflow: workflowName,
+    });
   }
 
   async secret(name: string): Promise<string | undefined> {
@@ -112,7 +123,8 @@ export abstract class StepServices {
 
   async untilModelReady(provider: string | undefined, model: string, stepKey: string): Promise<void> {
     const { network, keys } = this.host.deps;
-    if (!network?.neededFor || (await network.neededFor(provider, model))) await this.host.untilOnline(this.signal, stepKey);
+    if (!network?.neededFor || (await network.neededFor(provider, model)))
+      await this.host.untilOnline(this.signal, stepKey);
     if (keys && (await keys.blocks(provider))) {
       await this.host.waiting(() => keys.untilUnlocked(this.signal), { kind: 'keys-locked', stepKey, provider });
     }
@@ -128,7 +140,12 @@ export abstract class StepServices {
     return this.host.threads.messages(threadId);
   }
 
-  keepMessage(threadId: string, id: string, message: ChatMessage, author?: ThreadMessageRecord['author']): Promise<void> {
+  keepMessage(
+    threadId: string,
+    id: string,
+    message: ChatMessage,
+    author?: ThreadMessageRecord['author'],
+  ): Promise<void> {
     return this.host.threads.ensure(threadId, id, message, author);
   }
 

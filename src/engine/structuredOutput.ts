@@ -16,7 +16,12 @@ export function structuredAnswer(schema: Record<string, unknown>, text: string):
   const result = validateJsonSchema(schema, value);
   if (result.valid) return value;
   const first = result.errors[0];
-  if (result.cause === 'schema') throw failure('validation', `the step's output schema cannot be used: ${first.message} (at ${first.schemaPath})`, false);
+  if (result.cause === 'schema')
+    throw failure(
+      'validation',
+      `the step's output schema cannot be used: ${first.message} (at ${first.schemaPath})`,
+      false,
+    );
   throw schemaMiss(first ? `#${first.instancePath}: ${first.message}` : 'invalid');
 }
 

@@ -19,10 +19,12 @@ export interface ScopeSource {
 export function templateScope(source: ScopeSource, step: Step, frame: Frame): TemplateScope {
   const reads = [...(source.compiled.reads.get(step.stepSlug) ?? [])];
   // fromEntries defines own properties: a step slugged "__proto__" stays data.
-  const steps = Object.fromEntries(reads.flatMap((slug) => {
-    const output = source.visibleOutput(slug, frame.path);
-    return output.found ? [[slug, { output: output.value }]] : [];
-  }));
+  const steps = Object.fromEntries(
+    reads.flatMap((slug) => {
+      const output = source.visibleOutput(slug, frame.path);
+      return output.found ? [[slug, { output: output.value }]] : [];
+    }),
+  );
   const scope: TemplateScope = {
     input: source.run.input,
     trigger: { data: source.triggerData() },
@@ -30,19 +32,37 @@ export function templateScope(source: ScopeSource, step: Step, frame: Frame): Te
     variables: source.compiled.definition.workflowConfig.config?.variables ?? {},
     run: { id: source.run.id },
   };
-  if (frame.loop) scope.loop = { item: frame.loop.item, index: frame.loop.index, previous: previousIteration(source, reads, frame.loop) };
+  if (frame.loop)
+    scope.loop = {
+      item: frame.loop.item,
+      index: frame.loop.index,
+      previous: previousIteration(source, reads, frame.loop),
+    };
   return scope;
 }
 
-function previousIteration(source: ScopeSource, reads: string[], loop: NonNullable<Frame['loop']>): Record<string, { output: unknown }> {
+function previousIteration(
+  source: ScopeSource,
+  reads: string[],
+  loop: NonNullable<Frame['loop']>,
+): Record<string, { output: unknown }> {
   if (loop.index === 0) return {};
   const path = iterationPath(loop.containerPath, loop.slug, loop.index - 1);
-  return Object.fromEntries(reads.flatMap((slug) => {
-    const output = source.outputAt(slug, path);
-    return output.found ? [[slug, { output: output.value }]] : [];
-  }));
+  return Object.fromEntries(
+    reads.flatMap((slug) => {
+      const output = source.outputAt(slug, path);
+      return output.found ? [[slug, { output: output.value }]] : [];
+    }),
+  );
 }
 
 export function expressionContext(scope: TemplateScope): ExpressionContext {
-  return { input: scope.input, trigger: scope.trigger, steps: scope.steps, variables: scope.variables, loop: scope.loop, run: scope.run };
+  return {
+    input: scope.input,
+    trigger: scope.trigger,
+    steps: scope.steps,
+    variables: scope.variables,
+    loop: scope.loop,
+    run: scope.run,
+  };
 }

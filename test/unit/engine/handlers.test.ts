@@ -32,7 +32,9 @@ interface FakeOptions {
 function fakeApi(step: { stepSlug: string; stepType: string }, options: FakeOptions = {}) {
   const calls: string[] = [];
   const requests: HttpRequest[] = [];
-  let record: StepRecord | undefined = options.existing ? ({ key: KEY, status: 'started', attempts: [], ...options.existing } as StepRecord) : undefined;
+  let record: StepRecord | undefined = options.existing
+    ? ({ key: KEY, status: 'started', attempts: [], ...options.existing } as StepRecord)
+    : undefined;
   const scope: TemplateScope = { input: {}, steps: {}, variables: {}, ...options.scope };
   const signal = new AbortController().signal;
   const unused = (name: string) => () => {
@@ -45,7 +47,10 @@ function fakeApi(step: { stepSlug: string; stepType: string }, options: FakeOpti
     signal,
     logicalNow: NOW,
     run: { id: 'run1', workflowHash: 'h', depth: 0 } as RunRecord,
-    workflow: { name: 'w', config: { allowedHosts: options.allowedHosts ?? [], retryPolicy: { maxRetries: 0, backoffMs: 0 } } } as StepApi['workflow'],
+    workflow: {
+      name: 'w',
+      config: { allowedHosts: options.allowedHosts ?? [], retryPolicy: { maxRetries: 0, backoffMs: 0 } },
+    } as StepApi['workflow'],
     now: () => NOW,
     resolve: (value, resolveOptions) => resolveTemplates(value, scope, resolveOptions),
     evaluate: (source) => evaluateExpression(source, scope, { nowMs: NOW, seed: KEY }),
@@ -68,7 +73,9 @@ function fakeApi(step: { stepSlug: string; stepType: string }, options: FakeOpti
       const name = JSON.stringify(address);
       calls.push(`wait for ${name}`);
       const payload = options.confirm;
-      return payload ? { kind: 'event', event: { id: 'e1', runId: 'run1', name, payload, sentAt: NOW } } : { kind: 'timeout' };
+      return payload
+        ? { kind: 'event', event: { id: 'e1', runId: 'run1', name, payload, sentAt: NOW } }
+        : { kind: 'timeout' };
     },
     queryTable: unused('queryTable'),
     completeWithTableUpdate: unused('completeWithTableUpdate'),
@@ -94,12 +101,21 @@ function fakeApi(step: { stepSlug: string; stepType: string }, options: FakeOpti
   return { api, calls, requests, record: () => record };
 }
 
-const condition = (config: StepOf<'condition'>['config']) => ({ stepSlug: 'route', name: 'Route', stepType: 'condition', config }) as StepOf<'condition'>;
-const action = (config: StepOf<'action'>['config']) => ({ stepSlug: 's', name: 'S', stepType: 'action', config }) as StepOf<'action'>;
-const wait = (config: StepOf<'wait'>['config']) => ({ stepSlug: 'w', name: 'W', stepType: 'wait', config }) as StepOf<'wait'>;
+const condition = (config: StepOf<'condition'>['config']) =>
+  ({ stepSlug: 'route', name: 'Route', stepType: 'condition', config }) as StepOf<'condition'>;
+const action = (config: StepOf<'action'>['config']) =>
+  ({ stepSlug: 's', name: 'S', stepType: 'action', config }) as StepOf<'action'>;
+const wait = (config: StepOf<'wait'>['config']) =>
+  ({ stepSlug: 'w', name: 'W', stepType: 'wait', config }) as StepOf<'wait'>;
 
 describe('condition handler', () => {
-  const step = condition({ rules: [{ when: 'input.n > 10', next: 'big' }, { when: 'input.n > 5', next: 'medium' }], default: 'small' });
+  const step = condition({
+    rules: [
+      { when: 'input.n > 10', next: 'big' },
+      { when: 'input.n > 5', next: 'medium' },
+    ],
+    default: 'small',
+  });
 
   it.each([
     [11, { status: 'ok', output: { matched: 0, branch: 'big' }, branch: 'big' }],
@@ -113,15 +129,25 @@ describe('condition handler', () => {
 
   it('without a default, no match follows the "default" branch key', async () => {
     const bare = condition({ rules: [{ when: 'false', next: 'never' }] });
-    expect(await conditionHandler(bare, fakeApi(bare).api)).toEqual({ status: 'ok', output: { matched: null, branch: null }, branch: 'default' });
+    expect(await conditionHandler(bare, fakeApi(bare).api)).toEqual({
+      status: 'ok',
+      output: { matched: null, branch: null },
+      branch: 'default',
+    });
   });
 });
 
 describe('set and transform actions', () => {
-  it('set resolves its values against the port\'s scope', async () => {
-    const step = action({ action: 'set', values: { who: '{{input.name}}', last: '{{steps.fetch.output.id}}', fixed: 3 } });
+  it("set resolves its values against the port's scope", async () => {
+    const step = action({
+      action: 'set',
+      values: { who: '{{input.name}}', last: '{{steps.fetch.output.id}}', fixed: 3 },
+    });
     const fake = fakeApi(step, { scope: { input: { name: 'Ada' }, steps: { fetch: { output: { id: 'cus_1' } } } } });
-    expect(await actionHandler(step, fake.api)).toEqual({ status: 'ok', output: { who: 'Ada', last: 'cus_1', fixed: 3 } });
+    expect(await actionHandler(step, fake.api)).toEqual({
+      status: 'ok',
+      output: { who: 'Ada', last: 'cus_1', fixed: 3 },
+    });
     expect(fake.calls).toEqual([]);
   });
 
@@ -137,7 +163,11 @@ describe('wait handler', () => {
     const step = wait({ durationMs: 60_000 });
     const fake = fakeApi(step);
     expect(await waitHandler(step, fake.api)).toEqual({ status: 'ok', output: { wokeAt: NOW + 60_000 } });
-    expect(fake.calls).toEqual([`begin ${JSON.stringify({ status: 'waiting', wakeAt: NOW + 60_000 })}`, 'sync', 'sleep until 60000']);
+    expect(fake.calls).toEqual([
+      `begin ${JSON.stringify({ status: 'waiting', wakeAt: NOW + 60_000 })}`,
+      'sync',
+      'sleep until 60000',
+    ]);
   });
 
   it('on resume the recorded wake time wins over a new computation', async () => {
@@ -149,41 +179,90 @@ describe('wait handler', () => {
 
   it('an "until" that is no time fails with what it got', async () => {
     const step = wait({ until: '{{input.when}}' });
-    await expect(waitHandler(step, fakeApi(step, { scope: { input: { when: 'soon' } } }).api)).rejects.toThrow('"until" must resolve to a date or a time in ms; got "soon"');
+    await expect(waitHandler(step, fakeApi(step, { scope: { input: { when: 'soon' } } }).api)).rejects.toThrow(
+      '"until" must resolve to a date or a time in ms; got "soon"',
+    );
   });
 });
 
 describe('http action', () => {
-  const step = action({ action: 'http', method: 'POST', url: 'https://API.example.com/orders', headers: { authorization: 'Bearer {{secrets.TOKEN}}' }, body: { id: '{{input.id}}' } });
-  const answered = (status: number): ((request: HttpRequest) => Promise<HttpResponse>) => async () => ({ status, statusText: status === 200 ? 'OK' : 'Server Error', headers: {}, body: { ok: status === 200 } });
+  const step = action({
+    action: 'http',
+    method: 'POST',
+    url: 'https://API.example.com/orders',
+    headers: { authorization: 'Bearer {{secrets.TOKEN}}' },
+    body: { id: '{{input.id}}' },
+  });
+  const answered =
+    (status: number): ((request: HttpRequest) => Promise<HttpResponse>) =>
+    async () => ({
+      status,
+      statusText: status === 200 ? 'OK' : 'Server Error',
+      headers: {},
+      body: { ok: status === 200 },
+    });
 
   it('sends to the allowed host with the secret read at send time; the record keeps the placeholder', async () => {
-    const fake = fakeApi(step, { scope: { input: { id: 7 } }, allowedHosts: ['api.example.com'], approvedHosts: ['api.example.com'], secrets: { TOKEN: 's3cret' }, http: answered(200) });
-    expect(await actionHandler(step, fake.api)).toEqual({ status: 'ok', output: { status: 200, headers: {}, body: { ok: true } } });
+    const fake = fakeApi(step, {
+      scope: { input: { id: 7 } },
+      allowedHosts: ['api.example.com'],
+      approvedHosts: ['api.example.com'],
+      secrets: { TOKEN: 's3cret' },
+      http: answered(200),
+    });
+    expect(await actionHandler(step, fake.api)).toEqual({
+      status: 'ok',
+      output: { status: 200, headers: {}, body: { ok: true } },
+    });
     expect(fake.requests[0]).toEqual({
-      method: 'POST', url: 'https://api.example.com/orders', body: '{"id":7}',
+      method: 'POST',
+      url: 'https://api.example.com/orders',
+      body: '{"id":7}',
       headers: { authorization: 'Bearer s3cret', 'content-type': 'application/json', 'idempotency-key': KEY },
     });
     expect(JSON.stringify(fake.record()?.input)).not.toContain('s3cret');
-    expect(fake.record()?.input).toMatchObject({ headers: { authorization: 'Bearer {{secrets.TOKEN}}' }, sendsSecrets: ['TOKEN'] });
+    expect(fake.record()?.input).toMatchObject({
+      headers: { authorization: 'Bearer {{secrets.TOKEN}}' },
+      sendsSecrets: ['TOKEN'],
+    });
   });
 
   it('waits for the user to allow a host not yet approved, and never sends when refused', async () => {
-    const fake = fakeApi(step, { scope: { input: { id: 7 } }, allowedHosts: ['api.example.com'], secrets: { TOKEN: 's3cret' }, confirm: { approved: false }, http: answered(200) });
+    const fake = fakeApi(step, {
+      scope: { input: { id: 7 } },
+      allowedHosts: ['api.example.com'],
+      secrets: { TOKEN: 's3cret' },
+      confirm: { approved: false },
+      http: answered(200),
+    });
     await expect(actionHandler(step, fake.api)).rejects.toThrow('contacting api.example.com was not allowed');
-    expect(fake.calls.filter((c) => !c.startsWith('begin'))).toEqual(['wait for {"kind":"host","host":"api.example.com"}']);
+    expect(fake.calls.filter((c) => !c.startsWith('begin'))).toEqual([
+      'wait for {"kind":"host","host":"api.example.com"}',
+    ]);
   });
 
   it('a host outside allowedHosts fails before anything is recorded or sent', async () => {
     const fake = fakeApi(step, { allowedHosts: ['other.example.com'], http: answered(200) });
-    await expect(actionHandler(step, fake.api)).rejects.toThrow('host api.example.com is not in the workflow\'s allowedHosts');
+    await expect(actionHandler(step, fake.api)).rejects.toThrow(
+      "host api.example.com is not in the workflow's allowedHosts",
+    );
     expect(fake.calls).toEqual([]);
   });
 
   it('a 5xx answer is a retryable server failure of the attempt', async () => {
-    const fake = fakeApi(step, { scope: { input: { id: 7 } }, allowedHosts: ['api.example.com'], approvedHosts: ['api.example.com'], secrets: { TOKEN: 'x' }, http: answered(503) });
+    const fake = fakeApi(step, {
+      scope: { input: { id: 7 } },
+      allowedHosts: ['api.example.com'],
+      approvedHosts: ['api.example.com'],
+      secrets: { TOKEN: 'x' },
+      http: answered(503),
+    });
     const error = await actionHandler(step, fake.api).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StepFailure);
-    expect((error as StepFailure).stepError).toMatchObject({ category: 'server', retryable: true, message: 'api.example.com answered 503 Server Error' });
+    expect((error as StepFailure).stepError).toMatchObject({
+      category: 'server',
+      retryable: true,
+      message: 'api.example.com answered 503 Server Error',
+    });
   });
 });

@@ -9,7 +9,9 @@ import { chain, llm, set } from '../../support/flows';
 const RESERVED_LOOKING = ['end', 'fail', 'default', 'success', 'failure', 'timeout', '__proto__', 'constructor'];
 
 const recordsOf = (t: ReturnType<typeof createTestEngine>, runId: string) =>
-  Object.fromEntries([...t.data.steps.values()].filter((s) => s.runId === runId && !s.parentKey).map((s) => [s.slug, s]));
+  Object.fromEntries(
+    [...t.data.steps.values()].filter((s) => s.runId === runId && !s.parentKey).map((s) => [s.slug, s]),
+  );
 
 describe.each(RESERVED_LOOKING)('a step slugged "%s" is a real step', (slug) => {
   it('runs in the middle of a chain, and the chain goes on after it', async () => {
@@ -36,7 +38,11 @@ describe.each(RESERVED_LOOKING)('a step slugged "%s" is a real step', (slug) => 
     const failing = async () => {
       throw Object.assign(new Error('boom'), { name: 'TypeError' });
     };
-    const workflow = chain('recover', [llm('ask', 'x', {}, { success: 'ok', failure: slug }), set('ok', { ok: true }, {}), set(slug, { recovered: slug }, {})]);
+    const workflow = chain('recover', [
+      llm('ask', 'x', {}, { success: 'ok', failure: slug }),
+      set('ok', { ok: true }, {}),
+      set(slug, { recovered: slug }, {}),
+    ]);
     const t = createTestEngine({ runners: { llm: failing } });
     const run = await t.runToEnd(await t.engine.start({ workflow, input: {} }));
     expect(run.status).toBe('completed');
@@ -45,19 +51,35 @@ describe.each(RESERVED_LOOKING)('a step slugged "%s" is a real step', (slug) => 
 });
 
 describe('followBranch', () => {
-  const step = (nextSteps: Record<string, string>) => ({ stepSlug: 's', name: 's', stepType: 'action', config: { action: 'set', values: {} }, nextSteps }) as unknown as Step;
+  const step = (nextSteps: Record<string, string>) =>
+    ({
+      stepSlug: 's',
+      name: 's',
+      stepType: 'action',
+      config: { action: 'set', values: {} },
+      nextSteps,
+    }) as unknown as Step;
 
   it('names the next step, the end of the path, or the failure, as a union', () => {
     expect(followBranch(step({ success: 'end' }), { status: 'ok', output: 1 })).toEqual({ kind: 'step', slug: 'end' });
     expect(followBranch(step({}), { status: 'ok', output: 1 })).toEqual({ kind: 'end' });
     const error = { message: 'boom', category: 'internal' as const, retryable: false };
-    expect(followBranch(step({ failure: 'fail' }), { status: 'failed', error })).toEqual({ kind: 'step', slug: 'fail' });
+    expect(followBranch(step({ failure: 'fail' }), { status: 'failed', error })).toEqual({
+      kind: 'step',
+      slug: 'fail',
+    });
     expect(followBranch(step({}), { status: 'failed', error })).toEqual({ kind: 'fail', error });
-    expect(followBranch(step({ failure: 'timeout' }), { status: 'timeout', error })).toEqual({ kind: 'step', slug: 'timeout' });
+    expect(followBranch(step({ failure: 'timeout' }), { status: 'timeout', error })).toEqual({
+      kind: 'step',
+      slug: 'timeout',
+    });
   });
 
   it('reads only the branch keys the step has (never an object prototype member)', () => {
-    expect(followBranch(step({ default: 'next' }), { status: 'ok', output: 1, branch: 'constructor' })).toEqual({ kind: 'step', slug: 'next' });
+    expect(followBranch(step({ default: 'next' }), { status: 'ok', output: 1, branch: 'constructor' })).toEqual({
+      kind: 'step',
+      slug: 'next',
+    });
     expect(followBranch(step({}), { status: 'ok', output: 1, branch: 'toString' })).toEqual({ kind: 'end' });
   });
 });
