@@ -4,7 +4,7 @@ import { resolveTemplates, type ResolveOptions, type TemplateScope } from '../sc
 import { eventName, type EventAddress } from './events';
 import { effectKey, type Frame, type StepOutcome } from './frame';
 import type { OpenStep } from './interpreter';
-import type { EventRecord, StepRecord, WaitReason } from './records';
+import { recordKind, type EventRecord, type StepRecord, type WaitReason } from './records';
 import { replayOrRun } from './replay';
 import { failure, resolveRetryPolicy, retryDelayMs, StepFailure, toStepError } from './retry';
 import { RunStopped, type EffectCall } from './runtime';
@@ -94,7 +94,7 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
     return this.record;
   }
 
-  private newRecord(startedAt: number, fields: Partial<StepRecord> = {}): StepRecord {
+  private newRecord(startedAt: number, fields: BeginFields = {}): StepRecord {
     return {
       key: this.key,
       runId: this.host.runId,

@@ -7,7 +7,7 @@ import { definitionHash } from '../schema/hash';
 import { HANDLERS } from './handlers';
 import { eventName, eventNameProblem, type EventAddress } from './events';
 import { defaultDefer, Journal } from './journal';
-import { FINISHED_RUN_STATUSES, recordInRun, type EventRecord, type RunRecord, type StepRecord } from './records';
+import { FINISHED_RUN_STATUSES, recordInRun, UnreadableRecordError, type EventRecord, type RunRecord, type StepError, type StepRecord } from './records';
 import { Semaphore, type EngineDeps } from './runtime';
 import { QuotaError } from './store';
 import { directStore } from './directStore';
@@ -90,12 +90,18 @@ export class Engine implements RunHost {
     for (const run of runs.sort((a, b) => a.depth - b.depth || a.createdAt - b.createdAt)) {
       if (this.drivers.has(run.id) || this.launching.has(run.id)) continue;
       if (run.mode === 'direct') {
-        await this.failInterrupted(run);
+        await this.failOnResume(run, { message: 'interrupted (not durable): direct runs do not survive a reload', category: 'interrupted', retryable: false });
         continue;
       }
       const owned = await this.takeOver(run.id);
-      if (owned) await this.launch(owned.run);
+      if (owned) await this.launch(owned.run).catch((error: unknown) => this.failUnreadable(owned.run, error));
     }
+  }
+
+  /** A run whose journal cannot be read fails saying which record and field; the other runs go on. */
+  private async failUnreadable(run: RunRecord, error: unknown): Promise<void> {
+    if (!(error instanceof UnreadableRecordError)) throw error;
+    await this.failOnResume(run, { message: error.message, category: 'internal', retryable: false });
   }
 
   /** Bumps the run's generation; on a full disk the run is reported storage-full and stays as stored. */
@@ -109,9 +115,10 @@ export class Engine implements RunHost {
     }
   }
 
-  private async failInterrupted(run: RunRecord): Promise<void> {
+  private async failOnResume(run: RunRecord, error: StepError): Promise<void> {
     const now = this.deps.clock.now();
-    const failed: RunRecord = { ...run, status: 'failed', finishedAt: now, updatedAt: now, error: { message: 'interrupted (not durable): direct runs do not survive a reload', category: 'interrupted', retryable: false } };
+    const failed: RunRecord = { ...run, status: 'failed', finishedAt: now, updatedAt: now, error };
+    delete failed.waits;
     await this.deps.store.commit({ fences: [{ runId: run.id, generation: run.generation }], runs: [failed] });
     this.settle(failed);
   }

@@ -1,5 +1,17 @@
 import type { ParsedWorkflow } from '../schema/workflow';
-import { FINISHED_RUN_STATUSES, type EventRecord, type RunRecord, type StepRecord, type ThreadMessageRecord } from './records';
+import {
+  eventRecordSchema,
+  FINISHED_RUN_STATUSES,
+  readableRuns,
+  readRecord,
+  runRecordSchema,
+  stepRecordSchema,
+  type EventRecord,
+  type RunRecord,
+  type StepRecord,
+  type ThreadMessageRecord,
+  type UnreadableRecordError,
+} from './records';
 import { applyTableUpdate, FencedError, rowMatches, type CommitBatch, type CommitResult, type EngineStore, type StoredDefinition, type TableRow } from './store';
 
 /** The data behind in-memory stores; several handles (engines) can share one, like tabs share IndexedDB. */
@@ -33,6 +45,8 @@ export class MemoryStore implements EngineStore {
   constructor(
     readonly data: MemoryData = new MemoryData(),
     private readonly hook?: OperationHook,
+    /** Hears of each unfinished run whose record cannot be read (left out of `listUnfinishedRuns`). */
+    private readonly onUnreadable: (error: UnreadableRecordError) => void = () => undefined,
   ) {}
 
   /** After this every call fails: what a crashed page's pending promises amount to. */
@@ -47,23 +61,27 @@ export class MemoryStore implements EngineStore {
 
   async loadRun(runId: string): Promise<RunRecord | undefined> {
     this.enter('loadRun');
-    return clone(this.data.runs.get(runId));
+    const stored = this.data.runs.get(runId);
+    // Checked as they are read, like IndexedDB's: a damaged record rejects, naming itself.
+    return stored === undefined ? undefined : readRecord(runRecordSchema, clone(stored), runId);
   }
 
   async loadSteps(runId: string): Promise<StepRecord[]> {
     this.enter('loadSteps');
     const keys = this.data.stepsByRun.get(runId) ?? new Set();
-    return [...keys].map((k) => clone(this.data.steps.get(k)!)).sort((a, b) => a.seq - b.seq);
+    const stored = [...keys].map((k) => this.data.steps.get(k)!).sort((a, b) => a.seq - b.seq);
+    return stored.map((step) => readRecord(stepRecordSchema, clone(step), step.key));
   }
 
   async loadEvents(runId: string): Promise<EventRecord[]> {
     this.enter('loadEvents');
-    return [...this.data.events.values()].filter((e) => e.runId === runId).map(clone).sort((a, b) => a.sentAt - b.sentAt);
+    const stored = [...this.data.events.values()].filter((e) => e.runId === runId).sort((a, b) => a.sentAt - b.sentAt);
+    return stored.map((event) => readRecord(eventRecordSchema, clone(event), event.id));
   }
 
   async listUnfinishedRuns(): Promise<RunRecord[]> {
     this.enter('listUnfinishedRuns');
-    return [...this.data.runs.values()].filter((r) => !FINISHED_RUN_STATUSES.has(r.status)).map(clone);
+    return readableRuns([...this.data.runs.values()].filter((r) => !FINISHED_RUN_STATUSES.has(r.status)).map(clone), this.onUnreadable);
   }
 
   async loadDefinition(hash: string): Promise<StoredDefinition | undefined> {

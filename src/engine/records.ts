@@ -49,17 +49,36 @@ export type Attempt = z.infer<typeof attemptSchema>;
 export const STEP_STATUSES = ['started', 'waiting', 'completed', 'failed', 'cancelled'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
-/**
- * One step execution, keyed `runId:slug@path` (path = enclosing loop indexes and branch names), or
- * one effect inside a step (`…@path/r2`, `…@path/r2/tool0`), which carries `parentKey`.
- */
-export const stepRecordSchema = z.object({
+const usageSchema = z.object({
+  inputTokens: z.number().optional(),
+  outputTokens: z.number().optional(),
+  reasoningTokens: z.number().optional(),
+  cachedInputTokens: z.number().optional(),
+  totalTokens: z.number().optional(),
+});
+
+/** Facts for the run inspector. Unknown keys (from another version) are dropped when a record is read. */
+export const stepMetaSchema = z.object({
+  /** LLM steps: what answered (after aliases and fallbacks), tokens, rounds, estimated cost, a provider's note. */
+  provider: z.string().optional(),
+  model: z.string().optional(),
+  usage: usageSchema.optional(),
+  rounds: z.number().int().optional(),
+  costUsd: z.number().optional(),
+  note: z.string().optional(),
+  /** Parallel join "any": the branch that finished first. */
+  winner: z.string().optional(),
+  /** A forked run's edited step: the record it was copied from. */
+  forkedFrom: z.string().optional(),
+});
+export type StepMeta = z.infer<typeof stepMetaSchema>;
+
+/** What every journal record holds, whatever it records. */
+const journalRecordFields = {
   key: z.string(),
   runId: z.string(),
   slug: z.string(),
   path: z.string(),
-  stepType: z.string(),
-  parentKey: z.string().optional(),
   /** Recording order within the run: replay and "restart from" follow it. */
   seq: z.number().int(),
   status: z.enum(STEP_STATUSES),
@@ -75,13 +94,52 @@ export const stepRecordSchema = z.object({
   endedAt: z.number().optional(),
   /** Absolute time a wait ends, a retry starts or a timeout fires (durable across reloads). */
   wakeAt: z.number().optional(),
-  childRunId: z.string().optional(),
   /** Side-effect-free steps may be recomputed after a crash; their records are written lazily. */
   pure: z.boolean().optional(),
-  /** Free-form facts for the run inspector (provider, model, usage, winner…). */
-  meta: z.record(z.string(), z.unknown()).optional(),
-});
+  /** A subworkflow step's child run. */
+  childRunId: z.string().optional(),
+  meta: stepMetaSchema.optional(),
+};
+
+export const STEP_RECORD_KINDS = ['step', 'llm-round', 'tool-call'] as const;
+export type StepRecordKind = (typeof STEP_RECORD_KINDS)[number];
+
+/**
+ * One step execution, keyed `runId:slug@path` (path = enclosing loop indexes and branch names), or
+ * one effect inside a step: a model round (`…@path/r2`) or a tool call (`…@path/r2/tool0`), which
+ * name their step in `parentKey`. Discriminated by `kind`; a finished record carries what its
+ * status promises (an end time; a failure its error), checked whenever a store reads one.
+ */
+export const stepRecordSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('step'), ...journalRecordFields, stepType: z.string(), parentKey: z.never().optional() }),
+    z.object({ kind: z.literal('llm-round'), ...journalRecordFields, stepType: z.literal('llm-round'), parentKey: z.string() }),
+    z.object({ kind: z.literal('tool-call'), ...journalRecordFields, stepType: z.literal('tool'), parentKey: z.string() }),
+  ])
+  .superRefine((record, ctx) => {
+    if ((record.status === 'completed' || record.status === 'failed') && record.endedAt === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['endedAt'], message: `a ${record.status} record has an end time` });
+    }
+    if (record.status === 'failed' && record.error === undefined) ctx.addIssue({ code: 'custom', path: ['error'], message: 'a failed record says why' });
+  });
 export type StepRecord = z.infer<typeof stepRecordSchema>;
+
+/** The same record under another run id (a fork copies history): its key and its step's key move with it. */
+export function recordInRun(record: StepRecord, from: string, to: string): StepRecord {
+  const moved = (key: string) => `${to}${key.slice(from.length)}`;
+  const base = { ...record, runId: to, key: moved(record.key) };
+  return base.kind === 'step' ? base : { ...base, parentKey: moved(base.parentKey) };
+}
+
+/** The identity fields of a record by what it records: a workflow step, or an effect inside `parentKey`. */
+export function recordKind(stepType: string, parentKey: string | undefined):
+  | { kind: 'step'; stepType: string }
+  | { kind: 'llm-round'; stepType: 'llm-round'; parentKey: string }
+  | { kind: 'tool-call'; stepType: 'tool'; parentKey: string } {
+  if (parentKey !== undefined && stepType === 'llm-round') return { kind: 'llm-round', stepType, parentKey };
+  if (parentKey !== undefined && stepType === 'tool') return { kind: 'tool-call', stepType, parentKey };
+  return { kind: 'step', stepType };
+}
 
 /**
  * Why a run (or one of its steps) waits: each kind carries what its control needs. Every kind but
@@ -166,4 +224,35 @@ export type ThreadMessageRecord = Omit<z.infer<typeof threadMessageSchema>, 'mes
 
 export function stepKey(runId: string, slug: string, path: string): string {
   return `${runId}:${slug}@${path}`;
+}
+
+/** A stored record that no longer matches its schema (damaged, or written by another version). */
+export class UnreadableRecordError extends Error {
+  override name = 'UnreadableRecordError';
+  constructor(readonly key: string, readonly problem: string) {
+    super(`record ${key} is unreadable: ${problem}`);
+  }
+}
+
+/** Checks a record as a store reads it; a mismatch names the record and the first wrong field. */
+export function readRecord<T>(schema: z.ZodType<T>, value: unknown, key: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const path = issue.path.length === 0 ? '(the record)' : issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
+  throw new UnreadableRecordError(key, `${path}: ${issue.message}`);
+}
+
+/** The runs that read back; each that does not is reported (one damaged run never keeps the others from resuming). */
+export function readableRuns(stored: readonly unknown[], onUnreadable: (error: UnreadableRecordError) => void): RunRecord[] {
+  const runs: RunRecord[] = [];
+  for (const record of stored) {
+    try {
+      runs.push(readRecord(runRecordSchema, record, String((record as { id?: unknown }).id)));
+    } catch (error) {
+      if (!(error instanceof UnreadableRecordError)) throw error;
+      onUnreadable(error);
+    }
+  }
+  return runs;
 }

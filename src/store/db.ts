@@ -1,5 +1,5 @@
 import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
-import type { EventRecord, RunRecord, StepRecord } from '../engine/records';
+import { recordKind, type EventRecord, type RunRecord, type StepRecord } from '../engine/records';
 import type { TableRow } from '../engine/store';
 import type { WorkflowFile } from '../schema/workflow';
 
@@ -80,7 +80,7 @@ export interface DeviceKeyRecord {
 export const DB_NAME = 'tabflow';
 
 /** The newest `version(n)` declared in `TabflowDb`. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export class TabflowDb extends Dexie {
   workflows!: EntityTable<WorkflowRecord, 'id'>;
@@ -121,6 +121,8 @@ export class TabflowDb extends Dexie {
     this.version(4).stores({ steps: 'key, [runId+seq]' });
     // Version 5: the device key that seals every secret; passphrase-sealed secrets say what sealed them.
     this.version(5).stores({ deviceKeys: 'id' }).upgrade(upgradeToVersion5);
+    // Version 6: journal records say what they record (`kind`); a run lists typed waits, not a sentence.
+    this.version(6).stores({}).upgrade(upgradeToVersion6);
   }
 }
 
@@ -152,6 +154,28 @@ async function upgradeToVersion5(tx: Transaction): Promise<void> {
       if (secret.sealed === undefined || secret.under !== undefined) return;
       secret.under = 'passphrase';
       delete secret.value;
+    });
+}
+
+/**
+ * Step records gain `kind` (a model round, a tool call, else a workflow step). A run's `waitingFor`
+ * sentence is dropped: the executor resumes every unfinished run at start-up and lists its waits
+ * again. A run stopped by a full disk keeps saying so, as a `storage-full` wait.
+ */
+async function upgradeToVersion6(tx: Transaction): Promise<void> {
+  await tx
+    .table<Record<string, unknown>>('steps')
+    .toCollection()
+    .modify((step) => {
+      if (step.kind === undefined) step.kind = recordKind(String(step.stepType), typeof step.parentKey === 'string' ? step.parentKey : undefined).kind;
+    });
+  await tx
+    .table<Record<string, unknown>>('runs')
+    .toCollection()
+    .modify((run) => {
+      delete run.waitingFor;
+      const error = run.error as { category?: unknown } | undefined;
+      if (run.status === 'paused' && error?.category === 'quota' && run.waits === undefined) run.waits = [{ kind: 'storage-full' }];
     });
 }
 

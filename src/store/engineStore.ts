@@ -1,5 +1,18 @@
 import Dexie, { type Table } from 'dexie';
-import { FINISHED_RUN_STATUSES, RUN_STATUSES, type EventRecord, type RunRecord, type StepRecord, type ThreadMessageRecord } from '../engine/records';
+import {
+  eventRecordSchema,
+  FINISHED_RUN_STATUSES,
+  readableRuns,
+  readRecord,
+  RUN_STATUSES,
+  runRecordSchema,
+  stepRecordSchema,
+  UnreadableRecordError,
+  type EventRecord,
+  type RunRecord,
+  type StepRecord,
+  type ThreadMessageRecord,
+} from '../engine/records';
 import {
   applyTableUpdate,
   FencedError,
@@ -29,25 +42,34 @@ const UNFINISHED_RUN_STATUSES = RUN_STATUSES.filter((status) => !FINISHED_RUN_ST
 export class DexieEngineStore implements EngineStore {
   private readonly changes: ChangeSignal;
 
-  constructor(readonly db: TabflowDb) {
+  /** `onUnreadable` hears of each unfinished run whose record cannot be read (it is left out of the list). */
+  constructor(
+    readonly db: TabflowDb,
+    private readonly onUnreadable: (error: UnreadableRecordError) => void = reportUnreadable,
+  ) {
     this.changes = new ChangeSignal(db);
   }
 
+  /** Every record is checked as it is read: a damaged one rejects with `UnreadableRecordError` naming it. */
   async loadRun(runId: string): Promise<RunRecord | undefined> {
-    return this.db.runs.get(runId);
+    const stored = await this.db.runs.get(runId);
+    return stored === undefined ? undefined : readRecord(runRecordSchema, stored, runId);
   }
 
   /** One range query on `[runId+seq]`: the journal comes back in recording order. */
   async loadSteps(runId: string): Promise<StepRecord[]> {
-    return this.db.steps.where('[runId+seq]').between([runId, Dexie.minKey], [runId, Dexie.maxKey], true, true).toArray();
+    const stored = await this.db.steps.where('[runId+seq]').between([runId, Dexie.minKey], [runId, Dexie.maxKey], true, true).toArray();
+    return stored.map((step) => readRecord(stepRecordSchema, step, step.key));
   }
 
   async loadEvents(runId: string): Promise<EventRecord[]> {
-    return this.db.events.where('runId').equals(runId).sortBy('sentAt');
+    const stored = await this.db.events.where('runId').equals(runId).sortBy('sentAt');
+    return stored.map((event) => readRecord(eventRecordSchema, event, event.id));
   }
 
   async listUnfinishedRuns(): Promise<RunRecord[]> {
-    return this.db.runs.where('status').anyOf(UNFINISHED_RUN_STATUSES).toArray();
+    const stored = await this.db.runs.where('status').anyOf(UNFINISHED_RUN_STATUSES).toArray();
+    return readableRuns(stored, this.onUnreadable);
   }
 
   async loadDefinition(hash: string): Promise<StoredDefinition | undefined> {
@@ -104,6 +126,10 @@ export class DexieEngineStore implements EngineStore {
       throw toStoreError(error);
     }
   }
+}
+
+function reportUnreadable(error: UnreadableRecordError): void {
+  console.error(`${error.message}; this run is left as it is and not resumed`);
 }
 
 /** Exactly the tables the batch reads or writes, so unrelated commits do not queue behind it. */

@@ -14,7 +14,7 @@ const run: RunRecord = {
 };
 
 function record(fields: Partial<StepRecord>): StepRecord {
-  return { key: 'run1:call@', runId: 'run1', slug: 'call', path: '', stepType: 'action', seq: 1, status: 'waiting', attempts: [], interruptions: 0, startedAt: 0, ...fields };
+  return { kind: 'step', key: 'run1:call@', runId: 'run1', slug: 'call', path: '', stepType: 'action', seq: 1, status: 'waiting', attempts: [], interruptions: 0, startedAt: 0, ...fields } as StepRecord;
 }
 
 /** The engine lists the wait on the run, with the host in normal form and the secrets the request sends. */

@@ -17,7 +17,7 @@ const run: RunRecord = {
 };
 
 function record(fields: Partial<StepRecord>): StepRecord {
-  return { key: 'run1:s@', runId: 'run1', slug: 's', path: '', stepType: 'action', seq: 1, status: 'waiting', attempts: [], interruptions: 0, startedAt: 0, ...fields };
+  return { kind: 'step', key: 'run1:s@', runId: 'run1', slug: 's', path: '', stepType: 'action', seq: 1, status: 'waiting', attempts: [], interruptions: 0, startedAt: 0, ...fields } as StepRecord;
 }
 
 /** The dialog the page would open, as the UI store holds it. */

@@ -17,12 +17,12 @@ const looped = chain('loop', [{ stepSlug: 'each', name: 'Each', stepType: 'loop'
 let seq = 0;
 const attempt = (outcome: Attempt['outcome'], extra: Partial<Attempt> = {}): Attempt => ({ n: 1, startedAt: T0, outcome, ...(outcome === 'running' ? {} : { endedAt: T0 }), ...extra });
 function rec(slug: string, status: StepRecord['status'], extra: Partial<StepRecord> = {}, path = ''): StepRecord {
-  return { key: `${RUN}:${slug}@${path}`, runId: RUN, slug, path, stepType: 'llm', seq: seq++, status, attempts: [], interruptions: 0, startedAt: T0, ...(status === 'completed' ? { endedAt: T0 } : {}), ...extra };
+  return { kind: 'step', key: `${RUN}:${slug}@${path}`, runId: RUN, slug, path, stepType: 'llm', seq: seq++, status, attempts: [], interruptions: 0, startedAt: T0, ...(status === 'completed' ? { endedAt: T0 } : {}), ...extra } as StepRecord;
 }
 /** An LLM step that has begun, and its first model round with `extra` (attempts, wake time…). */
 function llmStarted(slug: string, round: Partial<StepRecord>): StepRecord[] {
   const step = rec(slug, 'started');
-  return [step, { ...rec(slug, 'started', round), key: `${step.key}/r1`, parentKey: step.key, stepType: 'llm-round' }];
+  return [step, { ...rec(slug, 'started', round), kind: 'llm-round', key: `${step.key}/r1`, parentKey: step.key, stepType: 'llm-round' } as StepRecord];
 }
 const trigger = () => rec('start', 'completed', { stepType: 'trigger', output: { value: undefined }, pure: true });
 

@@ -89,7 +89,7 @@ describe('database versions', () => {
 
     const db = new TabflowDb(name);
     await db.open();
-    expect(db.verno).toBe(5);
+    expect(db.verno).toBe(SCHEMA_VERSION);
     expect(await db.secrets.get('secret:LOCKED')).toEqual({ name: 'secret:LOCKED', sealed, under: 'passphrase' });
     await sealPlaintextSecrets(db);
     expect(JSON.stringify(await db.secrets.toArray())).not.toContain('plain-value-17');

@@ -23,6 +23,7 @@ export function aRun(id: string, overrides: Partial<RunRecord> = {}): RunRecord 
 
 export function aStep(runId: string, slug: string, seq: number, overrides: Partial<StepRecord> = {}): StepRecord {
   return {
+    kind: 'step',
     key: stepKey(runId, slug, ''),
     runId,
     slug,
@@ -34,7 +35,7 @@ export function aStep(runId: string, slug: string, seq: number, overrides: Parti
     interruptions: 0,
     startedAt: 1_000 + seq,
     ...overrides,
-  };
+  } as StepRecord;
 }
 
 export function completed(step: StepRecord, output: unknown): StepRecord {
