@@ -6,12 +6,12 @@ import type { StepRecord } from './records';
  * record under a key that finished returns its recorded outcome and never runs again; anything
  * else (no record, started, waiting, cancelled) runs, and the run records its outcome.
  */
-export async function replayOrRun(
+export function replayOrRun(
   record: StepRecord | undefined,
   run: (existing: StepRecord | undefined) => Promise<StepOutcome>,
-): Promise<StepOutcome> {
-  const recorded = record && recordedOutcome(record);
-  return recorded ?? run(record);
+): StepOutcome | Promise<StepOutcome> {
+  // A replayed outcome is returned as it is, not wrapped in a promise: resuming 10,000 steps stays cheap.
+  return (record && recordedOutcome(record)) ?? run(record);
 }
 
 export function isFinished(record: StepRecord): boolean {
