@@ -12,7 +12,16 @@ import {
   type ThreadMessageRecord,
   type UnreadableRecordError,
 } from './records';
-import { applyTableUpdate, FencedError, rowMatches, type CommitBatch, type CommitResult, type EngineStore, type StoredDefinition, type TableRow } from './store';
+import {
+  applyTableUpdate,
+  FencedError,
+  rowMatches,
+  type CommitBatch,
+  type CommitResult,
+  type EngineStore,
+  type StoredDefinition,
+  type TableRow,
+} from './store';
 
 /** The data behind in-memory stores; several handles (engines) can share one, like tabs share IndexedDB. */
 export class MemoryData {
@@ -81,7 +90,10 @@ export class MemoryStore implements EngineStore {
 
   async listUnfinishedRuns(): Promise<RunRecord[]> {
     this.enter('listUnfinishedRuns');
-    return readableRuns([...this.data.runs.values()].filter((r) => !FINISHED_RUN_STATUSES.has(r.status)).map(clone), this.onUnreadable);
+    return readableRuns(
+      [...this.data.runs.values()].filter((r) => !FINISHED_RUN_STATUSES.has(r.status)).map(clone),
+      this.onUnreadable,
+    );
   }
 
   async loadDefinition(hash: string): Promise<StoredDefinition | undefined> {
@@ -91,17 +103,24 @@ export class MemoryStore implements EngineStore {
 
   async saveDefinition(hash: string, definition: ParsedWorkflow): Promise<void> {
     this.enter('saveDefinition');
-    if (!this.data.definitions.has(hash)) this.data.definitions.set(hash, { definition: clone(definition), parsed: true });
+    if (!this.data.definitions.has(hash))
+      this.data.definitions.set(hash, { definition: clone(definition), parsed: true });
   }
 
   async queryTable(table: string, where: Record<string, unknown>, limit: number): Promise<TableRow[]> {
     this.enter('queryTable');
-    return [...this.data.table(table).values()].filter((row) => rowMatches(row, where)).slice(0, limit).map(clone);
+    return [...this.data.table(table).values()]
+      .filter((row) => rowMatches(row, where))
+      .slice(0, limit)
+      .map(clone);
   }
 
   async loadThread(threadId: string): Promise<ThreadMessageRecord[]> {
     this.enter('loadThread');
-    return [...this.data.messages.values()].filter((m) => m.threadId === threadId).sort((a, b) => a.seq - b.seq).map(clone);
+    return [...this.data.messages.values()]
+      .filter((m) => m.threadId === threadId)
+      .sort((a, b) => a.seq - b.seq)
+      .map(clone);
   }
 
   async commit(batch: CommitBatch): Promise<CommitResult> {

@@ -112,15 +112,31 @@ export type StepRecordKind = (typeof STEP_RECORD_KINDS)[number];
  */
 export const stepRecordSchema = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('step'), ...journalRecordFields, stepType: z.string(), parentKey: z.never().optional() }),
-    z.object({ kind: z.literal('llm-round'), ...journalRecordFields, stepType: z.literal('llm-round'), parentKey: z.string() }),
-    z.object({ kind: z.literal('tool-call'), ...journalRecordFields, stepType: z.literal('tool'), parentKey: z.string() }),
+    z.object({
+      kind: z.literal('step'),
+      ...journalRecordFields,
+      stepType: z.string(),
+      parentKey: z.never().optional(),
+    }),
+    z.object({
+      kind: z.literal('llm-round'),
+      ...journalRecordFields,
+      stepType: z.literal('llm-round'),
+      parentKey: z.string(),
+    }),
+    z.object({
+      kind: z.literal('tool-call'),
+      ...journalRecordFields,
+      stepType: z.literal('tool'),
+      parentKey: z.string(),
+    }),
   ])
   .superRefine((record, ctx) => {
     if ((record.status === 'completed' || record.status === 'failed') && record.endedAt === undefined) {
       ctx.addIssue({ code: 'custom', path: ['endedAt'], message: `a ${record.status} record has an end time` });
     }
-    if (record.status === 'failed' && record.error === undefined) ctx.addIssue({ code: 'custom', path: ['error'], message: 'a failed record says why' });
+    if (record.status === 'failed' && record.error === undefined)
+      ctx.addIssue({ code: 'custom', path: ['error'], message: 'a failed record says why' });
   });
 export type StepRecord = z.infer<typeof stepRecordSchema>;
 
@@ -132,7 +148,10 @@ export function recordInRun(record: StepRecord, from: string, to: string): StepR
 }
 
 /** The identity fields of a record by what it records: a workflow step, or an effect inside `parentKey`. */
-export function recordKind(stepType: string, parentKey: string | undefined):
+export function recordKind(
+  stepType: string,
+  parentKey: string | undefined,
+):
   | { kind: 'step'; stepType: string }
   | { kind: 'llm-round'; stepType: 'llm-round'; parentKey: string }
   | { kind: 'tool-call'; stepType: 'tool'; parentKey: string } {
@@ -229,7 +248,10 @@ export function stepKey(runId: string, slug: string, path: string): string {
 /** A stored record that no longer matches its schema (damaged, or written by another version). */
 export class UnreadableRecordError extends Error {
   override name = 'UnreadableRecordError';
-  constructor(readonly key: string, readonly problem: string) {
+  constructor(
+    readonly key: string,
+    readonly problem: string,
+  ) {
     super(`record ${key} is unreadable: ${problem}`);
   }
 }
@@ -239,12 +261,21 @@ export function readRecord<T>(schema: z.ZodType<T>, value: unknown, key: string)
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const path = issue.path.length === 0 ? '(the record)' : issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
+  const path =
+    issue.path.length === 0
+      ? '(the record)'
+      : issue.path
+          .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+          .join('')
+          .replace(/^\./, '');
   throw new UnreadableRecordError(key, `${path}: ${issue.message}`);
 }
 
 /** The runs that read back; each that does not is reported (one damaged run never keeps the others from resuming). */
-export function readableRuns(stored: readonly unknown[], onUnreadable: (error: UnreadableRecordError) => void): RunRecord[] {
+export function readableRuns(
+  stored: readonly unknown[],
+  onUnreadable: (error: UnreadableRecordError) => void,
+): RunRecord[] {
   const runs: RunRecord[] = [];
   for (const record of stored) {
     try {

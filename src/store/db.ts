@@ -67,8 +67,7 @@ export interface SealedValue {
  * Since version 5 every write is sealed; a plain record is one an earlier version wrote, sealed at start-up.
  */
 export type SecretRecord =
-  | { name: string; value: string }
-  | { name: string; sealed: SealedValue; under: 'device' | 'passphrase' };
+  { name: string; value: string } | { name: string; sealed: SealedValue; under: 'device' | 'passphrase' };
 
 /** The browser's own key that seals secrets: a non-extractable WebCrypto key, stored as the object itself. */
 export interface DeviceKeyRecord {
@@ -167,7 +166,11 @@ async function upgradeToVersion6(tx: Transaction): Promise<void> {
     .table<Record<string, unknown>>('steps')
     .toCollection()
     .modify((step) => {
-      if (step.kind === undefined) step.kind = recordKind(String(step.stepType), typeof step.parentKey === 'string' ? step.parentKey : undefined).kind;
+      if (step.kind === undefined)
+        step.kind = recordKind(
+          String(step.stepType),
+          typeof step.parentKey === 'string' ? step.parentKey : undefined,
+        ).kind;
     });
   await tx
     .table<Record<string, unknown>>('runs')
@@ -175,7 +178,8 @@ async function upgradeToVersion6(tx: Transaction): Promise<void> {
     .modify((run) => {
       delete run.waitingFor;
       const error = run.error as { category?: unknown } | undefined;
-      if (run.status === 'paused' && error?.category === 'quota' && run.waits === undefined) run.waits = [{ kind: 'storage-full' }];
+      if (run.status === 'paused' && error?.category === 'quota' && run.waits === undefined)
+        run.waits = [{ kind: 'storage-full' }];
     });
 }
 

@@ -7,11 +7,11 @@ import {
   RUN_STATUSES,
   runRecordSchema,
   stepRecordSchema,
-  UnreadableRecordError,
   type EventRecord,
   type RunRecord,
   type StepRecord,
   type ThreadMessageRecord,
+  type UnreadableRecordError,
 } from '../engine/records';
 import {
   applyTableUpdate,
@@ -58,7 +58,10 @@ export class DexieEngineStore implements EngineStore {
 
   /** One range query on `[runId+seq]`: the journal comes back in recording order. */
   async loadSteps(runId: string): Promise<StepRecord[]> {
-    const stored = await this.db.steps.where('[runId+seq]').between([runId, Dexie.minKey], [runId, Dexie.maxKey], true, true).toArray();
+    const stored = await this.db.steps
+      .where('[runId+seq]')
+      .between([runId, Dexie.minKey], [runId, Dexie.maxKey], true, true)
+      .toArray();
     return stored.map((step) => readRecord(stepRecordSchema, step, step.key));
   }
 
@@ -82,7 +85,8 @@ export class DexieEngineStore implements EngineStore {
     const { definitions } = this.db;
     try {
       await this.db.transaction('rw', definitions, async () => {
-        if ((await definitions.get(hash)) === undefined) await definitions.add({ hash, definition, parsed: true, savedAt: Date.now() });
+        if ((await definitions.get(hash)) === undefined)
+          await definitions.add({ hash, definition, parsed: true, savedAt: Date.now() });
       });
     } catch (error) {
       throw toStoreError(error);
@@ -94,14 +98,21 @@ export class DexieEngineStore implements EngineStore {
   }
 
   async loadThread(threadId: string): Promise<ThreadMessageRecord[]> {
-    const records = await this.db.messages.where('[threadId+seq]').between([threadId, Dexie.minKey], [threadId, Dexie.maxKey]).toArray();
+    const records = await this.db.messages
+      .where('[threadId+seq]')
+      .between([threadId, Dexie.minKey], [threadId, Dexie.maxKey])
+      .toArray();
     return records as unknown as ThreadMessageRecord[];
   }
 
   async commit(batch: CommitBatch): Promise<CommitResult> {
     const tables = touchedTables(this.db, batch);
     if (tables.length === 0) return { tableOutputs: {} };
-    if (!nonEmpty(batch.tableUpdates)) return this.commitOnNativeConnection(batch, tables.map((table) => table.name));
+    if (!nonEmpty(batch.tableUpdates))
+      return this.commitOnNativeConnection(
+        batch,
+        tables.map((table) => table.name),
+      );
     try {
       // Fences, table updates and every record commit together or not at all: a crash or a
       // refusal part-way can never leave a step completed without its effects, or the reverse.
@@ -187,12 +198,20 @@ async function applyUpdate(db: TabflowDb, update: TableUpdate): Promise<TableUpd
 }
 
 /** Rows of `table` matching `where`, in id order. A string `where.id` is one keyed get, not a scan. */
-async function matchingRows(db: TabflowDb, table: string, where: Record<string, unknown>, limit?: number): Promise<TableRow[]> {
+async function matchingRows(
+  db: TabflowDb,
+  table: string,
+  where: Record<string, unknown>,
+  limit?: number,
+): Promise<TableRow[]> {
   if (typeof where.id === 'string') {
     const record = await db.tableRows.get([table, where.id]);
     return record && rowMatches(record.row, where) ? [record.row].slice(0, limit) : [];
   }
-  let rows = db.tableRows.where('table').equals(table).filter((record) => rowMatches(record.row, where));
+  let rows = db.tableRows
+    .where('table')
+    .equals(table)
+    .filter((record) => rowMatches(record.row, where));
   if (limit !== undefined) rows = rows.limit(limit);
   return (await rows.toArray()).map((record) => record.row);
 }

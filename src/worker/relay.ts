@@ -50,7 +50,8 @@ export function fromErrorEnvelope(envelope: ErrorEnvelope): RelayedError {
   if (envelope.name === 'InputError') error = new InputError(envelope.message);
   else if (envelope.name === 'QuotaError') error = new QuotaError(envelope.message);
   else if (envelope.name === 'FencedError' && envelope.runId !== undefined) error = new FencedError(envelope.runId);
-  else if (envelope.name === 'StepFailure') error = new StepFailure({ message: envelope.message, category: envelope.category, retryable: false });
+  else if (envelope.name === 'StepFailure')
+    error = new StepFailure({ message: envelope.message, category: envelope.category, retryable: false });
   else {
     error = new Error(envelope.message);
     error.name = envelope.name;
@@ -60,13 +61,21 @@ export function fromErrorEnvelope(envelope: ErrorEnvelope): RelayedError {
 
 function isEnvelope(value: unknown): value is ErrorEnvelope {
   const envelope = value as Partial<ErrorEnvelope> | null;
-  return typeof envelope?.name === 'string' && typeof envelope.message === 'string' && (ERROR_CATEGORIES as readonly unknown[]).includes(envelope.category);
+  return (
+    typeof envelope?.name === 'string' &&
+    typeof envelope.message === 'string' &&
+    (ERROR_CATEGORIES as readonly unknown[]).includes(envelope.category)
+  );
 }
 
 /** A tab of an older version answers with only the message. */
 function legacyEnvelope(message: object): ErrorEnvelope {
   const words = (message as { message?: unknown }).message;
-  return { name: 'Error', message: typeof words === 'string' ? words : 'the executing tab refused the command', category: 'internal' };
+  return {
+    name: 'Error',
+    message: typeof words === 'string' ? words : 'the executing tab refused the command',
+    category: 'internal',
+  };
 }
 
 /**
@@ -75,7 +84,10 @@ function legacyEnvelope(message: object): ErrorEnvelope {
  */
 export class CommandRelay {
   private leading = false;
-  private readonly pending = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly pending = new Map<
+    string,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }
+  >();
   private readonly channel: BroadcastChannel;
 
   constructor(
@@ -120,7 +132,12 @@ export class CommandRelay {
         const value = await this.execute(message.name, message.args);
         this.channel.postMessage({ type: 'result', id: message.id, ok: true, value } satisfies Message);
       } catch (error) {
-        this.channel.postMessage({ type: 'result', id: message.id, ok: false, error: toErrorEnvelope(error) } satisfies Message);
+        this.channel.postMessage({
+          type: 'result',
+          id: message.id,
+          ok: false,
+          error: toErrorEnvelope(error),
+        } satisfies Message);
       }
       return;
     }

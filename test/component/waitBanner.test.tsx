@@ -1,7 +1,13 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { waitReasonSchema, type RunRecord, type StepRecord, type WaitKind, type WaitReason } from '../../src/engine/records';
+import {
+  waitReasonSchema,
+  type RunRecord,
+  type StepRecord,
+  type WaitKind,
+  type WaitReason,
+} from '../../src/engine/records';
 import { ExecutorProvider } from '../../src/ui/ExecutorContext';
 import { StepRow } from '../../src/ui/runs/StepRow';
 import { RunWaits } from '../../src/ui/runs/WaitBanner';
@@ -12,12 +18,35 @@ import type { ExecutorApi } from '../../src/worker/api';
 const NOW = Date.parse('2026-12-01T10:30:00Z');
 
 const run: RunRecord = {
-  id: 'run1', workflowHash: 'h', workflowName: 'W', mode: 'durable', input: {}, status: 'waiting', generation: 0,
-  createdAt: 0, updatedAt: 0, activeMs: 0, depth: 0, nextSeq: 3,
+  id: 'run1',
+  workflowHash: 'h',
+  workflowName: 'W',
+  mode: 'durable',
+  input: {},
+  status: 'waiting',
+  generation: 0,
+  createdAt: 0,
+  updatedAt: 0,
+  activeMs: 0,
+  depth: 0,
+  nextSeq: 3,
 };
 
 function record(fields: Partial<StepRecord>): StepRecord {
-  return { kind: 'step', key: 'run1:s@', runId: 'run1', slug: 's', path: '', stepType: 'action', seq: 1, status: 'waiting', attempts: [], interruptions: 0, startedAt: 0, ...fields } as StepRecord;
+  return {
+    kind: 'step',
+    key: 'run1:s@',
+    runId: 'run1',
+    slug: 's',
+    path: '',
+    stepType: 'action',
+    seq: 1,
+    status: 'waiting',
+    attempts: [],
+    interruptions: 0,
+    startedAt: 0,
+    ...fields,
+  } as StepRecord;
 }
 
 /** The dialog the page would open, as the UI store holds it. */
@@ -28,15 +57,31 @@ function OpenDialog() {
 
 function renderWait(wait: WaitReason, step = record({})) {
   const executor = {
-    confirmHost: vi.fn(async () => undefined), approve: vi.fn(async () => undefined),
-    unlockKeys: vi.fn(async () => undefined), resume: vi.fn(async () => undefined),
+    confirmHost: vi.fn(async () => undefined),
+    approve: vi.fn(async () => undefined),
+    unlockKeys: vi.fn(async () => undefined),
+    resume: vi.fn(async () => undefined),
   };
   const waiting = { ...run, waits: [wait] };
   render(
     <UiStoreProvider>
       <ExecutorProvider executor={executor as unknown as ExecutorApi}>
-        <RunWaits run={waiting} storageFull={wait.kind === 'storage-full'} onError={(e) => { throw e; }} />
-        <ul><StepRow run={waiting} step={step} onError={(e) => { throw e; }} /></ul>
+        <RunWaits
+          run={waiting}
+          storageFull={wait.kind === 'storage-full'}
+          onError={(e) => {
+            throw e;
+          }}
+        />
+        <ul>
+          <StepRow
+            run={waiting}
+            step={step}
+            onError={(e) => {
+              throw e;
+            }}
+          />
+        </ul>
         <OpenDialog />
       </ExecutorProvider>
     </UiStoreProvider>,
@@ -51,7 +96,9 @@ const CASES: Record<WaitKind, Case[]> = {
     {
       wait: { kind: 'host', stepKey: 'run1:s@', host: '127.0.0.1:8080', secrets: ['TOKEN'] },
       async check(executor) {
-        expect(screen.getByTestId('host-consent').textContent).toContain('send a request to 127.0.0.1:8080, with the secret TOKEN.');
+        expect(screen.getByTestId('host-consent').textContent).toContain(
+          'send a request to 127.0.0.1:8080, with the secret TOKEN.',
+        );
         await userEvent.click(screen.getByRole('button', { name: 'Allow 127.0.0.1:8080' }));
         expect(executor.confirmHost).toHaveBeenCalledWith('run1', '127.0.0.1:8080', true);
       },
@@ -66,64 +113,84 @@ const CASES: Record<WaitKind, Case[]> = {
       },
     },
   ],
-  approval: [{
-    wait: { kind: 'approval', stepKey: 'run1:s@', prompt: 'Ship it?' },
-    async check(executor) {
-      expect(screen.getByText('Ship it?')).toBeTruthy();
-      await userEvent.click(screen.getByRole('button', { name: 'Reject' }));
-      expect(executor.approve).toHaveBeenCalledWith('run1', 'run1:s@', false);
+  approval: [
+    {
+      wait: { kind: 'approval', stepKey: 'run1:s@', prompt: 'Ship it?' },
+      async check(executor) {
+        expect(screen.getByText('Ship it?')).toBeTruthy();
+        await userEvent.click(screen.getByRole('button', { name: 'Reject' }));
+        expect(executor.approve).toHaveBeenCalledWith('run1', 'run1:s@', false);
+      },
     },
-  }],
-  event: [{
-    wait: { kind: 'event', stepKey: 'run1:s@', name: 'payment_received' },
-    async check() {
-      await userEvent.click(screen.getByRole('button', { name: 'Send payment_received…' }));
-      expect(JSON.parse(screen.getByTestId('dialog').textContent!)).toEqual({ kind: 'event', runId: 'run1', eventName: 'payment_received' });
+  ],
+  event: [
+    {
+      wait: { kind: 'event', stepKey: 'run1:s@', name: 'payment_received' },
+      async check() {
+        await userEvent.click(screen.getByRole('button', { name: 'Send payment_received…' }));
+        expect(JSON.parse(screen.getByTestId('dialog').textContent!)).toEqual({
+          kind: 'event',
+          runId: 'run1',
+          eventName: 'payment_received',
+        });
+      },
     },
-  }],
-  'keys-locked': [{
-    wait: { kind: 'keys-locked', stepKey: 'run1:s@/r1', provider: 'openai' },
-    step: record({ stepType: 'llm', status: 'started' }),
-    async check(executor) {
-      await userEvent.type(screen.getByLabelText('Passphrase'), 'correct horse');
-      await userEvent.click(screen.getByRole('button', { name: 'Unlock' }));
-      expect(executor.unlockKeys).toHaveBeenCalledWith('correct horse');
+  ],
+  'keys-locked': [
+    {
+      wait: { kind: 'keys-locked', stepKey: 'run1:s@/r1', provider: 'openai' },
+      step: record({ stepType: 'llm', status: 'started' }),
+      async check(executor) {
+        await userEvent.type(screen.getByLabelText('Passphrase'), 'correct horse');
+        await userEvent.click(screen.getByRole('button', { name: 'Unlock' }));
+        expect(executor.unlockKeys).toHaveBeenCalledWith('correct horse');
+      },
     },
-  }],
-  'storage-full': [{
-    wait: { kind: 'storage-full' },
-    async check(executor) {
-      expect(screen.getByRole('alert').textContent).toContain('Browser storage is full');
-      await userEvent.click(screen.getByRole('button', { name: 'Resume' }));
-      expect(executor.resume).toHaveBeenCalledWith('run1');
+  ],
+  'storage-full': [
+    {
+      wait: { kind: 'storage-full' },
+      async check(executor) {
+        expect(screen.getByRole('alert').textContent).toContain('Browser storage is full');
+        await userEvent.click(screen.getByRole('button', { name: 'Resume' }));
+        expect(executor.resume).toHaveBeenCalledWith('run1');
+      },
     },
-  }],
-  sleep: [{
-    wait: { kind: 'sleep', stepKey: 'run1:s@', wakeAt: NOW + 5 * 60_000 },
-    async check() {
-      const words = screen.getAllByText(/Waiting for the wake time, at .+ \(in 5 min 0 s\)/);
-      expect(words.length).toBeGreaterThan(0);
-      expect(document.body.textContent).not.toContain('2026-12-01T');
+  ],
+  sleep: [
+    {
+      wait: { kind: 'sleep', stepKey: 'run1:s@', wakeAt: NOW + 5 * 60_000 },
+      async check() {
+        const words = screen.getAllByText(/Waiting for the wake time, at .+ \(in 5 min 0 s\)/);
+        expect(words.length).toBeGreaterThan(0);
+        expect(document.body.textContent).not.toContain('2026-12-01T');
+      },
     },
-  }],
-  retry: [{
-    wait: { kind: 'retry', stepKey: 'run1:s@', wakeAt: NOW + 4_000 },
-    async check() {
-      expect(screen.getAllByText(/Waiting for the next attempt, at .+ \(in 4\.0 s\)/).length).toBeGreaterThan(0);
+  ],
+  retry: [
+    {
+      wait: { kind: 'retry', stepKey: 'run1:s@', wakeAt: NOW + 4_000 },
+      async check() {
+        expect(screen.getAllByText(/Waiting for the next attempt, at .+ \(in 4\.0 s\)/).length).toBeGreaterThan(0);
+      },
     },
-  }],
-  network: [{
-    wait: { kind: 'network', stepKey: 'run1:s@/r1' },
-    async check() {
-      expect(screen.getAllByText('Waiting for a network connection').length).toBeGreaterThan(0);
+  ],
+  network: [
+    {
+      wait: { kind: 'network', stepKey: 'run1:s@/r1' },
+      async check() {
+        expect(screen.getAllByText('Waiting for a network connection').length).toBeGreaterThan(0);
+      },
     },
-  }],
-  'child-run': [{
-    wait: { kind: 'child-run', stepKey: 'run1:s@', runId: 'run1~s~', workflow: 'Child' },
-    async check() {
-      expect(screen.getAllByText('Waiting for the subworkflow “Child” to finish').length).toBeGreaterThan(0);
+  ],
+  'child-run': [
+    {
+      wait: { kind: 'child-run', stepKey: 'run1:s@', runId: 'run1~s~', workflow: 'Child' },
+      async check() {
+        expect(screen.getAllByText('Waiting for the subworkflow “Child” to finish').length).toBeGreaterThan(0);
+      },
     },
-  }],
+  ],
 };
 
 describe('wait banners', () => {
@@ -133,13 +200,16 @@ describe('wait banners', () => {
   });
 
   const all = Object.values(CASES).flat();
-  it.each(all.map((c) => [`${c.wait.kind}${'stepKey' in c.wait ? ` at ${c.wait.stepKey}` : ''}`, c] as const))('%s', async (_name, c) => {
-    vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
-    try {
-      const executor = renderWait(c.wait, c.step);
-      await c.check(executor);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+  it.each(all.map((c) => [`${c.wait.kind}${'stepKey' in c.wait ? ` at ${c.wait.stepKey}` : ''}`, c] as const))(
+    '%s',
+    async (_name, c) => {
+      vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
+      try {
+        const executor = renderWait(c.wait, c.step);
+        await c.check(executor);
+      } finally {
+        vi.useRealTimers();
+      }
+    },
+  );
 });

@@ -27,56 +27,101 @@ function LoadedRun({ run }: { run: RunRecord }) {
   const onError = (error: unknown) => showToast({ message: errorMessage(error), tone: 'error' });
   const finished = FINISHED_RUN_STATUSES.has(run.status);
   // The executor's word first: on a really full disk the stored status is stale (the pause did not fit).
-  const storageFull = useStorageFullRuns(!finished).has(run.id) || (run.status === 'paused' && run.waits?.some((wait) => wait.kind === 'storage-full') === true);
+  const storageFull =
+    useStorageFullRuns(!finished).has(run.id) ||
+    (run.status === 'paused' && run.waits?.some((wait) => wait.kind === 'storage-full') === true);
   const all = steps.status === 'ready' ? steps.value : [];
   const topSteps = all.filter((s) => !s.parentKey);
   const effects = new Map<string, StepRecord[]>();
   for (const s of all) if (s.parentKey) effects.set(s.parentKey, [...(effects.get(s.parentKey) ?? []), s]);
   return (
-    <section className="run-detail" data-run-id={run.id} data-run-status={run.status} data-storage-full={storageFull || undefined} aria-label={`Run ${run.id}`}>
+    <section
+      className="run-detail"
+      data-run-id={run.id}
+      data-run-status={run.status}
+      data-storage-full={storageFull || undefined}
+      aria-label={`Run ${run.id}`}>
       <header className="run-header">
         <div className="run-title">
-          {storageFull
-            ? <span className="status-label status-paused">stopped · storage full</span>
-            : <span className={`status-label status-${run.status}`}>{STATUS_LABEL[run.status]}</span>}
+          {storageFull ? (
+            <span className="status-label status-paused">stopped · storage full</span>
+          ) : (
+            <span className={`status-label status-${run.status}`}>{STATUS_LABEL[run.status]}</span>
+          )}
           <span className="muted">{run.mode === 'direct' ? 'direct · not durable' : 'durable'}</span>
           <span className="muted">started {formatTime(run.createdAt)}</span>
-          {run.finishedAt !== undefined && <span className="muted">took {formatDuration(run.finishedAt - run.createdAt)}</span>}
+          {run.finishedAt !== undefined && (
+            <span className="muted">took {formatDuration(run.finishedAt - run.createdAt)}</span>
+          )}
           <span className="muted">running time {formatDuration(run.activeMs)}</span>
         </div>
         <RunControls run={run} finished={finished} storageFull={storageFull} onError={onError} />
       </header>
       <RunWaits run={run} storageFull={storageFull} onError={onError} />
-      {!storageFull && run.error && <p className="run-error" role="alert">{run.error.message}</p>}
+      {!storageFull && run.error && (
+        <p className="run-error" role="alert">
+          {run.error.message}
+        </p>
+      )}
       {run.status === 'completed' && (
-        <details className="run-output" open><summary>Run output</summary><pre>{formatJson(run.output)}</pre></details>
+        <details className="run-output" open>
+          <summary>Run output</summary>
+          <pre>{formatJson(run.output)}</pre>
+        </details>
       )}
       <ol className="step-list" aria-label="Steps">
-        {topSteps.map((step) => <StepRow key={step.key} run={run} step={step} onError={onError} effects={effects.get(step.key)} />)}
+        {topSteps.map((step) => (
+          <StepRow key={step.key} run={run} step={step} onError={onError} effects={effects.get(step.key)} />
+        ))}
       </ol>
       <RunUsage steps={topSteps} />
       <ThreadsView runId={run.id} />
       {children.status === 'ready' && children.value.length > 0 && (
         <div className="child-runs">
           <h3>Subworkflow runs</h3>
-          {children.value.map((child) => <RunDetail key={child.id} runId={child.id} />)}
+          {children.value.map((child) => (
+            <RunDetail key={child.id} runId={child.id} />
+          ))}
         </div>
       )}
     </section>
   );
 }
 
-function RunControls({ run, finished, storageFull, onError }: { run: RunRecord; finished: boolean; storageFull: boolean; onError(e: unknown): void }) {
+function RunControls({
+  run,
+  finished,
+  storageFull,
+  onError,
+}: {
+  run: RunRecord;
+  finished: boolean;
+  storageFull: boolean;
+  onError(e: unknown): void;
+}) {
   const executor = useExecutor();
   const openDialog = useUi((s) => s.openDialog);
   if (finished) return run.parentRunId === undefined ? <DeleteRun run={run} onError={onError} /> : null;
   return (
     <div className="toolbar" role="toolbar" aria-label="Run controls">
-      {storageFull ? null : run.status === 'paused'
-        ? <button type="button" className="button button-small" onClick={() => executor.resume(run.id).catch(onError)}>Resume</button>
-        : <button type="button" className="button button-small" onClick={() => executor.pause(run.id).catch(onError)}>Pause</button>}
-      <button type="button" className="button button-small" onClick={() => openDialog({ kind: 'event', runId: run.id })}>Send event…</button>
-      <button type="button" className="button button-small" onClick={() => executor.cancel(run.id).catch(onError)}>Cancel run</button>
+      {storageFull ? null : run.status === 'paused' ? (
+        <button type="button" className="button button-small" onClick={() => executor.resume(run.id).catch(onError)}>
+          Resume
+        </button>
+      ) : (
+        <button type="button" className="button button-small" onClick={() => executor.pause(run.id).catch(onError)}>
+          Pause
+        </button>
+      )}
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() => openDialog({ kind: 'event', runId: run.id })}>
+        Send event…
+      </button>
+      <button type="button" className="button button-small" onClick={() => executor.cancel(run.id).catch(onError)}>
+        Cancel run
+      </button>
     </div>
   );
 }
@@ -87,16 +132,29 @@ function DeleteRun({ run, onError }: { run: RunRecord; onError(e: unknown): void
   const showToast = useUi((s) => s.showToast);
   const [confirming, setConfirming] = useState(false);
   const remove = () => {
-    deleteFinishedRun(db, run.id).then(({ steps }) => showToast({ message: `Run deleted with its ${steps} step record${steps === 1 ? '' : 's'}` }), onError);
+    deleteFinishedRun(db, run.id).then(
+      ({ steps }) => showToast({ message: `Run deleted with its ${steps} step record${steps === 1 ? '' : 's'}` }),
+      onError,
+    );
   };
   if (!confirming) {
-    return <div className="toolbar"><button type="button" className="button button-small" onClick={() => setConfirming(true)}>Delete run</button></div>;
+    return (
+      <div className="toolbar">
+        <button type="button" className="button button-small" onClick={() => setConfirming(true)}>
+          Delete run
+        </button>
+      </div>
+    );
   }
   return (
     <div className="toolbar run-delete-confirm" role="group" aria-label="Confirm deleting this run">
       <span>Delete this run, its steps and its messages? This cannot be undone.</span>
-      <button type="button" className="button button-small button-danger" onClick={remove}>Delete</button>
-      <button type="button" className="button button-small" onClick={() => setConfirming(false)}>Keep</button>
+      <button type="button" className="button button-small button-danger" onClick={remove}>
+        Delete
+      </button>
+      <button type="button" className="button button-small" onClick={() => setConfirming(false)}>
+        Keep
+      </button>
     </div>
   );
 }
@@ -112,5 +170,10 @@ function RunUsage({ steps }: { steps: StepRecord[] }) {
     for (const k of Object.keys(total) as Array<keyof typeof total>) total[k] += usage[k] ?? 0;
     if (typeof s.meta!.costUsd === 'number') cost = (cost ?? 0) + s.meta!.costUsd;
   }
-  return <p className="run-usage muted" data-run-tokens={total.totalTokens}>Run usage: {formatUsage(total)}{cost !== undefined ? ` · ≈ $${cost.toFixed(4)} (estimate)` : ''}</p>;
+  return (
+    <p className="run-usage muted" data-run-tokens={total.totalTokens}>
+      Run usage: {formatUsage(total)}
+      {cost !== undefined ? ` · ≈ $${cost.toFixed(4)} (estimate)` : ''}
+    </p>
+  );
 }

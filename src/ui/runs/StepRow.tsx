@@ -18,7 +18,11 @@ export function StepRow({ run, step, onError, effects = [] }: StepRowProps) {
   const duration = step.endedAt !== undefined ? formatDuration(step.endedAt - step.startedAt) : undefined;
   const failedAttempts = step.attempts.filter((a) => a.outcome !== 'ok' && a.outcome !== 'running').length;
   return (
-    <li className={`step-row status-${step.status}`} data-step-slug={step.slug} data-step-key={step.key} data-status={step.status}
+    <li
+      className={`step-row status-${step.status}`}
+      data-step-slug={step.slug}
+      data-step-key={step.key}
+      data-status={step.status}
       style={{ marginLeft: `${pathDepth(step.path) * 20}px` }}>
       <div className="step-head">
         <span className={`status-dot status-${step.status}`} aria-hidden />
@@ -26,15 +30,28 @@ export function StepRow({ run, step, onError, effects = [] }: StepRowProps) {
         {step.path && <span className="step-path muted">{step.path}</span>}
         <span className="step-type muted">{step.stepType}</span>
         <span className={`status-label status-${step.status}`}>{STATUS_LABEL[step.status]}</span>
-        {step.attempts.length > 1 && <span className="muted">attempt {step.attempts.length}{failedAttempts ? ` (${failedAttempts} failed)` : ''}</span>}
+        {step.attempts.length > 1 && (
+          <span className="muted">
+            attempt {step.attempts.length}
+            {failedAttempts ? ` (${failedAttempts} failed)` : ''}
+          </span>
+        )}
         {duration && <span className="muted">{duration}</span>}
-        {step.wakeAt !== undefined && step.status !== 'completed' && <span className="muted">until {new Date(step.wakeAt).toLocaleTimeString()}</span>}
+        {step.wakeAt !== undefined && step.status !== 'completed' && (
+          <span className="muted">until {new Date(step.wakeAt).toLocaleTimeString()}</span>
+        )}
         <StepActions run={run} step={step} onError={onError} />
       </div>
       {/* Each wait is answered on the row of the step it arose in (a tool call's, on its LLM step). */}
-      {waitsOfStep(run, step.key).map((wait) => <WaitBanner key={`${wait.kind}:${wait.stepKey}`} run={run} wait={wait} onError={onError} />)}
+      {waitsOfStep(run, step.key).map((wait) => (
+        <WaitBanner key={`${wait.kind}:${wait.stepKey}`} run={run} wait={wait} onError={onError} />
+      ))}
       {step.stepType === 'llm' && <LlmDetails step={step} effects={effects} />}
-      {step.error && <p className="step-error" role="note">{step.error.message} <span className="muted">({step.error.category})</span></p>}
+      {step.error && (
+        <p className="step-error" role="note">
+          {step.error.message} <span className="muted">({step.error.category})</span>
+        </p>
+      )}
       {step.status === 'completed' && step.output !== undefined && (
         <details className="step-output">
           <summary>Output{step.meta?.provider === 'demo' ? ' (demo model)' : ''}</summary>
@@ -42,8 +59,14 @@ export function StepRow({ run, step, onError, effects = [] }: StepRowProps) {
         </details>
       )}
       {step.attempts.some((a) => a.partialText) && (
-        <details className="step-output"><summary>Earlier attempts</summary>
-          <pre>{step.attempts.filter((a) => a.partialText).map((a) => `#${a.n} (${a.outcome}): ${a.partialText}`).join('\n\n')}</pre>
+        <details className="step-output">
+          <summary>Earlier attempts</summary>
+          <pre>
+            {step.attempts
+              .filter((a) => a.partialText)
+              .map((a) => `#${a.n} (${a.outcome}): ${a.partialText}`)
+              .join('\n\n')}
+          </pre>
         </details>
       )}
     </li>
@@ -57,9 +80,19 @@ function StepActions({ run, step, onError }: StepRowProps) {
   if (!finished || run.mode === 'direct') return null;
   return (
     <span className="step-actions">
-      <button type="button" className="link-button" onClick={() => executor.restartFrom(run.id, step.key).catch(onError)}>Restart from here</button>
+      <button
+        type="button"
+        className="link-button"
+        onClick={() => executor.restartFrom(run.id, step.key).catch(onError)}>
+        Restart from here
+      </button>
       {step.status === 'completed' && (
-        <button type="button" className="link-button" onClick={() => openDialog({ kind: 'fork', runId: run.id, stepKey: step.key, output: step.output })}>Fork…</button>
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => openDialog({ kind: 'fork', runId: run.id, stepKey: step.key, output: step.output })}>
+          Fork…
+        </button>
       )}
     </span>
   );

@@ -13,7 +13,10 @@ import { formatDuration } from './format';
 /** "10:30:05", with the date when it is not today. */
 function formatClock(at: number, now: number): string {
   const sameDay = new Date(at).toDateString() === new Date(now).toDateString();
-  return new Date(at).toLocaleString(undefined, sameDay ? { timeStyle: 'medium' } : { dateStyle: 'medium', timeStyle: 'short' });
+  return new Date(at).toLocaleString(
+    undefined,
+    sameDay ? { timeStyle: 'medium' } : { dateStyle: 'medium', timeStyle: 'short' },
+  );
 }
 
 /** "at 10:30:05 (in 4 min 2 s)"; a time already past reads "any moment now". */
@@ -77,42 +80,116 @@ export function WaitBanner({ run, wait, onError }: WaitProps) {
     case 'network':
     case 'child-run':
       // These end by themselves: the words say when.
-      return <p className="step-waiting" data-wait={wait.kind} role="status">Waiting for {describeWait(wait, now)}</p>;
+      return (
+        <p className="step-waiting" data-wait={wait.kind} role="status">
+          Waiting for {describeWait(wait, now)}
+        </p>
+      );
     default:
       return unreachable(wait);
   }
 }
 
-function HostConsent({ run, host, secrets, onError }: { run: RunRecord; host: string; secrets: string[]; onError(error: unknown): void }) {
+function HostConsent({
+  run,
+  host,
+  secrets,
+  onError,
+}: {
+  run: RunRecord;
+  host: string;
+  secrets: string[];
+  onError(error: unknown): void;
+}) {
   const executor = useExecutor();
   return (
     <div className="step-waiting" data-wait="host" data-testid="host-consent" data-host={host}>
-      <p>This workflow wants to send a request to <strong>{host}</strong>
-        {secrets.length > 0 && <>, with the secret{secrets.length > 1 ? 's' : ''} {secrets.map((name, i) => <span key={name}>{i > 0 ? ', ' : ''}<code>{name}</code></span>)}</>}.
-        {' '}Allow it (remembered for this workflow)?</p>
-      <button type="button" className="button button-primary button-small" onClick={() => executor.confirmHost(run.id, host, true).catch(onError)}>Allow {host}</button>
-      <button type="button" className="button button-small" onClick={() => executor.confirmHost(run.id, host, false).catch(onError)}>Refuse</button>
+      <p>
+        This workflow wants to send a request to <strong>{host}</strong>
+        {secrets.length > 0 && (
+          <>
+            , with the secret{secrets.length > 1 ? 's' : ''}{' '}
+            {secrets.map((name, i) => (
+              <span key={name}>
+                {i > 0 ? ', ' : ''}
+                <code>{name}</code>
+              </span>
+            ))}
+          </>
+        )}
+        . Allow it (remembered for this workflow)?
+      </p>
+      <button
+        type="button"
+        className="button button-primary button-small"
+        onClick={() => executor.confirmHost(run.id, host, true).catch(onError)}>
+        Allow {host}
+      </button>
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() => executor.confirmHost(run.id, host, false).catch(onError)}>
+        Refuse
+      </button>
     </div>
   );
 }
 
-function Approval({ run, stepKey, prompt, onError }: { run: RunRecord; stepKey: string; prompt: string | undefined; onError(error: unknown): void }) {
+function Approval({
+  run,
+  stepKey,
+  prompt,
+  onError,
+}: {
+  run: RunRecord;
+  stepKey: string;
+  prompt: string | undefined;
+  onError(error: unknown): void;
+}) {
   const executor = useExecutor();
   return (
     <div className="step-waiting" data-wait="approval">
       <p>{prompt ?? 'Approve this step?'}</p>
-      <button type="button" className="button button-primary button-small" onClick={() => executor.approve(run.id, stepKey, true).catch(onError)}>Approve</button>
-      <button type="button" className="button button-small" onClick={() => executor.approve(run.id, stepKey, false).catch(onError)}>Reject</button>
+      <button
+        type="button"
+        className="button button-primary button-small"
+        onClick={() => executor.approve(run.id, stepKey, true).catch(onError)}>
+        Approve
+      </button>
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() => executor.approve(run.id, stepKey, false).catch(onError)}>
+        Reject
+      </button>
     </div>
   );
 }
 
-function EventWait({ run, name, timeoutAt, now }: { run: RunRecord; name: string; timeoutAt: number | undefined; now: number }) {
+function EventWait({
+  run,
+  name,
+  timeoutAt,
+  now,
+}: {
+  run: RunRecord;
+  name: string;
+  timeoutAt: number | undefined;
+  now: number;
+}) {
   const openDialog = useUi((s) => s.openDialog);
   return (
     <div className="step-waiting" data-wait="event">
-      <p>Waiting for the event <code>{name}</code>{timeoutAt !== undefined && <>, giving up {formatWake(timeoutAt, now)}</>}.</p>
-      <button type="button" className="button button-small" onClick={() => openDialog({ kind: 'event', runId: run.id, eventName: name })}>Send {name}…</button>
+      <p>
+        Waiting for the event <code>{name}</code>
+        {timeoutAt !== undefined && <>, giving up {formatWake(timeoutAt, now)}</>}.
+      </p>
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() => openDialog({ kind: 'event', runId: run.id, eventName: name })}>
+        Send {name}…
+      </button>
     </div>
   );
 }
@@ -125,13 +202,34 @@ function Unlock({ provider, onError }: { provider: string | undefined; onError(e
   const unlock = (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
-    executor.unlockKeys(passphrase).then(() => setPassphrase(''), onError).finally(() => setBusy(false));
+    executor
+      .unlockKeys(passphrase)
+      .then(() => setPassphrase(''), onError)
+      .finally(() => setBusy(false));
   };
   return (
     <form className="step-waiting inline-form" data-wait="keys-locked" onSubmit={unlock}>
-      <p>A model call needs {provider ? <>the <strong>{provider}</strong> key</> : 'an API key'}, and your keys are locked.</p>
-      <input type="password" aria-label="Passphrase" placeholder="Passphrase" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
-      <button type="submit" className="button button-primary button-small" disabled={busy || passphrase === ''}>Unlock</button>
+      <p>
+        A model call needs{' '}
+        {provider ? (
+          <>
+            the <strong>{provider}</strong> key
+          </>
+        ) : (
+          'an API key'
+        )}
+        , and your keys are locked.
+      </p>
+      <input
+        type="password"
+        aria-label="Passphrase"
+        placeholder="Passphrase"
+        value={passphrase}
+        onChange={(e) => setPassphrase(e.target.value)}
+      />
+      <button type="submit" className="button button-primary button-small" disabled={busy || passphrase === ''}>
+        Unlock
+      </button>
     </form>
   );
 }
@@ -142,12 +240,20 @@ function StorageFull({ run, onError }: { run: RunRecord; onError(error: unknown)
   const [resuming, setResuming] = useState(false);
   const resume = () => {
     setResuming(true);
-    executor.resume(run.id).catch(onError).finally(() => setResuming(false));
+    executor
+      .resume(run.id)
+      .catch(onError)
+      .finally(() => setResuming(false));
   };
   return (
     <div className="run-storage-full" data-wait="storage-full" role="alert">
-      <p>Browser storage is full — free space (delete old runs, or disk space), then Resume. Everything already recorded is kept.</p>
-      <button type="button" className="button button-primary button-small" disabled={resuming} onClick={resume}>{resuming ? 'Resuming…' : 'Resume'}</button>
+      <p>
+        Browser storage is full — free space (delete old runs, or disk space), then Resume. Everything already recorded
+        is kept.
+      </p>
+      <button type="button" className="button button-primary button-small" disabled={resuming} onClick={resume}>
+        {resuming ? 'Resuming…' : 'Resume'}
+      </button>
     </div>
   );
 }
@@ -163,10 +269,22 @@ export function waitsOfStep(run: RunRecord, stepKey: string): StepWaitReason[] {
  * The run's own line: what a waiting run waits for, in words (each control sits on its step's row),
  * and the storage-full banner, which belongs to no step.
  */
-export function RunWaits({ run, storageFull, onError }: { run: RunRecord; storageFull: boolean; onError(error: unknown): void }) {
+export function RunWaits({
+  run,
+  storageFull,
+  onError,
+}: {
+  run: RunRecord;
+  storageFull: boolean;
+  onError(error: unknown): void;
+}) {
   const now = useNow(1_000);
   if (storageFull) return <WaitBanner run={run} wait={{ kind: 'storage-full' }} onError={onError} />;
   const waits = run.waits ?? [];
   if (run.status !== 'waiting' || waits.length === 0) return null;
-  return <p className="run-waiting" role="status">Waiting for {waits.map((wait) => describeWait(wait, now)).join('; ')}</p>;
+  return (
+    <p className="run-waiting" role="status">
+      Waiting for {waits.map((wait) => describeWait(wait, now)).join('; ')}
+    </p>
+  );
 }

@@ -23,7 +23,10 @@ describe('a damaged journal at resume', () => {
     await second.quiesce();
     expect(second.data.runs.get(damaged)).toMatchObject({
       status: 'failed',
-      error: { category: 'internal', message: expect.stringMatching(new RegExp(`^record ${damaged}:quote@ is unreadable: status: `)) },
+      error: {
+        category: 'internal',
+        message: expect.stringMatching(new RegExp(`^record ${damaged}:quote@ is unreadable: status: `)),
+      },
     });
     await second.engine.sendEvent(healthy, 'payment_received', { ok: true });
     expect((await second.runToEnd(healthy)).status).toBe('completed');

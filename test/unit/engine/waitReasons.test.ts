@@ -15,15 +15,24 @@ interface Case {
 }
 
 const never = () => new Promise<never>(() => undefined);
-const approvalStep = { stepSlug: 'ask', name: 'Ask', stepType: 'approval', config: { prompt: 'Ship {{input.value}}?' } };
+const approvalStep = {
+  stepSlug: 'ask',
+  name: 'Ask',
+  stepType: 'approval',
+  config: { prompt: 'Ship {{input.value}}?' },
+};
 const unapproved = { isHostApproved: async () => false };
 
 /** A model that asks for one http_request tool call, then answers. */
 const toolCaller: ModelRunner = async (round) => {
   const done = round.messages.some((m) => m.role === 'tool');
   const reply: ModelReply = {
-    text: done ? 'done' : '', toolCalls: done ? [] : [{ id: 'c1', name: 'http_request', args: { url: 'https://API.example.com./v1' } }],
-    finishReason: 'stop', usage: {}, provider: 'test', model: 'm',
+    text: done ? 'done' : '',
+    toolCalls: done ? [] : [{ id: 'c1', name: 'http_request', args: { url: 'https://API.example.com./v1' } }],
+    finishReason: 'stop',
+    usage: {},
+    provider: 'test',
+    model: 'm',
   };
   return reply;
 };
@@ -31,14 +40,19 @@ const toolCaller: ModelRunner = async (round) => {
 const CASES: Case[] = [
   {
     name: 'an http step asks for its host, naming the secrets it sends',
-    workflow: chain('host', [http('call', 'http://2130706433:8080/x', { headers: { authorization: 'Bearer {{secrets.TOKEN}}' } })],
-      { allowedHosts: ['127.0.0.1:8080'], secrets: { TOKEN: { kind: 'local' } } }),
+    workflow: chain(
+      'host',
+      [http('call', 'http://2130706433:8080/x', { headers: { authorization: 'Bearer {{secrets.TOKEN}}' } })],
+      { allowedHosts: ['127.0.0.1:8080'], secrets: { TOKEN: { kind: 'local' } } },
+    ),
     options: { deps: unapproved, secrets: { TOKEN: 't' } },
     waits: (id) => [{ kind: 'host', stepKey: `${id}:call@`, host: '127.0.0.1:8080', secrets: ['TOKEN'] }],
   },
   {
     name: "an http_request tool call asks for its host under the tool call's key",
-    workflow: chain('tool', [llm('ask', 'fetch it', { tools: ['http_request'] })], { allowedHosts: ['api.example.com'] }),
+    workflow: chain('tool', [llm('ask', 'fetch it', { tools: ['http_request'] })], {
+      allowedHosts: ['api.example.com'],
+    }),
     options: { deps: unapproved, runners: { model: toolCaller } },
     waits: (id) => [{ kind: 'host', stepKey: `${id}:ask@/r1/tool0`, host: 'api.example.com', secrets: [] }],
   },
@@ -49,8 +63,17 @@ const CASES: Case[] = [
   },
   {
     name: 'an event wait carries its name and when it gives up',
-    workflow: chain('event', [{ stepSlug: 'paid', name: 'Paid', stepType: 'event', config: { event: 'payment_received', timeoutMs: 5_000 } }]),
-    waits: (id, t) => [{ kind: 'event', stepKey: `${id}:paid@`, name: 'payment_received', timeoutAt: t.data.steps.get(`${id}:paid@`)!.wakeAt! }],
+    workflow: chain('event', [
+      { stepSlug: 'paid', name: 'Paid', stepType: 'event', config: { event: 'payment_received', timeoutMs: 5_000 } },
+    ]),
+    waits: (id, t) => [
+      {
+        kind: 'event',
+        stepKey: `${id}:paid@`,
+        name: 'payment_received',
+        timeoutAt: t.data.steps.get(`${id}:paid@`)!.wakeAt!,
+      },
+    ],
   },
   {
     name: 'a wait step carries its wake time',
@@ -77,9 +100,18 @@ const CASES: Case[] = [
   },
   {
     name: 'a subworkflow step waits for its child run',
-    workflow: chain('parent', [{ stepSlug: 'sub', name: 'Sub', stepType: 'subworkflow', config: { workflow: 'Child', input: {} } }]),
+    workflow: chain('parent', [
+      { stepSlug: 'sub', name: 'Sub', stepType: 'subworkflow', config: { workflow: 'Child', input: {} } },
+    ]),
     options: { workflows: { Child: chain('Child', [approvalStep]) } },
-    waits: (id, t) => [{ kind: 'child-run', stepKey: `${id}:sub@`, runId: [...t.data.runs.values()].find((r) => r.parentRunId === id)!.id, workflow: 'Child' }],
+    waits: (id, t) => [
+      {
+        kind: 'child-run',
+        stepKey: `${id}:sub@`,
+        runId: [...t.data.runs.values()].find((r) => r.parentRunId === id)!.id,
+        workflow: 'Child',
+      },
+    ],
   },
 ];
 
@@ -95,14 +127,28 @@ describe('wait reasons', () => {
 
   it('a wait is listed while another branch still runs, and the list empties when the run goes on', async () => {
     let finish!: (text: string) => void;
-    const workflow = chain('fan', [{ stepSlug: 'fan', name: 'Fan', stepType: 'parallel', config: { join: 'all', branches: {
-      review: [approvalStep],
-      draft: [llm('draft', 'write')],
-    } } }, set('after', { ok: true })]);
+    const workflow = chain('fan', [
+      {
+        stepSlug: 'fan',
+        name: 'Fan',
+        stepType: 'parallel',
+        config: {
+          join: 'all',
+          branches: {
+            review: [approvalStep],
+            draft: [llm('draft', 'write')],
+          },
+        },
+      },
+      set('after', { ok: true }),
+    ]);
     const t = createTestEngine({ runners: { llm: () => new Promise<string>((resolve) => (finish = resolve)) } });
     const id = await t.engine.start({ workflow, input: { value: 'box-7' } });
     await t.quiesce();
-    expect(t.data.runs.get(id)).toMatchObject({ status: 'running', waits: [{ kind: 'approval', stepKey: `${id}:ask@fan.review`, prompt: 'Ship box-7?' }] });
+    expect(t.data.runs.get(id)).toMatchObject({
+      status: 'running',
+      waits: [{ kind: 'approval', stepKey: `${id}:ask@fan.review`, prompt: 'Ship box-7?' }],
+    });
     await t.engine.approve(id, `${id}:ask@fan.review`, true);
     finish('drafted');
     const run: RunRecord = await t.runToEnd(id);
@@ -114,11 +160,15 @@ describe('wait reasons', () => {
     const disk = { full: false };
     const hook = (operation: string, phase: string) => {
       // Only step writes fail: the pause that says why still fits, as on a nearly full disk.
-      if (disk.full && operation === 'commit' && phase === 'before' && !pauseOnly) throw new QuotaError('QuotaExceededError');
+      if (disk.full && operation === 'commit' && phase === 'before' && !pauseOnly)
+        throw new QuotaError('QuotaExceededError');
     };
     let pauseOnly = false;
     const t = createTestEngine({ hook, runners: { llm: async () => 'ok' } });
-    const workflow = chain('full', [{ stepSlug: 'nap', name: 'Nap', stepType: 'wait', config: { durationMs: 1_000 } }, llm('two', '2')]);
+    const workflow = chain('full', [
+      { stepSlug: 'nap', name: 'Nap', stepType: 'wait', config: { durationMs: 1_000 } },
+      llm('two', '2'),
+    ]);
     const id = await t.engine.start({ workflow, input: {} });
     await t.quiesce();
     disk.full = true;

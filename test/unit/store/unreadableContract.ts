@@ -33,7 +33,9 @@ export function unreadableRecordContract(create: () => RawStore | Promise<RawSto
 
   it('a finished record must carry what its status promises', async () => {
     await raw.writeRaw('steps', { ...aStep('r1', 'a', 0), status: 'failed', endedAt: 5 });
-    await expect(raw.store.loadSteps('r1')).rejects.toThrow('record r1:a@ is unreadable: error: a failed record says why');
+    await expect(raw.store.loadSteps('r1')).rejects.toThrow(
+      'record r1:a@ is unreadable: error: a failed record says why',
+    );
   });
 
   it('a damaged run fails loadRun, and listUnfinishedRuns leaves it out, reports it, and lists the others', async () => {
@@ -50,7 +52,10 @@ export function unreadableRecordContract(create: () => RawStore | Promise<RawSto
   });
 
   it('a typed meta keeps what it knows and drops what it does not', async () => {
-    await raw.writeRaw('steps', { ...aStep('r1', 'a', 0), meta: { provider: 'demo', usage: { totalTokens: 3 }, fromTheFuture: true } });
+    await raw.writeRaw('steps', {
+      ...aStep('r1', 'a', 0),
+      meta: { provider: 'demo', usage: { totalTokens: 3 }, fromTheFuture: true },
+    });
     expect((await raw.store.loadSteps('r1'))[0]!.meta).toEqual({ provider: 'demo', usage: { totalTokens: 3 } });
   });
 }

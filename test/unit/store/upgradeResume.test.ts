@@ -18,8 +18,14 @@ class VersionFiveDb extends Dexie {
     super(name);
     this.version(1).stores({ workflows: 'id, name, updatedAt, deletedAt', settings: 'key' });
     this.version(2).stores({
-      runs: 'id, status, workflowId, updatedAt, parentRunId', steps: 'key, [runId+seq], runId', events: 'id, runId',
-      definitions: 'hash', tableRows: '[table+id], table', threads: 'id', messages: 'id, [threadId+seq]', secrets: 'name',
+      runs: 'id, status, workflowId, updatedAt, parentRunId',
+      steps: 'key, [runId+seq], runId',
+      events: 'id, runId',
+      definitions: 'hash',
+      tableRows: '[table+id], table',
+      threads: 'id',
+      messages: 'id, [threadId+seq]',
+      secrets: 'name',
     });
     this.version(3).stores({ messages: 'id, [threadId+seq], runId' });
     this.version(4).stores({ steps: 'key, [runId+seq]' });
@@ -27,12 +33,22 @@ class VersionFiveDb extends Dexie {
   }
 }
 
-const workflow = chain('Ship', [
-  llm('draft', 'Draft a note for {{input.value}}'),
-  http('post', 'https://api.example.com/notes', { body: { note: '{{steps.draft.output}}' } }),
-  { stepSlug: 'ask', name: 'Ask', stepType: 'approval', config: { prompt: 'Send the note for {{input.value}}?' }, nextSteps: { approved: 'done' } },
-  set('done', { note: '{{steps.draft.output}}', status: '{{steps.post.output.status}}' }),
-], { allowedHosts: ['api.example.com'] });
+const workflow = chain(
+  'Ship',
+  [
+    llm('draft', 'Draft a note for {{input.value}}'),
+    http('post', 'https://api.example.com/notes', { body: { note: '{{steps.draft.output}}' } }),
+    {
+      stepSlug: 'ask',
+      name: 'Ask',
+      stepType: 'approval',
+      config: { prompt: 'Send the note for {{input.value}}?' },
+      nextSteps: { approved: 'done' },
+    },
+    set('done', { note: '{{steps.draft.output}}', status: '{{steps.post.output.status}}' }),
+  ],
+  { allowedHosts: ['api.example.com'] },
+);
 
 /** Counts every model round and http request, so a resume that redid finished work would show. */
 function countingRunners() {
@@ -51,7 +67,13 @@ function countingRunners() {
 async function runUntilApprovalAsVersionFive(name: string): Promise<string> {
   const data = new MemoryData();
   const { runners } = countingRunners();
-  const engine = new Engine({ store: new MemoryStore(data), clock: new FakeClock(), runners, maxParallelism: 4, newId: () => 'run1' });
+  const engine = new Engine({
+    store: new MemoryStore(data),
+    clock: new FakeClock(),
+    runners,
+    maxParallelism: 4,
+    newId: () => 'run1',
+  });
   const runId = await engine.start({ workflow, input: { value: 'box-7' } });
   await quiesce(data);
   engine.shutdown();
@@ -61,7 +83,9 @@ async function runUntilApprovalAsVersionFive(name: string): Promise<string> {
   await v5.runs.put({ ...run, waitingFor: 'approval' });
   await v5.table('steps').bulkPut([...data.steps.values()].map(({ kind: _kind, ...step }) => step));
   await v5.table('messages').bulkPut([...data.messages.values()]);
-  await v5.table('definitions').bulkPut([...data.definitions].map(([hash, stored]) => ({ hash, ...stored, savedAt: 1 })));
+  await v5
+    .table('definitions')
+    .bulkPut([...data.definitions].map(([hash, stored]) => ({ hash, ...stored, savedAt: 1 })));
   v5.close();
   return runId;
 }
@@ -98,7 +122,9 @@ describe('version 6', () => {
     await engine.resumeAll();
     const key = `${runId}:ask@`;
     await until(async () => (await store.loadRun(runId))?.waits?.[0]?.kind === 'approval');
-    expect((await store.loadRun(runId))?.waits).toEqual([{ kind: 'approval', stepKey: key, prompt: 'Send the note for box-7?' }]);
+    expect((await store.loadRun(runId))?.waits).toEqual([
+      { kind: 'approval', stepKey: key, prompt: 'Send the note for box-7?' },
+    ]);
     await engine.approve(runId, key, true);
     const done = await engine.awaitRun(runId);
     expect(done).toMatchObject({ status: 'completed', output: { note: 'note: Draft a note for box-7', status: 201 } });
@@ -113,8 +139,36 @@ describe('version 6', () => {
     const v5 = new VersionFiveDb(name);
     const quota = { message: 'browser storage is full', category: 'quota', retryable: true };
     await v5.runs.bulkPut([
-      { id: 'full', status: 'paused', error: quota, workflowHash: 'h', workflowName: 'W', mode: 'durable', input: {}, generation: 0, createdAt: 0, updatedAt: 0, activeMs: 0, depth: 0, nextSeq: 0 },
-      { id: 'event', status: 'waiting', waitingFor: 'event payment_received', workflowHash: 'h', workflowName: 'W', mode: 'durable', input: {}, generation: 0, createdAt: 0, updatedAt: 0, activeMs: 0, depth: 0, nextSeq: 0 },
+      {
+        id: 'full',
+        status: 'paused',
+        error: quota,
+        workflowHash: 'h',
+        workflowName: 'W',
+        mode: 'durable',
+        input: {},
+        generation: 0,
+        createdAt: 0,
+        updatedAt: 0,
+        activeMs: 0,
+        depth: 0,
+        nextSeq: 0,
+      },
+      {
+        id: 'event',
+        status: 'waiting',
+        waitingFor: 'event payment_received',
+        workflowHash: 'h',
+        workflowName: 'W',
+        mode: 'durable',
+        input: {},
+        generation: 0,
+        createdAt: 0,
+        updatedAt: 0,
+        activeMs: 0,
+        depth: 0,
+        nextSeq: 0,
+      },
     ]);
     v5.close();
     const store = new DexieEngineStore(new TabflowDb(name));

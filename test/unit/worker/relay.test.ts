@@ -70,6 +70,9 @@ describe('command relay', () => {
 
   it('a value comes back as it was', async () => {
     const { follower } = tabs(async (name, args) => ({ name, args }));
-    await expect(follower.call('fork', ['r1', 'k', { a: 1 }])).resolves.toEqual({ name: 'fork', args: ['r1', 'k', { a: 1 }] });
+    await expect(follower.call('fork', ['r1', 'k', { a: 1 }])).resolves.toEqual({
+      name: 'fork',
+      args: ['r1', 'k', { a: 1 }],
+    });
   });
 });
