@@ -10,6 +10,7 @@ import { DexieEngineStore } from '../../../src/store/engineStore';
 import { chain, http, llm, set } from '../../support/flows';
 import { fakeModel } from '../../support/model';
 import { quiesce } from '../../support/engine';
+import { aRun } from './fixtures';
 
 /** The database exactly as version 5 shipped it (every version's stores; upgrades ran when it was written). */
 class VersionFiveDb extends Dexie {
@@ -138,37 +139,10 @@ describe('version 6', () => {
     names.push(name);
     const v5 = new VersionFiveDb(name);
     const quota = { message: 'browser storage is full', category: 'quota', retryable: true };
+    // Version 5's run records as it wrote them (aRun's fields, a sentence for the wait).
     await v5.runs.bulkPut([
-      {
-        id: 'full',
-        status: 'paused',
-        error: quota,
-        workflowHash: 'h',
-        workflowName: 'W',
-        mode: 'durable',
-        input: {},
-        generation: 0,
-        createdAt: 0,
-        updatedAt: 0,
-        activeMs: 0,
-        depth: 0,
-        nextSeq: 0,
-      },
-      {
-        id: 'event',
-        status: 'waiting',
-        waitingFor: 'event payment_received',
-        workflowHash: 'h',
-        workflowName: 'W',
-        mode: 'durable',
-        input: {},
-        generation: 0,
-        createdAt: 0,
-        updatedAt: 0,
-        activeMs: 0,
-        depth: 0,
-        nextSeq: 0,
-      },
+      { ...aRun('full', { status: 'paused' }), error: quota },
+      { ...aRun('event', { status: 'waiting' }), waitingFor: 'event payment_received' },
     ]);
     v5.close();
     const store = new DexieEngineStore(new TabflowDb(name));
