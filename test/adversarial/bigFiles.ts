@@ -5,7 +5,8 @@ import { HOSTILE_FILES } from '../support/hostileImports';
  * 300,000-key object first would cost more than the verdict under test).
  */
 
-const TRIGGER = (next: string) => `{"stepSlug":"start","name":"Start","stepType":"trigger","config":{"type":"manual"},"nextSteps":{"default":"${next}"}}`;
+const TRIGGER = (next: string) =>
+  `{"stepSlug":"start","name":"Start","stepType":"trigger","config":{"type":"manual"},"nextSteps":{"default":"${next}"}}`;
 const SET = (slug: string, next?: string) =>
   `{"stepSlug":"${slug}","name":"${slug}","stepType":"action","config":{"action":"set","values":{"n":1}}${next ? `,"nextSteps":{"success":"${next}"}` : ''}}`;
 
@@ -40,17 +41,30 @@ export const BIG_FILES: BigFile[] = [
   {
     name: '3.9 MB string in a variable (under the import limit)',
     expect: 'either',
-    make: () => file('Big variable', [TRIGGER('a'), SET('a')], `,"config":{"variables":{"blob":"${'c'.repeat(3.9 * 1024 * 1024)}"}}`),
+    make: () =>
+      file(
+        'Big variable',
+        [TRIGGER('a'), SET('a')],
+        `,"config":{"variables":{"blob":"${'c'.repeat(3.9 * 1024 * 1024)}"}}`,
+      ),
   },
   {
     name: '50,000 steps',
     expect: 'refused',
-    make: () => file('Fifty thousand', [TRIGGER('s0'), ...repeat(50_000, (i) => SET(`s${i}`, i + 1 < 50_000 ? `s${i + 1}` : undefined))]),
+    make: () =>
+      file('Fifty thousand', [
+        TRIGGER('s0'),
+        ...repeat(50_000, (i) => SET(`s${i}`, i + 1 < 50_000 ? `s${i + 1}` : undefined)),
+      ]),
   },
   {
     name: '19,999 steps in one chain',
     expect: 'either',
-    make: () => file('Long chain', [TRIGGER('s0'), ...repeat(19_999, (i) => SET(`s${i}`, i + 1 < 19_999 ? `s${i + 1}` : undefined))]),
+    make: () =>
+      file('Long chain', [
+        TRIGGER('s0'),
+        ...repeat(19_999, (i) => SET(`s${i}`, i + 1 < 19_999 ? `s${i + 1}` : undefined)),
+      ]),
   },
   {
     name: '19,999 unreachable steps',
@@ -64,7 +78,10 @@ export const BIG_FILES: BigFile[] = [
       const open = random() < 0.5 ? '[' : '{"d":';
       const close = open === '[' ? ']' : '}';
       const deep = `${open.repeat(1000)}1${close.repeat(1000)}`;
-      return file('Deep', [TRIGGER('a'), `{"stepSlug":"a","name":"A","stepType":"action","config":{"action":"set","values":{"deep":${deep}}}}`]);
+      return file('Deep', [
+        TRIGGER('a'),
+        `{"stepSlug":"a","name":"A","stepType":"action","config":{"action":"set","values":{"deep":${deep}}}}`,
+      ]);
     },
   },
   {
@@ -78,7 +95,10 @@ export const BIG_FILES: BigFile[] = [
     make: (random) => {
       const bad = ['"!"', '1', '""', 'null', '"a b"', '{}'];
       const entries = repeat(200_000, (i) => `"k${i}":${bad[Math.floor(random() * bad.length)]}`);
-      return file('Bad next', [TRIGGER('a'), `{"stepSlug":"a","name":"A","stepType":"action","config":{"action":"set","values":{}},"nextSteps":{${entries.join(',')}}}`]);
+      return file('Bad next', [
+        TRIGGER('a'),
+        `{"stepSlug":"a","name":"A","stepType":"action","config":{"action":"set","values":{}},"nextSteps":{${entries.join(',')}}}`,
+      ]);
     },
   },
   {
@@ -86,7 +106,10 @@ export const BIG_FILES: BigFile[] = [
     expect: 'refused',
     make: () => {
       const branches = repeat(300_000, (i) => `"b${i}":[]`).join(',');
-      return file('Empty branches', [TRIGGER('p'), `{"stepSlug":"p","name":"P","stepType":"parallel","config":{"join":"all","branches":{${branches}}}}`]);
+      return file('Empty branches', [
+        TRIGGER('p'),
+        `{"stepSlug":"p","name":"P","stepType":"parallel","config":{"join":"all","branches":{${branches}}}}`,
+      ]);
     },
   },
   {
@@ -95,7 +118,10 @@ export const BIG_FILES: BigFile[] = [
     make: () => {
       const leaves = repeat(180_000, (i) => `"v${i % 1000}xxxxxxxxx"`).join(',');
       const value = `${'{"n":'.repeat(60)}[${leaves}]${'}'.repeat(60)}`;
-      return file('Deep and wide', [TRIGGER('a'), `{"stepSlug":"a","name":"A","stepType":"action","config":{"action":"set","values":{"v":${value}}}}`]);
+      return file('Deep and wide', [
+        TRIGGER('a'),
+        `{"stepSlug":"a","name":"A","stepType":"action","config":{"action":"set","values":{"v":${value}}}}`,
+      ]);
     },
   },
   {
@@ -108,5 +134,9 @@ export const BIG_FILES: BigFile[] = [
     },
   },
   // The importer's own hostile files (test/support/hostileImports.ts), each hurting it in one more way.
-  ...Object.entries(HOSTILE_FILES).map(([name, make]): BigFile => ({ name: `hostile import: ${name}`, expect: 'either', make: () => make() })),
+  ...Object.entries(HOSTILE_FILES).map(([name, make]): BigFile => ({
+    name: `hostile import: ${name}`,
+    expect: 'either',
+    make: () => make(),
+  })),
 ];

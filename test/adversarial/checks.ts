@@ -1,5 +1,10 @@
 import { compileWorkflow } from '../../src/engine/compile';
-import { evaluateCondition, evaluateExpression, ExpressionError, type ExpressionContext } from '../../src/schema/expression';
+import {
+  evaluateCondition,
+  evaluateExpression,
+  ExpressionError,
+  type ExpressionContext,
+} from '../../src/schema/expression';
 import type { WorkflowFile } from '../../src/schema/workflow';
 import { nearMatch } from './payloads';
 import type { SchemaCheck } from './schemaCheck';
@@ -41,9 +46,12 @@ export function expressionsOf(file: WorkflowFile): Array<{ where: string; source
   for (const definition of definitions(file)) {
     for (const step of stepsOf(definition.stepsConfig)) {
       const config = step.config ?? {};
-      for (const rule of Array.isArray(config.rules) ? config.rules : []) out.push({ where: `${step.stepSlug} when`, source: rule.when, condition: true });
-      if (config.action === 'transform') out.push({ where: `${step.stepSlug} transform`, source: config.expression, condition: false });
-      if (typeof config.while === 'string') out.push({ where: `${step.stepSlug} while`, source: config.while, condition: true });
+      for (const rule of Array.isArray(config.rules) ? config.rules : [])
+        out.push({ where: `${step.stepSlug} when`, source: rule.when, condition: true });
+      if (config.action === 'transform')
+        out.push({ where: `${step.stepSlug} transform`, source: config.expression, condition: false });
+      if (typeof config.while === 'string')
+        out.push({ where: `${step.stepSlug} while`, source: config.while, condition: true });
     }
   }
   return out.filter((e) => typeof e.source === 'string');
@@ -72,7 +80,12 @@ export function hostileInstance(schema: unknown, depth = 0): unknown {
   if (s.type === 'boolean') return true;
   if (s.format === 'email') return `${'a'.repeat(5000)}@${'b'.repeat(5000)}`;
   if (s.type === 'string' || (!s.properties && !s.patternProperties && s.type !== 'object')) return text;
-  const object: Raw = { [text]: text, text, email: `${'a'.repeat(5000)}@${'b'.repeat(5000)}`, uri: `http://${'a'.repeat(10_000)}` };
+  const object: Raw = {
+    [text]: text,
+    text,
+    email: `${'a'.repeat(5000)}@${'b'.repeat(5000)}`,
+    uri: `http://${'a'.repeat(10_000)}`,
+  };
   for (const [key, child] of Object.entries(s.properties ?? {})) object[key] = hostileInstance(child, depth + 1);
   return object;
 }
@@ -92,7 +105,9 @@ function sampleContext(file: WorkflowFile): ExpressionContext {
 }
 
 function describeThrown(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : `a non-Error value (${typeof error})`;
+  return error instanceof Error
+    ? `${error.name}: ${error.message.slice(0, 200)}`
+    : `a non-Error value (${typeof error})`;
 }
 
 async function checkExpression(
@@ -106,10 +121,12 @@ async function checkExpression(
       ? await evaluateCondition(entry.source, context, options)
       : await evaluateExpression(entry.source, context, options);
     const size = JSON.stringify(result ?? null).length;
-    if (size > MAX_RESULT_CHARS) failures.push(`${entry.where} built a value of ${size.toLocaleString('en')} characters`);
+    if (size > MAX_RESULT_CHARS)
+      failures.push(`${entry.where} built a value of ${size.toLocaleString('en')} characters`);
   } catch (error) {
     // A refusal must be a readable ExpressionError; anything else escaped the sandbox's error mapping.
-    if (!(error instanceof ExpressionError)) failures.push(`${entry.where} threw ${describeThrown(error)} instead of an ExpressionError`);
+    if (!(error instanceof ExpressionError))
+      failures.push(`${entry.where} threw ${describeThrown(error)} instead of an ExpressionError`);
   }
 }
 

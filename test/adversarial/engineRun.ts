@@ -28,33 +28,48 @@ export async function runImportedFile(file: WorkflowFile, budgetMs: number): Pro
   const t = createTestEngine({
     runners: {
       model: fakeModel((request) => modelAnswer(request.round.outputSchema as Record<string, unknown> | undefined)),
-      http: async (request) => ({ status: 200, statusText: 'OK', headers: {}, body: { url: request.url, text: nearMatch() } }),
+      http: async (request) => ({
+        status: 200,
+        statusText: 'OK',
+        headers: {},
+        body: { url: request.url, text: nearMatch() },
+      }),
     },
   });
   const inputSchema = schemasOf(file).find((s) => s.where === 'inputSchema')?.schema;
-  const input = inputSchema ? hostileInstance(inputSchema) : { text: nearMatch(), items: [1, 2, 3], customerId: 'cus_002' };
+  const input = inputSchema
+    ? hostileInstance(inputSchema)
+    : { text: nearMatch(), items: [1, 2, 3], customerId: 'cus_002' };
   const deadline = performance.now() + budgetMs;
   let runId: string;
   try {
     runId = await t.engine.start({ workflow: file, input });
   } catch (error) {
     t.engine.shutdown();
-    const readable = error instanceof InputError || (error instanceof Error && error.message.length > 0 && error.message.length < 2_000);
+    const readable =
+      error instanceof InputError ||
+      (error instanceof Error && error.message.length > 0 && error.message.length < 2_000);
     return { status: 'refused', failures: readable ? [] : [`starting the run threw ${String(error).slice(0, 200)}`] };
   }
   try {
     for (let round = 0; round < DRIVE_ROUNDS && performance.now() < deadline; round++) {
       await quiesce(t.data);
       const run = t.data.runs.get(runId);
-      if (!run || FINISHED_RUN_STATUSES.has(run.status)) return { status: run?.status ?? 'missing', failures: run ? [] : ['the run record vanished'] };
-      const asked = [...t.data.steps.values()].filter((s) => s.runId === runId && s.stepType === 'approval' && s.status === 'waiting');
+      if (!run || FINISHED_RUN_STATUSES.has(run.status))
+        return { status: run?.status ?? 'missing', failures: run ? [] : ['the run record vanished'] };
+      const asked = [...t.data.steps.values()].filter(
+        (s) => s.runId === runId && s.stepType === 'approval' && s.status === 'waiting',
+      );
       for (const step of asked) await t.engine.approve(runId, step.key, true);
       const wake = t.clock.nextWake();
       if (wake !== undefined) t.clock.set(wake);
       else if (asked.length === 0) return { status: run.status, failures: [] };
     }
     const status = t.data.runs.get(runId)?.status ?? 'missing';
-    return { status, failures: performance.now() >= deadline ? [`the run did not settle within ${budgetMs} ms (still ${status})`] : [] };
+    return {
+      status,
+      failures: performance.now() >= deadline ? [`the run did not settle within ${budgetMs} ms (still ${status})`] : [],
+    };
   } finally {
     t.engine.shutdown();
   }

@@ -33,25 +33,47 @@ function blockLine(results: FileResult[], field: 'checksBlockMs' | 'runBlockMs')
 const ms = (value: number) => `${Math.round(value).toLocaleString('en')} ms`;
 
 describe('hostile workflow files', () => {
-  it(`${only === undefined ? KNOBS.files.toLocaleString('en') : 'one'} generated files each get a verdict within budget`, async () => {
-    const report = await runHostileFiles({ count: KNOBS.files, baseSeed: KNOBS.seed, workers: 1, maxFailures: MAX_FAILURES, only });
-    const verdicts = report.results.map((r) => r.verdictMs);
-    const imported = report.results.filter((r) => r.ok);
-    const byKind = new Map<string, number>();
-    for (const r of report.results) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
-    const slowest = [...report.results].sort((a, b) => b.verdictMs - a.verdictMs)[0];
-    console.log([
-      `adversarial files (seed ${KNOBS.seed}, schema validator: ${report.validator})`,
-      `  files tried: ${report.results.length.toLocaleString('en')} (${imported.length.toLocaleString('en')} importable, ${imported.reduce((n, r) => n + r.expressions, 0).toLocaleString('en')} expressions and ${imported.reduce((n, r) => n + r.schemas, 0).toLocaleString('en')} JSON Schemas checked)${report.skipped ? `, ${report.skipped} not tried (stopped at ${MAX_FAILURES} failures)` : ''}`,
-      `  verdict time: p50 ${ms(percentile(verdicts, 50))}, p99 ${ms(percentile(verdicts, 99))}, max ${ms(Math.max(0, ...verdicts))}${slowest ? ` (${slowest.kind})` : ''} — budget ${ms(BUDGET.verdictMs)}`,
-      `  compile time (importable files): max ${ms(Math.max(0, ...imported.map((r) => r.compileMs)))}; expression/schema checks: p99 ${ms(percentile(imported.map((r) => r.checksMs), 99))}, max ${ms(Math.max(0, ...imported.map((r) => r.checksMs)))}`,
-      `  engine runs of importable files: ${[...runStatuses(imported)].map(([status, n]) => `${status} ${n}`).join(', ')}; p99 ${ms(percentile(imported.map((r) => r.runMs), 99))}, max ${ms(Math.max(0, ...imported.map((r) => r.runMs)))}`,
-      `  longest synchronous block: ${ms(Math.max(0, ...report.results.map((r) => r.blockMs)))} overall; ${blockLine(report.results, 'checksBlockMs')} in expression/schema checks (budget ${ms(BUDGET.checksBlockMs)}); ${blockLine(report.results, 'runBlockMs')} in engine runs (budget ${ms(BUDGET.runBlockMs)})`,
-      `  kinds: ${[...byKind].map(([kind, n]) => `${kind} ${n}`).join(', ')}`,
-      `  failures: ${report.failures.length}`,
-      ...report.failures.map((f) => `    ${describeFailure(f)}`),
-    ].join('\n'));
-    expect(report.failures.map(describeFailure)).toEqual([]);
-    expect(report.results.length).toBe(only === undefined ? KNOBS.files : 1);
-  }, 60 * 60_000);
+  it(
+    `${only === undefined ? KNOBS.files.toLocaleString('en') : 'one'} generated files each get a verdict within budget`,
+    async () => {
+      const report = await runHostileFiles({
+        count: KNOBS.files,
+        baseSeed: KNOBS.seed,
+        workers: 1,
+        maxFailures: MAX_FAILURES,
+        only,
+      });
+      const verdicts = report.results.map((r) => r.verdictMs);
+      const imported = report.results.filter((r) => r.ok);
+      const byKind = new Map<string, number>();
+      for (const r of report.results) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
+      const slowest = [...report.results].sort((a, b) => b.verdictMs - a.verdictMs)[0];
+      console.log(
+        [
+          `adversarial files (seed ${KNOBS.seed}, schema validator: ${report.validator})`,
+          `  files tried: ${report.results.length.toLocaleString('en')} (${imported.length.toLocaleString('en')} importable, ${imported.reduce((n, r) => n + r.expressions, 0).toLocaleString('en')} expressions and ${imported.reduce((n, r) => n + r.schemas, 0).toLocaleString('en')} JSON Schemas checked)${report.skipped ? `, ${report.skipped} not tried (stopped at ${MAX_FAILURES} failures)` : ''}`,
+          `  verdict time: p50 ${ms(percentile(verdicts, 50))}, p99 ${ms(percentile(verdicts, 99))}, max ${ms(Math.max(0, ...verdicts))}${slowest ? ` (${slowest.kind})` : ''} — budget ${ms(BUDGET.verdictMs)}`,
+          `  compile time (importable files): max ${ms(Math.max(0, ...imported.map((r) => r.compileMs)))}; expression/schema checks: p99 ${ms(
+            percentile(
+              imported.map((r) => r.checksMs),
+              99,
+            ),
+          )}, max ${ms(Math.max(0, ...imported.map((r) => r.checksMs)))}`,
+          `  engine runs of importable files: ${[...runStatuses(imported)].map(([status, n]) => `${status} ${n}`).join(', ')}; p99 ${ms(
+            percentile(
+              imported.map((r) => r.runMs),
+              99,
+            ),
+          )}, max ${ms(Math.max(0, ...imported.map((r) => r.runMs)))}`,
+          `  longest synchronous block: ${ms(Math.max(0, ...report.results.map((r) => r.blockMs)))} overall; ${blockLine(report.results, 'checksBlockMs')} in expression/schema checks (budget ${ms(BUDGET.checksBlockMs)}); ${blockLine(report.results, 'runBlockMs')} in engine runs (budget ${ms(BUDGET.runBlockMs)})`,
+          `  kinds: ${[...byKind].map(([kind, n]) => `${kind} ${n}`).join(', ')}`,
+          `  failures: ${report.failures.length}`,
+          ...report.failures.map((f) => `    ${describeFailure(f)}`),
+        ].join('\n'),
+      );
+      expect(report.failures.map(describeFailure)).toEqual([]);
+      expect(report.results.length).toBe(only === undefined ? KNOBS.files : 1);
+    },
+    60 * 60_000,
+  );
 });

@@ -55,8 +55,13 @@ type Outcome = { result: FileResult } | { died: string };
 
 function runOne(worker: Worker, task: FileTask): Promise<Outcome> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => finish({ died: `no verdict within ${BUDGET.hardDeadlineMs / 1000} s (the worker was frozen and terminated)` }), BUDGET.hardDeadlineMs);
-    const onMessage = (message: WorkerMessage) => message.type === 'result' && message.result.index === task.index && finish({ result: message.result });
+    const timer = setTimeout(
+      () =>
+        finish({ died: `no verdict within ${BUDGET.hardDeadlineMs / 1000} s (the worker was frozen and terminated)` }),
+      BUDGET.hardDeadlineMs,
+    );
+    const onMessage = (message: WorkerMessage) =>
+      message.type === 'result' && message.result.index === task.index && finish({ result: message.result });
     const onError = (error: Error) => finish({ died: `the worker crashed: ${error.message.slice(0, 200)}` });
     const onExit = (code: number) => finish({ died: `the worker exited (code ${code})` });
     function finish(outcome: Outcome) {
@@ -71,23 +76,35 @@ function runOne(worker: Worker, task: FileTask): Promise<Outcome> {
 
 function budgetFailures(result: FileResult): string[] {
   const out = [...result.failures];
-  if (result.verdictMs > BUDGET.verdictMs) out.push(`verdict took ${Math.round(result.verdictMs)} ms (budget ${BUDGET.verdictMs})`);
-  if (result.compileMs > BUDGET.verdictMs) out.push(`compiling took ${Math.round(result.compileMs)} ms (budget ${BUDGET.verdictMs})`);
-  if (result.checksMs > BUDGET.checksMs) out.push(`checks took ${Math.round(result.checksMs)} ms (budget ${BUDGET.checksMs})`);
-  if (result.checksBlockMs > BUDGET.checksBlockMs) out.push(`checks blocked the thread ${Math.round(result.checksBlockMs)} ms (budget ${BUDGET.checksBlockMs})`);
-  if (result.runBlockMs > BUDGET.runBlockMs) out.push(`the engine run blocked the thread ${Math.round(result.runBlockMs)} ms (budget ${BUDGET.runBlockMs})`);
+  if (result.verdictMs > BUDGET.verdictMs)
+    out.push(`verdict took ${Math.round(result.verdictMs)} ms (budget ${BUDGET.verdictMs})`);
+  if (result.compileMs > BUDGET.verdictMs)
+    out.push(`compiling took ${Math.round(result.compileMs)} ms (budget ${BUDGET.verdictMs})`);
+  if (result.checksMs > BUDGET.checksMs)
+    out.push(`checks took ${Math.round(result.checksMs)} ms (budget ${BUDGET.checksMs})`);
+  if (result.checksBlockMs > BUDGET.checksBlockMs)
+    out.push(`checks blocked the thread ${Math.round(result.checksBlockMs)} ms (budget ${BUDGET.checksBlockMs})`);
+  if (result.runBlockMs > BUDGET.runBlockMs)
+    out.push(`the engine run blocked the thread ${Math.round(result.runBlockMs)} ms (budget ${BUDGET.runBlockMs})`);
   return out;
 }
 
-export async function runHostileFiles(options: { count: number; baseSeed: number; workers: number; maxFailures: number; only?: number }): Promise<HarnessReport> {
+export async function runHostileFiles(options: {
+  count: number;
+  baseSeed: number;
+  workers: number;
+  maxFailures: number;
+  only?: number;
+}): Promise<HarnessReport> {
   const indexes = options.only === undefined ? Array.from({ length: options.count }, (_, i) => i) : [options.only];
   const results: FileResult[] = [];
   const failures: Failure[] = [];
   let next = 0;
   let validator = '';
   const lane = async () => {
-    let { worker, validator: name } = await spawn();
-    validator = name;
+    const first = await spawn();
+    let worker = first.worker;
+    validator = first.validator;
     while (next < indexes.length && failures.length < options.maxFailures) {
       const index = indexes[next++]!;
       const outcome = await runOne(worker, { index, baseSeed: options.baseSeed });
@@ -98,7 +115,8 @@ export async function runHostileFiles(options: { count: number; baseSeed: number
         continue;
       }
       results.push(outcome.result);
-      for (const what of budgetFailures(outcome.result)) failures.push({ index, seed: outcome.result.seed, kind: outcome.result.kind, what });
+      for (const what of budgetFailures(outcome.result))
+        failures.push({ index, seed: outcome.result.seed, kind: outcome.result.kind, what });
     }
     await worker.terminate();
   };

@@ -4,8 +4,15 @@ import { BIG_FILES, type BigFile } from './bigFiles';
 import { mutateTemplate } from './mutations';
 import { SHARE_LINKS, SMALL_SHARE_LINKS } from './shareLinks';
 import {
-  CATASTROPHIC_PATTERNS, defineOwn, EXOTIC_STRINGS, JSONATA_BOMBS, JSONATA_GLOBALS, NON_RE2_PATTERNS, POLLUTION_KEYS,
-  regexExpressions, regexSchemas,
+  CATASTROPHIC_PATTERNS,
+  defineOwn,
+  EXOTIC_STRINGS,
+  JSONATA_BOMBS,
+  JSONATA_GLOBALS,
+  NON_RE2_PATTERNS,
+  POLLUTION_KEYS,
+  regexExpressions,
+  regexSchemas,
 } from './payloads';
 
 /** One generated file: replayable from its seed alone. */
@@ -25,19 +32,48 @@ const json = (value: unknown) => JSON.stringify(value);
 function expressionStep(random: Random, expression: string): Record<string, unknown> {
   const where = pick(random, ['condition', 'transform', 'while'] as const);
   if (where === 'condition') {
-    return around({ stepSlug: 'check', name: 'Check', stepType: 'condition', config: { rules: [{ when: expression, next: 'yes' }], default: 'no' }, nextSteps: { yes: 'done', no: 'done' } });
+    return around({
+      stepSlug: 'check',
+      name: 'Check',
+      stepType: 'condition',
+      config: { rules: [{ when: expression, next: 'yes' }], default: 'no' },
+      nextSteps: { yes: 'done', no: 'done' },
+    });
   }
-  if (where === 'transform') return around({ stepSlug: 'calc', name: 'Calc', stepType: 'action', config: { action: 'transform', expression } });
-  const body = [{ stepSlug: 'page', name: 'Page', stepType: 'action', config: { action: 'set', values: { i: '{{loop.index}}' } } }];
-  return around({ stepSlug: 'again', name: 'Again', stepType: 'loop', config: { while: expression, maxIterations: 3, steps: body } });
+  if (where === 'transform')
+    return around({ stepSlug: 'calc', name: 'Calc', stepType: 'action', config: { action: 'transform', expression } });
+  const body = [
+    { stepSlug: 'page', name: 'Page', stepType: 'action', config: { action: 'set', values: { i: '{{loop.index}}' } } },
+  ];
+  return around({
+    stepSlug: 'again',
+    name: 'Again',
+    stepType: 'loop',
+    config: { while: expression, maxIterations: 3, steps: body },
+  });
 }
 
 function schemaWorkflow(random: Random, schema: Record<string, unknown>): Record<string, unknown> {
   if (random() < 0.5) {
-    const doc = around({ stepSlug: 'ask', name: 'Ask', stepType: 'llm', config: { llmNode: { name: 'ask', model: 'm', userPrompt: 'say {{input.text}}', tools: [], outputSchema: schema } } });
+    const doc = around({
+      stepSlug: 'ask',
+      name: 'Ask',
+      stepType: 'llm',
+      config: {
+        llmNode: { name: 'ask', model: 'm', userPrompt: 'say {{input.text}}', tools: [], outputSchema: schema },
+      },
+    });
     return doc;
   }
-  return around({ stepSlug: 'echo', name: 'Echo', stepType: 'action', config: { action: 'set', values: { text: '{{input.text}}' } } }, { inputSchema: schema });
+  return around(
+    {
+      stepSlug: 'echo',
+      name: 'Echo',
+      stepType: 'action',
+      config: { action: 'set', values: { text: '{{input.text}}' } },
+    },
+    { inputSchema: schema },
+  );
 }
 
 /** Own `__proto__`/`constructor`/`prototype` keys at every level of a template (or at one random level). */
@@ -54,7 +90,8 @@ function polluted(random: Random): Record<string, unknown> {
     stack.push(...Object.values(value));
   }
   const targets = everyLevel ? objects : [pick(random, objects)];
-  for (const target of targets) defineOwn(target, key, pick<unknown>(random, [{ polluted: true }, 'x', [], { toString: 'boom' }, null]));
+  for (const target of targets)
+    defineOwn(target, key, pick<unknown>(random, [{ polluted: true }, 'x', [], { toString: 'boom' }, null]));
   return doc;
 }
 
@@ -67,14 +104,24 @@ function exoticUnicode(random: Random): string {
   const step = pick(random, steps);
   if (place === 'slug') {
     const slug = `${pick(random, ['s', '', '_'])}${odd()}`;
-    for (const other of steps) for (const k of Object.keys(other.nextSteps ?? {})) if (other.nextSteps[k] === step.stepSlug) other.nextSteps[k] = slug;
+    for (const other of steps)
+      for (const k of Object.keys(other.nextSteps ?? {}))
+        if (other.nextSteps[k] === step.stepSlug) other.nextSteps[k] = slug;
     step.stepSlug = slug;
   } else if (place === 'nextKey') step.nextSteps = { [odd()]: steps[0].stepSlug, ...step.nextSteps };
   else if (place === 'name') (random() < 0.5 ? step : doc.workflowConfig).name = `${odd()}${odd()}`;
-  else if (place === 'variable') doc.workflowConfig.config = { ...doc.workflowConfig.config, variables: { [odd()]: odd() } };
-  else if (place === 'secret') doc.workflowConfig.config = { ...doc.workflowConfig.config, secrets: { [odd()]: { kind: 'local' } } };
+  else if (place === 'variable')
+    doc.workflowConfig.config = { ...doc.workflowConfig.config, variables: { [odd()]: odd() } };
+  else if (place === 'secret')
+    doc.workflowConfig.config = { ...doc.workflowConfig.config, secrets: { [odd()]: { kind: 'local' } } };
   else if (place === 'event') steps.push({ stepSlug: 'ev', name: 'Ev', stepType: 'event', config: { event: odd() } });
-  else steps.push({ stepSlug: 'tq', name: 'Tq', stepType: 'action', config: { action: 'table.query', table: odd(), where: { [odd()]: odd() } } });
+  else
+    steps.push({
+      stepSlug: 'tq',
+      name: 'Tq',
+      stepType: 'action',
+      config: { action: 'table.query', table: odd(), where: { [odd()]: odd() } },
+    });
   const text = json(doc);
   // JSON.stringify escapes lone surrogates; half the time put them in raw, as a hand-edited file would.
   return random() < 0.5 ? text : text.replaceAll('\\ud800', '\ud800').replaceAll('\\udfff', '\udfff');
@@ -88,17 +135,46 @@ const SMALL_CLASSES: FileClass[] = [
   { name: 'template mutation', expect: 'either', make: (r) => mutateTemplate(r, pick(r, TEMPLATES).doc) },
   { name: 'prototype-pollution keys', expect: 'either', make: (r) => json(polluted(r)) },
   { name: 'exotic Unicode', expect: 'either', make: exoticUnicode },
-  { name: 'catastrophic regex in a JSON Schema', expect: 'either', make: (r) => json(schemaWorkflow(r, pick(r, regexSchemas(pick(r, CATASTROPHIC_PATTERNS))))) },
-  { name: 'non-RE2 regex in a JSON Schema', expect: 'either', make: (r) => json(schemaWorkflow(r, pick(r, regexSchemas(pick(r, NON_RE2_PATTERNS))))) },
-  { name: 'catastrophic regex in JSONata', expect: 'either', make: (r) => json(expressionStep(r, pick(r, regexExpressions(pick(r, CATASTROPHIC_PATTERNS))))) },
-  { name: 'non-RE2 regex in JSONata', expect: 'refused', make: (r) => json(expressionStep(r, pick(r, regexExpressions(pick(r, NON_RE2_PATTERNS))))) },
+  {
+    name: 'catastrophic regex in a JSON Schema',
+    expect: 'either',
+    make: (r) => json(schemaWorkflow(r, pick(r, regexSchemas(pick(r, CATASTROPHIC_PATTERNS))))),
+  },
+  {
+    name: 'non-RE2 regex in a JSON Schema',
+    expect: 'either',
+    make: (r) => json(schemaWorkflow(r, pick(r, regexSchemas(pick(r, NON_RE2_PATTERNS))))),
+  },
+  {
+    name: 'catastrophic regex in JSONata',
+    expect: 'either',
+    make: (r) => json(expressionStep(r, pick(r, regexExpressions(pick(r, CATASTROPHIC_PATTERNS))))),
+  },
+  {
+    name: 'non-RE2 regex in JSONata',
+    expect: 'refused',
+    make: (r) => json(expressionStep(r, pick(r, regexExpressions(pick(r, NON_RE2_PATTERNS))))),
+  },
   { name: 'JSONata bomb', expect: 'either', make: (r) => json(expressionStep(r, pick(r, JSONATA_BOMBS))) },
-  { name: 'JSONata reaching for globals', expect: 'either', make: (r) => json(expressionStep(r, pick(r, JSONATA_GLOBALS))) },
+  {
+    name: 'JSONata reaching for globals',
+    expect: 'either',
+    make: (r) => json(expressionStep(r, pick(r, JSONATA_GLOBALS))),
+  },
   ...SMALL_SHARE_LINKS,
   {
     name: 'small nextSteps cycle',
     expect: 'refused',
-    make: () => json(around({ stepSlug: 'a', name: 'A', stepType: 'action', config: { action: 'set', values: {} }, nextSteps: { success: 'a' } })),
+    make: () =>
+      json(
+        around({
+          stepSlug: 'a',
+          name: 'A',
+          stepType: 'action',
+          config: { action: 'set', values: {} },
+          nextSteps: { success: 'a' },
+        }),
+      ),
   },
 ];
 
@@ -118,5 +194,11 @@ export function hostileKind(index: number): FileClass {
 export async function hostileFile(index: number, baseSeed: number): Promise<HostileFile> {
   const seed = baseSeed * 1_000_003 + index;
   const kind = hostileKind(index);
-  return { seed, kind: kind.name, expect: kind.expect, form: kind.form ?? 'text', text: await kind.make(seededRandom(seed)) };
+  return {
+    seed,
+    kind: kind.name,
+    expect: kind.expect,
+    form: kind.form ?? 'text',
+    text: await kind.make(seededRandom(seed)),
+  };
 }

@@ -120,10 +120,34 @@ export function regexSchemas(pattern: string): Array<Record<string, unknown>> {
     { type: 'object', propertyNames: { pattern } },
     { type: 'object', properties: { list: { type: 'array', items: { type: 'string', pattern } } } },
     { type: 'object', additionalProperties: { type: 'string', pattern } },
-    { $defs: { hostile: { type: 'string', pattern } }, type: 'object', properties: { text: { $ref: '#/$defs/hostile' } } },
-    { type: 'object', properties: { nested: { type: 'object', properties: { deeper: { type: 'object', patternProperties: { [pattern]: { pattern } } } } } } },
-    { anyOf: [{ type: 'string', pattern }, { type: 'object', properties: { text: { pattern } } }] },
+    {
+      $defs: { hostile: { type: 'string', pattern } },
+      type: 'object',
+      properties: { text: { $ref: '#/$defs/hostile' } },
+    },
+    {
+      type: 'object',
+      properties: {
+        nested: {
+          type: 'object',
+          properties: { deeper: { type: 'object', patternProperties: { [pattern]: { pattern } } } },
+        },
+      },
+    },
+    {
+      anyOf: [
+        { type: 'string', pattern },
+        { type: 'object', properties: { text: { pattern } } },
+      ],
+    },
     { type: 'object', dependentSchemas: { text: { properties: { text: { pattern } } } } },
-    { type: 'object', properties: { email: { type: 'string', format: 'email' }, uri: { type: 'string', format: 'uri' }, text: { format: 'regex' } } },
+    {
+      type: 'object',
+      properties: {
+        email: { type: 'string', format: 'email' },
+        uri: { type: 'string', format: 'uri' },
+        text: { format: 'regex' },
+      },
+    },
   ];
 }

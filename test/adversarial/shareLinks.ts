@@ -18,7 +18,12 @@ const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.flo
 export const SHARE_LINKS: BigFile[] = [
   { name: 'share link: 64 MB of zeros', expect: 'refused', form: 'share', make: () => bomb(64 * 1024 * 1024) },
   { name: 'share link: 1 GB of zeros', expect: 'refused', form: 'share', make: () => bomb(1024 * 1024 * 1024) },
-  { name: 'share link: longer than any 4 MB workflow needs', expect: 'refused', form: 'share', make: () => 'A'.repeat(MAX_SHARE_PAYLOAD_CHARS + 1) },
+  {
+    name: 'share link: longer than any 4 MB workflow needs',
+    expect: 'refused',
+    form: 'share',
+    make: () => 'A'.repeat(MAX_SHARE_PAYLOAD_CHARS + 1),
+  },
 ];
 
 export const SMALL_SHARE_LINKS: BigFile[] = [
@@ -35,7 +40,9 @@ export const SMALL_SHARE_LINKS: BigFile[] = [
     make: async (random) => {
       const data = await encodeSharePayload(JSON.stringify(pick(random, TEMPLATES).doc));
       const at = Math.floor(random() * data.length);
-      return random() < 0.5 ? data.slice(0, at) : `${data.slice(0, at)}${pick(random, ['!', '=', '%', ' ', '💥'])}${data.slice(at + 1)}`;
+      return random() < 0.5
+        ? data.slice(0, at)
+        : `${data.slice(0, at)}${pick(random, ['!', '=', '%', ' ', '💥'])}${data.slice(at + 1)}`;
     },
   },
 ];

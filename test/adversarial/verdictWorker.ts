@@ -40,19 +40,24 @@ function verdictFailures(file: HostileFile, preview: ImportPreview): string[] {
   if (preview.ok && !preview.file) failures.push('importable but carries no file');
   if (!preview.ok && preview.problems.length === 0) failures.push('refused without a problem saying why');
   if (file.expect === 'refused' && preview.ok) failures.push('imported a file that must be refused');
-  if (preview.problems.length > MAX_PROBLEMS) failures.push(`reported ${preview.problems.length.toLocaleString('en')} problems (no cap)`);
+  if (preview.problems.length > MAX_PROBLEMS)
+    failures.push(`reported ${preview.problems.length.toLocaleString('en')} problems (no cap)`);
   for (const problem of preview.problems.slice(0, MAX_PROBLEMS)) {
-    if (typeof problem.message !== 'string' || problem.message === '') failures.push(`a problem without a message at ${problem.path}`);
-    else if (problem.message.length > MAX_MESSAGE_CHARS) failures.push(`a ${problem.message.length}-character message at ${problem.path.slice(0, 80)}`);
+    if (typeof problem.message !== 'string' || problem.message === '')
+      failures.push(`a problem without a message at ${problem.path}`);
+    else if (problem.message.length > MAX_MESSAGE_CHARS)
+      failures.push(`a ${problem.message.length}-character message at ${problem.path.slice(0, 80)}`);
     else if (/\n\s+at /.test(problem.message)) failures.push(`a stack trace in a message at ${problem.path}`);
-    if (typeof problem.path !== 'string' || !problem.path.startsWith('$')) failures.push(`a problem without a JSON path: ${String(problem.path).slice(0, 80)}`);
+    if (typeof problem.path !== 'string' || !problem.path.startsWith('$'))
+      failures.push(`a problem without a JSON path: ${String(problem.path).slice(0, 80)}`);
   }
   return [...new Set(failures)].slice(0, 5);
 }
 
 function pollution(): string[] {
   const failures: string[] = [];
-  if (Object.getOwnPropertyNames(Object.prototype).sort().join() !== prototypeKeys) failures.push('Object.prototype gained a property');
+  if (Object.getOwnPropertyNames(Object.prototype).sort().join() !== prototypeKeys)
+    failures.push('Object.prototype gained a property');
   if (({} as Record<string, unknown>).polluted !== undefined) failures.push('({}).polluted is set');
   if ((globalThis as Record<string, unknown>).polluted !== undefined) failures.push('globalThis.polluted is set');
   return failures;
@@ -66,14 +71,40 @@ async function verdictOf(file: HostileFile): Promise<ImportPreview> {
     text = await decodeSharePayload(file.text);
   } catch (error) {
     if (!(error instanceof ShareLinkError)) throw error;
-    return { ok: false, file: undefined, summary: undefined, migrated: [], problems: [{ severity: 'error', code: 'share-link', path: '$', segments: [], message: error.message }] };
+    return {
+      ok: false,
+      file: undefined,
+      summary: undefined,
+      migrated: [],
+      problems: [{ severity: 'error', code: 'share-link', path: '$', segments: [], message: error.message }],
+    };
   }
   return previewWorkflowText(text);
 }
 
-async function handle(task: FileTask, schemaCheck: Awaited<ReturnType<typeof loadSchemaCheck>>['check']): Promise<FileResult> {
+async function handle(
+  task: FileTask,
+  schemaCheck: Awaited<ReturnType<typeof loadSchemaCheck>>['check'],
+): Promise<FileResult> {
   const file = await hostileFile(task.index, task.baseSeed);
-  const result: FileResult = { index: task.index, seed: file.seed, kind: file.kind, bytes: file.text.length, ok: false, verdictMs: 0, compileMs: 0, checksMs: 0, runMs: 0, runStatus: '', runBlockMs: 0, blockMs: 0, checksBlockMs: 0, expressions: 0, schemas: 0, failures: [] };
+  const result: FileResult = {
+    index: task.index,
+    seed: file.seed,
+    kind: file.kind,
+    bytes: file.text.length,
+    ok: false,
+    verdictMs: 0,
+    compileMs: 0,
+    checksMs: 0,
+    runMs: 0,
+    runStatus: '',
+    runBlockMs: 0,
+    blockMs: 0,
+    checksBlockMs: 0,
+    expressions: 0,
+    schemas: 0,
+    failures: [],
+  };
   // Generating the file is the harness's work, not the app's: start the canary's window after it.
   await canaryCaughtUp();
   longestGap = 0;
@@ -82,7 +113,9 @@ async function handle(task: FileTask, schemaCheck: Awaited<ReturnType<typeof loa
   try {
     preview = await verdictOf(file);
   } catch (error) {
-    result.failures.push(`the importer threw ${error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : String(error)}`);
+    result.failures.push(
+      `the importer threw ${error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : String(error)}`,
+    );
     return result;
   }
   result.verdictMs = performance.now() - started;

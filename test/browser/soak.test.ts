@@ -22,22 +22,47 @@ const POSTS_PER_RUN = LOOP_ITEMS.length + 1;
 
 function soakWorkflow(host: string): WorkflowFile {
   const post = (slug: string, path: string) => ({
-    stepSlug: slug, name: slug, stepType: 'action',
+    stepSlug: slug,
+    name: slug,
+    stepType: 'action',
     config: { action: 'http', method: 'POST', url: `http://${host}/${path}`, body: { path } },
   });
   const llm = (slug: string, prompt: string) => ({
-    stepSlug: slug, name: slug, stepType: 'llm',
+    stepSlug: slug,
+    name: slug,
+    stepType: 'llm',
     config: { llmNode: { name: slug, model: 'gpt-4o-mini', userPrompt: prompt, tools: [] } },
   });
   return {
     workflowConfig: { name: NAME, config: { allowedHosts: [host], retryPolicy: { maxRetries: 3, backoffMs: 200 } } },
     stepsConfig: [
-      { stepSlug: 'start', name: 'Start', stepType: 'trigger', config: { type: 'manual' }, nextSteps: { default: 'ask' } },
-      { ...llm('ask', 'Describe the weather in Porto in three sentences.'), nextSteps: { success: 'each' } },
-      { stepSlug: 'each', name: 'Each', stepType: 'loop', config: { forEach: LOOP_ITEMS, concurrency: 2, steps: [post('post', 'loop/{{loop.item}}')] }, nextSteps: { success: 'fan' } },
       {
-        stepSlug: 'fan', name: 'Fan', stepType: 'parallel',
-        config: { join: 'all', branches: { call: [post('post_fan', 'fan')], nap: [{ stepSlug: 'nap', name: 'Nap', stepType: 'wait', config: { durationMs: 2000 } }], think: [llm('think', 'Say what to wear in Porto today.')] } },
+        stepSlug: 'start',
+        name: 'Start',
+        stepType: 'trigger',
+        config: { type: 'manual' },
+        nextSteps: { default: 'ask' },
+      },
+      { ...llm('ask', 'Describe the weather in Porto in three sentences.'), nextSteps: { success: 'each' } },
+      {
+        stepSlug: 'each',
+        name: 'Each',
+        stepType: 'loop',
+        config: { forEach: LOOP_ITEMS, concurrency: 2, steps: [post('post', 'loop/{{loop.item}}')] },
+        nextSteps: { success: 'fan' },
+      },
+      {
+        stepSlug: 'fan',
+        name: 'Fan',
+        stepType: 'parallel',
+        config: {
+          join: 'all',
+          branches: {
+            call: [post('post_fan', 'fan')],
+            nap: [{ stepSlug: 'nap', name: 'Nap', stepType: 'wait', config: { durationMs: 2000 } }],
+            think: [llm('think', 'Say what to wear in Porto today.')],
+          },
+        },
         nextSteps: { success: 'done' },
       },
       { stepSlug: 'done', name: 'Done', stepType: 'action', config: { action: 'set', values: { finished: true } } },
@@ -62,14 +87,20 @@ interface RunShape {
 
 async function runShape(page: Page, runId: string): Promise<RunShape> {
   const run = runLocator(page, runId);
-  const keys = await run.locator('[data-step-key]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-step-key'), r.getAttribute('data-status')]));
+  const keys = await run
+    .locator('[data-step-key]')
+    .evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-step-key'), r.getAttribute('data-status')]));
   await run.locator('.threads summary').click();
-  const messages = await run.locator('.thread-message').evaluateAll((items) => items.map((i) => ({
-    id: i.getAttribute('data-message-id') ?? '',
-    text: `${i.querySelector('.thread-role')?.textContent}: ${i.querySelector('.thread-content')?.textContent}`,
-  })));
+  const messages = await run.locator('.thread-message').evaluateAll((items) =>
+    items.map((i) => ({
+      id: i.getAttribute('data-message-id') ?? '',
+      text: `${i.querySelector('.thread-role')?.textContent}: ${i.querySelector('.thread-content')?.textContent}`,
+    })),
+  );
   return {
-    completedKeys: keys.filter(([, status]) => status === 'completed').map(([key]) => key!.slice(key!.indexOf(':') + 1)),
+    completedKeys: keys
+      .filter(([, status]) => status === 'completed')
+      .map(([key]) => key!.slice(key!.indexOf(':') + 1)),
     messageIds: messages.map((m) => m.id),
     messages: messages.map((m) => m.text),
   };
@@ -92,68 +123,87 @@ describe.skipIf(!chromiumPath)('soak: reload or close the executing tab mid-run'
     await server?.close();
   });
 
-  it(`${KNOBS.browserCycles} cycles: every run completes, each step recorded once, each POST applied once per key`, async () => {
-    const { page: first, context } = await openPage(browser);
-    await importWorkflow(first, soakWorkflow(server.host));
-    const tabs: Page[] = [first, await openTab(context, first.url())];
-    // A reference run, uninterrupted: what each interrupted run must end with. Allows the host once.
-    await tabs[0]!.bringToFront();
-    await openRuns(tabs[0]!, NAME);
-    const referenceId = await startRun(tabs[0]!);
-    // Concurrent loop iterations each ask; one answer is remembered for the workflow.
-    await runLocator(tabs[0]!, referenceId).getByRole('button', { name: `Allow ${server.host}` }).first().click();
-    await waitForRunStatus(tabs[0]!, referenceId, 'completed', 60_000);
-    const reference = await runShape(tabs[0]!, referenceId);
-    expect(new Set(reference.completedKeys).size).toBe(reference.completedKeys.length);
+  it(
+    `${KNOBS.browserCycles} cycles: every run completes, each step recorded once, each POST applied once per key`,
+    async () => {
+      const { page: first, context } = await openPage(browser);
+      await importWorkflow(first, soakWorkflow(server.host));
+      const tabs: Page[] = [first, await openTab(context, first.url())];
+      // A reference run, uninterrupted: what each interrupted run must end with. Allows the host once.
+      await tabs[0]!.bringToFront();
+      await openRuns(tabs[0]!, NAME);
+      const referenceId = await startRun(tabs[0]!);
+      // Concurrent loop iterations each ask; one answer is remembered for the workflow.
+      await runLocator(tabs[0]!, referenceId)
+        .getByRole('button', { name: `Allow ${server.host}` })
+        .first()
+        .click();
+      await waitForRunStatus(tabs[0]!, referenceId, 'completed', 60_000);
+      const reference = await runShape(tabs[0]!, referenceId);
+      expect(new Set(reference.completedKeys).size).toBe(reference.completedKeys.length);
 
-    let duplicates = 0;
-    for (let cycle = 0; cycle < KNOBS.browserCycles; cycle++) {
-      const phase = PHASES[cycle % PHASES.length]!;
-      const action = (cycle + Math.floor(cycle / PHASES.length)) % 2 === 0 ? 'reload' : 'close';
-      const label = `cycle ${cycle} (${action} during ${phase})`;
-      const executorTab = (await isExecutor(tabs[0]!)) ? tabs[0]! : tabs[1]!;
-      const otherTab = executorTab === tabs[0] ? tabs[1]! : tabs[0]!;
-      // A background tab gets no animation frames: Playwright's actionability checks would stall on it.
-      await executorTab.bringToFront();
-      await openRuns(executorTab, NAME);
-      const runId = await startNewRun(executorTab);
-      await runLocator(executorTab, runId).locator(PHASE_SELECTOR[phase]).first().waitFor({ timeout: 30_000 });
-      let survivor: Page;
-      if (action === 'reload') {
-        await executorTab.reload();
-        survivor = executorTab;
-      } else {
-        await executorTab.close();
-        survivor = otherTab;
-        tabs.splice(0, 2, otherTab, await openTab(context, otherTab.url()));
-        await survivor.locator('[data-executor-role="executor"]').waitFor({ timeout: 15_000 });
+      let duplicates = 0;
+      for (let cycle = 0; cycle < KNOBS.browserCycles; cycle++) {
+        const phase = PHASES[cycle % PHASES.length]!;
+        const action = (cycle + Math.floor(cycle / PHASES.length)) % 2 === 0 ? 'reload' : 'close';
+        const label = `cycle ${cycle} (${action} during ${phase})`;
+        const executorTab = (await isExecutor(tabs[0]!)) ? tabs[0]! : tabs[1]!;
+        const otherTab = executorTab === tabs[0] ? tabs[1]! : tabs[0]!;
+        // A background tab gets no animation frames: Playwright's actionability checks would stall on it.
+        await executorTab.bringToFront();
+        await openRuns(executorTab, NAME);
+        const runId = await startNewRun(executorTab);
+        await runLocator(executorTab, runId).locator(PHASE_SELECTOR[phase]).first().waitFor({ timeout: 30_000 });
+        let survivor: Page;
+        if (action === 'reload') {
+          await executorTab.reload();
+          survivor = executorTab;
+        } else {
+          await executorTab.close();
+          survivor = otherTab;
+          tabs.splice(0, 2, otherTab, await openTab(context, otherTab.url()));
+          await survivor.locator('[data-executor-role="executor"]').waitFor({ timeout: 15_000 });
+        }
+        await survivor.bringToFront();
+        await openRuns(survivor, NAME);
+        await survivor.locator(`.run-item[data-run-id="${runId}"]`).click();
+        await waitForRunStatus(survivor, runId, 'completed', 60_000);
+        if (cycle === 0 || cycle === KNOBS.browserCycles - 1)
+          await survivor.screenshot({ path: `test-results/soak-cycle-${cycle}.png`, fullPage: true });
+
+        const shape = await runShape(survivor, runId);
+        const keys = [...server.requests.keys()].filter((k) => k.startsWith(`${runId}:`));
+        const found = [
+          ...(new Set(shape.completedKeys).size !== shape.completedKeys.length ? ['a step recorded twice'] : []),
+          ...(shape.completedKeys.length !== reference.completedKeys.length
+            ? [
+                `${shape.completedKeys.length} steps recorded, the uninterrupted run has ${reference.completedKeys.length}`,
+              ]
+            : []),
+          ...(keys.length !== POSTS_PER_RUN ? [`${keys.length} POST idempotency keys, expected ${POSTS_PER_RUN}`] : []),
+          ...keys.filter((k) => !server.applied.has(k)).map((k) => `POST ${k} never applied`),
+          ...(new Set(shape.messageIds).size !== shape.messageIds.length ||
+          shape.messages.length !== reference.messages.length
+            ? ['thread messages duplicated or lost']
+            : []),
+        ];
+        duplicates += found.length;
+        expect(found, label).toEqual([]);
       }
-      await survivor.bringToFront();
-      await openRuns(survivor, NAME);
-      await survivor.locator(`.run-item[data-run-id="${runId}"]`).click();
-      await waitForRunStatus(survivor, runId, 'completed', 60_000);
-      if (cycle === 0 || cycle === KNOBS.browserCycles - 1) await survivor.screenshot({ path: `test-results/soak-cycle-${cycle}.png`, fullPage: true });
-
-      const shape = await runShape(survivor, runId);
-      const keys = [...server.requests.keys()].filter((k) => k.startsWith(`${runId}:`));
-      const found = [
-        ...(new Set(shape.completedKeys).size !== shape.completedKeys.length ? ['a step recorded twice'] : []),
-        ...(shape.completedKeys.length !== reference.completedKeys.length ? [`${shape.completedKeys.length} steps recorded, the uninterrupted run has ${reference.completedKeys.length}`] : []),
-        ...(keys.length !== POSTS_PER_RUN ? [`${keys.length} POST idempotency keys, expected ${POSTS_PER_RUN}`] : []),
-        ...keys.filter((k) => !server.applied.has(k)).map((k) => `POST ${k} never applied`),
-        ...(new Set(shape.messageIds).size !== shape.messageIds.length || shape.messages.length !== reference.messages.length ? ['thread messages duplicated or lost'] : []),
-      ];
-      duplicates += found.length;
-      expect(found, label).toEqual([]);
-    }
-    console.log(`browser soak: ${KNOBS.browserCycles} cycles (reload or close of the executing tab during ${PHASES.join(', ')}); duplicates found: ${duplicates}`);
-    await context.close();
-  }, KNOBS.browserCycles * 60_000 + 90_000);
+      console.log(
+        `browser soak: ${KNOBS.browserCycles} cycles (reload or close of the executing tab during ${PHASES.join(', ')}); duplicates found: ${duplicates}`,
+      );
+      await context.close();
+    },
+    KNOBS.browserCycles * 60_000 + 90_000,
+  );
 });
 
 /** startRun, but waits until the detail shows the new run (the previous one's is still on screen at first). */
 async function startNewRun(page: Page): Promise<string> {
-  const before = new Set(await page.locator('.run-item').evaluateAll((items) => items.map((i) => i.getAttribute('data-run-id'))));
+  const before = new Set(
+    await page.locator('.run-item').evaluateAll((items) => items.map((i) => i.getAttribute('data-run-id'))),
+  );
   await startRun(page);
   const detail = page.locator('.run-detail').first();
   for (let i = 0; i < 200; i++) {

@@ -26,18 +26,51 @@ const NAME = `Evil ${IMG}`.slice(0, 200);
 const workflow: WorkflowFile = {
   workflowConfig: { name: NAME, description: `${LINK} ${CSS} ${SCRIPT}` },
   stepsConfig: [
-    { stepSlug: 'start', name: `Start ${SCRIPT}`, stepType: 'trigger', config: { type: 'manual' }, nextSteps: { default: 'ask' } },
-    { stepSlug: 'ask', name: `Ask ${LINK}`, stepType: 'llm', config: { llmNode: { name: 'ask', model: 'm', userPrompt: `Repeat: ${IMG}`, tools: [] } }, nextSteps: { success: 'mark' } },
-    { stepSlug: 'mark', name: `Mark ${CSS}`, stepType: 'action', config: { action: 'set', values: { html: IMG, link: 'javascript:alert(1)', css: CSS, answer: '{{steps.ask.output}}' } }, nextSteps: { success: 'boom' } },
-    { stepSlug: 'boom', name: 'Boom', stepType: 'action', config: { action: 'transform', expression: `$error(${JSON.stringify(`failed ${IMG} ${SCRIPT}`)})` } },
+    {
+      stepSlug: 'start',
+      name: `Start ${SCRIPT}`,
+      stepType: 'trigger',
+      config: { type: 'manual' },
+      nextSteps: { default: 'ask' },
+    },
+    {
+      stepSlug: 'ask',
+      name: `Ask ${LINK}`,
+      stepType: 'llm',
+      config: { llmNode: { name: 'ask', model: 'm', userPrompt: `Repeat: ${IMG}`, tools: [] } },
+      nextSteps: { success: 'mark' },
+    },
+    {
+      stepSlug: 'mark',
+      name: `Mark ${CSS}`,
+      stepType: 'action',
+      config: {
+        action: 'set',
+        values: { html: IMG, link: 'javascript:alert(1)', css: CSS, answer: '{{steps.ask.output}}' },
+      },
+      nextSteps: { success: 'boom' },
+    },
+    {
+      stepSlug: 'boom',
+      name: 'Boom',
+      stepType: 'action',
+      config: { action: 'transform', expression: `$error(${JSON.stringify(`failed ${IMG} ${SCRIPT}`)})` },
+    },
   ],
 } as WorkflowFile;
 
 /** Runs the workflow to its end on the real engine over the database, with a model that answers HTML. */
 async function runToEnd(db: TabflowDb, workflowId: string): Promise<void> {
-  const engine = new Engine({ store: new DexieEngineStore(db), clock: systemClock, runners: { model: fakeModel(() => MODEL_ANSWER) }, maxParallelism: 2 });
+  const engine = new Engine({
+    store: new DexieEngineStore(db),
+    clock: systemClock,
+    runners: { model: fakeModel(() => MODEL_ANSWER) },
+    maxParallelism: 2,
+  });
   await engine.start({ workflow, workflowId, input: {} });
-  await waitFor(async () => expect((await db.runs.toArray()).map((r) => r.status)).toEqual(['failed']), { timeout: 10_000 });
+  await waitFor(async () => expect((await db.runs.toArray()).map((r) => r.status)).toEqual(['failed']), {
+    timeout: 10_000,
+  });
   engine.shutdown();
 }
 
@@ -48,12 +81,24 @@ function assertNoInjectedMarkup(where: string): void {
   expect(body.querySelectorAll('img[src="x"], img[onerror]').length, `${where}: <img>`).toBe(0);
   expect(body.querySelectorAll('style').length, `${where}: <style>`).toBe(0);
   const links = [...body.querySelectorAll('[href], [src], [action], [formaction]')].filter((el) =>
-    ['href', 'src', 'action', 'formaction'].some((name) => /^\s*javascript:/i.test(el.getAttribute(name) ?? '')));
-  expect(links.map((el) => el.outerHTML.slice(0, 120)), `${where}: javascript: URLs`).toEqual([]);
+    ['href', 'src', 'action', 'formaction'].some((name) => /^\s*javascript:/i.test(el.getAttribute(name) ?? '')),
+  );
+  expect(
+    links.map((el) => el.outerHTML.slice(0, 120)),
+    `${where}: javascript: URLs`,
+  ).toEqual([]);
   const handlers = [...body.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => /^on/i.test(a.name)));
-  expect(handlers.map((el) => el.outerHTML.slice(0, 120)), `${where}: event-handler attributes`).toEqual([]);
-  const styled = [...body.querySelectorAll('[style]')].filter((el) => /url\(|javascript:|display:\s*none/i.test(el.getAttribute('style') ?? ''));
-  expect(styled.map((el) => el.outerHTML.slice(0, 120)), `${where}: inline styles`).toEqual([]);
+  expect(
+    handlers.map((el) => el.outerHTML.slice(0, 120)),
+    `${where}: event-handler attributes`,
+  ).toEqual([]);
+  const styled = [...body.querySelectorAll('[style]')].filter((el) =>
+    /url\(|javascript:|display:\s*none/i.test(el.getAttribute('style') ?? ''),
+  );
+  expect(
+    styled.map((el) => el.outerHTML.slice(0, 120)),
+    `${where}: inline styles`,
+  ).toEqual([]);
   expect((window as unknown as { __xss?: unknown }).__xss, `${where}: a payload ran`).toBeUndefined();
 }
 
@@ -103,7 +148,8 @@ describe('untrusted text renders as text', () => {
     await app.user.click(await screen.findByRole('tab', { name: 'Runs' }));
     const detail = await waitFor(() => {
       const found = document.querySelector<HTMLElement>('.run-detail[data-run-status="failed"]');
-      if (!found?.querySelector('[data-step-slug="boom"][data-status="failed"]')) throw new Error('the failed run and its steps are not shown yet');
+      if (!found?.querySelector('[data-step-slug="boom"][data-status="failed"]'))
+        throw new Error('the failed run and its steps are not shown yet');
       return found;
     });
     // Details (outputs, threads) render their content closed too; open the threads as a person would.

@@ -20,7 +20,12 @@ export function templateScenarios(): Scenario[] {
   return TEMPLATES.map((t) => ({
     name: `template ${t.id}`,
     workflow: t.doc,
-    input: { customerId: 'cus_002', location: 'Lisbon', message: 'I was charged twice', email: 'Invoice ACME for 3 days' },
+    input: {
+      customerId: 'cus_002',
+      location: 'Lisbon',
+      message: 'I was charged twice',
+      email: 'Invoice ACME for 3 days',
+    },
     seedTables: seedCustomers,
   }));
 }
@@ -63,16 +68,27 @@ function watchCompletions(data: MemoryData): Set<string> {
 }
 
 /** Side-effecting fakes that fail the test when a step once recorded completed runs again. */
-function runners(completed: Set<string>, violations: string[], isDead: () => boolean, posts: Map<string, number>): Runners {
+function runners(
+  completed: Set<string>,
+  violations: string[],
+  isDead: () => boolean,
+  posts: Map<string, number>,
+): Runners {
   const guard = (call: EffectCall) => {
     if (isDead()) throw new CrashError('the page is gone');
     if (completed.has(call.idempotencyKey)) violations.push(`${call.idempotencyKey} ran again after it completed`);
   };
   return {
-    model: fakeModel((req, call) => (guard(call), req.round.outputSchema ? sampleFor(req.round.outputSchema) : `llm(${req.userPrompt.slice(0, 80)})`)),
+    model: fakeModel(
+      (req, call) => (
+        guard(call),
+        req.round.outputSchema ? sampleFor(req.round.outputSchema) : `llm(${req.userPrompt.slice(0, 80)})`
+      ),
+    ),
     http: async (req, call) => {
       guard(call);
-      if (req.method === 'POST' || req.method === 'PATCH') posts.set(call.idempotencyKey, (posts.get(call.idempotencyKey) ?? 0) + 1);
+      if (req.method === 'POST' || req.method === 'PATCH')
+        posts.set(call.idempotencyKey, (posts.get(call.idempotencyKey) ?? 0) + 1);
       return { status: 200, statusText: 'OK', headers: {}, body: { url: req.url } };
     },
   };
@@ -117,9 +133,12 @@ function canonicalKey(data: MemoryData): (key: string) => string {
     const run = data.runs.get(runId);
     if (!run || seen > 16) return runId;
     const tops = [...data.runs.values()].filter((r) => r.depth === 0).map((r) => r.id);
-    const name = run.parentRunId && run.parentStepKey
-      ? `${label(run.parentRunId, seen + 1)}>${run.parentStepKey.slice(run.parentStepKey.indexOf(':') + 1)}`
-      : tops.indexOf(runId) === 0 ? 'top' : `top#${tops.indexOf(runId) + 1}`;
+    const name =
+      run.parentRunId && run.parentStepKey
+        ? `${label(run.parentRunId, seen + 1)}>${run.parentStepKey.slice(run.parentStepKey.indexOf(':') + 1)}`
+        : tops.indexOf(runId) === 0
+          ? 'top'
+          : `top#${tops.indexOf(runId) + 1}`;
     labels.set(runId, name);
     return name;
   };
@@ -148,7 +167,15 @@ export async function runScenario(scenario: Scenario, crash?: CrashPoint): Promi
     const run = data.runs.get(id)!;
     const canonical = canonicalKey(data);
     const postsByKey = [...posts].map(([key, count]) => [canonical(key), count] as const);
-    return { status: run.status, output: run.output, tables: tablesOf(data), ops, violations, completedKeys: [...completed].map(canonical).sort(), posts: Object.fromEntries(postsByKey) };
+    return {
+      status: run.status,
+      output: run.output,
+      tables: tablesOf(data),
+      ops,
+      violations,
+      completedKeys: [...completed].map(canonical).sort(),
+      posts: Object.fromEntries(postsByKey),
+    };
   };
   let ops = 0;
   let dead = false;
@@ -161,7 +188,13 @@ export async function runScenario(scenario: Scenario, crash?: CrashPoint): Promi
       throw new CrashError(`crash at op ${crash.op} ${crash.phase}`);
     }
   };
-  const first = createTestEngine({ data, clock, hook, runners: runners(completed, violations, () => dead, posts), workflows: scenario.workflows });
+  const first = createTestEngine({
+    data,
+    clock,
+    hook,
+    runners: runners(completed, violations, () => dead, posts),
+    workflows: scenario.workflows,
+  });
   let runId: string | undefined;
   try {
     runId = await first.engine.start({ workflow: scenario.workflow, input: scenario.input });
@@ -174,12 +207,18 @@ export async function runScenario(scenario: Scenario, crash?: CrashPoint): Promi
   // The page died: its handle is revoked and its drivers stop; a fresh engine resumes on the same data.
   first.store.revoke();
   first.engine.shutdown();
-  const second = createTestEngine({ data, clock, runners: runners(completed, violations, () => false, posts), workflows: scenario.workflows });
+  const second = createTestEngine({
+    data,
+    clock,
+    runners: runners(completed, violations, () => false, posts),
+    workflows: scenario.workflows,
+  });
   await second.engine.resumeAll();
   const top = [...data.runs.values()].find((r) => r.depth === 0);
   runId = top?.id ?? (await second.engine.start({ workflow: scenario.workflow, input: scenario.input }));
   const sent = new Set([...data.events.values()].map((e) => e.name));
-  for (const event of scenario.events ?? []) if (!sent.has(event.name)) await second.engine.sendEvent(runId, event.name, event.payload);
+  for (const event of scenario.events ?? [])
+    if (!sent.has(event.name)) await second.engine.sendEvent(runId, event.name, event.payload);
   await finish(second, runId);
   return outcome(runId);
 }
