@@ -10,7 +10,7 @@ import {
 } from '../../src/engine/records';
 import { ExecutorProvider } from '../../src/ui/ExecutorContext';
 import { StepRow } from '../../src/ui/runs/StepRow';
-import { RunWaits } from '../../src/ui/runs/WaitBanner';
+import { formatWake, RunWaits } from '../../src/ui/runs/WaitBanner';
 import { UiStoreProvider, useUi } from '../../src/ui/state';
 import type { ExecutorApi } from '../../src/worker/api';
 
@@ -194,6 +194,10 @@ const CASES: Record<WaitKind, Case[]> = {
 };
 
 describe('wait banners', () => {
+  it('a wake time just under ten minutes away reads 10 min 0 s, never 9 min 60 s', () => {
+    expect(formatWake(NOW + 599_600, NOW)).toMatch(/ \(in 10 min 0 s\)$/);
+  });
+
   it('every kind of wait the engine can report has a case here', () => {
     const kinds = waitReasonSchema.options.map((option) => option.shape.kind.value).sort();
     expect(Object.keys(CASES).sort()).toEqual(kinds);
