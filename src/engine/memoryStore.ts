@@ -5,7 +5,7 @@ import {
   readableRuns,
   readRecord,
   runRecordSchema,
-  stepRecordSchema,
+  readStepRecord,
   type EventRecord,
   type RunRecord,
   type StepRecord,
@@ -79,7 +79,7 @@ export class MemoryStore implements EngineStore {
     this.enter('loadSteps');
     const keys = this.data.stepsByRun.get(runId) ?? new Set();
     const stored = [...keys].map((k) => this.data.steps.get(k)!).sort((a, b) => a.seq - b.seq);
-    return stored.map((step) => readRecord(stepRecordSchema, clone(step), step.key));
+    return stored.map((step) => readStepRecord(clone(step), step.key));
   }
 
   async loadEvents(runId: string): Promise<EventRecord[]> {

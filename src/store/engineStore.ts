@@ -6,7 +6,7 @@ import {
   readRecord,
   RUN_STATUSES,
   runRecordSchema,
-  stepRecordSchema,
+  readStepRecord,
   type EventRecord,
   type RunRecord,
   type StepRecord,
@@ -62,7 +62,7 @@ export class DexieEngineStore implements EngineStore {
       .where('[runId+seq]')
       .between([runId, Dexie.minKey], [runId, Dexie.maxKey], true, true)
       .toArray();
-    return stored.map((step) => readRecord(stepRecordSchema, step, step.key));
+    return stored.map((step) => readStepRecord(step, step.key));
   }
 
   async loadEvents(runId: string): Promise<EventRecord[]> {
