@@ -28,7 +28,9 @@ export const CONTENT_SECURITY_POLICY: Record<string, string[]> = {
 const HEADER_ONLY_DIRECTIVES: Record<string, string[]> = { 'frame-ancestors': ["'none'"] };
 
 export const policyText = (directives: Record<string, string[]>) =>
-  Object.entries(directives).map(([name, sources]) => `${name} ${sources.join(' ')}`).join('; ');
+  Object.entries(directives)
+    .map(([name, sources]) => `${name} ${sources.join(' ')}`)
+    .join('; ');
 
 /** The policy as `vite preview` sends it with every response (the worker's script included). */
 export const CSP_HEADER = policyText({ ...CONTENT_SECURITY_POLICY, ...HEADER_ONLY_DIRECTIVES });
@@ -42,7 +44,11 @@ function contentSecurityPolicyPlugin(): Plugin {
     name: 'content-security-policy',
     apply: 'build',
     transformIndexHtml: () => [
-      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: policyText(CONTENT_SECURITY_POLICY) }, injectTo: 'head-prepend' },
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: policyText(CONTENT_SECURITY_POLICY) },
+        injectTo: 'head-prepend',
+      },
     ],
   };
 }
@@ -80,7 +86,12 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'adversarial', environment: 'node', include: ['test/adversarial/**/*.test.ts'], testTimeout: 60 * 60_000 },
+        test: {
+          name: 'adversarial',
+          environment: 'node',
+          include: ['test/adversarial/**/*.test.ts'],
+          testTimeout: 60 * 60_000,
+        },
       },
       {
         extends: true,

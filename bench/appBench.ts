@@ -16,12 +16,18 @@ const STREAM_WORKFLOW = 'Bench: four agents streaming';
  * usable. Returns when that happened, in ms since the epoch, as the page saw it.
  */
 async function libraryShown(page: Page): Promise<number> {
-  const shownAt = await page.waitForFunction(() => {
-    const sidebar = document.querySelector('nav.sidebar');
-    if (!sidebar) return false;
-    const shown = sidebar.querySelector('.workflow-list') !== null || !/Loading/.test(sidebar.querySelector('.sidebar-note')?.textContent ?? 'Loading');
-    return shown && performance.timeOrigin + performance.now();
-  }, undefined, { polling: 'raf', timeout: 30_000 });
+  const shownAt = await page.waitForFunction(
+    () => {
+      const sidebar = document.querySelector('nav.sidebar');
+      if (!sidebar) return false;
+      const shown =
+        sidebar.querySelector('.workflow-list') !== null ||
+        !/Loading/.test(sidebar.querySelector('.sidebar-note')?.textContent ?? 'Loading');
+      return shown && performance.timeOrigin + performance.now();
+    },
+    undefined,
+    { polling: 'raf', timeout: 30_000 },
+  );
   return (await shownAt.jsonValue()) as number;
 }
 
@@ -56,30 +62,43 @@ export async function measureInitialJs(context: BrowserContext, appUrl: string):
   for (const request of requested.filter((r) => r.timing().startTime <= shownAt)) {
     const body = await (await request.response())?.body();
     if (!body) continue;
-    files.push({ url: new URL(request.url()).pathname, bytes: body.length, gzipBytes: gzipSync(body, { level: 9 }).length });
+    files.push({
+      url: new URL(request.url()).pathname,
+      bytes: body.length,
+      gzipBytes: gzipSync(body, { level: 9 }).length,
+    });
   }
   await page.close();
   const sum = (list: typeof files) => list.reduce((total, f) => total + f.gzipBytes, 0);
   const isWorker = (f: InitialJs['files'][number]) => /worker/.test(f.url);
-  return { gzipBytes: sum(files), pageGzipBytes: sum(files.filter((f) => !isWorker(f))), workerGzipBytes: sum(files.filter(isWorker)), files, later };
+  return {
+    gzipBytes: sum(files),
+    pageGzipBytes: sum(files.filter((f) => !isWorker(f))),
+    workerGzipBytes: sum(files.filter(isWorker)),
+    files,
+    later,
+  };
 }
 
 /** Writes an app setting straight into the app's IndexedDB (read by a worker that starts afterwards). */
 async function putSetting(page: Page, key: string, value: unknown): Promise<void> {
-  await page.evaluate(async ({ key, value }) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('tabflow');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    await new Promise<void>((resolve, reject) => {
-      const tx = db.transaction('settings', 'readwrite');
-      tx.objectStore('settings').put({ key, value });
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-  }, { key, value });
+  await page.evaluate(
+    async ({ key, value }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('tabflow');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('settings', 'readwrite');
+        tx.objectStore('settings').put({ key, value });
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    { key, value },
+  );
 }
 
 /** Collects main-thread long tasks from the first moment of every page of this context. */
@@ -115,7 +134,10 @@ export async function measureStreaming(context: BrowserContext, appUrl: string):
   await page.addInitScript(LONG_TASK_OBSERVER);
   const doc = parallelLlm(STREAM_WORKFLOW);
   await page.goto(await buildShareLink(exportText(buildExportFile(doc, () => undefined)), appUrl));
-  await page.getByRole('dialog', { name: 'Import preview' }).getByRole('button', { name: 'Import', exact: true }).click();
+  await page
+    .getByRole('dialog', { name: 'Import preview' })
+    .getByRole('button', { name: 'Import', exact: true })
+    .click();
   await page.locator(`[data-testid="workflow-item"][data-workflow-name="${STREAM_WORKFLOW}"]`).waitFor();
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   const from = await page.evaluate(() => performance.now());
@@ -124,12 +146,27 @@ export async function measureStreaming(context: BrowserContext, appUrl: string):
   await detail.waitFor();
   const runId = (await detail.getAttribute('data-run-id'))!;
   const run = page.locator(`.run-detail[data-run-id="${runId}"]`);
-  await page.locator(['completed', 'failed', 'cancelled'].map((s) => `.run-detail[data-run-id="${runId}"][data-run-status="${s}"]`).join(', ')).waitFor({ timeout: 120_000 });
+  await page
+    .locator(
+      ['completed', 'failed', 'cancelled']
+        .map((s) => `.run-detail[data-run-id="${runId}"][data-run-status="${s}"]`)
+        .join(', '),
+    )
+    .waitFor({ timeout: 120_000 });
   const to = await page.evaluate(() => performance.now());
   const status = await run.getAttribute('data-run-status');
-  if (status !== 'completed') throw new Error(`the streaming run ended ${status}: ${await run.locator('.run-error').textContent().catch(() => '')}`);
-  const tasks = (await page.evaluate(() => (window as unknown as { __longTasks: Array<{ start: number; duration: number }> }).__longTasks))
-    .filter((t) => t.start >= from && t.start <= to);
+  if (status !== 'completed')
+    throw new Error(
+      `the streaming run ended ${status}: ${await run
+        .locator('.run-error')
+        .textContent()
+        .catch(() => '')}`,
+    );
+  const tasks = (
+    await page.evaluate(
+      () => (window as unknown as { __longTasks: Array<{ start: number; duration: number }> }).__longTasks,
+    )
+  ).filter((t) => t.start >= from && t.start <= to);
   const observedTokensPerSecond = await roundPaces(page, runId);
   await page.close();
   return {
@@ -149,7 +186,12 @@ function roundPaces(page: Page, runId: string): Promise<number[]> {
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });
-    type RoundRecord = { stepType: string; status: string; output?: { text?: unknown }; attempts: Array<{ startedAt: number; endedAt: number }> };
+    type RoundRecord = {
+      stepType: string;
+      status: string;
+      output?: { text?: unknown };
+      attempts: Array<{ startedAt: number; endedAt: number }>;
+    };
     const steps = await new Promise<RoundRecord[]>((resolve, reject) => {
       const range = IDBKeyRange.bound([runId, -Infinity], [runId, Infinity]);
       const request = db.transaction('steps').objectStore('steps').index('[runId+seq]').getAll(range);
@@ -157,10 +199,14 @@ function roundPaces(page: Page, runId: string): Promise<number[]> {
       request.onerror = () => reject(request.error);
     });
     db.close();
-    return steps.filter((s) => s.stepType === 'llm-round' && s.status === 'completed').map((s) => {
-      const attempt = s.attempts[s.attempts.length - 1]!;
-      const words = String(s.output?.text ?? '').split(/\s+/).filter(Boolean).length;
-      return Math.round((words * 1.3) / ((attempt.endedAt - attempt.startedAt) / 1000));
-    });
+    return steps
+      .filter((s) => s.stepType === 'llm-round' && s.status === 'completed')
+      .map((s) => {
+        const attempt = s.attempts[s.attempts.length - 1]!;
+        const words = String(s.output?.text ?? '')
+          .split(/\s+/)
+          .filter(Boolean).length;
+        return Math.round((words * 1.3) / ((attempt.endedAt - attempt.startedAt) / 1000));
+      });
   }, runId);
 }

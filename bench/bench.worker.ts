@@ -2,7 +2,19 @@
 import * as Comlink from 'comlink';
 import type { Runners } from '../src/engine/runtime';
 import { TabflowDb } from '../src/store/db';
-import { createBenchEngine, CountingStore, dexieTx, figure, freshDb, OK, rawIdb, settle, storeCommit, timedRun, BENCH_DB } from './measures';
+import {
+  createBenchEngine,
+  CountingStore,
+  dexieTx,
+  figure,
+  freshDb,
+  OK,
+  rawIdb,
+  settle,
+  storeCommit,
+  timedRun,
+  BENCH_DB,
+} from './measures';
 import { RESUME_WORKER_NAME, type BenchApi, type ResumeFigure } from './protocol';
 import { effectChain, fanOut, HOLD_SLUG, pureChain, resumeChain } from './workflows';
 
@@ -35,7 +47,9 @@ const api: BenchApi = {
       if (!request.url.endsWith(`/${HOLD_SLUG}`)) return Promise.resolve(OK);
       held();
       // Never answers: the page ends this worker here, as a reload would.
-      return new Promise((_, reject) => call.signal.addEventListener('abort', () => reject(call.signal.reason), { once: true }));
+      return new Promise((_, reject) =>
+        call.signal.addEventListener('abort', () => reject(call.signal.reason), { once: true }),
+      );
     };
     const bench = createBenchEngine(await freshDb(), http);
     const started = performance.now();
@@ -100,7 +114,13 @@ function resumeAtBoot(): Promise<ResumeFigure> {
     await engine.idle();
     const [run] = await db.runs.toArray();
     const calls = store.calls.filter((c) => c.start <= nextStepStartedMs);
-    return { moduleEvaluatedMs: MODULE_EVALUATED_MS, stepsLoaded: store.stepsLoaded, storeCalls: calls, nextStepStartedMs, status: run?.status ?? 'missing' };
+    return {
+      moduleEvaluatedMs: MODULE_EVALUATED_MS,
+      stepsLoaded: store.stepsLoaded,
+      storeCalls: calls,
+      nextStepStartedMs,
+      status: run?.status ?? 'missing',
+    };
   });
 }
 

@@ -44,7 +44,11 @@ export interface BenchEngine {
 }
 
 /** The real engine over the real store, as the product's worker builds it, with the bench's runners. */
-export function createBenchEngine(db: TabflowDb, http: NonNullable<Runners['http']>, store = new CountingStore(db)): BenchEngine {
+export function createBenchEngine(
+  db: TabflowDb,
+  http: NonNullable<Runners['http']>,
+  store = new CountingStore(db),
+): BenchEngine {
   const engine = new Engine({ store, clock: systemClock, runners: { http }, isHostApproved: async () => true });
   return { db, store, engine };
 }
@@ -61,7 +65,13 @@ export async function freshDb(): Promise<TabflowDb> {
 }
 
 /** Start to finished: `start` validates, stores the definition and the run, then drives it to the end. */
-export async function timedRun(bench: BenchEngine, workflow: WorkflowFile, steps: number, mode: 'durable' | 'direct' = 'durable', input: unknown = {}): Promise<RunFigure> {
+export async function timedRun(
+  bench: BenchEngine,
+  workflow: WorkflowFile,
+  steps: number,
+  mode: 'durable' | 'direct' = 'durable',
+  input: unknown = {},
+): Promise<RunFigure> {
   const { store, engine } = bench;
   const commitsBefore = store.commits;
   const commitMsBefore = store.commitMs;
@@ -107,13 +117,17 @@ function openRaw(): Promise<IDBDatabase> {
 export async function rawIdb(durationMs: number): Promise<TxFigure> {
   const db = await openRaw();
   try {
-    return await rate(durationMs, (i) => new Promise((resolve, reject) => {
-      const tx = db.transaction('kv', 'readwrite');
-      tx.objectStore('kv').put({ id: i % 64, value: i });
-      tx.oncomplete = () => resolve(tx.durability);
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error);
-    }));
+    return await rate(
+      durationMs,
+      (i) =>
+        new Promise((resolve, reject) => {
+          const tx = db.transaction('kv', 'readwrite');
+          tx.objectStore('kv').put({ id: i % 64, value: i });
+          tx.oncomplete = () => resolve(tx.durability);
+          tx.onerror = () => reject(tx.error);
+          tx.onabort = () => reject(tx.error);
+        }),
+    );
   } finally {
     db.close();
   }
@@ -138,10 +152,36 @@ export async function dexieTx(durationMs: number): Promise<TxFigure> {
 export async function storeCommit(durationMs: number): Promise<TxFigure> {
   const db = await freshDb();
   const store = new DexieEngineStore(db);
-  const run: RunRecord = { id: 'r', workflowHash: 'h', workflowName: 'n', mode: 'durable', input: {}, status: 'running', generation: 0, createdAt: 0, updatedAt: 0, activeMs: 0, depth: 0, nextSeq: 0 };
+  const run: RunRecord = {
+    id: 'r',
+    workflowHash: 'h',
+    workflowName: 'n',
+    mode: 'durable',
+    input: {},
+    status: 'running',
+    generation: 0,
+    createdAt: 0,
+    updatedAt: 0,
+    activeMs: 0,
+    depth: 0,
+    nextSeq: 0,
+  };
   await store.commit({ fences: [], runs: [run] });
   return rate(durationMs, async (i) => {
-    const step = { key: `r:s${i}@`, runId: 'r', slug: `s${i}`, path: '', stepType: 'action', seq: i, status: 'completed' as const, attempts: [{ n: 1, startedAt: i, endedAt: i, outcome: 'ok' as const }], interruptions: 0, startedAt: i, endedAt: i, output: OK };
+    const step = {
+      key: `r:s${i}@`,
+      runId: 'r',
+      slug: `s${i}`,
+      path: '',
+      stepType: 'action',
+      seq: i,
+      status: 'completed' as const,
+      attempts: [{ n: 1, startedAt: i, endedAt: i, outcome: 'ok' as const }],
+      interruptions: 0,
+      startedAt: i,
+      endedAt: i,
+      output: OK,
+    };
     await store.commit({ fences: [{ runId: 'r', generation: 0 }], steps: [step] });
     return 'default';
   });

@@ -29,7 +29,11 @@ export function goals(f: Figures): Goal[] {
   const scaling = ratio(f.durable_steps_per_s_10000, f.durable_steps_per_s_100);
   return [
     { name: 'durable_1000 ≥ 0.5 × raw', pass: durableShare >= 0.5, detail: `${durableShare.toFixed(2)} × raw` },
-    { name: 'commits_1000 ≥ 1,000 (every step durable before the next effect)', pass: f.commits_1000 >= 1000, detail: `${f.commits_1000}` },
+    {
+      name: 'commits_1000 ≥ 1,000 (every step durable before the next effect)',
+      pass: f.commits_1000 >= 1000,
+      detail: `${f.commits_1000}`,
+    },
     { name: 'pure_1000 ≥ 1 × raw', pass: pureShare >= 1, detail: `${pureShare.toFixed(2)} × raw` },
     { name: 'durable_10000 ≥ 0.8 × durable_100', pass: scaling >= 0.8, detail: `${scaling.toFixed(2)} × durable_100` },
     { name: 'resume_ms_10000 < 300', pass: f.resume_ms_10000 < 300, detail: `${f.resume_ms_10000.toFixed(0)} ms` },
@@ -38,7 +42,11 @@ export function goals(f: Figures): Goal[] {
       pass: f.stream_long_tasks <= 2 && f.stream_longest_task_ms <= 100,
       detail: `${f.stream_long_tasks} long tasks, longest ${f.stream_longest_task_ms.toFixed(0)} ms`,
     },
-    { name: 'initial_js_gzip_bytes ≤ 300,000', pass: f.initial_js_gzip_bytes <= 300_000, detail: `${f.initial_js_gzip_bytes.toLocaleString('en-US')} bytes` },
+    {
+      name: 'initial_js_gzip_bytes ≤ 300,000',
+      pass: f.initial_js_gzip_bytes <= 300_000,
+      detail: `${f.initial_js_gzip_bytes.toLocaleString('en-US')} bytes`,
+    },
   ];
 }
 
@@ -58,7 +66,9 @@ const UNITS: Record<keyof Figures, string> = {
 };
 
 function format(value: number): string {
-  return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 1 });
+  return Number.isInteger(value)
+    ? value.toLocaleString('en-US')
+    : value.toLocaleString('en-US', { maximumFractionDigits: 1 });
 }
 
 /** The table of figures, then the goals with pass/fail, as plain text. */

@@ -49,7 +49,11 @@ export function toFigures({ engine: e, stream, initialJs }: Measures): Figures {
 /** The resume as a timeline: each store call (start–end, ms after worker start); gaps are CPU work. */
 function resumeTimeline(resume: ResumeFigure): string {
   const calls = resume.storeCalls.map((c) => `${c.name} ${round(c.start, 0)}–${round(c.end, 0)}`);
-  return [`module evaluated ${round(resume.moduleEvaluatedMs, 0)}`, ...calls, `next step ${round(resume.nextStepStartedMs, 0)}`].join(' · ');
+  return [
+    `module evaluated ${round(resume.moduleEvaluatedMs, 0)}`,
+    ...calls,
+    `next step ${round(resume.nextStepStartedMs, 0)}`,
+  ].join(' · ');
 }
 
 export function toDetails({ engine: e, stream, initialJs, requestedTokensPerSecond }: Measures) {
@@ -89,7 +93,9 @@ export function toNotes({ engine: e, stream, initialJs, requestedTokensPerSecond
     `commits: pure_1000 ${e.pure1000.commits}, direct_1000 ${e.direct1000.commits} (not awaited: mirrored in the background), parallel_100 ${e.parallel100.commits}, durable_10000 ${e.durable10000.commits}`,
     `resume (${e.resume.stepsLoaded} records; ms after worker start): ${resumeTimeline(e.resume)}`,
     `stream: ${round(stream.windowMs)} ms from "Start run" to completed; asked for ${requestedTokensPerSecond} tokens/s, observed ${paces.join(', ')} tokens/s per agent` +
-      (paceHonoured ? '' : ' — the product worker ignores the pace setting (see bench/README.md), so this ran at the default pace'),
+      (paceHonoured
+        ? ''
+        : ' — the product worker ignores the pace setting (see bench/README.md), so this ran at the default pace'),
     `initial JS (gzip -9): page ${bytes(initialJs.pageGzipBytes)} + executor worker ${bytes(initialJs.workerGzipBytes)} bytes (${initialJs.files.map((f) => f.url).join(', ')})`,
   ];
 }

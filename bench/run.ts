@@ -18,16 +18,22 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
 const PROFILE = `${BENCH}tmp/chromium-profile`;
 
-
 async function serve(configFile: string, root: string): Promise<{ server: PreviewServer; url: string }> {
-  const server = await preview({ configFile, root, preview: { port: 0, host: '127.0.0.1', strictPort: false, open: false }, logLevel: 'warn' });
+  const server = await preview({
+    configFile,
+    root,
+    preview: { port: 0, host: '127.0.0.1', strictPort: false, open: false },
+    logLevel: 'warn',
+  });
   const address = server.httpServer.address();
   if (typeof address !== 'object' || !address) throw new Error('preview server has no address');
   return { server, url: `http://127.0.0.1:${address.port}/` };
 }
 
 function findChromium(): string {
-  const found = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
+  const found = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+    (p) => p && existsSync(p),
+  );
   if (!found) throw new Error('Chromium not found: set CHROMIUM_PATH or apt-get install -y chromium');
   return found;
 }
@@ -81,7 +87,20 @@ async function measureEngine(page: Page): Promise<EngineMeasures> {
   if (resume.status !== 'completed') throw new Error(`the resumed run ended ${resume.status}`);
   // The physical limit drifts on a busy disk: sampled at the start, middle and end, the median is used.
   const raw = [...rawSamples].sort((a, b) => a.perSecond - b.perSecond)[1]!;
-  return { raw, rawSamples, dexie, storeCommit, durable100, durable1000, durable10000, pure1000, direct1000, parallel100, prepared, resume };
+  return {
+    raw,
+    rawSamples,
+    dexie,
+    storeCommit,
+    durable100,
+    durable1000,
+    durable10000,
+    pure1000,
+    direct1000,
+    parallel100,
+    prepared,
+    resume,
+  };
 }
 
 async function openBenchPage(context: BrowserContext, url: string): Promise<Page> {
@@ -102,14 +121,19 @@ async function machine(context: BrowserContext): Promise<string> {
 
 async function main(): Promise<void> {
   for (const built of [`${ROOT}dist/index.html`, `${BENCH}dist/index.html`]) {
-    if (!existsSync(built)) throw new Error(`${built} is missing: \`npm run bench\` builds the app and the bench page first`);
+    if (!existsSync(built))
+      throw new Error(`${built} is missing: \`npm run bench\` builds the app and the bench page first`);
   }
   rmSync(PROFILE, { recursive: true, force: true });
   mkdirSync(PROFILE, { recursive: true });
   const app = await serve(`${ROOT}vite.config.ts`, ROOT);
   const bench = await serve(`${BENCH}vite.config.ts`, BENCH);
   // A persistent profile keeps IndexedDB on disk, as for a person (an incognito context keeps it in memory).
-  const context = await chromium.launchPersistentContext(PROFILE, { executablePath: findChromium(), args: CHROMIUM_FLAGS, viewport: { width: 1280, height: 800 } });
+  const context = await chromium.launchPersistentContext(PROFILE, {
+    executablePath: findChromium(),
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1280, height: 800 },
+  });
   try {
     const about = await machine(context);
     log('initial JavaScript of the app');

@@ -58,7 +58,10 @@ export class FakeClock implements Clock {
 
   /** Earliest pending wake time, if anyone sleeps. */
   nextWake(): number | undefined {
-    return this.sleepers.reduce<number | undefined>((min, s) => (min === undefined || s.at < min ? s.at : min), undefined);
+    return this.sleepers.reduce<number | undefined>(
+      (min, s) => (min === undefined || s.at < min ? s.at : min),
+      undefined,
+    );
   }
 
   get sleeping(): number {

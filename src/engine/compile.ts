@@ -31,10 +31,16 @@ export class InvalidWorkflowError extends Error {
  * `validated`: the file passed validation before (it was stored), so only parse it. `parsed`: it is
  * the output of a parse already (a stored definition), so take it as it is.
  */
-export function compileWorkflow(file: WorkflowFile, options: { validated?: boolean; parsed?: boolean } = {}): CompiledWorkflow {
+export function compileWorkflow(
+  file: WorkflowFile,
+  options: { validated?: boolean; parsed?: boolean } = {},
+): CompiledWorkflow {
   const problems = options.validated || options.parsed ? [] : validateWorkflowFile(file).problems;
   if (hasErrors(problems)) {
-    const errors = problems.filter((p) => p.severity === 'error').slice(0, 5).map(describeProblem);
+    const errors = problems
+      .filter((p) => p.severity === 'error')
+      .slice(0, 5)
+      .map(describeProblem);
     throw new InvalidWorkflowError(`the workflow has errors: ${errors.join('; ')}`);
   }
   const definition = options.parsed ? (file as ParsedWorkflow) : workflowFileSchema.parse(file);
@@ -58,7 +64,10 @@ function compileScope(
     reads.set(step.stepSlug, stepReads(step));
     const children = childBodies(step);
     if (children.length > 0) {
-      bodies.set(step.stepSlug, new Map(children.map((b) => [b.name, compileScope(b.steps, bodies, reads, terminals)])));
+      bodies.set(
+        step.stepSlug,
+        new Map(children.map((b) => [b.name, compileScope(b.steps, bodies, reads, terminals)])),
+      );
     }
   }
   // Validation guarantees exactly one step of the body is not pointed to (at the top: a trigger).

@@ -63,7 +63,8 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
    * writes outputs its `while` may read, so containers build it afresh each time.
    */
   private scope(): TemplateScope {
-    if (this.step.stepType === 'loop' || this.step.stepType === 'parallel') return templateScope(this.host, this.step, this.frame);
+    if (this.step.stepType === 'loop' || this.step.stepType === 'parallel')
+      return templateScope(this.host, this.step, this.frame);
     this.cachedScope ??= templateScope(this.host, this.step, this.frame);
     return this.cachedScope;
   }
@@ -131,7 +132,12 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
     for (;;) {
       if (record.wakeAt !== undefined) await this.sleepUntil(record.wakeAt, 'retry');
       const n = record.attempts.length + 1;
-      record = { ...record, status: 'started', wakeAt: undefined, attempts: [...record.attempts, { n, startedAt: this.now(), outcome: 'running' }] };
+      record = {
+        ...record,
+        status: 'started',
+        wakeAt: undefined,
+        attempts: [...record.attempts, { n, startedAt: this.now(), outcome: 'running' }],
+      };
       await this.persist(record);
       const result = await this.host.withSlot(this.signal, (signal) => this.runAttempt(effect, n, signal, timeout));
       record = this.record!;
@@ -149,19 +155,28 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
     }
   }
 
-  private async runAttempt<T>(effect: (call: EffectCall) => Promise<T>, n: number, outer: AbortSignal, timeout: DefaultTimeout | undefined) {
+  private async runAttempt<T>(
+    effect: (call: EffectCall) => Promise<T>,
+    n: number,
+    outer: AbortSignal,
+    timeout: DefaultTimeout | undefined,
+  ) {
     const controller = new AbortController();
     const abort = () => controller.abort(outer.reason);
     outer.addEventListener('abort', abort, { once: true });
     const timer = this.armTimeout(controller, timeout);
     try {
-      const value = await untilAborted(effect({ idempotencyKey: this.key, attempt: n, signal: controller.signal }), controller.signal);
+      const value = await untilAborted(
+        effect({ idempotencyKey: this.key, attempt: n, signal: controller.signal }),
+        controller.signal,
+      );
       this.endAttempt('ok');
       return { ok: true as const, value };
     } catch (error) {
       if (outer.aborted && outer.reason instanceof RunStopped) throw outer.reason;
       if (outer.aborted || this.host.isStopping()) throw this.host.stopError(error);
-      const stepError = controller.signal.reason instanceof StepFailure ? controller.signal.reason.stepError : toStepError(error);
+      const stepError =
+        controller.signal.reason instanceof StepFailure ? controller.signal.reason.stepError : toStepError(error);
       this.endAttempt(stepError.category === 'timeout' ? 'timeout' : 'error', stepError);
       return { ok: false as const, error: stepError };
     } finally {
@@ -178,10 +193,14 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
     const stop = new AbortController();
     const timeoutMs = this.step.timeoutMs ?? fallback?.defaultMs;
     if (timeoutMs === undefined) return stop;
-    const message = this.step.timeoutMs !== undefined
-      ? `step timed out after ${timeoutMs} ms`
-      : `no complete answer within ${timeoutMs / 1000} s, the default for ${fallback!.what} (set the step's timeoutMs to change it)`;
-    this.host.deps.clock.sleepUntil(this.now() + timeoutMs, stop.signal).then(() => controller.abort(failure('timeout', message, true)), () => undefined);
+    const message =
+      this.step.timeoutMs !== undefined
+        ? `step timed out after ${timeoutMs} ms`
+        : `no complete answer within ${timeoutMs / 1000} s, the default for ${fallback!.what} (set the step's timeoutMs to change it)`;
+    this.host.deps.clock.sleepUntil(this.now() + timeoutMs, stop.signal).then(
+      () => controller.abort(failure('timeout', message, true)),
+      () => undefined,
+    );
     return stop;
   }
 
@@ -224,11 +243,18 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
     const last = record.attempts[record.attempts.length - 1];
     if (last?.outcome !== 'running' || !this.fromStorage) return record;
     this.fromStorage = false;
-    const attempts = [...record.attempts.slice(0, -1), { ...last, outcome: 'interrupted' as const, endedAt: this.now() }];
+    const attempts = [
+      ...record.attempts.slice(0, -1),
+      { ...last, outcome: 'interrupted' as const, endedAt: this.now() },
+    ];
     const interruptions = record.interruptions + 1;
     this.record = { ...record, attempts, interruptions };
     if (interruptions >= MAX_INTERRUPTIONS) {
-      throw failure('interrupted', `interrupted repeatedly: the page closed or crashed during ${interruptions} attempts in a row`, false);
+      throw failure(
+        'interrupted',
+        `interrupted repeatedly: the page closed or crashed during ${interruptions} attempts in a row`,
+        false,
+      );
     }
     return this.record;
   }
@@ -241,7 +267,10 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
   async effect<T>(name: string, kind: EffectKind, work: (effect: StepApi) => Promise<T>): Promise<T> {
     const key = effectKey(this.key, name);
     const outcome = await replayOrRun(this.host.record(key), async (existing) => {
-      const sub = new StepContext(this.host, this.step, this.frame, key, existing, this.logicalNow, { parentKey: this.key, stepType: kind });
+      const sub = new StepContext(this.host, this.step, this.frame, key, existing, this.logicalNow, {
+        parentKey: this.key,
+        stepType: kind,
+      });
       let done: StepOutcome;
       try {
         done = { status: 'ok', output: await work(sub) };
@@ -258,14 +287,22 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
 
   /** `sleep`: a wait step's own time; `retry`: the backoff before the next attempt. */
   async sleepUntil(at: number, kind: 'sleep' | 'retry' = 'sleep'): Promise<void> {
-    await this.host.waiting(() => this.host.deps.clock.sleepUntil(at, this.signal), { kind, stepKey: this.key, wakeAt: at });
+    await this.host.waiting(() => this.host.deps.clock.sleepUntil(at, this.signal), {
+      kind,
+      stepKey: this.key,
+      wakeAt: at,
+    });
   }
 
   async waitForEvent(address: EventAddress, deadline: number | undefined, reason: WaitReason): Promise<EventWait> {
     let record = this.begin({ status: 'waiting', ...(deadline !== undefined ? { wakeAt: deadline } : {}) });
     if (record.status !== 'waiting') {
       // A step that began as work (an http request asking for its host) now waits.
-      record = { ...record, status: 'waiting', ...(deadline !== undefined && record.wakeAt === undefined ? { wakeAt: deadline } : {}) };
+      record = {
+        ...record,
+        status: 'waiting',
+        ...(deadline !== undefined && record.wakeAt === undefined ? { wakeAt: deadline } : {}),
+      };
       this.record = record;
       this.host.journal.putStepLazily(record);
       this.host.changed();
@@ -310,7 +347,9 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
     if (!this.record || this.finished) return;
     this.finished = true;
     const now = this.now();
-    const attempts = this.record.attempts.map((a) => (a.outcome === 'running' ? { ...a, outcome: 'cancelled' as const, endedAt: now } : a));
+    const attempts = this.record.attempts.map((a) =>
+      a.outcome === 'running' ? { ...a, outcome: 'cancelled' as const, endedAt: now } : a,
+    );
     this.record = { ...this.record, status: 'cancelled', attempts, endedAt: now };
     this.host.journal.putStepLazily(this.record);
     this.host.changed();

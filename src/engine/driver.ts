@@ -4,7 +4,15 @@ import { StepContext } from './context';
 import { enclosingPaths, type Frame } from './frame';
 import { runScope, type OpenStep } from './interpreter';
 import type { Journal } from './journal';
-import { stepKey, type EventRecord, type RunRecord, type RunStatus, type StepError, type StepRecord, type WaitReason } from './records';
+import {
+  stepKey,
+  type EventRecord,
+  type RunRecord,
+  type RunStatus,
+  type StepError,
+  type StepRecord,
+  type WaitReason,
+} from './records';
 import { RunStopped, type EngineDeps, type Semaphore } from './runtime';
 import { FencedError, QuotaError } from './store';
 import { LLM_ROUND, type EventWait, type HandlerTable } from './stepApi';
@@ -14,12 +22,12 @@ import type { Usage } from './llmTypes';
 
 export type StopReason = RunStopped['reason'] | 'timeout' | 'quota';
 
-export const STORAGE_FULL_MESSAGE = 'browser storage is full: free some space (delete old runs, or disk space), then resume this run';
+export const STORAGE_FULL_MESSAGE =
+  'browser storage is full: free some space (delete old runs, or disk space), then resume this run';
 
 /** What the engine learns when a driver ends. */
 export type DriverResult =
-  | { kind: 'finished'; run: RunRecord }
-  | { kind: 'stopped'; reason: StopReason; error?: unknown };
+  { kind: 'finished'; run: RunRecord } | { kind: 'stopped'; reason: StopReason; error?: unknown };
 
 /**
  * Drives one run in this engine: owns its journal, interprets its workflow from the top (recorded
@@ -52,7 +60,8 @@ export class RunDriver implements StepHost {
     this.events = events.filter((e) => e.consumedBy === undefined);
     this.threads = new Threads(deps.store, journal, () => deps.clock.now());
     for (const record of journal.records.values()) {
-      if (record.stepType === LLM_ROUND && record.status === 'completed') this.spend(record.output as { usage?: Usage; costUsd?: number });
+      if (record.stepType === LLM_ROUND && record.status === 'completed')
+        this.spend(record.output as { usage?: Usage; costUsd?: number });
     }
   }
 
@@ -120,19 +129,28 @@ export class RunDriver implements StepHost {
     const reason = this.stopReason ?? 'crashed';
     if (reason === 'timeout') {
       const limit = this.compiled.definition.workflowConfig.config?.timeout;
-      return this.finish('failed', undefined, { message: `the run used its ${limit} ms of running time`, category: 'timeout', retryable: false });
+      return this.finish('failed', undefined, {
+        message: `the run used its ${limit} ms of running time`,
+        category: 'timeout',
+        retryable: false,
+      });
     }
     if (reason === 'quota') {
       // Only the run's status is written: every record already stored stays as it was. On a really
       // full disk this write fails too; the engine keeps the state in memory either way.
       const paused: RunRecord = {
-        ...this.run, status: 'paused', error: { message: STORAGE_FULL_MESSAGE, category: 'quota', retryable: true },
-        waits: [{ kind: 'storage-full' }], updatedAt: this.deps.clock.now(),
+        ...this.run,
+        status: 'paused',
+        error: { message: STORAGE_FULL_MESSAGE, category: 'quota', retryable: true },
+        waits: [{ kind: 'storage-full' }],
+        updatedAt: this.deps.clock.now(),
       };
       // The final write may be the one that did not fit: the run has not finished.
       delete paused.finishedAt;
       delete paused.output;
-      await this.deps.store.commit({ fences: [{ runId: this.runId, generation: this.run.generation }], runs: [paused] }).catch(() => undefined);
+      await this.deps.store
+        .commit({ fences: [{ runId: this.runId, generation: this.run.generation }], runs: [paused] })
+        .catch(() => undefined);
       this.changed();
     }
     return { kind: 'stopped', reason, error };
@@ -173,7 +191,9 @@ export class RunDriver implements StepHost {
 
   stopError(cause: unknown): RunStopped {
     if (cause instanceof RunStopped) return cause;
-    return new RunStopped(this.stopReason === 'timeout' || this.stopReason === 'quota' || !this.stopReason ? 'crashed' : this.stopReason);
+    return new RunStopped(
+      this.stopReason === 'timeout' || this.stopReason === 'quota' || !this.stopReason ? 'crashed' : this.stopReason,
+    );
   }
 
   /** Awaits a journal write; a failed write stops the run (fenced: someone newer owns it; quota: pause). */
@@ -277,9 +297,12 @@ export class RunDriver implements StepHost {
     if (limit === undefined || this.runningSince === undefined) return;
     const since = this.runningSince;
     const at = since + Math.max(0, limit - this.run.activeMs);
-    this.deps.clock.sleepUntil(at, this.watchdog.signal).then(() => {
-      if (this.runningSince === since && !this.stopReason) this.stop('timeout');
-    }, () => undefined);
+    this.deps.clock.sleepUntil(at, this.watchdog.signal).then(
+      () => {
+        if (this.runningSince === since && !this.stopReason) this.stop('timeout');
+      },
+      () => undefined,
+    );
   }
 
   /** The output of `slug` as seen from `path`: its own iteration or branch first, then enclosing ones. */

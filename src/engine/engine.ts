@@ -7,7 +7,15 @@ import { definitionHash } from '../schema/hash';
 import { HANDLERS } from './handlers';
 import { eventName, eventNameProblem, type EventAddress } from './events';
 import { defaultDefer, Journal } from './journal';
-import { FINISHED_RUN_STATUSES, recordInRun, UnreadableRecordError, type EventRecord, type RunRecord, type StepError, type StepRecord } from './records';
+import {
+  FINISHED_RUN_STATUSES,
+  recordInRun,
+  UnreadableRecordError,
+  type EventRecord,
+  type RunRecord,
+  type StepError,
+  type StepRecord,
+} from './records';
 import { Semaphore, type EngineDeps } from './runtime';
 import { QuotaError } from './store';
 import { directStore } from './directStore';
@@ -64,7 +72,13 @@ export class Engine implements RunHost {
     const hash = await definitionHash(options.workflow);
     this.compiled.set(hash, compiled);
     await this.deps.store.saveDefinition(hash, compiled.definition);
-    const run = this.newRun({ id: this.newId(), hash, name: compiled.definition.workflowConfig.name, input: options.input, mode: options.mode ?? 'durable' });
+    const run = this.newRun({
+      id: this.newId(),
+      hash,
+      name: compiled.definition.workflowConfig.name,
+      input: options.input,
+      mode: options.mode ?? 'durable',
+    });
     if (options.workflowId) run.workflowId = options.workflowId;
     await this.deps.store.commit({ fences: [], runs: [run] });
     this.deps.onChange?.(run.id);
@@ -72,11 +86,27 @@ export class Engine implements RunHost {
     return run.id;
   }
 
-  private newRun(args: { id: string; hash: string; name: string; input: unknown; mode: 'durable' | 'direct' }): RunRecord {
+  private newRun(args: {
+    id: string;
+    hash: string;
+    name: string;
+    input: unknown;
+    mode: 'durable' | 'direct';
+  }): RunRecord {
     const now = this.deps.clock.now();
     return {
-      id: args.id, workflowHash: args.hash, workflowName: args.name, mode: args.mode, input: args.input,
-      status: 'pending', generation: 0, createdAt: now, updatedAt: now, activeMs: 0, depth: 0, nextSeq: 0,
+      id: args.id,
+      workflowHash: args.hash,
+      workflowName: args.name,
+      mode: args.mode,
+      input: args.input,
+      status: 'pending',
+      generation: 0,
+      createdAt: now,
+      updatedAt: now,
+      activeMs: 0,
+      depth: 0,
+      nextSeq: 0,
     };
   }
 
@@ -90,7 +120,11 @@ export class Engine implements RunHost {
     for (const run of runs.sort((a, b) => a.depth - b.depth || a.createdAt - b.createdAt)) {
       if (this.drivers.has(run.id) || this.launching.has(run.id)) continue;
       if (run.mode === 'direct') {
-        await this.failOnResume(run, { message: 'interrupted (not durable): direct runs do not survive a reload', category: 'interrupted', retryable: false });
+        await this.failOnResume(run, {
+          message: 'interrupted (not durable): direct runs do not survive a reload',
+          category: 'interrupted',
+          retryable: false,
+        });
         continue;
       }
       const owned = await this.takeOver(run.id);
@@ -107,7 +141,13 @@ export class Engine implements RunHost {
   /** Bumps the run's generation; on a full disk the run is reported storage-full and stays as stored. */
   private async takeOver(runId: string): Promise<RunEdit | undefined> {
     try {
-      return await editRun(this.deps, runId, (current) => (FINISHED_RUN_STATUSES.has(current.status) ? undefined : { run: current }), undefined, false);
+      return await editRun(
+        this.deps,
+        runId,
+        (current) => (FINISHED_RUN_STATUSES.has(current.status) ? undefined : { run: current }),
+        undefined,
+        false,
+      );
     } catch (error) {
       if (!(error instanceof QuotaError)) throw error;
       this.setStorageFull(runId, true);
@@ -208,7 +248,13 @@ export class Engine implements RunHost {
     });
   }
 
-  async ensureChildRun(args: { id: string; workflowName: string; input: unknown; parent: RunRecord; parentStepKey: string }): Promise<void> {
+  async ensureChildRun(args: {
+    id: string;
+    workflowName: string;
+    input: unknown;
+    parent: RunRecord;
+    parentStepKey: string;
+  }): Promise<void> {
     if (this.drivers.has(args.id) || this.launching.has(args.id)) return;
     const existing = await this.deps.store.loadRun(args.id);
     if (existing) {
@@ -224,7 +270,9 @@ export class Engine implements RunHost {
     await this.deps.store.saveDefinition(hash, compiled.definition);
     const run: RunRecord = {
       ...this.newRun({ id: args.id, hash, name: args.workflowName, input: args.input, mode: args.parent.mode }),
-      parentRunId: args.parent.id, parentStepKey: args.parentStepKey, depth: args.parent.depth + 1,
+      parentRunId: args.parent.id,
+      parentStepKey: args.parentStepKey,
+      depth: args.parent.depth + 1,
     };
     await this.deps.store.commit({ fences: [], runs: [run] });
     await this.launch(run);
@@ -234,15 +282,27 @@ export class Engine implements RunHost {
   async cancel(runId: string): Promise<void> {
     const driver = this.drivers.get(runId);
     driver?.stop('cancelled');
-    const run = await editRun(this.deps, runId, (current, steps) => {
-      if (FINISHED_RUN_STATUSES.has(current.status)) return undefined;
-      const now = this.deps.clock.now();
-      const open = steps.filter((s) => s.status === 'started' || s.status === 'waiting');
-      return {
-        run: { ...current, status: 'cancelled', finishedAt: now, updatedAt: now, waits: undefined },
-        steps: open.map((s): StepRecord => ({ ...s, status: 'cancelled', endedAt: now, attempts: s.attempts.map((a) => (a.outcome === 'running' ? { ...a, outcome: 'cancelled', endedAt: now } : a)) })),
-      };
-    }, driver?.run);
+    const run = await editRun(
+      this.deps,
+      runId,
+      (current, steps) => {
+        if (FINISHED_RUN_STATUSES.has(current.status)) return undefined;
+        const now = this.deps.clock.now();
+        const open = steps.filter((s) => s.status === 'started' || s.status === 'waiting');
+        return {
+          run: { ...current, status: 'cancelled', finishedAt: now, updatedAt: now, waits: undefined },
+          steps: open.map((s): StepRecord => ({
+            ...s,
+            status: 'cancelled',
+            endedAt: now,
+            attempts: s.attempts.map((a) =>
+              a.outcome === 'running' ? { ...a, outcome: 'cancelled', endedAt: now } : a,
+            ),
+          })),
+        };
+      },
+      driver?.run,
+    );
     if (!run) return;
     this.settle(run.run);
     for (const step of run.steps ?? []) if (step.childRunId) await this.cancel(step.childRunId);
@@ -251,7 +311,11 @@ export class Engine implements RunHost {
   async pause(runId: string): Promise<void> {
     const driver = this.drivers.get(runId);
     if (driver) return driver.pause();
-    await editRun(this.deps, runId, (run) => (FINISHED_RUN_STATUSES.has(run.status) ? undefined : { run: { ...run, status: 'paused', updatedAt: this.deps.clock.now() } }));
+    await editRun(this.deps, runId, (run) =>
+      FINISHED_RUN_STATUSES.has(run.status)
+        ? undefined
+        : { run: { ...run, status: 'paused', updatedAt: this.deps.clock.now() } },
+    );
   }
 
   /**
@@ -290,7 +354,13 @@ export class Engine implements RunHost {
   }
 
   private async deliver(runId: string, address: EventAddress, payload: unknown): Promise<void> {
-    const event: EventRecord = { id: this.newId(), runId, name: eventName(address), payload, sentAt: this.deps.clock.now() };
+    const event: EventRecord = {
+      id: this.newId(),
+      runId,
+      name: eventName(address),
+      payload,
+      sentAt: this.deps.clock.now(),
+    };
     await this.deps.store.commit({ fences: [], events: [event] });
     this.drivers.get(runId)?.deliver(event);
     this.deps.onChange?.(runId);
@@ -327,8 +397,20 @@ export class Engine implements RunHost {
     const rekey = (s: StepRecord): StepRecord => recordInRun(s, runId, id);
     const kept = steps.filter((s) => !dropped.has(s.key)).map(rekey);
     const now = this.deps.clock.now();
-    const edited: StepRecord = { ...rekey(target), status: 'completed', output, branch: undefined, error: undefined, endedAt: target.endedAt ?? now, meta: { ...target.meta, forkedFrom: target.key } };
-    const forked: RunRecord = { ...this.newRun({ id, hash: run.workflowHash, name: run.workflowName, input: run.input, mode: run.mode }), status: 'running', nextSeq: run.nextSeq };
+    const edited: StepRecord = {
+      ...rekey(target),
+      status: 'completed',
+      output,
+      branch: undefined,
+      error: undefined,
+      endedAt: target.endedAt ?? now,
+      meta: { ...target.meta, forkedFrom: target.key },
+    };
+    const forked: RunRecord = {
+      ...this.newRun({ id, hash: run.workflowHash, name: run.workflowName, input: run.input, mode: run.mode }),
+      status: 'running',
+      nextSeq: run.nextSeq,
+    };
     if (run.workflowId) forked.workflowId = run.workflowId;
     await this.deps.store.commit({ fences: [], runs: [forked], steps: [...kept, edited] });
     this.deps.onChange?.(id);
@@ -357,7 +439,10 @@ function checkInput(compiled: CompiledWorkflow, input: unknown): void {
   if (!schema) return;
   const result = validateJsonSchema(schema, input);
   if (result.valid) return;
-  if (result.cause === 'schema') throw new InputError(`the workflow's input schema cannot be used: ${result.errors[0].message} (at ${result.errors[0].schemaPath})`);
+  if (result.cause === 'schema')
+    throw new InputError(
+      `the workflow's input schema cannot be used: ${result.errors[0].message} (at ${result.errors[0].schemaPath})`,
+    );
   const details = result.errors.slice(0, 3).map((e) => describeSchemaError(e, 'input'));
   throw new InputError(`the input does not match the workflow's input schema: ${details.join('; ')}`);
 }
@@ -367,7 +452,9 @@ export function stepsFrom(steps: StepRecord[], key: string): StepRecord[] {
   const target = steps.find((s) => s.key === key);
   if (!target) throw new Error(`no step ${key}`);
   const around = new Set(enclosingContainerKeys(target));
-  return steps.filter((s) => s.seq >= target.seq || around.has(s.key) || (s.parentKey !== undefined && s.parentKey === key));
+  return steps.filter(
+    (s) => s.seq >= target.seq || around.has(s.key) || (s.parentKey !== undefined && s.parentKey === key),
+  );
 }
 
 /** "each[2]/fan.risk" → the records of the loop "each" (at "") and the parallel "fan" (at "each[2]"). */

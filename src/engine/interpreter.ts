@@ -33,7 +33,12 @@ export interface ScopeHost {
  * Walks one body of steps: run a step, follow its branch, until a path ends. Recorded steps return
  * their recorded outcome at once, so after a reload this replays to the first unfinished step.
  */
-export async function runScope(host: ScopeHost, scope: CompiledScope, frame: Frame, startTime: number): Promise<ScopeOutcome> {
+export async function runScope(
+  host: ScopeHost,
+  scope: CompiledScope,
+  frame: Frame,
+  startTime: number,
+): Promise<ScopeOutcome> {
   let step: Step | undefined = scope.entry;
   let output: unknown;
   let time = startTime;
@@ -59,18 +64,27 @@ export async function runScope(host: ScopeHost, scope: CompiledScope, frame: Fra
 export function followBranch(step: Step, outcome: StepOutcome): Next {
   const next = step.nextSteps ?? {};
   // Own keys only: a branch named "constructor" must not find Object.prototype.constructor.
-  const target = (...keys: string[]) => keys.map((key) => (Object.hasOwn(next, key) ? next[key] : undefined)).find((slug) => slug !== undefined);
-  const slug = outcome.status === 'ok'
-    ? target(outcome.branch ?? 'success', 'default')
-    : target(...(outcome.status === 'timeout' ? ['timeout', 'failure'] : ['failure']));
+  const target = (...keys: string[]) =>
+    keys.map((key) => (Object.hasOwn(next, key) ? next[key] : undefined)).find((slug) => slug !== undefined);
+  const slug =
+    outcome.status === 'ok'
+      ? target(outcome.branch ?? 'success', 'default')
+      : target(...(outcome.status === 'timeout' ? ['timeout', 'failure'] : ['failure']));
   if (slug !== undefined) return { kind: 'step', slug };
   return outcome.status === 'ok' ? { kind: 'end' } : { kind: 'fail', error: outcome.error };
 }
 
 /** Runs one step instance, or returns its recorded outcome; `logicalNow` is the previous step's end. */
-async function executeStep(host: ScopeHost, step: Step, frame: Frame, logicalNow: number): Promise<{ outcome: StepOutcome; endedAt: number }> {
+async function executeStep(
+  host: ScopeHost,
+  step: Step,
+  frame: Frame,
+  logicalNow: number,
+): Promise<{ outcome: StepOutcome; endedAt: number }> {
   const key = stepKey(host.runId, step.stepSlug, frame.path);
-  const outcome = await replayOrRun(host.record(key), (existing) => runHandler(host, step, host.open(step, frame, key, existing, logicalNow)));
+  const outcome = await replayOrRun(host.record(key), (existing) =>
+    runHandler(host, step, host.open(step, frame, key, existing, logicalNow)),
+  );
   return { outcome, endedAt: host.record(key)?.endedAt ?? logicalNow };
 }
 
@@ -84,7 +98,10 @@ async function runHandler(host: ScopeHost, step: Step, open: OpenStep): Promise<
     const stopped = host.stopping(error);
     if (stopped) throw stopped;
     const stepError = toStepError(error);
-    outcome = stepError.category === 'timeout' ? { status: 'timeout', error: stepError } : { status: 'failed', error: stepError };
+    outcome =
+      stepError.category === 'timeout'
+        ? { status: 'timeout', error: stepError }
+        : { status: 'failed', error: stepError };
   }
   open.finish(outcome);
   return outcome;

@@ -110,7 +110,15 @@ export class Journal {
   private enqueue(add: (pending: Pending) => void): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (!this.pending) {
-      this.pending = { steps: new Map(), run: undefined, events: new Map(), tableUpdates: [], deleteStepKeys: [], messages: new Map(), waiters: [] };
+      this.pending = {
+        steps: new Map(),
+        run: undefined,
+        events: new Map(),
+        tableUpdates: [],
+        deleteStepKeys: [],
+        messages: new Map(),
+        waiters: [],
+      };
       this.defer(() => this.flush());
     }
     add(this.pending);

@@ -26,7 +26,10 @@ export async function editRun(
     const stored = await deps.store.loadRun(runId);
     if (!stored) throw new Error(`no run ${runId}`);
     // The driver's copy may hold running time not yet written; the stored generation is the fence.
-    const current = inMemory && inMemory.generation === stored.generation ? { ...inMemory, status: stored.status === 'cancelled' ? stored.status : inMemory.status } : stored;
+    const current =
+      inMemory && inMemory.generation === stored.generation
+        ? { ...inMemory, status: stored.status === 'cancelled' ? stored.status : inMemory.status }
+        : stored;
     const steps = withSteps ? await deps.store.loadSteps(runId) : [];
     const change = edit(current, steps);
     if (!change) return undefined;

@@ -36,7 +36,12 @@ export function resolveRetryPolicy(workflow?: Partial<RetryPolicy>, step?: Parti
  * Delay before attempt `failedAttempt + 1`: backoff × base^(n-1), capped, with ±50% jitter seeded by
  * the step key (a replay computes the same delay). A server's Retry-After wins when it is longer.
  */
-export function retryDelayMs(policy: EffectiveRetryPolicy, failedAttempt: number, seedKey: string, retryAfterMs?: number): number {
+export function retryDelayMs(
+  policy: EffectiveRetryPolicy,
+  failedAttempt: number,
+  seedKey: string,
+  retryAfterMs?: number,
+): number {
   const exponential = policy.backoffMs * policy.exponentialBase ** (failedAttempt - 1);
   let delay = Math.min(exponential, policy.maxBackoffMs);
   if (policy.jitter) delay = delay * (0.5 + hashUnit(`${seedKey}#${failedAttempt}`));
@@ -56,7 +61,12 @@ export class StepFailure extends Error {
   }
 }
 
-export function failure(category: ErrorCategory, message: string, retryable: boolean, retryAfterMs?: number): StepFailure {
+export function failure(
+  category: ErrorCategory,
+  message: string,
+  retryable: boolean,
+  retryAfterMs?: number,
+): StepFailure {
   const stepError: StepError = { message, category, retryable };
   if (retryAfterMs !== undefined) stepError.retryAfterMs = retryAfterMs;
   return new StepFailure(stepError);
@@ -69,17 +79,25 @@ export function toStepError(error: unknown): StepError {
   if (error instanceof StepFailure) return error.stepError;
   const message = errorMessage(error);
   const name = error instanceof Error ? error.name : '';
-  if (name === 'TemplateError' || name === 'ExpressionError') return { message, category: 'expression', retryable: false };
+  if (name === 'TemplateError' || name === 'ExpressionError')
+    return { message, category: 'expression', retryable: false };
   if (NOT_RETRYABLE.has(name)) return { message, category: 'internal', retryable: false };
   return { message: message || 'step failed', category: 'internal', retryable: true };
 }
 
 /** HTTP status → StepError: 400/401/403 are final, 408/429/5xx retry (Retry-After honoured). */
-export function httpError(status: number, statusText: string, retryAfter: string | null, what: string, now: number): StepError {
+export function httpError(
+  status: number,
+  statusText: string,
+  retryAfter: string | null,
+  what: string,
+  now: number,
+): StepError {
   const retryAfterMs = parseRetryAfter(retryAfter, now);
   const base = `${what} answered ${status}${statusText ? ` ${statusText}` : ''}`;
   const withDelay = (e: StepError): StepError => (retryAfterMs === undefined ? e : { ...e, retryAfterMs });
-  if (status === 401 || status === 403) return { message: `${base}: the key or credentials were rejected`, category: 'auth', retryable: false };
+  if (status === 401 || status === 403)
+    return { message: `${base}: the key or credentials were rejected`, category: 'auth', retryable: false };
   if (status === 429) return withDelay({ message: `${base}: rate limited`, category: 'rate-limit', retryable: true });
   if (status >= 500) return withDelay({ message: base, category: 'server', retryable: true });
   if (status === 408) return { message: base, category: 'network', retryable: true };

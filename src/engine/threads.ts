@@ -24,7 +24,9 @@ export class Threads {
   private load(threadId: string): Promise<ThreadState> {
     let state = this.threads.get(threadId);
     if (!state) {
-      state = this.store.loadThread(threadId).then((messages) => ({ messages, ids: new Set(messages.map((m) => m.id)) }));
+      state = this.store
+        .loadThread(threadId)
+        .then((messages) => ({ messages, ids: new Set(messages.map((m) => m.id)) }));
       this.threads.set(threadId, state);
     }
     return state;
@@ -35,11 +37,24 @@ export class Threads {
   }
 
   /** Appends the message unless the thread already holds it. */
-  async ensure(threadId: string, id: string, message: ChatMessage, author?: ThreadMessageRecord['author']): Promise<void> {
+  async ensure(
+    threadId: string,
+    id: string,
+    message: ChatMessage,
+    author?: ThreadMessageRecord['author'],
+  ): Promise<void> {
     const state = await this.load(threadId);
     if (state.ids.has(id)) return;
     const last = state.messages[state.messages.length - 1];
-    const record: ThreadMessageRecord = { id, threadId, seq: (last?.seq ?? -1) + 1, runId: this.journal.run.id, message, createdAt: this.now(), ...(author ? { author } : {}) };
+    const record: ThreadMessageRecord = {
+      id,
+      threadId,
+      seq: (last?.seq ?? -1) + 1,
+      runId: this.journal.run.id,
+      message,
+      createdAt: this.now(),
+      ...(author ? { author } : {}),
+    };
     state.ids.add(id);
     state.messages.push(record);
     this.journal.putMessage(record);

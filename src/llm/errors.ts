@@ -18,7 +18,16 @@ export interface FailureContext {
 
 const PROBE_TIMEOUT_MS = 3000;
 const MAX_DETAIL_CHARS = 300;
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 /** Chrome, Firefox, Safari and Node spell "the request never got an HTTP answer" differently. */
 const FETCH_FAILED = /failed to fetch|networkerror|load failed|fetch failed|network error/i;
 
@@ -29,8 +38,15 @@ const FETCH_FAILED = /failed to fetch|networkerror|load failed|fetch failed|netw
  */
 export async function toModelFailure(error: unknown, ctx: FailureContext): Promise<unknown> {
   if (ctx.signal.aborted) return ctx.signal.reason ?? error;
-  if (error instanceof StepFailure) return failure(error.stepError.category, scrub(error.message, ctx.key), error.stepError.retryable, error.stepError.retryAfterMs);
-  if (APICallError.isInstance(error) && error.statusCode !== undefined && error.statusCode < 300) return brokenAnswer(error, ctx);
+  if (error instanceof StepFailure)
+    return failure(
+      error.stepError.category,
+      scrub(error.message, ctx.key),
+      error.stepError.retryable,
+      error.stepError.retryAfterMs,
+    );
+  if (APICallError.isInstance(error) && error.statusCode !== undefined && error.statusCode < 300)
+    return brokenAnswer(error, ctx);
   if (APICallError.isInstance(error) && error.statusCode !== undefined) return httpFailure(error, ctx);
   if (isNetworkFailure(error)) return networkFailure(error, ctx);
   return failure('server', `${ctx.providerName} failed: ${detail(error, ctx.key)}`, true);
@@ -44,7 +60,11 @@ function httpFailure(error: APICallError, ctx: FailureContext): StepFailure {
   // The server's own text can echo part of the key ("Incorrect API key provided: sk-…"): not passed on.
   if (status === 401 || status === 403) return failure('auth', `key rejected by ${ctx.providerName}`, false);
   if (status === 429 && /insufficient_quota/.test(error.responseBody ?? '')) {
-    return failure('client', `${ctx.providerName} says the account is out of quota (check billing): ${detail(error, ctx.key)}`, false);
+    return failure(
+      'client',
+      `${ctx.providerName} says the account is out of quota (check billing): ${detail(error, ctx.key)}`,
+      false,
+    );
   }
   if (status === 429) return failure('rate-limit', `rate limited by ${ctx.providerName}`, true, retryAfterMs);
   if (status === 408) return failure('network', said, true, retryAfterMs);
@@ -61,7 +81,11 @@ function brokenAnswer(error: APICallError, ctx: FailureContext): StepFailure {
   if (hasNetworkCode(cause) || cause instanceof TypeError) {
     return failure('network', `the connection to ${ctx.providerName} dropped before its answer was complete`, true);
   }
-  return failure('server', `${ctx.providerName} sent an answer that could not be read: ${detail(error, ctx.key)}`, true);
+  return failure(
+    'server',
+    `${ctx.providerName} sent an answer that could not be read: ${detail(error, ctx.key)}`,
+    true,
+  );
 }
 
 async function networkFailure(error: unknown, ctx: FailureContext): Promise<StepFailure> {
@@ -139,7 +163,10 @@ function hasOpenAIErrorShape(body: string): boolean {
 /** The error's message (and its cause's), scrubbed and shortened. */
 function detail(error: unknown, key: string | undefined): string {
   const message = errorMessage(error);
-  const cause = error instanceof Error && error.cause instanceof Error && !message.includes(error.cause.message) ? ` (${error.cause.message})` : '';
+  const cause =
+    error instanceof Error && error.cause instanceof Error && !message.includes(error.cause.message)
+      ? ` (${error.cause.message})`
+      : '';
   const text = scrub(`${message}${cause}`, key).replace(/\s+/g, ' ').trim() || 'unknown error';
   return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)}…` : text;
 }

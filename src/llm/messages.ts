@@ -20,13 +20,25 @@ function toModelMessage(message: ChatMessage): ModelMessage {
       const calls = message.toolCalls ?? [];
       if (calls.length === 0) return { role: 'assistant', content: message.content };
       const text = message.content ? [{ type: 'text' as const, text: message.content }] : [];
-      const parts = calls.map((c) => ({ type: 'tool-call' as const, toolCallId: c.id, toolName: c.name, input: c.args }));
+      const parts = calls.map((c) => ({
+        type: 'tool-call' as const,
+        toolCallId: c.id,
+        toolName: c.name,
+        input: c.args,
+      }));
       return { role: 'assistant', content: [...text, ...parts] };
     }
     case 'tool':
       return {
         role: 'tool',
-        content: [{ type: 'tool-result', toolCallId: message.toolCallId, toolName: message.toolName, output: toToolOutput(message.result) }],
+        content: [
+          {
+            type: 'tool-result',
+            toolCallId: message.toolCallId,
+            toolName: message.toolName,
+            output: toToolOutput(message.result),
+          },
+        ],
       };
   }
 }
@@ -51,17 +63,24 @@ export function fromModelMessages(messages: ModelMessage[]): ChatMessage[] {
 function fromModelMessage(message: ModelMessage): ChatMessage[] {
   if (message.role === 'system') return [{ role: 'system', content: message.content }];
   if (message.role === 'user') {
-    const content = typeof message.content === 'string' ? message.content : message.content.map((p) => (p.type === 'text' ? p.text : '')).join('');
+    const content =
+      typeof message.content === 'string'
+        ? message.content
+        : message.content.map((p) => (p.type === 'text' ? p.text : '')).join('');
     return [{ role: 'user', content }];
   }
   if (message.role === 'assistant') {
     if (typeof message.content === 'string') return [{ role: 'assistant', content: message.content }];
     const content = message.content.map((p) => (p.type === 'text' ? p.text : '')).join('');
-    const toolCalls: ToolCall[] = message.content.flatMap((p) => (p.type === 'tool-call' ? [{ id: p.toolCallId, name: p.toolName, args: p.input }] : []));
+    const toolCalls: ToolCall[] = message.content.flatMap((p) =>
+      p.type === 'tool-call' ? [{ id: p.toolCallId, name: p.toolName, args: p.input }] : [],
+    );
     return [toolCalls.length > 0 ? { role: 'assistant', content, toolCalls } : { role: 'assistant', content }];
   }
   return message.content.flatMap((p) =>
-    p.type === 'tool-result' ? [{ role: 'tool' as const, toolCallId: p.toolCallId, toolName: p.toolName, result: fromToolOutput(p.output) }] : [],
+    p.type === 'tool-result'
+      ? [{ role: 'tool' as const, toolCallId: p.toolCallId, toolName: p.toolName, result: fromToolOutput(p.output) }]
+      : [],
   );
 }
 

@@ -45,14 +45,25 @@ async function resolveTarget(deps: ModelRunnerDeps, round: ModelRound): Promise<
   const readKey = async (providerId: string) => (await deps.key(providerId))?.trim() || undefined;
   const { resolved, key } = await resolveWithKey(await deps.settings(), round.provider, round.model, readKey);
   if (resolved.kind === 'demo') {
-    return { model: deps.demoModel(resolved.model), provider: undefined, providerName: 'demo', key: undefined, note: resolved.note };
+    return {
+      model: deps.demoModel(resolved.model),
+      provider: undefined,
+      providerName: 'demo',
+      key: undefined,
+      note: resolved.note,
+    };
   }
   const { provider, model, note } = resolved;
   return { model: languageModel(provider, model, key, deps.fetch), provider, providerName: provider.name, key, note };
 }
 
 /** OpenAI itself over the Responses API; everything else over Chat Completions, which they all speak. */
-function languageModel(provider: ProviderConfig, modelId: string, key: string | undefined, fetchFn: typeof fetch | undefined): LanguageModelV3 {
+function languageModel(
+  provider: ProviderConfig,
+  modelId: string,
+  key: string | undefined,
+  fetchFn: typeof fetch | undefined,
+): LanguageModelV3 {
   const openai = createOpenAI({
     // Always a string: the SDK would otherwise look for OPENAI_API_KEY in the environment.
     apiKey: key ?? '',
@@ -71,7 +82,12 @@ function withoutAuthorization(fetchFn: typeof fetch | undefined): typeof fetch {
   };
 }
 
-async function runRound(deps: ModelRunnerDeps, target: Target, round: ModelRound, call: ModelCall): Promise<ModelReply> {
+async function runRound(
+  deps: ModelRunnerDeps,
+  target: Target,
+  round: ModelRound,
+  call: ModelCall,
+): Promise<ModelReply> {
   const progress = { responded: false };
   try {
     // The answer is checked against the output schema by the engine, once per final round, whatever runner answered.
@@ -89,7 +105,12 @@ async function runRound(deps: ModelRunnerDeps, target: Target, round: ModelRound
   }
 }
 
-async function streamRound(target: Target, round: ModelRound, call: ModelCall, progress: { responded: boolean }): Promise<ModelReply> {
+async function streamRound(
+  target: Target,
+  round: ModelRound,
+  call: ModelCall,
+  progress: { responded: boolean },
+): Promise<ModelReply> {
   const result = streamText({
     model: target.model,
     messages: toModelMessages(round.messages),
@@ -114,14 +135,22 @@ async function streamRound(target: Target, round: ModelRound, call: ModelCall, p
     else if (part.type === 'text-delta') {
       text += part.text;
       call.onTextDelta(part.text);
-    } else if (part.type === 'tool-call') toolCalls.push({ id: part.toolCallId, name: part.toolName, args: part.input });
+    } else if (part.type === 'tool-call')
+      toolCalls.push({ id: part.toolCallId, name: part.toolName, args: part.input });
     else if (part.type === 'finish-step') {
       finishReason = part.finishReason;
       usage = part.usage;
     } else if (part.type === 'error') throw part.error;
   }
   if (call.signal.aborted) throw call.signal.reason;
-  const reply: ModelReply = { text, toolCalls, finishReason, usage: toUsage(usage), provider: target.providerName, model: target.model.modelId };
+  const reply: ModelReply = {
+    text,
+    toolCalls,
+    finishReason,
+    usage: toUsage(usage),
+    provider: target.providerName,
+    model: target.model.modelId,
+  };
   if (target.note) reply.note = target.note;
   return reply;
 }
@@ -137,7 +166,8 @@ function providerOptions(provider: ProviderConfig | undefined, round: ModelRound
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) options[name] = value as JSONObject;
   }
   const openai: JSONObject = { ...options.openai };
-  if (round.outputSchema && openai.strictJsonSchema === undefined) openai.strictJsonSchema = isStrictCompatible(round.outputSchema);
+  if (round.outputSchema && openai.strictJsonSchema === undefined)
+    openai.strictJsonSchema = isStrictCompatible(round.outputSchema);
   if (provider?.kind === 'openai') openai.store = false;
   if (Object.keys(openai).length > 0) options.openai = openai;
   return options;

@@ -28,7 +28,10 @@ const PRICES_USD_PER_1M: Record<string, Price> = {
 
 /** `openai/gpt-4o-mini-2024-07-18` → `gpt-4o-mini`: a router prefix and a dated snapshot price as the model. */
 function priceKey(model: string): string {
-  const bare = model.trim().toLowerCase().replace(/^openai\//, '');
+  const bare = model
+    .trim()
+    .toLowerCase()
+    .replace(/^openai\//, '');
   return bare.replace(/-\d{4}-\d{2}-\d{2}$/, '');
 }
 

@@ -88,11 +88,19 @@ export function resolveProvider(
       : `no provider configured: ${DEMO_NOTE}`;
     return { kind: 'demo', model: demoModel, note };
   }
-  const fellBack = stepProvider?.trim() && !named ? `no provider named "${stepProvider.trim()}": used the default provider "${provider.name}"` : undefined;
+  const fellBack =
+    stepProvider?.trim() && !named
+      ? `no provider named "${stepProvider.trim()}": used the default provider "${provider.name}"`
+      : undefined;
   const unusable = unusableReason(provider, hasKey);
   if (unusable) return { kind: 'demo', model: demoModel, note: joinNotes(fellBack, `${unusable}: ${DEMO_NOTE}`) };
   const model = resolveModel(provider, stepModel);
-  if (!model) return { kind: 'demo', model: demoModel, note: joinNotes(fellBack, `no model named for "${provider.name}": ${DEMO_NOTE}`) };
+  if (!model)
+    return {
+      kind: 'demo',
+      model: demoModel,
+      note: joinNotes(fellBack, `no model named for "${provider.name}": ${DEMO_NOTE}`),
+    };
   return fellBack ? { kind: 'configured', provider, model, note: fellBack } : { kind: 'configured', provider, model };
 }
 
@@ -108,7 +116,10 @@ export async function resolveWithKey<K>(
 ): Promise<{ resolved: ResolvedProvider; key: K | undefined }> {
   const candidate = resolveProvider(settings, stepProvider, stepModel, () => true);
   const key = candidate.kind === 'configured' ? await readKey(candidate.provider.id) : undefined;
-  return { resolved: key !== undefined ? candidate : resolveProvider(settings, stepProvider, stepModel, () => false), key };
+  return {
+    resolved: key !== undefined ? candidate : resolveProvider(settings, stepProvider, stepModel, () => false),
+    key,
+  };
 }
 
 /** Why an entry cannot answer at all, or undefined when it can. */

@@ -12,7 +12,9 @@ export function isStrictCompatible(schema: unknown): boolean {
     if (schema.additionalProperties !== false) return false;
     if (!properties.every((p) => required.includes(p))) return false;
   }
-  return Object.values(schema).every((child) => typeof child !== 'object' || child === null || isStrictCompatible(child));
+  return Object.values(schema).every(
+    (child) => typeof child !== 'object' || child === null || isStrictCompatible(child),
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

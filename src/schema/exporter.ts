@@ -1,6 +1,12 @@
 import { LIMITS } from './limits';
 import { collectScopes, isObject, objectField, stringField, type RawObject } from './walk';
-import { FORMAT_VERSION, SCHEMA_URL, SECRET_DECLARATION_FIELDS, type WorkflowDefinition, type WorkflowFile } from './workflow';
+import {
+  FORMAT_VERSION,
+  SCHEMA_URL,
+  SECRET_DECLARATION_FIELDS,
+  type WorkflowDefinition,
+  type WorkflowFile,
+} from './workflow';
 
 /** Finds a saved workflow by name (for bundling subworkflows); undefined when there is none. */
 export type WorkflowLookup = (name: string) => WorkflowDefinition | undefined;
@@ -27,7 +33,12 @@ export function exportText(file: WorkflowFile): string {
 
 /** A file name for downloads: "Single Customer Status Assessment" → "single-customer-status-assessment.workflow.json". */
 export function exportFileName(name: string): string {
-  const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'workflow';
+  const base =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80) || 'workflow';
   return `${base}.workflow.json`;
 }
 
@@ -63,7 +74,9 @@ function sanitizeSecrets<T extends WorkflowDefinition>(definition: T): T {
   const clean: Record<string, unknown> = {};
   for (const [name, declaration] of Object.entries(secrets)) {
     clean[name] = isObject(declaration)
-      ? Object.fromEntries(Object.entries(declaration as RawObject).filter(([key]) => SECRET_DECLARATION_FIELDS.has(key)))
+      ? Object.fromEntries(
+          Object.entries(declaration as RawObject).filter(([key]) => SECRET_DECLARATION_FIELDS.has(key)),
+        )
       : declaration;
   }
   return {

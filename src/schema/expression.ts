@@ -76,7 +76,8 @@ function compileRe2(native: RegExp, position?: number): RE2JS {
     re2ByNative.set(native, compiled);
     return compiled;
   } catch (error) {
-    const detail = error instanceof RE2JSException ? error.message.replace(/^error parsing regexp: /, '') : String(error);
+    const detail =
+      error instanceof RE2JSException ? error.message.replace(/^error parsing regexp: /, '') : String(error);
     throw new ExpressionError(`${RE2_SYNTAX} (/${native.source}/: ${detail})`, position);
   }
 }
@@ -116,7 +117,8 @@ const JSONATA_OPTIONS: jsonata.JsonataOptions = {
 // ---------------------------------------------------------------------------------------------------
 // Compilation, cached by source
 
-type Compiled = { ok: true; expression: jsonata.Expression; stepRefs: string[] } | { ok: false; error: ExpressionError };
+type Compiled =
+  { ok: true; expression: jsonata.Expression; stepRefs: string[] } | { ok: false; error: ExpressionError };
 
 /**
  * Map order is recency order, so the first key is the one to evict. Sharing is safe: a compiled
@@ -312,7 +314,9 @@ function toExpressionError(error: unknown): ExpressionError {
   const code = typeof shape.code === 'string' ? shape.code : undefined;
   const position = typeof shape.position === 'number' ? shape.position : undefined;
   const message =
-    typeof shape.message === 'string' && shape.message !== '' ? shape.message : `evaluation failed${code ? ` (${code})` : ''}`;
+    typeof shape.message === 'string' && shape.message !== ''
+      ? shape.message
+      : `evaluation failed${code ? ` (${code})` : ''}`;
   return new ExpressionError(message, position, code);
 }
 
@@ -332,7 +336,9 @@ function toPlainValue(value: unknown, budget: ResultBudget): unknown {
   if (typeof value === 'string') budget.chars -= value.length;
   if (budget.nodes < 0 || budget.chars < 0) {
     const { valueNodes, resultChars } = EXPRESSION_BUDGET;
-    throw new ExpressionError(`the result is over ${valueNodes.toLocaleString('en-US')} values or ${resultChars.toLocaleString('en-US')} characters`);
+    throw new ExpressionError(
+      `the result is over ${valueNodes.toLocaleString('en-US')} values or ${resultChars.toLocaleString('en-US')} characters`,
+    );
   }
   if (value === undefined || typeof value === 'function') return undefined;
   if (value === null || typeof value !== 'object') return value;
@@ -381,7 +387,9 @@ export async function evaluateExpression(
     return toPlainValue(result, { nodes: EXPRESSION_BUDGET.valueNodes, chars: EXPRESSION_BUDGET.resultChars });
   } catch (error) {
     // Only depth and the result budget can fail here: results come from JSON-shaped data and jsonata values.
-    throw isStackOverflow(error) ? new ExpressionError('the result is nested too deeply to store') : toExpressionError(error);
+    throw isStackOverflow(error)
+      ? new ExpressionError('the result is nested too deeply to store')
+      : toExpressionError(error);
   }
 }
 

@@ -20,13 +20,70 @@ export interface NativeFunction {
 
 /** Every jsonata built-in but `$eval` (refused outright). */
 export const BUILTIN_NAMES = [
-  'sum', 'count', 'max', 'min', 'average', 'string', 'substring', 'substringBefore', 'substringAfter',
-  'lowercase', 'uppercase', 'length', 'trim', 'pad', 'match', 'contains', 'replace', 'split', 'join',
-  'formatNumber', 'formatBase', 'formatInteger', 'parseInteger', 'number', 'floor', 'ceil', 'round', 'abs',
-  'sqrt', 'power', 'random', 'boolean', 'not', 'map', 'zip', 'filter', 'single', 'reduce', 'sift', 'keys',
-  'lookup', 'append', 'exists', 'spread', 'merge', 'reverse', 'each', 'error', 'assert', 'type', 'sort',
-  'shuffle', 'distinct', 'base64encode', 'base64decode', 'encodeUrlComponent', 'encodeUrl',
-  'decodeUrlComponent', 'decodeUrl', 'toMillis', 'fromMillis', 'clone', 'now', 'millis',
+  'sum',
+  'count',
+  'max',
+  'min',
+  'average',
+  'string',
+  'substring',
+  'substringBefore',
+  'substringAfter',
+  'lowercase',
+  'uppercase',
+  'length',
+  'trim',
+  'pad',
+  'match',
+  'contains',
+  'replace',
+  'split',
+  'join',
+  'formatNumber',
+  'formatBase',
+  'formatInteger',
+  'parseInteger',
+  'number',
+  'floor',
+  'ceil',
+  'round',
+  'abs',
+  'sqrt',
+  'power',
+  'random',
+  'boolean',
+  'not',
+  'map',
+  'zip',
+  'filter',
+  'single',
+  'reduce',
+  'sift',
+  'keys',
+  'lookup',
+  'append',
+  'exists',
+  'spread',
+  'merge',
+  'reverse',
+  'each',
+  'error',
+  'assert',
+  'type',
+  'sort',
+  'shuffle',
+  'distinct',
+  'base64encode',
+  'base64decode',
+  'encodeUrlComponent',
+  'encodeUrl',
+  'decodeUrlComponent',
+  'decodeUrl',
+  'toMillis',
+  'fromMillis',
+  'clone',
+  'now',
+  'millis',
 ] as const;
 export type BuiltinName = (typeof BUILTIN_NAMES)[number];
 export type Builtins = Record<BuiltinName, NativeFunction>;
@@ -40,7 +97,8 @@ const { stringChars, sequenceLength, valueNodes, sortItems, distinctItems, timeo
 const count = (value: number) => value.toLocaleString('en-US');
 const overChars = (name: string, chars: number, limit: number = stringChars): never =>
   refuse(`$${name}(): a result of ${count(chars)} characters is over the limit of ${count(limit)} characters`);
-const longest = (values: unknown[]) => values.reduce<number>((most, v) => (typeof v === 'string' ? Math.max(most, v.length) : most), 0);
+const longest = (values: unknown[]) =>
+  values.reduce<number>((most, v) => (typeof v === 'string' ? Math.max(most, v.length) : most), 0);
 /** A string may grow past the limit only by passing an input through: never longer than its longest input. */
 const allowedChars = (inputs: unknown[]) => Math.max(stringChars, longest(inputs));
 
@@ -119,7 +177,8 @@ type Matcher = (text: string, fromIndex?: number) => unknown;
 function countedMatcher(matcher: Matcher, onMatch: (match: MatchResult) => void): Matcher {
   const wrap = (result: unknown): unknown => {
     if (result instanceof Promise) return result.then(wrap);
-    if (result === null || typeof result !== 'object' || typeof (result as MatchResult).match !== 'string') return result;
+    if (result === null || typeof result !== 'object' || typeof (result as MatchResult).match !== 'string')
+      return result;
     const found = result as MatchResult;
     onMatch(found);
     const next = found.next;
@@ -140,7 +199,8 @@ function matchCounter(name: string, deadline: Deadline): () => void {
 /** Occurrences of a non-empty `token` in `text`, counted up to `limit + 1`. */
 function occurrences(text: string, token: string, limit: number): number {
   let found = 0;
-  for (let at = text.indexOf(token); at !== -1 && found <= limit; at = text.indexOf(token, at + token.length)) found += 1;
+  for (let at = text.indexOf(token); at !== -1 && found <= limit; at = text.indexOf(token, at + token.length))
+    found += 1;
   return found;
 }
 
@@ -205,7 +265,8 @@ function checkPictureWidths(name: string, picture: unknown): void {
   if (typeof picture !== 'string') return;
   let total = 0;
   for (const [, width] of picture.matchAll(/[,-]\s*(\d+)/g)) total += Number(width);
-  if (total > stringChars) refuse(`$${name}(): a picture width of ${total} is over the limit of ${count(stringChars)} characters`);
+  if (total > stringChars)
+    refuse(`$${name}(): a picture width of ${total} is over the limit of ${count(stringChars)} characters`);
 }
 
 function checkFormatNumber([, picture, options]: unknown[]): void {
@@ -222,7 +283,8 @@ const PRECHECKS: Partial<Record<BuiltinName, Precheck>> = {
   pad([text, width]) {
     if (typeof width !== 'number') return;
     const allowed = allowedChars([text]);
-    if (Math.abs(width) > allowed) refuse(`$pad(): a width of ${width} is over the limit of ${count(allowed)} characters`);
+    if (Math.abs(width) > allowed)
+      refuse(`$pad(): a width of ${width} is over the limit of ${count(allowed)} characters`);
   },
   replace: checkReplace,
   split: checkSplit,
@@ -244,12 +306,15 @@ const PRECHECKS: Partial<Record<BuiltinName, Precheck>> = {
   // Only a sort with a comparator function reaches jsonata's own (quadratic) merge sort.
   sort([values, comparator]) {
     if (comparator !== undefined && Array.isArray(values) && values.length > sortItems) {
-      refuse(`$sort(): ${count(values.length)} items with a comparator function are over the limit of ${count(sortItems)}`);
+      refuse(
+        `$sort(): ${count(values.length)} items with a comparator function are over the limit of ${count(sortItems)}`,
+      );
     }
   },
   distinct([values]) {
     if (!Array.isArray(values)) return;
-    if (values.length > distinctItems) refuse(`$distinct(): ${count(values.length)} items are over the limit of ${count(distinctItems)}`);
+    if (values.length > distinctItems)
+      refuse(`$distinct(): ${count(values.length)} items are over the limit of ${count(distinctItems)}`);
     assertWalkable('distinct', values);
   },
   keys: ([value]) => assertWalkable('keys', value),
@@ -277,7 +342,8 @@ function guarded(name: BuiltinName, base: NativeFunction, deadline: Deadline): N
   const precheck = PRECHECKS[name];
   const native = NATIVE[name];
   const checkResult = (result: unknown, args: unknown[]) => {
-    if (typeof result === 'string' && result.length > allowedChars(args)) overChars(name, result.length, allowedChars(args));
+    if (typeof result === 'string' && result.length > allowedChars(args))
+      overChars(name, result.length, allowedChars(args));
     return result;
   };
   return {
@@ -287,7 +353,9 @@ function guarded(name: BuiltinName, base: NativeFunction, deadline: Deadline): N
       const fast = native?.(args);
       if (fast) return fast.value;
       const result = base.implementation.apply(this, precheck?.(args, deadline) ?? args);
-      return result instanceof Promise ? result.then((settled) => checkResult(settled, args)) : checkResult(result, args);
+      return result instanceof Promise
+        ? result.then((settled) => checkResult(settled, args))
+        : checkResult(result, args);
     },
   };
 }
@@ -340,7 +408,8 @@ export function guardOperator(node: OperatorNode): void {
 
 /** The bindings the rewritten operators call; no signatures, so arguments arrive as evaluated. */
 export function operatorBindings(string: NativeFunction): Record<string, NativeFunction> {
-  const text = (focus: Focus, value: unknown) => (value === undefined ? '' : (string.implementation.call(focus, value) as string));
+  const text = (focus: Focus, value: unknown) =>
+    value === undefined ? '' : (string.implementation.call(focus, value) as string);
   return {
     [CONCAT]: {
       _jsonata_function: true,
@@ -349,7 +418,9 @@ export function operatorBindings(string: NativeFunction): Record<string, NativeF
         const right = text(this, rhs);
         const allowed = allowedChars([left, right]);
         if (left.length + right.length > allowed) {
-          refuse(`"&": a result of ${count(left.length + right.length)} characters is over the limit of ${count(allowed)} characters`);
+          refuse(
+            `"&": a result of ${count(left.length + right.length)} characters is over the limit of ${count(allowed)} characters`,
+          );
         }
         return left + right;
       },
@@ -357,7 +428,8 @@ export function operatorBindings(string: NativeFunction): Record<string, NativeF
     [MEASURED]: {
       _jsonata_function: true,
       implementation(value) {
-        if (exceeds(value, { nodes: valueNodes, chars: Infinity })) refuse(`comparing values of more than ${count(valueNodes)} entries`);
+        if (exceeds(value, { nodes: valueNodes, chars: Infinity }))
+          refuse(`comparing values of more than ${count(valueNodes)} entries`);
         return value;
       },
     },

@@ -54,7 +54,14 @@ function guarded(check: () => ImportPreview): ImportPreview {
     return check();
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return refused([problem('error', 'check-failed', [], `this file could not be checked (${reason.slice(0, 200)}); it was not imported`)]);
+    return refused([
+      problem(
+        'error',
+        'check-failed',
+        [],
+        `this file could not be checked (${reason.slice(0, 200)}); it was not imported`,
+      ),
+    ]);
   }
 }
 

@@ -97,7 +97,7 @@ function isDuration(s: string): boolean {
   let inTime = false;
   let parts = 0;
   let lastUnit = -1;
-  for (let i = 1; i < s.length; ) {
+  for (let i = 1; i < s.length;) {
     if (s[i] === 'T') {
       if (inTime || i === s.length - 1) return false;
       inTime = true;
@@ -127,7 +127,8 @@ function isEmail(s: string, international: boolean): boolean {
   if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) return false;
   for (let i = 0; i < local.length; i++) {
     const c = code(local, i);
-    const fine = isAlpha(c) || isDigit(c) || c === 46 || EMAIL_LOCAL_SYMBOLS.includes(local[i]!) || (international && c > 127);
+    const fine =
+      isAlpha(c) || isDigit(c) || c === 46 || EMAIL_LOCAL_SYMBOLS.includes(local[i]!) || (international && c > 127);
     if (!fine) return false;
   }
   if (domain.startsWith('[') && domain.endsWith(']')) {
@@ -157,7 +158,17 @@ function isHostname(s: string, international: boolean): boolean {
 
 function isIpv4(s: string): boolean {
   const parts = s.split('.');
-  return parts.length === 4 && parts.every((p) => p.length >= 1 && p.length <= 3 && digits(p, 0, p.length) <= 255 && digits(p, 0, p.length) >= 0 && (p.length === 1 || p[0] !== '0'));
+  return (
+    parts.length === 4 &&
+    parts.every(
+      (p) =>
+        p.length >= 1 &&
+        p.length <= 3 &&
+        digits(p, 0, p.length) <= 255 &&
+        digits(p, 0, p.length) >= 0 &&
+        (p.length === 1 || p[0] !== '0'),
+    )
+  );
 }
 
 function isIpv6(s: string): boolean {
@@ -185,7 +196,10 @@ const URI_ALLOWED = "-._~:/?#[]@!$&'()*+,;=";
 /** RFC 3986 characters and %-escapes only; an absolute URI starts with a scheme. */
 function isUri(s: string, absolute: boolean, international: boolean): boolean {
   const colon = s.indexOf(':');
-  const hasScheme = colon > 0 && isAlpha(code(s, 0)) && [...s.slice(1, colon)].every((ch) => isAlpha(ch.charCodeAt(0)) || isDigit(ch.charCodeAt(0)) || '+.-'.includes(ch));
+  const hasScheme =
+    colon > 0 &&
+    isAlpha(code(s, 0)) &&
+    [...s.slice(1, colon)].every((ch) => isAlpha(ch.charCodeAt(0)) || isDigit(ch.charCodeAt(0)) || '+.-'.includes(ch));
   if (absolute && !hasScheme) return false;
   if (!absolute && !hasScheme && colon >= 0) {
     const firstSlash = s.indexOf('/');
@@ -196,7 +210,12 @@ function isUri(s: string, absolute: boolean, international: boolean): boolean {
     if (c === 37) {
       if (!isHex(code(s, i + 1)) || !isHex(code(s, i + 2))) return false;
       i += 2;
-    } else if (!(isAlpha(c) || isDigit(c) || URI_ALLOWED.includes(s[i]!) || (international && c > 127 && !isSpaceLike(c)))) {
+    } else if (!(
+      isAlpha(c) ||
+      isDigit(c) ||
+      URI_ALLOWED.includes(s[i]!) ||
+      (international && c > 127 && !isSpaceLike(c))
+    )) {
       return false;
     }
   }

@@ -5,7 +5,8 @@ import { RE2JS, RE2JSException } from 're2js';
  * subschemas sit, how `pattern`s compile (RE2, cached) and how a local `$ref` reads.
  */
 
-export const RE2_SYNTAX_HINT = 'patterns here use RE2 syntax (no backreferences or lookaround), so matching always takes linear time';
+export const RE2_SYNTAX_HINT =
+  'patterns here use RE2 syntax (no backreferences or lookaround), so matching always takes linear time';
 
 /** Longest `pattern` (or `patternProperties` key) accepted; longer ones are refused, not compiled. */
 export const MAX_PATTERN_CHARS = 5_000;
@@ -21,11 +22,28 @@ export const UNSUPPORTED_KEYWORDS: ReadonlySet<string> = new Set([
 ]);
 
 /** Keywords whose value is one subschema. */
-export const SINGLE_SUBSCHEMA = ['additionalProperties', 'propertyNames', 'items', 'additionalItems', 'contains', 'not', 'if', 'then', 'else'] as const;
+export const SINGLE_SUBSCHEMA = [
+  'additionalProperties',
+  'propertyNames',
+  'items',
+  'additionalItems',
+  'contains',
+  'not',
+  'if',
+  'then',
+  'else',
+] as const;
 /** Keywords whose value is an array of subschemas (`items` too, in its draft-7 tuple form). */
 export const SUBSCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems', 'items'] as const;
 /** Keywords whose value is an object of subschemas (`dependencies` members may also be name lists). */
-export const SUBSCHEMA_MAPS = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas', 'dependencies'] as const;
+export const SUBSCHEMA_MAPS = [
+  'properties',
+  'patternProperties',
+  '$defs',
+  'definitions',
+  'dependentSchemas',
+  'dependencies',
+] as const;
 
 export function isSchemaObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -60,12 +78,14 @@ export function compilePattern(source: string): CompiledPattern {
 }
 
 function compileUncached(source: string): CompiledPattern {
-  if (source.length > MAX_PATTERN_CHARS) return { ok: false, reason: `it is longer than ${MAX_PATTERN_CHARS} characters` };
+  if (source.length > MAX_PATTERN_CHARS)
+    return { ok: false, reason: `it is longer than ${MAX_PATTERN_CHARS} characters` };
   try {
     const regex = RE2JS.compile(RE2JS.translateRegExp(source));
     return { ok: true, regex, size: programSize(regex, source) };
   } catch (error) {
-    const detail = error instanceof RE2JSException ? error.message.replace(/^error parsing regexp: /, '') : String(error);
+    const detail =
+      error instanceof RE2JSException ? error.message.replace(/^error parsing regexp: /, '') : String(error);
     return { ok: false, reason: detail };
   }
 }
@@ -113,8 +133,14 @@ export function parseLocalRef(ref: string): ParsedRef {
   if (ref === '#') return { ok: true, segments: [] };
   if (!ref.startsWith('#/')) {
     return ref.startsWith('#')
-      ? { ok: false, reason: `"$ref": ${JSON.stringify(ref)} names an anchor; only JSON-pointer references ("#/$defs/name") are supported` }
-      : { ok: false, reason: `"$ref": ${JSON.stringify(ref)} points outside this schema; only local references ("#/$defs/name") are supported` };
+      ? {
+          ok: false,
+          reason: `"$ref": ${JSON.stringify(ref)} names an anchor; only JSON-pointer references ("#/$defs/name") are supported`,
+        }
+      : {
+          ok: false,
+          reason: `"$ref": ${JSON.stringify(ref)} points outside this schema; only local references ("#/$defs/name") are supported`,
+        };
   }
   const segments: string[] = [];
   for (const raw of ref.slice(2).split('/')) {
@@ -148,30 +174,52 @@ export function pointerSegment(key: string | number): string {
 // ---------------------------------------------------------------------------------------------------
 // Keyword values
 
-const NON_NEGATIVE_INTEGER = ['minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties', 'minContains', 'maxContains'];
+const NON_NEGATIVE_INTEGER = [
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'minProperties',
+  'maxProperties',
+  'minContains',
+  'maxContains',
+];
 const NUMBERS = ['minimum', 'maximum'];
 
 /** Why a keyword's value is unusable ("minLength must be a whole number ≥ 0"), or undefined when it is fine. */
 export function keywordValueProblem(key: string, value: unknown): string | undefined {
   if (NON_NEGATIVE_INTEGER.includes(key)) {
-    return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? undefined : `"${key}" must be a whole number ≥ 0`;
+    return typeof value === 'number' && Number.isInteger(value) && value >= 0
+      ? undefined
+      : `"${key}" must be a whole number ≥ 0`;
   }
-  if (NUMBERS.includes(key)) return typeof value === 'number' && Number.isFinite(value) ? undefined : `"${key}" must be a number`;
+  if (NUMBERS.includes(key))
+    return typeof value === 'number' && Number.isFinite(value) ? undefined : `"${key}" must be a number`;
   if (key === 'exclusiveMinimum' || key === 'exclusiveMaximum') {
-    return (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean' ? undefined : `"${key}" must be a number`;
+    return (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean'
+      ? undefined
+      : `"${key}" must be a number`;
   }
-  if (key === 'multipleOf') return typeof value === 'number' && value > 0 && Number.isFinite(value) ? undefined : '"multipleOf" must be a number > 0';
-  if (key === 'pattern' || key === 'format' || key === '$ref') return typeof value === 'string' ? undefined : `"${key}" must be a string`;
+  if (key === 'multipleOf')
+    return typeof value === 'number' && value > 0 && Number.isFinite(value)
+      ? undefined
+      : '"multipleOf" must be a number > 0';
+  if (key === 'pattern' || key === 'format' || key === '$ref')
+    return typeof value === 'string' ? undefined : `"${key}" must be a string`;
   if (key === 'required') return isStringList(value) ? undefined : '"required" must be a list of property names';
   if (key === 'enum') return Array.isArray(value) ? undefined : '"enum" must be a list of values';
-  if (key === 'type') return isTypeValue(value) ? undefined : `"type" must be one of ${JSON_TYPES.join(', ')} (or a list of them)`;
+  if (key === 'type')
+    return isTypeValue(value) ? undefined : `"type" must be one of ${JSON_TYPES.join(', ')} (or a list of them)`;
   if (key === 'allOf' || key === 'anyOf' || key === 'oneOf') {
     return Array.isArray(value) && value.length > 0 ? undefined : `"${key}" must be a non-empty list of schemas`;
   }
   if (key === 'prefixItems') return Array.isArray(value) ? undefined : '"prefixItems" must be a list of schemas';
-  if ((SUBSCHEMA_MAPS as readonly string[]).includes(key)) return isSchemaObject(value) ? undefined : `"${key}" must be an object`;
+  if ((SUBSCHEMA_MAPS as readonly string[]).includes(key))
+    return isSchemaObject(value) ? undefined : `"${key}" must be an object`;
   if (key === 'dependentRequired') {
-    return isSchemaObject(value) && Object.values(value).every(isStringList) ? undefined : '"dependentRequired" must map property names to lists of names';
+    return isSchemaObject(value) && Object.values(value).every(isStringList)
+      ? undefined
+      : '"dependentRequired" must map property names to lists of names';
   }
   return undefined;
 }

@@ -1,4 +1,10 @@
-import { compilePattern, isSchemaObject, pointerSegment, RE2_SYNTAX_HINT, type CompiledPattern } from './jsonSchemaKeywords';
+import {
+  compilePattern,
+  isSchemaObject,
+  pointerSegment,
+  RE2_SYNTAX_HINT,
+  type CompiledPattern,
+} from './jsonSchemaKeywords';
 
 /** One validation's state and the helpers every keyword uses: the work budget, errors, locations. */
 
@@ -72,7 +78,14 @@ export interface Run {
 }
 
 export function newRun(root: unknown, check: CheckFn): Run {
-  return { root, check, work: 0, nextClock: CLOCK_EVERY, deadline: performance.now() + SCHEMA_TIME_BUDGET_MS, refs: new Map() };
+  return {
+    root,
+    check,
+    work: 0,
+    nextClock: CLOCK_EVERY,
+    deadline: performance.now() + SCHEMA_TIME_BUDGET_MS,
+    refs: new Map(),
+  };
 }
 
 /** Thrown to abandon a check whose schema cannot be used; becomes a `schema` verdict. */
@@ -89,10 +102,12 @@ export function unusable(at: Where, message: string): never {
 /** Counts work before it is done, so a costly check stops before it starts rather than hangs. */
 export function charge(run: Run, units: number, at: Where, what: string): void {
   run.work += units;
-  if (run.work > SCHEMA_WORK_BUDGET) unusable(at, `${TOO_COSTLY}: ${what} takes more than ${SCHEMA_WORK_BUDGET.toLocaleString('en')} steps`);
+  if (run.work > SCHEMA_WORK_BUDGET)
+    unusable(at, `${TOO_COSTLY}: ${what} takes more than ${SCHEMA_WORK_BUDGET.toLocaleString('en')} steps`);
   if (run.work >= run.nextClock) {
     run.nextClock = run.work + CLOCK_EVERY;
-    if (performance.now() > run.deadline) unusable(at, `${TOO_COSTLY}: it took longer than ${SCHEMA_TIME_BUDGET_MS} ms`);
+    if (performance.now() > run.deadline)
+      unusable(at, `${TOO_COSTLY}: it took longer than ${SCHEMA_TIME_BUDGET_MS} ms`);
   }
 }
 
@@ -107,7 +122,11 @@ export function fail(sink: Sink, at: Where, keyword: string, message: string, in
 }
 
 /** The location one step in: into the value (`instanceKey`) and/or the schema (`schemaKeys`). */
-export function child(at: Where, instanceKey: string | number | undefined, ...schemaKeys: Array<string | number>): Where {
+export function child(
+  at: Where,
+  instanceKey: string | number | undefined,
+  ...schemaKeys: Array<string | number>
+): Where {
   const refs = instanceKey === undefined ? at.refs : undefined;
   return { up: at, instanceKey, schemaStep: schemaKeys, depth: at.depth + 1, refs };
 }
@@ -129,8 +148,16 @@ export function jsonEqual(run: Run, a: unknown, b: unknown, at: Where): boolean 
 
 /** Key-sorted JSON text of a value: equal JSON values give equal text. */
 export function canonical(run: Run, value: unknown, at: Where): string {
-  const text = JSON.stringify(value, (_key, v: unknown) =>
-    isSchemaObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v) ?? 'undefined';
+  const text =
+    JSON.stringify(value, (_key, v: unknown) =>
+      isSchemaObject(v)
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, v[k]]),
+          )
+        : v,
+    ) ?? 'undefined';
   charge(run, Math.ceil(text.length / 32), at, 'comparing values');
   return text;
 }

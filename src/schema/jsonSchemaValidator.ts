@@ -1,9 +1,32 @@
 import { checkArrayKeyword, checkObjectKeyword } from './jsonSchemaApplicators';
 import { FORMATS } from './jsonSchemaFormats';
-import { isSchemaObject, keywordValueProblem, own, parseLocalRef, patternCost, patternFinds, resolvePointer, UNSUPPORTED_KEYWORDS } from './jsonSchemaKeywords';
 import {
-  charge, child, fail, instancePath, jsonEqual, newRun, ROOT, preview, SchemaUnusable, TOO_COSTLY, unusable, usablePattern,
-  type Run, type SchemaError, type Sink, type Where,
+  isSchemaObject,
+  keywordValueProblem,
+  own,
+  parseLocalRef,
+  patternCost,
+  patternFinds,
+  resolvePointer,
+  UNSUPPORTED_KEYWORDS,
+} from './jsonSchemaKeywords';
+import {
+  charge,
+  child,
+  fail,
+  instancePath,
+  jsonEqual,
+  newRun,
+  ROOT,
+  preview,
+  SchemaUnusable,
+  TOO_COSTLY,
+  unusable,
+  usablePattern,
+  type Run,
+  type SchemaError,
+  type Sink,
+  type Where,
 } from './jsonSchemaRun';
 
 /**
@@ -38,7 +61,10 @@ export function validateJsonSchema(schema: unknown, instance: unknown): SchemaVe
   } catch (error) {
     if (error instanceof SchemaUnusable) return { valid: false, cause: 'schema', errors: [error.detail] };
     // Only a value nested deeper than the stack (JSON.stringify in a comparison) gets here.
-    const message = error instanceof RangeError ? `${TOO_COSTLY}: the value nests too deep` : `the schema could not be checked: ${String(error)}`;
+    const message =
+      error instanceof RangeError
+        ? `${TOO_COSTLY}: the value nests too deep`
+        : `the schema could not be checked: ${String(error)}`;
     return { valid: false, cause: 'schema', errors: [{ instancePath: '', schemaPath: '#', message }] };
   }
 }
@@ -46,11 +72,14 @@ export function validateJsonSchema(schema: unknown, instance: unknown): SchemaVe
 /** `/items/2/price` → `input.items[2].price`: where a value is, as a person reads it. */
 export function readableInstancePath(pointer: string, root: string): string {
   if (pointer === '') return root;
-  const path = pointer.slice(1).split('/').reduce((out, raw) => {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (/^(0|[1-9]\d*)$/.test(key)) return `${out}[${key}]`;
-    return /^[A-Za-z_$][\w$]*$/.test(key) ? `${out}.${key}` : `${out}[${JSON.stringify(key)}]`;
-  }, root);
+  const path = pointer
+    .slice(1)
+    .split('/')
+    .reduce((out, raw) => {
+      const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      if (/^(0|[1-9]\d*)$/.test(key)) return `${out}[${key}]`;
+      return /^[A-Za-z_$][\w$]*$/.test(key) ? `${out}.${key}` : `${out}[${JSON.stringify(key)}]`;
+    }, root);
   return path.length > MAX_PATH_CHARS ? `${path.slice(0, MAX_PATH_CHARS)}…` : path;
 }
 
@@ -80,20 +109,29 @@ const vetted = new WeakSet<object>();
 
 function vet(schema: Record<string, unknown>, at: Where): void {
   for (const key of Object.keys(schema)) {
-    if (UNSUPPORTED_KEYWORDS.has(key)) unusable(at, `the schema uses "${key}", which is not supported here, so no value can be checked against it`);
+    if (UNSUPPORTED_KEYWORDS.has(key))
+      unusable(at, `the schema uses "${key}", which is not supported here, so no value can be checked against it`);
     const problem = keywordValueProblem(key, schema[key]);
     if (problem) unusable(child(at, undefined, key), `the schema is broken: ${problem}`);
   }
   vetted.add(schema);
 }
 
-function checkKeyword(run: Run, schema: Record<string, unknown>, key: string, instance: unknown, at: Where, sink: Sink): boolean {
+function checkKeyword(
+  run: Run,
+  schema: Record<string, unknown>,
+  key: string,
+  instance: unknown,
+  at: Where,
+  sink: Sink,
+): boolean {
   const value = schema[key];
   switch (key) {
     case '$ref':
       return checkRef(run, value as string, instance, at, sink);
     case '$id':
-      if (schema !== run.root) unusable(at, 'a nested "$id" is not supported here (references resolve against the whole schema)');
+      if (schema !== run.root)
+        unusable(at, 'a nested "$id" is not supported here (references resolve against the whole schema)');
       return true;
     case 'type':
       return checkType(value as string | string[], instance, at, sink);
@@ -108,7 +146,10 @@ function checkKeyword(run: Run, schema: Record<string, unknown>, key: string, in
     case 'oneOf':
       return checkCombinator(run, key, value as unknown[], instance, at, sink);
     case 'not':
-      return !check(run, value, instance, child(at, undefined, 'not'), undefined) || fail(sink, at, 'not', 'must not match the "not" schema');
+      return (
+        !check(run, value, instance, child(at, undefined, 'not'), undefined) ||
+        fail(sink, at, 'not', 'must not match the "not" schema')
+      );
     case 'if':
       return checkConditional(run, schema, instance, at, sink);
     default:
@@ -131,9 +172,19 @@ function checkRef(run: Run, ref: string, instance: unknown, at: Where, sink: Sin
   }
   // The same target again without going into the value on the way: a loop that would never end.
   for (let link = at.refs; link; link = link.next) {
-    if (link.ref === ref) unusable(at, `${TOO_COSTLY}: "$ref": ${JSON.stringify(ref)} leads back to itself without going into the value, so checking would never end`);
+    if (link.ref === ref)
+      unusable(
+        at,
+        `${TOO_COSTLY}: "$ref": ${JSON.stringify(ref)} leads back to itself without going into the value, so checking would never end`,
+      );
   }
-  const where: Where = { up: at, instanceKey: undefined, schemaStep: ref, depth: at.depth + 1, refs: { ref, next: at.refs } };
+  const where: Where = {
+    up: at,
+    instanceKey: undefined,
+    schemaStep: ref,
+    depth: at.depth + 1,
+    refs: { ref, next: at.refs },
+  };
   return check(run, target, instance, where, sink);
 }
 
@@ -143,12 +194,23 @@ function jsonType(value: unknown): string {
   return typeof value;
 }
 
-const ARTICLE: Record<string, string> = { null: 'null', boolean: 'a boolean', object: 'an object', array: 'an array', number: 'a number', integer: 'a whole number', string: 'a string' };
+const ARTICLE: Record<string, string> = {
+  null: 'null',
+  boolean: 'a boolean',
+  object: 'an object',
+  array: 'an array',
+  number: 'a number',
+  integer: 'a whole number',
+  string: 'a string',
+};
 
 function checkType(type: string | string[], instance: unknown, at: Where, sink: Sink): boolean {
   const types = Array.isArray(type) ? type : [type];
   const actual = jsonType(instance);
-  if (types.some((t) => t === actual || (t === 'integer' && typeof instance === 'number' && Number.isInteger(instance)))) return true;
+  if (
+    types.some((t) => t === actual || (t === 'integer' && typeof instance === 'number' && Number.isInteger(instance)))
+  )
+    return true;
   const wanted = types.map((t) => ARTICLE[t] ?? t).join(' or ');
   return fail(sink, at, 'type', `must be ${wanted} (got ${ARTICLE[actual] ?? actual})`);
 }
@@ -156,10 +218,22 @@ function checkType(type: string | string[], instance: unknown, at: Where, sink: 
 function checkEnum(run: Run, values: unknown[], instance: unknown, at: Where, sink: Sink): boolean {
   if (values.some((v) => jsonEqual(run, v, instance, at))) return true;
   const shown = values.slice(0, 10).map(preview).join(', ');
-  return fail(sink, at, 'enum', `must be one of ${shown}${values.length > 10 ? `, … (${values.length} values)` : ''} (got ${preview(instance)})`);
+  return fail(
+    sink,
+    at,
+    'enum',
+    `must be one of ${shown}${values.length > 10 ? `, … (${values.length} values)` : ''} (got ${preview(instance)})`,
+  );
 }
 
-function checkCombinator(run: Run, key: 'allOf' | 'anyOf' | 'oneOf', list: unknown[], instance: unknown, at: Where, sink: Sink): boolean {
+function checkCombinator(
+  run: Run,
+  key: 'allOf' | 'anyOf' | 'oneOf',
+  list: unknown[],
+  instance: unknown,
+  at: Where,
+  sink: Sink,
+): boolean {
   if (key === 'allOf') {
     let valid = true;
     for (const [i, sub] of list.entries()) {
@@ -178,27 +252,50 @@ function checkCombinator(run: Run, key: 'allOf' | 'anyOf' | 'oneOf', list: unkno
     if (passing.length > 1) break;
   }
   if (passing.length === 1) return true;
-  if (passing.length > 1) return fail(sink, at, key, `matches more than one of the "oneOf" options (${passing.map((i) => i + 1).join(' and ')}); it must match exactly one`);
+  if (passing.length > 1)
+    return fail(
+      sink,
+      at,
+      key,
+      `matches more than one of the "oneOf" options (${passing.map((i) => i + 1).join(' and ')}); it must match exactly one`,
+    );
   const first = firstErrors[0];
-  const where = first ? readableInstancePath(first.instancePath.slice(instancePath(at).length), '').replace(/^\./, '') : '';
+  const where = first
+    ? readableInstancePath(first.instancePath.slice(instancePath(at).length), '').replace(/^\./, '')
+    : '';
   const hint = first ? `; the first one says: ${where ? `${where}: ` : ''}${first.message}` : '';
   return fail(sink, at, key, `matches none of the ${list.length} allowed options ("${key}")${hint}`);
 }
 
-function checkConditional(run: Run, schema: Record<string, unknown>, instance: unknown, at: Where, sink: Sink): boolean {
+function checkConditional(
+  run: Run,
+  schema: Record<string, unknown>,
+  instance: unknown,
+  at: Where,
+  sink: Sink,
+): boolean {
   const branch = check(run, schema.if, instance, child(at, undefined, 'if'), undefined) ? 'then' : 'else';
   return !Object.hasOwn(schema, branch) || check(run, schema[branch], instance, child(at, undefined, branch), sink);
 }
 
-function checkNumber(key: string, limit: unknown, schema: Record<string, unknown>, n: number, at: Where, sink: Sink): boolean {
+function checkNumber(
+  key: string,
+  limit: unknown,
+  schema: Record<string, unknown>,
+  n: number,
+  at: Where,
+  sink: Sink,
+): boolean {
   if (typeof limit !== 'number') return true;
   switch (key) {
     case 'minimum':
       // Draft-4 style: `exclusiveMinimum: true` makes `minimum` itself exclusive.
-      if (own(schema, 'exclusiveMinimum') === true) return n > limit || fail(sink, at, key, `must be greater than ${limit} (got ${n})`);
+      if (own(schema, 'exclusiveMinimum') === true)
+        return n > limit || fail(sink, at, key, `must be greater than ${limit} (got ${n})`);
       return n >= limit || fail(sink, at, key, `must be at least ${limit} (got ${n})`);
     case 'maximum':
-      if (own(schema, 'exclusiveMaximum') === true) return n < limit || fail(sink, at, key, `must be less than ${limit} (got ${n})`);
+      if (own(schema, 'exclusiveMaximum') === true)
+        return n < limit || fail(sink, at, key, `must be less than ${limit} (got ${n})`);
       return n <= limit || fail(sink, at, key, `must be at most ${limit} (got ${n})`);
     case 'exclusiveMinimum':
       return n > limit || fail(sink, at, key, `must be greater than ${limit} (got ${n})`);
@@ -235,7 +332,12 @@ function checkString(run: Run, key: string, limit: unknown, s: string, at: Where
     }
     case 'pattern': {
       const pattern = usablePattern(run, limit as string, child(at, undefined, 'pattern'));
-      charge(run, patternCost(pattern, s), at, `matching the pattern ${preview(limit)} against a ${s.length}-character string`);
+      charge(
+        run,
+        patternCost(pattern, s),
+        at,
+        `matching the pattern ${preview(limit)} against a ${s.length}-character string`,
+      );
       return patternFinds(pattern, s) || fail(sink, at, key, `does not match the pattern ${preview(limit)}`);
     }
     default:

@@ -88,7 +88,8 @@ function scanString(text: string, start: number): number | { offset: number; mes
     if (ch === '\\') {
       const esc = text[i + 1];
       if (esc === 'u') {
-        if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return { offset: i, message: 'invalid \\u escape in a string' };
+        if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)))
+          return { offset: i, message: 'invalid \\u escape in a string' };
         i += 6;
         continue;
       }

@@ -42,7 +42,12 @@ export function checkJsonShape(value: unknown): Problem | undefined {
     const current = node.value;
     if (current === null || typeof current !== 'object') continue;
     if (node.depth >= LIMITS.jsonDepth) {
-      return problem('error', 'too-deep', segmentsOf(node), `values are nested more than ${LIMITS.jsonDepth} levels deep`);
+      return problem(
+        'error',
+        'too-deep',
+        segmentsOf(node),
+        `values are nested more than ${LIMITS.jsonDepth} levels deep`,
+      );
     }
     const depth = node.depth + 1;
     if (Array.isArray(current)) {
@@ -53,7 +58,8 @@ export function checkJsonShape(value: unknown): Problem | undefined {
       continue;
     }
     for (const key of Object.keys(current)) {
-      if (FORBIDDEN_KEYS.has(key)) return problem('error', 'forbidden-key', [...segmentsOf(node), key], `the key "${key}" is not allowed`);
+      if (FORBIDDEN_KEYS.has(key))
+        return problem('error', 'forbidden-key', [...segmentsOf(node), key], `the key "${key}" is not allowed`);
       const child = (current as Record<string, unknown>)[key];
       if (child !== null && typeof child === 'object') stack.push({ value: child, depth, parent: node, key });
     }

@@ -19,13 +19,19 @@ export interface MigrationResult {
 }
 
 /** Brings a parsed file up to `current`; a file from a newer app version is refused, not guessed at. */
-export function migrateFile(file: RawObject, migrations: readonly Migration[] = MIGRATIONS, current = FORMAT_VERSION): MigrationResult {
+export function migrateFile(
+  file: RawObject,
+  migrations: readonly Migration[] = MIGRATIONS,
+  current = FORMAT_VERSION,
+): MigrationResult {
   const declared = Object.hasOwn(file, 'formatVersion') ? file.formatVersion : 1;
   if (typeof declared !== 'number' || !Number.isInteger(declared) || declared < 1) {
     return refuse(`formatVersion must be a whole number ≥ 1, got ${JSON.stringify(declared)}`);
   }
   if (declared > current) {
-    return refuse(`this file has format version ${declared}, made by a newer version of the app (this one reads up to ${current}); update the app to open it`);
+    return refuse(
+      `this file has format version ${declared}, made by a newer version of the app (this one reads up to ${current}); update the app to open it`,
+    );
   }
   let migrated = file;
   const applied: string[] = [];

@@ -159,8 +159,13 @@ export class ProblemCollector implements ProblemSink {
 
 function summaryOf(first: Problem, count: number): Problem {
   const what = count === 1 ? 'problem' : 'problems';
-  const found = problem(first.severity, 'more-problems', first.segments,
-    `and ${count.toLocaleString('en-US')} more ${what} of this kind (${first.code}), the next one: ${first.message}`, first.slug);
+  const found = problem(
+    first.severity,
+    'more-problems',
+    first.segments,
+    `and ${count.toLocaleString('en-US')} more ${what} of this kind (${first.code}), the next one: ${first.message}`,
+    first.slug,
+  );
   found.omitted = { code: first.code, count };
   return found;
 }

@@ -22,7 +22,8 @@ export async function encodeSharePayload(text: string): Promise<string> {
  * blocks, 5 bytes per 65,535) in base64 (4 characters per 3 bytes). Anything longer is refused
  * before a byte of it is decoded.
  */
-export const MAX_SHARE_PAYLOAD_CHARS = Math.ceil((LIMITS.importBytes + 5 * Math.ceil(LIMITS.importBytes / 65_535) + 64) / 3) * 4;
+export const MAX_SHARE_PAYLOAD_CHARS =
+  Math.ceil((LIMITS.importBytes + 5 * Math.ceil(LIMITS.importBytes / 65_535) + 64) / 3) * 4;
 
 /** Compressed bytes fed to the inflater at a time: one slice of a bomb inflates to at most ~17 MB. */
 const INFLATE_SLICE_BYTES = 16 * 1024;
@@ -31,7 +32,9 @@ const INFLATE_SLICE_BYTES = 16 * 1024;
 export async function decodeSharePayload(data: string): Promise<string> {
   const trimmed = data.trim();
   if (trimmed.length > MAX_SHARE_PAYLOAD_CHARS) {
-    throw new ShareLinkError(`This share link is too long: its data is ${formatBytes(trimmed.length)}, and a workflow within the ${formatBytes(LIMITS.importBytes)} import limit needs at most ${formatBytes(MAX_SHARE_PAYLOAD_CHARS)}.`);
+    throw new ShareLinkError(
+      `This share link is too long: its data is ${formatBytes(trimmed.length)}, and a workflow within the ${formatBytes(LIMITS.importBytes)} import limit needs at most ${formatBytes(MAX_SHARE_PAYLOAD_CHARS)}.`,
+    );
   }
   const bytes = fromBase64Url(trimmed);
   if (!bytes || bytes.length === 0) throw new ShareLinkError(DAMAGED);
@@ -74,7 +77,9 @@ async function inflateWithin(input: Uint8Array, limitBytes: number): Promise<Uin
       total += next.value.length;
       if (total > limitBytes) {
         stopped = true;
-        throw new ShareLinkError(`This share link holds more than ${formatBytes(limitBytes)} of data, the import limit.`);
+        throw new ShareLinkError(
+          `This share link holds more than ${formatBytes(limitBytes)} of data, the import limit.`,
+        );
       }
       chunks.push(next.value);
     }

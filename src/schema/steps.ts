@@ -15,9 +15,19 @@ export const slugSchema = z
 const templated = z.string().max(LIMITS.stringChars);
 /** A JSONata expression (see expression.ts); syntax is checked by the validator. */
 const expression = z.string().min(1, 'must not be empty').max(LIMITS.expressionChars);
-const durationMs = z.number().int().min(0).max(366 * 24 * 3_600_000);
+const durationMs = z
+  .number()
+  .int()
+  .min(0)
+  .max(366 * 24 * 3_600_000);
 
-export const TOOL_NAMES = ['customer_search', 'customer_update', 'table_query', 'table_update', 'http_request'] as const;
+export const TOOL_NAMES = [
+  'customer_search',
+  'customer_update',
+  'table_query',
+  'table_update',
+  'http_request',
+] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 export const retryPolicySchema = z.looseObject({
@@ -25,7 +35,12 @@ export const retryPolicySchema = z.looseObject({
   backoffMs: z.number().int().min(0).max(3_600_000),
   /** Multiplier per attempt: delay = backoffMs × base^(attempt-1). Default 2. */
   exponentialBase: z.number().min(1).max(10).optional(),
-  maxBackoffMs: z.number().int().min(0).max(24 * 3_600_000).optional(),
+  maxBackoffMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3_600_000)
+    .optional(),
   /** Random ±50% spread on each delay, seeded per step so replays agree. Default true. */
   jitter: z.boolean().optional(),
 });

@@ -24,7 +24,9 @@ export function summarizeWorkflow(raw: RawObject): WorkflowSummary {
   const sites = collectScopes(raw.stepsConfig, ['stepsConfig']).flatMap((s) => s.sites);
   const models = new Set<string>();
   const tools = new Set<string>();
-  const hosts = new Set<string>(stringArray(settings?.allowedHosts).map((entry) => normalizeAllowedHost(entry) ?? entry));
+  const hosts = new Set<string>(
+    stringArray(settings?.allowedHosts).map((entry) => normalizeAllowedHost(entry) ?? entry),
+  );
   const subworkflows = new Set<string>();
   for (const site of sites) {
     const config = objectField(site.raw, 'config');
@@ -42,7 +44,8 @@ export function summarizeWorkflow(raw: RawObject): WorkflowSummary {
   return {
     name: stringField(workflowConfig, 'name') ?? '(unnamed)',
     description: stringField(workflowConfig, 'description'),
-    workflowType: stringField(workflowConfig, 'workflowType') === 'dynamic_orchestration' ? 'dynamic_orchestration' : 'predefined',
+    workflowType:
+      stringField(workflowConfig, 'workflowType') === 'dynamic_orchestration' ? 'dynamic_orchestration' : 'predefined',
     steps: sites.map((s) => ({
       slug: s.slug ?? '?',
       name: stringField(s.raw, 'name') ?? s.slug ?? '?',

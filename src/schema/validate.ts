@@ -28,7 +28,18 @@ export interface ValidateOptions {
  */
 export function validateWorkflowFile(value: unknown, options: ValidateOptions = {}): ValidationResult {
   if (!isObject(value)) {
-    return { file: undefined, problems: [problem('error', 'not-a-workflow', [], 'a workflow file is a JSON object with "workflowConfig" and "stepsConfig"')], tooLarge: false };
+    return {
+      file: undefined,
+      problems: [
+        problem(
+          'error',
+          'not-a-workflow',
+          [],
+          'a workflow file is a JSON object with "workflowConfig" and "stepsConfig"',
+        ),
+      ],
+      tooLarge: false,
+    };
   }
   const sink = new ProblemCollector();
   // Past a size limit nothing else is checked: every later check (zod first) may then assume
@@ -42,10 +53,19 @@ export function validateWorkflowFile(value: unknown, options: ValidateOptions = 
     });
   }
   const shapeOk = checkShape(value, definitions, sink);
-  const bundledNames = bundles.map((b) => stringField(objectField(b, 'workflowConfig'), 'name')).filter((n): n is string => !!n);
+  const bundledNames = bundles
+    .map((b) => stringField(objectField(b, 'workflowConfig'), 'name'))
+    .filter((n): n is string => !!n);
   const known = options.knownWorkflows ? new Set([...options.knownWorkflows, ...bundledNames]) : undefined;
   if (bundles.length > LIMITS.bundledWorkflows) {
-    sink.add(problem('error', 'too-many-bundles', ['bundledWorkflows'], `at most ${LIMITS.bundledWorkflows} bundled workflows`));
+    sink.add(
+      problem(
+        'error',
+        'too-many-bundles',
+        ['bundledWorkflows'],
+        `at most ${LIMITS.bundledWorkflows} bundled workflows`,
+      ),
+    );
   }
   for (const definition of definitions) validateDefinition(definition, known, sink);
   return { file: shapeOk ? (value as WorkflowFile) : undefined, problems: sink.result(), tooLarge: false };
@@ -55,12 +75,18 @@ function definitionOf(raw: RawObject, base: PathSegment[]): Definition {
   return { raw, base, scopes: collectScopes(raw.stepsConfig, [...base, 'stepsConfig']) };
 }
 
-function validateDefinition({ raw, base, scopes }: Definition, known: Set<string> | undefined, sink: ProblemSink): void {
+function validateDefinition(
+  { raw, base, scopes }: Definition,
+  known: Set<string> | undefined,
+  sink: ProblemSink,
+): void {
   const workflowConfig = objectField(raw, 'workflowConfig');
   const settings = objectField(workflowConfig, 'config');
   const total = scopes.reduce((n, s) => n + s.sites.length, 0);
   if (total > LIMITS.steps) {
-    sink.add(problem('error', 'too-many-steps', [...base, 'stepsConfig'], `${total} steps; the limit is ${LIMITS.steps}`));
+    sink.add(
+      problem('error', 'too-many-steps', [...base, 'stepsConfig'], `${total} steps; the limit is ${LIMITS.steps}`),
+    );
     return;
   }
   const ctx = buildRefContext(settings, stringField(workflowConfig, 'name'), scopes, known);
@@ -75,21 +101,41 @@ function validateSettings(settings: RawObject | undefined, base: PathSegment[]):
   const problems: Problem[] = [];
   const secrets = objectField(settings, 'secrets') ?? {};
   for (const [name, declaration] of Object.entries(secrets)) {
-    const stray = isObject(declaration) ? Object.keys(declaration).filter((k) => !SECRET_DECLARATION_FIELDS.has(k)) : [];
+    const stray = isObject(declaration)
+      ? Object.keys(declaration).filter((k) => !SECRET_DECLARATION_FIELDS.has(k))
+      : [];
     if (stray.length > 0) {
-      problems.push(problem('error', 'secret-value-in-file', [...base, 'secrets', name, stray[0]!],
-        `secret "${name}" carries "${stray[0]}"; secret values never go in a workflow file: remove it and enter the value in Settings → Secrets`));
+      problems.push(
+        problem(
+          'error',
+          'secret-value-in-file',
+          [...base, 'secrets', name, stray[0]!],
+          `secret "${name}" carries "${stray[0]}"; secret values never go in a workflow file: remove it and enter the value in Settings → Secrets`,
+        ),
+      );
     }
     if (isObject(declaration) && declaration.kind === 'inlineEncrypted') {
-      problems.push(problem('warning', 'secret-needs-value', [...base, 'secrets', name],
-        `secret "${name}" was encrypted by another system; enter its value again in Settings → Secrets before running`));
+      problems.push(
+        problem(
+          'warning',
+          'secret-needs-value',
+          [...base, 'secrets', name],
+          `secret "${name}" was encrypted by another system; enter its value again in Settings → Secrets before running`,
+        ),
+      );
     }
   }
   const hosts = Array.isArray(settings.allowedHosts) ? settings.allowedHosts : [];
   hosts.forEach((host, i) => {
     if (typeof host === 'string' && normalizeAllowedHost(host) === undefined) {
-      problems.push(problem('error', 'bad-host', [...base, 'allowedHosts', i],
-        `"${host}" is not a host name (write "api.example.com", "localhost:11434" or "*.example.com", without scheme or path; IPv6 in brackets)`));
+      problems.push(
+        problem(
+          'error',
+          'bad-host',
+          [...base, 'allowedHosts', i],
+          `"${host}" is not a host name (write "api.example.com", "localhost:11434" or "*.example.com", without scheme or path; IPv6 in brackets)`,
+        ),
+      );
     }
   });
   return problems;

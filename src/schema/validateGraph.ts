@@ -31,9 +31,15 @@ function checkUniqueSlugs(scopes: Scope[], sink: ProblemSink): Map<string, StepS
         seen.set(site.slug, site);
         continue;
       }
-      sink.add(problem('error', 'duplicate-slug', [...site.segments, 'stepSlug'],
-        `step slug "${site.slug}" is used twice (first at ${formatJsonPath(first.segments)}); slugs must be unique across the whole workflow`,
-        site.slug));
+      sink.add(
+        problem(
+          'error',
+          'duplicate-slug',
+          [...site.segments, 'stepSlug'],
+          `step slug "${site.slug}" is used twice (first at ${formatJsonPath(first.segments)}); slugs must be unique across the whole workflow`,
+          site.slug,
+        ),
+      );
     }
   }
   return seen;
@@ -74,8 +80,15 @@ function checkBranchKeys(scope: Scope, sink: ProblemSink): void {
     for (const key of present) {
       if (allowed.has(key)) continue;
       listed ??= [...allowed].slice(0, 20).join(', ');
-      sink.add(problem('error', 'unknown-branch-key', [...site.segments, 'nextSteps', key],
-        `unknown branch key "${key}"; a ${site.stepType ?? 'step'} step can use: ${listed}`, site.slug));
+      sink.add(
+        problem(
+          'error',
+          'unknown-branch-key',
+          [...site.segments, 'nextSteps', key],
+          `unknown branch key "${key}"; a ${site.stepType ?? 'step'} step can use: ${listed}`,
+          site.slug,
+        ),
+      );
     }
     if (site.stepType === 'condition') checkConditionKeys(site, present, sink);
   }
@@ -88,13 +101,27 @@ function checkConditionKeys(site: StepSite, present: Set<string>, sink: ProblemS
   const rules = Array.isArray(config.rules) ? config.rules : [];
   rules.forEach((rule, i) => {
     if (isObject(rule) && typeof rule.next === 'string' && !present.has(rule.next)) {
-      sink.add(problem('error', 'unknown-branch-key', [...site.segments, 'config', 'rules', i, 'next'],
-        `rule goes to "${rule.next}", which is not a key of this step's nextSteps`, site.slug));
+      sink.add(
+        problem(
+          'error',
+          'unknown-branch-key',
+          [...site.segments, 'config', 'rules', i, 'next'],
+          `rule goes to "${rule.next}", which is not a key of this step's nextSteps`,
+          site.slug,
+        ),
+      );
     }
   });
   if (typeof config.default === 'string' && !present.has(config.default)) {
-    sink.add(problem('error', 'unknown-branch-key', [...site.segments, 'config', 'default'],
-      `default goes to "${config.default}", which is not a key of this step's nextSteps`, site.slug));
+    sink.add(
+      problem(
+        'error',
+        'unknown-branch-key',
+        [...site.segments, 'config', 'default'],
+        `default goes to "${config.default}", which is not a key of this step's nextSteps`,
+        site.slug,
+      ),
+    );
   }
 }
 
@@ -116,11 +143,17 @@ function findEntry(scope: Scope, sink: ProblemSink): StepSite | undefined {
   if (scope.container === undefined) return findTopEntry(scope, roots, sink);
   if (roots.length === 1) return roots[0];
   const where = `the ${scope.container.stepType === 'loop' ? 'loop' : `branch "${scope.bodyName}"`} of "${scope.container.slug}"`;
-  sink.add(problem('error', roots.length === 0 ? 'no-entry' : 'several-entries', scope.segments,
-    roots.length === 0
-      ? `${where} has no first step: every step is pointed to by another (a cycle)`
-      : `${where} has several first steps (${listSlugs(roots)}); link them with nextSteps so exactly one step is not pointed to`,
-    scope.container.slug));
+  sink.add(
+    problem(
+      'error',
+      roots.length === 0 ? 'no-entry' : 'several-entries',
+      scope.segments,
+      roots.length === 0
+        ? `${where} has no first step: every step is pointed to by another (a cycle)`
+        : `${where} has several first steps (${listSlugs(roots)}); link them with nextSteps so exactly one step is not pointed to`,
+      scope.container.slug,
+    ),
+  );
   return undefined;
 }
 
@@ -128,18 +161,33 @@ function findTopEntry(scope: Scope, roots: StepSite[], sink: ProblemSink): StepS
   const triggers = roots.filter((s) => s.stepType === 'trigger');
   if (triggers.length === 1) return triggers[0];
   if (triggers.length === 0) {
-    sink.add(problem('error', 'no-entry', scope.segments,
-      'the workflow has no entry: it needs one trigger step that no other step points to'));
+    sink.add(
+      problem(
+        'error',
+        'no-entry',
+        scope.segments,
+        'the workflow has no entry: it needs one trigger step that no other step points to',
+      ),
+    );
   } else {
-    sink.add(problem('error', 'several-entries', scope.segments,
-      `the workflow has several entry triggers (${listSlugs(triggers)}); keep one, or point to the others (a trigger that is pointed to ends the run)`));
+    sink.add(
+      problem(
+        'error',
+        'several-entries',
+        scope.segments,
+        `the workflow has several entry triggers (${listSlugs(triggers)}); keep one, or point to the others (a trigger that is pointed to ends the run)`,
+      ),
+    );
   }
   return undefined;
 }
 
 /** `"a", "b", "c"`, or the first ten and how many more: a message never holds 20,000 slugs. */
 function listSlugs(sites: StepSite[]): string {
-  const shown = sites.slice(0, 10).map((s) => `"${s.slug}"`).join(', ');
+  const shown = sites
+    .slice(0, 10)
+    .map((s) => `"${s.slug}"`)
+    .join(', ');
   return sites.length > 10 ? `${shown} and ${sites.length - 10} more` : shown;
 }
 
@@ -160,9 +208,15 @@ function checkCycles(scope: Scope, sink: ProblemSink): void {
   const onCycle = [...counts].filter(([, n]) => n > 0).map(([slug]) => slug);
   if (onCycle.length === 0) return;
   const first = bySlug.get(onCycle[0]!)!;
-  sink.add(problem('error', 'cycle', [...first.segments, 'nextSteps'],
-    `nextSteps form a cycle through ${describeCycle(onCycle[0]!, bySlug, new Set(onCycle))}; repeat steps with a loop container instead`,
-    first.slug));
+  sink.add(
+    problem(
+      'error',
+      'cycle',
+      [...first.segments, 'nextSteps'],
+      `nextSteps form a cycle through ${describeCycle(onCycle[0]!, bySlug, new Set(onCycle))}; repeat steps with a loop container instead`,
+      first.slug,
+    ),
+  );
 }
 
 function describeCycle(start: string, bySlug: Map<string, StepSite>, onCycle: Set<string>): string {
@@ -170,7 +224,9 @@ function describeCycle(start: string, bySlug: Map<string, StepSite>, onCycle: Se
   const seen = new Set(path);
   let current = start;
   for (;;) {
-    const next = nextStepsOf(bySlug.get(current)!).map(([, t]) => t).find((t) => onCycle.has(t));
+    const next = nextStepsOf(bySlug.get(current)!)
+      .map(([, t]) => t)
+      .find((t) => onCycle.has(t));
     if (next === undefined) break;
     path.push(next);
     if (seen.has(next) || path.length > 12) break;
@@ -195,6 +251,8 @@ function checkReachable(scope: Scope, entry: StepSite, sink: ProblemSink): void 
   }
   for (const s of scope.sites) {
     if (s.slug === undefined || reached.has(s.slug)) continue;
-    sink.add(problem('warning', 'unreachable', s.segments, `step "${s.slug}" is never reached from "${entry.slug}"`, s.slug));
+    sink.add(
+      problem('warning', 'unreachable', s.segments, `step "${s.slug}" is never reached from "${entry.slug}"`, s.slug),
+    );
   }
 }

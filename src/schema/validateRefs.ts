@@ -18,8 +18,12 @@ export interface RefContext {
   knownWorkflows: Set<string> | undefined;
 }
 
-export function buildRefContext(settingsRaw: RawObject | undefined, workflowName: string | undefined,
-  scopes: Scope[], knownWorkflows: Set<string> | undefined): RefContext {
+export function buildRefContext(
+  settingsRaw: RawObject | undefined,
+  workflowName: string | undefined,
+  scopes: Scope[],
+  knownWorkflows: Set<string> | undefined,
+): RefContext {
   const inputSchema = objectField(settingsRaw, 'inputSchema');
   const properties = objectField(inputSchema, 'properties');
   const hosts = settingsRaw && Array.isArray(settingsRaw.allowedHosts) ? settingsRaw.allowedHosts : [];
@@ -55,21 +59,41 @@ export function validateRefs(scopes: Scope[], ctx: RefContext, sink: ProblemSink
 function checkPlacement(site: StepSite): Problem[] {
   const problems: Problem[] = [];
   if (site.stepType === 'trigger' && site.containers.length > 0) {
-    problems.push(problem('error', 'misplaced-trigger', [...site.segments, 'stepType'],
-      'trigger steps belong at the top level, not inside a loop or parallel body', site.slug));
+    problems.push(
+      problem(
+        'error',
+        'misplaced-trigger',
+        [...site.segments, 'stepType'],
+        'trigger steps belong at the top level, not inside a loop or parallel body',
+        site.slug,
+      ),
+    );
   }
   if (site.containers.length > LIMITS.containerDepth) {
-    problems.push(problem('error', 'too-deep', site.segments,
-      `containers are nested ${site.containers.length} deep; the limit is ${LIMITS.containerDepth}`, site.slug));
+    problems.push(
+      problem(
+        'error',
+        'too-deep',
+        site.segments,
+        `containers are nested ${site.containers.length} deep; the limit is ${LIMITS.containerDepth}`,
+        site.slug,
+      ),
+    );
   }
   return problems;
 }
 
 /** The parts of a config that hold templates: container bodies are walked as steps of their own. */
-function templatedParts(site: StepSite, config: RawObject): Array<{ value: unknown; segments: PathSegment[]; secretsAllowed: boolean }> {
+function templatedParts(
+  site: StepSite,
+  config: RawObject,
+): Array<{ value: unknown; segments: PathSegment[]; secretsAllowed: boolean }> {
   const base = [...site.segments, 'config'];
   const parts = Object.entries(config)
-    .filter(([key]) => !(site.stepType === 'loop' && key === 'steps') && !(site.stepType === 'parallel' && key === 'branches'))
+    .filter(
+      ([key]) =>
+        !(site.stepType === 'loop' && key === 'steps') && !(site.stepType === 'parallel' && key === 'branches'),
+    )
     .map(([key, value]) => ({ value, segments: [...base, key], secretsAllowed: false }));
   if (site.stepType === 'action' && config.action === 'http') {
     for (const part of parts) {
@@ -102,23 +126,36 @@ function checkRef(ref: TemplateRef, site: StepSite, ctx: RefContext, secretsAllo
   switch (ref.root) {
     case 'steps':
       if (name === undefined) return warn('unknown-step', `${ref.raw} names no step`);
-      if (!ctx.slugs.has(name)) return warn('unknown-step', `${ref.raw} refers to step "${name}", which does not exist`);
-      if (second !== undefined && second !== 'output') return warn('unknown-field', `${ref.raw}: a step exposes "output" only`);
+      if (!ctx.slugs.has(name))
+        return warn('unknown-step', `${ref.raw} refers to step "${name}", which does not exist`);
+      if (second !== undefined && second !== 'output')
+        return warn('unknown-field', `${ref.raw}: a step exposes "output" only`);
       return undefined;
     case 'loop':
       return checkLoopRef(ref, site, ctx);
     case 'secrets':
-      if (!secretsAllowed) return err('secret-misplaced', `${ref.raw}: secrets may only be used in an http action's headers, query or body`);
-      if (name !== undefined && !ctx.secretNames.has(name)) return warn('unknown-secret', `${ref.raw}: secret "${name}" is not declared in workflowConfig.config.secrets`);
+      if (!secretsAllowed)
+        return err(
+          'secret-misplaced',
+          `${ref.raw}: secrets may only be used in an http action's headers, query or body`,
+        );
+      if (name !== undefined && !ctx.secretNames.has(name))
+        return warn('unknown-secret', `${ref.raw}: secret "${name}" is not declared in workflowConfig.config.secrets`);
       return undefined;
     case 'input':
-      if (name !== undefined && ctx.inputKeys && !ctx.inputKeys.has(name)) return warn('unknown-input', `${ref.raw}: input "${name}" is not in the input schema`);
+      if (name !== undefined && ctx.inputKeys && !ctx.inputKeys.has(name))
+        return warn('unknown-input', `${ref.raw}: input "${name}" is not in the input schema`);
       return undefined;
     case 'variables':
-      if (name !== undefined && !ctx.variableKeys.has(name)) return warn('unknown-variable', `${ref.raw}: variable "${name}" is not defined in workflowConfig.config.variables`);
+      if (name !== undefined && !ctx.variableKeys.has(name))
+        return warn(
+          'unknown-variable',
+          `${ref.raw}: variable "${name}" is not defined in workflowConfig.config.variables`,
+        );
       return undefined;
     case 'trigger':
-      if (name !== undefined && name !== 'data') return warn('unknown-field', `${ref.raw}: a trigger exposes "data" only`);
+      if (name !== undefined && name !== 'data')
+        return warn('unknown-field', `${ref.raw}: a trigger exposes "data" only`);
       return undefined;
     default:
       return undefined;
@@ -144,10 +181,15 @@ const err = (code: string, message: string): RefIssue => ({ severity: 'error', c
 function expressionFields(site: StepSite, config: RawObject): Array<{ source: unknown; segments: PathSegment[] }> {
   const base = [...site.segments, 'config'];
   if (site.stepType === 'condition' && Array.isArray(config.rules)) {
-    return config.rules.map((rule, i) => ({ source: isObject(rule) ? rule.when : undefined, segments: [...base, 'rules', i, 'when'] }));
+    return config.rules.map((rule, i) => ({
+      source: isObject(rule) ? rule.when : undefined,
+      segments: [...base, 'rules', i, 'when'],
+    }));
   }
-  if (site.stepType === 'loop' && config.while !== undefined) return [{ source: config.while, segments: [...base, 'while'] }];
-  if (site.stepType === 'action' && config.action === 'transform') return [{ source: config.expression, segments: [...base, 'expression'] }];
+  if (site.stepType === 'loop' && config.while !== undefined)
+    return [{ source: config.while, segments: [...base, 'while'] }];
+  if (site.stepType === 'action' && config.action === 'transform')
+    return [{ source: config.expression, segments: [...base, 'expression'] }];
   return [];
 }
 
@@ -161,7 +203,15 @@ function checkExpressions(site: StepSite, config: RawObject, ctx: RefContext, si
     }
     for (const slug of checked.stepRefs) {
       if (!ctx.slugs.has(slug)) {
-        sink.add(problem('warning', 'unknown-step', segments, `expression refers to step "${slug}", which does not exist`, site.slug));
+        sink.add(
+          problem(
+            'warning',
+            'unknown-step',
+            segments,
+            `expression refers to step "${slug}", which does not exist`,
+            site.slug,
+          ),
+        );
       }
     }
   }
@@ -174,10 +224,25 @@ function checkTools(site: StepSite, config: RawObject, ctx: RefContext, sink: Pr
     if (typeof tool !== 'string') return;
     const segments = [...site.segments, 'config', 'llmNode', 'tools', i];
     if (!(TOOL_NAMES as readonly string[]).includes(tool)) {
-      sink.add(problem('error', 'unknown-tool', segments, `unknown tool "${tool}"; available: ${TOOL_NAMES.join(', ')}`, site.slug));
+      sink.add(
+        problem(
+          'error',
+          'unknown-tool',
+          segments,
+          `unknown tool "${tool}"; available: ${TOOL_NAMES.join(', ')}`,
+          site.slug,
+        ),
+      );
     } else if (tool === 'http_request' && ctx.allowedHosts.length === 0) {
-      sink.add(problem('warning', 'no-allowed-hosts', segments,
-        'http_request can only reach hosts listed in workflowConfig.config.allowedHosts, and none are listed', site.slug));
+      sink.add(
+        problem(
+          'warning',
+          'no-allowed-hosts',
+          segments,
+          'http_request can only reach hosts listed in workflowConfig.config.allowedHosts, and none are listed',
+          site.slug,
+        ),
+      );
     }
   });
 }
@@ -188,12 +253,26 @@ function checkHttp(site: StepSite, config: RawObject, ctx: RefContext): Problem[
   const segments = [...site.segments, 'config', 'url'];
   const host = literalHostOf(url);
   if (host === undefined) {
-    return [problem('error', 'bad-url', segments,
-      'the URL must start with http:// or https:// and a host written out (templates may follow the host)', site.slug)];
+    return [
+      problem(
+        'error',
+        'bad-url',
+        segments,
+        'the URL must start with http:// or https:// and a host written out (templates may follow the host)',
+        site.slug,
+      ),
+    ];
   }
   if (!isHostAllowed(host, ctx.allowedHosts)) {
-    return [problem('error', 'host-not-allowed', segments,
-      `host "${host}" is not in workflowConfig.config.allowedHosts`, site.slug)];
+    return [
+      problem(
+        'error',
+        'host-not-allowed',
+        segments,
+        `host "${host}" is not in workflowConfig.config.allowedHosts`,
+        site.slug,
+      ),
+    ];
   }
   return [];
 }
@@ -206,8 +285,15 @@ function checkSubworkflow(site: StepSite, config: RawObject, ctx: RefContext): P
     return [problem('error', 'subworkflow-cycle', segments, `the workflow "${name}" calls itself`, site.slug)];
   }
   if (ctx.knownWorkflows && !ctx.knownWorkflows.has(name)) {
-    return [problem('warning', 'unknown-workflow', segments,
-      `no saved or bundled workflow is named "${name}"; add it before running this step`, site.slug)];
+    return [
+      problem(
+        'warning',
+        'unknown-workflow',
+        segments,
+        `no saved or bundled workflow is named "${name}"; add it before running this step`,
+        site.slug,
+      ),
+    ];
   }
   return [];
 }

@@ -1,6 +1,14 @@
 import {
-  compilePattern, isSchemaObject, keywordValueProblem, parseLocalRef, RE2_SYNTAX_HINT, resolvePointer,
-  SINGLE_SUBSCHEMA, SUBSCHEMA_LISTS, SUBSCHEMA_MAPS, UNSUPPORTED_KEYWORDS,
+  compilePattern,
+  isSchemaObject,
+  keywordValueProblem,
+  parseLocalRef,
+  RE2_SYNTAX_HINT,
+  resolvePointer,
+  SINGLE_SUBSCHEMA,
+  SUBSCHEMA_LISTS,
+  SUBSCHEMA_MAPS,
+  UNSUPPORTED_KEYWORDS,
 } from './jsonSchemaKeywords';
 import { problem, type PathSegment, type Problem } from './problems';
 import { objectField, type RawObject, type Scope } from './walk';
@@ -34,7 +42,12 @@ interface PatternBudget {
 const budgets = new WeakMap<Reporter, PatternBudget>();
 
 /** Checks every JSON Schema of one workflow definition; `settingsPath` is where `workflowConfig.config` sits. */
-export function validateSchemas(settings: RawObject | undefined, scopes: readonly Scope[], settingsPath: PathSegment[], reporter: Reporter): void {
+export function validateSchemas(
+  settings: RawObject | undefined,
+  scopes: readonly Scope[],
+  settingsPath: PathSegment[],
+  reporter: Reporter,
+): void {
   let patterns = budgets.get(reporter);
   if (!patterns) budgets.set(reporter, (patterns = { compiled: new Map(), chars: 0 }));
   const shared = { patterns };
@@ -46,7 +59,11 @@ export function validateSchemas(settings: RawObject | undefined, scopes: readonl
       if (site.stepType !== 'llm') continue;
       const llmNode = objectField(objectField(site.raw, 'config'), 'llmNode');
       if (!llmNode || !Object.hasOwn(llmNode, 'outputSchema')) continue;
-      checkSchema(llmNode.outputSchema, [...site.segments, 'config', 'llmNode', 'outputSchema'], { reporter, slug: site.slug, ...shared });
+      checkSchema(llmNode.outputSchema, [...site.segments, 'config', 'llmNode', 'outputSchema'], {
+        reporter,
+        slug: site.slug,
+        ...shared,
+      });
     }
   }
 }
@@ -70,11 +87,21 @@ function checkKeyword(root: unknown, node: RawObject, key: string, segments: Pat
   const at = [...segments, key];
   const value = node[key];
   if (UNSUPPORTED_KEYWORDS.has(key)) {
-    report(walk, at, 'schema-unsupported', `"${key}" is not supported in JSON Schemas here, so every value checked against this schema would be refused; remove it (for objects, "additionalProperties" often says the same)`);
+    report(
+      walk,
+      at,
+      'schema-unsupported',
+      `"${key}" is not supported in JSON Schemas here, so every value checked against this schema would be refused; remove it (for objects, "additionalProperties" often says the same)`,
+    );
     return;
   }
   if (key === '$id' && node !== root) {
-    report(walk, at, 'schema-unsupported', 'a nested "$id" is not supported (references always resolve against the whole schema); remove it');
+    report(
+      walk,
+      at,
+      'schema-unsupported',
+      'a nested "$id" is not supported (references always resolve against the whole schema); remove it',
+    );
     return;
   }
   const shape = keywordValueProblem(key, value);
@@ -94,7 +121,12 @@ function checkPattern(source: string, at: PathSegment[], walk: Walk): void {
   let verdict = budget.compiled.get(source);
   if (verdict === undefined) {
     if (budget.chars + source.length > MAX_PATTERN_CHARS_PER_FILE) {
-      report(walk, at, 'schema-too-costly', `the schemas' patterns add up to more than ${MAX_PATTERN_CHARS_PER_FILE} characters; shorten or remove some`);
+      report(
+        walk,
+        at,
+        'schema-too-costly',
+        `the schemas' patterns add up to more than ${MAX_PATTERN_CHARS_PER_FILE} characters; shorten or remove some`,
+      );
       return;
     }
     budget.chars += source.length;
@@ -121,7 +153,8 @@ function subschemas(node: RawObject, segments: PathSegment[]): Array<{ node: unk
   for (const key of Object.keys(node)) {
     const value = node[key];
     const tuple = key === 'items' && Array.isArray(value);
-    if ((SINGLE_SUBSCHEMA as readonly string[]).includes(key) && !tuple) found.push({ node: value, segments: [...segments, key] });
+    if ((SINGLE_SUBSCHEMA as readonly string[]).includes(key) && !tuple)
+      found.push({ node: value, segments: [...segments, key] });
     if ((SUBSCHEMA_LISTS as readonly string[]).includes(key) && Array.isArray(value)) {
       value.forEach((item, i) => found.push({ node: item, segments: [...segments, key, i] }));
     }

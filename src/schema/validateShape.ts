@@ -28,18 +28,29 @@ interface WalkNode extends PathLink {
 
 function childRole(node: WalkNode, key: PathSegment): Role {
   switch (node.role) {
-    case 'definition': return key === 'stepsConfig' ? 'steps' : key === 'bundledWorkflows' && node.parent === undefined ? 'bundles' : 'other';
-    case 'bundles': return 'definition';
-    case 'steps': return 'step';
+    case 'definition':
+      return key === 'stepsConfig'
+        ? 'steps'
+        : key === 'bundledWorkflows' && node.parent === undefined
+          ? 'bundles'
+          : 'other';
+    case 'bundles':
+      return 'definition';
+    case 'steps':
+      return 'step';
     case 'step': {
       const type = (node.value as RawObject).stepType;
       if (key !== 'config') return 'other';
       return type === 'loop' ? 'loop-config' : type === 'parallel' ? 'parallel-config' : 'other';
     }
-    case 'loop-config': return key === 'steps' ? 'steps' : 'other';
-    case 'parallel-config': return key === 'branches' ? 'branches' : 'other';
-    case 'branches': return 'steps';
-    case 'other': return 'other';
+    case 'loop-config':
+      return key === 'steps' ? 'steps' : 'other';
+    case 'parallel-config':
+      return key === 'branches' ? 'branches' : 'other';
+    case 'branches':
+      return 'steps';
+    case 'other':
+      return 'other';
   }
 }
 
@@ -59,23 +70,31 @@ export function checkSizes(file: RawObject, sink: ProblemSink): boolean {
     const limit = node.role === 'steps' ? LIMITS.steps : LIMITS.entries;
     if (size > limit) {
       fits = false;
-      sink.add(node.role === 'steps'
-        ? problem('error', 'too-many-steps', segmentsOf(node), `${size} steps; the limit is ${LIMITS.steps}`)
-        : problem('error', 'too-many-entries', segmentsOf(node),
-          `${keys ? 'an object' : 'a list'} with ${size.toLocaleString('en-US')} entries; the limit is ${limit.toLocaleString('en-US')}`));
+      sink.add(
+        node.role === 'steps'
+          ? problem('error', 'too-many-steps', segmentsOf(node), `${size} steps; the limit is ${LIMITS.steps}`)
+          : problem(
+              'error',
+              'too-many-entries',
+              segmentsOf(node),
+              `${keys ? 'an object' : 'a list'} with ${size.toLocaleString('en-US')} entries; the limit is ${limit.toLocaleString('en-US')}`,
+            ),
+      );
       continue;
     }
     // Only containers are queued: a list of a million numbers must not cost a million nodes.
     if (keys) {
       for (const key of keys) {
         const value = (current as RawObject)[key];
-        if (value !== null && typeof value === 'object') pending.push({ value, role: childRole(node, key), parent: node, key });
+        if (value !== null && typeof value === 'object')
+          pending.push({ value, role: childRole(node, key), parent: node, key });
       }
     } else {
       const list = current as unknown[];
       for (let i = 0; i < list.length; i++) {
         const value = list[i];
-        if (value !== null && typeof value === 'object') pending.push({ value, role: childRole(node, i), parent: node, key: i });
+        if (value !== null && typeof value === 'object')
+          pending.push({ value, role: childRole(node, i), parent: node, key: i });
       }
     }
   }
@@ -90,14 +109,20 @@ export function checkShape(file: RawObject, definitions: readonly Definition[], 
   let ok = addIssues(workflowFileSchema, envelopeOf(file), [], undefined, sink);
   for (const { scopes } of definitions) {
     for (const scope of scopes) {
-      for (const site of scope.sites) ok = addIssues(stepSchema, withBodiesStubbed(site.raw), site.segments, site.slug, sink) && ok;
+      for (const site of scope.sites)
+        ok = addIssues(stepSchema, withBodiesStubbed(site.raw), site.segments, site.slug, sink) && ok;
     }
   }
   return ok;
 }
 
 /** Stands in for a step that is checked on its own; it has the right shape, so it adds no issue. */
-const CHECKED_ELSEWHERE = Object.freeze({ stepSlug: 'checked_elsewhere', name: '', stepType: 'trigger', config: { type: 'manual' } });
+const CHECKED_ELSEWHERE = Object.freeze({
+  stepSlug: 'checked_elsewhere',
+  name: '',
+  stepType: 'trigger',
+  config: { type: 'manual' },
+});
 
 /** A step list with each step replaced by the stand-in; anything not a step object stays for zod to report. */
 function stubSteps(list: unknown): unknown {
@@ -108,7 +133,8 @@ function envelopeOf(file: RawObject): RawObject {
   const envelope: RawObject = { ...file, stepsConfig: stubSteps(file.stepsConfig) };
   if (Array.isArray(file.bundledWorkflows)) {
     envelope.bundledWorkflows = file.bundledWorkflows.map((bundle) =>
-      isObject(bundle) ? { ...bundle, stepsConfig: stubSteps(bundle.stepsConfig) } : bundle);
+      isObject(bundle) ? { ...bundle, stepsConfig: stubSteps(bundle.stepsConfig) } : bundle,
+    );
   }
   if (!Object.hasOwn(file, 'stepsConfig')) delete envelope.stepsConfig;
   return envelope;
@@ -117,7 +143,8 @@ function envelopeOf(file: RawObject): RawObject {
 function withBodiesStubbed(step: RawObject): RawObject {
   const config = step.config;
   if (!isObject(config)) return step;
-  if (step.stepType === 'loop' && Object.hasOwn(config, 'steps')) return { ...step, config: { ...config, steps: stubSteps(config.steps) } };
+  if (step.stepType === 'loop' && Object.hasOwn(config, 'steps'))
+    return { ...step, config: { ...config, steps: stubSteps(config.steps) } };
   if (step.stepType === 'parallel' && isObject(config.branches)) {
     const branches: RawObject = {};
     for (const [name, list] of Object.entries(config.branches)) branches[name] = stubSteps(list);
@@ -126,7 +153,13 @@ function withBodiesStubbed(step: RawObject): RawObject {
   return step;
 }
 
-function addIssues(schema: z.ZodType, value: RawObject, base: PathSegment[], slug: string | undefined, sink: ProblemSink): boolean {
+function addIssues(
+  schema: z.ZodType,
+  value: RawObject,
+  base: PathSegment[],
+  slug: string | undefined,
+  sink: ProblemSink,
+): boolean {
   const parsed = schema.safeParse(value);
   if (parsed.success) return true;
   for (const issue of parsed.error.issues) {
@@ -139,7 +172,8 @@ function addIssues(schema: z.ZodType, value: RawObject, base: PathSegment[], slu
 function readableMessage(issue: z.core.$ZodIssue, root: RawObject, segments: PathSegment[]): string {
   if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
     const given = valueAt(root, segments);
-    const options = issue.discriminator === 'stepType' ? STEP_TYPES : (issue as { options?: unknown[] }).options ?? [];
+    const options =
+      issue.discriminator === 'stepType' ? STEP_TYPES : ((issue as { options?: unknown[] }).options ?? []);
     const what = issue.discriminator === 'stepType' ? 'step type' : issue.discriminator;
     return given === undefined
       ? `"${issue.discriminator}" is missing; expected one of: ${options.join(', ')}`

@@ -20,7 +20,12 @@ export const SECRET_DECLARATION_FIELDS: ReadonlySet<string> = new Set(['kind', '
 
 export const workflowSettingsSchema = z.looseObject({
   /** Running time budget of a run in ms (waits and time the app was closed do not count). */
-  timeout: z.number().int().min(1).max(30 * 24 * 3_600_000).optional(),
+  timeout: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24 * 3_600_000)
+    .optional(),
   retryPolicy: retryPolicySchema.optional(),
   variables: z.record(z.string(), z.unknown()).optional(),
   secrets: z.record(z.string(), secretDeclarationSchema).optional(),

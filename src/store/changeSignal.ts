@@ -69,7 +69,11 @@ export class ChangeSignal {
       const { primKey, indexes } = this.db.table(table).schema;
       keys = {
         primary: primKey.keyPath as KeyPath,
-        indexes: indexes.map((index) => ({ name: index.name, keyPath: index.keyPath as KeyPath, multi: index.multi ?? false })),
+        indexes: indexes.map((index) => ({
+          name: index.name,
+          keyPath: index.keyPath as KeyPath,
+          multi: index.multi ?? false,
+        })),
       };
       this.tableKeys.set(table, keys);
     }

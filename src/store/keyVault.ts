@@ -36,7 +36,9 @@ async function deviceKey(db: TabflowDb): Promise<CryptoKey> {
   const stored = await db.deviceKeys.get(DEVICE_KEY_ID);
   if (stored) return stored.key;
   if (!globalThis.crypto?.subtle) {
-    throw new Error('keys can be stored only when Tabflow is served over https or from localhost: this page cannot seal them');
+    throw new Error(
+      'keys can be stored only when Tabflow is served over https or from localhost: this page cannot seal them',
+    );
   }
   const fresh = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
   return db.transaction('rw', db.deviceKeys, async () => {
@@ -62,13 +64,19 @@ export async function readSecret(db: TabflowDb, name: string, key: CryptoKey | u
 }
 
 /** Saves a secret, sealed under the passphrase when one is set, else under the device key; an empty value deletes it. */
-export async function saveSecret(db: TabflowDb, name: string, value: string, key: CryptoKey | undefined): Promise<void> {
+export async function saveSecret(
+  db: TabflowDb,
+  name: string,
+  value: string,
+  key: CryptoKey | undefined,
+): Promise<void> {
   if (value === '') return db.secrets.delete(name);
   const meta = await vaultMeta(db);
   if (meta && !key) throw new VaultLockedError();
-  const record: SealedRecord = meta && key
-    ? { name, sealed: await seal(value, key), under: 'passphrase' }
-    : { name, sealed: await seal(value, await deviceKey(db)), under: 'device' };
+  const record: SealedRecord =
+    meta && key
+      ? { name, sealed: await seal(value, key), under: 'passphrase' }
+      : { name, sealed: await seal(value, await deviceKey(db)), under: 'device' };
   await db.secrets.put(record);
 }
 
@@ -90,13 +98,20 @@ export async function forgetAllSecrets(db: TabflowDb): Promise<void> {
  * transaction. A record changed meanwhile (saved again, deleted) is left as it now is.
  */
 async function reseal(
-  db: TabflowDb, pick: (stored: SecretRecord) => boolean, target: Pick<SealedRecord, 'under'> & { key: CryptoKey },
-  unlocked: CryptoKey | undefined, alongside: () => Promise<unknown> = async () => undefined,
+  db: TabflowDb,
+  pick: (stored: SecretRecord) => boolean,
+  target: Pick<SealedRecord, 'under'> & { key: CryptoKey },
+  unlocked: CryptoKey | undefined,
+  alongside: () => Promise<unknown> = async () => undefined,
 ): Promise<number> {
   const before = (await db.secrets.toArray()).filter(pick);
-  const after = await Promise.all(before.map(async (stored): Promise<SealedRecord> => (
-    { name: stored.name, sealed: await seal(await openRecord(db, stored, unlocked), target.key), under: target.under }
-  )));
+  const after = await Promise.all(
+    before.map(async (stored): Promise<SealedRecord> => ({
+      name: stored.name,
+      sealed: await seal(await openRecord(db, stored, unlocked), target.key),
+      under: target.under,
+    })),
+  );
   await db.transaction('rw', db.secrets, db.settings, async () => {
     const now = await db.secrets.bulkGet(before.map((s) => s.name));
     await db.secrets.bulkPut(after.filter((_, i) => JSON.stringify(now[i]) === JSON.stringify(before[i])));
@@ -143,11 +158,19 @@ export async function unlockVault(db: TabflowDb, passphrase: string): Promise<Cr
 /** Removes the passphrase: secrets are sealed under the device key again. */
 export async function disablePassphrase(db: TabflowDb, key: CryptoKey): Promise<void> {
   const device = await deviceKey(db);
-  await reseal(db, (stored) => !('sealed' in stored) || stored.under !== 'device', { under: 'device', key: device }, key, () => deleteSetting(db, 'keyVault'));
+  await reseal(
+    db,
+    (stored) => !('sealed' in stored) || stored.under !== 'device',
+    { under: 'device', key: device },
+    key,
+    () => deleteSetting(db, 'keyVault'),
+  );
 }
 
 async function deriveKey(passphrase: string, salt: Uint8Array, iterations: number): Promise<CryptoKey> {
-  const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(passphrase), 'PBKDF2', false, ['deriveKey']);
+  const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(passphrase), 'PBKDF2', false, [
+    'deriveKey',
+  ]);
   return crypto.subtle.deriveKey(
     { name: 'PBKDF2', hash: 'SHA-256', salt: salt as Uint8Array<ArrayBuffer>, iterations },
     material,
@@ -164,7 +187,11 @@ async function seal(text: string, key: CryptoKey): Promise<SealedValue> {
 }
 
 async function open(sealed: SealedValue, key: CryptoKey): Promise<string> {
-  const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(sealed.iv) as Uint8Array<ArrayBuffer> }, key, fromBase64(sealed.data) as Uint8Array<ArrayBuffer>);
+  const plain = await crypto.subtle.decrypt(
+    { name: 'AES-GCM', iv: fromBase64(sealed.iv) as Uint8Array<ArrayBuffer> },
+    key,
+    fromBase64(sealed.data) as Uint8Array<ArrayBuffer>,
+  );
   return new TextDecoder().decode(plain);
 }
 

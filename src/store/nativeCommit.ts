@@ -70,7 +70,12 @@ function checkFences(tx: IDBTransaction, fences: CommitBatch['fences'], refuse: 
   }
 }
 
-function putAll(tx: IDBTransaction, table: string, records: readonly object[] | undefined, touched: TouchedRecord[]): void {
+function putAll(
+  tx: IDBTransaction,
+  table: string,
+  records: readonly object[] | undefined,
+  touched: TouchedRecord[],
+): void {
   if (!nonEmpty(records)) return;
   const store = tx.objectStore(table);
   for (const record of records!) {

@@ -40,7 +40,11 @@ async function runWithDescendants(db: TabflowDb, runId: string): Promise<string[
   for (let run = queue.shift(); run; run = queue.shift()) {
     // An unfinished run is still being written by the executor: deleting it would lose its journal mid-write.
     if (!FINISHED_RUN_STATUSES.has(run.status)) {
-      throw new Error(run.id === runId ? `only a finished run can be deleted; this one is ${run.status}` : `a subworkflow run of this run is still ${run.status}`);
+      throw new Error(
+        run.id === runId
+          ? `only a finished run can be deleted; this one is ${run.status}`
+          : `a subworkflow run of this run is still ${run.status}`,
+      );
     }
     ids.push(run.id);
     queue.push(...(await db.runs.where('parentRunId').equals(run.id).toArray()));

@@ -53,10 +53,12 @@ function toRecords(table: string, rows: readonly unknown[]): TableRowRecord[] {
   const firstRowWithId = new Map<string, number>();
   return rows.map((row, index) => {
     const position = index + 1;
-    if (!isPlainObject(row)) throw new TableImportError(`row ${position} is ${describe(row)}, not an object with fields`);
+    if (!isPlainObject(row))
+      throw new TableImportError(`row ${position} is ${describe(row)}, not an object with fields`);
     const id = rowId(row.id, position);
     const earlier = firstRowWithId.get(id);
-    if (earlier !== undefined) throw new TableImportError(`rows ${earlier} and ${position} both have the id "${id}"; ids must be unique`);
+    if (earlier !== undefined)
+      throw new TableImportError(`rows ${earlier} and ${position} both have the id "${id}"; ids must be unique`);
     firstRowWithId.set(id, position);
     const stored: TableRow = { ...row, id };
     return { table, id, row: stored };
@@ -85,7 +87,9 @@ export function parseCsv(text: string): Array<Record<string, string | number>> {
   const columns = checkHeader(header.fields);
   return records.map(({ line, fields }) => {
     if (fields.length !== columns.length) {
-      throw new TableImportError(`line ${line} has ${fields.length} fields, but the header names ${columns.length} columns`);
+      throw new TableImportError(
+        `line ${line} has ${fields.length} fields, but the header names ${columns.length} columns`,
+      );
     }
     return Object.fromEntries(columns.map((column, index) => [column, csvValue(fields[index]!)]));
   });
@@ -116,7 +120,9 @@ function checkSize(text: string): void {
   // UTF-8 never takes fewer bytes than UTF-16 code units, so a longer text is too large without encoding it.
   const bytes = text.length > MAX_TABLE_IMPORT_BYTES ? text.length : new TextEncoder().encode(text).length;
   if (bytes > MAX_TABLE_IMPORT_BYTES) {
-    throw new TableImportError(`the file is at least ${formatBytes(bytes)}; the limit is ${formatBytes(MAX_TABLE_IMPORT_BYTES)}`);
+    throw new TableImportError(
+      `the file is at least ${formatBytes(bytes)}; the limit is ${formatBytes(MAX_TABLE_IMPORT_BYTES)}`,
+    );
   }
 }
 
@@ -204,7 +210,9 @@ class CsvReader {
     this.line += value.match(LINE_BREAK)?.length ?? 0;
     const next = this.text[this.pos];
     if (next !== undefined && next !== ',' && next !== '\r' && next !== '\n') {
-      throw new TableImportError(`line ${this.line}: text after a closing quote; double any quote inside a quoted field`);
+      throw new TableImportError(
+        `line ${this.line}: text after a closing quote; double any quote inside a quoted field`,
+      );
     }
     return value;
   }

@@ -90,9 +90,23 @@ function Shell() {
 
   return (
     <div className="app">
-      <Header onImportFile={openFilePicker} onPaste={openPaste} onNew={() => void createNew()} onHelp={openHelp}
-        onTables={() => openDialog({ kind: 'tables' })} onSettings={() => openDialog({ kind: 'settings' })} ready={ready} />
-      <input ref={fileInput} type="file" accept=".json,application/json" hidden aria-label="Workflow file" onChange={(e) => void onFileChosen(e)} />
+      <Header
+        onImportFile={openFilePicker}
+        onPaste={openPaste}
+        onNew={() => void createNew()}
+        onHelp={openHelp}
+        onTables={() => openDialog({ kind: 'tables' })}
+        onSettings={() => openDialog({ kind: 'settings' })}
+        ready={ready}
+      />
+      <input
+        ref={fileInput}
+        type="file"
+        accept=".json,application/json"
+        hidden
+        aria-label="Workflow file"
+        onChange={(e) => void onFileChosen(e)}
+      />
       <div className="app-body">
         <ErrorBoundary label="The library">
           <Sidebar library={library} knownWorkflows={names} />
@@ -108,15 +122,25 @@ function Shell() {
         </main>
       </div>
       <Dialogs knownWorkflows={names} />
-      {dragging && <div className="drop-overlay" aria-hidden><p>Drop a workflow JSON file to import</p></div>}
+      {dragging && (
+        <div className="drop-overlay" aria-hidden>
+          <p>Drop a workflow JSON file to import</p>
+        </div>
+      )}
       <Toasts />
     </div>
   );
 }
 
 const DIALOG_LABELS: Record<Exclude<UiDialog['kind'], 'none'>, string> = {
-  paste: 'The paste dialog', shortcuts: 'The shortcuts list', preview: 'The import preview', run: 'The run form',
-  fork: 'The fork dialog', event: 'The event dialog', tables: 'Tables', settings: 'Settings',
+  paste: 'The paste dialog',
+  shortcuts: 'The shortcuts list',
+  preview: 'The import preview',
+  run: 'The run form',
+  fork: 'The fork dialog',
+  event: 'The event dialog',
+  tables: 'Tables',
+  settings: 'Settings',
 };
 
 /** Each dialog (and the lazily loaded screens inside it) behind a boundary of its own: a throw closes only it. */
@@ -127,7 +151,12 @@ function Dialogs({ knownWorkflows }: { knownWorkflows: readonly string[] }) {
   // A preview that fails forgets its share link: a reload must not open (and fail) it again.
   const onError = dialog.kind === 'preview' && dialog.request.source === 'link' ? clearShareHash : undefined;
   return (
-    <ErrorBoundary key={dialog.kind} label={DIALOG_LABELS[dialog.kind]} variant="dialog" onError={onError} onDismiss={closeDialog}>
+    <ErrorBoundary
+      key={dialog.kind}
+      label={DIALOG_LABELS[dialog.kind]}
+      variant="dialog"
+      onError={onError}
+      onDismiss={closeDialog}>
       <DialogContent dialog={dialog} knownWorkflows={knownWorkflows} />
     </ErrorBoundary>
   );
@@ -135,15 +164,26 @@ function Dialogs({ knownWorkflows }: { knownWorkflows: readonly string[] }) {
 
 function DialogContent({ dialog, knownWorkflows }: { dialog: UiDialog; knownWorkflows: readonly string[] }) {
   switch (dialog.kind) {
-    case 'paste': return <PasteDialog />;
-    case 'shortcuts': return <ShortcutsDialog />;
-    case 'preview': return <ImportPreviewDialog key={dialog.request.label} request={dialog.request} knownWorkflows={knownWorkflows} />;
-    case 'run': return <RunDialogHost workflowId={dialog.workflowId} />;
-    case 'fork': return <ForkDialog runId={dialog.runId} stepKey={dialog.stepKey} output={dialog.output} />;
-    case 'event': return <EventDialog runId={dialog.runId} initialName={dialog.eventName} />;
-    case 'tables': return <TablesDialog />;
-    case 'settings': return <SettingsDialog />;
-    case 'none': return null;
+    case 'paste':
+      return <PasteDialog />;
+    case 'shortcuts':
+      return <ShortcutsDialog />;
+    case 'preview':
+      return (
+        <ImportPreviewDialog key={dialog.request.label} request={dialog.request} knownWorkflows={knownWorkflows} />
+      );
+    case 'run':
+      return <RunDialogHost workflowId={dialog.workflowId} />;
+    case 'fork':
+      return <ForkDialog runId={dialog.runId} stepKey={dialog.stepKey} output={dialog.output} />;
+    case 'event':
+      return <EventDialog runId={dialog.runId} initialName={dialog.eventName} />;
+    case 'tables':
+      return <TablesDialog />;
+    case 'settings':
+      return <SettingsDialog />;
+    case 'none':
+      return null;
   }
 }
 

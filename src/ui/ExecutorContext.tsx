@@ -10,10 +10,12 @@ function loadExecutor(): Promise<ExecutorApi> {
 }
 
 const lazyExecutor = new Proxy({} as ExecutorApi, {
-  get: (_target, name) => async (...args: unknown[]) => {
-    const api = await loadExecutor();
-    return (api[name as keyof ExecutorApi] as (...a: unknown[]) => Promise<unknown>)(...args);
-  },
+  get:
+    (_target, name) =>
+    async (...args: unknown[]) => {
+      const api = await loadExecutor();
+      return (api[name as keyof ExecutorApi] as (...a: unknown[]) => Promise<unknown>)(...args);
+    },
 });
 
 /** Run commands go to the executor worker over Comlink; tests pass an in-process executor. */

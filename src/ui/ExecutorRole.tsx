@@ -11,7 +11,11 @@ export function ExecutorRole({ enabled }: { enabled: boolean }) {
   useEffect(() => {
     if (!enabled) return;
     let live = true;
-    const ask = () => executor.role().then((r) => live && setRole(r), () => live && setRole('unknown'));
+    const ask = () =>
+      executor.role().then(
+        (r) => live && setRole(r),
+        () => live && setRole('unknown'),
+      );
     // Asking starts the worker: wait until the first screen is idle (the executor is not part of it).
     if (typeof requestIdleCallback === 'function') requestIdleCallback(ask, { timeout: 1500 });
     else setTimeout(ask, 200);
@@ -24,7 +28,10 @@ export function ExecutorRole({ enabled }: { enabled: boolean }) {
   }, [executor, enabled]);
   if (role === 'unknown') return null;
   return (
-    <span className="executor-role" data-executor-role={role} title="One open tab executes runs; when it closes, another takes over.">
+    <span
+      className="executor-role"
+      data-executor-role={role}
+      title="One open tab executes runs; when it closes, another takes over.">
       {role === 'executor' ? '● Runs execute in this tab' : '○ Runs execute in another open tab'}
     </span>
   );

@@ -17,18 +17,37 @@ export function Header({ onImportFile, onPaste, onNew, onHelp, onTables, onSetti
   return (
     <header className="app-header">
       <div className="brand">
-        <span className="brand-mark" aria-hidden>◆</span>
+        <span className="brand-mark" aria-hidden>
+          ◆
+        </span>
         <h1 className="brand-name">Tabflow</h1>
         <span className="brand-tagline">LLM workflows that live in your browser</span>
       </div>
       <div className="header-actions">
         <ExecutorRole enabled={ready} />
-        <button type="button" className="button button-dark" onClick={onImportFile} title={displayKeys('Mod+O')}>Import file</button>
-        <button type="button" className="button button-dark" onClick={onPaste} title={displayKeys('Mod+Shift+V')}>Paste JSON</button>
-        <button type="button" className="button button-dark" onClick={onTables}>Tables</button>
-        <button type="button" className="button button-dark" onClick={onSettings}>Settings</button>
-        <button type="button" className="button button-primary" onClick={onNew}>New workflow</button>
-        <button type="button" className="icon-button icon-button-dark" onClick={onHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</button>
+        <button type="button" className="button button-dark" onClick={onImportFile} title={displayKeys('Mod+O')}>
+          Import file
+        </button>
+        <button type="button" className="button button-dark" onClick={onPaste} title={displayKeys('Mod+Shift+V')}>
+          Paste JSON
+        </button>
+        <button type="button" className="button button-dark" onClick={onTables}>
+          Tables
+        </button>
+        <button type="button" className="button button-dark" onClick={onSettings}>
+          Settings
+        </button>
+        <button type="button" className="button button-primary" onClick={onNew}>
+          New workflow
+        </button>
+        <button
+          type="button"
+          className="icon-button icon-button-dark"
+          onClick={onHelp}
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)">
+          ?
+        </button>
       </div>
     </header>
   );

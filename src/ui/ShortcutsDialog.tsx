@@ -11,7 +11,9 @@ export function ShortcutsDialog() {
         <tbody>
           {SHORTCUTS.map((s) => (
             <tr key={s.keys}>
-              <th scope="row"><kbd>{displayKeys(s.keys)}</kbd></th>
+              <th scope="row">
+                <kbd>{displayKeys(s.keys)}</kbd>
+              </th>
               <td>{s.description}</td>
             </tr>
           ))}

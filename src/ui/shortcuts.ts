@@ -36,7 +36,10 @@ export function isMacPlatform(): boolean {
 /** "Mod+Shift+L" → "Ctrl+Shift+L", or "⌘⇧L" on a Mac. */
 export function displayKeys(keys: string, mac = isMacPlatform()): string {
   if (!mac) return keys.replace(/Mod/g, 'Ctrl');
-  return keys.replace(/Mod\+/g, '⌘').replace(/Shift\+/g, '⇧').replace(/Alt\+/g, '⌥');
+  return keys
+    .replace(/Mod\+/g, '⌘')
+    .replace(/Shift\+/g, '⇧')
+    .replace(/Alt\+/g, '⌥');
 }
 
 export function matchesKeys(event: KeyboardEvent, keys: string, mac = isMacPlatform()): boolean {

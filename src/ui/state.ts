@@ -11,8 +11,7 @@ export type ImportSource = 'file' | 'drop' | 'paste' | 'link';
 
 /** What the import preview shows: text to check, or a reason it could not even be read. */
 export type PreviewRequest = { source: ImportSource; label: string; sizeBytes?: number } & (
-  | { text: string }
-  | { error: string }
+  { text: string } | { error: string }
 );
 
 export type Dialog =
@@ -67,7 +66,8 @@ export function createUiStore(initial: Partial<Pick<UiState, 'selectedId'>> = {}
     selectedRunId: null,
     dialog: { kind: 'none' },
     toasts: [],
-    select: (id) => set((s) => (s.selectedId === id ? {} : { selectedId: id, workflowTab: 'json', selectedRunId: null })),
+    select: (id) =>
+      set((s) => (s.selectedId === id ? {} : { selectedId: id, workflowTab: 'json', selectedRunId: null })),
     showRun: (runId) => set({ workflowTab: 'runs', selectedRunId: runId }),
     setWorkflowTab: (tab) => set({ workflowTab: tab }),
     openDialog: (dialog) => set({ dialog }),

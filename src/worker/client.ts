@@ -6,7 +6,10 @@ let executor: Comlink.Remote<ExecutorApi> | undefined;
 /** The executor worker of this tab, started on first use. The UI's only way to command runs. */
 export function getExecutor(): Comlink.Remote<ExecutorApi> {
   if (!executor) {
-    const worker = new Worker(new URL('./executor.worker.ts', import.meta.url), { type: 'module', name: 'tabflow-executor' });
+    const worker = new Worker(new URL('./executor.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'tabflow-executor',
+    });
     executor = Comlink.wrap<ExecutorApi>(worker);
   }
   return executor;

@@ -22,7 +22,11 @@ export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore
     removePassphrase: () => secrets.removePassphrase(),
     forgetAllKeys: () => secrets.forgetAll(),
     async testProvider(providerId) {
-      return checkProvider(await settingValue(db, 'providers'), providerId, await secrets.read(providerKeyName(providerId)));
+      return checkProvider(
+        await settingValue(db, 'providers'),
+        providerId,
+        await secrets.read(providerKeyName(providerId)),
+      );
     },
     async applySettings() {
       engine.slots.setCapacity(await settingValue(db, 'maxParallelism'));

@@ -10,7 +10,14 @@ import { getDb } from '../store/db';
 import { DexieEngineStore } from '../store/engineStore';
 import { seedDemoData } from '../store/demoData';
 import { findWorkflowByName } from '../store/workflows';
-import { COMMAND_CHANNEL, EXECUTOR_CHANGED_CHANNEL, EXECUTOR_LOCK, STORAGE_FULL_CHANNEL, type CommandName, type ExecutorApi } from './api';
+import {
+  COMMAND_CHANNEL,
+  EXECUTOR_CHANGED_CHANNEL,
+  EXECUTOR_LOCK,
+  STORAGE_FULL_CHANNEL,
+  type CommandName,
+  type ExecutorApi,
+} from './api';
 import { dispatch, engineCommands } from './commands';
 import { fetchHttp } from './httpRunner';
 import { createStreamBroadcaster } from './streamBroadcast';
@@ -59,10 +66,11 @@ async function createEngine(): Promise<Engine> {
       // The offline demo model answers without the network: only steps it would not answer wait.
       neededFor: modelNeedsNetwork,
       isOnline: () => self.navigator.onLine !== false,
-      untilOnline: (signal) => new Promise<void>((resolve, reject) => {
-        self.addEventListener('online', () => resolve(), { once: true, signal });
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      }),
+      untilOnline: (signal) =>
+        new Promise<void>((resolve, reject) => {
+          self.addEventListener('online', () => resolve(), { once: true, signal });
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        }),
     },
     secret: (name) => secrets.read(workflowSecretName(name)),
     findWorkflow: async (name) => (await findWorkflowByName(db, name))?.doc,
@@ -78,10 +86,12 @@ let modelModules: Promise<[typeof import('../llm/modelRunner'), typeof import('.
 
 /** The AI SDK and the demo model, fetched once; a failed fetch (offline, say) is tried again by the next call. */
 function loadModelModules() {
-  return (modelModules ??= Promise.all([import('../llm/modelRunner'), import('../llm/demo')]).catch((error: unknown) => {
-    modelModules = undefined;
-    throw error;
-  }));
+  return (modelModules ??= Promise.all([import('../llm/modelRunner'), import('../llm/demo')]).catch(
+    (error: unknown) => {
+      modelModules = undefined;
+      throw error;
+    },
+  ));
 }
 
 /**
@@ -96,7 +106,12 @@ function lazyModelRunner(demoTokensPerSecond: number | undefined): ModelRunner {
     return createModelRunner({
       settings: providerSettings,
       key: (providerId) => secrets.read(providerKeyName(providerId)),
-      demoModel: (id) => createDemoModel({ modelId: isDemoModelId(id) ? id : undefined, sleep, ...(demoTokensPerSecond ? { tokensPerSecond: demoTokensPerSecond } : {}) }),
+      demoModel: (id) =>
+        createDemoModel({
+          modelId: isDemoModelId(id) ? id : undefined,
+          sleep,
+          ...(demoTokensPerSecond ? { tokensPerSecond: demoTokensPerSecond } : {}),
+        }),
       now: () => Date.now(),
       sleep,
     });
@@ -165,24 +180,27 @@ function awaitTakeover(): void {
  * Settles at once whether this tab executes: the lock is taken if free, else this worker queues for
  * it. Commands wait for this, so one sent during start-up is never forwarded to nobody.
  */
-const roleSettled: Promise<void> = typeof navigator !== 'undefined' && navigator.locks
-  ? new Promise<void>((settled) => {
-    void navigator.locks.request(EXECUTOR_LOCK, { ifAvailable: true }, async (lock) => {
-      if (!lock) {
-        settled();
-        awaitTakeover();
-        return;
-      }
-      await becomeExecutor().finally(settled);
-      await holdForever();
-    });
-  })
-  : becomeExecutor();
+const roleSettled: Promise<void> =
+  typeof navigator !== 'undefined' && navigator.locks
+    ? new Promise<void>((settled) => {
+        void navigator.locks.request(EXECUTOR_LOCK, { ifAvailable: true }, async (lock) => {
+          if (!lock) {
+            settled();
+            awaitTakeover();
+            return;
+          }
+          await becomeExecutor().finally(settled);
+          await holdForever();
+        });
+      })
+    : becomeExecutor();
 
-const call = (name: CommandName) => async (...args: unknown[]) => {
-  await roleSettled;
-  return relay.call(name, args);
-};
+const call =
+  (name: CommandName) =>
+  async (...args: unknown[]) => {
+    await roleSettled;
+    return relay.call(name, args);
+  };
 
 const api: ExecutorApi = {
   start: call('start') as ExecutorApi['start'],

@@ -13,16 +13,29 @@ export async function fetchHttp(request: HttpRequest, call: EffectCall): Promise
   const host = new URL(request.url).host;
   let response: Response;
   try {
-    response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: call.signal, redirect: 'manual' });
+    response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal: call.signal,
+      redirect: 'manual',
+    });
   } catch (error) {
     if (call.signal.aborted) throw call.signal.reason ?? error;
     const online = typeof navigator === 'undefined' || navigator.onLine !== false;
-    throw failure('network', online
-      ? `could not reach ${host}: the network failed or the server does not allow requests from a browser (CORS)`
-      : 'the browser is offline', true);
+    throw failure(
+      'network',
+      online
+        ? `could not reach ${host}: the network failed or the server does not allow requests from a browser (CORS)`
+        : 'the browser is offline',
+      true,
+    );
   }
   // A browser hides a manual redirect behind an opaque response; Node shows the 3xx and its Location.
-  if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400 && response.headers.has('location'))) {
+  if (
+    response.type === 'opaqueredirect' ||
+    (response.status >= 300 && response.status < 400 && response.headers.has('location'))
+  ) {
     void response.body?.cancel().catch(() => undefined);
     throw failure('client', `${host}: ${REDIRECT_REFUSED}`, false);
   }

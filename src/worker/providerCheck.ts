@@ -4,7 +4,12 @@ import { findProvider, providerBaseUrl, type ProviderSettings } from '../llm/pro
  * "Test connection": list the entry's models with its key. The answer names the exact problem and
  * never contains the key.
  */
-export async function checkProvider(settings: ProviderSettings, providerId: string, key: string | undefined, doFetch: typeof fetch = fetch): Promise<{ ok: boolean; message: string }> {
+export async function checkProvider(
+  settings: ProviderSettings,
+  providerId: string,
+  key: string | undefined,
+  doFetch: typeof fetch = fetch,
+): Promise<{ ok: boolean; message: string }> {
   const provider = findProvider(settings, providerId);
   if (!provider) return { ok: false, message: 'this provider is not saved yet' };
   const base = providerBaseUrl(provider);
@@ -16,12 +21,18 @@ export async function checkProvider(settings: ProviderSettings, providerId: stri
   } catch {
     return { ok: false, message: await unreachable(base, doFetch) };
   }
-  if (response.status === 401 || response.status === 403) return { ok: false, message: `key rejected by ${provider.name} (${response.status})` };
-  if (response.status === 404) return { ok: false, message: `${base} answers, but has no /models: check the base URL (it usually ends in /v1)` };
-  if (!response.ok) return { ok: false, message: `${provider.name} answered ${response.status} ${response.statusText}` };
+  if (response.status === 401 || response.status === 403)
+    return { ok: false, message: `key rejected by ${provider.name} (${response.status})` };
+  if (response.status === 404)
+    return { ok: false, message: `${base} answers, but has no /models: check the base URL (it usually ends in /v1)` };
+  if (!response.ok)
+    return { ok: false, message: `${provider.name} answered ${response.status} ${response.statusText}` };
   const body = (await response.json().catch(() => ({}))) as { data?: Array<{ id?: string }> };
   const models = (body.data ?? []).map((m) => m.id).filter(Boolean);
-  return { ok: true, message: `connected to ${provider.name}: ${models.length} models${models.length ? ` (${models.slice(0, 5).join(', ')}${models.length > 5 ? ', …' : ''})` : ''}` };
+  return {
+    ok: true,
+    message: `connected to ${provider.name}: ${models.length} models${models.length ? ` (${models.slice(0, 5).join(', ')}${models.length > 5 ? ', …' : ''})` : ''}`,
+  };
 }
 
 /** A failed fetch is CORS when an opaque no-cors request to the same place gets through. */

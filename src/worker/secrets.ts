@@ -1,6 +1,14 @@
 import type { TabflowDb } from '../store/db';
 import {
-  disablePassphrase, enablePassphrase, forgetAllSecrets, readSecret, saveSecret, sealPlaintextSecrets, secretNames, unlockVault, vaultMeta,
+  disablePassphrase,
+  enablePassphrase,
+  forgetAllSecrets,
+  readSecret,
+  saveSecret,
+  sealPlaintextSecrets,
+  secretNames,
+  unlockVault,
+  vaultMeta,
   VaultLockedError,
 } from '../store/keyVault';
 
@@ -37,7 +45,10 @@ export class SecretsService {
     try {
       await sealPlaintextSecrets(this.db);
     } catch (error) {
-      console.error('Tabflow: could not seal the stored keys:', error instanceof Error ? error.message : 'unknown error');
+      console.error(
+        'Tabflow: could not seal the stored keys:',
+        error instanceof Error ? error.message : 'unknown error',
+      );
     }
   }
 
@@ -53,10 +64,14 @@ export class SecretsService {
     return new Promise((resolve, reject) => {
       const wake = () => resolve();
       this.waiters.add(wake);
-      signal.addEventListener('abort', () => {
-        this.waiters.delete(wake);
-        reject(signal.reason);
-      }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          this.waiters.delete(wake);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
     });
   }
 

@@ -17,41 +17,50 @@ export const IMPORT_CHECK_TIMEOUT_MS = 15_000;
 export type CheckWorker = Pick<Worker, 'postMessage' | 'terminate' | 'addEventListener'>;
 
 function spawnCheckWorker(): CheckWorker {
-  return new Worker(new URL('./validation.worker.ts', import.meta.url), { type: 'module', name: 'tabflow-import-check' });
+  return new Worker(new URL('./validation.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'tabflow-import-check',
+  });
 }
 
 /**
  * Checks each text in a worker of its own, ended as soon as it answers or the time is up: a file
  * that would take a checker a minute costs the page nothing, and no stuck worker is reused.
  */
-export function createImportChecker(spawn: () => CheckWorker = spawnCheckWorker, timeoutMs = IMPORT_CHECK_TIMEOUT_MS): CheckImport {
+export function createImportChecker(
+  spawn: () => CheckWorker = spawnCheckWorker,
+  timeoutMs = IMPORT_CHECK_TIMEOUT_MS,
+): CheckImport {
   let nextId = 1;
-  return (text, { knownWorkflows }) => new Promise<ImportVerdict>((resolve) => {
-    const id = nextId++;
-    let worker: CheckWorker;
-    try {
-      worker = spawn();
-    } catch (error) {
-      resolve({ kind: 'failed', message: `the file checker could not start (${describe(error)})` });
-      return;
-    }
-    const finish = (verdict: ImportVerdict) => {
-      clearTimeout(timer);
-      worker.terminate();
-      resolve(verdict);
-    };
-    const timer = setTimeout(() => finish({ kind: 'timed-out', seconds: Math.ceil(timeoutMs / 1000) }), timeoutMs);
-    worker.addEventListener('message', (event: MessageEvent<CheckReply>) => {
-      if (event.data?.id === id) finish({ kind: 'checked', preview: event.data.preview });
+  return (text, { knownWorkflows }) =>
+    new Promise<ImportVerdict>((resolve) => {
+      const id = nextId++;
+      let worker: CheckWorker;
+      try {
+        worker = spawn();
+      } catch (error) {
+        resolve({ kind: 'failed', message: `the file checker could not start (${describe(error)})` });
+        return;
+      }
+      const finish = (verdict: ImportVerdict) => {
+        clearTimeout(timer);
+        worker.terminate();
+        resolve(verdict);
+      };
+      const timer = setTimeout(() => finish({ kind: 'timed-out', seconds: Math.ceil(timeoutMs / 1000) }), timeoutMs);
+      worker.addEventListener('message', (event: MessageEvent<CheckReply>) => {
+        if (event.data?.id === id) finish({ kind: 'checked', preview: event.data.preview });
+      });
+      worker.addEventListener('error', (event: ErrorEvent) => {
+        event.preventDefault?.();
+        finish({ kind: 'failed', message: `the file checker stopped (${event.message || 'it could not be loaded'})` });
+      });
+      worker.addEventListener('messageerror', () =>
+        finish({ kind: 'failed', message: 'the file checker sent an unreadable answer' }),
+      );
+      const request: CheckRequest = { id, text, knownWorkflows: [...knownWorkflows] };
+      worker.postMessage(request);
     });
-    worker.addEventListener('error', (event: ErrorEvent) => {
-      event.preventDefault?.();
-      finish({ kind: 'failed', message: `the file checker stopped (${event.message || 'it could not be loaded'})` });
-    });
-    worker.addEventListener('messageerror', () => finish({ kind: 'failed', message: 'the file checker sent an unreadable answer' }));
-    const request: CheckRequest = { id, text, knownWorkflows: [...knownWorkflows] };
-    worker.postMessage(request);
-  });
 }
 
 function describe(error: unknown): string {

@@ -2,7 +2,6 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { inject } from 'vitest';
 import { CHROMIUM_FLAGS } from '../support/chromium';
 
-
 export const chromiumPath = inject('chromiumPath');
 export const baseUrl = inject('baseUrl');
 

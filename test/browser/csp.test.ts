@@ -14,7 +14,13 @@ interface TargetIssues {
 
 interface CspIssue {
   code: string;
-  details: { contentSecurityPolicyIssueDetails?: { violatedDirective: string; contentSecurityPolicyViolationType: string; sourceCodeLocation?: { url: string; lineNumber: number } } };
+  details: {
+    contentSecurityPolicyIssueDetails?: {
+      violatedDirective: string;
+      contentSecurityPolicyViolationType: string;
+      sourceCodeLocation?: { url: string; lineNumber: number };
+    };
+  };
 }
 
 function describeIssue(issue: CspIssue): string {
@@ -41,7 +47,10 @@ async function cspIssuesOfEveryTarget(browser: Browser): Promise<TargetIssues[]>
   for (const target of targets) {
     const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
     bySession.set(sessionId, { target: `${target.type} ${target.url}`, issues: [] });
-    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: 1, method: 'Audits.enable' }) });
+    await cdp.send('Target.sendMessageToTarget', {
+      sessionId,
+      message: JSON.stringify({ id: 1, method: 'Audits.enable' }),
+    });
   }
   await new Promise((resolve) => setTimeout(resolve, 500)); // the replayed issues arrive just after
   await cdp.detach();
@@ -66,16 +75,20 @@ describe.skipIf(!chromiumPath)('the Content-Security-Policy', () => {
     const page = await context.newPage();
     const response = await page.goto(baseUrl);
     expect(response?.headers()['content-security-policy']).toBe(CSP_HEADER);
-    expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toBe(policyText(CONTENT_SECURITY_POLICY));
-    expect(await page.evaluate(async () => {
-      const reported: string[] = [];
-      document.addEventListener('securitypolicyviolation', (e) => reported.push(e.effectiveDirective));
-      const script = document.createElement('script');
-      script.textContent = 'window.inlineScriptRan = true';
-      document.head.append(script);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      return { ran: (window as unknown as { inlineScriptRan?: boolean }).inlineScriptRan === true, reported };
-    })).toEqual({ ran: false, reported: ['script-src-elem', 'script-src-elem'] });
+    expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toBe(
+      policyText(CONTENT_SECURITY_POLICY),
+    );
+    expect(
+      await page.evaluate(async () => {
+        const reported: string[] = [];
+        document.addEventListener('securitypolicyviolation', (e) => reported.push(e.effectiveDirective));
+        const script = document.createElement('script');
+        script.textContent = 'window.inlineScriptRan = true';
+        document.head.append(script);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return { ran: (window as unknown as { inlineScriptRan?: boolean }).inlineScriptRan === true, reported };
+      }),
+    ).toEqual({ ran: false, reported: ['script-src-elem', 'script-src-elem'] });
     await context.close();
   });
 
@@ -85,7 +98,9 @@ describe.skipIf(!chromiumPath)('the Content-Security-Policy', () => {
     await page.addInitScript(() => {
       const seen: string[] = [];
       (window as unknown as { cspViolations: string[] }).cspViolations = seen;
-      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.effectiveDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        seen.push(`${e.effectiveDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`),
+      );
     });
     const consoleErrors: string[] = [];
     const watchConsole = (text: string) => {
@@ -95,7 +110,10 @@ describe.skipIf(!chromiumPath)('the Content-Security-Policy', () => {
     page.on('worker', (worker) => worker.on('console', (message) => watchConsole(message.text())));
     await page.goto(baseUrl);
 
-    await page.locator('[data-template-id="weather-outfit-chain"]').getByRole('button', { name: 'Use template' }).click();
+    await page
+      .locator('[data-template-id="weather-outfit-chain"]')
+      .getByRole('button', { name: 'Use template' })
+      .click();
     await page.getByRole('tab', { name: 'JSON' }).click();
     const editor = page.locator('[data-testid="json-editor"] .cm-content');
     await editor.click();

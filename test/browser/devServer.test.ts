@@ -42,7 +42,10 @@ describe.skipIf(!chromiumPath)('the quick start (npm run dev)', () => {
     let loads = 0;
     page.on('load', () => loads++);
     await page.goto(dev.url);
-    await page.locator('[data-template-id="weather-outfit-chain"]').getByRole('button', { name: 'Use template' }).click();
+    await page
+      .locator('[data-template-id="weather-outfit-chain"]')
+      .getByRole('button', { name: 'Use template' })
+      .click();
     const runId = await startRun(page, { location: 'Lisbon' });
     await waitForRunStatus(page, runId, 'completed', 45_000);
     expect(loads).toBe(1);

@@ -8,24 +8,48 @@ import { startEffectServer, type EffectServer } from './effectServer';
 
 function httpChain(name: string, host: string, count: number): WorkflowFile {
   const steps = Array.from({ length: count }, (_, i) => ({
-    stepSlug: `call_${i}`, name: `Call ${i}`, stepType: 'action',
+    stepSlug: `call_${i}`,
+    name: `Call ${i}`,
+    stepType: 'action',
     config: { action: 'http', method: 'POST', url: `http://${host}/effect/${i}`, body: { i } },
     nextSteps: i + 1 < count ? { success: `call_${i + 1}` } : {},
   }));
   return {
     workflowConfig: { name, config: { allowedHosts: [host], retryPolicy: { maxRetries: 3, backoffMs: 200 } } },
-    stepsConfig: [{ stepSlug: 'start', name: 'Start', stepType: 'trigger', config: { type: 'manual' }, nextSteps: { default: 'call_0' } }, ...steps],
+    stepsConfig: [
+      {
+        stepSlug: 'start',
+        name: 'Start',
+        stepType: 'trigger',
+        config: { type: 'manual' },
+        nextSteps: { default: 'call_0' },
+      },
+      ...steps,
+    ],
   } as WorkflowFile;
 }
 
-const waitWorkflow = (name: string, ms: number): WorkflowFile => ({
-  workflowConfig: { name },
-  stepsConfig: [
-    { stepSlug: 'start', name: 'Start', stepType: 'trigger', config: { type: 'manual' }, nextSteps: { default: 'nap' } },
-    { stepSlug: 'nap', name: 'Nap', stepType: 'wait', config: { durationMs: ms }, nextSteps: { success: 'done' } },
-    { stepSlug: 'done', name: 'Done', stepType: 'action', config: { action: 'set', values: { woke: true } }, nextSteps: {} },
-  ],
-} as WorkflowFile);
+const waitWorkflow = (name: string, ms: number): WorkflowFile =>
+  ({
+    workflowConfig: { name },
+    stepsConfig: [
+      {
+        stepSlug: 'start',
+        name: 'Start',
+        stepType: 'trigger',
+        config: { type: 'manual' },
+        nextSteps: { default: 'nap' },
+      },
+      { stepSlug: 'nap', name: 'Nap', stepType: 'wait', config: { durationMs: ms }, nextSteps: { success: 'done' } },
+      {
+        stepSlug: 'done',
+        name: 'Done',
+        stepType: 'action',
+        config: { action: 'set', values: { woke: true } },
+        nextSteps: {},
+      },
+    ],
+  }) as WorkflowFile;
 
 describe.skipIf(!chromiumPath)('durable runs in the browser', () => {
   let browser: Browser;
@@ -44,7 +68,9 @@ describe.skipIf(!chromiumPath)('durable runs in the browser', () => {
     await importWorkflow(page, httpChain('Twenty calls', server.host, 20));
     const runId = await startRun(page);
     await page.getByRole('button', { name: `Allow ${server.host}` }).click();
-    await page.locator(`.run-detail[data-run-id="${runId}"] [data-step-slug="call_5"][data-status="completed"]`).waitFor({ timeout: 20_000 });
+    await page
+      .locator(`.run-detail[data-run-id="${runId}"] [data-step-slug="call_5"][data-status="completed"]`)
+      .waitFor({ timeout: 20_000 });
     await page.reload();
     await openRuns(page, 'Twenty calls');
     await waitForRunStatus(page, runId, 'completed', 60_000);
@@ -95,7 +121,9 @@ describe.skipIf(!chromiumPath)('durable runs in the browser', () => {
     await openRuns(page, approval.workflowConfig.name);
     await runLocator(page, runId).getByRole('button', { name: 'Approve' }).click();
     await waitForRunStatus(page, runId, 'completed', 20_000);
-    await expect(runLocator(page, runId).locator('[data-step-slug="apply"][data-status="completed"]').count()).resolves.toBe(1);
+    await expect(
+      runLocator(page, runId).locator('[data-step-slug="apply"][data-status="completed"]').count(),
+    ).resolves.toBe(1);
     await context.close();
   });
 });

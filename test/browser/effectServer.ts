@@ -53,7 +53,9 @@ export async function startEffectServer(delayMs = 0): Promise<EffectServer> {
     if (path === '/redirect' && to) return void res.writeHead(307, { location: to }).end();
     setTimeout(() => {
       applied.add(key);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ key, applied: applied.size, path }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ key, applied: applied.size, path }));
     }, delayMs);
   };
 
@@ -62,7 +64,12 @@ export async function startEffectServer(delayMs = 0): Promise<EffectServer> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
-      log.push({ method: req.method ?? 'GET', path, headers: { ...req.headers }, body: Buffer.concat(chunks).toString('utf8') });
+      log.push({
+        method: req.method ?? 'GET',
+        path,
+        headers: { ...req.headers },
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       res.setHeader('access-control-allow-origin', '*');
       res.setHeader('access-control-allow-headers', 'content-type, idempotency-key, authorization, x-api-key');
       res.setHeader('access-control-allow-methods', 'POST, GET, OPTIONS');
@@ -84,10 +91,11 @@ export async function startEffectServer(delayMs = 0): Promise<EffectServer> {
     requests,
     applied,
     log,
-    close: () => new Promise((resolve) => {
-      // Hanging and stalled answers keep their sockets open: end them, or close() never returns.
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        // Hanging and stalled answers keep their sockets open: end them, or close() never returns.
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -63,7 +63,9 @@ describe.skipIf(!chromiumPath)('hostile share links keep the app responsive', ()
     expect(await preview.getByRole('button', { name: 'Import', exact: true }).isDisabled()).toBe(true);
     await page.screenshot({ path: `${SHOTS}/hostile-nextsteps-refused.png` });
     const gap = await longestGap(page);
-    console.log(`hostile nextSteps link: payload ${payload.length} chars, longest main-thread gap ${Math.round(gap)} ms`);
+    console.log(
+      `hostile nextSteps link: payload ${payload.length} chars, longest main-thread gap ${Math.round(gap)} ms`,
+    );
     expect(gap).toBeLessThan(MAX_GAP_MS);
     await preview.getByRole('button', { name: 'Cancel' }).click();
     expect(new URL(page.url()).hash).toBe('');
@@ -79,8 +81,12 @@ describe.skipIf(!chromiumPath)('hostile share links keep the app responsive', ()
     await preview.getByText(/holds more than 4\.0 MB of data, the import limit/).waitFor({ timeout: 20_000 });
     await page.screenshot({ path: `${SHOTS}/hostile-zeros-refused.png` });
     const gap = await longestGap(page);
-    const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
-    console.log(`1 GB zeros link: payload ${payload.length} chars, longest gap ${Math.round(gap)} ms, JS heap ${Math.round(heap / 1e6)} MB`);
+    const heap = await page.evaluate(
+      () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
+    );
+    console.log(
+      `1 GB zeros link: payload ${payload.length} chars, longest gap ${Math.round(gap)} ms, JS heap ${Math.round(heap / 1e6)} MB`,
+    );
     expect(gap).toBeLessThan(MAX_GAP_MS);
     expect(heap).toBeLessThan(300 * 1024 * 1024);
     await context.close();
@@ -96,10 +102,15 @@ describe.skipIf(!chromiumPath)('hostile share links keep the app responsive', ()
     const previewGap = await longestGap(page);
     await preview.getByRole('button', { name: 'Import', exact: true }).click();
     await page.locator('[data-testid="workflow-item"][data-workflow-name="Hostile"]').waitFor({ timeout: 30_000 });
-    await page.getByTestId('problems').getByText(/and 19,974 more problems of this kind/).waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('problems')
+      .getByText(/and 19,974 more problems of this kind/)
+      .waitFor({ timeout: 30_000 });
     await page.screenshot({ path: `${SHOTS}/hostile-unreachable-imported.png` });
     const gap = await longestGap(page);
-    console.log(`19,999 unreachable steps: longest gap ${Math.round(previewGap)} ms to the preview, ${Math.round(gap)} ms through Import and the editor`);
+    console.log(
+      `19,999 unreachable steps: longest gap ${Math.round(previewGap)} ms to the preview, ${Math.round(gap)} ms through Import and the editor`,
+    );
     expect(previewGap).toBeLessThan(MAX_GAP_MS);
     expect(gap).toBeLessThan(MAX_GAP_MS * 2);
     expect(logs.filter((l) => l.startsWith('pageerror'))).toEqual([]);

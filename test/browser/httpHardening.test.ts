@@ -10,12 +10,33 @@ import { startEffectServer, type EffectServer } from './effectServer';
 /** http steps in the built app: hosts in one normal form, no redirects followed, no request that hangs. */
 const SHOTS = 'test-results';
 
-function httpWorkflow(name: string, allowedHosts: string[], config: Record<string, unknown>, step: Record<string, unknown> = {}): WorkflowFile {
+function httpWorkflow(
+  name: string,
+  allowedHosts: string[],
+  config: Record<string, unknown>,
+  step: Record<string, unknown> = {},
+): WorkflowFile {
   return {
-    workflowConfig: { name, config: { allowedHosts, secrets: { API_TOKEN: { kind: 'local' }, ORG_ID: { kind: 'local' } } } },
+    workflowConfig: {
+      name,
+      config: { allowedHosts, secrets: { API_TOKEN: { kind: 'local' }, ORG_ID: { kind: 'local' } } },
+    },
     stepsConfig: [
-      { stepSlug: 'start', name: 'Start', stepType: 'trigger', config: { type: 'manual' }, nextSteps: { default: 'call' } },
-      { stepSlug: 'call', name: 'Call', stepType: 'action', config: { action: 'http', method: 'POST', body: { order: 42 }, ...config }, nextSteps: {}, ...step },
+      {
+        stepSlug: 'start',
+        name: 'Start',
+        stepType: 'trigger',
+        config: { type: 'manual' },
+        nextSteps: { default: 'call' },
+      },
+      {
+        stepSlug: 'call',
+        name: 'Call',
+        stepType: 'action',
+        config: { action: 'http', method: 'POST', body: { order: 42 }, ...config },
+        nextSteps: {},
+        ...step,
+      },
     ],
   } as WorkflowFile;
 }
@@ -52,12 +73,20 @@ describe.skipIf(!chromiumPath)('http steps: hosts, redirects and timeouts in the
     await saveSecret(page, 'API_TOKEN', 'tok-browser-123456');
     await saveSecret(page, 'ORG_ID', 'org-browser-7890');
     const url = `http://2130706433:${server.port}/decimal`;
-    await importWorkflow(page, httpWorkflow('Decimal host', [server.host], { url, headers: { authorization: 'Bearer {{secrets.API_TOKEN}}', 'x-api-key': '{{secrets.ORG_ID}}' } }));
+    await importWorkflow(
+      page,
+      httpWorkflow('Decimal host', [server.host], {
+        url,
+        headers: { authorization: 'Bearer {{secrets.API_TOKEN}}', 'x-api-key': '{{secrets.ORG_ID}}' },
+      }),
+    );
     const runId = await startRun(page);
     const consent = runLocator(page, runId).getByTestId('host-consent');
     await consent.waitFor();
     await expect.poll(() => consent.getAttribute('data-host')).toBe(server.host);
-    expect(await consent.innerText()).toMatch(new RegExp(`request to ${server.host.replace(/\./g, '\\.')}, with the secrets API_TOKEN, ORG_ID\\.`));
+    expect(await consent.innerText()).toMatch(
+      new RegExp(`request to ${server.host.replace(/\./g, '\\.')}, with the secrets API_TOKEN, ORG_ID\\.`),
+    );
     await runLocator(page, runId).screenshot({ path: `${SHOTS}/http-consent-secrets.png` });
     await page.getByRole('button', { name: `Allow ${server.host}` }).click();
     await waitForRunStatus(page, runId, 'completed', 20_000);
@@ -73,8 +102,18 @@ describe.skipIf(!chromiumPath)('http steps: hosts, redirects and timeouts in the
     const { page, context } = await openPage(browser);
     await saveSecret(page, 'API_TOKEN', 'tok-redirect-123456');
     const to = `${other.origin}/steal`;
-    await importWorkflow(page, httpWorkflow('Redirected', [server.host, other.host],
-      { url: `${server.origin}/redirect?to=${encodeURIComponent(to)}`, headers: { authorization: 'Bearer {{secrets.API_TOKEN}}' } }, { retryPolicy: { maxRetries: 3, backoffMs: 100 } }));
+    await importWorkflow(
+      page,
+      httpWorkflow(
+        'Redirected',
+        [server.host, other.host],
+        {
+          url: `${server.origin}/redirect?to=${encodeURIComponent(to)}`,
+          headers: { authorization: 'Bearer {{secrets.API_TOKEN}}' },
+        },
+        { retryPolicy: { maxRetries: 3, backoffMs: 100 } },
+      ),
+    );
     const runId = await startRun(page);
     await page.getByRole('button', { name: `Allow ${server.host}` }).click();
     await waitForRunStatus(page, runId, 'failed', 20_000);
@@ -86,18 +125,29 @@ describe.skipIf(!chromiumPath)('http steps: hosts, redirects and timeouts in the
     await context.close();
   });
 
-  it('a server that never answers: the default timeout ends the attempt and the retry policy runs it again', async () => {
-    const { page, context } = await openPage(browser);
-    await importWorkflow(page, httpWorkflow('Never answers', [server.host], { url: `${server.origin}/hang-once/browser`, method: 'GET', body: undefined },
-      { retryPolicy: { maxRetries: 2, backoffMs: 200, jitter: false } }));
-    const runId = await startRun(page);
-    await page.getByRole('button', { name: `Allow ${server.host}` }).click();
-    // No timeoutMs on the step: the default for an http request applies.
-    await waitForRunStatus(page, runId, 'completed', EFFECT_TIMEOUT_MS.http + 20_000);
-    const row = runLocator(page, runId).locator('[data-step-slug="call"]');
-    await expect.poll(() => row.innerText()).toContain('attempt 2 (1 failed)');
-    await runLocator(page, runId).screenshot({ path: `${SHOTS}/http-timeout-retried.png` });
-    expect(server.log.filter((r) => r.path === '/hang-once/browser' && r.method === 'GET')).toHaveLength(2);
-    await context.close();
-  }, EFFECT_TIMEOUT_MS.http + 40_000);
+  it(
+    'a server that never answers: the default timeout ends the attempt and the retry policy runs it again',
+    async () => {
+      const { page, context } = await openPage(browser);
+      await importWorkflow(
+        page,
+        httpWorkflow(
+          'Never answers',
+          [server.host],
+          { url: `${server.origin}/hang-once/browser`, method: 'GET', body: undefined },
+          { retryPolicy: { maxRetries: 2, backoffMs: 200, jitter: false } },
+        ),
+      );
+      const runId = await startRun(page);
+      await page.getByRole('button', { name: `Allow ${server.host}` }).click();
+      // No timeoutMs on the step: the default for an http request applies.
+      await waitForRunStatus(page, runId, 'completed', EFFECT_TIMEOUT_MS.http + 20_000);
+      const row = runLocator(page, runId).locator('[data-step-slug="call"]');
+      await expect.poll(() => row.innerText()).toContain('attempt 2 (1 failed)');
+      await runLocator(page, runId).screenshot({ path: `${SHOTS}/http-timeout-retried.png` });
+      expect(server.log.filter((r) => r.path === '/hang-once/browser' && r.method === 'GET')).toHaveLength(2);
+      await context.close();
+    },
+    EFFECT_TIMEOUT_MS.http + 40_000,
+  );
 });

@@ -14,10 +14,12 @@ const PASSPHRASE = 'correct horse battery staple';
 /** Every regular file under `dir`, recursively. */
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((entry) => {
-    const path = join(dir, entry.name);
-    return entry.isDirectory() ? filesUnder(path) : Promise.resolve(entry.isFile() ? [path] : []);
-  }));
+  const nested = await Promise.all(
+    entries.map((entry) => {
+      const path = join(dir, entry.name);
+      return entry.isDirectory() ? filesUnder(path) : Promise.resolve(entry.isFile() ? [path] : []);
+    }),
+  );
   return nested.flat();
 }
 
@@ -46,7 +48,9 @@ async function findOnDisk(dir: string, secrets: Record<string, string>): Promise
 /** Opens the app on a browser profile kept in `profile`, runs `use`, and closes the browser (its files are then complete). */
 async function withProfile(profile: string, use: (page: Page) => Promise<void>): Promise<void> {
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath!, args: CHROMIUM_FLAGS, viewport: { width: 1280, height: 800 },
+    executablePath: chromiumPath!,
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1280, height: 800 },
   });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
@@ -89,9 +93,15 @@ async function addKeyAndSecretThenLock(page: Page, serverUrl: string): Promise<v
 async function testConnection(page: Page, server: OpenAIServer): Promise<string | undefined> {
   const settings = page.getByRole('dialog', { name: 'Settings' });
   const before = server.requests.length;
-  await settings.locator('[data-provider-name="Local server"]').getByRole('button', { name: 'Test connection' }).click();
+  await settings
+    .locator('[data-provider-name="Local server"]')
+    .getByRole('button', { name: 'Test connection' })
+    .click();
   await settings.getByText(/connected to Local server/).waitFor();
-  return server.requests.slice(before).filter((r) => r.method !== 'OPTIONS').at(-1)?.authorization;
+  return server.requests
+    .slice(before)
+    .filter((r) => r.method !== 'OPTIONS')
+    .at(-1)?.authorization;
 }
 
 /** Writes records straight into the app's IndexedDB, as an earlier version of the app left them. */
@@ -179,11 +189,18 @@ describe.skipIf(!chromiumPath)('keys on disk', () => {
       const provider = { id: 'old-provider', name: 'Local server', kind: 'openai-compatible', baseUrl: server.url };
       await writeRecords(page, {
         settings: [{ key: 'providers', value: { providers: [provider], defaultProviderId: provider.id } }],
-        secrets: [{ name: 'provider:old-provider', value: PROVIDER_KEY }, { name: 'secret:OLD_TOKEN', value: SECRET_VALUE }],
+        secrets: [
+          { name: 'provider:old-provider', value: PROVIDER_KEY },
+          { name: 'secret:OLD_TOKEN', value: SECRET_VALUE },
+        ],
       });
       await page.reload();
-      await expect.poll(async () => (await storedSecrets(page)).map((s) => [s.name, s.under, 'value' in s]), { timeout: 15_000 })
-        .toEqual([['provider:old-provider', 'device', false], ['secret:OLD_TOKEN', 'device', false]]);
+      await expect
+        .poll(async () => (await storedSecrets(page)).map((s) => [s.name, s.under, 'value' in s]), { timeout: 15_000 })
+        .toEqual([
+          ['provider:old-provider', 'device', false],
+          ['secret:OLD_TOKEN', 'device', false],
+        ]);
       expect(JSON.stringify(await storedSecrets(page))).not.toContain(PROVIDER_KEY);
       await openSettings(page);
       expect(await testConnection(page, server)).toBe(`Bearer ${PROVIDER_KEY}`);

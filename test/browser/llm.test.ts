@@ -16,7 +16,10 @@ async function addProvider(page: Page, baseUrl: string): Promise<void> {
   await form.getByLabel('Base URL').fill(baseUrl);
   await form.getByLabel('API key', { exact: true }).fill(KEY);
   await form.getByRole('button', { name: 'Save provider' }).click();
-  await settings.locator('[data-provider-name="Local server"]').getByRole('button', { name: 'Test connection' }).click();
+  await settings
+    .locator('[data-provider-name="Local server"]')
+    .getByRole('button', { name: 'Test connection' })
+    .click();
   await settings.getByText(/connected to Local server/).waitFor();
   await settings.getByRole('button', { name: 'Close' }).click();
 }
@@ -57,22 +60,29 @@ describe.skipIf(!chromiumPath)('LLM steps in the browser', () => {
     const { page, context, logs } = await openPage(browser);
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await addProvider(page, server.url);
-    await page.locator('[data-template-id="single-customer-status"]').getByRole('button', { name: 'Use template' }).click();
+    await page
+      .locator('[data-template-id="single-customer-status"]')
+      .getByRole('button', { name: 'Use template' })
+      .click();
     const runId = await startRun(page, { customerId: 'cus_002' });
     // Reload while the second agent is streaming.
-    await runLocator(page, runId).locator('[data-step-slug="status_analyzer_agent"][data-status="started"] .step-stream').waitFor({ timeout: 30_000 });
+    await runLocator(page, runId)
+      .locator('[data-step-slug="status_analyzer_agent"][data-status="started"] .step-stream')
+      .waitFor({ timeout: 30_000 });
     await page.reload();
     await openRuns(page, 'Single Customer Status Assessment');
     await waitForRunStatus(page, runId, 'completed', 60_000);
 
     const run = runLocator(page, runId);
     await run.locator('.threads summary').click();
-    const messages = await run.locator('.thread-message').evaluateAll((items) => items.map((i) => ({
-      id: i.getAttribute('data-message-id'),
-      role: i.querySelector('.thread-role')?.textContent,
-      author: i.querySelector('.thread-author')?.getAttribute('data-author-provider'),
-      text: i.querySelector('.thread-content')?.textContent,
-    })));
+    const messages = await run.locator('.thread-message').evaluateAll((items) =>
+      items.map((i) => ({
+        id: i.getAttribute('data-message-id'),
+        role: i.querySelector('.thread-role')?.textContent,
+        author: i.querySelector('.thread-author')?.getAttribute('data-author-provider'),
+        text: i.querySelector('.thread-content')?.textContent,
+      })),
+    );
     expect(messages.filter((m) => m.role === 'user')).toHaveLength(3);
     expect(new Set(messages.map((m) => m.id)).size).toBe(messages.length);
     expect(new Set(messages.map((m) => `${m.role}:${m.text}`)).size).toBe(messages.length);
@@ -80,7 +90,9 @@ describe.skipIf(!chromiumPath)('LLM steps in the browser', () => {
     const answers = messages.filter((m) => m.role === 'assistant');
     expect(answers.length).toBeGreaterThan(0);
     expect(answers.every((m) => m.author !== undefined && m.author !== null && m.author !== 'demo')).toBe(true);
-    const second = server.requests.filter((r) => r.path.endsWith('/chat/completions')).map((r) => JSON.stringify(r.body.messages));
+    const second = server.requests
+      .filter((r) => r.path.endsWith('/chat/completions'))
+      .map((r) => JSON.stringify(r.body.messages));
     const firstReply = answers[0]!.text!;
     expect(second.at(-1)!.split(JSON.stringify(firstReply).slice(1, -1)).length - 1).toBe(1);
     expect(server.requests.every((r) => r.path.endsWith('/models') || r.authorization === `Bearer ${KEY}`)).toBe(true);

@@ -34,7 +34,10 @@ describe.skipIf(!chromiumPath)('share links in the browser', () => {
 
   it('a damaged link explains itself and imports nothing', async () => {
     const { page, context } = await openPage(browser, '#workflow=AAAA-broken');
-    await page.getByText(/damaged or incomplete/).first().waitFor();
+    await page
+      .getByText(/damaged or incomplete/)
+      .first()
+      .waitFor();
     expect(await page.locator('[data-testid="workflow-item"]').count()).toBe(0);
     await context.close();
   });

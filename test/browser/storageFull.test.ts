@@ -14,38 +14,73 @@ const BLOB = randomBytes(60_000).toString('base64');
 const fillingWorkflow: WorkflowFile = {
   workflowConfig: { name: 'Fills the disk' },
   stepsConfig: [
-    { stepSlug: 'start', name: 'Start', stepType: 'trigger', config: { type: 'manual' }, nextSteps: { default: 'each' } },
     {
-      stepSlug: 'each', name: 'Each', stepType: 'loop',
-      config: { forEach: Array.from({ length: ITERATIONS }, (_, i) => i), concurrency: 1, steps: [
-        { stepSlug: 'copy', name: 'Copy', stepType: 'action', config: { action: 'set', values: { blob: BLOB } }, nextSteps: { success: 'nap' } },
-        // A wait is recorded durably before it sleeps: each iteration commits on its own.
-        { stepSlug: 'nap', name: 'Nap', stepType: 'wait', config: { durationMs: 1 } },
-      ] },
+      stepSlug: 'start',
+      name: 'Start',
+      stepType: 'trigger',
+      config: { type: 'manual' },
+      nextSteps: { default: 'each' },
+    },
+    {
+      stepSlug: 'each',
+      name: 'Each',
+      stepType: 'loop',
+      config: {
+        forEach: Array.from({ length: ITERATIONS }, (_, i) => i),
+        concurrency: 1,
+        steps: [
+          {
+            stepSlug: 'copy',
+            name: 'Copy',
+            stepType: 'action',
+            config: { action: 'set', values: { blob: BLOB } },
+            nextSteps: { success: 'nap' },
+          },
+          // A wait is recorded durably before it sleeps: each iteration commits on its own.
+          { stepSlug: 'nap', name: 'Nap', stepType: 'wait', config: { durationMs: 1 } },
+        ],
+      },
       nextSteps: { success: 'done' },
     },
-    { stepSlug: 'done', name: 'Done', stepType: 'action', config: { action: 'set', values: { done: true } }, nextSteps: {} },
+    {
+      stepSlug: 'done',
+      name: 'Done',
+      stepType: 'action',
+      config: { action: 'set', values: { done: true } },
+      nextSteps: {},
+    },
   ],
 } as WorkflowFile;
 
 /** Chromium's quota for the app's origin (DevTools protocol): what a nearly full disk leaves a site. Undefined restores the real one. */
 async function setQuota(cdp: CDPSession, quotaSize: number | undefined): Promise<void> {
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(baseUrl).origin, ...(quotaSize === undefined ? {} : { quotaSize }) });
+  await cdp.send('Storage.overrideQuotaForOrigin', {
+    origin: new URL(baseUrl).origin,
+    ...(quotaSize === undefined ? {} : { quotaSize }),
+  });
 }
 
 /** The run's step records as IndexedDB holds them (read in the page, as the app's own database). */
 function storedSteps(page: Page, runId: string): Promise<Array<{ key: string; status: string }>> {
-  return page.evaluate((id) => new Promise((resolve, reject) => {
-    const open = indexedDB.open('tabflow');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const request = open.result.transaction('steps').objectStore('steps').getAll();
-      request.onsuccess = () => {
-        resolve((request.result as Array<{ key: string; runId: string; status: string }>).filter((s) => s.runId === id).map(({ key, status }) => ({ key, status })));
-        open.result.close();
-      };
-    };
-  }), runId);
+  return page.evaluate(
+    (id) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('tabflow');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction('steps').objectStore('steps').getAll();
+          request.onsuccess = () => {
+            resolve(
+              (request.result as Array<{ key: string; runId: string; status: string }>)
+                .filter((s) => s.runId === id)
+                .map(({ key, status }) => ({ key, status })),
+            );
+            open.result.close();
+          };
+        };
+      }),
+    runId,
+  );
 }
 
 describe.skipIf(!chromiumPath)('browser storage full', () => {
@@ -73,7 +108,9 @@ describe.skipIf(!chromiumPath)('browser storage full', () => {
 
     const banner = run.locator('.run-storage-full');
     await banner.waitFor({ timeout: 30_000 });
-    expect(await banner.textContent()).toContain('Browser storage is full — free space (delete old runs, or disk space), then Resume');
+    expect(await banner.textContent()).toContain(
+      'Browser storage is full — free space (delete old runs, or disk space), then Resume',
+    );
     expect(await run.locator('.run-waiting').count()).toBe(0);
     await page.screenshot({ path: 'test-results/storage-full-banner.png' });
     const before = await storedSteps(page, runId);
@@ -82,7 +119,10 @@ describe.skipIf(!chromiumPath)('browser storage full', () => {
     expect(copiedBefore).toBeLessThan(ITERATIONS);
     // No reload: Resume is there while the quota still refuses writes, and says why when pressed too early.
     await banner.getByRole('button', { name: 'Resume' }).click();
-    await page.getByText(/browser storage is full/).first().waitFor();
+    await page
+      .getByText(/browser storage is full/)
+      .first()
+      .waitFor();
     expect(await banner.count()).toBe(1);
 
     await setQuota(cdp, undefined); // the user freed space
@@ -98,7 +138,10 @@ describe.skipIf(!chromiumPath)('browser storage full', () => {
     await page.screenshot({ path: 'test-results/storage-full-resumed.png' });
 
     await run.getByRole('button', { name: 'Delete run' }).click();
-    await page.getByRole('group', { name: 'Confirm deleting this run' }).getByRole('button', { name: 'Delete', exact: true }).click();
+    await page
+      .getByRole('group', { name: 'Confirm deleting this run' })
+      .getByRole('button', { name: 'Delete', exact: true })
+      .click();
     await page.getByText('No runs yet.').waitFor();
     expect(await storedSteps(page, runId)).toEqual([]);
     await page.screenshot({ path: 'test-results/storage-full-deleted.png' });

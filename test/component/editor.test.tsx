@@ -117,7 +117,9 @@ describe('JSON editor', () => {
     await waitFor(() => expect(saveStatus()).toBe('Saving…'));
     await waitFor(async () => expect((await getWorkflow(db, id))!.name).toBe('Typed name'));
     await waitFor(() => expect(saveStatus()).toBe('Saved'));
-    await waitFor(() => expect((screen.getByRole('textbox', { name: 'Workflow name' }) as HTMLInputElement).value).toBe('Typed name'));
+    await waitFor(() =>
+      expect((screen.getByRole('textbox', { name: 'Workflow name' }) as HTMLInputElement).value).toBe('Typed name'),
+    );
   });
 
   test('an invalid edit is kept as a draft and reopens as one', async () => {

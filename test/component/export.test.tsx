@@ -40,7 +40,13 @@ describe('export and share', () => {
     const parent = await createWorkflow(db, {
       workflowConfig: { name: 'Parent' },
       stepsConfig: [
-        { stepSlug: 'start', name: 'Start', stepType: 'trigger', config: { type: 'manual' }, nextSteps: { default: 'call' } },
+        {
+          stepSlug: 'start',
+          name: 'Start',
+          stepType: 'trigger',
+          config: { type: 'manual' },
+          nextSteps: { default: 'call' },
+        },
         { stepSlug: 'call', name: 'Call', stepType: 'subworkflow', config: { workflow: 'Child' } },
       ],
     });

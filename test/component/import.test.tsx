@@ -25,7 +25,13 @@ function child(name: string, message = 'hello'): WorkflowFile {
   return {
     workflowConfig: { name },
     stepsConfig: [
-      { stepSlug: 'start', name: 'Start', stepType: 'trigger', config: { type: 'manual' }, nextSteps: { default: 'say' } },
+      {
+        stepSlug: 'start',
+        name: 'Start',
+        stepType: 'trigger',
+        config: { type: 'manual' },
+        nextSteps: { default: 'say' },
+      },
       { stepSlug: 'say', name: 'Say', stepType: 'action', config: { action: 'set', values: { message } } },
     ],
   };
@@ -35,7 +41,13 @@ function parentCalling(name: string, bundled: WorkflowFile[]): WorkflowFile {
   return {
     workflowConfig: { name: 'Parent' },
     stepsConfig: [
-      { stepSlug: 'start', name: 'Start', stepType: 'trigger', config: { type: 'manual' }, nextSteps: { default: 'call' } },
+      {
+        stepSlug: 'start',
+        name: 'Start',
+        stepType: 'trigger',
+        config: { type: 'manual' },
+        nextSteps: { default: 'call' },
+      },
       { stepSlug: 'call', name: 'Call child', stepType: 'subworkflow', config: { workflow: name } },
     ],
     bundledWorkflows: bundled,
@@ -53,7 +65,9 @@ describe('import', () => {
     const app = renderApp(db);
     await app.user.click(screen.getByRole('button', { name: 'Paste JSON' }));
     const paste = screen.getByRole('dialog', { name: 'Paste JSON' });
-    fireEvent.change(within(paste).getByRole('textbox'), { target: { value: '{ "workflowConfig": { "name": "x", } ' } });
+    fireEvent.change(within(paste).getByRole('textbox'), {
+      target: { value: '{ "workflowConfig": { "name": "x", } ' },
+    });
     await app.user.click(within(paste).getByRole('button', { name: 'Preview import' }));
 
     const dialog = await previewDialog();
@@ -77,7 +91,7 @@ describe('import', () => {
     await app.user.click(within(dialog).getByRole('button', { name: 'Import' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(await libraryNames(app.db)).toEqual([NAME]);
-    expect((await screen.findByRole('textbox', { name: 'Workflow name' }) as HTMLInputElement).value).toBe(NAME);
+    expect(((await screen.findByRole('textbox', { name: 'Workflow name' })) as HTMLInputElement).value).toBe(NAME);
     const [record] = await listWorkflows(app.db);
     expect(record!.doc.stepsConfig).toEqual(TEMPLATE.stepsConfig);
   });
@@ -172,14 +186,21 @@ describe('import', () => {
     await createWorkflow(db, child('Shouter', 'HEY'));
     const app = renderApp(db);
     const file = parentCalling('Greeter', [child('Greeter'), child('Shouter', 'different')]);
-    file.stepsConfig.push({ stepSlug: 'shout', name: 'Shout', stepType: 'subworkflow', config: { workflow: 'Shouter' } });
+    file.stepsConfig.push({
+      stepSlug: 'shout',
+      name: 'Shout',
+      stepType: 'subworkflow',
+      config: { workflow: 'Shouter' },
+    });
     file.stepsConfig[1]!.nextSteps = { success: 'shout' };
     await chooseFile(app.user, jsonFile(JSON.stringify(file)));
     await app.user.click(within(await previewDialog()).getByRole('button', { name: 'Import' }));
 
     await waitFor(async () => expect(await libraryNames(db)).toEqual(['Greeter', 'Parent', 'Shouter', 'Shouter (2)']));
     const parent = (await listWorkflows(db)).find((w) => w.name === 'Parent')!;
-    const calls = parent.doc.stepsConfig.filter((s) => s.stepType === 'subworkflow').map((s) => (s.config as { workflow: string }).workflow);
+    const calls = parent.doc.stepsConfig
+      .filter((s) => s.stepType === 'subworkflow')
+      .map((s) => (s.config as { workflow: string }).workflow);
     expect(calls).toEqual(['Greeter', 'Shouter (2)']);
   });
 });

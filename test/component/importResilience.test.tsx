@@ -60,7 +60,9 @@ describe('the app survives a throw anywhere (issue 18)', () => {
     const app = renderApp();
 
     const failed = await screen.findByRole('dialog', { name: 'The import preview failed' });
-    expect(within(failed).getByRole('alert').textContent).toBe('The import preview failed: RangeError: Maximum call stack size exceeded');
+    expect(within(failed).getByRole('alert').textContent).toBe(
+      'The import preview failed: RangeError: Maximum call stack size exceeded',
+    );
     expect(within(failed).getByRole('button', { name: 'Reload' })).toBeTruthy();
     expect(location.hash).toBe('');
     // Everything around the dialog is still there and working.
@@ -106,7 +108,9 @@ describe('the import preview while and after the file is checked', () => {
     const user = userEvent.setup();
     render(<App db={db} checkImport={late} />);
     const dialog = await pasteAndPreview(user, JSON.stringify(TEMPLATE.doc));
-    expect(await within(dialog).findByText('checking this file took longer than 15 s; it was not imported')).toBeTruthy();
+    expect(
+      await within(dialog).findByText('checking this file took longer than 15 s; it was not imported'),
+    ).toBeTruthy();
     expect((within(dialog).getByRole('button', { name: 'Import' }) as HTMLButtonElement).disabled).toBe(true);
     expect(await libraryNames(db)).toEqual([]);
   });
@@ -120,7 +124,9 @@ describe('the import preview while and after the file is checked', () => {
     expect(rows.length).toBeLessThanOrEqual(30);
     expect(rows.at(-1)!.textContent).toMatch(/and 19,974 more problems of this kind \(unreachable\)/);
     await app.user.click(within(dialog).getByRole('button', { name: 'Import' }));
-    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Import preview' })).toBeNull(), { timeout: 10_000 });
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Import preview' })).toBeNull(), {
+      timeout: 10_000,
+    });
     expect(await libraryNames(app.db)).toEqual(['Hostile']);
   }, 30_000);
 });

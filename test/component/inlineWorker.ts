@@ -9,7 +9,8 @@ export class InlineWorker extends EventTarget {
 
   constructor(url: string | URL) {
     super();
-    if (!new URL(String(url), 'file:///').pathname.endsWith('/validation.worker.ts')) throw new Error(`no in-process stand-in for the worker ${String(url)}`);
+    if (!new URL(String(url), 'file:///').pathname.endsWith('/validation.worker.ts'))
+      throw new Error(`no in-process stand-in for the worker ${String(url)}`);
   }
 
   postMessage(request: CheckRequest): void {

@@ -67,7 +67,9 @@ describe('workflow library', () => {
     await useFirstTemplate(app);
     await app.user.click(screen.getByRole('button', { name: 'Duplicate' }));
     await waitFor(async () => expect(await libraryNames(app.db)).toEqual([NAME, `${NAME} copy`]));
-    await waitFor(() => expect((screen.getByRole('textbox', { name: 'Workflow name' }) as HTMLInputElement).value).toBe(`${NAME} copy`));
+    await waitFor(() =>
+      expect((screen.getByRole('textbox', { name: 'Workflow name' }) as HTMLInputElement).value).toBe(`${NAME} copy`),
+    );
   });
 
   test('delete hides the workflow and Undo brings it back unchanged', async () => {

@@ -36,7 +36,10 @@ describe('the run form', () => {
     await user.click(templateUseButton('single-customer-status'));
     const { dialog, field } = await openRunForm(user);
     await waitFor(() => expect(document.activeElement).toBe(field));
-    const options = [...dialog.querySelectorAll('datalist option')].map((o) => [o.getAttribute('value'), o.textContent]);
+    const options = [...dialog.querySelectorAll('datalist option')].map((o) => [
+      o.getAttribute('value'),
+      o.textContent,
+    ]);
     expect(options).toEqual(DEMO_CUSTOMERS.map((c) => [c.id, c.name]));
     expect(within(dialog).getByText(/ids in your local table “customers”/)).toBeTruthy();
     expect(within(dialog).queryByText(/from the last run/)).toBeNull();

@@ -26,7 +26,7 @@ describe('completion from the JSON Schema', () => {
     expect(options).toEqual(expect.arrayContaining(['"trigger"', '"llm"', '"loop"', '"parallel"', '"subworkflow"']));
   });
 
-  it('offers the fields of the step\'s own type only', () => {
+  it("offers the fields of the step's own type only", () => {
     const options = complete('{ "stepsConfig": [ { "stepType": "llm", "config": { "llmNode": { "|" } } } ] }');
     expect(options).toEqual(expect.arrayContaining(['model', 'userPrompt', 'tools', 'outputSchema']));
     const action = complete('{ "stepsConfig": [ { "stepType": "action", "config": { "action": "http", "|" } } ] }');

@@ -9,7 +9,9 @@ describe('local tables', () => {
     const { db, user } = renderApp();
     await user.click(screen.getByRole('button', { name: 'Tables' }));
     const dialog = screen.getByRole('dialog', { name: 'Tables' });
-    const file = new File(['id,name,spend\nc1,Ada,99\nc2,"Hopper, Grace",249\n'], 'Big Customers.csv', { type: 'text/csv' });
+    const file = new File(['id,name,spend\nc1,Ada,99\nc2,"Hopper, Grace",249\n'], 'Big Customers.csv', {
+      type: 'text/csv',
+    });
     await user.upload(dialog.querySelector('input[type="file"]') as HTMLInputElement, file);
     await waitFor(async () => expect(await listTables(db)).toEqual([{ name: 'big_customers', rows: 2 }]));
     const table = await within(dialog).findByRole('table', { name: 'Rows of big_customers' });
@@ -20,7 +22,10 @@ describe('local tables', () => {
     const { db, user } = renderApp();
     await user.click(screen.getByRole('button', { name: 'Tables' }));
     const dialog = screen.getByRole('dialog', { name: 'Tables' });
-    await user.upload(dialog.querySelector('input[type="file"]') as HTMLInputElement, new File(['[1, 2]'], 'rows.json', { type: 'application/json' }));
+    await user.upload(
+      dialog.querySelector('input[type="file"]') as HTMLInputElement,
+      new File(['[1, 2]'], 'rows.json', { type: 'application/json' }),
+    );
     await screen.findByText(/item 1 is .*not an object/i);
     expect(await listTables(db)).toEqual([]);
   });
@@ -42,6 +47,12 @@ describe('editing rows', () => {
     const spend = screen.getByRole('textbox', { name: 'spend of c1' });
     await user.clear(spend);
     await user.type(spend, '120{Enter}');
-    await waitFor(async () => expect((await db.tableRows.get(['customers', 'c1']))?.row).toEqual({ id: 'c1', name: 'Ada Lovelace', spend: 120 }));
+    await waitFor(async () =>
+      expect((await db.tableRows.get(['customers', 'c1']))?.row).toEqual({
+        id: 'c1',
+        name: 'Ada Lovelace',
+        spend: 120,
+      }),
+    );
   });
 });

@@ -34,7 +34,14 @@ export function createTestEngine(options: TestEngineOptions = {}) {
     secret: async (name) => options.secrets?.[name],
     ...options.deps,
   });
-  return { engine, store, data, clock, quiesce: () => quiesce(data), runToEnd: (runId: string) => runToEnd(data, clock, runId, inFlight) };
+  return {
+    engine,
+    store,
+    data,
+    clock,
+    quiesce: () => quiesce(data),
+    runToEnd: (runId: string) => runToEnd(data, clock, runId, inFlight),
+  };
 }
 
 /** Runner calls under way: real I/O (a local server) makes no store writes while it waits. */
@@ -98,7 +105,13 @@ export async function quiesce(data: MemoryData): Promise<void> {
 }
 
 /** Runs a run to a finished status, moving the fake clock to each next wake time when nothing else can happen. */
-export async function runToEnd(data: MemoryData, clock: FakeClock, runId: string, inFlight?: InFlight, maxSteps = 10_000): Promise<RunRecord> {
+export async function runToEnd(
+  data: MemoryData,
+  clock: FakeClock,
+  runId: string,
+  inFlight?: InFlight,
+  maxSteps = 10_000,
+): Promise<RunRecord> {
   let idle = 0;
   for (let i = 0; i < maxSteps; i++) {
     await quiesce(data);
@@ -107,10 +120,14 @@ export async function runToEnd(data: MemoryData, clock: FakeClock, runId: string
     const wake = clock.nextWake();
     // Real I/O (a local HTTP server) shows no store activity while it streams: give it real time
     // before jumping the clock, or the run's own timeout would be the next thing to wake.
-    if (wake !== undefined && (await busyInRealTime(data, wake - clock.now() >= FAR_WAKE_MS ? inFlight : undefined))) continue;
+    if (wake !== undefined && (await busyInRealTime(data, wake - clock.now() >= FAR_WAKE_MS ? inFlight : undefined)))
+      continue;
     if (wake !== undefined) clock.set(wake);
     // Work off the macrotask queue (WebCrypto hashing) may still be under way: give it time before calling it stuck.
-    else if (++idle > 50) throw new Error(`run ${runId} is stuck in status ${run?.status} (${run?.waits ? JSON.stringify(run.waits) : 'nothing to wait for'})`);
+    else if (++idle > 50)
+      throw new Error(
+        `run ${runId} is stuck in status ${run?.status} (${run?.waits ? JSON.stringify(run.waits) : 'nothing to wait for'})`,
+      );
     else await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`run ${runId} did not finish`);

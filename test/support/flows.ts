@@ -3,7 +3,12 @@ import type { WorkflowFile } from '../../src/schema/workflow';
 type StepJson = Record<string, unknown>;
 
 /** `trigger → steps… ` chained by `success` in the given order (each step may override nextSteps). */
-export function chain(name: string, steps: StepJson[], settings: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): WorkflowFile {
+export function chain(
+  name: string,
+  steps: StepJson[],
+  settings: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): WorkflowFile {
   const linked = steps.map((step, i) => ({
     nextSteps: i + 1 < steps.length ? { success: steps[i + 1]!.stepSlug as string } : {},
     ...step,
@@ -11,24 +16,56 @@ export function chain(name: string, steps: StepJson[], settings: Record<string, 
   return {
     workflowConfig: { name, config: settings, ...extra },
     stepsConfig: [
-      { stepSlug: 'start', name: 'Start', stepType: 'trigger', config: { type: 'manual', data: { value: '{{input.value}}' } }, nextSteps: { default: steps[0]!.stepSlug as string } },
+      {
+        stepSlug: 'start',
+        name: 'Start',
+        stepType: 'trigger',
+        config: { type: 'manual', data: { value: '{{input.value}}' } },
+        nextSteps: { default: steps[0]!.stepSlug as string },
+      },
       ...linked,
     ],
   } as WorkflowFile;
 }
 
 export const set = (slug: string, values: unknown, next?: Record<string, string>): StepJson => ({
-  stepSlug: slug, name: slug, stepType: 'action', config: { action: 'set', values }, ...(next ? { nextSteps: next } : {}),
+  stepSlug: slug,
+  name: slug,
+  stepType: 'action',
+  config: { action: 'set', values },
+  ...(next ? { nextSteps: next } : {}),
 });
 
 export const transform = (slug: string, expression: string, next?: Record<string, string>): StepJson => ({
-  stepSlug: slug, name: slug, stepType: 'action', config: { action: 'transform', expression }, ...(next ? { nextSteps: next } : {}),
+  stepSlug: slug,
+  name: slug,
+  stepType: 'action',
+  config: { action: 'transform', expression },
+  ...(next ? { nextSteps: next } : {}),
 });
 
-export const llm = (slug: string, userPrompt: string, extra: Record<string, unknown> = {}, next?: Record<string, string>): StepJson => ({
-  stepSlug: slug, name: slug, stepType: 'llm', config: { llmNode: { name: slug, model: 'test-model', userPrompt, tools: [], ...extra } }, ...(next ? { nextSteps: next } : {}),
+export const llm = (
+  slug: string,
+  userPrompt: string,
+  extra: Record<string, unknown> = {},
+  next?: Record<string, string>,
+): StepJson => ({
+  stepSlug: slug,
+  name: slug,
+  stepType: 'llm',
+  config: { llmNode: { name: slug, model: 'test-model', userPrompt, tools: [], ...extra } },
+  ...(next ? { nextSteps: next } : {}),
 });
 
-export const http = (slug: string, url: string, extra: Record<string, unknown> = {}, next?: Record<string, string>): StepJson => ({
-  stepSlug: slug, name: slug, stepType: 'action', config: { action: 'http', method: 'POST', url, ...extra }, ...(next ? { nextSteps: next } : {}),
+export const http = (
+  slug: string,
+  url: string,
+  extra: Record<string, unknown> = {},
+  next?: Record<string, string>,
+): StepJson => ({
+  stepSlug: slug,
+  name: slug,
+  stepType: 'action',
+  config: { action: 'http', method: 'POST', url, ...extra },
+  ...(next ? { nextSteps: next } : {}),
 });

@@ -8,7 +8,11 @@ import { createDeflateRaw } from 'node:zlib';
 type Step = Record<string, unknown>;
 
 const trigger = (nextSteps: Record<string, unknown> = {}): Step => ({
-  stepSlug: 'start', name: 'Start', stepType: 'trigger', config: { type: 'manual' }, nextSteps,
+  stepSlug: 'start',
+  name: 'Start',
+  stepType: 'trigger',
+  config: { type: 'manual' },
+  nextSteps,
 });
 
 function file(stepsConfig: unknown[], extra: Record<string, unknown> = {}): string {
@@ -26,7 +30,10 @@ export function invalidNextSteps(count = 200_000): string {
 export function emptyBranches(count = 300_000): string {
   const branches: Record<string, unknown[]> = {};
   for (let i = 0; i < count; i++) branches[`b${i}`] = [];
-  return file([trigger({ default: 'fan' }), { stepSlug: 'fan', name: 'Fan', stepType: 'parallel', config: { branches } }]);
+  return file([
+    trigger({ default: 'fan' }),
+    { stepSlug: 'fan', name: 'Fan', stepType: 'parallel', config: { branches } },
+  ]);
 }
 
 /** A trigger and `count` steps nothing points to: one warning each (issue 18: 19,999). */
@@ -54,7 +61,8 @@ export function deepLongList(count = 1_800_000, depth = 60): string {
 /** `count` steps of an unknown type: one shape problem each from the schema. */
 export function unknownStepTypes(count = 19_999): string {
   const steps: Step[] = [trigger({ default: 's0' })];
-  for (let i = 0; i < count; i++) steps.push({ stepSlug: `s${i}`, name: 'x', stepType: 'nope', config: {}, nextSteps: { default: `s${i + 1}` } });
+  for (let i = 0; i < count; i++)
+    steps.push({ stepSlug: `s${i}`, name: 'x', stepType: 'nope', config: {}, nextSteps: { default: `s${i + 1}` } });
   return file(steps);
 }
 
@@ -64,7 +72,9 @@ export function danglingReferences(steps = 400, refsPerStep = 250): string {
   const prompt = Array.from({ length: refsPerStep }, (_, i) => `{{steps.g${i}.output}}`).join(' ');
   for (let i = 0; i < steps; i++) {
     list.push({
-      stepSlug: `a${i}`, name: 'A', stepType: 'llm',
+      stepSlug: `a${i}`,
+      name: 'A',
+      stepType: 'llm',
       config: { llmNode: { name: 'a', model: 'm', userPrompt: prompt } },
       nextSteps: i + 1 < steps ? { success: `a${i + 1}` } : {},
     });
@@ -75,15 +85,28 @@ export function danglingReferences(steps = 400, refsPerStep = 250): string {
 /** A huge array where the schema wants strings: a flood of zod issues in one place. */
 export function hugeToolArray(count = 500_000): string {
   const tools = Array.from({ length: count }, () => 0);
-  return file([trigger({ default: 'ask' }), {
-    stepSlug: 'ask', name: 'Ask', stepType: 'llm', config: { llmNode: { name: 'a', model: 'm', userPrompt: 'hi', tools } },
-  }]);
+  return file([
+    trigger({ default: 'ask' }),
+    {
+      stepSlug: 'ask',
+      name: 'Ask',
+      stepType: 'llm',
+      config: { llmNode: { name: 'a', model: 'm', userPrompt: 'hi', tools } },
+    },
+  ]);
 }
 
 /** Every step slug duplicated: `count` duplicate-slug errors and as many unknown-target edges. */
 export function duplicateSlugs(count = 19_999): string {
   const steps: Step[] = [trigger({ default: 'same' })];
-  for (let i = 0; i < count; i++) steps.push({ stepSlug: 'same', name: 'x', stepType: 'action', config: { action: 'set', values: {} }, nextSteps: { default: `missing${i}` } });
+  for (let i = 0; i < count; i++)
+    steps.push({
+      stepSlug: 'same',
+      name: 'x',
+      stepType: 'action',
+      config: { action: 'set', values: {} },
+      nextSteps: { default: `missing${i}` },
+    });
   return file(steps);
 }
 
@@ -93,10 +116,16 @@ export function crowdedStep(count = 10_000): string {
   for (let i = 0; i < count; i++) nextSteps[`k${i}`] = i;
   const rules = Array.from({ length: count }, () => ({}));
   const tools = Array.from({ length: count }, () => 0);
-  return file([trigger({ default: 'pick' }), {
-    stepSlug: 'pick', name: 'Pick', stepType: 'condition', nextSteps,
-    config: { rules, llmNode: { tools }, default: 7 },
-  }]);
+  return file([
+    trigger({ default: 'pick' }),
+    {
+      stepSlug: 'pick',
+      name: 'Pick',
+      stepType: 'condition',
+      nextSteps,
+      config: { rules, llmNode: { tools }, default: 7 },
+    },
+  ]);
 }
 
 /** `count` condition steps, each with an expression to parse. */
@@ -104,7 +133,13 @@ export function expressionFlood(count = 8_000): string {
   const when = Array.from({ length: 6 }, (_, i) => `$steps.s${i}.output.value > ${i}`).join(' and ');
   const steps: Step[] = [trigger({ default: 'c0' })];
   for (let i = 0; i < count; i++) {
-    steps.push({ stepSlug: `c${i}`, name: 'C', stepType: 'condition', config: { rules: [{ when, next: 'yes' }] }, nextSteps: i + 1 < count ? { yes: `c${i + 1}` } : {} });
+    steps.push({
+      stepSlug: `c${i}`,
+      name: 'C',
+      stepType: 'condition',
+      config: { rules: [{ when, next: 'yes' }] },
+      nextSteps: i + 1 < count ? { yes: `c${i + 1}` } : {},
+    });
   }
   return file(steps);
 }
@@ -115,8 +150,18 @@ export function numbersForSteps(count = 20_000): string {
 }
 
 export const HOSTILE_FILES = {
-  invalidNextSteps, emptyBranches, unreachableSteps, deepWideValue, deepLongList, unknownStepTypes, danglingReferences, hugeToolArray,
-  duplicateSlugs, crowdedStep, expressionFlood, numbersForSteps,
+  invalidNextSteps,
+  emptyBranches,
+  unreachableSteps,
+  deepWideValue,
+  deepLongList,
+  unknownStepTypes,
+  danglingReferences,
+  hugeToolArray,
+  duplicateSlugs,
+  crowdedStep,
+  expressionFlood,
+  numbersForSteps,
 } as const;
 
 /** A deflate-raw payload of `totalBytes` zeros, compressed from a stream of 1 MB chunks (never allocated whole). */

@@ -15,7 +15,14 @@ export function fakeModel(answer: FakeLlm): ModelRunner {
     const key = call.idempotencyKey.replace(/\/r\d+$/, '');
     const value = await answer({ key, userPrompt: String(userPrompt), round }, call);
     const text = typeof value === 'string' ? value : JSON.stringify(value);
-    return { text, toolCalls: [], finishReason: 'stop', usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 }, provider: 'test', model: round.model };
+    return {
+      text,
+      toolCalls: [],
+      finishReason: 'stop',
+      usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
+      provider: 'test',
+      model: round.model,
+    };
   };
 }
 
@@ -25,7 +32,12 @@ export function sampleFor(schema: Record<string, any>): unknown {
   if (Array.isArray(schema.enum)) return schema.enum[0];
   switch (schema.type) {
     case 'object':
-      return Object.fromEntries(Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>).map(([k, v]) => [k, sampleFor(v)]));
+      return Object.fromEntries(
+        Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>).map(([k, v]) => [
+          k,
+          sampleFor(v),
+        ]),
+      );
     case 'array':
       return [sampleFor(schema.items ?? {}), sampleFor(schema.items ?? {})];
     case 'integer':

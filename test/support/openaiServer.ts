@@ -51,7 +51,9 @@ export interface OpenAIServer {
 const MAX_BODY_BYTES = 1_000_000;
 const MAX_RECORDED = 1000;
 
-export async function startOpenAIServer(options: { chunkDelayMs?: number; models?: string[] } = {}): Promise<OpenAIServer> {
+export async function startOpenAIServer(
+  options: { chunkDelayMs?: number; models?: string[] } = {},
+): Promise<OpenAIServer> {
   const queue: ScriptedReply[] = [];
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -76,19 +78,31 @@ export async function startOpenAIServer(options: { chunkDelayMs?: number; models
     const body = raw ? JSON.parse(raw) : undefined;
     const path = (req.url ?? '/').split('?')[0]!;
     if (requests.length < MAX_RECORDED) {
-      requests.push({ method: req.method ?? 'GET', path, body, authorization: req.headers.authorization, headers: { ...req.headers } });
+      requests.push({
+        method: req.method ?? 'GET',
+        path,
+        body,
+        authorization: req.headers.authorization,
+        headers: { ...req.headers },
+      });
     }
     res.on('close', () => {
       if (!res.writableFinished) state.closedEarly++;
     });
-    if (req.method === 'GET' && path === '/v1/models') return void sendJson(res, 200, modelList(options.models ?? ['test-model']));
+    if (req.method === 'GET' && path === '/v1/models')
+      return void sendJson(res, 200, modelList(options.models ?? ['test-model']));
     if (req.method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/v1/responses')) {
-      return void sendJson(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } });
+      return void sendJson(res, 404, {
+        error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' },
+      });
     }
     const reply = queue.shift() ?? echo(body);
     if ('status' in reply) return void sendError(res, reply, req.headers.authorization);
     if ('fault' in reply && reply.fault === 'hang') return;
-    const answer = toAnswer('fault' in reply ? { text: reply.text ?? 'an answer that never arrives whole' } : reply, nextId);
+    const answer = toAnswer(
+      'fault' in reply ? { text: reply.text ?? 'an answer that never arrives whole' } : reply,
+      nextId,
+    );
     const fault = 'fault' in reply ? { kind: reply.fault, afterEvents: reply.afterEvents ?? 3 } : undefined;
     if (path === '/v1/responses') return streamEvents(res, responsesEvents(body, answer, nextId), false, fault);
     if (body?.stream) return streamEvents(res, chatChunks(body, answer), true, fault);
@@ -96,7 +110,12 @@ export async function startOpenAIServer(options: { chunkDelayMs?: number; models
   }
 
   /** SSE, one event per chunk, with the configured delay; stops writing when the client leaves, or where a fault says. */
-  async function streamEvents(res: ServerResponse, events: object[], done = false, fault?: { kind: StreamFault; afterEvents: number }): Promise<void> {
+  async function streamEvents(
+    res: ServerResponse,
+    events: object[],
+    done = false,
+    fault?: { kind: StreamFault; afterEvents: number },
+  ): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     for (const [index, event] of events.entries()) {
       if (fault && index === fault.afterEvents) {
@@ -138,7 +157,10 @@ interface Answer {
   usage: TokenCounts;
 }
 
-function toAnswer(reply: Exclude<ScriptedReply, { status: number } | { fault: StreamFault }>, nextId: () => number): Answer {
+function toAnswer(
+  reply: Exclude<ScriptedReply, { status: number } | { fault: StreamFault }>,
+  nextId: () => number,
+): Answer {
   const text = 'json' in reply ? JSON.stringify(reply.json) : (reply.text ?? '');
   const calls = 'toolCalls' in reply ? reply.toolCalls : [];
   const toolCalls = calls.map((c) => ({ id: `call_${nextId()}`, name: c.name, args: JSON.stringify(c.args) }));
@@ -162,12 +184,21 @@ function splitText(text: string): string[] {
 
 function chatChunks(body: any, answer: Answer): object[] {
   const base = { id: 'chatcmpl-test', object: 'chat.completion.chunk', created: 1_700_000_000, model: body.model };
-  const chunk = (delta: object, finish: string | null = null) => ({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] });
+  const chunk = (delta: object, finish: string | null = null) => ({
+    ...base,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
   const chunks: object[] = [chunk({ role: 'assistant', content: '' })];
   for (const piece of splitText(answer.text)) chunks.push(chunk({ content: piece }));
   answer.toolCalls.forEach((call, index) => {
     const half = Math.ceil(call.args.length / 2);
-    chunks.push(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: call.args.slice(0, half) } }] }));
+    chunks.push(
+      chunk({
+        tool_calls: [
+          { index, id: call.id, type: 'function', function: { name: call.name, arguments: call.args.slice(0, half) } },
+        ],
+      }),
+    );
     chunks.push(chunk({ tool_calls: [{ index, function: { arguments: call.args.slice(half) } }] }));
   });
   chunks.push(chunk({}, answer.toolCalls.length > 0 ? 'tool_calls' : 'stop'));
@@ -176,10 +207,21 @@ function chatChunks(body: any, answer: Answer): object[] {
 }
 
 function chatCompletion(body: any, answer: Answer): object {
-  const tool_calls = answer.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.args } }));
+  const tool_calls = answer.toolCalls.map((c) => ({
+    id: c.id,
+    type: 'function',
+    function: { name: c.name, arguments: c.args },
+  }));
   const message = { role: 'assistant', content: answer.text || null, ...(tool_calls.length > 0 ? { tool_calls } : {}) };
   const finish_reason = tool_calls.length > 0 ? 'tool_calls' : 'stop';
-  return { id: 'chatcmpl-test', object: 'chat.completion', created: 1_700_000_000, model: body.model, choices: [{ index: 0, message, finish_reason }], usage: chatUsage(answer.usage) };
+  return {
+    id: 'chatcmpl-test',
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model: body.model,
+    choices: [{ index: 0, message, finish_reason }],
+    usage: chatUsage(answer.usage),
+  };
 }
 
 function chatUsage(u: TokenCounts): object {
@@ -194,25 +236,49 @@ function chatUsage(u: TokenCounts): object {
 
 /** The Responses API event sequence @ai-sdk/openai parses: created, items added/deltas/done, completed. */
 function responsesEvents(body: any, answer: Answer, nextId: () => number): object[] {
-  const events: object[] = [{ type: 'response.created', response: { id: `resp_${nextId()}`, created_at: 1_700_000_000, model: body.model } }];
+  const events: object[] = [
+    { type: 'response.created', response: { id: `resp_${nextId()}`, created_at: 1_700_000_000, model: body.model } },
+  ];
   let index = 0;
   if (answer.text || answer.toolCalls.length === 0) {
     const id = `msg_${nextId()}`;
     const output_index = index++;
-    events.push({ type: 'response.output_item.added', output_index, item: { type: 'message', id, role: 'assistant', status: 'in_progress', content: [] } });
-    for (const delta of splitText(answer.text)) events.push({ type: 'response.output_text.delta', item_id: id, output_index, content_index: 0, delta });
-    events.push({ type: 'response.output_item.done', output_index, item: { type: 'message', id, role: 'assistant', status: 'completed' } });
+    events.push({
+      type: 'response.output_item.added',
+      output_index,
+      item: { type: 'message', id, role: 'assistant', status: 'in_progress', content: [] },
+    });
+    for (const delta of splitText(answer.text))
+      events.push({ type: 'response.output_text.delta', item_id: id, output_index, content_index: 0, delta });
+    events.push({
+      type: 'response.output_item.done',
+      output_index,
+      item: { type: 'message', id, role: 'assistant', status: 'completed' },
+    });
   }
   for (const call of answer.toolCalls) {
     const output_index = index++;
     const item = { type: 'function_call', id: `fc_${nextId()}`, call_id: call.id, name: call.name };
-    events.push({ type: 'response.output_item.added', output_index, item: { ...item, arguments: '', status: 'in_progress' } });
+    events.push({
+      type: 'response.output_item.added',
+      output_index,
+      item: { ...item, arguments: '', status: 'in_progress' },
+    });
     const half = Math.ceil(call.args.length / 2);
     for (const delta of [call.args.slice(0, half), call.args.slice(half)]) {
       events.push({ type: 'response.function_call_arguments.delta', item_id: item.id, output_index, delta });
     }
-    events.push({ type: 'response.function_call_arguments.done', item_id: item.id, output_index, arguments: call.args });
-    events.push({ type: 'response.output_item.done', output_index, item: { ...item, arguments: call.args, status: 'completed' } });
+    events.push({
+      type: 'response.function_call_arguments.done',
+      item_id: item.id,
+      output_index,
+      arguments: call.args,
+    });
+    events.push({
+      type: 'response.output_item.done',
+      output_index,
+      item: { ...item, arguments: call.args, status: 'completed' },
+    });
   }
   const u = answer.usage;
   const usage = {
@@ -222,15 +288,24 @@ function responsesEvents(body: any, answer: Answer, nextId: () => number): objec
     output_tokens_details: { reasoning_tokens: u.reasoning },
     total_tokens: u.input + u.output,
   };
-  events.push({ type: 'response.completed', response: { id: 'resp', status: 'completed', incomplete_details: null, usage } });
+  events.push({
+    type: 'response.completed',
+    response: { id: 'resp', status: 'completed', incomplete_details: null, usage },
+  });
   return events;
 }
 
 /** An OpenAI-shaped error. A 401 echoes the presented key, as careless servers do, so tests can check scrubbing. */
-function sendError(res: ServerResponse, reply: { status: number; headers?: Record<string, string>; body?: unknown }, authorization: string | undefined): void {
+function sendError(
+  res: ServerResponse,
+  reply: { status: number; headers?: Record<string, string>; body?: unknown },
+  authorization: string | undefined,
+): void {
   const presented = authorization?.replace(/^Bearer\s+/i, '') ?? '';
   const message = reply.status === 401 ? `Incorrect API key provided: ${presented}` : `scripted ${reply.status}`;
-  const body = reply.body ?? { error: { message, type: reply.status >= 500 ? 'server_error' : 'invalid_request_error', code: null } };
+  const body = reply.body ?? {
+    error: { message, type: reply.status >= 500 ? 'server_error' : 'invalid_request_error', code: null },
+  };
   res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
   res.end(JSON.stringify(body));
 }
@@ -246,7 +321,10 @@ function modelList(models: string[]): object {
 
 function setCors(res: ServerResponse): void {
   res.setHeader('access-control-allow-origin', '*');
-  res.setHeader('access-control-allow-headers', 'authorization, content-type, openai-organization, openai-project, x-stainless-os');
+  res.setHeader(
+    'access-control-allow-headers',
+    'authorization, content-type, openai-organization, openai-project, x-stainless-os',
+  );
   res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
   res.setHeader('access-control-expose-headers', 'retry-after, retry-after-ms');
 }

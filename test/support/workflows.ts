@@ -23,7 +23,9 @@ export function baseWorkflow(): WorkflowFile {
         stepSlug: 'ask',
         name: 'Ask',
         stepType: 'llm',
-        config: { llmNode: { name: 'ask', model: 'gpt-4o-mini', userPrompt: 'Hello {{trigger.data.customerId}}', tools: [] } },
+        config: {
+          llmNode: { name: 'ask', model: 'gpt-4o-mini', userPrompt: 'Hello {{trigger.data.customerId}}', tools: [] },
+        },
         nextSteps: { success: 'done' },
       },
       {
@@ -42,7 +44,13 @@ export function around(step: Record<string, unknown>, settings: Record<string, u
   return {
     workflowConfig: { name: `Example ${String(step.stepType)}`, config: settings },
     stepsConfig: [
-      { stepSlug: 'start', name: 'Start', stepType: 'trigger', config: { type: 'manual' }, nextSteps: { default: step.stepSlug as string } },
+      {
+        stepSlug: 'start',
+        name: 'Start',
+        stepType: 'trigger',
+        config: { type: 'manual' },
+        nextSteps: { default: step.stepSlug as string },
+      },
       { nextSteps: { success: 'done' }, ...step } as never,
       { stepSlug: 'done', name: 'Done', stepType: 'trigger', config: { type: 'manual' }, nextSteps: {} },
     ],

@@ -45,12 +45,26 @@ const RULES: FolderRule[] = [
     folder: 'ui',
     packages: ['react', 'react-dom/*', 'zustand', 'zustand/*', 'dexie', 'dexie-react-hooks', '@codemirror/*'],
     // Run commands reach the executor only through its client (ExecutorContext.tsx).
-    internal: ['ui/', 'schema/', 'store/', 'templates/', 'engine/records.ts', 'worker/client.ts', 'worker/api.ts', 'worker/validationClient.ts'],
+    internal: [
+      'ui/',
+      'schema/',
+      'store/',
+      'templates/',
+      'engine/records.ts',
+      'worker/client.ts',
+      'worker/api.ts',
+      'worker/validationClient.ts',
+    ],
   },
 ];
 
 /** CodeMirror stays out of the first screen: only these editor modules may import it. */
-const CODEMIRROR_FILES = ['ui/editor/JsonEditor.tsx', 'ui/editor/editorSetup.ts', 'ui/editor/pathRange.ts', 'ui/editor/schemaCompletion.ts'];
+const CODEMIRROR_FILES = [
+  'ui/editor/JsonEditor.tsx',
+  'ui/editor/editorSetup.ts',
+  'ui/editor/pathRange.ts',
+  'ui/editor/schemaCompletion.ts',
+];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -76,7 +90,9 @@ function resolveInternal(from: string, specifier: string): string | undefined {
       return false;
     }
   });
-  return relative(SRC, found ?? base).split('\\').join('/');
+  return relative(SRC, found ?? base)
+    .split('\\')
+    .join('/');
 }
 
 function packageName(specifier: string): string {
@@ -97,7 +113,12 @@ function ruleFor(path: string): FolderRule | undefined {
 }
 
 const files = sourceFiles(SRC).map((file) => ({ file, path: relative(SRC, file).split('\\').join('/') }));
-const graph = new Map(files.map(({ file, path }) => [path, importsOf(file).map((s) => ({ specifier: s, target: resolveInternal(file, s) }))]));
+const graph = new Map(
+  files.map(({ file, path }) => [
+    path,
+    importsOf(file).map((s) => ({ specifier: s, target: resolveInternal(file, s) })),
+  ]),
+);
 
 describe('architecture: folder import rules from the READMEs', () => {
   it('every folder imports only what its README allows', () => {
@@ -111,7 +132,9 @@ describe('architecture: folder import rules from the READMEs', () => {
       }
       for (const { specifier, target } of imports) {
         if (target !== undefined) {
-          const ok = rule.internal.some((allowed) => (allowed.endsWith('/') ? target.startsWith(allowed) : target === allowed));
+          const ok = rule.internal.some((allowed) =>
+            allowed.endsWith('/') ? target.startsWith(allowed) : target === allowed,
+          );
           if (!ok) violations.push(`${path} imports ${target}, which src/${rule.folder}/ may not import`);
         } else if (!packageAllowed(specifier, rule.packages)) {
           violations.push(`${path} imports the package "${specifier}", which src/${rule.folder}/ may not import`);
@@ -146,7 +169,8 @@ describe('architecture: folder import rules from the READMEs', () => {
   });
 
   it('the settings table is read and written only through src/store/settings.ts', () => {
-    const direct = /\.settings\s*\.\s*(get|put|add|update|delete|clear|where|filter|each|count|toArray|toCollection|bulk\w*)\s*\(/;
+    const direct =
+      /\.settings\s*\.\s*(get|put|add|update|delete|clear|where|filter|each|count|toArray|toCollection|bulk\w*)\s*\(/;
     const offenders = files
       .filter(({ path }) => path !== 'store/settings.ts' && direct.test(readFileSync(join(SRC, path), 'utf8')))
       .map(({ path }) => path);
@@ -158,7 +182,10 @@ describe('architecture: folder import rules from the READMEs', () => {
     const edges = new Map<string, string[]>();
     for (const [path, imports] of graph) {
       if (!inEngine(path)) continue;
-      edges.set(path, imports.map((i) => i.target).filter((t): t is string => t !== undefined && inEngine(t)));
+      edges.set(
+        path,
+        imports.map((i) => i.target).filter((t): t is string => t !== undefined && inEngine(t)),
+      );
     }
     const cycles: string[] = [];
     const state = new Map<string, 'open' | 'done'>();

@@ -16,7 +16,14 @@ function createContext(): ExpressionContext {
     trigger: { data: { source: 'manual' } },
     steps: {
       triage: { output: { department: 'billing', urgent: true } },
-      list: { output: { items: [{ id: 'a', price: 5 }, { id: 'b', price: 7 }] } },
+      list: {
+        output: {
+          items: [
+            { id: 'a', price: 5 },
+            { id: 'b', price: 7 },
+          ],
+        },
+      },
       'fetch-user': { output: { name: 'Ada' } },
     },
     variables: { threshold: 100 },
@@ -51,10 +58,12 @@ describe('evaluating expressions', () => {
     expect(await evaluate('$count(steps.list.output.items) > 0')).toBe(true);
     expect(await evaluate('$sum(steps.list.output.items.price)')).toBe(12);
     expect(await evaluate('$map(steps.list.output.items, function($i){ $uppercase($i.id) })')).toEqual(['A', 'B']);
-    expect(await evaluate('{"total": $sum(steps.list.output.items.price), "ids": steps.list.output.items.id}')).toEqual({
-      total: 12,
-      ids: ['a', 'b'],
-    });
+    expect(await evaluate('{"total": $sum(steps.list.output.items.price), "ids": steps.list.output.items.id}')).toEqual(
+      {
+        total: 12,
+        ids: ['a', 'b'],
+      },
+    );
   });
 
   it('returns undefined for no match and plain arrays for sequences', async () => {

@@ -19,31 +19,68 @@ const SHARED_TREE = [
 const DOUBLED = '$double := function($x, $n){ $n = 0 ? $x : $double([[$x], [$x]], $n - 1) }';
 const BIG = '$big := $pad("", 1000000, "a")';
 /** One object of 2,000 keys, referenced 1,000 times. */
-const COPIES: unknown[] = new Array(1_000).fill(Object.fromEntries(Array.from({ length: 2_000 }, (_, index) => [`k${index}`, index])));
+const COPIES: unknown[] = new Array(1_000).fill(
+  Object.fromEntries(Array.from({ length: 2_000 }, (_, index) => [`k${index}`, index])),
+);
 
 const hostile: Array<[what: string, source: string, message: string | RegExp]> = [
   ['$pad to 10^8', '$pad("", 100000000)', '$pad(): a width of 100000000 is over the limit of 1,000,000 characters'],
   ['$pad to -10^8', '$pad("x", -100000000, "ab")', '$pad(): a width of -100000000 is over the limit'],
-  ['$replace with a long replacement', `(${BIG}; $replace($big, "a", $pad("", 100, "b")))`,
-    '$replace(): a result of 100,000,000 characters is over the limit of 1,000,000 characters'],
-  ['$replace by regex growing the text', `(${BIG}; $replace($big, /a/, "bb"))`, '$replace(): a result of 1,000,001 characters'],
-  ['$replace copying each match 2,000 times', '$replace($pad("", 100000, "a"), /a+/, $join([1..2000].("$0")))',
-    /\$replace\(\): a result of 200,\d{3},\d{3} characters/],
+  [
+    '$replace with a long replacement',
+    `(${BIG}; $replace($big, "a", $pad("", 100, "b")))`,
+    '$replace(): a result of 100,000,000 characters is over the limit of 1,000,000 characters',
+  ],
+  [
+    '$replace by regex growing the text',
+    `(${BIG}; $replace($big, /a/, "bb"))`,
+    '$replace(): a result of 1,000,001 characters',
+  ],
+  [
+    '$replace copying each match 2,000 times',
+    '$replace($pad("", 100000, "a"), /a+/, $join([1..2000].("$0")))',
+    /\$replace\(\): a result of 200,\d{3},\d{3} characters/,
+  ],
   ['$split into every character', `(${BIG}; $split($big, ""))`, '$split(): more than 100,000 parts'],
   ['$split by regex', `(${BIG}; $split($big, /a/))`, /\$split\(\): more than 100,000 matches|timeout/i],
-  ['$match on every character', '$match($pad("", 150000, "a"), /a/)', /\$match\(\): more than 100,000 matches|timeout/i],
-  ['$join of 100,000 copies of a long string', `(${BIG}; $join([1..100000].$big))`,
-    '$join(): a result of 100,000,000,000 characters'],
+  [
+    '$match on every character',
+    '$match($pad("", 150000, "a"), /a/)',
+    /\$match\(\): more than 100,000 matches|timeout/i,
+  ],
+  [
+    '$join of 100,000 copies of a long string',
+    `(${BIG}; $join([1..100000].$big))`,
+    '$join(): a result of 100,000,000,000 characters',
+  ],
   ['$string of shared references', `(${SHARED_TREE}; $string($e))`, '$string(): the result would be over the limit'],
   ['"&" with shared references', `(${DOUBLED}; $double(1, 30) & "")`, '$string(): the result would be over the limit'],
-  ['"&" doubling a string in a recursive function', '($f := function($s, $n){ $n = 0 ? $s : $f($s & $s, $n - 1) }; $f("a", 28))',
-    '"&": a result of 1,048,576 characters is over the limit of 1,000,000 characters'],
-  ['"=" on shared references', `(${DOUBLED}; $double(1, 24) = $double(1, 24))`, 'comparing values of more than 1,000,000 entries'],
+  [
+    '"&" doubling a string in a recursive function',
+    '($f := function($s, $n){ $n = 0 ? $s : $f($s & $s, $n - 1) }; $f("a", 28))',
+    '"&": a result of 1,048,576 characters is over the limit of 1,000,000 characters',
+  ],
+  [
+    '"=" on shared references',
+    `(${DOUBLED}; $double(1, 24) = $double(1, 24))`,
+    'comparing values of more than 1,000,000 entries',
+  ],
   ['a result of shared references', `(${DOUBLED}; $double(1, 22))`, 'the result is over 1,000,000 values'],
-  ['$formatInteger in roman numerals', '$formatInteger(1e15, "I")', '$formatInteger(): roman numerals go up to 1,000,000'],
-  ['$fromMillis with a picture width of 10^8', '$fromMillis(0, "[Y,100000000]")', '$fromMillis(): a picture width of 100000000'],
-  ['$sort of 30,000 items with a comparator', '$sort([1..30000], function($a, $b){ $a > $b })',
-    '$sort(): 30,000 items with a comparator function are over the limit of 5,000'],
+  [
+    '$formatInteger in roman numerals',
+    '$formatInteger(1e15, "I")',
+    '$formatInteger(): roman numerals go up to 1,000,000',
+  ],
+  [
+    '$fromMillis with a picture width of 10^8',
+    '$fromMillis(0, "[Y,100000000]")',
+    '$fromMillis(): a picture width of 100000000',
+  ],
+  [
+    '$sort of 30,000 items with a comparator',
+    '$sort([1..30000], function($a, $b){ $a > $b })',
+    '$sort(): 30,000 items with a comparator function are over the limit of 5,000',
+  ],
   ['$distinct of 10,000 arrays', '$distinct([1..10000].[$])', '$distinct(): 10,000 items are over the limit of 5,000'],
   ['$keys of 1,000 copies of a 2,000-key object', '$keys(input.copies)', '$keys(): more than 1,000,000 entries'],
   ['$map of a built-in over copies of a long string', `(${BIG}; $map([1..1000].$big, $uppercase))`, /timeout/i],
@@ -78,9 +115,9 @@ describe('expressions reach nothing outside their context', () => {
     ['$string($)', '{}'],
     ['$keys($)', undefined],
   ])('%s', async (source, expected) => {
-    expect(await evaluate(source).catch((error: unknown) => (error instanceof ExpressionError ? undefined : error))).toEqual(
-      expected,
-    );
+    expect(
+      await evaluate(source).catch((error: unknown) => (error instanceof ExpressionError ? undefined : error)),
+    ).toEqual(expected);
   });
 });
 
@@ -142,6 +179,8 @@ describe('ordinary uses stay within the budget', () => {
     expect(await evaluate('$length($uppercase(input.body))', context)).toBe(2_000_000);
     const error = await evaluate('input.body & "!"', context).catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(ExpressionError);
-    expect((error as ExpressionError).message).toContain('"&": a result of 2,000,001 characters is over the limit of 2,000,000');
+    expect((error as ExpressionError).message).toContain(
+      '"&": a result of 2,000,001 characters is over the limit of 2,000,000',
+    );
   });
 });

@@ -11,10 +11,31 @@ type Json = unknown;
 type Container = Record<string, Json> | Json[];
 
 const HOSTILE: Json[] = [
-  null, 0, -1, 1e308, true, '', '{{', '}}', '{{steps.ghost.output}}', '{{loop.item}}', '{{secrets.X}}', '{{ input.a[0].b }}',
-  '$match("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", /(a+)+$/)', '('.repeat(3000), '$eval("1")',
-  '($f := function($x){ $f($x) }; $f(1))', 'x'.repeat(50_000), [], {}, [1, 'two', null], { nested: { deeper: [{}] } },
-  JSON.parse('{"__proto__": {"polluted": 1}}'), 'https://evil.example.org/', 'constructor', 'toString',
+  null,
+  0,
+  -1,
+  1e308,
+  true,
+  '',
+  '{{',
+  '}}',
+  '{{steps.ghost.output}}',
+  '{{loop.item}}',
+  '{{secrets.X}}',
+  '{{ input.a[0].b }}',
+  '$match("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", /(a+)+$/)',
+  '('.repeat(3000),
+  '$eval("1")',
+  '($f := function($x){ $f($x) }; $f(1))',
+  'x'.repeat(50_000),
+  [],
+  {},
+  [1, 'two', null],
+  { nested: { deeper: [{}] } },
+  JSON.parse('{"__proto__": {"polluted": 1}}'),
+  'https://evil.example.org/',
+  'constructor',
+  'toString',
 ];
 
 function pick<T>(random: () => number, items: readonly T[]): T {
@@ -41,39 +62,49 @@ function deepNest(depth: number): Json {
 }
 
 const MUTATIONS: Array<(doc: any, random: () => number) => void> = [
-  (doc, r) => { // delete a key or element
+  (doc, r) => {
+    // delete a key or element
     const target = pick(r, containers(doc));
     const keys = Object.keys(target);
     if (keys.length === 0) return;
     const key = pick(r, keys);
-    if (Array.isArray(target)) target.splice(Number(key), 1); else delete target[key];
+    if (Array.isArray(target)) target.splice(Number(key), 1);
+    else delete target[key];
   },
-  (doc, r) => { // replace a value with something hostile or of the wrong type
+  (doc, r) => {
+    // replace a value with something hostile or of the wrong type
     const target = pick(r, containers(doc));
     const keys = Object.keys(target);
     if (keys.length === 0) return;
     (target as any)[pick(r, keys)] = structuredClone(pick(r, HOSTILE));
   },
-  (doc, r) => { // duplicate a step
+  (doc, r) => {
+    // duplicate a step
     if (!Array.isArray(doc.stepsConfig) || doc.stepsConfig.length === 0) return;
     doc.stepsConfig.push(structuredClone(pick(r, doc.stepsConfig)));
   },
-  (doc, r) => { // change a step type
+  (doc, r) => {
+    // change a step type
     const steps = containers(doc).filter((c: any) => c && typeof c.stepType === 'string');
     if (steps.length) (pick(r, steps) as any).stepType = pick(r, [...STEP_TYPES, 'bogus', '']);
   },
-  (doc, r) => { // rewire a branch
+  (doc, r) => {
+    // rewire a branch
     const withNext = containers(doc).filter((c: any) => c && c.nextSteps && typeof c.nextSteps === 'object');
     if (!withNext.length) return;
     const step = pick(r, withNext) as any;
-    const slugs = containers(doc).map((c: any) => c?.stepSlug).filter((s) => typeof s === 'string');
+    const slugs = containers(doc)
+      .map((c: any) => c?.stepSlug)
+      .filter((s) => typeof s === 'string');
     step.nextSteps[pick(r, ['default', 'success', 'failure', 'timeout', 'weird'])] = pick(r, [...slugs, 'nowhere']);
   },
-  (doc, r) => { // add an unknown field
+  (doc, r) => {
+    // add an unknown field
     const target = pick(r, containers(doc));
     if (!Array.isArray(target)) target[`x_${Math.floor(r() * 1000)}`] = pick(r, HOSTILE);
   },
-  (doc, r) => { // nest something too deep
+  (doc, r) => {
+    // nest something too deep
     const target = pick(r, containers(doc));
     if (!Array.isArray(target)) target.deep = deepNest(40 + Math.floor(r() * 60));
   },
@@ -102,7 +133,9 @@ describe('fuzzing the importer with seeded mutations of the templates', () => {
       try {
         preview = previewWorkflowText(text);
       } catch (error) {
-        throw new Error(`seed ${seed} (FUZZ_SEED=${seed}, iteration 0) threw: ${(error as Error).stack}`, { cause: error });
+        throw new Error(`seed ${seed} (FUZZ_SEED=${seed}, iteration 0) threw: ${(error as Error).stack}`, {
+          cause: error,
+        });
       }
       const context = `seed ${seed}`;
       expect(typeof preview.ok, context).toBe('boolean');

@@ -33,22 +33,30 @@ describe('hostile imports get a verdict within a budget', () => {
   it('refuses 200,000 invalid nextSteps values by their number, naming the object (no RangeError)', () => {
     const { preview, ms } = timedPreview(HOSTILE_FILES.invalidNextSteps());
     expect(preview.ok).toBe(false);
-    expect(preview.problems).toEqual([expect.objectContaining({
-      code: 'too-many-entries', path: '$.stepsConfig[0].nextSteps', message: 'an object with 200,000 entries; the limit is 10,000',
-    })]);
+    expect(preview.problems).toEqual([
+      expect.objectContaining({
+        code: 'too-many-entries',
+        path: '$.stepsConfig[0].nextSteps',
+        message: 'an object with 200,000 entries; the limit is 10,000',
+      }),
+    ]);
     expect(ms).toBeLessThan(BUDGET_MS);
   });
 
   it('refuses 300,000 empty parallel branches, naming the branches object', () => {
     const { preview, ms } = timedPreview(HOSTILE_FILES.emptyBranches());
     expect(preview.ok).toBe(false);
-    expect(preview.problems.map((p) => [p.code, p.path])).toEqual([['too-many-entries', '$.stepsConfig[1].config.branches']]);
+    expect(preview.problems.map((p) => [p.code, p.path])).toEqual([
+      ['too-many-entries', '$.stepsConfig[1].config.branches'],
+    ]);
     expect(ms).toBeLessThan(BUDGET_MS);
   });
 
   it('refuses a list of 500,000 tools where the schema wants names', () => {
     const { preview, ms } = timedPreview(HOSTILE_FILES.hugeToolArray());
-    expect(preview.problems.map((p) => [p.code, p.path])).toEqual([['too-many-entries', '$.stepsConfig[1].config.llmNode.tools']]);
+    expect(preview.problems.map((p) => [p.code, p.path])).toEqual([
+      ['too-many-entries', '$.stepsConfig[1].config.llmNode.tools'],
+    ]);
     expect(ms).toBeLessThan(BUDGET_MS);
   });
 
@@ -95,7 +103,9 @@ describe('hostile imports get a verdict within a budget', () => {
 
   it('refuses 1.8 million values in one list, 60 levels down, by their number', () => {
     const { preview, ms } = timedPreview(HOSTILE_FILES.deepLongList());
-    expect(preview.problems).toEqual([expect.objectContaining({ code: 'too-many-entries', path: `$.padding${'[0]'.repeat(59)}` })]);
+    expect(preview.problems).toEqual([
+      expect.objectContaining({ code: 'too-many-entries', path: `$.padding${'[0]'.repeat(59)}` }),
+    ]);
     expect(ms).toBeLessThan(BUDGET_MS);
   });
 
@@ -130,7 +140,9 @@ describe('hostile imports get a verdict within a budget', () => {
     const { preview, ms } = timedPreview(HOSTILE_FILES.crowdedStep());
     expect(preview.ok).toBe(false);
     expectCapped(preview);
-    expect(preview.problems.some((p) => p.path.startsWith('$.stepsConfig[1].nextSteps.') && p.slug === 'pick')).toBe(true);
+    expect(preview.problems.some((p) => p.path.startsWith('$.stepsConfig[1].nextSteps.') && p.slug === 'pick')).toBe(
+      true,
+    );
     expect(countProblems(preview.problems).errors).toBeGreaterThan(30_000);
     expect(ms).toBeLessThan(BUDGET_MS);
   });
@@ -145,12 +157,20 @@ describe('hostile imports get a verdict within a budget', () => {
   });
 
   it('turns a check that breaks anyway into a refusal, never an exception', () => {
-    const hostile = { stepsConfig: [], get workflowConfig(): never { throw new RangeError('boom'); } };
+    const hostile = {
+      stepsConfig: [],
+      get workflowConfig(): never {
+        throw new RangeError('boom');
+      },
+    };
     const preview = previewWorkflowValue(hostile);
     expect(preview).toMatchObject({ ok: false, file: undefined });
-    expect(preview.problems).toEqual([expect.objectContaining({
-      code: 'check-failed', message: expect.stringMatching(/could not be checked \(RangeError: boom\); it was not imported/),
-    })]);
+    expect(preview.problems).toEqual([
+      expect.objectContaining({
+        code: 'check-failed',
+        message: expect.stringMatching(/could not be checked \(RangeError: boom\); it was not imported/),
+      }),
+    ]);
   });
 });
 
@@ -162,7 +182,13 @@ describe('ProblemCollector', () => {
     sink.add(problem('error', 'shape', ['stepsConfig', 3], 'e3'));
     sink.add(problem('error', 'cycle', ['stepsConfig', 4], 'e4'));
     const result = sink.result();
-    expect(result.map((p) => (p.omitted ? `+${p.omitted.count} ${p.omitted.code}` : p.message))).toEqual(['e3', '+1 cycle', 'w9', 'w10', '+2 unreachable']);
+    expect(result.map((p) => (p.omitted ? `+${p.omitted.count} ${p.omitted.code}` : p.message))).toEqual([
+      'e3',
+      '+1 cycle',
+      'w9',
+      'w10',
+      '+2 unreachable',
+    ]);
     expect(result[1]!.message).toBe('and 1 more problem of this kind (cycle), the next one: e4');
     expect(sink.hasErrors).toBe(true);
     expect(countProblems(result)).toEqual({ errors: 2, warnings: 4 });

@@ -93,24 +93,36 @@ describe('host normal form', () => {
 
   it.each(CHECKS)('%s with allowedHosts %j → %s', (url, allowed, expected) => {
     // As validation reads the URL written in the file, and as the engine reads it before sending.
-    for (const host of [literalHostOf(url), hostOfUrl(url)]) expect(host !== undefined && isHostAllowed(host, allowed)).toBe(expected);
+    for (const host of [literalHostOf(url), hostOfUrl(url)])
+      expect(host !== undefined && isHostAllowed(host, allowed)).toBe(expected);
   });
 
   it('the import preview and validation name the host as the request will reach it', () => {
     const doc: any = baseWorkflow();
     doc.workflowConfig.config = { ...doc.workflowConfig.config, allowedHosts: ['2130706433:8080', '*.Example.com'] };
-    doc.stepsConfig[1] = { stepSlug: 'call', name: 'Call', stepType: 'action', config: { action: 'http', method: 'GET', url: 'http://0x7f000001:8080/x' }, nextSteps: { success: 'done' } };
+    doc.stepsConfig[1] = {
+      stepSlug: 'call',
+      name: 'Call',
+      stepType: 'action',
+      config: { action: 'http', method: 'GET', url: 'http://0x7f000001:8080/x' },
+      nextSteps: { success: 'done' },
+    };
     doc.stepsConfig[0].nextSteps.default = 'call';
     expect(summarizeWorkflow(doc).hosts).toEqual(['127.0.0.1:8080', '*.example.com']);
     expect(validateWorkflowFile(doc).problems.filter((p) => p.severity === 'error')).toEqual([]);
     doc.stepsConfig[1].config.url = 'http://127.0.0.1\\.example.com:8080/';
     doc.workflowConfig.config.allowedHosts = ['*.example.com'];
-    expect(validateWorkflowFile(doc).problems).toContainEqual(expect.objectContaining({ code: 'host-not-allowed', message: expect.stringContaining('"127.0.0.1"') }));
+    expect(validateWorkflowFile(doc).problems).toContainEqual(
+      expect.objectContaining({ code: 'host-not-allowed', message: expect.stringContaining('"127.0.0.1"') }),
+    );
   });
 
   it('refuses an allowedHosts entry that is no host, naming its path', () => {
     const doc: any = baseWorkflow();
-    doc.workflowConfig.config = { ...doc.workflowConfig.config, allowedHosts: ['api.example.com', '*.0.0.1', '[::1]:8080'] };
+    doc.workflowConfig.config = {
+      ...doc.workflowConfig.config,
+      allowedHosts: ['api.example.com', '*.0.0.1', '[::1]:8080'],
+    };
     const bad = validateWorkflowFile(doc).problems.filter((p) => p.code === 'bad-host');
     expect(bad).toEqual([expect.objectContaining({ path: '$.workflowConfig.config.allowedHosts[1]' })]);
   });

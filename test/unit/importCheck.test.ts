@@ -20,10 +20,12 @@ class FakeWorker extends EventTarget implements CheckWorker {
 const TEXT = JSON.stringify(TEMPLATES[0]!.doc);
 
 describe('the import checker (a worker per check, with a time limit)', () => {
-  it('returns the worker\'s preview and ends the worker', async () => {
+  it("returns the worker's preview and ends the worker", async () => {
     const workers: FakeWorker[] = [];
     const check = createImportChecker(() => {
-      const worker = new FakeWorker((w, request) => w.dispatchEvent(new MessageEvent('message', { data: answerCheck(request) })));
+      const worker = new FakeWorker((w, request) =>
+        w.dispatchEvent(new MessageEvent('message', { data: answerCheck(request) })),
+      );
       workers.push(worker);
       return worker;
     });
@@ -45,8 +47,16 @@ describe('the import checker (a worker per check, with a time limit)', () => {
     const unstartable = createImportChecker(() => {
       throw new Error('blocked by policy');
     });
-    expect(await unstartable(TEXT, { knownWorkflows: [] })).toEqual({ kind: 'failed', message: 'the file checker could not start (blocked by policy)' });
-    const crashing = createImportChecker(() => new FakeWorker((w) => w.dispatchEvent(Object.assign(new Event('error'), { message: 'out of memory' }))));
-    expect(await crashing(TEXT, { knownWorkflows: [] })).toEqual({ kind: 'failed', message: 'the file checker stopped (out of memory)' });
+    expect(await unstartable(TEXT, { knownWorkflows: [] })).toEqual({
+      kind: 'failed',
+      message: 'the file checker could not start (blocked by policy)',
+    });
+    const crashing = createImportChecker(
+      () => new FakeWorker((w) => w.dispatchEvent(Object.assign(new Event('error'), { message: 'out of memory' }))),
+    );
+    expect(await crashing(TEXT, { knownWorkflows: [] })).toEqual({
+      kind: 'failed',
+      message: 'the file checker stopped (out of memory)',
+    });
   });
 });

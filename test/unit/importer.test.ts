@@ -25,7 +25,13 @@ describe('importing untrusted text', () => {
       models: ['gpt-4o-mini'],
       inputs: ['customerId'],
     });
-    expect(preview.summary!.steps.map((s) => s.slug)).toEqual(['start', 'data_collector_agent', 'status_analyzer_agent', 'update_executor_agent', 'finish']);
+    expect(preview.summary!.steps.map((s) => s.slug)).toEqual([
+      'start',
+      'data_collector_agent',
+      'status_analyzer_agent',
+      'update_executor_agent',
+      'finish',
+    ]);
   });
 
   it('names the line and column of malformed JSON', () => {
@@ -69,7 +75,10 @@ describe('importing untrusted text', () => {
   it('imports thousands of steps', () => {
     const doc = baseWorkflow() as any;
     const chain = Array.from({ length: 5000 }, (_, i) => ({
-      stepSlug: `s${i}`, name: `S${i}`, stepType: 'action', config: { action: 'set', values: { i } },
+      stepSlug: `s${i}`,
+      name: `S${i}`,
+      stepType: 'action',
+      config: { action: 'set', values: { i } },
       nextSteps: i < 4999 ? { success: `s${i + 1}` } : {},
     }));
     doc.stepsConfig = [{ ...doc.stepsConfig[0], nextSteps: { default: 's0' } }, ...chain];
@@ -81,14 +90,25 @@ describe('importing untrusted text', () => {
   it('lists the hosts, tools and secrets a workflow would use', () => {
     const doc = baseWorkflow() as any;
     doc.stepsConfig[1] = {
-      stepSlug: 'call', name: 'Call', stepType: 'action',
-      config: { action: 'http', method: 'POST', url: 'https://api.example.com/v1/{{input.id}}', headers: { Authorization: 'Bearer {{secrets.TOKEN}}' } },
+      stepSlug: 'call',
+      name: 'Call',
+      stepType: 'action',
+      config: {
+        action: 'http',
+        method: 'POST',
+        url: 'https://api.example.com/v1/{{input.id}}',
+        headers: { Authorization: 'Bearer {{secrets.TOKEN}}' },
+      },
       nextSteps: { success: 'done' },
     };
     doc.stepsConfig[0].nextSteps.default = 'call';
     const preview = previewWorkflowText(JSON.stringify(doc));
     expect(preview.ok).toBe(true);
-    expect(preview.summary).toMatchObject({ hosts: ['api.example.com'], secrets: ['TOKEN'], inputs: ['customerId', 'id'] });
+    expect(preview.summary).toMatchObject({
+      hosts: ['api.example.com'],
+      secrets: ['TOKEN'],
+      inputs: ['customerId', 'id'],
+    });
   });
 });
 

@@ -22,7 +22,13 @@ describe('regular expressions over workflow content stay linear', () => {
 
   it('importing an http step with such a URL gets a verdict quickly', () => {
     const doc = baseWorkflow() as any;
-    doc.stepsConfig[1] = { stepSlug: 'ask', name: 'Call', stepType: 'action', config: { action: 'http', method: 'GET', url: `https://api.example.com/${' '.repeat(RUN)}x` }, nextSteps: { success: 'done' } };
+    doc.stepsConfig[1] = {
+      stepSlug: 'ask',
+      name: 'Call',
+      stepType: 'action',
+      config: { action: 'http', method: 'GET', url: `https://api.example.com/${' '.repeat(RUN)}x` },
+      nextSteps: { success: 'done' },
+    };
     const started = performance.now();
     validateWorkflowFile(doc);
     expect(performance.now() - started).toBeLessThan(2_000);

@@ -3,7 +3,11 @@ import { deflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LIMITS } from '../../src/schema/limits';
 import {
-  decodeSharePayload, encodeSharePayload, MAX_SHARE_PAYLOAD_CHARS, shareDataFromHash, ShareLinkError,
+  decodeSharePayload,
+  encodeSharePayload,
+  MAX_SHARE_PAYLOAD_CHARS,
+  shareDataFromHash,
+  ShareLinkError,
 } from '../../src/schema/share';
 import { zerosPayload } from '../support/hostileImports';
 
@@ -24,7 +28,9 @@ describe('share links', () => {
 
   it('explains a link that was cut off', async () => {
     const data = await encodeSharePayload(JSON.stringify({ long: 'x'.repeat(2000), more: Math.PI }));
-    await expect(decodeSharePayload(data.slice(0, Math.floor(data.length / 2)))).rejects.toThrow(/damaged or incomplete/);
+    await expect(decodeSharePayload(data.slice(0, Math.floor(data.length / 2)))).rejects.toThrow(
+      /damaged or incomplete/,
+    );
   });
 
   it('explains a link with characters that cannot be in one', async () => {
@@ -33,8 +39,12 @@ describe('share links', () => {
   });
 
   it('explains a link whose bytes are not compressed text', async () => {
-    await expect(decodeSharePayload(toBase64Url(new Uint8Array([255, 0, 255, 1, 2, 3, 4, 5])))).rejects.toThrow(/damaged/);
-    await expect(decodeSharePayload(toBase64Url(deflateRawSync(Buffer.from([0xff, 0xfe, 0xc0]))))).rejects.toThrow(/damaged/);
+    await expect(decodeSharePayload(toBase64Url(new Uint8Array([255, 0, 255, 1, 2, 3, 4, 5])))).rejects.toThrow(
+      /damaged/,
+    );
+    await expect(decodeSharePayload(toBase64Url(deflateRawSync(Buffer.from([0xff, 0xfe, 0xc0]))))).rejects.toThrow(
+      /damaged/,
+    );
   });
 
   it('stops inflating a tiny link that expands past the import limit', async () => {
@@ -61,7 +71,7 @@ describe('share-link bombs (issue 18)', () => {
     const written = write.mock.calls.map(([chunk]) => (chunk as Uint8Array).length);
     expect(Math.max(...written)).toBeLessThanOrEqual(64 * 1024);
     // Cancelled at the limit: most of the ~1 MB of compressed input was never fed in.
-    expect(written.reduce((a, b) => a + b, 0)).toBeLessThan(payload.length * 0.75 / 10);
+    expect(written.reduce((a, b) => a + b, 0)).toBeLessThan((payload.length * 0.75) / 10);
     expect(peakRss - before).toBeLessThan(200 * 1024 * 1024);
     expect(ms).toBeLessThan(3_000);
   });
@@ -69,7 +79,8 @@ describe('share-link bombs (issue 18)', () => {
   it('refuses a payload longer than any workflow within the limit can need, before decoding it', async () => {
     const inflater = vi.spyOn(globalThis, 'DecompressionStream');
     await expect(decodeSharePayload('A'.repeat(MAX_SHARE_PAYLOAD_CHARS + 1))).rejects.toThrow(
-      /too long: its data is 5\.3 MB, and a workflow within the 4\.0 MB import limit needs at most 5\.3 MB/);
+      /too long: its data is 5\.3 MB, and a workflow within the 4\.0 MB import limit needs at most 5\.3 MB/,
+    );
     expect(inflater).not.toHaveBeenCalled();
   });
 

@@ -60,7 +60,10 @@ describe('parseTemplate', () => {
   });
 
   it('treats a lone }} as plain text', () => {
-    expect(parseTemplate('{"a": {"b": 1}}')).toEqual({ parts: [{ kind: 'text', text: '{"a": {"b": 1}}' }], errors: [] });
+    expect(parseTemplate('{"a": {"b": 1}}')).toEqual({
+      parts: [{ kind: 'text', text: '{"a": {"b": 1}}' }],
+      errors: [],
+    });
   });
 
   it('reports an unclosed {{ with its character offset', () => {
@@ -132,7 +135,10 @@ describe('findTemplates', () => {
 describe('resolveTemplates', () => {
   it('a string that is exactly one template keeps the value type', () => {
     const scope = createScope();
-    expect(resolveTemplates('{{steps.list.output.items}}', scope)).toEqual([{ id: 'i-1' }, { id: 'i-2', nested: { ok: true } }]);
+    expect(resolveTemplates('{{steps.list.output.items}}', scope)).toEqual([
+      { id: 'i-1' },
+      { id: 'i-2', nested: { ok: true } },
+    ]);
     expect(resolveTemplates('{{input.count}}', scope)).toBe(3);
     expect(resolveTemplates('{{steps.fetch-user.output.active}}', scope)).toBe(false);
     expect(resolveTemplates('{{steps.fetch-user.output.nothing}}', scope)).toBeNull();
@@ -188,7 +194,13 @@ describe('resolveTemplates', () => {
 
   it('reads own properties only: __proto__, constructor and prototype read nothing', () => {
     const scope = createScope();
-    for (const path of ['input.__proto__', 'input.constructor', 'input.constructor.prototype', 'steps.toString', 'input.tags.map']) {
+    for (const path of [
+      'input.__proto__',
+      'input.constructor',
+      'input.constructor.prototype',
+      'steps.toString',
+      'input.tags.map',
+    ]) {
       expect(resolveTemplates(`{{${path}}}`, scope), path).toBeUndefined();
     }
     const owned = { ...scope, input: JSON.parse('{"__proto__": {"x": 1}, "constructor": 2}') as unknown };
@@ -224,7 +236,11 @@ describe('resolveTemplates', () => {
 
   it('does not mutate its input and returns fresh objects', () => {
     const scope = createScope();
-    const value = { list: '{{steps.list.output.items}}', nested: { keep: [1, { two: 2 }] }, text: 'id {{input.customerId}}' };
+    const value = {
+      list: '{{steps.list.output.items}}',
+      nested: { keep: [1, { two: 2 }] },
+      text: 'id {{input.customerId}}',
+    };
     const before = structuredClone(value);
     const scopeBefore = structuredClone(scope);
     const resolved = resolveTemplates(value, scope) as { list: Array<{ id: string }>; nested: { keep: unknown[] } };

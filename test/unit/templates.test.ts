@@ -44,13 +44,25 @@ describe('built-in templates', () => {
 
 describe('export', () => {
   const child: WorkflowDefinition = {
-    workflowConfig: { name: 'Child', config: { secrets: { TOKEN: { kind: 'local', description: 'API token', value: 'sk-secret-value' } as never } } },
+    workflowConfig: {
+      name: 'Child',
+      config: { secrets: { TOKEN: { kind: 'local', description: 'API token', value: 'sk-secret-value' } as never } },
+    },
     stepsConfig: [{ stepSlug: 'start', name: 'Start', stepType: 'trigger', config: { type: 'manual' }, nextSteps: {} }],
   };
   const parent: WorkflowFile = {
-    workflowConfig: { name: 'Parent', config: { secrets: { KEY: { kind: 'local', value: 'another-secret' } as never } } },
+    workflowConfig: {
+      name: 'Parent',
+      config: { secrets: { KEY: { kind: 'local', value: 'another-secret' } as never } },
+    },
     stepsConfig: [
-      { stepSlug: 'start', name: 'Start', stepType: 'trigger', config: { type: 'manual' }, nextSteps: { default: 'sub' } },
+      {
+        stepSlug: 'start',
+        name: 'Start',
+        stepType: 'trigger',
+        config: { type: 'manual' },
+        nextSteps: { default: 'sub' },
+      },
       { stepSlug: 'sub', name: 'Sub', stepType: 'subworkflow', config: { workflow: 'Child' }, nextSteps: {} },
     ],
   };

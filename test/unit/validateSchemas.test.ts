@@ -21,8 +21,16 @@ const OUTPUT = '$.stepsConfig[1].config.llmNode.outputSchema';
 describe('JSON Schemas in a workflow are checked at import', () => {
   it('accepts schemas whose patterns compile on RE2', () => {
     const doc = withSchemas(
-      { type: 'object', properties: { code: { type: 'string', pattern: '^[A-Z]{3}-\\d{4}$' } }, patternProperties: { '^x-': { type: 'string' } } },
-      { type: 'object', properties: { email: { type: 'string', format: 'email' } }, $defs: { id: { pattern: '^\\p{L}+$' } } },
+      {
+        type: 'object',
+        properties: { code: { type: 'string', pattern: '^[A-Z]{3}-\\d{4}$' } },
+        patternProperties: { '^x-': { type: 'string' } },
+      },
+      {
+        type: 'object',
+        properties: { email: { type: 'string', format: 'email' } },
+        $defs: { id: { pattern: '^\\p{L}+$' } },
+      },
     );
     expect(schemaProblems(doc)).toEqual([]);
   });
@@ -36,29 +44,65 @@ describe('JSON Schemas in a workflow are checked at import', () => {
       path: `${OUTPUT}.properties.code.pattern`,
       slug: 'ask',
     });
-    expect(found?.message).toMatch(/^the pattern "\^\(a\)\\\\1\$" cannot be used: .*RE2 syntax \(no backreferences or lookaround\)/);
+    expect(found?.message).toMatch(
+      /^the pattern "\^\(a\)\\\\1\$" cannot be used: .*RE2 syntax \(no backreferences or lookaround\)/,
+    );
   });
 
   it('refuses lookaround in a patternProperties key of the input schema', () => {
-    const doc = withSchemas({ type: 'string' }, { type: 'object', patternProperties: { '^(?!secret)': { type: 'string' } } });
+    const doc = withSchemas(
+      { type: 'string' },
+      { type: 'object', patternProperties: { '^(?!secret)': { type: 'string' } } },
+    );
     expect(schemaProblems(doc)).toMatchObject([
-      { severity: 'error', code: 'schema-pattern', path: '$.workflowConfig.config.inputSchema.patternProperties["^(?!secret)"]' },
+      {
+        severity: 'error',
+        code: 'schema-pattern',
+        path: '$.workflowConfig.config.inputSchema.patternProperties["^(?!secret)"]',
+      },
     ]);
   });
 
   it('looks into every subschema position, and never into data', () => {
     const bad = { pattern: '(?<=a)b' };
     const doc = withSchemas({
-      items: [bad], prefixItems: [bad], anyOf: [bad], not: bad, if: bad, then: bad, else: bad, contains: bad,
-      additionalProperties: bad, propertyNames: bad, $defs: { x: bad }, definitions: { y: bad }, dependentSchemas: { z: bad },
-      dependencies: { w: bad, names: ['a'] }, properties: { p: { items: bad } },
-      enum: [bad], const: bad, default: bad, examples: [bad],
+      items: [bad],
+      prefixItems: [bad],
+      anyOf: [bad],
+      not: bad,
+      if: bad,
+      then: bad,
+      else: bad,
+      contains: bad,
+      additionalProperties: bad,
+      propertyNames: bad,
+      $defs: { x: bad },
+      definitions: { y: bad },
+      dependentSchemas: { z: bad },
+      dependencies: { w: bad, names: ['a'] },
+      properties: { p: { items: bad } },
+      enum: [bad],
+      const: bad,
+      default: bad,
+      examples: [bad],
     });
     const paths = schemaProblems(doc).map((p) => p.path.slice(OUTPUT.length));
     expect(paths.sort()).toEqual([
-      '.$defs.x.pattern', '.additionalProperties.pattern', '.anyOf[0].pattern', '.contains.pattern', '.definitions.y.pattern',
-      '.dependencies.w.pattern', '.dependentSchemas.z.pattern', '.else.pattern', '.if.pattern', '.items[0].pattern', '.not.pattern',
-      '.prefixItems[0].pattern', '.properties.p.items.pattern', '.propertyNames.pattern', '.then.pattern',
+      '.$defs.x.pattern',
+      '.additionalProperties.pattern',
+      '.anyOf[0].pattern',
+      '.contains.pattern',
+      '.definitions.y.pattern',
+      '.dependencies.w.pattern',
+      '.dependentSchemas.z.pattern',
+      '.else.pattern',
+      '.if.pattern',
+      '.items[0].pattern',
+      '.not.pattern',
+      '.prefixItems[0].pattern',
+      '.properties.p.items.pattern',
+      '.propertyNames.pattern',
+      '.then.pattern',
     ]);
   });
 
@@ -91,10 +135,29 @@ describe('JSON Schemas in a workflow are checked at import', () => {
 
   it('checks schemas of steps inside containers and of bundled workflows', () => {
     const doc: Doc = baseWorkflow();
-    const inner = { stepSlug: 'inner', name: 'Inner', stepType: 'llm', config: { llmNode: { name: 'i', model: 'm', userPrompt: 'x', tools: [], outputSchema: { pattern: '\\1' } } } };
-    doc.stepsConfig.push({ stepSlug: 'each', name: 'Each', stepType: 'loop', config: { forEach: '[1]', steps: [inner] } });
-    doc.bundledWorkflows = [{ workflowConfig: { name: 'Child', config: { inputSchema: { pattern: '(?=x)' } } }, stepsConfig: [{ stepSlug: 'start', name: 'S', stepType: 'trigger', config: { type: 'manual' }, nextSteps: {} }] }];
-    expect(schemaProblems(doc).map((p) => p.path).sort()).toEqual([
+    const inner = {
+      stepSlug: 'inner',
+      name: 'Inner',
+      stepType: 'llm',
+      config: { llmNode: { name: 'i', model: 'm', userPrompt: 'x', tools: [], outputSchema: { pattern: '\\1' } } },
+    };
+    doc.stepsConfig.push({
+      stepSlug: 'each',
+      name: 'Each',
+      stepType: 'loop',
+      config: { forEach: '[1]', steps: [inner] },
+    });
+    doc.bundledWorkflows = [
+      {
+        workflowConfig: { name: 'Child', config: { inputSchema: { pattern: '(?=x)' } } },
+        stepsConfig: [{ stepSlug: 'start', name: 'S', stepType: 'trigger', config: { type: 'manual' }, nextSteps: {} }],
+      },
+    ];
+    expect(
+      schemaProblems(doc)
+        .map((p) => p.path)
+        .sort(),
+    ).toEqual([
       '$.bundledWorkflows[0].workflowConfig.config.inputSchema.pattern',
       '$.stepsConfig[3].config.steps[0].config.llmNode.outputSchema.pattern',
     ]);
@@ -105,16 +168,32 @@ describe('JSON Schemas in a workflow are checked at import', () => {
     for (let i = 0; i < 5_000; i++) deep = { not: deep };
     const problems: Problem[] = [];
     const settings = { inputSchema: deep };
-    expect(() => validateSchemas(settings, collectScopes([], ['stepsConfig']), ['workflowConfig', 'config'], { add: (p) => problems.push(p) })).not.toThrow();
+    expect(() =>
+      validateSchemas(settings, collectScopes([], ['stepsConfig']), ['workflowConfig', 'config'], {
+        add: (p) => problems.push(p),
+      }),
+    ).not.toThrow();
     expect(problems).toHaveLength(1);
 
-    const many = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`p${i}`, { pattern: `${i}${'x'.repeat(4_990)}` }]));
+    const many = Object.fromEntries(
+      Array.from({ length: 60 }, (_, i) => [`p${i}`, { pattern: `${i}${'x'.repeat(4_990)}` }]),
+    );
     const costly: Problem[] = [];
     validateSchemas({ inputSchema: { properties: many } }, [], [], { add: (p) => costly.push(p) });
     expect(costly.length).toBeGreaterThan(0);
     expect(costly.every((p) => p.code === 'schema-too-costly')).toBe(true);
 
-    for (const odd of [null, 1, 'x', [], [[]], { properties: null }, { patternProperties: [] }, { $ref: 1 }, { dependencies: { a: 5 } }]) {
+    for (const odd of [
+      null,
+      1,
+      'x',
+      [],
+      [[]],
+      { properties: null },
+      { patternProperties: [] },
+      { $ref: 1 },
+      { dependencies: { a: 5 } },
+    ]) {
       expect(() => validateSchemas({ inputSchema: odd }, [], [], { add: () => {} })).not.toThrow();
     }
   });

@@ -68,7 +68,10 @@ async function httpAction(config: HttpConfig, ctx: StepApi): Promise<StepOutcome
 /** Names of the secrets the request carries, in the order they appear. */
 function secretNamesOf(config: HttpConfig, ctx: StepApi): Set<string> {
   const names = new Set<string>();
-  ctx.resolve([config.headers, config.query, config.body], { allowSecrets: true, secret: (name: string) => (names.add(name), '') });
+  ctx.resolve([config.headers, config.query, config.body], {
+    allowSecrets: true,
+    secret: (name: string) => (names.add(name), ''),
+  });
   return names;
 }
 
@@ -76,15 +79,26 @@ async function buildRequest(config: HttpConfig, url: URL, ctx: StepApi): Promise
   const values = new Map<string, string>();
   for (const name of secretNamesOf(config, ctx)) {
     const value = await ctx.secret(name);
-    if (value === undefined) throw failure('validation', `secret "${name}" has no value: enter it in Settings → Secrets`, false);
+    if (value === undefined)
+      throw failure('validation', `secret "${name}" has no value: enter it in Settings → Secrets`, false);
     values.set(name, value);
   }
   const withSecrets = { allowSecrets: true, secret: (name: string) => values.get(name) };
-  const headers = Object.fromEntries(Object.entries((ctx.resolve(config.headers ?? {}, withSecrets) ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+  const headers = Object.fromEntries(
+    Object.entries((ctx.resolve(config.headers ?? {}, withSecrets) ?? {}) as Record<string, unknown>).map(([k, v]) => [
+      k,
+      String(v),
+    ]),
+  );
   const query = (ctx.resolve(config.query ?? {}, withSecrets) ?? {}) as Record<string, unknown>;
   const target = new URL(url);
   for (const [name, value] of Object.entries(query)) target.searchParams.set(name, String(value));
   const body = config.body === undefined ? undefined : ctx.resolve(config.body, withSecrets);
   if (body !== undefined && typeof body !== 'string') headers['content-type'] ??= 'application/json';
-  return { method: config.method, url: target.toString(), headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) };
+  return {
+    method: config.method,
+    url: target.toString(),
+    headers,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  };
 }

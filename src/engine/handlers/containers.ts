@@ -38,14 +38,24 @@ export async function loopHandler(step: StepOf<'loop'>, ctx: StepApi): Promise<S
   };
   if (step.config.forEach !== undefined) {
     const items = Array.isArray(step.config.forEach) ? step.config.forEach : ctx.resolve(step.config.forEach);
-    if (!Array.isArray(items)) throw failure('validation', `forEach must resolve to a list, got ${items === null ? 'null' : typeof items}`, false);
+    if (!Array.isArray(items))
+      throw failure(
+        'validation',
+        `forEach must resolve to a list, got ${items === null ? 'null' : typeof items}`,
+        false,
+      );
     return ok(await pool(items, step.config.concurrency ?? 1, iterate, controller));
   }
   return ok(await whileLoop(step, ctx, iterate));
 }
 
 /** Runs `work` over `items`, at most `concurrency` at once; the first failure stops the rest. */
-async function pool(items: unknown[], concurrency: number, work: (index: number, item: unknown) => Promise<unknown>, controller: AbortController): Promise<unknown[]> {
+async function pool(
+  items: unknown[],
+  concurrency: number,
+  work: (index: number, item: unknown) => Promise<unknown>,
+  controller: AbortController,
+): Promise<unknown[]> {
   const results: unknown[] = new Array(items.length);
   let next = 0;
   let failed: unknown;
@@ -65,7 +75,11 @@ async function pool(items: unknown[], concurrency: number, work: (index: number,
   return results;
 }
 
-async function whileLoop(step: StepOf<'loop'>, ctx: StepApi, iterate: (index: number, item: unknown) => Promise<unknown>): Promise<unknown[]> {
+async function whileLoop(
+  step: StepOf<'loop'>,
+  ctx: StepApi,
+  iterate: (index: number, item: unknown) => Promise<unknown>,
+): Promise<unknown[]> {
   const results: unknown[] = [];
   const max = step.config.maxIterations ?? DEFAULT_MAX_ITERATIONS;
   const body = bodyOf(ctx, 'body');
@@ -79,7 +93,8 @@ async function whileLoop(step: StepOf<'loop'>, ctx: StepApi, iterate: (index: nu
       }
     }
     if (!(await ctx.condition(step.config.while!, { index, previous, item: results[index - 1] }))) return results;
-    if (index >= max) throw failure('validation', `the while loop reached maxIterations (${max}) and its condition still holds`, false);
+    if (index >= max)
+      throw failure('validation', `the while loop reached maxIterations (${max}) and its condition still holds`, false);
     results.push(await iterate(index, results[index - 1]));
   }
 }
@@ -92,23 +107,29 @@ export async function parallelHandler(step: StepOf<'parallel'>, ctx: StepApi): P
   const outputs: Record<string, unknown> = {};
   let winner: string | undefined;
   let failed: unknown;
-  await Promise.all(names.map(async (name) => {
-    const frame: Frame = { path: branchPath(ctx.frame.path, step.stepSlug, name), loop: ctx.frame.loop, signal: controller.signal };
-    try {
-      const output = throwIfFailed(await ctx.runBody(bodyOf(ctx, name), frame));
-      if (step.config.join === 'any') {
-        if (winner !== undefined) return;
-        winner = name;
-        controller.abort(new RunStopped('branch-lost'));
+  await Promise.all(
+    names.map(async (name) => {
+      const frame: Frame = {
+        path: branchPath(ctx.frame.path, step.stepSlug, name),
+        loop: ctx.frame.loop,
+        signal: controller.signal,
+      };
+      try {
+        const output = throwIfFailed(await ctx.runBody(bodyOf(ctx, name), frame));
+        if (step.config.join === 'any') {
+          if (winner !== undefined) return;
+          winner = name;
+          controller.abort(new RunStopped('branch-lost'));
+        }
+        outputs[name] = output;
+      } catch (error) {
+        if (error instanceof RunStopped && error.reason === 'branch-lost' && !ctx.signal.aborted) return;
+        if (ctx.signal.aborted) throw error;
+        failed ??= error;
+        if (step.config.join === 'all') controller.abort(new RunStopped('branch-lost'));
       }
-      outputs[name] = output;
-    } catch (error) {
-      if (error instanceof RunStopped && error.reason === 'branch-lost' && !ctx.signal.aborted) return;
-      if (ctx.signal.aborted) throw error;
-      failed ??= error;
-      if (step.config.join === 'all') controller.abort(new RunStopped('branch-lost'));
-    }
-  }));
+    }),
+  );
   if (ctx.signal.aborted) throw ctx.signal.reason;
   if (step.config.join === 'any') {
     if (winner === undefined) throw failed ?? failure('internal', 'no branch finished', false);

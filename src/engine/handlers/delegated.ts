@@ -21,6 +21,12 @@ export async function subworkflowHandler(step: StepOf<'subworkflow'>, ctx: StepA
   await ctx.sync();
   const child = await ctx.runChild(childId, step.config.workflow, input);
   if (child.status === 'completed') return ok(child.output);
-  const error = child.error ?? { message: `subworkflow "${step.config.workflow}" was ${child.status}`, category: 'internal' as const, retryable: false };
-  return error.category === 'timeout' ? { status: 'timeout', error } : { status: 'failed', error: { ...error, message: `subworkflow "${step.config.workflow}": ${error.message}` } };
+  const error = child.error ?? {
+    message: `subworkflow "${step.config.workflow}" was ${child.status}`,
+    category: 'internal' as const,
+    retryable: false,
+  };
+  return error.category === 'timeout'
+    ? { status: 'timeout', error }
+    : { status: 'failed', error: { ...error, message: `subworkflow "${step.config.workflow}": ${error.message}` } };
 }

@@ -15,14 +15,20 @@ export function allowedTarget(ctx: StepApi, url: string, category: ErrorCategory
   const target = httpTargetOf(url);
   const allowed = ctx.workflow.config?.allowedHosts ?? [];
   if (!target) throw failure(category, `"${url.slice(0, 200)}" is not an http(s) URL`, false);
-  if (!isHostAllowed(target.host, allowed)) throw failure(category, `host ${target.host} is not in the workflow's allowedHosts`, false);
+  if (!isHostAllowed(target.host, allowed))
+    throw failure(category, `host ${target.host} is not in the workflow's allowedHosts`, false);
   return target;
 }
 
 /** The user allows each host once per workflow; until then the step waits for that confirmation. `secrets`: names the request sends. */
 export async function confirmHost(ctx: StepApi, host: string, secrets: readonly string[] = []): Promise<void> {
   if (await ctx.isHostApproved(host)) return;
-  const answer = await ctx.waitForEvent({ kind: 'host', host }, undefined, { kind: 'host', stepKey: ctx.key, host, secrets: [...secrets] });
+  const answer = await ctx.waitForEvent({ kind: 'host', host }, undefined, {
+    kind: 'host',
+    stepKey: ctx.key,
+    host,
+    secrets: [...secrets],
+  });
   const payload = answer.kind === 'timeout' ? undefined : (answer.event.payload as { approved?: boolean } | undefined);
   if (!payload?.approved) throw failure('validation', `contacting ${host} was not allowed`, false);
 }
@@ -40,16 +46,25 @@ export function carriesIdempotencyKey(method: string): boolean {
  * Sends the request under the step's retry policy, each attempt bounded by the step's `timeoutMs`
  * or the default for http. `build` runs per attempt (secrets are read at the moment of sending).
  */
-export function sendHttp(ctx: StepApi, target: HttpTarget, build: (call: EffectCall) => Promise<HttpRequest>): Promise<HttpResponse> {
-  return ctx.attempt(async (call) => {
-    const request = await build(call);
-    if (carriesIdempotencyKey(request.method)) request.headers['idempotency-key'] ??= call.idempotencyKey;
-    const answer = await ctx.http({ ...request, url: withHost(request.url, target) }, call);
-    if (answer.status >= 400) {
-      throw new StepFailure(httpError(answer.status, answer.statusText, answer.headers['retry-after'] ?? null, target.host, ctx.now()));
-    }
-    return answer;
-  }, { defaultMs: EFFECT_TIMEOUT_MS.http, what: 'an http request' });
+export function sendHttp(
+  ctx: StepApi,
+  target: HttpTarget,
+  build: (call: EffectCall) => Promise<HttpRequest>,
+): Promise<HttpResponse> {
+  return ctx.attempt(
+    async (call) => {
+      const request = await build(call);
+      if (carriesIdempotencyKey(request.method)) request.headers['idempotency-key'] ??= call.idempotencyKey;
+      const answer = await ctx.http({ ...request, url: withHost(request.url, target) }, call);
+      if (answer.status >= 400) {
+        throw new StepFailure(
+          httpError(answer.status, answer.statusText, answer.headers['retry-after'] ?? null, target.host, ctx.now()),
+        );
+      }
+      return answer;
+    },
+    { defaultMs: EFFECT_TIMEOUT_MS.http, what: 'an http request' },
+  );
 }
 
 /** The request goes to the host that was checked and confirmed, in its normal form, and nowhere else. */

@@ -41,20 +41,43 @@ export async function llmHandler(step: StepOf<'llm'>, ctx: StepApi): Promise<Ste
   const systemPrompt = node.systemPrompt === undefined ? undefined : String(ctx.resolve(node.systemPrompt));
   const userPrompt = String(ctx.resolve(node.userPrompt));
   const conversation: Conversation = { threadId: threadIdFor(ctx, node.thread), systemPrompt, node };
-  ctx.begin({ input: { systemPrompt, userPrompt, threadId: conversation.threadId, provider: node.provider, model: node.model, tools: node.tools } });
+  ctx.begin({
+    input: {
+      systemPrompt,
+      userPrompt,
+      threadId: conversation.threadId,
+      provider: node.provider,
+      model: node.model,
+      tools: node.tools,
+    },
+  });
   await ctx.keepMessage(conversation.threadId, effectKey(ctx.key, 'prompt'), { role: 'user', content: userPrompt });
   const tools = node.tools.map((name) => TOOL_SPECS[name as ToolName]);
   const maxRoundtrips = node.maxToolRoundtrips ?? DEFAULT_TOOL_ROUNDTRIPS;
-  const usage: Required<Usage> = { inputTokens: 0, outputTokens: 0, reasoningTokens: 0, cachedInputTokens: 0, totalTokens: 0 };
+  const usage: Required<Usage> = {
+    inputTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    cachedInputTokens: 0,
+    totalTokens: 0,
+  };
   let costUsd: number | undefined;
   for (let round = 1; ; round++) {
     // After the allowed tool roundtrips, one last round without tools asks for the answer.
     const reply = await runRound(ctx, conversation, round, round <= maxRoundtrips ? tools : [], round > maxRoundtrips);
     addUsage(usage, reply.usage);
     if (reply.costUsd !== undefined) costUsd = (costUsd ?? 0) + reply.costUsd;
-    ctx.setMeta({ provider: reply.provider, model: reply.model, usage, rounds: round, ...(costUsd !== undefined ? { costUsd } : {}), ...(reply.note ? { note: reply.note } : {}) });
+    ctx.setMeta({
+      provider: reply.provider,
+      model: reply.model,
+      usage,
+      rounds: round,
+      ...(costUsd !== undefined ? { costUsd } : {}),
+      ...(reply.note ? { note: reply.note } : {}),
+    });
     // The final round's answer was checked against the output schema when it was recorded.
-    if (reply.toolCalls.length === 0 || round > maxRoundtrips) return ok(node.outputSchema ? JSON.parse(reply.text) : reply.text);
+    if (reply.toolCalls.length === 0 || round > maxRoundtrips)
+      return ok(node.outputSchema ? JSON.parse(reply.text) : reply.text);
     for (const [index, call] of reply.toolCalls.entries()) {
       await runTool(ctx, `r${round}/tool${index}`, call, conversation.threadId);
     }
@@ -62,23 +85,40 @@ export async function llmHandler(step: StepOf<'llm'>, ctx: StepApi): Promise<Ste
 }
 
 function assistantMessage(reply: ModelReply): ChatMessage {
-  return reply.toolCalls.length > 0 ? { role: 'assistant', content: reply.text, toolCalls: reply.toolCalls } : { role: 'assistant', content: reply.text };
+  return reply.toolCalls.length > 0
+    ? { role: 'assistant', content: reply.text, toolCalls: reply.toolCalls }
+    : { role: 'assistant', content: reply.text };
 }
 
 /** Puts a round's answer in its thread (once), naming what answered it. */
 function keepAnswer(ctx: StepApi, conversation: Conversation, key: string, reply: ModelReply): Promise<void> {
-  return ctx.keepMessage(conversation.threadId, key, assistantMessage(reply), { provider: reply.provider, model: reply.model });
+  return ctx.keepMessage(conversation.threadId, key, assistantMessage(reply), {
+    provider: reply.provider,
+    model: reply.model,
+  });
 }
 
 /** One model round, journaled as its own effect: a recorded round replays without calling the model. */
-async function runRound(ctx: StepApi, conversation: Conversation, round: number, tools: ToolSpec[], last: boolean): Promise<ModelReply> {
+async function runRound(
+  ctx: StepApi,
+  conversation: Conversation,
+  round: number,
+  tools: ToolSpec[],
+  last: boolean,
+): Promise<ModelReply> {
   const name = `r${round}`;
   const reply = await ctx.effect(name, LLM_ROUND, async (sub) => {
     checkBudget(ctx);
     await ctx.untilModelReady(conversation.node.provider, conversation.node.model, sub.key);
     const history = await ctx.threadMessages(conversation.threadId);
-    const messages: ChatMessage[] = conversation.systemPrompt === undefined ? history : [{ role: 'system', content: conversation.systemPrompt }, ...history];
-    const answer = await sub.attempt((call) => callModel(sub, conversation, { messages, tools, last }, call), { defaultMs: EFFECT_TIMEOUT_MS.modelRound, what: 'a model round' });
+    const messages: ChatMessage[] =
+      conversation.systemPrompt === undefined
+        ? history
+        : [{ role: 'system', content: conversation.systemPrompt }, ...history];
+    const answer = await sub.attempt((call) => callModel(sub, conversation, { messages, tools, last }, call), {
+      defaultMs: EFFECT_TIMEOUT_MS.modelRound,
+      what: 'a model round',
+    });
     ctx.spend(answer);
     return answer;
   });
@@ -86,24 +126,39 @@ async function runRound(ctx: StepApi, conversation: Conversation, round: number,
   return reply;
 }
 
-async function callModel(sub: StepApi, conversation: Conversation, round: { messages: ChatMessage[]; tools: ToolSpec[]; last: boolean }, call: EffectCall): Promise<ModelReply> {
+async function callModel(
+  sub: StepApi,
+  conversation: Conversation,
+  round: { messages: ChatMessage[]; tools: ToolSpec[]; last: boolean },
+  call: EffectCall,
+): Promise<ModelReply> {
   const { node } = conversation;
   let text = '';
   let checkpointAt = sub.now() + PARTIAL_CHECKPOINT_MS;
-  const reply = await sub.model({
-    provider: node.provider, model: node.model, messages: round.messages, tools: round.tools,
-    outputSchema: node.outputSchema, temperature: node.temperature, maxOutputTokens: node.maxOutputTokens, providerOptions: node.providerOptions,
-  }, {
-    ...call,
-    onTextDelta(delta) {
-      text += delta;
-      const checkpoint = sub.now() >= checkpointAt;
-      if (checkpoint) checkpointAt = sub.now() + PARTIAL_CHECKPOINT_MS;
-      sub.streamed(text, checkpoint);
+  const reply = await sub.model(
+    {
+      provider: node.provider,
+      model: node.model,
+      messages: round.messages,
+      tools: round.tools,
+      outputSchema: node.outputSchema,
+      temperature: node.temperature,
+      maxOutputTokens: node.maxOutputTokens,
+      providerOptions: node.providerOptions,
     },
-  });
+    {
+      ...call,
+      onTextDelta(delta) {
+        text += delta;
+        const checkpoint = sub.now() >= checkpointAt;
+        if (checkpoint) checkpointAt = sub.now() + PARTIAL_CHECKPOINT_MS;
+        sub.streamed(text, checkpoint);
+      },
+    },
+  );
   // An answer that breaks the output schema is a retryable error of this round.
-  if (node.outputSchema && (reply.toolCalls.length === 0 || round.last)) structuredAnswer(node.outputSchema, reply.text);
+  if (node.outputSchema && (reply.toolCalls.length === 0 || round.last))
+    structuredAnswer(node.outputSchema, reply.text);
   return reply;
 }
 
@@ -115,7 +170,11 @@ function checkBudget(ctx: StepApi): void {
     throw failure('validation', `this run reached its cap of ${limits.maxTokensPerRun} tokens (${tokens} used)`, false);
   }
   if (limits?.maxCostUsdPerRun !== undefined && costUsd >= limits.maxCostUsdPerRun) {
-    throw failure('validation', `this run reached its cost cap of $${limits.maxCostUsdPerRun} (about $${costUsd.toFixed(4)} used)`, false);
+    throw failure(
+      'validation',
+      `this run reached its cost cap of $${limits.maxCostUsdPerRun} (about $${costUsd.toFixed(4)} used)`,
+      false,
+    );
   }
 }
 

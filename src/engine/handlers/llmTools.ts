@@ -24,7 +24,12 @@ export async function runTool(ctx: StepApi, name: string, call: ToolCall, thread
       return { error: error.message };
     });
   });
-  await ctx.keepMessage(threadId, effectKey(ctx.key, name), { role: 'tool', toolCallId: call.id, toolName: call.name, result });
+  await ctx.keepMessage(threadId, effectKey(ctx.key, name), {
+    role: 'tool',
+    toolCallId: call.id,
+    toolName: call.name,
+    result,
+  });
 }
 
 function args(call: ToolCall): Args {
@@ -40,7 +45,8 @@ function text(value: unknown, name: string): string {
 }
 
 function record(value: unknown, name: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw failure('client', `"${name}" must be an object`, false);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw failure('client', `"${name}" must be an object`, false);
   return value as Record<string, unknown>;
 }
 
@@ -48,20 +54,46 @@ async function execute(sub: StepApi, call: ToolCall): Promise<unknown> {
   const a = args(call);
   switch (call.name) {
     case 'customer_search':
-      return sub.attempt(async () => searchCustomers(await sub.queryTable('customers', a.customerId ? { id: text(a.customerId, 'customerId') } : {}, 1000), a), TOOL_TIMEOUT);
+      return sub.attempt(
+        async () =>
+          searchCustomers(
+            await sub.queryTable('customers', a.customerId ? { id: text(a.customerId, 'customerId') } : {}, 1000),
+            a,
+          ),
+        TOOL_TIMEOUT,
+      );
     case 'customer_update': {
       const status = text(a.status, 'status');
-      if (!(CUSTOMER_STATUSES as readonly string[]).includes(status)) throw failure('client', `status must be one of ${CUSTOMER_STATUSES.join(', ')}`, false);
+      if (!(CUSTOMER_STATUSES as readonly string[]).includes(status))
+        throw failure('client', `status must be one of ${CUSTOMER_STATUSES.join(', ')}`, false);
       const set: Record<string, unknown> = { status };
       if (typeof a.note === 'string') set.statusNote = a.note;
-      return sub.completeWithTableUpdate({ table: 'customers', where: { id: text(a.customerId, 'customerId') }, set, upsert: false });
+      return sub.completeWithTableUpdate({
+        table: 'customers',
+        where: { id: text(a.customerId, 'customerId') },
+        set,
+        upsert: false,
+      });
     }
     case 'table_query': {
-      const rows = await sub.attempt(() => sub.queryTable(text(a.table, 'table'), record(a.where ?? {}, 'where'), Math.min(Number(a.limit) || QUERY_LIMIT, 500)), TOOL_TIMEOUT);
+      const rows = await sub.attempt(
+        () =>
+          sub.queryTable(
+            text(a.table, 'table'),
+            record(a.where ?? {}, 'where'),
+            Math.min(Number(a.limit) || QUERY_LIMIT, 500),
+          ),
+        TOOL_TIMEOUT,
+      );
       return { rows, count: rows.length };
     }
     case 'table_update':
-      return sub.completeWithTableUpdate({ table: text(a.table, 'table'), where: record(a.where, 'where'), set: record(a.set, 'set'), upsert: false });
+      return sub.completeWithTableUpdate({
+        table: text(a.table, 'table'),
+        where: record(a.where, 'where'),
+        set: record(a.set, 'set'),
+        upsert: false,
+      });
     case 'http_request':
       return httpTool(sub, a);
     default:
@@ -81,7 +113,13 @@ async function httpTool(sub: StepApi, a: Args): Promise<unknown> {
   await confirmHost(sub, target.host);
   const method = typeof a.method === 'string' ? a.method.toUpperCase() : 'GET';
   const body = a.body === undefined ? undefined : typeof a.body === 'string' ? a.body : JSON.stringify(a.body);
-  const headers = (): Record<string, string> => (body && typeof a.body !== 'string' ? { 'content-type': 'application/json' } : {});
-  const response = await sendHttp(sub, target, async () => ({ method, url: target.url.toString(), headers: headers(), body }));
+  const headers = (): Record<string, string> =>
+    body && typeof a.body !== 'string' ? { 'content-type': 'application/json' } : {};
+  const response = await sendHttp(sub, target, async () => ({
+    method,
+    url: target.url.toString(),
+    headers: headers(),
+    body,
+  }));
   return { status: response.status, body: response.body };
 }

@@ -1,6 +1,15 @@
 import { parseMaybeJson, resultText, type Conversation, type SeenToolResult } from './conversation';
 import { enumArguedFor, enumByKeywords, findIds, findPlace } from './evidence';
-import { embeddedRecord, factsOf, listJoin, numberField, primaryRecord, stringField, subjectOf, type DataRecord } from './records';
+import {
+  embeddedRecord,
+  factsOf,
+  listJoin,
+  numberField,
+  primaryRecord,
+  stringField,
+  subjectOf,
+  type DataRecord,
+} from './records';
 import { pick } from './seed';
 import { capitalise, gist } from './strings';
 
@@ -38,14 +47,19 @@ export function composeAnswer(c: Conversation, seed: number): string {
   else if (/\bstatus\b/i.test(topic)) sentences = statusAnswer(c, seed);
   else if (labelledLines(c.lastUser).length >= 2) sentences = summaryAnswer(c);
   else if (enumByKeywords(['billing'], request)) sentences = billingAnswer(c, seed);
-  else if (/crash|error|bug|broken|not working|can'?t|cannot|fails?\b|stuck/i.test(request)) sentences = troubleshootAnswer(c);
+  else if (/crash|error|bug|broken|not working|can'?t|cannot|fails?\b|stuck/i.test(request))
+    sentences = troubleshootAnswer(c);
   else sentences = genericAnswer(c, seed);
   return sentences.filter(Boolean).join(' ');
 }
 
 function toolAnswer(c: Conversation, seed: number): string[] {
-  const changes = c.resultsThisTurn.filter((r) => /update|set|create|delete|write|apply/i.test(r.toolName) && !r.isError);
-  const sentences = c.resultsThisTurn.slice(-2).map((r) => (changes.includes(r) ? describeChange(r) : describeResult(r)));
+  const changes = c.resultsThisTurn.filter(
+    (r) => /update|set|create|delete|write|apply/i.test(r.toolName) && !r.isError,
+  );
+  const sentences = c.resultsThisTurn
+    .slice(-2)
+    .map((r) => (changes.includes(r) ? describeChange(r) : describeResult(r)));
   if (changes.length === 0 && /\bstatus\b/i.test(`${requestOf(c.lastUser)}\n${c.system}`)) {
     sentences.push(recommendation(latestRecord(c.resultsThisTurn), c, seed));
   }
@@ -57,12 +71,15 @@ function toolAnswer(c: Conversation, seed: number): string[] {
 /** A write's result: a table update's summary (`{ updated, created, rows }`) or the changed record itself. */
 function describeChange(result: SeenToolResult): string {
   const summary = tableUpdateSummary(result.value);
-  if (summary?.updated === 0 && summary.rows.length === 0) return `I ran ${result.toolName}, but no record matched, so nothing changed.`;
+  if (summary?.updated === 0 && summary.rows.length === 0)
+    return `I ran ${result.toolName}, but no record matched, so nothing changed.`;
   const record = primaryRecord(summary ? summary.rows : result.value);
   const status = stringField(record, 'status');
-  if (record && status) return `I applied ${result.toolName} to ${subjectOf(record) ?? 'the record'}: its status is now ${status}.`;
+  if (record && status)
+    return `I applied ${result.toolName} to ${subjectOf(record) ?? 'the record'}: its status is now ${status}.`;
   if (record) return `I applied ${result.toolName}: ${factsOf(record)}.`;
-  if (summary) return `I applied ${result.toolName}: ${summary.updated} ${summary.updated === 1 ? 'record' : 'records'} changed.`;
+  if (summary)
+    return `I applied ${result.toolName}: ${summary.updated} ${summary.updated === 1 ? 'record' : 'records'} changed.`;
   return `I applied ${result.toolName}, and it reported ${quote(resultText(result), 16)}.`;
 }
 
@@ -95,18 +112,24 @@ function outfitAnswer(c: Conversation): string[] {
   const temp = /(-\d+|(?<![-\d])\d+)\s*°\s*C|(-\d+|(?<![-\d])\d+)\s*degrees/i.exec(source);
   const degrees = temp ? Number(temp[1] ?? temp[2]) : undefined;
   const layers =
-    degrees === undefined ? 'layers you can add or remove, such as a t-shirt, a light sweater and a jacket'
-    : degrees < 10 ? 'a warm coat over a jumper, with closed shoes'
-    : degrees < 16 ? 'a light jacket or sweater over a long-sleeve top'
-    : degrees < 22 ? 'a t-shirt with a light layer for the evening'
-    : 'light, breathable clothes and comfortable sandals or sneakers';
+    degrees === undefined
+      ? 'layers you can add or remove, such as a t-shirt, a light sweater and a jacket'
+      : degrees < 10
+        ? 'a warm coat over a jumper, with closed shoes'
+        : degrees < 16
+          ? 'a light jacket or sweater over a long-sleeve top'
+          : degrees < 22
+            ? 'a t-shirt with a light layer for the evening'
+            : 'light, breathable clothes and comfortable sandals or sneakers';
   const sentences = [
     c.previousAgent
       ? `Building on the weather described above${degrees === undefined ? '' : ` (around ${degrees} °C)`}, go for ${layers}.`
       : `Without a forecast to go on, I would pick ${layers}.`,
   ];
-  if (/rain|shower|drizzle/i.test(source)) sentences.push('Bring a compact umbrella or a waterproof shell, since rain is likely.');
-  if (/wind|breez|gust/i.test(source)) sentences.push('A windproof layer will make the breezier moments more comfortable.');
+  if (/rain|shower|drizzle/i.test(source))
+    sentences.push('Bring a compact umbrella or a waterproof shell, since rain is likely.');
+  if (/wind|breez|gust/i.test(source))
+    sentences.push('A windproof layer will make the breezier moments more comfortable.');
   if (/sun|clear/i.test(source)) sentences.push('Sunglasses are worth taking for the brightest hours.');
   return sentences.slice(0, 4);
 }
@@ -114,17 +137,27 @@ function outfitAnswer(c: Conversation): string[] {
 function statusAnswer(c: Conversation, seed: number): string[] {
   const record = recordInConversation(c);
   const subject = (record && subjectOf(record)) ?? findIds(c.searchTexts, 'customerId')[0] ?? 'the customer';
-  const opening = c.previousAgent ? `${pick(seed, 'lead', BUILDING_ON)} I reviewed ${subject}` : `I reviewed ${subject}`;
+  const opening = c.previousAgent
+    ? `${pick(seed, 'lead', BUILDING_ON)} I reviewed ${subject}`
+    : `I reviewed ${subject}`;
   return [
-    record ? `${opening}: ${factsOf(record)}.` : `${opening}, but the conversation has no customer data yet, so this is a cautious call.`,
+    record
+      ? `${opening}: ${factsOf(record)}.`
+      : `${opening}, but the conversation has no customer data yet, so this is a cautious call.`,
     recommendation(record, c, seed, subject),
   ];
 }
 
 /** The status a reviewer would propose, with its reasons; the status word comes last so later agents can act on it. */
-function recommendation(record: DataRecord | undefined, c: Conversation, seed: number, fallbackSubject = 'this customer'): string {
+function recommendation(
+  record: DataRecord | undefined,
+  c: Conversation,
+  seed: number,
+  fallbackSubject = 'this customer',
+): string {
   const subject = (record && subjectOf(record)) ?? fallbackSubject;
-  const status = recommendedStatus(record) ?? enumArguedFor(STATUSES, c.assistantTexts) ?? pick(seed, 'status', STATUSES);
+  const status =
+    recommendedStatus(record) ?? enumArguedFor(STATUSES, c.assistantTexts) ?? pick(seed, 'status', STATUSES);
   const reasons = record ? statusReasons(record) : [];
   return reasons.length > 0
     ? `Given ${listJoin(reasons)}, I recommend setting ${subject} to ${status}.`
@@ -143,7 +176,8 @@ function recommendedStatus(record: DataRecord | undefined): string | undefined {
 function statusReasons(record: DataRecord): string[] {
   const reasons: string[] = [];
   const tickets = numberField(record, 'openTickets');
-  if (tickets !== undefined) reasons.push(tickets === 0 ? 'no open tickets' : `${tickets} open ticket${tickets === 1 ? '' : 's'}`);
+  if (tickets !== undefined)
+    reasons.push(tickets === 0 ? 'no open tickets' : `${tickets} open ticket${tickets === 1 ? '' : 's'}`);
   const login = stringField(record, 'lastLogin');
   if (login) reasons.push(`a last login on ${login}`);
   const spend = numberField(record, 'monthlySpend');
@@ -169,11 +203,23 @@ function summaryAnswer(c: Conversation): string[] {
 function billingAnswer(c: Conversation, seed: number): string[] {
   const request = requestOf(c.lastUser);
   const sentences = [`Thanks for flagging this: ${quote(request, 14)}.`];
-  if (/twice|double|duplicate/i.test(request)) sentences.push('A duplicate charge is refunded to the original payment method, usually within 5 to 10 business days.');
-  else if (/refund/i.test(request)) sentences.push('Refunds go back to the original payment method within 5 to 10 business days.');
-  else if (/invoice/i.test(request)) sentences.push('Every invoice can be downloaded from the Billing page; send the invoice number if one looks wrong.');
+  if (/twice|double|duplicate/i.test(request))
+    sentences.push(
+      'A duplicate charge is refunded to the original payment method, usually within 5 to 10 business days.',
+    );
+  else if (/refund/i.test(request))
+    sentences.push('Refunds go back to the original payment method within 5 to 10 business days.');
+  else if (/invoice/i.test(request))
+    sentences.push(
+      'Every invoice can be downloaded from the Billing page; send the invoice number if one looks wrong.',
+    );
   else sentences.push('I have noted the billing details you gave and checked them against the account.');
-  sentences.push(pick(seed, 'billing-close', ['If it happens again, reply with the date and amount and we will escalate it.', 'Nothing else is needed from you right now.']));
+  sentences.push(
+    pick(seed, 'billing-close', [
+      'If it happens again, reply with the date and amount and we will escalate it.',
+      'Nothing else is needed from you right now.',
+    ]),
+  );
   return sentences;
 }
 
@@ -189,7 +235,10 @@ function troubleshootAnswer(c: Conversation): string[] {
 function genericAnswer(c: Conversation, seed: number): string[] {
   const record = embeddedRecord(c.lastUser) ?? (c.previousAgent ? recordInConversation(c) : undefined);
   const request = requestOf(c.lastUser);
-  const focus = /\byou (?:assess|analy[sz]e|review|evaluate|judge|check)\s+([^.]+?)(?:\s+in\s+\w+\s+sentences?)?[.]/i.exec(c.system)?.[1];
+  const focus =
+    /\byou (?:assess|analy[sz]e|review|evaluate|judge|check)\s+([^.]+?)(?:\s+in\s+\w+\s+sentences?)?[.]/i.exec(
+      c.system,
+    )?.[1];
   const lead = c.previousAgent ? `${pick(seed, 'lead', BUILDING_ON)} ` : '';
   const sentences = [
     record
@@ -197,7 +246,8 @@ function genericAnswer(c: Conversation, seed: number): string[] {
       : capitalise(`${lead}here is my take on ${request ? quote(request, 12) : 'your request'}.`),
   ];
   if (focus) sentences.push(`On ${focus}, ${judgement(focus, record)}.`);
-  if (c.previousAgent) sentences.push(`This follows from the previous message, which said ${quote(firstSentence(c.previousAgent), 14)}.`);
+  if (c.previousAgent)
+    sentences.push(`This follows from the previous message, which said ${quote(firstSentence(c.previousAgent), 14)}.`);
   sentences.push(pick(seed, 'close', CLOSERS));
   return sentences;
 }
@@ -212,7 +262,9 @@ function judgement(focus: string, record: DataRecord | undefined): string {
       : 'the risk looks low: usage is steady and there is nothing unresolved';
   }
   if (/value|upsell|revenue/i.test(focus)) {
-    return spend >= 200 ? `this is a valuable account at ${spend} EUR a month with room for an upgrade` : `the account is modest at ${spend} EUR a month, so an upgrade offer could pay off`;
+    return spend >= 200
+      ? `this is a valuable account at ${spend} EUR a month with room for an upgrade`
+      : `the account is modest at ${spend} EUR a month, so an upgrade offer could pay off`;
   }
   return 'the picture is consistent and nothing stands out as urgent';
 }
@@ -222,7 +274,10 @@ function recordInConversation(c: Conversation): DataRecord | undefined {
 }
 
 function latestRecord(results: readonly SeenToolResult[]): DataRecord | undefined {
-  return [...results].reverse().map((r) => (r.isError ? undefined : primaryRecord(r.value))).find(Boolean);
+  return [...results]
+    .reverse()
+    .map((r) => (r.isError ? undefined : primaryRecord(r.value)))
+    .find(Boolean);
 }
 
 function labelledLines(text: string): { label: string; text: string }[] {
@@ -261,14 +316,22 @@ function withoutEmbeddedJson(text: string): string {
 function proseOf(text: string): string {
   const value = parseMaybeJson(text);
   if (typeof value === 'string') return value;
-  const strings = Object.values(typeof value === 'object' && value !== null ? value : {}).filter((v): v is string => typeof v === 'string');
+  const strings = Object.values(typeof value === 'object' && value !== null ? value : {}).filter(
+    (v): v is string => typeof v === 'string',
+  );
   return strings.sort((a, b) => b.length - a.length)[0] ?? text;
 }
 
 /** The first sentence that mentions a word of the label ("Risk view" → risk), else the first sentence. */
 function onTopicSentence(label: string, text: string): string {
-  const words = label.toLowerCase().split(/\s+/).filter((w) => w.length > 3 && w !== 'view');
-  const sentences = text.replace(/\s+/g, ' ').trim().split(/(?<=[.!?])\s+/);
+  const words = label
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w.length > 3 && w !== 'view');
+  const sentences = text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .split(/(?<=[.!?])\s+/);
   const hit = sentences.find((s) => words.some((w) => s.toLowerCase().includes(w))) ?? sentences[0] ?? '';
   return hit.replace(TRAILING_STOPS, '');
 }

@@ -44,9 +44,15 @@ export function readConversation(prompt: LanguageModelV3Prompt): Conversation {
   const lastUser = flat[lastUserAt];
   const before = lastUserAt < 0 ? [] : flat.slice(0, lastUserAt);
   const previous = [...before].reverse().find((m) => m.role === 'assistant' && joined(m) !== '');
-  const assistantTexts = flat.filter((m) => m.role === 'assistant').map(joined).filter(Boolean).reverse();
+  const assistantTexts = flat
+    .filter((m) => m.role === 'assistant')
+    .map(joined)
+    .filter(Boolean)
+    .reverse();
   const others = flat.filter((m) => m !== lastUser && m !== lastSystem).reverse();
-  const searchTexts = [lastUser, lastSystem, ...others].flatMap((m) => (m ? [joined(m), ...m.inputs, ...m.results.map(resultText)] : []));
+  const searchTexts = [lastUser, lastSystem, ...others].flatMap((m) =>
+    m ? [joined(m), ...m.inputs, ...m.results.map(resultText)] : [],
+  );
   const allText = flat.flatMap((m) => [...m.texts, ...m.inputs, ...m.results.map(resultText)]).join(' ');
   return {
     system: lastSystem ? joined(lastSystem) : '',
@@ -66,11 +72,12 @@ export function countWords(text: string): number {
 
 /** A tool result as the text the model "reads". */
 export function resultText(result: SeenToolResult): string {
-  return typeof result.value === 'string' ? result.value : JSON.stringify(result.value) ?? '';
+  return typeof result.value === 'string' ? result.value : (JSON.stringify(result.value) ?? '');
 }
 
 function flatten(message: LanguageModelV3Prompt[number]): Flat {
-  if (message.role === 'system') return { role: 'system', texts: [message.content], calls: [], inputs: [], results: [] };
+  if (message.role === 'system')
+    return { role: 'system', texts: [message.content], calls: [], inputs: [], results: [] };
   const flat: Flat = { role: message.role, texts: [], calls: [], inputs: [], results: [] };
   for (const part of message.content) {
     if (part.type === 'text') {
@@ -97,7 +104,10 @@ function decodeOutput(output: LanguageModelV3ToolResultOutput): { value: unknown
     case 'execution-denied':
       return { value: output.reason ?? 'execution denied', isError: true };
     case 'content':
-      return { value: output.value.map((v) => (v.type === 'text' ? v.text : `[${v.type}]`)).join('\n'), isError: false };
+      return {
+        value: output.value.map((v) => (v.type === 'text' ? v.text : `[${v.type}]`)).join('\n'),
+        isError: false,
+      };
   }
 }
 

@@ -6,13 +6,41 @@
 
 /** Ids like `cus_002` or `order-17`: a short prefix, a separator, and at least one digit. */
 const ID_PATTERN = /\b[a-z][a-z0-9]{1,11}[_-][a-z0-9]*\d[a-z0-9]*\b/gi;
-const CURRENCY_CODES = ['EUR', 'USD', 'GBP', 'CHF', 'JPY', 'CAD', 'AUD', 'SEK', 'NOK', 'DKK', 'PLN', 'INR', 'CNY'] as const;
+const CURRENCY_CODES = [
+  'EUR',
+  'USD',
+  'GBP',
+  'CHF',
+  'JPY',
+  'CAD',
+  'AUD',
+  'SEK',
+  'NOK',
+  'DKK',
+  'PLN',
+  'INR',
+  'CNY',
+] as const;
 const CURRENCY_SYMBOLS: Record<string, string> = { '€': 'EUR', $: 'USD', '£': 'GBP', '¥': 'JPY' };
 const STOP_WORDS = new Set(['in', 'of', 'the', 'a', 'an', 'to', 'for', 'per', 'at', 'is', 'by', 'on']);
 
 /** Words that make a category likely, beyond the category's own name. */
 const CATEGORY_KEYWORDS: Record<string, readonly string[]> = {
-  billing: ['charge', 'charged', 'invoice', 'refund', 'payment', 'pay', 'paid', 'billing', 'bill', 'billed', 'price', 'receipt', 'subscription fee'],
+  billing: [
+    'charge',
+    'charged',
+    'invoice',
+    'refund',
+    'payment',
+    'pay',
+    'paid',
+    'billing',
+    'bill',
+    'billed',
+    'price',
+    'receipt',
+    'subscription fee',
+  ],
   support: ['error', 'bug', 'crash', 'login', 'log in', 'password', 'broken', 'how do i', 'not working'],
   urgent: ['asap', 'immediately', 'urgent', 'outage', 'down'],
   positive: ['great', 'love', 'thanks', 'excellent', 'happy'],
@@ -43,12 +71,17 @@ export function findIds(texts: readonly string[], propertyName = ''): string[] {
 export function numberNear(propertyName: string, text: string): number | undefined {
   const words = identifierWords(propertyName).filter((w) => !STOP_WORDS.has(w));
   if (words.length === 0) return undefined;
-  const tokens = text.toLowerCase().split(/[^a-z0-9.,-]+/).filter(Boolean);
+  const tokens = text
+    .toLowerCase()
+    .split(/[^a-z0-9.,-]+/)
+    .filter(Boolean);
   let best: { value: number; score: number } | undefined;
   tokens.forEach((token, i) => {
     if (!/^-?\d+(?:[.,]\d+)?[.,]?$/.test(token)) return;
     const window = [...tokens.slice(Math.max(0, i - 3), i), ...tokens.slice(i + 1, i + 4)];
-    const score = words.filter((w) => window.some((t) => t.startsWith(w) || (t.length >= 3 && w.startsWith(t.replace(/s$/, ''))))).length;
+    const score = words.filter((w) =>
+      window.some((t) => t.startsWith(w) || (t.length >= 3 && w.startsWith(t.replace(/s$/, '')))),
+    ).length;
     if (score > 0 && (!best || score > best.score)) best = { value: toNumber(token), score };
   });
   return best?.value;
@@ -63,7 +96,9 @@ export function firstFreeNumber(text: string): number | undefined {
 /** An amount written with its currency: "49.90 EUR", "€49.90", "$5". */
 export function findMoney(text: string): number | undefined {
   // A match never starts inside a run (starting earlier matches too): the lookbehinds keep these linear.
-  const match = /[€$£]\s?(\d+(?:[.,]\d+)?)|(?<!\d)(\d+(?:[.,]\d+)?)\s?(?:EUR|USD|GBP|CHF|JPY|€|\$|£)(?![A-Za-z])/i.exec(text);
+  const match = /[€$£]\s?(\d+(?:[.,]\d+)?)|(?<!\d)(\d+(?:[.,]\d+)?)\s?(?:EUR|USD|GBP|CHF|JPY|€|\$|£)(?![A-Za-z])/i.exec(
+    text,
+  );
   return match ? toNumber(match[1] ?? match[2]!) : undefined;
 }
 
@@ -76,7 +111,9 @@ export function findCurrency(text: string): string | undefined {
 
 /** A company or person named after "invoice", "for", "customer"…: `Please invoice ACME GmbH for` → "ACME GmbH". */
 export function findOrganisation(text: string): string | undefined {
-  const match = /\b(?:invoice|bill|for|customer|client|from|to)\s+((?:[A-Z][\w&.'-]*)(?:\s+[A-Z][\w&.'-]*){0,3})/.exec(text);
+  const match = /\b(?:invoice|bill|for|customer|client|from|to)\s+((?:[A-Z][\w&.'-]*)(?:\s+[A-Z][\w&.'-]*){0,3})/.exec(
+    text,
+  );
   return match?.[1]?.replace(/[.,]$/, '');
 }
 
@@ -88,7 +125,8 @@ export interface LineItem {
 
 /** "3 workshop days at 1200 EUR each and 2 hours of travel at 80 EUR" → two lines. */
 export function findLineItems(text: string): LineItem[] {
-  const pattern = /(?<!\d)(\d+(?:[.,]\d+)?)\s*(?:x\s+)?((?:[A-Za-z][\w-]*\s+){0,4}?[A-Za-z][\w-]*)\s+(?:at|@|for)\s+(?:[€$£]\s?)?(\d+(?:[.,]\d+)?)/g;
+  const pattern =
+    /(?<!\d)(\d+(?:[.,]\d+)?)\s*(?:x\s+)?((?:[A-Za-z][\w-]*\s+){0,4}?[A-Za-z][\w-]*)\s+(?:at|@|for)\s+(?:[€$£]\s?)?(\d+(?:[.,]\d+)?)/g;
   return [...text.matchAll(pattern)].map((m) => ({
     quantity: toNumber(m[1]!),
     description: m[2]!.trim(),
@@ -134,7 +172,10 @@ function wordPattern(value: string): RegExp {
  * The enum value the text is about: the one with most distinct keyword hits (its own name counts);
  * ties go to the earlier value in the enum, so a schema's order states its priority.
  */
-export function enumByKeywords(values: readonly string[], text: string): { value: string; keyword: string } | undefined {
+export function enumByKeywords(
+  values: readonly string[],
+  text: string,
+): { value: string; keyword: string } | undefined {
   let best: { value: string; keyword: string; hits: number } | undefined;
   for (const value of values) {
     const hits = [value, ...(CATEGORY_KEYWORDS[value.toLowerCase()] ?? [])]
@@ -142,7 +183,8 @@ export function enumByKeywords(values: readonly string[], text: string): { value
       .filter((hit) => hit.at >= 0)
       .sort((a, b) => a.at - b.at);
     const first = hits[0];
-    if (first && (!best || hits.length > best.hits)) best = { value, keyword: matchedWords(text, first.at, first.keyword.length), hits: hits.length };
+    if (first && (!best || hits.length > best.hits))
+      best = { value, keyword: matchedWords(text, first.at, first.keyword.length), hits: hits.length };
   }
   return best && { value: best.value, keyword: best.keyword };
 }

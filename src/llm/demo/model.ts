@@ -78,7 +78,12 @@ function planReply(call: LanguageModelV3CallOptions): Plan {
   let unified: LanguageModelV3FinishReason['unified'] = reply.kind === 'tool-call' ? 'tool-calls' : 'stop';
   // Only free text is cut at maxOutputTokens: a cut JSON answer would be invalid, which helps no demo.
   const isJson = call.responseFormat?.type === 'json';
-  if (reply.kind === 'text' && !isJson && call.maxOutputTokens !== undefined && estimateTokens(reply.text) > call.maxOutputTokens) {
+  if (
+    reply.kind === 'text' &&
+    !isJson &&
+    call.maxOutputTokens !== undefined &&
+    estimateTokens(reply.text) > call.maxOutputTokens
+  ) {
     reply = { kind: 'text', text: truncateToTokens(reply.text, call.maxOutputTokens) };
     unified = 'length';
   }
@@ -113,7 +118,10 @@ interface TimedPart {
 
 function streamParts(plan: Plan, modelId: string, tokensPerSecond: number): TimedPart[] {
   const now = (part: LanguageModelV3StreamPart): TimedPart => ({ part, delayMs: 0 });
-  const head = [now({ type: 'stream-start', warnings: [] }), now({ type: 'response-metadata', id: plan.responseId, modelId })];
+  const head = [
+    now({ type: 'stream-start', warnings: [] }),
+    now({ type: 'response-metadata', id: plan.responseId, modelId }),
+  ];
   const finish = now({ type: 'finish', usage: plan.usage, finishReason: plan.finishReason });
   const { reply } = plan;
   if (reply.kind === 'tool-call') {
@@ -121,16 +129,20 @@ function streamParts(plan: Plan, modelId: string, tokensPerSecond: number): Time
     return [
       ...head,
       now({ type: 'tool-input-start', id, toolName: reply.toolName }),
-      { part: { type: 'tool-input-delta', id, delta: reply.input }, delayMs: durationMs(outputText(reply), tokensPerSecond) },
+      {
+        part: { type: 'tool-input-delta', id, delta: reply.input },
+        delayMs: durationMs(outputText(reply), tokensPerSecond),
+      },
       now({ type: 'tool-input-end', id }),
       now({ type: 'tool-call', toolCallId: id, toolName: reply.toolName, input: reply.input }),
       finish,
     ];
   }
   const id = `${plan.responseId}-text`;
-  const deltas = chunkText(reply.text, plan.seed, tokensPerSecond).map(
-    (chunk): TimedPart => ({ part: { type: 'text-delta', id, delta: chunk.delta }, delayMs: chunk.delayMs }),
-  );
+  const deltas = chunkText(reply.text, plan.seed, tokensPerSecond).map((chunk): TimedPart => ({
+    part: { type: 'text-delta', id, delta: chunk.delta },
+    delayMs: chunk.delayMs,
+  }));
   return [...head, now({ type: 'text-start', id }), ...deltas, now({ type: 'text-end', id }), finish];
 }
 

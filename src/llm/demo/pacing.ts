@@ -24,7 +24,7 @@ export function chunkText(text: string, seed: number, tokensPerSecond: number): 
   words[words.length - 1] += text.slice(words.join('').length);
   const msAfter = (wordCount: number) => Math.round(((wordCount * TOKENS_PER_WORD) / tokensPerSecond) * 1000);
   const chunks: Chunk[] = [];
-  for (let start = 0; start < words.length; ) {
+  for (let start = 0; start < words.length;) {
     const size = 1 + Math.floor(unit(seed, `chunk:${start}`) * 3);
     const end = Math.min(words.length, start + size);
     chunks.push({ delta: words.slice(start, end).join(''), delayMs: msAfter(end) - msAfter(start) });
@@ -49,7 +49,11 @@ export function truncateToTokens(text: string, maxTokens: number): string {
  * Waits `ms` through the injected sleep. Rejects with the signal's reason as soon as it aborts,
  * even if the injected sleep ignores the signal.
  */
-export async function pause(sleep: (ms: number, signal?: AbortSignal) => Promise<void>, ms: number, signal?: AbortSignal): Promise<void> {
+export async function pause(
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>,
+  ms: number,
+  signal?: AbortSignal,
+): Promise<void> {
   if (signal?.aborted) throw signal.reason;
   if (ms <= 0) return;
   if (!signal) return sleep(ms);

@@ -18,7 +18,19 @@ export function samplePattern(pattern: string): string | undefined {
   }
 }
 
-const ESCAPES: Record<string, string> = { d: '1', w: 'a', s: ' ', D: 'a', W: '-', S: 'a', b: '', B: '', n: '\n', t: '\t', r: '\r' };
+const ESCAPES: Record<string, string> = {
+  d: '1',
+  w: 'a',
+  s: ' ',
+  D: 'a',
+  W: '-',
+  S: 'a',
+  b: '',
+  B: '',
+  n: '\n',
+  t: '\t',
+  r: '\r',
+};
 const NEGATED_CANDIDATES = ['a', 'A', '1', '_', 'x', '-', ' '];
 
 class PatternParser {

@@ -65,7 +65,10 @@ export function stringField(record: DataRecord | undefined, key: string): string
 }
 
 function humaniseKey(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
 }
 
 function isScalar(value: unknown): boolean {

@@ -8,8 +8,7 @@ import { fnv1a32, stableStringify } from '../../schema/hash';
 
 /** One round's answer: text (plain or JSON) or a single tool call. */
 export type DemoReply =
-  | { kind: 'text'; text: string }
-  | { kind: 'tool-call'; toolCallId: string; toolName: string; input: string };
+  { kind: 'text'; text: string } | { kind: 'tool-call'; toolCallId: string; toolName: string; input: string };
 
 export interface DecidedReply {
   reply: DemoReply;
@@ -65,10 +64,16 @@ function toolToCall(c: Conversation, options: LanguageModelV3CallOptions): Langu
  * An agent asked about one record ("customer ID: cus_002") and given exactly one tool that takes
  * such an id looks the record up, as a real model would (the seed's Data Collector does this).
  */
-function lookupTool(unused: LanguageModelV3FunctionTool[], options: LanguageModelV3CallOptions, c: Conversation): LanguageModelV3FunctionTool | undefined {
+function lookupTool(
+  unused: LanguageModelV3FunctionTool[],
+  options: LanguageModelV3CallOptions,
+  c: Conversation,
+): LanguageModelV3FunctionTool | undefined {
   if (unused.length !== 1 || (options.tools ?? []).length !== 1) return undefined;
   const tool = unused[0]!;
-  const properties = Object.keys(((tool.inputSchema ?? {}) as { properties?: Record<string, unknown> }).properties ?? {});
+  const properties = Object.keys(
+    ((tool.inputSchema ?? {}) as { properties?: Record<string, unknown> }).properties ?? {},
+  );
   const idProperty = properties.find((p) => /id$/i.test(p));
   return idProperty && findIds([c.lastUser], idProperty).length > 0 ? tool : undefined;
 }
@@ -99,6 +104,14 @@ function promptKey(options: LanguageModelV3CallOptions): string {
       ? { role: message.role, content: message.content }
       : { role: message.role, content: message.content.map(({ providerOptions: _ignored, ...part }) => part) },
   );
-  const tools = (options.tools ?? []).map((t) => (t.type === 'function' ? { name: t.name, schema: t.inputSchema } : { name: t.name }));
-  return stableStringify({ prompt, tools, responseFormat: options.responseFormat, toolChoice: options.toolChoice, maxOutputTokens: options.maxOutputTokens });
+  const tools = (options.tools ?? []).map((t) =>
+    t.type === 'function' ? { name: t.name, schema: t.inputSchema } : { name: t.name },
+  );
+  return stableStringify({
+    prompt,
+    tools,
+    responseFormat: options.responseFormat,
+    toolChoice: options.toolChoice,
+    maxOutputTokens: options.maxOutputTokens,
+  });
 }

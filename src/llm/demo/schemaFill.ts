@@ -1,5 +1,15 @@
 import { validateJsonSchema } from '../../schema/jsonSchemaValidator';
-import { enumArguedFor, enumByKeywords, findLineItems, findMoney, firstFreeNumber, identifierWords, mentionIndex, numberNear, type LineItem } from './evidence';
+import {
+  enumArguedFor,
+  enumByKeywords,
+  findLineItems,
+  findMoney,
+  firstFreeNumber,
+  identifierWords,
+  mentionIndex,
+  numberNear,
+  type LineItem,
+} from './evidence';
 import { pick, unit } from './seed';
 import { asNode, type FillContext, type Filled, type SchemaDef, type SchemaNode } from './schemaTypes';
 import { chooseString, constrain } from './strings';
@@ -80,7 +90,11 @@ function fillArray(node: SchemaNode, name: string, ctx: FillContext, depth: numb
 /** Invoice-like items (a quantity and a price property) filled from lines such as "3 days at 1200 EUR". */
 function lineItems(items: SchemaDef | undefined, ctx: FillContext, depth: number): unknown[] {
   const node = resolve(asNode(items), ctx.root);
-  const props = Object.entries(node.properties ?? {}).map(([name, def]) => ({ name, role: lineRole(name), node: resolve(asNode(def), ctx.root) }));
+  const props = Object.entries(node.properties ?? {}).map(([name, def]) => ({
+    name,
+    role: lineRole(name),
+    node: resolve(asNode(def), ctx.root),
+  }));
   if (!props.some((p) => p.role === 'quantity') || !props.some((p) => p.role === 'unitPrice')) return [];
   const found = ctx.texts.map(findLineItems).find((lines) => lines.length > 0) ?? [];
   return found.map((line) => {
@@ -164,11 +178,15 @@ function isValid(node: SchemaNode, value: unknown, root: SchemaNode): boolean {
 }
 
 function chooseNumber(node: SchemaNode, name: string, ctx: FillContext): Filled {
-  const read = finite(firstDefined(ctx.texts, (t) => numberNear(name, t)) ?? (MONEY.test(name) ? firstDefined(ctx.texts, findMoney) : undefined));
+  const read = finite(
+    firstDefined(ctx.texts, (t) => numberNear(name, t)) ??
+      (MONEY.test(name) ? firstDefined(ctx.texts, findMoney) : undefined),
+  );
   const { lo, hi } = numberBounds(node);
   const fallback =
-    typeof node.default === 'number' ? node.default
-    : (finite(firstFreeNumber(ctx.texts[0] ?? '')) ?? madeUpNumber(lo, hi, unit(ctx.seed, `number:${name}`)));
+    typeof node.default === 'number'
+      ? node.default
+      : (finite(firstFreeNumber(ctx.texts[0] ?? '')) ?? madeUpNumber(lo, hi, unit(ctx.seed, `number:${name}`)));
   return { value: fitNumber(read ?? fallback, node), found: read !== undefined };
 }
 
@@ -206,8 +224,14 @@ function numberBounds(node: SchemaNode): { lo: number | undefined; hi: number | 
   const hiExclusive = exMax ?? (node.exclusiveMaximum === true ? node.maximum : undefined);
   const above = (b: number) => (step ? (Math.floor(b / step + 1e-9) + 1) * step : b + 0.01);
   const below = (b: number) => (step ? (Math.ceil(b / step - 1e-9) - 1) * step : b - 0.01);
-  const lo = maxDefined(node.exclusiveMinimum === true ? undefined : node.minimum, loExclusive === undefined ? undefined : above(loExclusive));
-  const hi = minDefined(node.exclusiveMaximum === true ? undefined : node.maximum, hiExclusive === undefined ? undefined : below(hiExclusive));
+  const lo = maxDefined(
+    node.exclusiveMinimum === true ? undefined : node.minimum,
+    loExclusive === undefined ? undefined : above(loExclusive),
+  );
+  const hi = minDefined(
+    node.exclusiveMaximum === true ? undefined : node.maximum,
+    hiExclusive === undefined ? undefined : below(hiExclusive),
+  );
   return { lo, hi };
 }
 

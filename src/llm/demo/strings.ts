@@ -1,13 +1,5 @@
 import { testPattern } from '../../schema/jsonSchemaKeywords';
-import {
-  findCurrency,
-  findDate,
-  findEmail,
-  findIds,
-  findOrganisation,
-  findPlace,
-  findUrl,
-} from './evidence';
+import { findCurrency, findDate, findEmail, findIds, findOrganisation, findPlace, findUrl } from './evidence';
 import { samplePattern } from './patternSample';
 import type { FillContext, Filled, SchemaNode } from './schemaTypes';
 
@@ -28,8 +20,14 @@ const STRING_HINTS: readonly StringHint[] = [
   { name: /currency/i, find: inTexts(findCurrency), fallback: 'EUR' },
   { name: /date|deadline/i, find: inTexts(findDate), fallback: '2026-01-01' },
   { name: /city|location|place|country|region/i, find: inTexts(findPlace) },
-  { name: /customer|company|client|organi[sz]ation|vendor|payer|recipient|account|name/i, find: inTexts(findOrganisation) },
-  { name: /answer|response|reply|summary|content|message|text$/i, find: (ctx) => (ctx.notes.length > 0 ? explain(ctx) : ctx.answer?.()) },
+  {
+    name: /customer|company|client|organi[sz]ation|vendor|payer|recipient|account|name/i,
+    find: inTexts(findOrganisation),
+  },
+  {
+    name: /answer|response|reply|summary|content|message|text$/i,
+    find: (ctx) => (ctx.notes.length > 0 ? explain(ctx) : ctx.answer?.()),
+  },
   { name: /reason|rationale|explanation|justification|why|note|comment|description/i, find: explain },
 ];
 
@@ -38,9 +36,15 @@ const FORMAT_FALLBACKS: Record<string, { test: RegExp; value: string; find?: (te
   uri: { test: /^[a-z][a-z0-9+.-]*:\S+$/i, value: 'https://example.com', find: findUrl },
   url: { test: /^https?:\/\/\S+$/i, value: 'https://example.com', find: findUrl },
   date: { test: /^\d{4}-\d{2}-\d{2}$/, value: '2026-01-01', find: findDate },
-  'date-time': { test: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/, value: '2026-01-01T00:00:00Z' },
+  'date-time': {
+    test: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/,
+    value: '2026-01-01T00:00:00Z',
+  },
   time: { test: /^\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})?$/, value: '00:00:00Z' },
-  uuid: { test: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, value: '00000000-0000-4000-8000-000000000000' },
+  uuid: {
+    test: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    value: '00000000-0000-4000-8000-000000000000',
+  },
   hostname: { test: /^[a-z0-9.-]+$/i, value: 'example.com' },
   ipv4: { test: /^\d{1,3}(?:\.\d{1,3}){3}$/, value: '127.0.0.1' },
 };
@@ -75,7 +79,8 @@ export function constrain(value: string, node: SchemaNode, ctx: FillContext): st
     const tokens = ctx.texts.flatMap((t) => t.split(/[\s,;:()[\]{}"']+/)).filter(Boolean);
     result = tokens.find((t) => safeTest(node.pattern!, t)) ?? samplePattern(node.pattern) ?? result;
   }
-  if (node.maxLength !== undefined && [...result].length > node.maxLength) result = [...result].slice(0, node.maxLength).join('');
+  if (node.maxLength !== undefined && [...result].length > node.maxLength)
+    result = [...result].slice(0, node.maxLength).join('');
   if (node.minLength !== undefined && [...result].length < node.minLength) result = result.padEnd(node.minLength, '.');
   return result;
 }
@@ -103,7 +108,12 @@ function firstOf(texts: readonly string[], finder: (text: string) => string | un
 }
 
 function humanise(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').trim() || 'value';
+  return (
+    name
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .replace(/[_-]+/g, ' ')
+      .trim() || 'value'
+  );
 }
 
 export function capitalise(text: string): string {

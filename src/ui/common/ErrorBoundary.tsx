@@ -49,18 +49,28 @@ export class ErrorBoundary extends Component<ErrorBoundaryProps, BoundaryState> 
     const title = `${label} failed`;
     const actions = (
       <>
-        <button type="button" className="button" onClick={this.dismiss}>Dismiss</button>
-        <button type="button" className="button button-primary" onClick={() => location.reload()}>Reload</button>
+        <button type="button" className="button" onClick={this.dismiss}>
+          Dismiss
+        </button>
+        <button type="button" className="button button-primary" onClick={() => location.reload()}>
+          Reload
+        </button>
       </>
     );
     const explanation = (
       <>
-        <p className="error-text" role="alert">{title}: {this.state.message}</p>
+        <p className="error-text" role="alert">
+          {title}: {this.state.message}
+        </p>
         <p className="muted">Nothing was saved or imported by the part that failed; the rest of the app still works.</p>
       </>
     );
     if (variant === 'dialog') {
-      return <Dialog label={title} onClose={this.dismiss} footer={actions}>{explanation}</Dialog>;
+      return (
+        <Dialog label={title} onClose={this.dismiss} footer={actions}>
+          {explanation}
+        </Dialog>
+      );
     }
     return (
       <section className="error-boundary" aria-label={title}>

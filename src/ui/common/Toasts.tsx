@@ -6,7 +6,9 @@ export function Toasts() {
   const toasts = useUi((s) => s.toasts);
   return (
     <div className="toasts" role="status" aria-live="polite">
-      {toasts.map((t) => <ToastItem key={t.id} toast={t} />)}
+      {toasts.map((t) => (
+        <ToastItem key={t.id} toast={t} />
+      ))}
     </div>
   );
 }
@@ -21,11 +23,19 @@ function ToastItem({ toast }: { toast: Toast }) {
     <div className={`toast toast-${toast.tone}`}>
       <span className="toast-message">{toast.message}</span>
       {toast.action && (
-        <button type="button" className="toast-action" onClick={() => { toast.action!.run(); dismiss(toast.id); }}>
+        <button
+          type="button"
+          className="toast-action"
+          onClick={() => {
+            toast.action!.run();
+            dismiss(toast.id);
+          }}>
           {toast.action.label}
         </button>
       )}
-      <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>×</button>
+      <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>
+        ×
+      </button>
     </div>
   );
 }

@@ -47,10 +47,13 @@ export function EditorPane({ record, autosave, knownWorkflows }: EditorPaneProps
     setExternal((previous) => ({ text: text.current, seq: (previous?.seq ?? 0) + 1 }));
   }, [record, autosave]);
 
-  const onChange = useCallback((next: string) => {
-    text.current = next;
-    autosave.change(next);
-  }, [autosave]);
+  const onChange = useCallback(
+    (next: string) => {
+      text.current = next;
+      autosave.change(next);
+    },
+    [autosave],
+  );
   const onAnalysis = useCallback((analysis: TextAnalysis) => setParses(analysis.kind === 'json'), []);
   const format = () => editor.current?.format();
 
@@ -62,7 +65,12 @@ export function EditorPane({ record, autosave, knownWorkflows }: EditorPaneProps
       <div className="pane-bar">
         <span className="toolbar-gap" />
         <SaveStatusLabel status={autosave.status} />
-        <button type="button" className="button button-small" onClick={format} disabled={!parses} title={`Format JSON (${displayKeys('Mod+Shift+F')})`}>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={format}
+          disabled={!parses}
+          title={`Format JSON (${displayKeys('Mod+Shift+F')})`}>
           Format
         </button>
       </div>
@@ -94,8 +102,12 @@ const STATUS_LABELS = {
 export function SaveStatusLabel({ status }: { status: SaveStatus }) {
   const label =
     status.kind === 'draft'
-      ? status.reason === 'json' ? 'Draft (invalid JSON)' : 'Draft (not a valid workflow)'
-      : status.kind === 'error' ? `Not saved: ${status.message}` : STATUS_LABELS[status.kind];
+      ? status.reason === 'json'
+        ? 'Draft (invalid JSON)'
+        : 'Draft (not a valid workflow)'
+      : status.kind === 'error'
+        ? `Not saved: ${status.message}`
+        : STATUS_LABELS[status.kind];
   return (
     <span className={`save-status save-${status.kind}`} data-testid="save-status" role="status" aria-live="polite">
       {label}

@@ -26,7 +26,14 @@ export interface JsonEditorProps {
   ref?: Ref<EditorHandle>;
 }
 
-export default function JsonEditor({ initialText, externalText, knownWorkflows, onChange, onAnalysis, ref }: JsonEditorProps) {
+export default function JsonEditor({
+  initialText,
+  externalText,
+  knownWorkflows,
+  onChange,
+  onAnalysis,
+  ref,
+}: JsonEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const [problems, setProblems] = useState<LocatedProblem[] | null>(null);
@@ -44,7 +51,10 @@ export default function JsonEditor({ initialText, externalText, knownWorkflows, 
       return located.map(toDiagnostic);
     };
     const extensions = editorExtensions({ lint, onUserChange: (text) => latest.current.onChange(text) });
-    const created = new EditorView({ parent: host.current!, state: EditorState.create({ doc: initialText, extensions }) });
+    const created = new EditorView({
+      parent: host.current!,
+      state: EditorState.create({ doc: initialText, extensions }),
+    });
     view.current = created;
     return () => {
       created.destroy();
@@ -66,23 +76,30 @@ export default function JsonEditor({ initialText, externalText, knownWorkflows, 
     if (view.current) forceLinting(view.current);
   }, [knownWorkflows]);
 
-  useImperativeHandle(ref, () => ({
-    format() {
-      const v = view.current;
-      const analysis = v ? analyzeText(v.state.doc.toString()) : undefined;
-      if (!v || analysis?.kind !== 'json') return false;
-      const current = v.state.doc.toString();
-      const pretty = formatDoc(analysis.value);
-      if (pretty !== current) v.dispatch({ changes: minimalChange(current, pretty) });
-      return true;
-    },
-    focus: () => view.current?.focus(),
-  }), []);
+  useImperativeHandle(
+    ref,
+    () => ({
+      format() {
+        const v = view.current;
+        const analysis = v ? analyzeText(v.state.doc.toString()) : undefined;
+        if (!v || analysis?.kind !== 'json') return false;
+        const current = v.state.doc.toString();
+        const pretty = formatDoc(analysis.value);
+        if (pretty !== current) v.dispatch({ changes: minimalChange(current, pretty) });
+        return true;
+      },
+      focus: () => view.current?.focus(),
+    }),
+    [],
+  );
 
   function reveal(item: LocatedProblem) {
     const v = view.current;
     if (!v) return;
-    v.dispatch({ selection: { anchor: item.from, head: item.to }, effects: EditorView.scrollIntoView(item.from, { y: 'center' }) });
+    v.dispatch({
+      selection: { anchor: item.from, head: item.to },
+      effects: EditorView.scrollIntoView(item.from, { y: 'center' }),
+    });
     v.focus();
   }
 

@@ -24,7 +24,12 @@ export function ProblemsPanel({ items, onSelect }: ProblemsPanelProps) {
       {items === null ? (
         <p className="muted problems-empty">Checking…</p>
       ) : items.length === 0 ? (
-        <p className="problems-empty"><span className="severity severity-ok" aria-hidden>✓</span> No problems</p>
+        <p className="problems-empty">
+          <span className="severity severity-ok" aria-hidden>
+            ✓
+          </span>{' '}
+          No problems
+        </p>
       ) : (
         <ul className="problems-list">
           {items.map((item, i) => (

@@ -63,8 +63,8 @@ export function createAutosave({ write, onStatus, delayMs = AUTOSAVE_DELAY_MS }:
     pending = null;
     onStatus({ kind: 'saving' });
     writing++;
-    chain = chain.then(
-      () => write(text).then(
+    chain = chain.then(() =>
+      write(text).then(
         (outcome) => {
           writing--;
           if (pending === null) onStatus(statusOf(outcome));

@@ -4,14 +4,25 @@ import { schemaCompletionSource } from './schemaCompletion';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { json } from '@codemirror/lang-json';
 import {
-  bracketMatching, defaultHighlightStyle, foldGutter, foldKeymap, indentOnInput, syntaxHighlighting,
+  bracketMatching,
+  defaultHighlightStyle,
+  foldGutter,
+  foldKeymap,
+  indentOnInput,
+  syntaxHighlighting,
 } from '@codemirror/language';
 import { lintGutter, lintKeymap, linter, type Diagnostic } from '@codemirror/lint';
 import { highlightSelectionMatches, search, searchKeymap } from '@codemirror/search';
 import { Annotation, EditorState, type Extension } from '@codemirror/state';
 import {
-  EditorView, drawSelection, dropCursor, highlightActiveLine, highlightActiveLineGutter, highlightSpecialChars,
-  keymap, lineNumbers,
+  EditorView,
+  drawSelection,
+  dropCursor,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  highlightSpecialChars,
+  keymap,
+  lineNumbers,
 } from '@codemirror/view';
 
 /** Marks a change that did not come from typing (a rename elsewhere): it must not be saved again. */
@@ -52,7 +63,15 @@ export function editorExtensions({ lint, onUserChange }: SetupOptions): Extensio
     lintGutter(),
     EditorView.lineWrapping,
     EditorView.contentAttributes.of({ 'aria-label': 'Workflow JSON' }),
-    keymap.of([...closeBracketsKeymap, ...completionKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, ...lintKeymap]),
+    keymap.of([
+      ...closeBracketsKeymap,
+      ...completionKeymap,
+      ...defaultKeymap,
+      ...searchKeymap,
+      ...historyKeymap,
+      ...foldKeymap,
+      ...lintKeymap,
+    ]),
     EditorView.updateListener.of((update) => {
       if (!update.docChanged) return;
       if (update.transactions.every((tr) => tr.annotation(externalChange))) return;

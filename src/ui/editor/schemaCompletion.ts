@@ -23,7 +23,12 @@ export function schemaCompletionSource(root: Schema) {
   };
 }
 
-function keyOptions(root: Schema, context: CompletionContext, object: Node | null, from: number): CompletionResult | null {
+function keyOptions(
+  root: Schema,
+  context: CompletionContext,
+  object: Node | null,
+  from: number,
+): CompletionResult | null {
   if (!object || object.name !== 'Object') return null;
   const present = new Set(propertyNames(context.state, object));
   const typing = context.state.sliceDoc(from, context.pos).replace(/^"/, '');
@@ -34,7 +39,9 @@ function keyOptions(root: Schema, context: CompletionContext, object: Node | nul
       options.push({ label: key, type: 'property', detail: typeLabel(resolve(root, sub)), apply: `"${key}"` });
     }
   }
-  return options.length > 0 ? { from, to: endOfString(context, from), options: dedupe(options), validFor: /^"?[\w$-]*$/ } : null;
+  return options.length > 0
+    ? { from, to: endOfString(context, from), options: dedupe(options), validFor: /^"?[\w$-]*$/ }
+    : null;
 }
 
 function valueOptions(root: Schema, context: CompletionContext, property: Node, from: number): CompletionResult | null {
@@ -42,7 +49,9 @@ function valueOptions(root: Schema, context: CompletionContext, property: Node, 
   const keyNode = property.getChild('PropertyName');
   if (!object || !keyNode) return null;
   const key = keyText(context.state, keyNode);
-  const values = schemasAt(root, context.state, object).flatMap((s) => valuesOf(root, ((s.properties ?? {}) as Record<string, Schema>)[key]));
+  const values = schemasAt(root, context.state, object).flatMap((s) =>
+    valuesOf(root, ((s.properties ?? {}) as Record<string, Schema>)[key]),
+  );
   const options = dedupe(values.map((v) => ({ label: JSON.stringify(v), type: 'enum' })));
   return options.length > 0 ? { from, to: endOfString(context, from), options, validFor: /^"?[\w$.-]*$/ } : null;
 }
@@ -62,8 +71,12 @@ function schemasAt(root: Schema, state: EditorState, object: Node): Schema[] {
   }
   const siblings = stringProperties(state, object);
   const candidates = schemas.flatMap((s) => alternatives(root, s)).filter((s) => s.type === 'object' || s.properties);
-  const matching = candidates.filter((s) => Object.entries((s.properties ?? {}) as Record<string, Schema>)
-    .every(([k, sub]) => siblings[k] === undefined || resolve(root, sub).const === undefined || resolve(root, sub).const === siblings[k]));
+  const matching = candidates.filter((s) =>
+    Object.entries((s.properties ?? {}) as Record<string, Schema>).every(
+      ([k, sub]) =>
+        siblings[k] === undefined || resolve(root, sub).const === undefined || resolve(root, sub).const === siblings[k],
+    ),
+  );
   return matching.length > 0 ? matching : candidates;
 }
 
@@ -93,7 +106,9 @@ function resolve(root: Schema, schema: Schema | undefined): Schema {
 
 function valuesOf(root: Schema, schema: Schema | undefined): unknown[] {
   if (!schema) return [];
-  return alternatives(root, schema).flatMap((s) => (s.const !== undefined ? [s.const] : Array.isArray(s.enum) ? s.enum : s.type === 'boolean' ? [true, false] : []));
+  return alternatives(root, schema).flatMap((s) =>
+    s.const !== undefined ? [s.const] : Array.isArray(s.enum) ? s.enum : s.type === 'boolean' ? [true, false] : [],
+  );
 }
 
 function typeLabel(schema: Schema): string | undefined {

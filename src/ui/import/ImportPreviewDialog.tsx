@@ -55,9 +55,17 @@ export function ImportPreviewDialog({ request, knownWorkflows }: ImportPreviewDi
 
   const footer = (
     <>
-      {preview && !preview.ok && <span className="muted footer-note">Nothing can be imported until the errors are fixed.</span>}
-      <button type="button" className="button" onClick={close}>Cancel</button>
-      <button type="button" className="button button-primary" onClick={() => void runImport()} disabled={!preview?.ok || busy}>
+      {preview && !preview.ok && (
+        <span className="muted footer-note">Nothing can be imported until the errors are fixed.</span>
+      )}
+      <button type="button" className="button" onClick={close}>
+        Cancel
+      </button>
+      <button
+        type="button"
+        className="button button-primary"
+        onClick={() => void runImport()}
+        disabled={!preview?.ok || busy}>
         Import
       </button>
     </>
@@ -71,9 +79,15 @@ export function ImportPreviewDialog({ request, knownWorkflows }: ImportPreviewDi
         {request.sizeBytes !== undefined && ` · ${formatBytes(request.sizeBytes)}`}
         {request.source === 'link' && ' · opening a link never imports or runs anything by itself'}
       </p>
-      {failure && <p className="error-text" role="alert">Import failed: {failure}</p>}
+      {failure && (
+        <p className="error-text" role="alert">
+          Import failed: {failure}
+        </p>
+      )}
       {preview === undefined ? (
-        <p className="muted" role="status">Checking…</p>
+        <p className="muted" role="status">
+          Checking…
+        </p>
       ) : (
         <>
           {preview.summary && <PreviewSummary summary={preview.summary} migrated={preview.migrated} />}
@@ -93,8 +107,9 @@ function useVerdict(request: PreviewRequest, knownWorkflows: readonly string[]):
   useEffect(() => {
     if ('error' in request) return;
     let current = true;
-    void check(request.text, { knownWorkflows: JSON.parse(namesKey) as string[] })
-      .then((answer) => current && setVerdict({ of: request, preview: previewOfVerdict(answer) }));
+    void check(request.text, { knownWorkflows: JSON.parse(namesKey) as string[] }).then(
+      (answer) => current && setVerdict({ of: request, preview: previewOfVerdict(answer) }),
+    );
     return () => {
       current = false;
     };
@@ -105,9 +120,12 @@ function useVerdict(request: PreviewRequest, knownWorkflows: readonly string[]):
 
 function previewOfVerdict(verdict: ImportVerdict): ImportPreview {
   switch (verdict.kind) {
-    case 'checked': return verdict.preview;
-    case 'timed-out': return refused('check-timeout', `checking this file took longer than ${verdict.seconds} s; it was not imported`);
-    case 'failed': return refused('check-failed', `${verdict.message}; the file was not imported`);
+    case 'checked':
+      return verdict.preview;
+    case 'timed-out':
+      return refused('check-timeout', `checking this file took longer than ${verdict.seconds} s; it was not imported`);
+    case 'failed':
+      return refused('check-failed', `${verdict.message}; the file was not imported`);
   }
 }
 

@@ -17,15 +17,23 @@ export function PasteDialog() {
 
   const footer = (
     <>
-      <button type="button" className="button" onClick={closeDialog}>Cancel</button>
-      <button type="button" className="button button-primary" disabled={text.trim() === ''} onClick={() => void submit()}>
+      <button type="button" className="button" onClick={closeDialog}>
+        Cancel
+      </button>
+      <button
+        type="button"
+        className="button button-primary"
+        disabled={text.trim() === ''}
+        onClick={() => void submit()}>
         Preview import
       </button>
     </>
   );
   return (
     <Dialog label="Paste JSON" onClose={closeDialog} footer={footer}>
-      <label htmlFor={id} className="field-label">Workflow JSON or a share link</label>
+      <label htmlFor={id} className="field-label">
+        Workflow JSON or a share link
+      </label>
       <textarea
         id={id}
         data-autofocus

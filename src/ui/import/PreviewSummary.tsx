@@ -28,15 +28,23 @@ export function PreviewSummary({ summary, migrated }: { summary: WorkflowSummary
               </li>
             ))}
           </ol>
-          {summary.steps.length > steps.length && <p className="muted">…and {summary.steps.length - steps.length} more</p>}
+          {summary.steps.length > steps.length && (
+            <p className="muted">…and {summary.steps.length - steps.length} more</p>
+          )}
         </section>
         <dl className="facts">
           <Fact term="Models">{list(summary.models)}</Fact>
           <Fact term="Tools">{list(summary.tools)}</Fact>
           <Fact term="Hosts it may contact">{list(summary.hosts, 'none: it makes no web requests')}</Fact>
           <Fact term="Subworkflows it calls">{list(summary.subworkflows)}</Fact>
-          <Fact term="Bundled workflows">{list(summary.bundled)}{summary.bundled.length > 0 && <Hint>each becomes its own library entry</Hint>}</Fact>
-          <Fact term="Secrets it needs">{list(summary.secrets)}{summary.secrets.length > 0 && <Hint>values are never in the file: enter them in Settings</Hint>}</Fact>
+          <Fact term="Bundled workflows">
+            {list(summary.bundled)}
+            {summary.bundled.length > 0 && <Hint>each becomes its own library entry</Hint>}
+          </Fact>
+          <Fact term="Secrets it needs">
+            {list(summary.secrets)}
+            {summary.secrets.length > 0 && <Hint>values are never in the file: enter them in Settings</Hint>}
+          </Fact>
           <Fact term="Inputs">{list(summary.inputs)}</Fact>
         </dl>
       </div>
@@ -61,7 +69,11 @@ function list(items: readonly string[], empty = 'none'): ReactNode {
   if (items.length === 0) return <span className="muted">{empty}</span>;
   return (
     <span className="chips">
-      {items.map((item) => <code key={item} className="chip">{item}</code>)}
+      {items.map((item) => (
+        <code key={item} className="chip">
+          {item}
+        </code>
+      ))}
     </span>
   );
 }

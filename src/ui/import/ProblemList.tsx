@@ -7,7 +7,14 @@ const MAX_ROWS = 100;
 /** A read-only list of validation problems: severity, message, JSON path and step. */
 export function ProblemList({ problems }: { problems: readonly Problem[] }) {
   if (problems.length === 0) {
-    return <p className="ok-text"><span className="severity severity-ok" aria-hidden>✓</span> No problems found.</p>;
+    return (
+      <p className="ok-text">
+        <span className="severity severity-ok" aria-hidden>
+          ✓
+        </span>{' '}
+        No problems found.
+      </p>
+    );
   }
   const { errors, warnings } = countProblems(problems);
   const shown = problems.slice(0, MAX_ROWS);

@@ -77,6 +77,12 @@ export function renameSubworkflowSteps<T extends WorkflowDefinition>(doc: T, ren
 /** JSON with object keys sorted, so key order never makes two equal definitions differ. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
+    isObject(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v,
   );
 }

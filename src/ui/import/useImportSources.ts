@@ -22,11 +22,14 @@ export function useImportSources() {
   const dragging = useFileDrop(preview);
 
   const openFilePicker = useCallback(() => fileInput.current?.click(), []);
-  const onFileChosen = useCallback(async (event: ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
-    event.target.value = '';
-    if (file) preview(await readImportFile(file, 'file'));
-  }, [preview]);
+  const onFileChosen = useCallback(
+    async (event: ChangeEvent<HTMLInputElement>) => {
+      const file = event.target.files?.[0];
+      event.target.value = '';
+      if (file) preview(await readImportFile(file, 'file'));
+    },
+    [preview],
+  );
 
   return { fileInput, openFilePicker, onFileChosen, dragging };
 }

@@ -31,21 +31,35 @@ export function Sidebar({ library, knownWorkflows }: SidebarProps) {
           <p className="muted sidebar-note">Nothing here yet. Start from a template below, or import a file.</p>
         ) : (
           <ul className="workflow-list">
-            {workflows.map((w) => <WorkflowItem key={w.id} record={w} knownWorkflows={knownWorkflows} now={now} />)}
+            {workflows.map((w) => (
+              <WorkflowItem key={w.id} record={w} knownWorkflows={knownWorkflows} now={now} />
+            ))}
           </ul>
         )}
       </section>
       <section className="sidebar-section" aria-labelledby="templates">
-        <h2 id="templates" className="section-title">Templates</h2>
+        <h2 id="templates" className="section-title">
+          Templates
+        </h2>
         <ul className="template-list">
-          {TEMPLATES.map((t) => <TemplateItem key={t.id} template={t} />)}
+          {TEMPLATES.map((t) => (
+            <TemplateItem key={t.id} template={t} />
+          ))}
         </ul>
       </section>
     </nav>
   );
 }
 
-function WorkflowItem({ record, knownWorkflows, now }: { record: WorkflowRecord; knownWorkflows: readonly string[]; now: number }) {
+function WorkflowItem({
+  record,
+  knownWorkflows,
+  now,
+}: {
+  record: WorkflowRecord;
+  knownWorkflows: readonly string[];
+  now: number;
+}) {
   const selected = useUi((s) => s.selectedId === record.id);
   const select = useUi((s) => s.select);
   // Keyed by id + updatedAt: a record re-read unchanged by liveQuery is not validated again.
@@ -54,13 +68,19 @@ function WorkflowItem({ record, knownWorkflows, now }: { record: WorkflowRecord;
   const health = useMemo(() => healthOf(record, knownWorkflows), [version, knownWorkflows]);
   return (
     <li data-testid="workflow-item" data-workflow-name={record.name}>
-      <button type="button" className="workflow-item" aria-current={selected ? 'page' : undefined} onClick={() => select(record.id)}>
+      <button
+        type="button"
+        className="workflow-item"
+        aria-current={selected ? 'page' : undefined}
+        onClick={() => select(record.id)}>
         <span className="workflow-item-name">{record.name}</span>
         <span className="workflow-item-meta muted">
           {health.steps} step{health.steps === 1 ? '' : 's'} · {formatRelative(record.updatedAt, now)}
         </span>
         {health.badge && (
-          <span className={`badge badge-${health.badge.tone}`} title={health.badge.title}>{health.badge.label}</span>
+          <span className={`badge badge-${health.badge.tone}`} title={health.badge.title}>
+            {health.badge.label}
+          </span>
         )}
       </button>
     </li>
@@ -69,14 +89,20 @@ function WorkflowItem({ record, knownWorkflows, now }: { record: WorkflowRecord;
 
 type Badge = { tone: 'error' | 'warning'; label: string; title: string };
 
-function healthOf(record: WorkflowRecord, knownWorkflows: readonly string[]): { steps: number; badge: Badge | undefined } {
+function healthOf(
+  record: WorkflowRecord,
+  knownWorkflows: readonly string[],
+): { steps: number; badge: Badge | undefined } {
   const steps = collectScopes(record.doc.stepsConfig, ['stepsConfig']).reduce((n, s) => n + s.sites.length, 0);
   const { problems } = validateWorkflowFile(record.doc, { knownWorkflows });
   const { errors, warnings } = countProblems(problems);
   let badge: Badge | undefined;
-  if (hasErrors(problems)) badge = { tone: 'error', label: `${errors}`, title: `${errors} error${errors === 1 ? '' : 's'}` };
-  else if (warnings > 0) badge = { tone: 'warning', label: `${warnings}`, title: `${warnings} warning${warnings === 1 ? '' : 's'}` };
-  else if (record.draftText !== undefined) badge = { tone: 'warning', label: 'draft', title: 'Unsaved draft in the editor' };
+  if (hasErrors(problems))
+    badge = { tone: 'error', label: `${errors}`, title: `${errors} error${errors === 1 ? '' : 's'}` };
+  else if (warnings > 0)
+    badge = { tone: 'warning', label: `${warnings}`, title: `${warnings} warning${warnings === 1 ? '' : 's'}` };
+  else if (record.draftText !== undefined)
+    badge = { tone: 'warning', label: 'draft', title: 'Unsaved draft in the editor' };
   return { steps, badge };
 }
 
@@ -94,7 +120,9 @@ function TemplateItem({ template }: { template: Template }) {
   return (
     <li className="template-item" data-testid="template-item" data-template-id={template.id}>
       <div className="template-text">
-        <span className="template-name" id={nameId}>{name}</span>
+        <span className="template-name" id={nameId}>
+          {name}
+        </span>
         {description && <span className="template-description muted">{description}</span>}
       </div>
       <button type="button" className="button button-small" onClick={() => void use()} aria-describedby={nameId}>

@@ -14,7 +14,11 @@ const LOADING = { status: 'loading' } as const;
 
 export function useLibrary(): LibraryState {
   const db = useDb();
-  return useLiveQuery(async (): Promise<LibraryState> => ({ status: 'ready', workflows: await listWorkflows(db) }), [db], LOADING);
+  return useLiveQuery(
+    async (): Promise<LibraryState> => ({ status: 'ready', workflows: await listWorkflows(db) }),
+    [db],
+    LOADING,
+  );
 }
 
 export function useWorkflowRecord(id: string): RecordState {

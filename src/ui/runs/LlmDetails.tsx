@@ -2,7 +2,13 @@ import type { StepRecord } from '../../engine/records';
 import { formatJson } from './format';
 import { useStreamingText } from './useStreamingText';
 
-type Usage = { inputTokens?: number; outputTokens?: number; reasoningTokens?: number; cachedInputTokens?: number; totalTokens?: number };
+type Usage = {
+  inputTokens?: number;
+  outputTokens?: number;
+  reasoningTokens?: number;
+  cachedInputTokens?: number;
+  totalTokens?: number;
+};
 interface LlmMeta {
   provider?: string;
   model?: string;
@@ -19,30 +25,57 @@ export function LlmDetails({ step, effects }: { step: StepRecord; effects: StepR
   const meta = (step.meta ?? {}) as LlmMeta;
   const rounds = effects.filter((e) => e.stepType === 'llm-round');
   const tools = effects.filter((e) => e.stepType === 'tool');
-  const interrupted = rounds.flatMap((r) => r.attempts.filter((a) => a.partialText && a.outcome !== 'running').map((a) => ({ round: r.key.slice(step.key.length + 1), ...a })));
+  const interrupted = rounds.flatMap((r) =>
+    r.attempts
+      .filter((a) => a.partialText && a.outcome !== 'running')
+      .map((a) => ({ round: r.key.slice(step.key.length + 1), ...a })),
+  );
   return (
     <div className="llm-details">
       {(meta.provider || meta.model) && (
         <p className="llm-meta muted">
-          {meta.provider === 'demo' ? <span className="badge badge-demo">demo model</span> : <span>{meta.provider} · {meta.model}</span>}
+          {meta.provider === 'demo' ? (
+            <span className="badge badge-demo">demo model</span>
+          ) : (
+            <span>
+              {meta.provider} · {meta.model}
+            </span>
+          )}
           {meta.usage && <span> · {formatUsage(meta.usage)}</span>}
           {meta.costUsd !== undefined && <span> · ≈ ${meta.costUsd.toFixed(4)} (estimate)</span>}
         </p>
       )}
-      {meta.note && <p className="llm-note" role="note">{meta.note}</p>}
-      {running && streaming && <pre className="step-stream" aria-live="polite">{streaming}</pre>}
+      {meta.note && (
+        <p className="llm-note" role="note">
+          {meta.note}
+        </p>
+      )}
+      {running && streaming && (
+        <pre className="step-stream" aria-live="polite">
+          {streaming}
+        </pre>
+      )}
       {tools.length > 0 && (
-        <details className="step-output"><summary>Tool calls ({tools.length})</summary>
+        <details className="step-output">
+          <summary>Tool calls ({tools.length})</summary>
           <ol className="tool-calls">
             {tools.map((tool) => {
               const input = tool.input as { tool?: string; args?: unknown } | undefined;
-              return <li key={tool.key} data-tool={input?.tool} data-status={tool.status}><code>{input?.tool}({formatJson(input?.args)})</code><pre>{formatJson(tool.output)}</pre></li>;
+              return (
+                <li key={tool.key} data-tool={input?.tool} data-status={tool.status}>
+                  <code>
+                    {input?.tool}({formatJson(input?.args)})
+                  </code>
+                  <pre>{formatJson(tool.output)}</pre>
+                </li>
+              );
             })}
           </ol>
         </details>
       )}
       {interrupted.length > 0 && (
-        <details className="step-output"><summary>Interrupted attempts ({interrupted.length})</summary>
+        <details className="step-output">
+          <summary>Interrupted attempts ({interrupted.length})</summary>
           <pre>{interrupted.map((a) => `${a.round} attempt ${a.n} (${a.outcome}): ${a.partialText}`).join('\n\n')}</pre>
         </details>
       )}

@@ -25,7 +25,8 @@ function RunForm({ record, fields, hints }: { record: WorkflowRecord; fields: In
   const closeDialog = useUi((s) => s.closeDialog);
   const showRun = useUi((s) => s.showRun);
   const [values, setValues] = useState<Record<string, string>>(() =>
-    Object.fromEntries(fields.map((f) => [f.name, formValueOf(f, hints.lastInput?.[f.name]) ?? f.initial])));
+    Object.fromEntries(fields.map((f) => [f.name, formValueOf(f, hints.lastInput?.[f.name]) ?? f.initial])),
+  );
   const [fromLastRun] = useState(() => fields.some((f) => hints.lastInput?.[f.name] !== undefined));
   const [direct, setDirect] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -38,7 +39,11 @@ function RunForm({ record, fields, hints }: { record: WorkflowRecord; fields: In
     setBusy(true);
     setError(null);
     try {
-      const runId = await executor.start({ workflowId: record.id, input: built.input, mode: direct ? 'direct' : 'durable' });
+      const runId = await executor.start({
+        workflowId: record.id,
+        input: built.input,
+        mode: direct ? 'direct' : 'durable',
+      });
       closeDialog();
       showRun(runId);
     } catch (failure) {
@@ -55,17 +60,32 @@ function RunForm({ record, fields, hints }: { record: WorkflowRecord; fields: In
       {fromLastRun && <p className="muted run-form-note">Filled in from the last run.</p>}
       {fields.map((field) => (
         <label key={field.name} className="field">
-          <span className="field-label">{field.name}{field.required ? ' *' : ''}</span>
+          <span className="field-label">
+            {field.name}
+            {field.required ? ' *' : ''}
+          </span>
           {field.kind === 'boolean' ? (
-            <input type="checkbox" checked={values[field.name] === 'true'} onChange={(e) => set(field.name, String(e.target.checked))} />
+            <input
+              type="checkbox"
+              checked={values[field.name] === 'true'}
+              onChange={(e) => set(field.name, String(e.target.checked))}
+            />
           ) : field.kind === 'json' ? (
             <textarea rows={4} value={values[field.name]} onChange={(e) => set(field.name, e.target.value)} />
           ) : (
-            <TextInput field={field} value={values[field.name] ?? ''} suggestions={hints.suggestions[field.name]} autoFocus={field === fields[0]} onChange={(v) => set(field.name, v)} />
+            <TextInput
+              field={field}
+              value={values[field.name] ?? ''}
+              suggestions={hints.suggestions[field.name]}
+              autoFocus={field === fields[0]}
+              onChange={(v) => set(field.name, v)}
+            />
           )}
           {field.description && <span className="field-hint muted">{field.description}</span>}
           {!field.description && hints.suggestions[field.name] && (
-            <span className="field-hint muted">Pick one of the ids in your local table “{hints.suggestions[field.name]!.table}”, or type any value.</span>
+            <span className="field-hint muted">
+              Pick one of the ids in your local table “{hints.suggestions[field.name]!.table}”, or type any value.
+            </span>
           )}
         </label>
       ))}
@@ -73,28 +93,56 @@ function RunForm({ record, fields, hints }: { record: WorkflowRecord; fields: In
         <input type="checkbox" checked={direct} onChange={(e) => setDirect(e.target.checked)} />
         <span>Direct mode — not durable: no checkpoints, a reload ends the run (quick iteration)</span>
       </label>
-      {error && <p className="form-error" role="alert">{error}</p>}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
       <div className="dialog-actions">
-        <button type="button" className="button" onClick={closeDialog}>Cancel</button>
-        <button type="submit" className="button button-primary" disabled={busy}>{busy ? 'Starting…' : 'Start run'}</button>
+        <button type="button" className="button" onClick={closeDialog}>
+          Cancel
+        </button>
+        <button type="submit" className="button button-primary" disabled={busy}>
+          {busy ? 'Starting…' : 'Start run'}
+        </button>
       </div>
     </form>
   );
 }
 
 /** A text or number field; ids of a matching local table are offered as you type. */
-function TextInput({ field, value, suggestions, autoFocus, onChange }: {
-  field: InputField; value: string; suggestions: Suggestions | undefined; autoFocus: boolean; onChange(value: string): void;
+function TextInput({
+  field,
+  value,
+  suggestions,
+  autoFocus,
+  onChange,
+}: {
+  field: InputField;
+  value: string;
+  suggestions: Suggestions | undefined;
+  autoFocus: boolean;
+  onChange(value: string): void;
 }) {
   const listId = useId();
   return (
     <>
       {/* The form mounts after the dialog took focus: the first field takes it from there. */}
-      <input type={field.kind === 'number' ? 'number' : 'text'} value={value} autoFocus={autoFocus} data-autofocus={autoFocus ? '' : undefined}
-        list={suggestions ? listId : undefined} onChange={(e) => onChange(e.target.value)} />
+      <input
+        type={field.kind === 'number' ? 'number' : 'text'}
+        value={value}
+        autoFocus={autoFocus}
+        data-autofocus={autoFocus ? '' : undefined}
+        list={suggestions ? listId : undefined}
+        onChange={(e) => onChange(e.target.value)}
+      />
       {suggestions && (
         <datalist id={listId} data-testid={`suggestions-${field.name}`}>
-          {suggestions.options.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+          {suggestions.options.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
+          ))}
         </datalist>
       )}
     </>

@@ -44,12 +44,26 @@ export function EventDialog({ runId, initialName = '' }: { runId: string; initia
   return (
     <Dialog label="Send event" onClose={closeDialog}>
       <form className="run-form" onSubmit={(e) => void submit(e)}>
-        <label className="field"><span className="field-label">Event name</span><input data-autofocus value={name} onChange={(e) => setName(e.target.value)} placeholder="payment_received" /></label>
-        <label className="field"><span className="field-label">Payload (JSON)</span><textarea rows={5} value={payload} onChange={(e) => setPayload(e.target.value)} /></label>
-        {error && <p className="form-error" role="alert">{error}</p>}
+        <label className="field">
+          <span className="field-label">Event name</span>
+          <input data-autofocus value={name} onChange={(e) => setName(e.target.value)} placeholder="payment_received" />
+        </label>
+        <label className="field">
+          <span className="field-label">Payload (JSON)</span>
+          <textarea rows={5} value={payload} onChange={(e) => setPayload(e.target.value)} />
+        </label>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
         <div className="dialog-actions">
-          <button type="button" className="button" onClick={closeDialog}>Cancel</button>
-          <button type="submit" className="button button-primary" disabled={busy}>Send</button>
+          <button type="button" className="button" onClick={closeDialog}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            Send
+          </button>
         </div>
       </form>
     </Dialog>
@@ -70,12 +84,26 @@ export function ForkDialog({ runId, stepKey, output }: { runId: string; stepKey:
   return (
     <Dialog label="Fork run" onClose={closeDialog} wide>
       <form className="run-form" onSubmit={(e) => void submit(e)}>
-        <p className="muted">Step <code>{stepKey.slice(stepKey.indexOf(':') + 1)}</code> — edit its output; the new run continues from there.</p>
-        <label className="field"><span className="field-label">Output (JSON)</span><textarea data-autofocus rows={12} value={text} onChange={(e) => setText(e.target.value)} /></label>
-        {error && <p className="form-error" role="alert">{error}</p>}
+        <p className="muted">
+          Step <code>{stepKey.slice(stepKey.indexOf(':') + 1)}</code> — edit its output; the new run continues from
+          there.
+        </p>
+        <label className="field">
+          <span className="field-label">Output (JSON)</span>
+          <textarea data-autofocus rows={12} value={text} onChange={(e) => setText(e.target.value)} />
+        </label>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
         <div className="dialog-actions">
-          <button type="button" className="button" onClick={closeDialog}>Cancel</button>
-          <button type="submit" className="button button-primary" disabled={busy}>Fork run</button>
+          <button type="button" className="button" onClick={closeDialog}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            Fork run
+          </button>
         </div>
       </form>
     </Dialog>

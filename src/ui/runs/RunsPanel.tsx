@@ -9,7 +9,9 @@ export function RunsPanel({ workflowId }: { workflowId: string }) {
   const runs = useWorkflowRuns(workflowId);
   const selectedRunId = useUi((s) => s.selectedRunId);
   const showRun = useUi((s) => s.showRun);
-  const storageFull = useStorageFullRuns(runs.status === 'ready' && runs.value.some((r) => !FINISHED_RUN_STATUSES.has(r.status)));
+  const storageFull = useStorageFullRuns(
+    runs.status === 'ready' && runs.value.some((r) => !FINISHED_RUN_STATUSES.has(r.status)),
+  );
   if (runs.status === 'loading') return <p className="muted runs-empty">Loading runs…</p>;
   if (runs.value.length === 0) return <p className="muted runs-empty">No runs yet. Press “Run” to start one.</p>;
   const open = selectedRunId && runs.value.some((r) => r.id === selectedRunId) ? selectedRunId : runs.value[0]!.id;
@@ -18,7 +20,11 @@ export function RunsPanel({ workflowId }: { workflowId: string }) {
       <ul className="runs-list" aria-label="Runs">
         {runs.value.map((run) => (
           <li key={run.id}>
-            <button type="button" className={`run-item${run.id === open ? ' run-item-active' : ''}`} data-run-id={run.id} data-run-status={run.status}
+            <button
+              type="button"
+              className={`run-item${run.id === open ? ' run-item-active' : ''}`}
+              data-run-id={run.id}
+              data-run-status={run.status}
               onClick={() => showRun(run.id)}>
               <span className={`status-dot status-${run.status}`} aria-hidden />
               <span>{storageFull.has(run.id) ? 'storage full' : STATUS_LABEL[run.status]}</span>
@@ -28,7 +34,9 @@ export function RunsPanel({ workflowId }: { workflowId: string }) {
           </li>
         ))}
       </ul>
-      <div className="run-pane"><RunDetail key={open} runId={open} /></div>
+      <div className="run-pane">
+        <RunDetail key={open} runId={open} />
+      </div>
     </div>
   );
 }

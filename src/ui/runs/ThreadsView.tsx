@@ -6,7 +6,10 @@ import { formatJson } from './format';
 /** The run's LLM conversations, as the models saw them (prompts, answers, tool calls and results). */
 export function ThreadsView({ runId }: { runId: string }) {
   const db = useDb();
-  const messages = useLiveQuery(async () => (await db.messages.where('runId').equals(runId).toArray()) as unknown as ThreadMessageRecord[], [db, runId]);
+  const messages = useLiveQuery(
+    async () => (await db.messages.where('runId').equals(runId).toArray()) as unknown as ThreadMessageRecord[],
+    [db, runId],
+  );
   if (!messages || messages.length === 0) return null;
   const threads = new Map<string, ThreadMessageRecord[]>();
   for (const m of messages) threads.set(m.threadId, [...(threads.get(m.threadId) ?? []), m]);
@@ -17,19 +20,25 @@ export function ThreadsView({ runId }: { runId: string }) {
         <section key={threadId} className="thread" data-thread-id={threadId}>
           <h4 className="muted">{threadId.endsWith(':thread') ? 'Shared thread of this run' : threadId}</h4>
           <ol>
-            {list.sort((a, b) => a.seq - b.seq).map((m) => (
-              <li key={m.id} className={`thread-message role-${m.message.role}`} data-message-id={m.id}>
-                <span className="thread-who">
-                  <span className="thread-role">{m.message.role}</span>
-                  {m.author && (
-                    <span className={m.author.provider === 'demo' ? 'badge badge-demo thread-author' : 'muted thread-author'} data-author-provider={m.author.provider}>
-                      {m.author.provider === 'demo' ? 'demo model' : `${m.author.provider} · ${m.author.model}`}
-                    </span>
-                  )}
-                </span>
-                <span className="thread-content">{messageText(m.message)}</span>
-              </li>
-            ))}
+            {list
+              .sort((a, b) => a.seq - b.seq)
+              .map((m) => (
+                <li key={m.id} className={`thread-message role-${m.message.role}`} data-message-id={m.id}>
+                  <span className="thread-who">
+                    <span className="thread-role">{m.message.role}</span>
+                    {m.author && (
+                      <span
+                        className={
+                          m.author.provider === 'demo' ? 'badge badge-demo thread-author' : 'muted thread-author'
+                        }
+                        data-author-provider={m.author.provider}>
+                        {m.author.provider === 'demo' ? 'demo model' : `${m.author.provider} · ${m.author.model}`}
+                      </span>
+                    )}
+                  </span>
+                  <span className="thread-content">{messageText(m.message)}</span>
+                </li>
+              ))}
           </ol>
         </section>
       ))}

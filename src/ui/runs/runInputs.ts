@@ -13,13 +13,25 @@ export interface InputField {
 type PropertySchema = { type?: unknown; default?: unknown; description?: unknown };
 
 export function inputFields(doc: WorkflowFile): InputField[] {
-  const schema = doc.workflowConfig.config?.inputSchema as { properties?: Record<string, PropertySchema>; required?: unknown } | undefined;
+  const schema = doc.workflowConfig.config?.inputSchema as
+    { properties?: Record<string, PropertySchema>; required?: unknown } | undefined;
   const required = new Set(Array.isArray(schema?.required) ? (schema.required as string[]) : []);
   return workflowInputs(doc as never).map((name) => {
     const property = schema?.properties?.[name] ?? {};
     const kind = fieldKind(property.type);
-    const initial = property.default === undefined ? '' : kind === 'text' ? String(property.default) : JSON.stringify(property.default);
-    return { name, kind, description: typeof property.description === 'string' ? property.description : undefined, required: required.has(name), initial };
+    const initial =
+      property.default === undefined
+        ? ''
+        : kind === 'text'
+          ? String(property.default)
+          : JSON.stringify(property.default);
+    return {
+      name,
+      kind,
+      description: typeof property.description === 'string' ? property.description : undefined,
+      required: required.has(name),
+      initial,
+    };
   });
 }
 
@@ -31,7 +43,10 @@ function fieldKind(type: unknown): InputField['kind'] {
 }
 
 /** Form values → the run's input; a readable error names the field that is wrong. */
-export function buildInput(fields: InputField[], values: Record<string, string>): { ok: true; input: Record<string, unknown> } | { ok: false; error: string } {
+export function buildInput(
+  fields: InputField[],
+  values: Record<string, string>,
+): { ok: true; input: Record<string, unknown> } | { ok: false; error: string } {
   const input: Record<string, unknown> = {};
   for (const field of fields) {
     const raw = values[field.name] ?? '';

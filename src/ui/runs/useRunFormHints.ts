@@ -35,7 +35,10 @@ export function useRunFormHints(workflowId: string, fields: readonly InputField[
   const names = fields.filter((f) => f.kind === 'text').map((f) => f.name);
   return useLiveQuery(async () => {
     const runs = await db.runs.where('workflowId').equals(workflowId).toArray();
-    const last = runs.reduce<(typeof runs)[number] | undefined>((newest, run) => (!newest || run.createdAt > newest.createdAt ? run : newest), undefined);
+    const last = runs.reduce<(typeof runs)[number] | undefined>(
+      (newest, run) => (!newest || run.createdAt > newest.createdAt ? run : newest),
+      undefined,
+    );
     const lastInput = last && isRecord(last.input) ? last.input : undefined;
     const suggestions: Record<string, Suggestions> = {};
     for (const name of names) {
@@ -52,7 +55,8 @@ async function idSuggestions(db: TabflowDb, fieldName: string): Promise<Suggesti
   if (!thing) return undefined;
   for (const table of [`${thing}s`, thing, `${thing}es`]) {
     const records = await db.tableRows.where('table').equals(table).limit(MAX_SUGGESTIONS).toArray();
-    if (records.length > 0) return { table, options: records.map((record) => ({ value: record.id, label: labelOf(record.row) })) };
+    if (records.length > 0)
+      return { table, options: records.map((record) => ({ value: record.id, label: labelOf(record.row) })) };
   }
   return undefined;
 }

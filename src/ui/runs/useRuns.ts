@@ -14,35 +14,55 @@ const LOADING = { status: 'loading' } as const;
 /** A workflow's runs, newest first. */
 export function useWorkflowRuns(workflowId: string): Loadable<RunRecord[]> {
   const db = useDb();
-  return useLiveQuery(async () => {
-    const runs = await db.runs.where('workflowId').equals(workflowId).toArray();
-    return { status: 'ready' as const, value: runs.sort((a, b) => b.createdAt - a.createdAt) };
-  }, [db, workflowId], LOADING);
+  return useLiveQuery(
+    async () => {
+      const runs = await db.runs.where('workflowId').equals(workflowId).toArray();
+      return { status: 'ready' as const, value: runs.sort((a, b) => b.createdAt - a.createdAt) };
+    },
+    [db, workflowId],
+    LOADING,
+  );
 }
 
 export function useRun(runId: string): Loadable<RunRecord | undefined> {
   const db = useDb();
-  return useLiveQuery(async () => ({ status: 'ready' as const, value: await db.runs.get(runId) }), [db, runId], LOADING);
+  return useLiveQuery(
+    async () => ({ status: 'ready' as const, value: await db.runs.get(runId) }),
+    [db, runId],
+    LOADING,
+  );
 }
 
 /** A run's journal in recording order (one range query on [runId+seq]). */
 export function useRunSteps(runId: string): Loadable<StepRecord[]> {
   const db = useDb();
-  return useLiveQuery(async () => ({
-    status: 'ready' as const,
-    value: await db.steps.where('[runId+seq]').between([runId, Dexie.minKey], [runId, Dexie.maxKey]).toArray(),
-  }), [db, runId], LOADING);
+  return useLiveQuery(
+    async () => ({
+      status: 'ready' as const,
+      value: await db.steps.where('[runId+seq]').between([runId, Dexie.minKey], [runId, Dexie.maxKey]).toArray(),
+    }),
+    [db, runId],
+    LOADING,
+  );
 }
 
 export function useRunEvents(runId: string): Loadable<EventRecord[]> {
   const db = useDb();
-  return useLiveQuery(async () => ({ status: 'ready' as const, value: await db.events.where('runId').equals(runId).sortBy('sentAt') }), [db, runId], LOADING);
+  return useLiveQuery(
+    async () => ({ status: 'ready' as const, value: await db.events.where('runId').equals(runId).sortBy('sentAt') }),
+    [db, runId],
+    LOADING,
+  );
 }
 
 /** Child runs started by subworkflow steps. */
 export function useChildRuns(runId: string): Loadable<RunRecord[]> {
   const db = useDb();
-  return useLiveQuery(async () => ({ status: 'ready' as const, value: await db.runs.where('parentRunId').equals(runId).toArray() }), [db, runId], LOADING);
+  return useLiveQuery(
+    async () => ({ status: 'ready' as const, value: await db.runs.where('parentRunId').equals(runId).toArray() }),
+    [db, runId],
+    LOADING,
+  );
 }
 
 /**
@@ -62,7 +82,10 @@ export function useStorageFullRuns(enabled: boolean): ReadonlySet<string> {
     };
     const ask = () => void executor.storageFull().then(show, () => undefined);
     ask();
-    const channels = typeof BroadcastChannel === 'undefined' ? [] : [new BroadcastChannel(STORAGE_FULL_CHANNEL), new BroadcastChannel(EXECUTOR_CHANGED_CHANNEL)];
+    const channels =
+      typeof BroadcastChannel === 'undefined'
+        ? []
+        : [new BroadcastChannel(STORAGE_FULL_CHANNEL), new BroadcastChannel(EXECUTOR_CHANGED_CHANNEL)];
     const [updates, takeovers] = channels;
     if (updates) updates.onmessage = (event: MessageEvent<unknown>) => show(event.data);
     if (takeovers) takeovers.onmessage = ask; // a new executor knows only what it found at takeover

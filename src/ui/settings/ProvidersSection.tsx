@@ -4,7 +4,14 @@ import type { ProviderEntry } from '../../store/settings';
 import { useDb } from '../DbContext';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
-import { formatAliases, parseAliases, saveProviderSettings, useKeysState, useSetting, withProvider } from './useSettings';
+import {
+  formatAliases,
+  parseAliases,
+  saveProviderSettings,
+  useKeysState,
+  useSetting,
+  withProvider,
+} from './useSettings';
 import { errorMessage } from '../../schema/errorMessage';
 
 /** Model providers: OpenAI and OpenAI-compatible entries, each with its key, default model and aliases. */
@@ -17,7 +24,11 @@ export function ProvidersSection() {
   const [checks, setChecks] = useState<Record<string, { ok: boolean; message: string }>>({});
   if (!stored) return null;
   const settings = stored.value;
-  const test = (id: string) => executor.testProvider(id).then((r) => setChecks((c) => ({ ...c, [id]: r })), (e: unknown) => setChecks((c) => ({ ...c, [id]: { ok: false, message: errorMessage(e) } })));
+  const test = (id: string) =>
+    executor.testProvider(id).then(
+      (r) => setChecks((c) => ({ ...c, [id]: r })),
+      (e: unknown) => setChecks((c) => ({ ...c, [id]: { ok: false, message: errorMessage(e) } })),
+    );
   const remove = async (id: string) => {
     const providers = settings.providers.filter((p) => p.id !== id);
     await saveProviderSettings(db, settings.defaultProviderId === id ? { providers } : { ...settings, providers });
@@ -27,43 +38,91 @@ export function ProvidersSection() {
   return (
     <section className="settings-section" aria-label="Model providers">
       <h3>Model providers</h3>
-      {stored.problem && <p className="form-error" role="status">{stored.problem}</p>}
-      {settings.providers.length === 0 && <p className="muted">None yet: LLM steps run on the offline demo model. Add OpenAI, or any OpenAI-compatible server (Ollama, LM Studio, OpenRouter, Groq, vLLM).</p>}
+      {stored.problem && (
+        <p className="form-error" role="status">
+          {stored.problem}
+        </p>
+      )}
+      {settings.providers.length === 0 && (
+        <p className="muted">
+          None yet: LLM steps run on the offline demo model. Add OpenAI, or any OpenAI-compatible server (Ollama, LM
+          Studio, OpenRouter, Groq, vLLM).
+        </p>
+      )}
       <ul className="provider-list">
         {settings.providers.map((p) => (
           <li key={p.id} className="provider-item" data-provider-name={p.name}>
             <div>
-              <strong>{p.name}</strong>{settings.defaultProviderId === p.id && <span className="badge">default</span>}
-              <span className="muted"> {p.kind === 'openai' ? 'OpenAI' : `OpenAI-compatible · ${p.baseUrl ?? ''}`}{p.defaultModel ? ` · ${p.defaultModel}` : ''} · {keys.state?.names.includes(providerKeyName(p.id)) ? 'key saved' : 'no key'}</span>
+              <strong>{p.name}</strong>
+              {settings.defaultProviderId === p.id && <span className="badge">default</span>}
+              <span className="muted">
+                {' '}
+                {p.kind === 'openai' ? 'OpenAI' : `OpenAI-compatible · ${p.baseUrl ?? ''}`}
+                {p.defaultModel ? ` · ${p.defaultModel}` : ''} ·{' '}
+                {keys.state?.names.includes(providerKeyName(p.id)) ? 'key saved' : 'no key'}
+              </span>
             </div>
             <div className="toolbar">
-              <button type="button" className="button button-small" onClick={() => void test(p.id)}>Test connection</button>
-              <button type="button" className="button button-small" onClick={() => setEditing(p)}>Edit</button>
-              <button type="button" className="button button-small" onClick={() => void remove(p.id)}>Remove</button>
+              <button type="button" className="button button-small" onClick={() => void test(p.id)}>
+                Test connection
+              </button>
+              <button type="button" className="button button-small" onClick={() => setEditing(p)}>
+                Edit
+              </button>
+              <button type="button" className="button button-small" onClick={() => void remove(p.id)}>
+                Remove
+              </button>
             </div>
-            {checks[p.id] && <p role="status" className={checks[p.id]!.ok ? 'check-ok' : 'form-error'}>{checks[p.id]!.message}</p>}
+            {checks[p.id] && (
+              <p role="status" className={checks[p.id]!.ok ? 'check-ok' : 'form-error'}>
+                {checks[p.id]!.message}
+              </p>
+            )}
           </li>
         ))}
       </ul>
       {editing ? (
-        <ProviderForm entry={editing === 'new' ? undefined : editing} isDefault={editing !== 'new' && settings.defaultProviderId === editing.id}
+        <ProviderForm
+          entry={editing === 'new' ? undefined : editing}
+          isDefault={editing !== 'new' && settings.defaultProviderId === editing.id}
           hasKey={editing !== 'new' && !!keys.state?.names.includes(providerKeyName(editing.id))}
-          onDone={() => { setEditing(null); keys.refresh(); }} />
+          onDone={() => {
+            setEditing(null);
+            keys.refresh();
+          }}
+        />
       ) : (
-        <button type="button" className="button" onClick={() => setEditing('new')}>Add provider</button>
+        <button type="button" className="button" onClick={() => setEditing('new')}>
+          Add provider
+        </button>
       )}
     </section>
   );
 }
 
-function ProviderForm({ entry, isDefault, hasKey, onDone }: { entry: ProviderEntry | undefined; isDefault: boolean; hasKey: boolean; onDone(): void }) {
+function ProviderForm({
+  entry,
+  isDefault,
+  hasKey,
+  onDone,
+}: {
+  entry: ProviderEntry | undefined;
+  isDefault: boolean;
+  hasKey: boolean;
+  onDone(): void;
+}) {
   const db = useDb();
   const executor = useExecutor();
   const showToast = useUi((s) => s.showToast);
   const settings = useSetting('providers')?.value;
   const [form, setForm] = useState({
-    name: entry?.name ?? '', kind: entry?.kind ?? 'openai-compatible', baseUrl: entry?.baseUrl ?? '', key: '',
-    defaultModel: entry?.defaultModel ?? '', aliases: formatAliases(entry?.aliases), rpm: entry?.requestsPerMinute ? String(entry.requestsPerMinute) : '',
+    name: entry?.name ?? '',
+    kind: entry?.kind ?? 'openai-compatible',
+    baseUrl: entry?.baseUrl ?? '',
+    key: '',
+    defaultModel: entry?.defaultModel ?? '',
+    aliases: formatAliases(entry?.aliases),
+    rpm: entry?.requestsPerMinute ? String(entry.requestsPerMinute) : '',
     makeDefault: isDefault || !settings?.providers.length,
   });
   const [error, setError] = useState<string | null>(null);
@@ -72,8 +131,13 @@ function ProviderForm({ entry, isDefault, hasKey, onDone }: { entry: ProviderEnt
   async function save(event: FormEvent) {
     event.preventDefault();
     if (!form.name.trim()) return setError('the provider needs a name');
-    if (form.kind === 'openai-compatible' && !/^https?:\/\//.test(form.baseUrl.trim())) return setError('Base URL must start with http:// or https://');
-    const config: ProviderEntry = { id: entry?.id ?? crypto.randomUUID(), name: form.name.trim(), kind: form.kind as ProviderEntry['kind'] };
+    if (form.kind === 'openai-compatible' && !/^https?:\/\//.test(form.baseUrl.trim()))
+      return setError('Base URL must start with http:// or https://');
+    const config: ProviderEntry = {
+      id: entry?.id ?? crypto.randomUUID(),
+      name: form.name.trim(),
+      kind: form.kind as ProviderEntry['kind'],
+    };
     if (form.baseUrl.trim()) config.baseUrl = form.baseUrl.trim();
     if (form.defaultModel.trim()) config.defaultModel = form.defaultModel.trim();
     const aliases = parseAliases(form.aliases);
@@ -92,23 +156,72 @@ function ProviderForm({ entry, isDefault, hasKey, onDone }: { entry: ProviderEnt
 
   return (
     <form className="run-form provider-form" onSubmit={(e) => void save(e)} aria-label="Provider">
-      <label className="field"><span className="field-label">Name</span><input data-autofocus value={form.name} onChange={(e) => set({ name: e.target.value })} placeholder="Ollama" /></label>
-      <label className="field"><span className="field-label">Kind</span>
+      <label className="field">
+        <span className="field-label">Name</span>
+        <input data-autofocus value={form.name} onChange={(e) => set({ name: e.target.value })} placeholder="Ollama" />
+      </label>
+      <label className="field">
+        <span className="field-label">Kind</span>
         <select value={form.kind} onChange={(e) => set({ kind: e.target.value as ProviderEntry['kind'] })}>
           <option value="openai">OpenAI</option>
           <option value="openai-compatible">OpenAI-compatible (Chat Completions)</option>
         </select>
       </label>
-      <label className="field"><span className="field-label">Base URL</span><input value={form.baseUrl} onChange={(e) => set({ baseUrl: e.target.value })} placeholder={form.kind === 'openai' ? 'https://api.openai.com/v1 (default)' : 'http://localhost:11434/v1'} /></label>
-      <label className="field"><span className="field-label">API key</span><input type="password" autoComplete="off" value={form.key} onChange={(e) => set({ key: e.target.value })} placeholder={hasKey ? '•••••••• saved (type to replace)' : form.kind === 'openai' ? 'sk-…' : 'optional'} /></label>
-      <label className="field"><span className="field-label">Default model</span><input value={form.defaultModel} onChange={(e) => set({ defaultModel: e.target.value })} placeholder="gpt-4o-mini, llama3.2…" /></label>
-      <label className="field"><span className="field-label">Model aliases (one per line: workflow model = model here)</span><textarea rows={2} value={form.aliases} onChange={(e) => set({ aliases: e.target.value })} placeholder="gpt-4o-mini = llama3.2" /></label>
-      <label className="field"><span className="field-label">Requests per minute (optional)</span><input type="number" min={1} value={form.rpm} onChange={(e) => set({ rpm: e.target.value })} /></label>
-      <label className="field-inline"><input type="checkbox" checked={form.makeDefault} onChange={(e) => set({ makeDefault: e.target.checked })} /><span>Default provider</span></label>
-      {error && <p className="form-error" role="alert">{error}</p>}
+      <label className="field">
+        <span className="field-label">Base URL</span>
+        <input
+          value={form.baseUrl}
+          onChange={(e) => set({ baseUrl: e.target.value })}
+          placeholder={form.kind === 'openai' ? 'https://api.openai.com/v1 (default)' : 'http://localhost:11434/v1'}
+        />
+      </label>
+      <label className="field">
+        <span className="field-label">API key</span>
+        <input
+          type="password"
+          autoComplete="off"
+          value={form.key}
+          onChange={(e) => set({ key: e.target.value })}
+          placeholder={hasKey ? '•••••••• saved (type to replace)' : form.kind === 'openai' ? 'sk-…' : 'optional'}
+        />
+      </label>
+      <label className="field">
+        <span className="field-label">Default model</span>
+        <input
+          value={form.defaultModel}
+          onChange={(e) => set({ defaultModel: e.target.value })}
+          placeholder="gpt-4o-mini, llama3.2…"
+        />
+      </label>
+      <label className="field">
+        <span className="field-label">Model aliases (one per line: workflow model = model here)</span>
+        <textarea
+          rows={2}
+          value={form.aliases}
+          onChange={(e) => set({ aliases: e.target.value })}
+          placeholder="gpt-4o-mini = llama3.2"
+        />
+      </label>
+      <label className="field">
+        <span className="field-label">Requests per minute (optional)</span>
+        <input type="number" min={1} value={form.rpm} onChange={(e) => set({ rpm: e.target.value })} />
+      </label>
+      <label className="field-inline">
+        <input type="checkbox" checked={form.makeDefault} onChange={(e) => set({ makeDefault: e.target.checked })} />
+        <span>Default provider</span>
+      </label>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
       <div className="dialog-actions">
-        <button type="button" className="button" onClick={onDone}>Cancel</button>
-        <button type="submit" className="button button-primary">Save provider</button>
+        <button type="button" className="button" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="button button-primary">
+          Save provider
+        </button>
       </div>
     </form>
   );

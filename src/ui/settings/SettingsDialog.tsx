@@ -39,13 +39,30 @@ export function SettingsDialog() {
         <h3>Execution</h3>
         <label className="field">
           <span className="field-label">Steps in flight at once, across all runs</span>
-          <input type="number" min={1} max={LIMITS.concurrency} data-autofocus value={current} onChange={(e) => setValue(e.target.value)} />
-          <span className="field-hint muted">Like a worker pool: more runs at once, more load on model providers. Default {DEFAULT_MAX_PARALLELISM}.</span>
-          {stored?.problem && <span className="form-error" role="status">{stored.problem}</span>}
+          <input
+            type="number"
+            min={1}
+            max={LIMITS.concurrency}
+            data-autofocus
+            value={current}
+            onChange={(e) => setValue(e.target.value)}
+          />
+          <span className="field-hint muted">
+            Like a worker pool: more runs at once, more load on model providers. Default {DEFAULT_MAX_PARALLELISM}.
+          </span>
+          {stored?.problem && (
+            <span className="form-error" role="status">
+              {stored.problem}
+            </span>
+          )}
         </label>
         <div className="dialog-actions">
-          <button type="button" className="button" onClick={closeDialog}>Cancel</button>
-          <button type="submit" className="button button-primary">Save execution settings</button>
+          <button type="button" className="button" onClick={closeDialog}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary">
+            Save execution settings
+          </button>
         </div>
       </form>
     </Dialog>

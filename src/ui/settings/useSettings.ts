@@ -1,7 +1,14 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useEffect, useState } from 'react';
 import type { TabflowDb } from '../../store/db';
-import { readSetting, writeSetting, type ProviderEntry, type ProvidersSetting, type SettingKey, type SettingRead } from '../../store/settings';
+import {
+  readSetting,
+  writeSetting,
+  type ProviderEntry,
+  type ProvidersSetting,
+  type SettingKey,
+  type SettingRead,
+} from '../../store/settings';
 import { useDb } from '../DbContext';
 import { useExecutor } from '../ExecutorContext';
 
@@ -18,7 +25,9 @@ export async function saveProviderSettings(db: TabflowDb, settings: ProvidersSet
 /** Replaces (or adds) one entry; `makeDefault` marks it the default provider. */
 export function withProvider(settings: ProvidersSetting, entry: ProviderEntry, makeDefault: boolean): ProvidersSetting {
   const exists = settings.providers.some((p) => p.id === entry.id);
-  const providers = exists ? settings.providers.map((p) => (p.id === entry.id ? entry : p)) : [...settings.providers, entry];
+  const providers = exists
+    ? settings.providers.map((p) => (p.id === entry.id ? entry : p))
+    : [...settings.providers, entry];
   const next: ProvidersSetting = { providers };
   const defaultId = makeDefault ? entry.id : settings.defaultProviderId;
   if (defaultId) next.defaultProviderId = defaultId;
@@ -49,5 +58,7 @@ export function parseAliases(text: string): Record<string, string> {
 }
 
 export function formatAliases(aliases: Record<string, string> | undefined): string {
-  return Object.entries(aliases ?? {}).map(([from, to]) => `${from} = ${to}`).join('\n');
+  return Object.entries(aliases ?? {})
+    .map(([from, to]) => `${from} = ${to}`)
+    .join('\n');
 }

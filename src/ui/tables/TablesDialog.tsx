@@ -12,7 +12,11 @@ const ROWS_SHOWN = 100;
 
 /** "Customer list (2024).csv" → "customer_list_2024": a name steps can use in `table`. */
 export function tableNameFromFile(fileName: string): string {
-  const base = fileName.replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '');
+  const base = fileName
+    .replace(/\.[^.]+$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return /^[a-z_]/.test(base) ? base.slice(0, 64) : `t_${base}`.slice(0, 64);
 }
 
@@ -30,7 +34,10 @@ export function TablesDialog() {
     event.target.value = '';
     if (!file) return;
     try {
-      if (file.size > MAX_TABLE_IMPORT_BYTES) throw new Error(`${file.name} is ${formatBytes(file.size)}; tables can be at most ${formatBytes(MAX_TABLE_IMPORT_BYTES)}`);
+      if (file.size > MAX_TABLE_IMPORT_BYTES)
+        throw new Error(
+          `${file.name} is ${formatBytes(file.size)}; tables can be at most ${formatBytes(MAX_TABLE_IMPORT_BYTES)}`,
+        );
       const text = await file.text();
       const rows = /\.json$/i.test(file.name) ? parseJsonRows(text) : parseCsv(text);
       const name = tableNameFromFile(file.name);
@@ -45,16 +52,41 @@ export function TablesDialog() {
   return (
     <Dialog label="Tables" onClose={closeDialog} wide>
       <div className="tables-dialog">
-        <p className="muted">Local tables live in this browser. Steps use them with <code>table.query</code> / <code>table.update</code>; agents with the table tools.</p>
+        <p className="muted">
+          Local tables live in this browser. Steps use them with <code>table.query</code> / <code>table.update</code>;
+          agents with the table tools.
+        </p>
         <div className="toolbar">
-          <label className="button">Import CSV or JSON…<input type="file" accept=".csv,.json,text/csv,application/json" hidden onChange={(e) => void onFile(e)} /></label>
-          <button type="button" className="button" onClick={() => void resetDemoCustomers(db).then(() => { setOpen('customers'); showToast({ message: 'The demo customers are back as they were', tone: 'success' }); })}>Reset demo customers</button>
+          <label className="button">
+            Import CSV or JSON…
+            <input type="file" accept=".csv,.json,text/csv,application/json" hidden onChange={(e) => void onFile(e)} />
+          </label>
+          <button
+            type="button"
+            className="button"
+            onClick={() =>
+              void resetDemoCustomers(db).then(() => {
+                setOpen('customers');
+                showToast({ message: 'The demo customers are back as they were', tone: 'success' });
+              })
+            }>
+            Reset demo customers
+          </button>
         </div>
         {tables && tables.length === 0 && <p className="muted">No tables yet.</p>}
         <div className="tables-layout">
           <ul className="tables-list" aria-label="Tables">
             {(tables ?? []).map((t) => (
-              <li key={t.name}><button type="button" className={t.name === shown ? 'run-item run-item-active' : 'run-item'} data-table-name={t.name} onClick={() => setOpen(t.name)}>{t.name}<span className="muted">{t.rows} rows</span></button></li>
+              <li key={t.name}>
+                <button
+                  type="button"
+                  className={t.name === shown ? 'run-item run-item-active' : 'run-item'}
+                  data-table-name={t.name}
+                  onClick={() => setOpen(t.name)}>
+                  {t.name}
+                  <span className="muted">{t.rows} rows</span>
+                </button>
+              </li>
             ))}
           </ul>
           {shown && <TableRows table={shown} />}
@@ -72,11 +104,29 @@ function TableRows({ table }: { table: string }) {
   return (
     <div className="table-rows">
       <table aria-label={`Rows of ${table}`}>
-        <thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c}>{c}</th>
+            ))}
+          </tr>
+        </thead>
         <tbody>
           {rows.map((r) => (
             <tr key={r.id}>
-              {columns.map((c) => <td key={c}>{c === 'id' ? formatCell(r.row[c]) : <EditableCell value={r.row[c]} label={`${c} of ${r.id}`} onSave={(next) => void db.tableRows.put({ ...r, row: { ...r.row, [c]: next } })} />}</td>)}
+              {columns.map((c) => (
+                <td key={c}>
+                  {c === 'id' ? (
+                    formatCell(r.row[c])
+                  ) : (
+                    <EditableCell
+                      value={r.row[c]}
+                      label={`${c} of ${r.id}`}
+                      onSave={(next) => void db.tableRows.put({ ...r, row: { ...r.row, [c]: next } })}
+                    />
+                  )}
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>
@@ -97,11 +147,20 @@ function EditableCell({ value, label, onSave }: { value: unknown; label: string;
     setDraft(null);
   };
   return (
-    <input className="cell-input" aria-label={label} value={draft ?? shown} onChange={(e) => setDraft(e.target.value)} onBlur={commit}
+    <input
+      className="cell-input"
+      aria-label={label}
+      value={draft ?? shown}
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={commit}
       onKeyDown={(e) => {
         if (e.key === 'Enter') commit();
-        if (e.key === 'Escape') { e.stopPropagation(); setDraft(null); }
-      }} />
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          setDraft(null);
+        }
+      }}
+    />
   );
 }
 

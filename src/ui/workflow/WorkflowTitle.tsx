@@ -63,11 +63,18 @@ export function WorkflowTitle({ name, onRename }: WorkflowTitleProps) {
         aria-label="Workflow name"
         value={value}
         maxLength={200}
-        onChange={(e) => { setValue(e.target.value); setEditing(true); }}
+        onChange={(e) => {
+          setValue(e.target.value);
+          setEditing(true);
+        }}
         onKeyDown={onKeyDown}
         onBlur={() => editing && void commit(false)}
       />
-      {message && <p className="error-text title-message" role="alert">{message}</p>}
+      {message && (
+        <p className="error-text title-message" role="alert">
+          {message}
+        </p>
+      )}
     </div>
   );
 }

@@ -30,7 +30,12 @@ export function WorkflowView({ id, knownWorkflows, lookup }: WorkflowViewProps) 
   return <Loaded record={state.record} autosave={autosave} knownWorkflows={knownWorkflows} lookup={lookup} />;
 }
 
-function Loaded({ record, autosave, knownWorkflows, lookup }: { record: WorkflowRecord; autosave: AutosaveHandle } & Omit<WorkflowViewProps, 'id'>) {
+function Loaded({
+  record,
+  autosave,
+  knownWorkflows,
+  lookup,
+}: { record: WorkflowRecord; autosave: AutosaveHandle } & Omit<WorkflowViewProps, 'id'>) {
   const actions = useWorkflowActions(record.id, autosave, lookup);
   const showToast = useUi((s) => s.showToast);
   // Every command reports its failure as a toast instead of failing silently.
@@ -43,33 +48,76 @@ function Loaded({ record, autosave, knownWorkflows, lookup }: { record: Workflow
   const setTab = useUi((s) => s.setWorkflowTab);
   const openDialog = useUi((s) => s.openDialog);
   // A workflow with errors cannot run; the Problems panel says why.
-  const runnable = useMemo(() => !hasErrors(validateWorkflowFile(record.doc, { knownWorkflows }).problems), [record.doc, knownWorkflows]);
+  const runnable = useMemo(
+    () => !hasErrors(validateWorkflowFile(record.doc, { knownWorkflows }).problems),
+    [record.doc, knownWorkflows],
+  );
 
   return (
     <article className="workflow-view" aria-label={`Workflow ${record.name}`}>
       <header className="workflow-header">
         <WorkflowTitle name={record.name} onRename={actions.rename} />
-        {record.doc.workflowConfig.description && <p className="workflow-description muted">{record.doc.workflowConfig.description}</p>}
+        {record.doc.workflowConfig.description && (
+          <p className="workflow-description muted">{record.doc.workflowConfig.description}</p>
+        )}
         <div className="toolbar" role="toolbar" aria-label="Workflow actions">
-          <button type="button" className="button button-primary" disabled={!runnable} title={runnable ? 'Start a run' : 'Fix the errors in the Problems panel first'}
-            onClick={() => openDialog({ kind: 'run', workflowId: record.id })}>Run</button>
-          <button type="button" className="button" onClick={run(actions.duplicate)}>Duplicate</button>
-          <button type="button" className="button" onClick={run(actions.remove)}>Delete</button>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={!runnable}
+            title={runnable ? 'Start a run' : 'Fix the errors in the Problems panel first'}
+            onClick={() => openDialog({ kind: 'run', workflowId: record.id })}>
+            Run
+          </button>
+          <button type="button" className="button" onClick={run(actions.duplicate)}>
+            Duplicate
+          </button>
+          <button type="button" className="button" onClick={run(actions.remove)}>
+            Delete
+          </button>
           <span className="toolbar-gap" />
-          <button type="button" className="button" onClick={run(actions.exportFile)} title={displayKeys('Mod+Shift+E')}>Export file</button>
-          <button type="button" className="button" onClick={run(actions.copyJson)}>Copy JSON</button>
-          <button type="button" className="button" onClick={run(actions.copyShareLink)} title={displayKeys('Mod+Shift+L')}>Copy share link</button>
+          <button type="button" className="button" onClick={run(actions.exportFile)} title={displayKeys('Mod+Shift+E')}>
+            Export file
+          </button>
+          <button type="button" className="button" onClick={run(actions.copyJson)}>
+            Copy JSON
+          </button>
+          <button
+            type="button"
+            className="button"
+            onClick={run(actions.copyShareLink)}
+            title={displayKeys('Mod+Shift+L')}>
+            Copy share link
+          </button>
         </div>
       </header>
       <div className="tabs workflow-tabs" role="tablist" aria-label="Workflow views">
-        <button type="button" role="tab" aria-selected={tab === 'json'} className={tab === 'json' ? 'tab tab-active' : 'tab'} onClick={() => setTab('json')}>JSON</button>
-        <button type="button" role="tab" aria-selected={tab === 'runs'} className={tab === 'runs' ? 'tab tab-active' : 'tab'} onClick={() => setTab('runs')}>Runs</button>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'json'}
+          className={tab === 'json' ? 'tab tab-active' : 'tab'}
+          onClick={() => setTab('json')}>
+          JSON
+        </button>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'runs'}
+          className={tab === 'runs' ? 'tab tab-active' : 'tab'}
+          onClick={() => setTab('runs')}>
+          Runs
+        </button>
       </div>
       {/* The editor stays mounted behind the runs tab, so its undo history and unsaved text survive. */}
       <div className="tab-panel" hidden={tab !== 'json'}>
         <EditorPane key={record.id} record={record} autosave={autosave} knownWorkflows={knownWorkflows} />
       </div>
-      {tab === 'runs' && <div className="tab-panel"><RunsPanel workflowId={record.id} /></div>}
+      {tab === 'runs' && (
+        <div className="tab-panel">
+          <RunsPanel workflowId={record.id} />
+        </div>
+      )}
     </article>
   );
 }
@@ -79,7 +127,9 @@ function Missing() {
   return (
     <div className="main-message">
       <p>This workflow is not in your library any more.</p>
-      <button type="button" className="button" onClick={() => select(null)}>Back to the start</button>
+      <button type="button" className="button" onClick={() => select(null)}>
+        Back to the start
+      </button>
     </div>
   );
 }

@@ -32,7 +32,8 @@ export function useWorkflowActions(id: string, autosave: AutosaveHandle, lookup:
     return { record, text: exportText(buildExportFile(record.doc, lookup)) };
   }
 
-  const draftNote = (hasDraft: boolean) => (hasDraft ? ' (the last valid version: the draft in the editor is not included)' : '');
+  const draftNote = (hasDraft: boolean) =>
+    hasDraft ? ' (the last valid version: the draft in the editor is not included)' : '';
 
   return {
     async rename(name: string) {
@@ -66,18 +67,25 @@ export function useWorkflowActions(id: string, autosave: AutosaveHandle, lookup:
     async copyJson() {
       const { record, text } = await exportedText();
       const copied = await copyText(text);
-      toast(copied
-        ? { message: `JSON copied${draftNote(record.draftText !== undefined)}`, tone: 'success' }
-        : { message: 'The browser did not allow copying. Use "Export file" instead.', tone: 'error' });
+      toast(
+        copied
+          ? { message: `JSON copied${draftNote(record.draftText !== undefined)}`, tone: 'success' }
+          : { message: 'The browser did not allow copying. Use "Export file" instead.', tone: 'error' },
+      );
     },
     async copyShareLink() {
       const { text } = await exportedText();
       const link = await buildShareLink(text, location.href);
       const copied = await copyText(link);
-      if (!copied) return toast({ message: 'The browser did not allow copying. Use "Export file" instead.', tone: 'error' });
+      if (!copied)
+        return toast({ message: 'The browser did not allow copying. Use "Export file" instead.', tone: 'error' });
       const size = `${link.length.toLocaleString('en-US')} characters`;
       return link.length > LONG_LINK_CHARS
-        ? toast({ message: `Link copied (${size}). Some chat apps cut links over 8,000 characters; if it arrives broken, send the file instead.`, tone: 'warning', durationMs: UNDO_TOAST_MS })
+        ? toast({
+            message: `Link copied (${size}). Some chat apps cut links over 8,000 characters; if it arrives broken, send the file instead.`,
+            tone: 'warning',
+            durationMs: UNDO_TOAST_MS,
+          })
         : toast({ message: `Link copied (${size})`, tone: 'success' });
     },
   };

@@ -33,13 +33,19 @@ async function crashEverywhere(scenario: Scenario): Promise<number> {
 describe('deterministic crash injection', () => {
   let total = 0;
 
-  it.each(templateScenarios.map((s) => [s.name, s] as const))('%s survives a crash at every store operation', async (_name, scenario) => {
-    total += await crashEverywhere(scenario);
-  });
+  it.each(templateScenarios.map((s) => [s.name, s] as const))(
+    '%s survives a crash at every store operation',
+    async (_name, scenario) => {
+      total += await crashEverywhere(scenario);
+    },
+  );
 
-  it.each(Array.from({ length: RANDOM_WORKFLOWS }, (_, i) => [SEED * 1000 + i] as const))('random workflow with seed %i survives a crash at every store operation', async (seed) => {
-    total += await crashEverywhere(randomScenario(seed));
-  });
+  it.each(Array.from({ length: RANDOM_WORKFLOWS }, (_, i) => [SEED * 1000 + i] as const))(
+    'random workflow with seed %i survives a crash at every store operation',
+    async (seed) => {
+      total += await crashEverywhere(randomScenario(seed));
+    },
+  );
 
   it('ran at least 1,000 crash/resume cycles', () => {
     expect(total).toBeGreaterThanOrEqual(1000);

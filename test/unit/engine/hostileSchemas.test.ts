@@ -19,7 +19,8 @@ const answering = (code: string) => ({ llm: () => ({ code }) });
 
 function exponentialChain(): Record<string, unknown> {
   const $defs: Record<string, unknown> = { d40: { type: 'string' } };
-  for (let i = 0; i < 40; i++) $defs[`d${i}`] = { allOf: [{ $ref: `#/$defs/d${i + 1}` }, { $ref: `#/$defs/d${i + 1}` }] };
+  for (let i = 0; i < 40; i++)
+    $defs[`d${i}`] = { allOf: [{ $ref: `#/$defs/d${i + 1}` }, { $ref: `#/$defs/d${i + 1}` }] };
   return { type: 'object', properties: { code: { $ref: '#/$defs/d0' } }, $defs };
 }
 
@@ -27,8 +28,14 @@ describe('hostile JSON Schemas in a workflow', () => {
   it('a catastrophic output schema pattern fails its own step and does not block a second run', async () => {
     const started = performance.now();
     const t = createTestEngine({ runners: answering(NEAR_MATCH) });
-    const outputSchema = { type: 'object', properties: { code: { type: 'string', pattern: CATASTROPHIC } }, required: ['code'] };
-    const hostile = chain('hostile', [{ ...llm('extract', 'give me the code', { outputSchema }), retryPolicy: { maxRetries: 1, backoffMs: 10 } }]);
+    const outputSchema = {
+      type: 'object',
+      properties: { code: { type: 'string', pattern: CATASTROPHIC } },
+      required: ['code'],
+    };
+    const hostile = chain('hostile', [
+      { ...llm('extract', 'give me the code', { outputSchema }), retryPolicy: { maxRetries: 1, backoffMs: 10 } },
+    ]);
     const hostileId = await t.engine.start({ workflow: hostile, input: {} });
     const plainId = await t.engine.start({ workflow: plain(), input: {} });
 
@@ -67,7 +74,12 @@ describe('hostile JSON Schemas in a workflow', () => {
   it('an output schema too costly to check fails the step once, without asking the model again', async () => {
     let calls = 0;
     const t = createTestEngine({ runners: { llm: () => (calls++, { code: 'x' }) } });
-    const hostile = chain('hostile', [{ ...llm('extract', 'give me the code', { outputSchema: exponentialChain() }), retryPolicy: { maxRetries: 3, backoffMs: 10 } }]) as WorkflowFile;
+    const hostile = chain('hostile', [
+      {
+        ...llm('extract', 'give me the code', { outputSchema: exponentialChain() }),
+        retryPolicy: { maxRetries: 3, backoffMs: 10 },
+      },
+    ]) as WorkflowFile;
     const run = await t.runToEnd(await t.engine.start({ workflow: hostile, input: {} }));
     expect(run.status).toBe('failed');
     expect(calls).toBe(1);

@@ -10,13 +10,23 @@ function heldLlm() {
   const calls: string[] = [];
   const aborted: string[] = [];
   return {
-    open, calls, aborted,
-    llm: (req: { key: string; userPrompt: string }, call: { signal: AbortSignal }) => new Promise<unknown>((resolve, reject) => {
-      calls.push(req.key);
-      open.set(req.key, { resolve });
-      call.signal.addEventListener('abort', () => { aborted.push(req.key); open.delete(req.key); reject(call.signal.reason); });
-    }),
-    release(key: string, value: unknown = `done ${key}`) { open.get(key)?.resolve(value); open.delete(key); },
+    open,
+    calls,
+    aborted,
+    llm: (req: { key: string; userPrompt: string }, call: { signal: AbortSignal }) =>
+      new Promise<unknown>((resolve, reject) => {
+        calls.push(req.key);
+        open.set(req.key, { resolve });
+        call.signal.addEventListener('abort', () => {
+          aborted.push(req.key);
+          open.delete(req.key);
+          reject(call.signal.reason);
+        });
+      }),
+    release(key: string, value: unknown = `done ${key}`) {
+      open.get(key)?.resolve(value);
+      open.delete(key);
+    },
   };
 }
 
@@ -81,10 +91,21 @@ describe('operator controls', () => {
   it('the peak number of steps in flight equals the concurrency cap', async () => {
     const held = heldLlm();
     const t = createTestEngine({ maxParallelism: 3, runners: { llm: held.llm } });
-    const workflow = chain('wide', [{ stepSlug: 'each', name: 'Each', stepType: 'loop', config: { forEach: '{{input.value}}', concurrency: 8, steps: [llm('ask', '{{loop.item}}')] } }]);
+    const workflow = chain('wide', [
+      {
+        stepSlug: 'each',
+        name: 'Each',
+        stepType: 'loop',
+        config: { forEach: '{{input.value}}', concurrency: 8, steps: [llm('ask', '{{loop.item}}')] },
+      },
+    ]);
     const a = await t.engine.start({ workflow, input: { value: [1, 2, 3, 4, 5] } });
     const b = await t.engine.start({ workflow, input: { value: [6, 7, 8] } });
-    for (let i = 0; i < 20 && (t.data.runs.get(a)?.status !== 'completed' || t.data.runs.get(b)?.status !== 'completed'); i++) {
+    for (
+      let i = 0;
+      i < 20 && (t.data.runs.get(a)?.status !== 'completed' || t.data.runs.get(b)?.status !== 'completed');
+      i++
+    ) {
       await t.quiesce();
       expect(held.open.size).toBeLessThanOrEqual(3);
       for (const key of [...held.open.keys()]) held.release(key);
@@ -96,7 +117,10 @@ describe('operator controls', () => {
   it('a stale engine cannot write once a newer one owns the run (generation fencing)', async () => {
     const held = heldLlm();
     const old = createTestEngine({ runners: { llm: held.llm } });
-    const id = await old.engine.start({ workflow: chain('fence', [llm('ask', 'x'), set('after', { x: 1 })]), input: {} });
+    const id = await old.engine.start({
+      workflow: chain('fence', [llm('ask', 'x'), set('after', { x: 1 })]),
+      input: {},
+    });
     await old.quiesce();
     // Another tab takes over: restart bumps the generation.
     const fresh = createTestEngine({ data: old.data, clock: old.clock, runners: { llm: async () => 'fresh' } });
@@ -119,7 +143,10 @@ describe('operator controls', () => {
     t.engine.shutdown();
     const reloaded = createTestEngine({ data: t.data, clock: t.clock });
     await reloaded.engine.resumeAll();
-    expect(t.data.runs.get(id)).toMatchObject({ status: 'failed', error: { message: 'interrupted (not durable): direct runs do not survive a reload' } });
+    expect(t.data.runs.get(id)).toMatchObject({
+      status: 'failed',
+      error: { message: 'interrupted (not durable): direct runs do not survive a reload' },
+    });
   });
 });
 
@@ -134,14 +161,22 @@ describe('storage full', () => {
           throw new QuotaError('QuotaExceededError');
         }
       },
-      runners: { llm: async (req) => {
-        if (req.userPrompt === '2' && !filled) failNextCommit = filled = true; // the disk fills while step two runs
-        return `ok ${req.userPrompt}`;
-      } },
+      runners: {
+        llm: async (req) => {
+          if (req.userPrompt === '2' && !filled) failNextCommit = filled = true; // the disk fills while step two runs
+          return `ok ${req.userPrompt}`;
+        },
+      },
     });
-    const id = await t.engine.start({ workflow: chain('quota', [llm('one', '1'), llm('two', '2'), llm('three', '3')]), input: {} });
+    const id = await t.engine.start({
+      workflow: chain('quota', [llm('one', '1'), llm('two', '2'), llm('three', '3')]),
+      input: {},
+    });
     await t.quiesce();
-    expect(t.data.runs.get(id)).toMatchObject({ status: 'paused', error: { category: 'quota', message: expect.stringMatching(/storage is full/) } });
+    expect(t.data.runs.get(id)).toMatchObject({
+      status: 'paused',
+      error: { category: 'quota', message: expect.stringMatching(/storage is full/) },
+    });
     expect(t.data.steps.get(`${id}:one@`)?.status).toBe('completed');
     expect(t.data.steps.get(`${id}:three@`)).toBeUndefined();
     await t.engine.resume(id);
@@ -173,14 +208,16 @@ describe('the engine-wide slot pool', () => {
     let running = 0;
     let peak = 0;
     const done: number[] = [];
-    const queued = Array.from({ length: 4 }, (_, i) => slots.acquire().then(async () => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      running--;
-      done.push(i);
-      slots.release();
-    }));
+    const queued = Array.from({ length: 4 }, (_, i) =>
+      slots.acquire().then(async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        running--;
+        done.push(i);
+        slots.release();
+      }),
+    );
     slots.setCapacity(1);
     for (let i = 0; i < 4; i++) slots.release();
     await Promise.all(queued);

@@ -23,7 +23,10 @@ async function setup() {
   const clock = new FakeClock();
   const url = server.url;
   const runner = createModelRunner({
-    settings: async () => ({ providers: [{ id: 'p', name: 'Faulty', kind: 'openai-compatible', baseUrl: url }], defaultProviderId: 'p' }),
+    settings: async () => ({
+      providers: [{ id: 'p', name: 'Faulty', kind: 'openai-compatible', baseUrl: url }],
+      defaultProviderId: 'p',
+    }),
     key: async () => 'sk-test-faults-0123456789',
     demoModel: () => fakeDemoModel(),
     now: () => clock.now(),
@@ -33,15 +36,28 @@ async function setup() {
   return { t, server };
 }
 
-const rounds = (steps: Iterable<StepRecord>, runId: string) => [...steps].filter((s) => s.runId === runId && s.stepType === 'llm-round');
+const rounds = (steps: Iterable<StepRecord>, runId: string) =>
+  [...steps].filter((s) => s.runId === runId && s.stepType === 'llm-round');
 const outcomes = (record: StepRecord | undefined) => record?.attempts.map((a) => a.outcome);
 
 describe('provider faults end as the retry policy says', () => {
   it('429 bursts with Retry-After over parallel branches: every branch waits the server out and completes', async () => {
     const { t, server } = await setup();
-    server.script(...Array.from({ length: 3 }, () => ({ status: 429, headers: { 'retry-after': '2' } })), ...Array.from({ length: 2 }, () => ({ status: 429, headers: { 'retry-after': '3' } })));
-    const branch = (name: string) => [{ ...llm(name, `about ${name}`), retryPolicy: { maxRetries: 3, backoffMs: 10, jitter: false } }];
-    const workflow = chain('burst', [{ stepSlug: 'fan', name: 'Fan', stepType: 'parallel', config: { join: 'all', branches: { a: branch('a'), b: branch('b'), c: branch('c') } } }]);
+    server.script(
+      ...Array.from({ length: 3 }, () => ({ status: 429, headers: { 'retry-after': '2' } })),
+      ...Array.from({ length: 2 }, () => ({ status: 429, headers: { 'retry-after': '3' } })),
+    );
+    const branch = (name: string) => [
+      { ...llm(name, `about ${name}`), retryPolicy: { maxRetries: 3, backoffMs: 10, jitter: false } },
+    ];
+    const workflow = chain('burst', [
+      {
+        stepSlug: 'fan',
+        name: 'Fan',
+        stepType: 'parallel',
+        config: { join: 'all', branches: { a: branch('a'), b: branch('b'), c: branch('c') } },
+      },
+    ]);
     const run = await t.runToEnd(await t.engine.start({ workflow, input: {} }));
     expect(run.status).toBe('completed');
     expect(run.output).toEqual({ a: 'echo: about a', b: 'echo: about b', c: 'echo: about c' });
@@ -53,7 +69,9 @@ describe('provider faults end as the retry policy says', () => {
         if (attempt.outcome !== 'error') continue;
         expect(attempt.error).toMatchObject({ category: 'rate-limit', retryable: true });
         // The next attempt waited at least the server's Retry-After, not the 10 ms backoff.
-        expect(record.attempts[i + 1]!.startedAt - attempt.endedAt!).toBeGreaterThanOrEqual(attempt.error!.retryAfterMs!);
+        expect(record.attempts[i + 1]!.startedAt - attempt.endedAt!).toBeGreaterThanOrEqual(
+          attempt.error!.retryAfterMs!,
+        );
       }
     }
     expect(server.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(8);
@@ -62,12 +80,16 @@ describe('provider faults end as the retry policy says', () => {
   it('500s are retried and the round completes; with too few retries the step fails as a server error', async () => {
     const { t, server } = await setup();
     server.script({ status: 500 }, { status: 500 });
-    const patient = chain('five-hundreds', [{ ...llm('ask', 'hello'), retryPolicy: { maxRetries: 2, backoffMs: 100, jitter: false } }]);
+    const patient = chain('five-hundreds', [
+      { ...llm('ask', 'hello'), retryPolicy: { maxRetries: 2, backoffMs: 100, jitter: false } },
+    ]);
     const ok = await t.runToEnd(await t.engine.start({ workflow: patient, input: {} }));
     expect(ok.output).toBe('echo: hello');
     expect(outcomes(t.data.steps.get(`${ok.id}:ask@/r1`))).toEqual(['error', 'error', 'ok']);
     server.script({ status: 500 }, { status: 500 });
-    const impatient = chain('five-hundreds-2', [{ ...llm('ask', 'hello'), retryPolicy: { maxRetries: 1, backoffMs: 100, jitter: false } }]);
+    const impatient = chain('five-hundreds-2', [
+      { ...llm('ask', 'hello'), retryPolicy: { maxRetries: 1, backoffMs: 100, jitter: false } },
+    ]);
     const failed = await t.runToEnd(await t.engine.start({ workflow: impatient, input: {} }));
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatchObject({ category: 'server', retryable: true });
@@ -76,7 +98,9 @@ describe('provider faults end as the retry policy says', () => {
   it('a stream cut mid-answer is retried and the step completes with the whole answer', async () => {
     const { t, server } = await setup();
     server.script({ fault: 'cut', afterEvents: 3, text: 'half of an answer that drops' });
-    const workflow = chain('cut', [{ ...llm('ask', 'hello'), retryPolicy: { maxRetries: 2, backoffMs: 100, jitter: false } }]);
+    const workflow = chain('cut', [
+      { ...llm('ask', 'hello'), retryPolicy: { maxRetries: 2, backoffMs: 100, jitter: false } },
+    ]);
     const run = await t.runToEnd(await t.engine.start({ workflow, input: {} }));
     expect(run.output).toBe('echo: hello');
     const record = t.data.steps.get(`${run.id}:ask@/r1`)!;
@@ -87,23 +111,33 @@ describe('provider faults end as the retry policy says', () => {
   it('a stream cut every time fails the step as a network error once the retries are used', async () => {
     const { t, server } = await setup();
     server.script({ fault: 'cut' }, { fault: 'cut' });
-    const workflow = chain('cut-always', [{ ...llm('ask', 'hello'), retryPolicy: { maxRetries: 1, backoffMs: 100, jitter: false } }]);
+    const workflow = chain('cut-always', [
+      { ...llm('ask', 'hello'), retryPolicy: { maxRetries: 1, backoffMs: 100, jitter: false } },
+    ]);
     const run = await t.runToEnd(await t.engine.start({ workflow, input: {} }));
     expect(run.status).toBe('failed');
-    expect(run.error).toMatchObject({ category: 'network', message: 'the connection to Faulty dropped before its answer was complete' });
+    expect(run.error).toMatchObject({
+      category: 'network',
+      message: 'the connection to Faulty dropped before its answer was complete',
+    });
   });
 
-  it.each(['stall', 'hang'] as const)('a response that never ends (%s): the default round timeout fires, the retry completes', async (fault) => {
-    const { t, server } = await setup();
-    server.script({ fault, afterEvents: 3 });
-    const workflow = chain(`never-${fault}`, [{ ...llm('ask', 'hello'), retryPolicy: { maxRetries: 1, backoffMs: 100, jitter: false } }]);
-    const run = await t.runToEnd(await t.engine.start({ workflow, input: {} }));
-    expect(run.output).toBe('echo: hello');
-    const record = t.data.steps.get(`${run.id}:ask@/r1`)!;
-    expect(outcomes(record)).toEqual(['timeout', 'ok']);
-    expect(record.attempts[0]!.endedAt! - record.attempts[0]!.startedAt).toBe(EFFECT_TIMEOUT_MS.modelRound);
-    expect(server.closedEarly).toBe(1);
-  });
+  it.each(['stall', 'hang'] as const)(
+    'a response that never ends (%s): the default round timeout fires, the retry completes',
+    async (fault) => {
+      const { t, server } = await setup();
+      server.script({ fault, afterEvents: 3 });
+      const workflow = chain(`never-${fault}`, [
+        { ...llm('ask', 'hello'), retryPolicy: { maxRetries: 1, backoffMs: 100, jitter: false } },
+      ]);
+      const run = await t.runToEnd(await t.engine.start({ workflow, input: {} }));
+      expect(run.output).toBe('echo: hello');
+      const record = t.data.steps.get(`${run.id}:ask@/r1`)!;
+      expect(outcomes(record)).toEqual(['timeout', 'ok']);
+      expect(record.attempts[0]!.endedAt! - record.attempts[0]!.startedAt).toBe(EFFECT_TIMEOUT_MS.modelRound);
+      expect(server.closedEarly).toBe(1);
+    },
+  );
 
   it("a stalled stream with the step's own timeoutMs times out at that time, and fails when no retry is left", async () => {
     const { t, server } = await setup();

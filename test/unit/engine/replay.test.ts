@@ -10,19 +10,71 @@ import { chain, llm, set } from '../../support/flows';
 const T0 = 1_700_000_000_000;
 const RUN = 'r1';
 
-const linear = chain('linear', [llm('a', 'A'), set('mid', { fromA: '{{steps.a.output}}' }), llm('b', 'B {{steps.mid.output.fromA}}'), { stepSlug: 'nap', name: 'Nap', stepType: 'wait', config: { durationMs: 5000 } }, llm('c', 'C')]);
-const withApproval = chain('approve', [{ stepSlug: 'ask', name: 'Ask', stepType: 'approval', config: { prompt: 'ok?' }, nextSteps: { approved: 'yes', rejected: 'no' } }, set('yes', { ok: true }, {}), set('no', { ok: false }, {})]);
-const looped = chain('loop', [{ stepSlug: 'each', name: 'Each', stepType: 'loop', config: { forEach: [10, 20, 30], steps: [llm('item', 'item {{loop.item}}')] } }]);
+const linear = chain('linear', [
+  llm('a', 'A'),
+  set('mid', { fromA: '{{steps.a.output}}' }),
+  llm('b', 'B {{steps.mid.output.fromA}}'),
+  { stepSlug: 'nap', name: 'Nap', stepType: 'wait', config: { durationMs: 5000 } },
+  llm('c', 'C'),
+]);
+const withApproval = chain('approve', [
+  {
+    stepSlug: 'ask',
+    name: 'Ask',
+    stepType: 'approval',
+    config: { prompt: 'ok?' },
+    nextSteps: { approved: 'yes', rejected: 'no' },
+  },
+  set('yes', { ok: true }, {}),
+  set('no', { ok: false }, {}),
+]);
+const looped = chain('loop', [
+  {
+    stepSlug: 'each',
+    name: 'Each',
+    stepType: 'loop',
+    config: { forEach: [10, 20, 30], steps: [llm('item', 'item {{loop.item}}')] },
+  },
+]);
 
 let seq = 0;
-const attempt = (outcome: Attempt['outcome'], extra: Partial<Attempt> = {}): Attempt => ({ n: 1, startedAt: T0, outcome, ...(outcome === 'running' ? {} : { endedAt: T0 }), ...extra });
+const attempt = (outcome: Attempt['outcome'], extra: Partial<Attempt> = {}): Attempt => ({
+  n: 1,
+  startedAt: T0,
+  outcome,
+  ...(outcome === 'running' ? {} : { endedAt: T0 }),
+  ...extra,
+});
 function rec(slug: string, status: StepRecord['status'], extra: Partial<StepRecord> = {}, path = ''): StepRecord {
-  return { kind: 'step', key: `${RUN}:${slug}@${path}`, runId: RUN, slug, path, stepType: 'llm', seq: seq++, status, attempts: [], interruptions: 0, startedAt: T0, ...(status === 'completed' ? { endedAt: T0 } : {}), ...extra } as StepRecord;
+  return {
+    kind: 'step',
+    key: `${RUN}:${slug}@${path}`,
+    runId: RUN,
+    slug,
+    path,
+    stepType: 'llm',
+    seq: seq++,
+    status,
+    attempts: [],
+    interruptions: 0,
+    startedAt: T0,
+    ...(status === 'completed' ? { endedAt: T0 } : {}),
+    ...extra,
+  } as StepRecord;
 }
 /** An LLM step that has begun, and its first model round with `extra` (attempts, wake time…). */
 function llmStarted(slug: string, round: Partial<StepRecord>): StepRecord[] {
   const step = rec(slug, 'started');
-  return [step, { ...rec(slug, 'started', round), kind: 'llm-round', key: `${step.key}/r1`, parentKey: step.key, stepType: 'llm-round' } as StepRecord];
+  return [
+    step,
+    {
+      ...rec(slug, 'started', round),
+      kind: 'llm-round',
+      key: `${step.key}/r1`,
+      parentKey: step.key,
+      stepType: 'llm-round',
+    } as StepRecord,
+  ];
 }
 const trigger = () => rec('start', 'completed', { stepType: 'trigger', output: { value: undefined }, pure: true });
 
@@ -39,35 +91,119 @@ interface Row {
 
 const ROWS: Row[] = [
   { name: 'an empty journal starts at the first effect', workflow: linear, journal: () => [], calls: ['a#1'] },
-  { name: 'a completed effect is not run again; the next one starts', workflow: linear, journal: () => [trigger(), rec('a', 'completed', { output: 'x', attempts: [attempt('ok')] })], calls: ['b#1'] },
-  { name: 'a lost pure step is recomputed from recorded outputs', workflow: linear, journal: () => [trigger(), rec('a', 'completed', { output: 'x', attempts: [attempt('ok')] })],
-    calls: ['b#1'], then: (data) => expect(data.steps.get(`${RUN}:mid@`)).toMatchObject({ status: 'completed', output: { fromA: 'x' }, pure: true }) },
-  { name: 'an attempt cut off by a reload is retried as the next attempt and counted as interrupted', workflow: linear,
-    journal: () => [trigger(), rec('a', 'completed', { output: 'x', attempts: [attempt('ok')] }), rec('mid', 'completed', { stepType: 'action', output: { fromA: 'x' } }), ...llmStarted('b', { attempts: [attempt('running', { partialText: 'half an ans' })] })],
-    calls: ['b#2'], then: (data) => {
+  {
+    name: 'a completed effect is not run again; the next one starts',
+    workflow: linear,
+    journal: () => [trigger(), rec('a', 'completed', { output: 'x', attempts: [attempt('ok')] })],
+    calls: ['b#1'],
+  },
+  {
+    name: 'a lost pure step is recomputed from recorded outputs',
+    workflow: linear,
+    journal: () => [trigger(), rec('a', 'completed', { output: 'x', attempts: [attempt('ok')] })],
+    calls: ['b#1'],
+    then: (data) =>
+      expect(data.steps.get(`${RUN}:mid@`)).toMatchObject({ status: 'completed', output: { fromA: 'x' }, pure: true }),
+  },
+  {
+    name: 'an attempt cut off by a reload is retried as the next attempt and counted as interrupted',
+    workflow: linear,
+    journal: () => [
+      trigger(),
+      rec('a', 'completed', { output: 'x', attempts: [attempt('ok')] }),
+      rec('mid', 'completed', { stepType: 'action', output: { fromA: 'x' } }),
+      ...llmStarted('b', { attempts: [attempt('running', { partialText: 'half an ans' })] }),
+    ],
+    calls: ['b#2'],
+    then: (data) => {
       expect(data.steps.get(`${RUN}:b@/r1`)?.attempts.map((a) => a.outcome)).toEqual(['interrupted', 'ok']);
       expect(data.steps.get(`${RUN}:b@/r1`)?.attempts[0]?.partialText).toBe('half an ans');
-    } },
-  { name: 'a fifth interruption in a row fails the step as interrupted repeatedly', workflow: linear,
-    journal: () => [trigger(), ...llmStarted('a', { interruptions: 4, attempts: [1, 2, 3, 4].map((n) => attempt('interrupted', { n })).concat(attempt('running', { n: 5 })) })],
-    calls: [], then: (data) => expect(data.runs.get(RUN)).toMatchObject({ status: 'failed', error: { category: 'interrupted', message: expect.stringMatching(/interrupted repeatedly/) } }) },
-  { name: 'a retry scheduled before the reload waits for its recorded time', workflow: linear,
-    journal: () => [trigger(), ...llmStarted('a', { wakeAt: T0 + 60_000, attempts: [attempt('error', { error: { message: '503', category: 'server', retryable: true } })] })],
-    calls: [], then: (data, clock) => { expect(clock.nextWake()).toBe(T0 + 60_000); expect(data.steps.get(`${RUN}:a@/r1`)?.attempts).toHaveLength(1); } },
-  { name: 'a wait whose wake time passed while the tab was closed continues at once', workflow: linear,
-    journal: () => [trigger(), rec('a', 'completed', { output: 'x' }), rec('mid', 'completed', { stepType: 'action', output: { fromA: 'x' } }), rec('b', 'completed', { output: 'y' }), rec('nap', 'waiting', { stepType: 'wait', wakeAt: T0 - 1 })],
-    calls: ['c#1'] },
-  { name: 'a wait still in the future sleeps until its recorded wake time', workflow: linear,
-    journal: () => [trigger(), rec('a', 'completed', { output: 'x' }), rec('mid', 'completed', { stepType: 'action', output: { fromA: 'x' } }), rec('b', 'completed', { output: 'y' }), rec('nap', 'waiting', { stepType: 'wait', wakeAt: T0 + 4000 })],
-    calls: [], then: (_data, clock) => expect(clock.nextWake()).toBe(T0 + 4000) },
-  { name: 'an approval sent while the tab was closed is consumed on resume', workflow: withApproval,
-    journal: () => [trigger(), rec('ask', 'waiting', { stepType: 'approval', input: { prompt: 'ok?' } })], events: [{ name: `approval:${RUN}:ask@`, payload: { approved: false } }],
-    calls: [], then: (data) => expect(data.runs.get(RUN)).toMatchObject({ status: 'completed', output: { ok: false } }) },
-  { name: 'a loop resumes at its first unfinished iteration', workflow: looped,
-    journal: () => [trigger(), rec('each', 'started', { stepType: 'loop' }), rec('item', 'completed', { output: 'one' }, 'each[0]')],
-    calls: ['each[1]#1', 'each[2]#1'], then: (data) => expect(data.runs.get(RUN)?.output).toEqual(['one', 'llm:item 20', 'llm:item 30']) },
-  { name: 'a completed run does nothing', workflow: linear, journal: () => [trigger()], calls: [],
-    then: (data) => expect(data.runs.get(RUN)?.status).toBe('completed') },
+    },
+  },
+  {
+    name: 'a fifth interruption in a row fails the step as interrupted repeatedly',
+    workflow: linear,
+    journal: () => [
+      trigger(),
+      ...llmStarted('a', {
+        interruptions: 4,
+        attempts: [1, 2, 3, 4].map((n) => attempt('interrupted', { n })).concat(attempt('running', { n: 5 })),
+      }),
+    ],
+    calls: [],
+    then: (data) =>
+      expect(data.runs.get(RUN)).toMatchObject({
+        status: 'failed',
+        error: { category: 'interrupted', message: expect.stringMatching(/interrupted repeatedly/) },
+      }),
+  },
+  {
+    name: 'a retry scheduled before the reload waits for its recorded time',
+    workflow: linear,
+    journal: () => [
+      trigger(),
+      ...llmStarted('a', {
+        wakeAt: T0 + 60_000,
+        attempts: [attempt('error', { error: { message: '503', category: 'server', retryable: true } })],
+      }),
+    ],
+    calls: [],
+    then: (data, clock) => {
+      expect(clock.nextWake()).toBe(T0 + 60_000);
+      expect(data.steps.get(`${RUN}:a@/r1`)?.attempts).toHaveLength(1);
+    },
+  },
+  {
+    name: 'a wait whose wake time passed while the tab was closed continues at once',
+    workflow: linear,
+    journal: () => [
+      trigger(),
+      rec('a', 'completed', { output: 'x' }),
+      rec('mid', 'completed', { stepType: 'action', output: { fromA: 'x' } }),
+      rec('b', 'completed', { output: 'y' }),
+      rec('nap', 'waiting', { stepType: 'wait', wakeAt: T0 - 1 }),
+    ],
+    calls: ['c#1'],
+  },
+  {
+    name: 'a wait still in the future sleeps until its recorded wake time',
+    workflow: linear,
+    journal: () => [
+      trigger(),
+      rec('a', 'completed', { output: 'x' }),
+      rec('mid', 'completed', { stepType: 'action', output: { fromA: 'x' } }),
+      rec('b', 'completed', { output: 'y' }),
+      rec('nap', 'waiting', { stepType: 'wait', wakeAt: T0 + 4000 }),
+    ],
+    calls: [],
+    then: (_data, clock) => expect(clock.nextWake()).toBe(T0 + 4000),
+  },
+  {
+    name: 'an approval sent while the tab was closed is consumed on resume',
+    workflow: withApproval,
+    journal: () => [trigger(), rec('ask', 'waiting', { stepType: 'approval', input: { prompt: 'ok?' } })],
+    events: [{ name: `approval:${RUN}:ask@`, payload: { approved: false } }],
+    calls: [],
+    then: (data) => expect(data.runs.get(RUN)).toMatchObject({ status: 'completed', output: { ok: false } }),
+  },
+  {
+    name: 'a loop resumes at its first unfinished iteration',
+    workflow: looped,
+    journal: () => [
+      trigger(),
+      rec('each', 'started', { stepType: 'loop' }),
+      rec('item', 'completed', { output: 'one' }, 'each[0]'),
+    ],
+    calls: ['each[1]#1', 'each[2]#1'],
+    then: (data) => expect(data.runs.get(RUN)?.output).toEqual(['one', 'llm:item 20', 'llm:item 30']),
+  },
+  {
+    name: 'a completed run does nothing',
+    workflow: linear,
+    journal: () => [trigger()],
+    calls: [],
+    then: (data) => expect(data.runs.get(RUN)?.status).toBe('completed'),
+  },
 ];
 
 describe('journal so far → next action on resume', () => {
@@ -80,19 +216,45 @@ describe('journal so far → next action on resume', () => {
     data.definitions.set(hash, { definition: row.workflow, parsed: false });
     const journal = row.journal();
     const finished = row.name.startsWith('a completed run');
-    const run: RunRecord = { id: RUN, workflowHash: hash, workflowName: 'w', mode: 'durable', input: {}, status: finished ? 'completed' : 'running', generation: 0, createdAt: T0, updatedAt: T0, activeMs: 0, depth: 0, nextSeq: journal.length };
+    const run: RunRecord = {
+      id: RUN,
+      workflowHash: hash,
+      workflowName: 'w',
+      mode: 'durable',
+      input: {},
+      status: finished ? 'completed' : 'running',
+      generation: 0,
+      createdAt: T0,
+      updatedAt: T0,
+      activeMs: 0,
+      depth: 0,
+      nextSeq: journal.length,
+    };
     data.runs.set(RUN, run);
     for (const step of journal) {
       data.steps.set(step.key, step);
       if (!data.stepsByRun.has(RUN)) data.stepsByRun.set(RUN, new Set());
       data.stepsByRun.get(RUN)!.add(step.key);
     }
-    (row.events ?? []).forEach((e, i) => data.events.set(`e${i}`, { id: `e${i}`, runId: RUN, name: e.name, payload: e.payload, sentAt: T0 }));
+    (row.events ?? []).forEach((e, i) =>
+      data.events.set(`e${i}`, { id: `e${i}`, runId: RUN, name: e.name, payload: e.payload, sentAt: T0 }),
+    );
     const calls: string[] = [];
-    const t = createTestEngine({ data, clock, runners: { llm: async (req, call) => {
-      calls.push(`${req.key.slice(`${RUN}:`.length).replace(/^item@/, '').replace(/@$/, '')}#${call.attempt}`);
-      return `llm:${req.userPrompt}`;
-    } } });
+    const t = createTestEngine({
+      data,
+      clock,
+      runners: {
+        llm: async (req, call) => {
+          calls.push(
+            `${req.key
+              .slice(`${RUN}:`.length)
+              .replace(/^item@/, '')
+              .replace(/@$/, '')}#${call.attempt}`,
+          );
+          return `llm:${req.userPrompt}`;
+        },
+      },
+    });
     await t.engine.resumeAll();
     await quiesce(data);
     expect(calls.slice(0, row.calls.length)).toEqual(row.calls);

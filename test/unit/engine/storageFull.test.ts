@@ -18,7 +18,8 @@ function countCompletions(data: { steps: Map<string, StepRecord> }): Map<string,
   const counts = new Map<string, number>();
   const put = data.steps.set.bind(data.steps);
   data.steps.set = (key, record) => {
-    if (record.status === 'completed' && data.steps.get(key)?.status !== 'completed') counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (record.status === 'completed' && data.steps.get(key)?.status !== 'completed')
+      counts.set(key, (counts.get(key) ?? 0) + 1);
     return put(key, record);
   };
   return counts;
@@ -34,7 +35,10 @@ describe('storage full', () => {
   it('when even the pause cannot be written, the engine reports the run storage-full in memory, and resume (same engine, no reload) finishes it', async () => {
     const { disk, hook } = fillableDisk();
     const asked: string[] = [];
-    const t = createTestEngine({ hook, runners: { llm: async (req) => (asked.push(req.key), `ok ${req.userPrompt}`) } });
+    const t = createTestEngine({
+      hook,
+      runners: { llm: async (req) => (asked.push(req.key), `ok ${req.userPrompt}`) },
+    });
     const completions = countCompletions(t.data);
     const reports: string[][] = [];
     t.engine.watchStorage((runs) => reports.push(runs.map((r) => r.runId)));
@@ -49,7 +53,9 @@ describe('storage full', () => {
     expect(t.engine.isDriving(id)).toBe(false);
     const stored = t.data.runs.get(id)!;
     expect(stored.status).toBe('waiting'); // all storage says is "waiting": the state lives in memory
-    expect(t.engine.storageFullRuns()).toEqual([{ runId: id, message: expect.stringMatching(/storage is full/), since: expect.any(Number) }]);
+    expect(t.engine.storageFullRuns()).toEqual([
+      { runId: id, message: expect.stringMatching(/storage is full/), since: expect.any(Number) },
+    ]);
     expect(reports.at(-1)).toEqual([id]);
 
     // Resuming while the disk is still full says why and keeps the state.
@@ -64,7 +70,9 @@ describe('storage full', () => {
     expect(run).toMatchObject({ status: 'completed', output: 'ok 2' });
     expect(run.error).toBeUndefined();
     expect([...completions.entries()].filter(([, n]) => n !== 1)).toEqual([]);
-    expect([...completions.keys()].filter((k) => !k.includes('/r')).sort()).toEqual(['nap', 'one', 'start', 'two'].map((s) => `${id}:${s}@`));
+    expect([...completions.keys()].filter((k) => !k.includes('/r')).sort()).toEqual(
+      ['nap', 'one', 'start', 'two'].map((s) => `${id}:${s}@`),
+    );
     expect(asked.filter((k) => k === `${id}:one@`)).toHaveLength(1); // a recorded result is never asked again
   });
 
@@ -73,13 +81,18 @@ describe('storage full', () => {
     let filled = false;
     const t = createTestEngine({
       hook,
-      runners: { llm: async (req) => {
-        if (req.userPrompt === '2' && !filled) disk.full = filled = true; // the disk fills while step two runs
-        return `ok ${req.userPrompt}`;
-      } },
+      runners: {
+        llm: async (req) => {
+          if (req.userPrompt === '2' && !filled) disk.full = filled = true; // the disk fills while step two runs
+          return `ok ${req.userPrompt}`;
+        },
+      },
     });
     const completions = countCompletions(t.data);
-    const id = await t.engine.start({ workflow: chain('q', [llm('one', '1'), llm('two', '2'), llm('three', '3')]), input: {} });
+    const id = await t.engine.start({
+      workflow: chain('q', [llm('one', '1'), llm('two', '2'), llm('three', '3')]),
+      input: {},
+    });
     await t.quiesce();
     expect(t.engine.storageFullRuns().map((r) => r.runId)).toEqual([id]);
     disk.full = false;
@@ -89,7 +102,9 @@ describe('storage full', () => {
     expect(run).toMatchObject({ status: 'completed', output: 'ok 3' });
     expect(run.error).toBeUndefined();
     expect([...completions.values()].every((n) => n === 1)).toBe(true);
-    expect([...completions.keys()].filter((k) => !k.includes('/r')).sort()).toEqual(['one', 'start', 'three', 'two'].map((s) => `${id}:${s}@`));
+    expect([...completions.keys()].filter((k) => !k.includes('/r')).sort()).toEqual(
+      ['one', 'start', 'three', 'two'].map((s) => `${id}:${s}@`),
+    );
   });
 
   it('when the final write does not fit, the run is paused unfinished (no finish time, no output) and resume finishes it', async () => {
@@ -118,7 +133,13 @@ describe('storage full', () => {
   it('a lazily written status that fails on a full disk stops the run at once instead of leaving it silently waiting', async () => {
     const { disk, hook } = fillableDisk();
     const t = createTestEngine({ hook, runners: { llm: async () => 'ok' } });
-    const id = await t.engine.start({ workflow: chain('nap', [{ stepSlug: 'nap', name: 'Nap', stepType: 'wait', config: { durationMs: 600_000 } }, llm('after', 'x')]), input: {} });
+    const id = await t.engine.start({
+      workflow: chain('nap', [
+        { stepSlug: 'nap', name: 'Nap', stepType: 'wait', config: { durationMs: 600_000 } },
+        llm('after', 'x'),
+      ]),
+      input: {},
+    });
     await t.quiesce();
     disk.full = true;
     await t.engine.pause(id); // a write the driver only queues
@@ -139,10 +160,14 @@ describe('storage full', () => {
     await first.quiesce();
     first.engine.shutdown();
     let failures = 1; // only the first takeover does not fit
-    const reloaded = createTestEngine({ data: first.data, clock: first.clock, hook: (operation, phase) => {
-      if (operation === 'commit' && phase === 'before' && failures-- > 0) throw new QuotaError('QuotaExceededError');
-      hook(operation, phase);
-    } });
+    const reloaded = createTestEngine({
+      data: first.data,
+      clock: first.clock,
+      hook: (operation, phase) => {
+        if (operation === 'commit' && phase === 'before' && failures-- > 0) throw new QuotaError('QuotaExceededError');
+        hook(operation, phase);
+      },
+    });
     await reloaded.engine.resumeAll();
     expect(reloaded.engine.storageFullRuns().map((r) => r.runId)).toEqual([a]);
     expect(reloaded.engine.isDriving(b)).toBe(true);

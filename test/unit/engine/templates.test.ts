@@ -28,7 +28,10 @@ const INPUTS: Record<string, unknown> = {
   'parallel-analysis': { customerId: 'cus_001' },
   'support-routing': { message: 'I was charged twice for my subscription this month.' },
   'approval-before-update': { customerId: 'cus_002' },
-  'invoice-extraction': { email: 'Please invoice ACME GmbH for 3 workshop days at 1200 EUR each and 2 hours of travel at 80 EUR. Due in 30 days.' },
+  'invoice-extraction': {
+    email:
+      'Please invoice ACME GmbH for 3 workshop days at 1200 EUR each and 2 hours of travel at 80 EUR. Due in 30 days.',
+  },
   'customer-digest': {},
 };
 
@@ -38,7 +41,11 @@ describe('every built-in template runs end to end on the demo model', () => {
     const runId = await t.engine.start({ workflow: template.doc, input: INPUTS[id] });
     if (id === 'approval-before-update') {
       await t.quiesce();
-      for (let i = 0; i < 200 && ![...t.data.steps.values()].some((s) => s.stepType === 'approval' && s.status === 'waiting'); i++) {
+      for (
+        let i = 0;
+        i < 200 && ![...t.data.steps.values()].some((s) => s.stepType === 'approval' && s.status === 'waiting');
+        i++
+      ) {
         t.clock.advance(1000);
         await t.quiesce();
       }
@@ -53,9 +60,13 @@ describe('every built-in template runs end to end on the demo model', () => {
   it('the seed example reads the input customer and changes only that row, to a valid status', async () => {
     const t = demoEngine();
     const before = structuredClone(Object.fromEntries(t.data.table('customers')));
-    const run = await t.runToEnd(await t.engine.start({ workflow: TEMPLATES[0]!.doc, input: { customerId: 'cus_003' } }));
+    const run = await t.runToEnd(
+      await t.engine.start({ workflow: TEMPLATES[0]!.doc, input: { customerId: 'cus_003' } }),
+    );
     expect(run.status).toBe('completed');
-    const tools = [...t.data.steps.values()].filter((s) => s.stepType === 'tool').map((s) => (s.input as { tool: string }).tool);
+    const tools = [...t.data.steps.values()]
+      .filter((s) => s.stepType === 'tool')
+      .map((s) => (s.input as { tool: string }).tool);
     expect(tools).toEqual(['customer_search', 'customer_update']);
     const after = Object.fromEntries(t.data.table('customers'));
     for (const [id, row] of Object.entries(before)) if (id !== 'cus_003') expect(after[id]).toEqual(row);
@@ -67,7 +78,12 @@ describe('every built-in template runs end to end on the demo model', () => {
 
   it('support routing sends a double charge to billing', async () => {
     const t = demoEngine();
-    const run = await t.runToEnd(await t.engine.start({ workflow: TEMPLATES.find((x) => x.id === 'support-routing')!.doc, input: INPUTS['support-routing'] }));
+    const run = await t.runToEnd(
+      await t.engine.start({
+        workflow: TEMPLATES.find((x) => x.id === 'support-routing')!.doc,
+        input: INPUTS['support-routing'],
+      }),
+    );
     expect([...t.data.steps.values()].find((s) => s.slug === 'route')?.branch).toBe('billing');
     expect(run.status).toBe('completed');
   });

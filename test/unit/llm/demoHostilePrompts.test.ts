@@ -59,18 +59,30 @@ describe('the demo model on hostile prompts', () => {
     ['dots', `${'.'.repeat(LENGTH)}x`],
     ['digits in a question about clothes', `What should I wear? ${'1'.repeat(LENGTH)}`],
   ])('answers a prompt of 200,000 %s quickly, in text and as JSON', async (_kind, prompt) => {
-    const schema: JSONSchema7 = { type: 'object', properties: { summary: { type: 'string' }, reason: { type: 'string' } }, required: ['summary', 'reason'] };
+    const schema: JSONSchema7 = {
+      type: 'object',
+      properties: { summary: { type: 'string' }, reason: { type: 'string' } },
+      required: ['summary', 'reason'],
+    };
     const system = 'You are a reviewer. Risk view: low. Value view: high.';
     const started = performance.now();
     await generateText({ model: createDemoModel({ sleep: async () => {} }), prompt, system });
-    await generateText({ model: createDemoModel({ sleep: async () => {} }), prompt, output: Output.object({ schema: jsonSchema<Record<string, unknown>>(schema) }) });
+    await generateText({
+      model: createDemoModel({ sleep: async () => {} }),
+      prompt,
+      output: Output.object({ schema: jsonSchema<Record<string, unknown>>(schema) }),
+    });
     expect(performance.now() - started).toBeLessThan(4_000);
   });
 
   it('answers a schema with a catastrophic pattern over a long prompt quickly, and validly', async () => {
     const schema: JSONSchema7 = {
       type: 'object',
-      properties: { code: { type: 'string', pattern: '^(a+)+$' }, email: { type: 'string' }, total: { type: 'number' } },
+      properties: {
+        code: { type: 'string', pattern: '^(a+)+$' },
+        email: { type: 'string' },
+        total: { type: 'number' },
+      },
       required: ['code', 'email', 'total'],
     };
     const prompt = `${'a'.repeat(50_000)}! ${'1'.repeat(50_000)} ${'x'.repeat(50_000)}@`;

@@ -21,7 +21,11 @@ const words = (...texts: string[]) => texts.join(' ').split(/\s+/).filter(Boolea
 const SHARED_THREAD: ModelMessage[] = [
   { role: 'system', content: "You are a weather reporter. Describe today's likely weather briefly." },
   { role: 'user', content: 'What is the weather in Lisbon?' },
-  { role: 'assistant', content: 'In Lisbon it looks grey, with light rain on and off today, with a high around 13 °C. Expect gusty wind near the coast.' },
+  {
+    role: 'assistant',
+    content:
+      'In Lisbon it looks grey, with light rain on and off today, with a high around 13 °C. Expect gusty wind near the coast.',
+  },
   { role: 'system', content: 'You are a practical stylist.' },
   { role: 'user', content: 'What should I wear based on the weather?' },
 ];
@@ -29,7 +33,11 @@ const SHARED_THREAD: ModelMessage[] = [
 describe('demo model identity', () => {
   it('is the "demo" provider with model id demo-1 unless another id is given', () => {
     const sleep = async () => {};
-    expect(createDemoModel({ sleep })).toMatchObject({ specificationVersion: 'v3', provider: DEMO_PROVIDER, modelId: DEMO_MODEL_ID });
+    expect(createDemoModel({ sleep })).toMatchObject({
+      specificationVersion: 'v3',
+      provider: DEMO_PROVIDER,
+      modelId: DEMO_MODEL_ID,
+    });
     expect(createDemoModel({ sleep, modelId: 'demo-fast' }).modelId).toBe('demo-fast');
     expect(DEMO_PROVIDER).toBe('demo');
   });
@@ -62,12 +70,14 @@ describe('determinism', () => {
   it('streamed and generated answers are identical, deltas and all', async () => {
     const { model } = createTestModel();
     const generated = await generateText({ model, messages: SHARED_THREAD, allowSystemInMessages: true });
-    const runs = await Promise.all([0, 1].map(async () => {
-      const result = streamText({ model, messages: SHARED_THREAD, allowSystemInMessages: true });
-      const deltas: string[] = [];
-      for await (const delta of result.textStream) deltas.push(delta);
-      return deltas;
-    }));
+    const runs = await Promise.all(
+      [0, 1].map(async () => {
+        const result = streamText({ model, messages: SHARED_THREAD, allowSystemInMessages: true });
+        const deltas: string[] = [];
+        for await (const delta of result.textStream) deltas.push(delta);
+        return deltas;
+      }),
+    );
     expect(runs[0]).toEqual(runs[1]);
     expect(runs[0]!.join('')).toBe(generated.text);
   });
@@ -78,7 +88,14 @@ describe('determinism', () => {
       properties: { topic: { type: 'string' }, score: { type: 'number', minimum: 0, maximum: 1 } },
       required: ['topic', 'score'],
     });
-    const ask = async () => (await generateText({ model: createTestModel().model, prompt: 'Rate this idea', output: Output.object({ schema }) })).text;
+    const ask = async () =>
+      (
+        await generateText({
+          model: createTestModel().model,
+          prompt: 'Rate this idea',
+          output: Output.object({ schema }),
+        })
+      ).text;
     expect(await ask()).toBe(await ask());
   });
 });
@@ -93,16 +110,19 @@ describe('streaming pace', () => {
     expect(deltas.every((d) => d.trim().split(/\s+/).length <= 3)).toBe(true);
   });
 
-  it.each([60, 20, 500])('at %i tokens/s the requested sleep adds up to output tokens / speed', async (tokensPerSecond) => {
-    const { model, requestedMs, totalSleptMs } = createTestModel({ tokensPerSecond });
-    const result = streamText({ model, prompt: 'What is the weather in Porto?' });
-    await result.consumeStream();
-    const usage = await result.usage;
-    const expectedMs = (usage.outputTokens! / tokensPerSecond) * 1000;
-    // Tokens are a rounded-up estimate, so the total may fall short by less than one token's time.
-    expect(Math.abs(totalSleptMs() - expectedMs)).toBeLessThanOrEqual(1000 / tokensPerSecond + 1);
-    expect(requestedMs.length).toBeGreaterThan(5);
-  });
+  it.each([60, 20, 500])(
+    'at %i tokens/s the requested sleep adds up to output tokens / speed',
+    async (tokensPerSecond) => {
+      const { model, requestedMs, totalSleptMs } = createTestModel({ tokensPerSecond });
+      const result = streamText({ model, prompt: 'What is the weather in Porto?' });
+      await result.consumeStream();
+      const usage = await result.usage;
+      const expectedMs = (usage.outputTokens! / tokensPerSecond) * 1000;
+      // Tokens are a rounded-up estimate, so the total may fall short by less than one token's time.
+      expect(Math.abs(totalSleptMs() - expectedMs)).toBeLessThanOrEqual(1000 / tokensPerSecond + 1);
+      expect(requestedMs.length).toBeGreaterThan(5);
+    },
+  );
 
   it('a non-streamed answer waits the same total time in one sleep', async () => {
     const streamed = createTestModel();
@@ -136,7 +156,10 @@ describe('abort', () => {
     const controller = new AbortController();
     const never = () => new Promise<void>(() => {});
     const model = createDemoModel({ sleep: never });
-    const { stream } = await model.doStream({ prompt: [{ role: 'user', content: [{ type: 'text', text: 'Hello there' }] }], abortSignal: controller.signal });
+    const { stream } = await model.doStream({
+      prompt: [{ role: 'user', content: [{ type: 'text', text: 'Hello there' }] }],
+      abortSignal: controller.signal,
+    });
     const reader = stream.getReader();
     const seen: LanguageModelV3StreamPart['type'][] = [];
     const reading = (async () => {
@@ -182,7 +205,11 @@ describe('usage', () => {
   });
 
   it('maxOutputTokens cuts a text answer and reports finish reason "length"', async () => {
-    const result = await generateText({ model: createTestModel().model, prompt: 'What is the weather in Porto?', maxOutputTokens: 8 });
+    const result = await generateText({
+      model: createTestModel().model,
+      prompt: 'What is the weather in Porto?',
+      maxOutputTokens: 8,
+    });
     expect(result.finishReason).toBe('length');
     expect(result.usage.outputTokens).toBeLessThanOrEqual(8);
     expect(words(result.text)).toBe(6);
@@ -201,13 +228,21 @@ describe('answers that use the conversation', () => {
   });
 
   it("in a shared thread, builds on the previous agent's message", async () => {
-    const result = await generateText({ model: createTestModel().model, messages: SHARED_THREAD, allowSystemInMessages: true });
+    const result = await generateText({
+      model: createTestModel().model,
+      messages: SHARED_THREAD,
+      allowSystemInMessages: true,
+    });
     expect(result.text).toMatch(/^Building on the weather described above \(around 13 °C\)/);
     expect(result.text).toMatch(/umbrella|waterproof/);
   });
 
   it('answers in 2 to 5 sentences', async () => {
-    const prompts = ['What is the weather in Porto?', 'Help with: The app crashes when I open settings.', 'Tell me something useful.'];
+    const prompts = [
+      'What is the weather in Porto?',
+      'Help with: The app crashes when I open settings.',
+      'Tell me something useful.',
+    ];
     for (const prompt of prompts) {
       const { text } = await generateText({ model: createTestModel().model, prompt });
       const sentences = text.split(/(?<=[.!?])\s+/).filter(Boolean);

@@ -17,14 +17,22 @@ const TOOL_SPECS: Record<string, ToolSpec> = {
   customer_search: {
     name: 'customer_search',
     description: 'Find a customer by id',
-    parameters: { type: 'object', properties: { customerId: { type: 'string' } }, required: ['customerId'], additionalProperties: false },
+    parameters: {
+      type: 'object',
+      properties: { customerId: { type: 'string' } },
+      required: ['customerId'],
+      additionalProperties: false,
+    },
   },
   customer_update: {
     name: 'customer_update',
     description: "Set a customer's status",
     parameters: {
       type: 'object',
-      properties: { customerId: { type: 'string' }, status: { type: 'string', enum: ['active', 'at_risk', 'churned'] } },
+      properties: {
+        customerId: { type: 'string' },
+        status: { type: 'string', enum: ['active', 'at_risk', 'churned'] },
+      },
       required: ['customerId', 'status'],
       additionalProperties: false,
     },
@@ -50,7 +58,10 @@ async function runTemplate(templateId: string, data: Record<string, string>) {
   const thread: ChatMessage[] = [];
   const executed: { name: string; args: unknown }[] = [];
   const replies: Record<string, ModelReply> = {};
-  const steps = TEMPLATES.find((t) => t.id === templateId)!.doc.stepsConfig as unknown as { stepSlug: string; config: { llmNode?: LlmNode } }[];
+  const steps = TEMPLATES.find((t) => t.id === templateId)!.doc.stepsConfig as unknown as {
+    stepSlug: string;
+    config: { llmNode?: LlmNode };
+  }[];
   for (const step of steps) {
     const node = step.config.llmNode;
     if (!node) continue;
@@ -59,17 +70,38 @@ async function runTemplate(templateId: string, data: Record<string, string>) {
     thread.push({ role: 'user', content: fill(node.userPrompt) });
     for (let round = 0; round < 4; round++) {
       const reply = await runner(
-        { provider: undefined, model: 'gpt-4o-mini', messages: [...thread], tools: (node.tools ?? []).map((t) => TOOL_SPECS[t]!), outputSchema: node.outputSchema, temperature: undefined, maxOutputTokens: undefined, providerOptions: undefined },
-        { idempotencyKey: `${step.stepSlug}#${round}`, attempt: 1, signal: new AbortController().signal, onTextDelta: () => {} },
+        {
+          provider: undefined,
+          model: 'gpt-4o-mini',
+          messages: [...thread],
+          tools: (node.tools ?? []).map((t) => TOOL_SPECS[t]!),
+          outputSchema: node.outputSchema,
+          temperature: undefined,
+          maxOutputTokens: undefined,
+          providerOptions: undefined,
+        },
+        {
+          idempotencyKey: `${step.stepSlug}#${round}`,
+          attempt: 1,
+          signal: new AbortController().signal,
+          onTextDelta: () => {},
+        },
       );
-      thread.push(reply.toolCalls.length > 0 ? { role: 'assistant', content: reply.text, toolCalls: reply.toolCalls } : { role: 'assistant', content: reply.text });
+      thread.push(
+        reply.toolCalls.length > 0
+          ? { role: 'assistant', content: reply.text, toolCalls: reply.toolCalls }
+          : { role: 'assistant', content: reply.text },
+      );
       replies[step.stepSlug] = reply;
       if (reply.toolCalls.length === 0) break;
       for (const call of reply.toolCalls) {
         executed.push({ name: call.name, args: call.args });
         const id = (call.args as { customerId: string }).customerId;
         const customer = DEMO_CUSTOMERS.find((c) => c.id === id);
-        const result = call.name === 'customer_update' ? { ...customer, ...(call.args as object), updated: true } : (customer ?? { error: 'not found' });
+        const result =
+          call.name === 'customer_update'
+            ? { ...customer, ...(call.args as object), updated: true }
+            : (customer ?? { error: 'not found' });
         thread.push({ role: 'tool', toolCallId: call.id, toolName: call.name, result });
       }
     }
@@ -87,7 +119,9 @@ describe('built-in templates on the demo model through the app runner', () => {
     expect(replies.proposer).toMatchObject({ provider: 'demo', model: 'gpt-4o-mini', finishReason: 'stop' });
     expect(replies.proposer!.text).toMatch(/I recommend setting Alan Turing \(cus_003\) to churned\./);
     expect(replies.apply!.text).toContain('its status is now churned');
-    expect(replies.apply!.usage.totalTokens).toBe(replies.apply!.usage.inputTokens! + replies.apply!.usage.outputTokens!);
+    expect(replies.apply!.usage.totalTokens).toBe(
+      replies.apply!.usage.inputTokens! + replies.apply!.usage.outputTokens!,
+    );
   });
 
   it('Single Customer Status: the executor updates the customer named at the start of the thread', async () => {
@@ -105,14 +139,22 @@ describe('built-in templates on the demo model through the app runner', () => {
   });
 
   it('Support Routing and Structured Extraction answers pass the runner’s schema check', async () => {
-    const routed = await runTemplate('support-routing', { message: 'I was charged twice for my subscription this month.' });
+    const routed = await runTemplate('support-routing', {
+      message: 'I was charged twice for my subscription this month.',
+    });
     expect(JSON.parse(routed.replies.triage!.text)).toMatchObject({ department: 'billing' });
     expect(routed.replies.billing_agent!.text).toMatch(/refund/i);
-    const email = 'Hi! Please invoice ACME GmbH for 3 workshop days at 1200 EUR each and 2 hours of travel at 80 EUR. Due in 30 days.';
+    const email =
+      'Hi! Please invoice ACME GmbH for 3 workshop days at 1200 EUR each and 2 hours of travel at 80 EUR. Due in 30 days.';
     const extracted = await runTemplate('invoice-extraction', { email });
-    const schema = (TEMPLATES.find((t) => t.id === 'invoice-extraction')!.doc.stepsConfig[1] as unknown as { config: { llmNode: LlmNode } }).config.llmNode.outputSchema!;
+    const schema = (
+      TEMPLATES.find((t) => t.id === 'invoice-extraction')!.doc.stepsConfig[1] as unknown as {
+        config: { llmNode: LlmNode };
+      }
+    ).config.llmNode.outputSchema!;
     expect(() => structuredAnswer(schema, extracted.replies.extract!.text)).not.toThrow();
-    const lines = (JSON.parse(extracted.replies.extract!.text) as { lines: { quantity: number; unitPrice: number }[] }).lines;
+    const lines = (JSON.parse(extracted.replies.extract!.text) as { lines: { quantity: number; unitPrice: number }[] })
+      .lines;
     expect(lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0)).toBe(3760);
   });
 });

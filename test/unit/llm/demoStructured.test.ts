@@ -39,7 +39,10 @@ describe('Support Routing triage', () => {
   it('routes a double charge to billing, with a reason that cites the message', async () => {
     const { value } = await structured(schema, 'I was charged twice for my subscription this month.', system);
     expect(validate(schema, value).valid).toBe(true);
-    expect(value).toEqual({ department: 'billing', reason: 'The message mentions "charged", which points to billing.' });
+    expect(value).toEqual({
+      department: 'billing',
+      reason: 'The message mentions "charged", which points to billing.',
+    });
   });
 
   it.each([
@@ -57,7 +60,8 @@ describe('Support Routing triage', () => {
 
 describe('Structured Extraction of an invoice email', () => {
   const { system, schema } = templateStep('invoice-extraction', 'extract');
-  const email = 'Hi! Please invoice ACME GmbH for 3 workshop days at 1200 EUR each and 2 hours of travel at 80 EUR. Due in 30 days.';
+  const email =
+    'Hi! Please invoice ACME GmbH for 3 workshop days at 1200 EUR each and 2 hours of travel at 80 EUR. Due in 30 days.';
 
   it('reads customer, currency, due days and one line per priced item', async () => {
     const { value, output } = await structured(schema, email, system);
@@ -130,10 +134,21 @@ const SCHEMAS: Record<string, Record<string, unknown>> = {
   },
   '$ref, $defs and allOf': {
     type: 'object',
-    $defs: { money: { type: 'object', properties: { value: { type: 'number' }, currency: { type: 'string', enum: ['EUR', 'USD'] } }, required: ['value', 'currency'] } },
+    $defs: {
+      money: {
+        type: 'object',
+        properties: { value: { type: 'number' }, currency: { type: 'string', enum: ['EUR', 'USD'] } },
+        required: ['value', 'currency'],
+      },
+    },
     properties: {
       total: { $ref: '#/$defs/money' },
-      item: { allOf: [{ type: 'object', properties: { sku: { type: 'string', pattern: '^SKU-\\d+$' } }, required: ['sku'] }, { properties: { count: { type: 'integer', minimum: 1 } }, required: ['count'] }] },
+      item: {
+        allOf: [
+          { type: 'object', properties: { sku: { type: 'string', pattern: '^SKU-\\d+$' } }, required: ['sku'] },
+          { properties: { count: { type: 'integer', minimum: 1 } }, required: ['count'] },
+        ],
+      },
     },
     required: ['total', 'item'],
   },
@@ -146,11 +161,18 @@ const SCHEMAS: Record<string, Record<string, unknown>> = {
     },
     required: ['email', 'when', 'code'],
   },
-  'a top-level array': { type: 'array', items: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] }, minItems: 2 },
+  'a top-level array': {
+    type: 'array',
+    items: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+    minItems: 2,
+  },
   // Regression (fuzz): an integer with a fractional multipleOf must stay a whole number.
   'integers with fractional multipleOf': {
     type: 'object',
-    properties: { half: { type: 'integer', minimum: 11, maximum: 13.5, multipleOf: 0.5 }, quarter: { type: 'integer', maximum: 0.75, multipleOf: 0.25 } },
+    properties: {
+      half: { type: 'integer', minimum: 11, maximum: 13.5, multipleOf: 0.5 },
+      quarter: { type: 'integer', maximum: 0.75, multipleOf: 0.25 },
+    },
     required: ['half', 'quarter'],
   },
   // Regression (fuzz): invoice-like items whose "quantity" fields have other types or bounds.
@@ -158,7 +180,11 @@ const SCHEMAS: Record<string, Record<string, unknown>> = {
     type: 'array',
     items: {
       type: 'object',
-      properties: { count: { type: 'integer', minimum: 10, maximum: 14 }, unitPrice: { type: 'number', minimum: 9 }, quantity: { type: 'boolean' } },
+      properties: {
+        count: { type: 'integer', minimum: 10, maximum: 14 },
+        unitPrice: { type: 'number', minimum: 9 },
+        quantity: { type: 'boolean' },
+      },
       required: ['count', 'unitPrice', 'quantity'],
       additionalProperties: false,
     },
@@ -174,14 +200,13 @@ const PROMPTS = [
 ];
 
 describe('any schema', () => {
-  it.each(Object.entries(SCHEMAS).flatMap(([name, schema]) => PROMPTS.map((prompt) => [name, prompt, schema] as const)))(
-    '%s with prompt %j gives a valid and repeatable answer',
-    async (_name, prompt, schema) => {
-      const first = await structured(schema, prompt || ' ');
-      expect(validate(schema, first.value).errors).toEqual([]);
-      expect((await structured(schema, prompt || ' ')).value).toEqual(first.value);
-    },
-  );
+  it.each(
+    Object.entries(SCHEMAS).flatMap(([name, schema]) => PROMPTS.map((prompt) => [name, prompt, schema] as const)),
+  )('%s with prompt %j gives a valid and repeatable answer', async (_name, prompt, schema) => {
+    const first = await structured(schema, prompt || ' ');
+    expect(validate(schema, first.value).errors).toEqual([]);
+    expect((await structured(schema, prompt || ' ')).value).toEqual(first.value);
+  });
 
   it('fills an answer-like field with prose that uses the request, like a text answer', async () => {
     const schema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'] };
@@ -192,27 +217,64 @@ describe('any schema', () => {
   it('fills values from the conversation when the property names ask for them', async () => {
     const schema = {
       type: 'object',
-      properties: { orderId: { type: 'string' }, email: { type: 'string' }, date: { type: 'string' }, currency: { type: 'string' }, amount: { type: 'number' } },
+      properties: {
+        orderId: { type: 'string' },
+        email: { type: 'string' },
+        date: { type: 'string' },
+        currency: { type: 'string' },
+        amount: { type: 'number' },
+      },
       required: ['orderId', 'email', 'date', 'currency', 'amount'],
     };
     const { value } = await structured(schema, PROMPTS[1]!);
-    expect(value).toEqual({ orderId: 'ord_17', email: 'jane@example.com', date: '2026-01-05', currency: 'EUR', amount: 49.9 });
+    expect(value).toEqual({
+      orderId: 'ord_17',
+      email: 'jane@example.com',
+      date: '2026-01-05',
+      currency: 'EUR',
+      amount: 49.9,
+    });
   });
 });
 
 /** Random schemas over every supported keyword; only satisfiable combinations are generated. */
 function randomSchema(random: () => number, depth: number, defs: Record<string, unknown>): Record<string, unknown> {
-  const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const leafKinds = ['string', 'number', 'integer', 'boolean', 'enum'] as const;
-  const kind = depth > 3 ? pick(leafKinds) : pick([...leafKinds, 'null', 'const', 'nullable', 'array', 'object', 'object', 'oneOf', 'anyOf', 'allOf', 'ref'] as const);
+  const kind =
+    depth > 3
+      ? pick(leafKinds)
+      : pick([
+          ...leafKinds,
+          'null',
+          'const',
+          'nullable',
+          'array',
+          'object',
+          'object',
+          'oneOf',
+          'anyOf',
+          'allOf',
+          'ref',
+        ] as const);
   const child = () => randomSchema(random, depth + 1, defs);
   switch (kind) {
     case 'string': {
       const roll = random();
-      if (roll < 0.2) return { type: 'string', format: pick(['email', 'date', 'date-time', 'uri', 'uuid', 'time', 'ipv4', 'hostname']) };
-      if (roll < 0.4) return { type: 'string', pattern: pick(['^SKU-\\d+$', '^[a-z]{3}_\\d{3}$', '^(foo|bar)+$', '^[A-Z]{2}\\d{2}$']) };
+      if (roll < 0.2)
+        return {
+          type: 'string',
+          format: pick(['email', 'date', 'date-time', 'uri', 'uuid', 'time', 'ipv4', 'hostname']),
+        };
+      if (roll < 0.4)
+        return {
+          type: 'string',
+          pattern: pick(['^SKU-\\d+$', '^[a-z]{3}_\\d{3}$', '^(foo|bar)+$', '^[A-Z]{2}\\d{2}$']),
+        };
       const minLength = Math.floor(random() * 5);
-      return roll < 0.6 ? { type: 'string', minLength, maxLength: minLength + Math.floor(random() * 10) } : { type: 'string' };
+      return roll < 0.6
+        ? { type: 'string', minLength, maxLength: minLength + Math.floor(random() * 10) }
+        : { type: 'string' };
     }
     case 'number':
     case 'integer':
@@ -221,7 +283,15 @@ function randomSchema(random: () => number, depth: number, defs: Record<string, 
     case 'null':
       return { type: kind };
     case 'enum':
-      return { enum: pick([['active', 'at_risk', 'churned'], ['billing', 'support'], [1, 2, 3], ['low', 'medium', 'high'], ['a', null]]) };
+      return {
+        enum: pick([
+          ['active', 'at_risk', 'churned'],
+          ['billing', 'support'],
+          [1, 2, 3],
+          ['low', 'medium', 'high'],
+          ['a', null],
+        ]),
+      };
     case 'const':
       return { const: pick(['x', 3, true, null, { a: 1 }]) };
     case 'nullable':
@@ -230,21 +300,50 @@ function randomSchema(random: () => number, depth: number, defs: Record<string, 
       const items = child();
       const minItems = Math.floor(random() * 4);
       const values = items.enum as unknown[] | undefined;
-      if (values && random() < 0.3 && minItems <= values.length) return { type: 'array', items, minItems, maxItems: values.length, uniqueItems: true };
-      return random() < 0.3 ? { type: 'array', items, minItems, maxItems: minItems + Math.floor(random() * 3) } : { type: 'array', items, minItems };
+      if (values && random() < 0.3 && minItems <= values.length)
+        return { type: 'array', items, minItems, maxItems: values.length, uniqueItems: true };
+      return random() < 0.3
+        ? { type: 'array', items, minItems, maxItems: minItems + Math.floor(random() * 3) }
+        : { type: 'array', items, minItems };
     }
     case 'object': {
-      const names = ['customerId', 'email', 'reason', 'amount', 'dueInDays', 'status', 'name', 'tags', 'score', 'quantity', 'unitPrice', 'description', 'urgent', 'currency', 'lines', 'answer'];
-      const properties = Object.fromEntries(Array.from({ length: 1 + Math.floor(random() * 5) }, () => [pick(names), child()]));
+      const names = [
+        'customerId',
+        'email',
+        'reason',
+        'amount',
+        'dueInDays',
+        'status',
+        'name',
+        'tags',
+        'score',
+        'quantity',
+        'unitPrice',
+        'description',
+        'urgent',
+        'currency',
+        'lines',
+        'answer',
+      ];
+      const properties = Object.fromEntries(
+        Array.from({ length: 1 + Math.floor(random() * 5) }, () => [pick(names), child()]),
+      );
       const required = Object.keys(properties).filter(() => random() < 0.7);
       return { type: 'object', properties, required, ...(random() < 0.5 ? { additionalProperties: false } : {}) };
     }
     case 'oneOf':
-      return { oneOf: [{ type: 'string' }, { type: 'integer' }, { type: 'boolean' }].slice(0, 2 + Math.floor(random() * 2)) };
+      return {
+        oneOf: [{ type: 'string' }, { type: 'integer' }, { type: 'boolean' }].slice(0, 2 + Math.floor(random() * 2)),
+      };
     case 'anyOf':
       return { anyOf: [child(), child()] };
     case 'allOf':
-      return { allOf: [{ type: 'object', properties: { a: child() }, required: ['a'] }, { properties: { b: child() }, required: ['b'] }] };
+      return {
+        allOf: [
+          { type: 'object', properties: { a: child() }, required: ['a'] },
+          { properties: { b: child() }, required: ['b'] },
+        ],
+      };
     case 'ref': {
       const name = `d${Object.keys(defs).length}`;
       defs[name] = {};
@@ -283,14 +382,25 @@ describe('random schemas (seeded)', () => {
     for (let seed = 1; seed <= 400; seed++) {
       const random = mulberry32(seed);
       const defs: Record<string, unknown> = {};
-      const schema = { type: 'object', properties: { main: randomSchema(random, 0, defs), other: randomSchema(random, 1, defs) }, required: ['main', 'other'], $defs: defs } as JSONSchema7;
+      const schema = {
+        type: 'object',
+        properties: { main: randomSchema(random, 0, defs), other: randomSchema(random, 1, defs) },
+        required: ['main', 'other'],
+        $defs: defs,
+      } as JSONSchema7;
       const text = `Use fill_form: ${PROMPTS[seed % PROMPTS.length]}`;
       const prompt = [{ role: 'user' as const, content: [{ type: 'text' as const, text }] }];
       const json = await model.doGenerate({ prompt, responseFormat: { type: 'json', schema } });
-      const call = await model.doGenerate({ prompt, tools: [{ type: 'function', name: 'fill_form', inputSchema: schema }] });
+      const call = await model.doGenerate({
+        prompt,
+        tools: [{ type: 'function', name: 'fill_form', inputSchema: schema }],
+      });
       for (const part of [...json.content, ...call.content]) {
         const answer = part.type === 'text' ? part.text : part.type === 'tool-call' ? part.input : '';
-        expect(validate(schema as Record<string, unknown>, JSON.parse(answer)).errors, `seed ${seed}: ${JSON.stringify(schema)} → ${answer}`).toEqual([]);
+        expect(
+          validate(schema as Record<string, unknown>, JSON.parse(answer)).errors,
+          `seed ${seed}: ${JSON.stringify(schema)} → ${answer}`,
+        ).toEqual([]);
       }
     }
   });

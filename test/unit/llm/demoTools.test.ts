@@ -50,14 +50,25 @@ function createTestModel() {
 
 /** One model round, as the engine runs it: the SDK never loops on its own. */
 async function oneRound(messages: ModelMessage[], tools: ToolSet) {
-  return generateText({ model: createTestModel(), messages, tools, stopWhen: stepCountIs(1), allowSystemInMessages: true });
+  return generateText({
+    model: createTestModel(),
+    messages,
+    tools,
+    stopWhen: stepCountIs(1),
+    allowSystemInMessages: true,
+  });
 }
 
 describe('tool calls', () => {
   it('a request naming customer_search calls it with the customer id from the message', async () => {
     const { tools } = createCustomerTools();
-    const result = await oneRound([{ role: 'user', content: 'Look up customer cus_002 with customer_search and propose a status.' }], tools);
-    expect(result.toolCalls).toEqual([expect.objectContaining({ toolName: 'customer_search', input: { customerId: 'cus_002' } })]);
+    const result = await oneRound(
+      [{ role: 'user', content: 'Look up customer cus_002 with customer_search and propose a status.' }],
+      tools,
+    );
+    expect(result.toolCalls).toEqual([
+      expect.objectContaining({ toolName: 'customer_search', input: { customerId: 'cus_002' } }),
+    ]);
     expect(result.text).toBe('');
     expect(result.finishReason).toBe('tool-calls');
   });
@@ -86,7 +97,9 @@ describe('tool calls', () => {
       ],
       tools,
     );
-    expect(result.toolCalls.map((c) => [c.toolName, c.input])).toEqual([['customer_search', { customerId: 'cus_005' }]]);
+    expect(result.toolCalls.map((c) => [c.toolName, c.input])).toEqual([
+      ['customer_search', { customerId: 'cus_005' }],
+    ]);
   });
 
   it('tools offered but not named get a text answer', async () => {
@@ -112,7 +125,12 @@ describe('tool calls', () => {
   });
 
   it('a tool result given as JSON text or as an error is read back into the answer', async () => {
-    const call = { type: 'tool-call' as const, toolCallId: 'c1', toolName: 'customer_search', input: { customerId: 'cus_004' } };
+    const call = {
+      type: 'tool-call' as const,
+      toolCallId: 'c1',
+      toolName: 'customer_search',
+      input: { customerId: 'cus_004' },
+    };
     const ask = (output: { type: 'text' | 'error-text'; value: string }) =>
       oneRound(
         [
@@ -131,10 +149,21 @@ describe('tool calls', () => {
 
   it('streams a tool call as tool-input parts, then the call, then finish with reason tool-calls', async () => {
     const { tools } = createCustomerTools();
-    const result = streamText({ model: createTestModel(), prompt: 'Look up customer cus_003 with customer_search.', tools, stopWhen: stepCountIs(1) });
+    const result = streamText({
+      model: createTestModel(),
+      prompt: 'Look up customer cus_003 with customer_search.',
+      tools,
+      stopWhen: stepCountIs(1),
+    });
     const types: string[] = [];
     for await (const part of result.fullStream) types.push(part.type);
-    expect(types.filter((t) => t.startsWith('tool-'))).toEqual(['tool-input-start', 'tool-input-delta', 'tool-input-end', 'tool-call', 'tool-result']);
+    expect(types.filter((t) => t.startsWith('tool-'))).toEqual([
+      'tool-input-start',
+      'tool-input-delta',
+      'tool-input-end',
+      'tool-call',
+      'tool-result',
+    ]);
     expect(await result.finishReason).toBe('tool-calls');
     expect((await result.usage).outputTokens).toBeGreaterThan(0);
   });
@@ -144,7 +173,10 @@ describe('customer_update arguments', () => {
   const thread = (argument: string, request: string): ModelMessage[] => [
     { role: 'user', content: 'Gather all data for customer ID: cus_004' },
     { role: 'assistant', content: 'Katherine Johnson (cus_004) is on the enterprise plan with status active.' },
-    { role: 'user', content: 'Based on the customer data from the Data Collector Agent, analyze and determine status.' },
+    {
+      role: 'user',
+      content: 'Based on the customer data from the Data Collector Agent, analyze and determine status.',
+    },
     { role: 'assistant', content: argument },
     { role: 'user', content: request },
   ];
@@ -152,13 +184,19 @@ describe('customer_update arguments', () => {
 
   it.each(['active', 'at_risk', 'churned'])('takes the status the previous agent argued for: %s', async (status) => {
     const { tools } = createCustomerTools();
-    const result = await oneRound(thread(`Usage is changing, so I recommend setting cus_004 to ${status}.`, request), tools);
+    const result = await oneRound(
+      thread(`Usage is changing, so I recommend setting cus_004 to ${status}.`, request),
+      tools,
+    );
     expect(result.toolCalls.map((c) => c.input)).toEqual([{ customerId: 'cus_004', status }]);
   });
 
   it('a status named in the request wins over the earlier argument', async () => {
     const { tools } = createCustomerTools();
-    const result = await oneRound(thread('I recommend setting cus_004 to at_risk.', 'Set it to churned with customer_update.'), tools);
+    const result = await oneRound(
+      thread('I recommend setting cus_004 to at_risk.', 'Set it to churned with customer_update.'),
+      tools,
+    );
     expect(result.toolCalls.map((c) => c.input)).toEqual([{ customerId: 'cus_004', status: 'churned' }]);
   });
 
@@ -187,10 +225,21 @@ describe('a multi-agent run in one shared thread', () => {
       thread.push(...result.response.messages);
       return result;
     };
-    const proposal = await agent('You review a customer and propose a new status.', 'Look up customer cus_006 with customer_search and propose a status.', ['customer_search']);
+    const proposal = await agent(
+      'You review a customer and propose a new status.',
+      'Look up customer cus_006 with customer_search and propose a status.',
+      ['customer_search'],
+    );
     expect(proposal.text).toMatch(/I recommend setting Barbara Liskov \(cus_006\) to at_risk\./);
-    const applied = await agent('You apply approved changes exactly as proposed.', 'The change was approved. Update customer cus_006 with customer_update.', ['customer_update']);
-    expect(executed.map((e) => e.input)).toEqual([{ customerId: 'cus_006' }, { customerId: 'cus_006', status: 'at_risk' }]);
+    const applied = await agent(
+      'You apply approved changes exactly as proposed.',
+      'The change was approved. Update customer cus_006 with customer_update.',
+      ['customer_update'],
+    );
+    expect(executed.map((e) => e.input)).toEqual([
+      { customerId: 'cus_006' },
+      { customerId: 'cus_006', status: 'at_risk' },
+    ]);
     expect(applied.text).toContain('its status is now at_risk');
   });
 });

@@ -19,7 +19,11 @@ async function failureOf(promise: Promise<unknown>): Promise<StepFailure> {
 /** Everything a thrown error could show: message, stack, cause chain, own enumerable fields. */
 function everythingShown(error: unknown): string {
   const seen: string[] = [];
-  for (let e: unknown = error, depth = 0; e !== undefined && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = error, depth = 0;
+    e !== undefined && depth < 10;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     if (e instanceof Error) seen.push(e.message, e.stack ?? '', JSON.stringify(e), String(e));
     else seen.push(JSON.stringify(e) ?? String(e));
   }
@@ -33,14 +37,17 @@ async function closedPort(): Promise<number> {
 }
 
 describe('HTTP failures', () => {
-  it.each(['Test Provider', 'Test OpenAI'])('a 401 from %s is an auth error, not retried, and never shows the key', async (provider) => {
-    h = await createHarness();
-    h.server.script({ status: 401 });
-    const error = await failureOf(h.runner(round({ provider }), modelCall()));
-    expect(error.stepError).toEqual({ category: 'auth', retryable: false, message: `key rejected by ${provider}` });
-    expect(everythingShown(error)).not.toContain(TEST_KEY);
-    expect(everythingShown(error)).not.toContain('SECRET');
-  });
+  it.each(['Test Provider', 'Test OpenAI'])(
+    'a 401 from %s is an auth error, not retried, and never shows the key',
+    async (provider) => {
+      h = await createHarness();
+      h.server.script({ status: 401 });
+      const error = await failureOf(h.runner(round({ provider }), modelCall()));
+      expect(error.stepError).toEqual({ category: 'auth', retryable: false, message: `key rejected by ${provider}` });
+      expect(everythingShown(error)).not.toContain(TEST_KEY);
+      expect(everythingShown(error)).not.toContain('SECRET');
+    },
+  );
 
   it('a 403 is an auth error too', async () => {
     h = await createHarness();
@@ -53,12 +60,22 @@ describe('HTTP failures', () => {
     h = await createHarness();
     h.server.script({ status: 429, headers: { 'retry-after': '7' } });
     const error = await failureOf(h.runner(round(), modelCall()));
-    expect(error.stepError).toEqual({ category: 'rate-limit', retryable: true, retryAfterMs: 7000, message: 'rate limited by Test Provider' });
+    expect(error.stepError).toEqual({
+      category: 'rate-limit',
+      retryable: true,
+      retryAfterMs: 7000,
+      message: 'rate limited by Test Provider',
+    });
   });
 
   it('a 429 for an exhausted quota is not retried', async () => {
     h = await createHarness();
-    h.server.script({ status: 429, body: { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } } });
+    h.server.script({
+      status: 429,
+      body: {
+        error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' },
+      },
+    });
     const error = await failureOf(h.runner(round(), modelCall()));
     expect(error.stepError).toMatchObject({ category: 'client', retryable: false });
     expect(error.message).toMatch(/out of quota/);
@@ -66,7 +83,10 @@ describe('HTTP failures', () => {
 
   it('a 500 is a retryable server error with the server message, the key scrubbed from it', async () => {
     h = await createHarness();
-    h.server.script({ status: 500, body: { error: { message: `upstream failed for Bearer ${TEST_KEY} and ${TEST_KEY}`, type: 'server_error' } } });
+    h.server.script({
+      status: 500,
+      body: { error: { message: `upstream failed for Bearer ${TEST_KEY} and ${TEST_KEY}`, type: 'server_error' } },
+    });
     const error = await failureOf(h.runner(round(), modelCall()));
     expect(error.stepError).toMatchObject({ category: 'server', retryable: true });
     expect(error.message).toMatch(/^Test Provider answered 500: upstream failed/);
@@ -75,23 +95,36 @@ describe('HTTP failures', () => {
 
   it('a 404 for an unknown model is a client error, not retried', async () => {
     h = await createHarness();
-    h.server.script({ status: 404, body: { error: { message: 'model "nope" not found', type: 'invalid_request_error' } } });
+    h.server.script({
+      status: 404,
+      body: { error: { message: 'model "nope" not found', type: 'invalid_request_error' } },
+    });
     const error = await failureOf(h.runner(round({ model: 'nope' }), modelCall()));
-    expect(error.stepError).toEqual({ category: 'client', retryable: false, message: 'Test Provider answered 404: model "nope" not found' });
+    expect(error.stepError).toEqual({
+      category: 'client',
+      retryable: false,
+      message: 'Test Provider answered 404: model "nope" not found',
+    });
   });
 
   it('shows the body of an error a compatible server shapes its own way', async () => {
     h = await createHarness();
     h.server.script({ status: 404, body: { error: 'model "llama9" not found, try pulling it first' } });
     const error = await failureOf(h.runner(round({ model: 'llama9' }), modelCall()));
-    expect(error.message).toBe('Test Provider answered 404: Not Found: {"error":"model \\"llama9\\" not found, try pulling it first"}');
+    expect(error.message).toBe(
+      'Test Provider answered 404: Not Found: {"error":"model \\"llama9\\" not found, try pulling it first"}',
+    );
   });
 });
 
 describe('network failures', () => {
   it('a refused connection is a retryable network error', async () => {
     const port = await closedPort();
-    h = await createHarness({ providers: () => [{ id: 'gone', name: 'Gone', kind: 'openai-compatible', baseUrl: `http://127.0.0.1:${port}/v1` }] });
+    h = await createHarness({
+      providers: () => [
+        { id: 'gone', name: 'Gone', kind: 'openai-compatible', baseUrl: `http://127.0.0.1:${port}/v1` },
+      ],
+    });
     const error = await failureOf(h.runner(round(), modelCall()));
     expect(error.stepError).toMatchObject({ category: 'network', retryable: true });
     expect(error.message).toMatch(/^could not reach Gone: /);
@@ -100,14 +133,19 @@ describe('network failures', () => {
   it('says the browser is offline when navigator.onLine is false', async () => {
     vi.stubGlobal('navigator', { onLine: false });
     const port = await closedPort();
-    h = await createHarness({ providers: () => [{ id: 'gone', name: 'Gone', kind: 'openai-compatible', baseUrl: `http://127.0.0.1:${port}/v1` }] });
+    h = await createHarness({
+      providers: () => [
+        { id: 'gone', name: 'Gone', kind: 'openai-compatible', baseUrl: `http://127.0.0.1:${port}/v1` },
+      ],
+    });
     const error = await failureOf(h.runner(round(), modelCall()));
     expect(error.stepError).toEqual({ category: 'network', retryable: true, message: 'the browser is offline' });
   });
 
   /** What a browser does when the server answers without CORS headers: a bare TypeError, while no-cors works. */
   function corsBlockingFetch(): typeof fetch {
-    return (input, init) => (init?.mode === 'no-cors' ? fetch(input, init) : Promise.reject(new TypeError('Failed to fetch')));
+    return (input, init) =>
+      init?.mode === 'no-cors' ? fetch(input, init) : Promise.reject(new TypeError('Failed to fetch'));
   }
 
   it('tells a CORS block from a network error: reachable without CORS → client error naming the fix', async () => {
@@ -123,7 +161,9 @@ describe('network failures', () => {
     const port = await closedPort();
     h = await createHarness({
       fetch: corsBlockingFetch(),
-      providers: () => [{ id: 'gone', name: 'Gone', kind: 'openai-compatible', baseUrl: `http://127.0.0.1:${port}/v1` }],
+      providers: () => [
+        { id: 'gone', name: 'Gone', kind: 'openai-compatible', baseUrl: `http://127.0.0.1:${port}/v1` },
+      ],
     });
     const error = await failureOf(h.runner(round(), modelCall()));
     expect(error.stepError).toMatchObject({ category: 'network', retryable: true });
@@ -131,25 +171,35 @@ describe('network failures', () => {
 });
 
 describe('answers that break off', () => {
-  it.each(['Test Provider', 'Test OpenAI'])('a stream from %s cut mid-answer is a retryable network error, not the 200 it began with', async (provider) => {
-    h = await createHarness();
-    h.server.script({ fault: 'cut', afterEvents: 3, text: 'one two three four five six' });
-    const call = modelCall();
-    const error = await failureOf(h.runner(round({ provider }), call));
-    expect(error.stepError).toEqual({ category: 'network', retryable: true, message: `the connection to ${provider} dropped before its answer was complete` });
-    expect(call.deltas.length).toBeGreaterThan(0);
-  });
+  it.each(['Test Provider', 'Test OpenAI'])(
+    'a stream from %s cut mid-answer is a retryable network error, not the 200 it began with',
+    async (provider) => {
+      h = await createHarness();
+      h.server.script({ fault: 'cut', afterEvents: 3, text: 'one two three four five six' });
+      const call = modelCall();
+      const error = await failureOf(h.runner(round({ provider }), call));
+      expect(error.stepError).toEqual({
+        category: 'network',
+        retryable: true,
+        message: `the connection to ${provider} dropped before its answer was complete`,
+      });
+      expect(call.deltas.length).toBeGreaterThan(0);
+    },
+  );
 
-  it.each(['stall', 'hang'] as const)('a response that never ends (%s) ends when the step times out, with the timeout as the reason', async (fault) => {
-    h = await createHarness();
-    h.server.script({ fault, afterEvents: 3 });
-    const controller = new AbortController();
-    const pending = h.runner(round(), modelCall(controller.signal));
-    const timeout = new StepFailure({ category: 'timeout', message: 'step timed out after 200 ms', retryable: true });
-    setTimeout(() => controller.abort(timeout), 200);
-    expect(await rejectionOf(pending)).toBe(timeout);
-    await vi.waitFor(() => expect(h!.server.closedEarly).toBe(1));
-  });
+  it.each(['stall', 'hang'] as const)(
+    'a response that never ends (%s) ends when the step times out, with the timeout as the reason',
+    async (fault) => {
+      h = await createHarness();
+      h.server.script({ fault, afterEvents: 3 });
+      const controller = new AbortController();
+      const pending = h.runner(round(), modelCall(controller.signal));
+      const timeout = new StepFailure({ category: 'timeout', message: 'step timed out after 200 ms', retryable: true });
+      setTimeout(() => controller.abort(timeout), 200);
+      expect(await rejectionOf(pending)).toBe(timeout);
+      await vi.waitFor(() => expect(h!.server.closedEarly).toBe(1));
+    },
+  );
 });
 
 describe('abort', () => {

@@ -18,10 +18,17 @@ export function fakeDemoModel(modelId = 'demo-1'): LanguageModelV3 {
     {
       type: 'finish',
       finishReason: { unified: 'stop', raw: 'stop' },
-      usage: { inputTokens: { total: 3, noCache: 3, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: 2, text: 2, reasoning: 0 } },
+      usage: {
+        inputTokens: { total: 3, noCache: 3, cacheRead: 0, cacheWrite: 0 },
+        outputTokens: { total: 2, text: 2, reasoning: 0 },
+      },
     },
   ];
-  return new MockLanguageModelV3({ provider: 'demo', modelId, doStream: async () => ({ stream: simulateReadableStream({ chunks }) }) });
+  return new MockLanguageModelV3({
+    provider: 'demo',
+    modelId,
+    doStream: async () => ({ stream: simulateReadableStream({ chunks }) }),
+  });
 }
 
 export interface Harness {
@@ -37,7 +44,9 @@ export interface Harness {
 }
 
 /** A runner over a live local server, one compatible and one OpenAI entry pointing at it. */
-export async function createHarness(overrides: Partial<ModelRunnerDeps> & { providers?: (url: string) => ProviderConfig[] } = {}): Promise<Harness> {
+export async function createHarness(
+  overrides: Partial<ModelRunnerDeps> & { providers?: (url: string) => ProviderConfig[] } = {},
+): Promise<Harness> {
   const server = await startOpenAIServer();
   const providers = overrides.providers?.(server.url) ?? [
     { id: 'compat', name: 'Test Provider', kind: 'openai-compatible', baseUrl: server.url },

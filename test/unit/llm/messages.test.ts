@@ -31,7 +31,14 @@ describe('messages', () => {
     });
     expect(model[3]).toEqual({
       role: 'tool',
-      content: [{ type: 'tool-result', toolCallId: 'c1', toolName: 'get_weather', output: { type: 'json', value: { tempC: 21 } } }],
+      content: [
+        {
+          type: 'tool-result',
+          toolCallId: 'c1',
+          toolName: 'get_weather',
+          output: { type: 'json', value: { tempC: 21 } },
+        },
+      ],
     });
     expect(model[4]).toMatchObject({ content: [{ output: { type: 'text', value: 'rain' } }] });
   });
@@ -41,12 +48,20 @@ describe('messages', () => {
   });
 
   it('send a tool result that is not JSON-serialisable as plain JSON', () => {
-    const [message] = toModelMessages([{ role: 'tool', toolCallId: 'c', toolName: 't', result: { at: undefined, n: 1 } }]);
+    const [message] = toModelMessages([
+      { role: 'tool', toolCallId: 'c', toolName: 't', result: { at: undefined, n: 1 } },
+    ]);
     expect(message).toMatchObject({ content: [{ output: { type: 'json', value: { n: 1 } } }] });
   });
 
   it('turn tool specs into schema-only tools the SDK will not execute', async () => {
-    const tools = toModelTools([{ name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }]);
+    const tools = toModelTools([
+      {
+        name: 'get_weather',
+        description: 'Weather',
+        parameters: { type: 'object', properties: { city: { type: 'string' } } },
+      },
+    ]);
     expect(Object.keys(tools)).toEqual(['get_weather']);
     expect(tools.get_weather!.execute).toBeUndefined();
     expect(tools.get_weather!.description).toBe('Weather');

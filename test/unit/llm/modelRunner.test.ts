@@ -5,7 +5,12 @@ import { createHarness, modelCall, round, TEST_KEY, type Harness } from './harne
 const weatherTool: ToolSpec = {
   name: 'get_weather',
   description: 'Current weather for a city',
-  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+  parameters: {
+    type: 'object',
+    properties: { city: { type: 'string' } },
+    required: ['city'],
+    additionalProperties: false,
+  },
 };
 
 const answerSchema = {
@@ -30,14 +35,25 @@ describe('streaming text', () => {
     expect(call.deltas.length).toBeGreaterThan(1);
     expect(reply.text).toBe('echo: hello there friend');
     expect(call.deltas.join('')).toBe(reply.text);
-    expect(reply).toMatchObject({ finishReason: 'stop', provider: 'Test Provider', model: 'test-model', toolCalls: [] });
+    expect(reply).toMatchObject({
+      finishReason: 'stop',
+      provider: 'Test Provider',
+      model: 'test-model',
+      toolCalls: [],
+    });
     expect(reply.note).toBeUndefined();
   });
 
   it('reports usage with input, output, cached, reasoning and total tokens', async () => {
     h.server.script({ text: 'ok', usage: { input: 120, output: 30, cached: 100, reasoning: 12 } });
     const reply = await h.runner(round(), modelCall());
-    expect(reply.usage).toEqual({ inputTokens: 120, outputTokens: 30, cachedInputTokens: 100, reasoningTokens: 12, totalTokens: 150 });
+    expect(reply.usage).toEqual({
+      inputTokens: 120,
+      outputTokens: 30,
+      cachedInputTokens: 100,
+      reasoningTokens: 12,
+      totalTokens: 150,
+    });
   });
 
   it('sends the key, the model, temperature and max output tokens on the wire', async () => {
@@ -75,7 +91,12 @@ describe('tool calls', () => {
     ['chat completions', 'Test Provider'],
     ['responses', 'Test OpenAI'],
   ])('come back as toolCalls with parsed args (%s)', async (_api, provider) => {
-    h.server.script({ toolCalls: [{ name: 'get_weather', args: { city: 'Oslo' } }, { name: 'get_weather', args: { city: 'Lima' } }] });
+    h.server.script({
+      toolCalls: [
+        { name: 'get_weather', args: { city: 'Oslo' } },
+        { name: 'get_weather', args: { city: 'Lima' } },
+      ],
+    });
     const reply = await h.runner(round({ provider, tools: [weatherTool] }), modelCall());
     expect(reply.finishReason).toBe('tool-calls');
     expect(reply.toolCalls).toEqual([
@@ -89,9 +110,19 @@ describe('tool calls', () => {
     h.server.script({ text: 'no tool needed' });
     await h.runner(round({ tools: [weatherTool] }), modelCall());
     const body = h.server.requests.at(-1)!.body;
-    expect(body.tools).toEqual([
-      { type: 'function', function: { name: 'get_weather', description: 'Current weather for a city', parameters: weatherTool.parameters, strict: undefined } },
-    ].map((t) => JSON.parse(JSON.stringify(t))));
+    expect(body.tools).toEqual(
+      [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            description: 'Current weather for a city',
+            parameters: weatherTool.parameters,
+            strict: undefined,
+          },
+        },
+      ].map((t) => JSON.parse(JSON.stringify(t))),
+    );
   });
 
   it('round-trips the assistant tool call and the tool result in chat wire format', async () => {
@@ -110,7 +141,13 @@ describe('tool calls', () => {
     expect(messages).toEqual([
       { role: 'system', content: 'You are terse.' },
       { role: 'user', content: 'Weather in Oslo?' },
-      { role: 'assistant', content: null, tool_calls: [{ id: call.id, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: call.id, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } },
+        ],
+      },
       { role: 'tool', tool_call_id: call.id, content: '{"tempC":21,"sky":"sunny"}' },
     ]);
   });
@@ -154,7 +191,11 @@ describe('structured output', () => {
     h.server.script({ json: { label: 'question', score: 1 } });
     const reply = await h.runner(round({ provider: 'oai', outputSchema: answerSchema }), modelCall());
     expect(JSON.parse(reply.text)).toEqual({ label: 'question', score: 1 });
-    expect(h.server.requests.at(-1)!.body.text.format).toMatchObject({ type: 'json_schema', strict: true, schema: answerSchema });
+    expect(h.server.requests.at(-1)!.body.text.format).toMatchObject({
+      type: 'json_schema',
+      strict: true,
+      schema: answerSchema,
+    });
   });
 
   it('leaves the output-schema check to the engine: an answer that breaks the schema comes back as it is', async () => {
@@ -188,7 +229,12 @@ describe('provider choice', () => {
     h.settings.providers.length = 0;
     const call = modelCall();
     const reply = await h.runner(round({ model: 'gpt-4o-mini' }), call);
-    expect(reply).toMatchObject({ text: 'demo answer', provider: 'demo', model: 'demo-1', note: 'no provider configured: used the offline demo model' });
+    expect(reply).toMatchObject({
+      text: 'demo answer',
+      provider: 'demo',
+      model: 'demo-1',
+      note: 'no provider configured: used the offline demo model',
+    });
     expect(call.deltas).toEqual(['demo ', 'answer']);
     expect(reply.usage).toMatchObject({ inputTokens: 3, outputTokens: 2 });
     expect(h.demoIds).toEqual(['gpt-4o-mini']);

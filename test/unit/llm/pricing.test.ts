@@ -4,7 +4,11 @@ import { estimateCost, PRICES_AS_OF } from '../../../src/llm/pricing';
 describe('estimateCost', () => {
   it('prices input, cached input and output tokens per 1M, dated', () => {
     // gpt-4o-mini: 0.15 in, 0.075 cached, 0.60 out per 1M.
-    const cost = estimateCost('gpt-4o-mini', { inputTokens: 1_000_000, cachedInputTokens: 400_000, outputTokens: 500_000 });
+    const cost = estimateCost('gpt-4o-mini', {
+      inputTokens: 1_000_000,
+      cachedInputTokens: 400_000,
+      outputTokens: 500_000,
+    });
     expect(cost?.usd).toBeCloseTo(0.6 * 0.15 + 0.4 * 0.075 + 0.5 * 0.6, 10);
     expect(cost?.asOf).toBe(PRICES_AS_OF);
   });

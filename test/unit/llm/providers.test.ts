@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { providerBaseUrl, resolveProvider, type ProviderConfig, type ProviderSettings } from '../../../src/llm/providers';
+import {
+  providerBaseUrl,
+  resolveProvider,
+  type ProviderConfig,
+  type ProviderSettings,
+} from '../../../src/llm/providers';
 
 const ollama: ProviderConfig = {
   id: 'p-ollama',
@@ -16,11 +21,31 @@ const noKeys = () => false;
 
 describe('resolveProvider', () => {
   it.each([
-    ['names an entry by name, any case', 'ollama', 'mistral', { kind: 'configured', provider: ollama, model: 'mistral' }],
+    [
+      'names an entry by name, any case',
+      'ollama',
+      'mistral',
+      { kind: 'configured', provider: ollama, model: 'mistral' },
+    ],
     ['names an entry by id', 'p-ollama', 'mistral', { kind: 'configured', provider: ollama, model: 'mistral' }],
-    ['no provider → the default entry', undefined, 'gpt-4.1', { kind: 'configured', provider: openai, model: 'gpt-4.1' }],
-    ['an imported model name maps through the aliases', 'Ollama', 'gpt-4o-mini', { kind: 'configured', provider: ollama, model: 'llama3.2' }],
-    ['aliases match case-insensitively', 'Ollama', 'gpt-4O', { kind: 'configured', provider: ollama, model: 'qwen2.5' }],
+    [
+      'no provider → the default entry',
+      undefined,
+      'gpt-4.1',
+      { kind: 'configured', provider: openai, model: 'gpt-4.1' },
+    ],
+    [
+      'an imported model name maps through the aliases',
+      'Ollama',
+      'gpt-4o-mini',
+      { kind: 'configured', provider: ollama, model: 'llama3.2' },
+    ],
+    [
+      'aliases match case-insensitively',
+      'Ollama',
+      'gpt-4O',
+      { kind: 'configured', provider: ollama, model: 'qwen2.5' },
+    ],
     ['no model → the entry default model', 'Ollama', '', { kind: 'configured', provider: ollama, model: 'llama3.2' }],
   ] as const)('%s', (_name, stepProvider, stepModel, expected) => {
     expect(resolveProvider(settings, stepProvider, stepModel, allKeys)).toEqual(expected);
@@ -52,20 +77,32 @@ describe('resolveProvider', () => {
   });
 
   it('a step may ask for the demo model by name', () => {
-    expect(resolveProvider(settings, 'Demo', 'gpt-4o', allKeys)).toEqual({ kind: 'demo', model: 'gpt-4o', note: 'the step asked for the offline demo model' });
+    expect(resolveProvider(settings, 'Demo', 'gpt-4o', allKeys)).toEqual({
+      kind: 'demo',
+      model: 'gpt-4o',
+      note: 'the step asked for the offline demo model',
+    });
   });
 
   it('a compatible entry needs no key', () => {
-    expect(resolveProvider(settings, 'Ollama', 'mistral', noKeys)).toMatchObject({ kind: 'configured', provider: ollama });
+    expect(resolveProvider(settings, 'Ollama', 'mistral', noKeys)).toMatchObject({
+      kind: 'configured',
+      provider: ollama,
+    });
   });
 
   it('without a marked default the first entry is the default', () => {
-    expect(resolveProvider({ providers: [ollama, openai] }, undefined, 'x', allKeys)).toMatchObject({ provider: ollama });
+    expect(resolveProvider({ providers: [ollama, openai] }, undefined, 'x', allKeys)).toMatchObject({
+      provider: ollama,
+    });
   });
 
   it('a compatible entry without a base URL cannot answer', () => {
     const broken: ProviderConfig = { id: 'b', name: 'Broken', kind: 'openai-compatible' };
-    expect(resolveProvider({ providers: [broken] }, undefined, 'x', allKeys)).toMatchObject({ kind: 'demo', note: '"Broken" has no base URL: used the offline demo model' });
+    expect(resolveProvider({ providers: [broken] }, undefined, 'x', allKeys)).toMatchObject({
+      kind: 'demo',
+      note: '"Broken" has no base URL: used the offline demo model',
+    });
   });
 
   it('both fallbacks are named when the default also cannot answer', () => {

@@ -18,16 +18,25 @@ interface Case {
   check?(t: ReturnType<typeof createTestEngine>, output: unknown): void;
 }
 
-const update = (status: string): ScriptedReply => ({ toolCalls: [{ name: 'customer_update', args: { customerId: 'cus_002', status } }] });
+const update = (status: string): ScriptedReply => ({
+  toolCalls: [{ name: 'customer_update', args: { customerId: 'cus_002', status } }],
+});
 const search: ScriptedReply = { toolCalls: [{ name: 'customer_search', args: { customerId: 'cus_002' } }] };
 
 const CASES: Record<string, Case> = {
   'single-customer-status': {
     input: { customerId: 'cus_002' },
-    script: [search, { text: 'Grace Hopper: team plan, 3 open tickets, last login in September.' }, { text: 'Status: at_risk.' }, update('at_risk'), { text: 'Updated.' }],
+    script: [
+      search,
+      { text: 'Grace Hopper: team plan, 3 open tickets, last login in September.' },
+      { text: 'Status: at_risk.' },
+      update('at_risk'),
+      { text: 'Updated.' },
+    ],
     check: (t) => {
       expect(t.data.table('customers').get('cus_002')).toMatchObject({ status: 'at_risk' });
-      for (const row of DEMO_CUSTOMERS) if (row.id !== 'cus_002') expect(t.data.table('customers').get(row.id)).toEqual(row);
+      for (const row of DEMO_CUSTOMERS)
+        if (row.id !== 'cus_002') expect(t.data.table('customers').get(row.id)).toEqual(row);
     },
   },
   'weather-outfit-chain': { input: { location: 'Lisbon' }, script: [] },
@@ -45,7 +54,19 @@ const CASES: Record<string, Case> = {
   },
   'invoice-extraction': {
     input: { email: 'Invoice ACME GmbH for 3 days at 1200 EUR and 2 hours at 80 EUR' },
-    script: [{ json: { customer: 'ACME GmbH', currency: 'EUR', dueInDays: 30, lines: [{ description: 'Workshop day', quantity: 3, unitPrice: 1200 }, { description: 'Travel', quantity: 2, unitPrice: 80 }] } }],
+    script: [
+      {
+        json: {
+          customer: 'ACME GmbH',
+          currency: 'EUR',
+          dueInDays: 30,
+          lines: [
+            { description: 'Workshop day', quantity: 3, unitPrice: 1200 },
+            { description: 'Travel', quantity: 2, unitPrice: 80 },
+          ],
+        },
+      },
+    ],
     check: (_t, output) => expect(output).toEqual({ customer: 'ACME GmbH', currency: 'EUR', total: 3760 }),
   },
 };
@@ -66,7 +87,9 @@ describe('every LLM template runs end to end over HTTP on an OpenAI-compatible s
     const llm = [...t.data.steps.values()].filter((s) => s.stepType === 'llm');
     expect(llm.length).toBeGreaterThan(0);
     expect(llm.every((s) => s.meta?.provider === 'Test Provider')).toBe(true);
-    expect(h.server.requests.filter((r) => r.path.endsWith('/chat/completions')).every((r) => r.body.stream === true)).toBe(true);
+    expect(
+      h.server.requests.filter((r) => r.path.endsWith('/chat/completions')).every((r) => r.body.stream === true),
+    ).toBe(true);
     c.check?.(t, run.output);
   });
 });

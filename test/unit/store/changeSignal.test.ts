@@ -41,7 +41,11 @@ describe('change notification for writes on the native connection', () => {
     await db.open(); // opening notifies "everything changed" by itself
     const seen = notifications();
     const store = new DexieEngineStore(db);
-    await store.commit({ fences: [{ runId: 'r1', generation: 0 }], runs: [aRun('r1', { status: 'running' })], steps: [aStep('r1', 'fetch', 0)] });
+    await store.commit({
+      fences: [{ runId: 'r1', generation: 0 }],
+      runs: [aRun('r1', { status: 'running' })],
+      steps: [aStep('r1', 'fetch', 0)],
+    });
     await wait(80);
     expect(seen).toHaveLength(1);
     const [parts] = seen as [ObservabilitySet];
@@ -73,7 +77,9 @@ describe('change notification for writes on the native connection', () => {
     await store.commit({ fences: [], runs: [aRun('r1', { generation: 1 })], steps: [stale] });
     await wait(80);
     const seen = notifications();
-    await expect(store.commit({ fences: [{ runId: 'r1', generation: 0 }], steps: [aStep('r1', 'late', 1)] })).rejects.toThrow();
+    await expect(
+      store.commit({ fences: [{ runId: 'r1', generation: 0 }], steps: [aStep('r1', 'late', 1)] }),
+    ).rejects.toThrow();
     await store.commit({ fences: [{ runId: 'r1', generation: 1 }], deleteStepKeys: [stale.key] });
     await wait(80);
     expect(seen).toHaveLength(1);

@@ -15,15 +15,33 @@ export function engineStoreContract(createStore: () => EngineStore | Promise<Eng
 
   it('a commit stores the step completion, the next step start and the run status together', async () => {
     const first = aStep('r1', 'fetch', 0);
-    await store.commit({ fences: [{ runId: 'r1', generation: 0 }], runs: [aRun('r1', { nextSeq: 1 })], steps: [first] });
+    await store.commit({
+      fences: [{ runId: 'r1', generation: 0 }],
+      runs: [aRun('r1', { nextSeq: 1 })],
+      steps: [first],
+    });
     const next = aStep('r1', 'summarize', 1);
     await store.commit({
       fences: [{ runId: 'r1', generation: 0 }],
-      runs: [aRun('r1', { nextSeq: 2, status: 'waiting', waits: [{ kind: 'approval', stepKey: 'r1:summarize@', prompt: 'Send it?' }], updatedAt: 2_000 })],
+      runs: [
+        aRun('r1', {
+          nextSeq: 2,
+          status: 'waiting',
+          waits: [{ kind: 'approval', stepKey: 'r1:summarize@', prompt: 'Send it?' }],
+          updatedAt: 2_000,
+        }),
+      ],
       steps: [completed(first, { temperature: 21 }), next],
     });
     expect(await store.loadSteps('r1')).toEqual([completed(first, { temperature: 21 }), next]);
-    expect(await store.loadRun('r1')).toEqual(aRun('r1', { nextSeq: 2, status: 'waiting', waits: [{ kind: 'approval', stepKey: 'r1:summarize@', prompt: 'Send it?' }], updatedAt: 2_000 }));
+    expect(await store.loadRun('r1')).toEqual(
+      aRun('r1', {
+        nextSeq: 2,
+        status: 'waiting',
+        waits: [{ kind: 'approval', stepKey: 'r1:summarize@', prompt: 'Send it?' }],
+        updatedAt: 2_000,
+      }),
+    );
   });
 
   it('an unknown run loads as undefined, with no steps and no events', async () => {
@@ -50,7 +68,9 @@ export function engineStoreContract(createStore: () => EngineStore | Promise<Eng
       steps: [completed(fetch, 'late'), aStep('r1', 'update', 2)],
       deleteStepKeys: [stale.key],
       events: [anEvent('e1', 'r1', 5)],
-      tableUpdates: [{ table: 'customers', where: { id: 'c1' }, set: { tier: 'gold' }, upsert: false, outputOf: 'r1:update@' }],
+      tableUpdates: [
+        { table: 'customers', where: { id: 'c1' }, set: { tier: 'gold' }, upsert: false, outputOf: 'r1:update@' },
+      ],
     });
     await expect(refused).rejects.toBeInstanceOf(FencedError);
     await expect(refused).rejects.toMatchObject({ runId: 'r1' });
@@ -64,7 +84,10 @@ export function engineStoreContract(createStore: () => EngineStore | Promise<Eng
     await store.commit({ fences: [], runs: [aRun('parent', { generation: 3 }), aRun('child', { generation: 0 })] });
     const before = await observe(store, ['parent', 'child'], 'none');
     const refused = store.commit({
-      fences: [{ runId: 'parent', generation: 3 }, { runId: 'child', generation: 1 }],
+      fences: [
+        { runId: 'parent', generation: 3 },
+        { runId: 'child', generation: 1 },
+      ],
       runs: [aRun('parent', { generation: 3, status: 'completed' }), aRun('child', { status: 'completed' })],
       steps: [aStep('parent', 'call-child', 0), aStep('child', 'work', 0)],
     });
@@ -73,14 +96,21 @@ export function engineStoreContract(createStore: () => EngineStore | Promise<Eng
   });
 
   it("a fence on a run that is not stored yet lets the run's first commit create it", async () => {
-    await store.commit({ fences: [{ runId: 'new', generation: 0 }], runs: [aRun('new')], steps: [aStep('new', 'a', 0)] });
+    await store.commit({
+      fences: [{ runId: 'new', generation: 0 }],
+      runs: [aRun('new')],
+      steps: [aStep('new', 'a', 0)],
+    });
     expect((await store.loadRun('new'))?.status).toBe('running');
   });
 
   it('two writers taking over from the same generation at once: exactly one wins', async () => {
     await store.commit({ fences: [], runs: [aRun('r1', { generation: 0 })] });
     const takeover = (tab: string) =>
-      store.commit({ fences: [{ runId: 'r1', generation: 0 }], runs: [aRun('r1', { generation: 1, workflowName: tab })] });
+      store.commit({
+        fences: [{ runId: 'r1', generation: 0 }],
+        runs: [aRun('r1', { generation: 1, workflowName: tab })],
+      });
     const outcomes = await Promise.allSettled([takeover('tab A'), takeover('tab B')]);
     expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
     const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
@@ -89,13 +119,18 @@ export function engineStoreContract(createStore: () => EngineStore | Promise<Eng
   });
 
   it('a table update is applied in the commit and its output lands on the step record and in the result', async () => {
-    await seedRows(store, 'customers', [{ id: 'c1', tier: 'silver', name: 'Ada' }, { id: 'c2', tier: 'bronze', name: 'Bo' }]);
+    await seedRows(store, 'customers', [
+      { id: 'c1', tier: 'silver', name: 'Ada' },
+      { id: 'c2', tier: 'bronze', name: 'Bo' },
+    ]);
     const update = completed(aStep('r1', 'promote', 0), undefined);
     const result = await store.commit({
       fences: [{ runId: 'r1', generation: 0 }],
       runs: [aRun('r1')],
       steps: [update],
-      tableUpdates: [{ table: 'customers', where: { tier: 'silver' }, set: { tier: 'gold' }, upsert: false, outputOf: update.key }],
+      tableUpdates: [
+        { table: 'customers', where: { tier: 'silver' }, set: { tier: 'gold' }, upsert: false, outputOf: update.key },
+      ],
     });
     const output = { updated: 1, created: false, rows: [{ id: 'c1', tier: 'gold', name: 'Ada' }] };
     expect(result.tableOutputs).toEqual({ [update.key]: output });
@@ -109,14 +144,22 @@ export function engineStoreContract(createStore: () => EngineStore | Promise<Eng
   it('an update that matches no row, without upsert, writes nothing and reports zero rows', async () => {
     const result = await store.commit({
       fences: [],
-      tableUpdates: [{ table: 'customers', where: { tier: 'platinum' }, set: { tier: 'gold' }, upsert: false, outputOf: 'r1:u@' }],
+      tableUpdates: [
+        { table: 'customers', where: { tier: 'platinum' }, set: { tier: 'gold' }, upsert: false, outputOf: 'r1:u@' },
+      ],
     });
     expect(result.tableOutputs['r1:u@']).toEqual({ updated: 0, created: false, rows: [] });
     expect(await store.queryTable('customers', {}, 10)).toEqual([]);
   });
 
   it('an upsert creates its row under an id derived from the step key, and a replay updates that same row', async () => {
-    const upsert = { table: 'contacts', where: { email: 'ada@example.com' }, set: { name: 'Ada' }, upsert: true, outputOf: 'r1:save@' };
+    const upsert = {
+      table: 'contacts',
+      where: { email: 'ada@example.com' },
+      set: { name: 'Ada' },
+      upsert: true,
+      outputOf: 'r1:save@',
+    };
     const first = await store.commit({ fences: [], tableUpdates: [upsert] });
     const row = { id: 'row:r1:save@', email: 'ada@example.com', name: 'Ada' };
     expect(first.tableOutputs['r1:save@']).toEqual({ updated: 1, created: true, rows: [row] });
@@ -128,17 +171,31 @@ export function engineStoreContract(createStore: () => EngineStore | Promise<Eng
   it('an upsert by id creates the row under that id', async () => {
     const result = await store.commit({
       fences: [],
-      tableUpdates: [{ table: 'contacts', where: { id: 'ada' }, set: { name: 'Ada' }, upsert: true, outputOf: 'r1:save@' }],
+      tableUpdates: [
+        { table: 'contacts', where: { id: 'ada' }, set: { name: 'Ada' }, upsert: true, outputOf: 'r1:save@' },
+      ],
     });
     expect(result.tableOutputs['r1:save@']?.rows).toEqual([{ id: 'ada', name: 'Ada' }]);
     expect(await store.queryTable('contacts', { id: 'ada' }, 1)).toEqual([{ id: 'ada', name: 'Ada' }]);
   });
 
   it('an update changes every matching row but never a row id', async () => {
-    await seedRows(store, 'tasks', [{ id: 't1', done: false }, { id: 't2', done: false }, { id: 't3', done: true }]);
+    await seedRows(store, 'tasks', [
+      { id: 't1', done: false },
+      { id: 't2', done: false },
+      { id: 't3', done: true },
+    ]);
     const result = await store.commit({
       fences: [],
-      tableUpdates: [{ table: 'tasks', where: { done: false }, set: { done: true, id: 'hijack' }, upsert: false, outputOf: 'r1:close@' }],
+      tableUpdates: [
+        {
+          table: 'tasks',
+          where: { done: false },
+          set: { done: true, id: 'hijack' },
+          upsert: false,
+          outputOf: 'r1:close@',
+        },
+      ],
     });
     expect(result.tableOutputs['r1:close@']?.updated).toBe(2);
     expect((await store.queryTable('tasks', {}, 10)).sort(byId)).toEqual([
@@ -186,7 +243,10 @@ export function engineStoreContract(createStore: () => EngineStore | Promise<Eng
     const order = shuffled([...journal, ...noise], SEED);
     for (let i = 0; i < order.length; i += 500) await store.commit({ fences: [], steps: order.slice(i, i + 500) });
     const loaded = await store.loadSteps('r1');
-    expect(loaded.map((s) => s.seq), `seed ${SEED}`).toEqual(journal.map((s) => s.seq));
+    expect(
+      loaded.map((s) => s.seq),
+      `seed ${SEED}`,
+    ).toEqual(journal.map((s) => s.seq));
     expect(loaded.every((s) => s.runId === 'r1')).toBe(true);
   });
 
@@ -206,7 +266,10 @@ export function engineStoreContract(createStore: () => EngineStore | Promise<Eng
   });
 
   it("loadEvents returns one run's events by sentAt, and a later put records their consumption", async () => {
-    await store.commit({ fences: [], events: [anEvent('e2', 'r1', 20), anEvent('e1', 'r1', 10), anEvent('e3', 'r2', 5)] });
+    await store.commit({
+      fences: [],
+      events: [anEvent('e2', 'r1', 20), anEvent('e1', 'r1', 10), anEvent('e3', 'r2', 5)],
+    });
     expect((await store.loadEvents('r1')).map((e) => e.id)).toEqual(['e1', 'e2']);
     await store.commit({ fences: [], events: [anEvent('e1', 'r1', 10, { consumedBy: 'r1:wait@' })] });
     expect((await store.loadEvents('r1'))[0]).toMatchObject({ id: 'e1', consumedBy: 'r1:wait@' });
@@ -237,7 +300,9 @@ export function engineStoreContract(createStore: () => EngineStore | Promise<Eng
     await store.commit({
       fences: [],
       steps: [step],
-      tableUpdates: [{ table: 'contacts', where: { id: 'ada' }, set: { name: 'Ada' }, upsert: true, outputOf: step.key }],
+      tableUpdates: [
+        { table: 'contacts', where: { id: 'ada' }, set: { name: 'Ada' }, upsert: true, outputOf: step.key },
+      ],
     });
     expect(step.output).toBeUndefined();
     expect((await store.loadSteps('r1'))[0]!.output).toMatchObject({ created: true });

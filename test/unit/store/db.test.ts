@@ -48,8 +48,14 @@ class VersionTwoDb extends VersionOneDb {
   constructor(name: string) {
     super(name);
     this.version(2).stores({
-      runs: 'id, status, workflowId, updatedAt, parentRunId', steps: 'key, [runId+seq], runId', events: 'id, runId',
-      definitions: 'hash', tableRows: '[table+id], table', threads: 'id', messages: 'id, [threadId+seq]', secrets: 'name',
+      runs: 'id, status, workflowId, updatedAt, parentRunId',
+      steps: 'key, [runId+seq], runId',
+      events: 'id, runId',
+      definitions: 'hash',
+      tableRows: '[table+id], table',
+      threads: 'id',
+      messages: 'id, [threadId+seq]',
+      secrets: 'name',
     });
   }
 }
@@ -83,7 +89,10 @@ describe('database versions', () => {
     const vault = await scratch.settings.get('keyVault');
     scratch.close();
     const v4 = new VersionFourDb(name);
-    await v4.secrets.bulkAdd([{ name: 'secret:LOCKED', value: '', sealed }, { name: 'secret:PLAIN', value: 'plain-value-17' }]);
+    await v4.secrets.bulkAdd([
+      { name: 'secret:LOCKED', value: '', sealed },
+      { name: 'secret:PLAIN', value: 'plain-value-17' },
+    ]);
     await v4.settings.put(vault!);
     v4.close();
 
@@ -94,7 +103,10 @@ describe('database versions', () => {
     await sealPlaintextSecrets(db);
     expect(JSON.stringify(await db.secrets.toArray())).not.toContain('plain-value-17');
     const key = await unlockVault(db, 'correct horse battery');
-    expect([await readSecret(db, 'secret:LOCKED', key), await readSecret(db, 'secret:PLAIN', key)]).toEqual(['locked-value-42', 'plain-value-17']);
+    expect([await readSecret(db, 'secret:LOCKED', key), await readSecret(db, 'secret:PLAIN', key)]).toEqual([
+      'locked-value-42',
+      'plain-value-17',
+    ]);
     db.close();
   }, 30_000);
 
@@ -121,7 +133,10 @@ describe('database versions', () => {
     ]);
     v2.close();
     const db = new TabflowDb(name);
-    expect((await db.messages.where('runId').equals('r1').toArray()).map((m) => m.id)).toEqual(['r1:a@/prompt', 'r1:a@/r1']);
+    expect((await db.messages.where('runId').equals('r1').toArray()).map((m) => m.id)).toEqual([
+      'r1:a@/prompt',
+      'r1:a@/r1',
+    ]);
     expect(await new DexieEngineStore(db).loadThread('t1')).toHaveLength(2);
     db.close();
   });
@@ -130,15 +145,32 @@ describe('database versions', () => {
     const db = new TabflowDb(freshName());
     await db.open();
     expect(db.verno).toBe(SCHEMA_VERSION);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(
-      ['definitions', 'deviceKeys', 'events', 'messages', 'runs', 'secrets', 'settings', 'steps', 'tableRows', 'threads', 'workflows'],
-    );
+    expect(db.tables.map((t) => t.name).sort()).toEqual([
+      'definitions',
+      'deviceKeys',
+      'events',
+      'messages',
+      'runs',
+      'secrets',
+      'settings',
+      'steps',
+      'tableRows',
+      'threads',
+      'workflows',
+    ]);
     db.close();
   });
 
   it('a version-1 database opens at the current version with its workflows and settings intact and the new tables working', async () => {
     const name = freshName();
-    const saved: WorkflowRecord = { id: 'w1', name: 'Digest', doc: doc('Digest'), createdAt: 5, updatedAt: 9, draftText: '{ half' };
+    const saved: WorkflowRecord = {
+      id: 'w1',
+      name: 'Digest',
+      doc: doc('Digest'),
+      createdAt: 5,
+      updatedAt: 9,
+      draftText: '{ half',
+    };
     await writeVersionOne(name, [saved]);
 
     const db = new TabflowDb(name);
@@ -147,7 +179,11 @@ describe('database versions', () => {
     expect(db.verno).toBe(SCHEMA_VERSION);
 
     const store = new DexieEngineStore(db);
-    await store.commit({ fences: [{ runId: 'r1', generation: 0 }], runs: [aRun('r1', { workflowId: 'w1' })], steps: [aStep('r1', 'a', 0)] });
+    await store.commit({
+      fences: [{ runId: 'r1', generation: 0 }],
+      runs: [aRun('r1', { workflowId: 'w1' })],
+      steps: [aStep('r1', 'a', 0)],
+    });
     await db.secrets.put({ name: 'OPENAI_API_KEY', value: 'sk-test' });
     expect((await store.listUnfinishedRuns()).map((r) => r.id)).toEqual(['r1']);
     expect(await db.runs.where('workflowId').equals('w1').count()).toBe(1);

@@ -18,7 +18,18 @@ function openTab(name: string, clock: FakeClock) {
   const db = new TabflowDb(name);
   opened.push(db);
   const store = new DexieEngineStore(db);
-  return { db, store, engine: new Engine({ store, clock, runners: {}, maxParallelism: 4, findWorkflow: async () => undefined, secret: async () => undefined }) };
+  return {
+    db,
+    store,
+    engine: new Engine({
+      store,
+      clock,
+      runners: {},
+      maxParallelism: 4,
+      findWorkflow: async () => undefined,
+      secret: async () => undefined,
+    }),
+  };
 }
 
 /** Polls a condition over real IndexedDB work (fake-indexeddb schedules on macrotasks). */
@@ -35,8 +46,23 @@ describe('the engine over DexieEngineStore', () => {
     const tab = openTab('t-' + crypto.randomUUID(), new FakeClock());
     await importTableRows(tab.db, 'customers', [{ id: 'c1', name: 'Ada', status: 'active' }]);
     const workflow = chain('update', [
-      { stepSlug: 'find', name: 'Find', stepType: 'action', config: { action: 'table.query', table: 'customers', where: { id: '{{input.value}}' } } },
-      { stepSlug: 'mark', name: 'Mark', stepType: 'action', config: { action: 'table.update', table: 'customers', where: { id: '{{input.value}}' }, set: { status: 'at_risk' } } },
+      {
+        stepSlug: 'find',
+        name: 'Find',
+        stepType: 'action',
+        config: { action: 'table.query', table: 'customers', where: { id: '{{input.value}}' } },
+      },
+      {
+        stepSlug: 'mark',
+        name: 'Mark',
+        stepType: 'action',
+        config: {
+          action: 'table.update',
+          table: 'customers',
+          where: { id: '{{input.value}}' },
+          set: { status: 'at_risk' },
+        },
+      },
     ]);
     const runId = await tab.engine.start({ workflow, input: { value: 'c1' } });
     const run = await tab.engine.awaitRun(runId);
@@ -54,7 +80,9 @@ describe('the engine over DexieEngineStore', () => {
     const name = 't-' + crypto.randomUUID();
     const clock = new FakeClock();
     const first = openTab(name, clock);
-    const workflow = chain('pay', [{ stepSlug: 'paid', name: 'Paid', stepType: 'event', config: { event: 'payment_received' } }]);
+    const workflow = chain('pay', [
+      { stepSlug: 'paid', name: 'Paid', stepType: 'event', config: { event: 'payment_received' } },
+    ]);
     const runId = await first.engine.start({ workflow, input: {} });
     await until(async () => (await first.store.loadRun(runId))?.status === 'waiting');
     first.engine.shutdown();

@@ -39,7 +39,10 @@ function fillableDisk(db: TabflowDb, tableName: string) {
         if (name !== tableName) return table;
         return {
           ...table,
-          mutate: (req) => (disk.full ? Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError')) : table.mutate(req)),
+          mutate: (req) =>
+            disk.full
+              ? Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'))
+              : table.mutate(req),
         };
       },
     }),
@@ -75,7 +78,9 @@ describe('DexieEngineStore transactions', () => {
       runs: [aRun('r1', { nextSeq: 2_001 })],
       steps: [completed(history[1_999]!, 'again'), next],
       events: [anEvent('e1', 'r1', 1)],
-      tableUpdates: [{ table: 'customers', where: { id: 'c1' }, set: { tier: 'gold' }, upsert: false, outputOf: next.key }],
+      tableUpdates: [
+        { table: 'customers', where: { id: 'c1' }, set: { tier: 'gold' }, upsert: false, outputOf: next.key },
+      ],
     });
     expect(spy.reads()).toEqual([
       { table: 'runs', op: 'get' },
@@ -91,7 +96,11 @@ describe('DexieEngineStore transactions', () => {
     await store.commit({ fences: [], runs: [aRun('r1', { nextSeq: 2_000 })], steps: history });
     spy.reset();
     const next = aStep('r1', 'next', 2_000);
-    await store.commit({ fences: [{ runId: 'r1', generation: 0 }], runs: [aRun('r1', { nextSeq: 2_001 })], steps: [completed(history[1_999]!, 'again'), next] });
+    await store.commit({
+      fences: [{ runId: 'r1', generation: 0 }],
+      runs: [aRun('r1', { nextSeq: 2_001 })],
+      steps: [completed(history[1_999]!, 'again'), next],
+    });
     expect(spy.transactions).toEqual([{ stores: ['runs', 'steps'], mode: 'readwrite' }]);
     expect(spy.reads()).toEqual([{ table: 'runs', op: 'get' }]);
     expect(spy.calls.filter((c) => c.op === 'put')).toHaveLength(3);
@@ -117,7 +126,11 @@ async function seedFetchAndDraft(store: DexieEngineStore) {
 }
 
 /** Commits `batch` on a full disk (refused as QuotaError, nothing changes), then once space is free again. */
-async function commitAcrossFullDisk(store: DexieEngineStore, disk: { full: boolean }, batch: CommitBatch): Promise<CommitResult> {
+async function commitAcrossFullDisk(
+  store: DexieEngineStore,
+  disk: { full: boolean },
+  batch: CommitBatch,
+): Promise<CommitResult> {
   const before = await observe(store, ['r1'], 'customers');
   disk.full = true;
   const failed = store.commit(batch);
@@ -142,7 +155,9 @@ describe('DexieEngineStore errors', () => {
       steps: [completed(fetch, { ok: true }), completed(promote, undefined)],
       deleteStepKeys: [stale.key],
       events: [anEvent('e1', 'r1', 1)],
-      tableUpdates: [{ table: 'customers', where: { tier: 'silver' }, set: { tier: 'gold' }, upsert: false, outputOf: promote.key }],
+      tableUpdates: [
+        { table: 'customers', where: { tier: 'silver' }, set: { tier: 'gold' }, upsert: false, outputOf: promote.key },
+      ],
     });
     expect(result.tableOutputs[promote.key]).toMatchObject({ updated: 1, rows: [{ id: 'c1', tier: 'gold' }] });
     expect((await store.loadSteps('r1')).map((s) => [s.slug, s.status])).toEqual([
@@ -178,7 +193,9 @@ describe('DexieEngineStore errors', () => {
     const db = freshDb();
     fillableDisk(db, 'definitions').full = true;
     const store = new DexieEngineStore(db);
-    await expect(store.saveDefinition('h1', { workflowConfig: { name: 'x' } } as never)).rejects.toBeInstanceOf(QuotaError);
+    await expect(store.saveDefinition('h1', { workflowConfig: { name: 'x' } } as never)).rejects.toBeInstanceOf(
+      QuotaError,
+    );
   });
 
   it("a second tab's takeover fences the first tab's writer across database handles", async () => {

@@ -22,15 +22,39 @@ describe('store error mapping', () => {
   });
 
   it.each([
-    ["Chromium's DataError when a large value's blob file cannot be written", () => new DOMException('Failed to write blobs.', 'DataError')],
-    ['the same DataError as Dexie wraps it', () => new Dexie.DataError('Failed to write blobs.', new DOMException('Failed to write blobs.', 'DataError'))],
-    ['a blob write failure inside an aborted transaction', () => new Dexie.AbortError('Transaction aborted', new DOMException('Failed to write blobs.', 'DataError'))],
-    ['a quota failure Dexie reports under its own name', () => new Dexie.QuotaExceededError('The quota has been exceeded.')],
-    ["Firefox's older quota name", () => new DOMException('Persistent storage maximum size reached', 'NS_ERROR_DOM_QUOTA_REACHED')],
+    [
+      "Chromium's DataError when a large value's blob file cannot be written",
+      () => new DOMException('Failed to write blobs.', 'DataError'),
+    ],
+    [
+      'the same DataError as Dexie wraps it',
+      () => new Dexie.DataError('Failed to write blobs.', new DOMException('Failed to write blobs.', 'DataError')),
+    ],
+    [
+      'a blob write failure inside an aborted transaction',
+      () => new Dexie.AbortError('Transaction aborted', new DOMException('Failed to write blobs.', 'DataError')),
+    ],
+    [
+      'a quota failure Dexie reports under its own name',
+      () => new Dexie.QuotaExceededError('The quota has been exceeded.'),
+    ],
+    [
+      "Firefox's older quota name",
+      () => new DOMException('Persistent storage maximum size reached', 'NS_ERROR_DOM_QUOTA_REACHED'),
+    ],
     ["Firefox's full-disk name", () => new DOMException('', 'NS_ERROR_FILE_NO_DEVICE_SPACE')],
-    ["Firefox's message on an aborted transaction", () => new DOMException('The current transaction exceeded its quota limitations.', 'UnknownError')],
-    ["the OS's full disk passed through as an IO error", () => new DOMException('IO error: .../000123.log: No space left on device (ENOSPC)', 'UnknownError')],
-    ['a quota failure given as the standard cause of another error', () => new Error('commit failed', { cause: quota() })],
+    [
+      "Firefox's message on an aborted transaction",
+      () => new DOMException('The current transaction exceeded its quota limitations.', 'UnknownError'),
+    ],
+    [
+      "the OS's full disk passed through as an IO error",
+      () => new DOMException('IO error: .../000123.log: No space left on device (ENOSPC)', 'UnknownError'),
+    ],
+    [
+      'a quota failure given as the standard cause of another error',
+      () => new Error('commit failed', { cause: quota() }),
+    ],
   ])('%s becomes a QuotaError', (_shape, make) => {
     const mapped = toStoreError(make());
     expect(mapped).toBeInstanceOf(QuotaError);
@@ -38,9 +62,18 @@ describe('store error mapping', () => {
   });
 
   it.each([
-    ['a DataError about a key', () => new DOMException('Data provided to an operation does not meet requirements.', 'DataError')],
-    ['an UnknownError that says nothing of space', () => new DOMException('Internal error committing transaction.', 'UnknownError')],
-    ['a plain AbortError (the transaction was aborted by the code)', () => new DOMException('The transaction was aborted.', 'AbortError')],
+    [
+      'a DataError about a key',
+      () => new DOMException('Data provided to an operation does not meet requirements.', 'DataError'),
+    ],
+    [
+      'an UnknownError that says nothing of space',
+      () => new DOMException('Internal error committing transaction.', 'UnknownError'),
+    ],
+    [
+      'a plain AbortError (the transaction was aborted by the code)',
+      () => new DOMException('The transaction was aborted.', 'AbortError'),
+    ],
   ])('%s is not mistaken for a full disk', (_shape, make) => {
     const error = make();
     expect(toStoreError(error)).toBe(error);

@@ -51,7 +51,13 @@ export function anEvent(id: string, runId: string, sentAt: number, overrides: Pa
 export async function seedRows(store: EngineStore, table: string, rows: TableRow[]): Promise<void> {
   await store.commit({
     fences: [],
-    tableUpdates: rows.map(({ id, ...fields }) => ({ table, where: { id }, set: fields, upsert: true, outputOf: `seed:${table}:${id}` })),
+    tableUpdates: rows.map(({ id, ...fields }) => ({
+      table,
+      where: { id },
+      set: fields,
+      upsert: true,
+      outputOf: `seed:${table}:${id}`,
+    })),
   });
 }
 

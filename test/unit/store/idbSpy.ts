@@ -11,7 +11,17 @@ export interface IdbCall {
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 
-const STORE_OPS = ['get', 'getAll', 'getAllKeys', 'openCursor', 'openKeyCursor', 'count', 'put', 'add', 'delete'] as const;
+const STORE_OPS = [
+  'get',
+  'getAll',
+  'getAllKeys',
+  'openCursor',
+  'openKeyCursor',
+  'count',
+  'put',
+  'add',
+  'delete',
+] as const;
 const INDEX_OPS = ['get', 'getAll', 'getAllKeys', 'openCursor', 'openKeyCursor', 'count'] as const;
 
 export function spyOnIndexedDb(dbName: string) {
@@ -24,32 +34,42 @@ export function spyOnIndexedDb(dbName: string) {
     undo.push(() => ((proto as Record<string, Method>)[name] = original));
   };
 
-  patch(IDBDatabase.prototype, 'transaction', (original) =>
-    function (this: unknown, ...args: unknown[]) {
-      const db = this as IDBDatabase;
-      if (db.name === dbName) {
-        const stores = typeof args[0] === 'string' ? [args[0]] : [...(args[0] as string[])];
-        transactions.push({ stores: stores.sort(), mode: (args[1] as string | undefined) ?? 'readonly' });
-      }
-      return original.apply(this, args);
-    },
-  );
-  for (const op of STORE_OPS) {
-    patch(IDBObjectStore.prototype, op, (original) =>
+  patch(
+    IDBDatabase.prototype,
+    'transaction',
+    (original) =>
       function (this: unknown, ...args: unknown[]) {
-        const store = this as IDBObjectStore;
-        if (store.transaction.db.name === dbName) calls.push({ table: store.name, op });
+        const db = this as IDBDatabase;
+        if (db.name === dbName) {
+          const stores = typeof args[0] === 'string' ? [args[0]] : [...(args[0] as string[])];
+          transactions.push({ stores: stores.sort(), mode: (args[1] as string | undefined) ?? 'readonly' });
+        }
         return original.apply(this, args);
       },
+  );
+  for (const op of STORE_OPS) {
+    patch(
+      IDBObjectStore.prototype,
+      op,
+      (original) =>
+        function (this: unknown, ...args: unknown[]) {
+          const store = this as IDBObjectStore;
+          if (store.transaction.db.name === dbName) calls.push({ table: store.name, op });
+          return original.apply(this, args);
+        },
     );
   }
   for (const op of INDEX_OPS) {
-    patch(IDBIndex.prototype, op, (original) =>
-      function (this: unknown, ...args: unknown[]) {
-        const index = this as IDBIndex;
-        if (index.objectStore.transaction.db.name === dbName) calls.push({ table: index.objectStore.name, op, index: index.name });
-        return original.apply(this, args);
-      },
+    patch(
+      IDBIndex.prototype,
+      op,
+      (original) =>
+        function (this: unknown, ...args: unknown[]) {
+          const index = this as IDBIndex;
+          if (index.objectStore.transaction.db.name === dbName)
+            calls.push({ table: index.objectStore.name, op, index: index.name });
+          return original.apply(this, args);
+        },
     );
   }
   return {
@@ -57,7 +77,11 @@ export function spyOnIndexedDb(dbName: string) {
     calls,
     reads: () => calls.filter((call) => !['put', 'add', 'delete'].includes(call.op)),
     reset: () => ((transactions.length = 0), (calls.length = 0)),
-    restore: () => undo.splice(0).reverse().forEach((f) => f()),
+    restore: () =>
+      undo
+        .splice(0)
+        .reverse()
+        .forEach((f) => f()),
   };
 }
 
@@ -72,7 +96,8 @@ export function fillableIndexedDb(dbName: string, tableName: string, mode: 'requ
   const original = proto.put!;
   proto.put = function (this: unknown, ...args: unknown[]) {
     const store = this as IDBObjectStore;
-    if (!disk.full || store.name !== tableName || store.transaction.db.name !== dbName) return original.apply(this, args);
+    if (!disk.full || store.name !== tableName || store.transaction.db.name !== dbName)
+      return original.apply(this, args);
     if (mode === 'request') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     const request = original.apply(this, args);
     // fake-indexeddb's own abort path, the one a failed request takes: it sets `transaction.error`.

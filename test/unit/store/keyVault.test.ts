@@ -2,8 +2,17 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TabflowDb } from '../../../src/store/db';
 import {
-  disablePassphrase, enablePassphrase, forgetAllSecrets, providerKeyName, readSecret, saveSecret, sealPlaintextSecrets, secretNames, unlockVault,
-  VaultLockedError, workflowSecretName,
+  disablePassphrase,
+  enablePassphrase,
+  forgetAllSecrets,
+  providerKeyName,
+  readSecret,
+  saveSecret,
+  sealPlaintextSecrets,
+  secretNames,
+  unlockVault,
+  VaultLockedError,
+  workflowSecretName,
 } from '../../../src/store/keyVault';
 
 const fresh = () => new TabflowDb(`t-${crypto.randomUUID()}`);
@@ -19,11 +28,18 @@ async function everythingStored(db: TabflowDb): Promise<string> {
 /** Whether any stored secret opens under the device key (AES-GCM refuses any other key). */
 async function opensWithDeviceKey(db: TabflowDb): Promise<boolean> {
   const device = (await db.deviceKeys.toArray())[0]!.key;
-  const opened = await Promise.all((await db.secrets.toArray()).map(async (stored) => {
-    if (!('sealed' in stored)) return true;
-    const bytes = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-    return crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes(stored.sealed.iv) }, device, bytes(stored.sealed.data)).then(() => true, () => false);
-  }));
+  const opened = await Promise.all(
+    (await db.secrets.toArray()).map(async (stored) => {
+      if (!('sealed' in stored)) return true;
+      const bytes = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+      return crypto.subtle
+        .decrypt({ name: 'AES-GCM', iv: bytes(stored.sealed.iv) }, device, bytes(stored.sealed.data))
+        .then(
+          () => true,
+          () => false,
+        );
+    }),
+  );
   return opened.some(Boolean);
 }
 
@@ -55,9 +71,15 @@ describe('the key vault', () => {
 
   it('two saves racing on a fresh database share one device key, and both read back', async () => {
     const db = fresh();
-    await Promise.all([saveSecret(db, 'secret:A', 'value-a', undefined), saveSecret(db, 'secret:B', 'value-b', undefined)]);
+    await Promise.all([
+      saveSecret(db, 'secret:A', 'value-a', undefined),
+      saveSecret(db, 'secret:B', 'value-b', undefined),
+    ]);
     expect(await db.deviceKeys.count()).toBe(1);
-    expect([await readSecret(db, 'secret:A', undefined), await readSecret(db, 'secret:B', undefined)]).toEqual(['value-a', 'value-b']);
+    expect([await readSecret(db, 'secret:A', undefined), await readSecret(db, 'secret:B', undefined)]).toEqual([
+      'value-a',
+      'value-b',
+    ]);
   });
 
   it('a page that cannot seal (no WebCrypto: not https nor localhost) refuses to store a key and says why', async () => {
@@ -70,7 +92,10 @@ describe('the key vault', () => {
 
   it('a plain key an earlier version wrote is sealed in place at start-up and still reads back', async () => {
     const db = fresh();
-    await db.secrets.bulkPut([{ name: providerKeyName('openai'), value: KEY }, { name: workflowSecretName('TOKEN'), value: SECRET }]);
+    await db.secrets.bulkPut([
+      { name: providerKeyName('openai'), value: KEY },
+      { name: workflowSecretName('TOKEN'), value: SECRET },
+    ]);
     expect(await sealPlaintextSecrets(db)).toBe(2);
     expect(await everythingStored(db)).not.toContain(KEY);
     expect(await everythingStored(db)).not.toContain(SECRET);

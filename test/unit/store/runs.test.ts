@@ -19,8 +19,17 @@ async function seeded(): Promise<TabflowDb> {
     aRun('other', { status: 'failed' }),
     aRun('live', { status: 'running' }),
   ]);
-  await db.steps.bulkPut([aStep('old', 'a', 0), aStep('old', 'b', 1), aStep('child', 'c', 0), aStep('other', 'a', 0), aStep('live', 'a', 0)]);
-  await db.events.bulkPut([{ id: 'e1', runId: 'old', name: 'go', payload: 1, sentAt: 1 }, { id: 'e2', runId: 'other', name: 'go', payload: 1, sentAt: 1 }]);
+  await db.steps.bulkPut([
+    aStep('old', 'a', 0),
+    aStep('old', 'b', 1),
+    aStep('child', 'c', 0),
+    aStep('other', 'a', 0),
+    aStep('live', 'a', 0),
+  ]);
+  await db.events.bulkPut([
+    { id: 'e1', runId: 'old', name: 'go', payload: 1, sentAt: 1 },
+    { id: 'e2', runId: 'other', name: 'go', payload: 1, sentAt: 1 },
+  ]);
   await db.messages.bulkPut([
     { id: 'm1', threadId: 't1', seq: 0, runId: 'old', message: { role: 'user', content: 'hi' }, createdAt: 1 },
     { id: 'm2', threadId: 't2', seq: 0, runId: 'other', message: { role: 'user', content: 'hi' }, createdAt: 1 },
@@ -40,7 +49,9 @@ describe('deleting a run', () => {
 
   it('refuses a run that has not finished, and changes nothing', async () => {
     const db = await seeded();
-    await expect(deleteFinishedRun(db, 'live')).rejects.toThrow('only a finished run can be deleted; this one is running');
+    await expect(deleteFinishedRun(db, 'live')).rejects.toThrow(
+      'only a finished run can be deleted; this one is running',
+    );
     expect(await db.runs.count()).toBe(4);
     expect(await db.steps.count()).toBe(5);
   });

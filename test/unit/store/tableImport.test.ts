@@ -2,7 +2,14 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TabflowDb } from '../../../src/store/db';
 import { DexieEngineStore } from '../../../src/store/engineStore';
-import { importTableRows, listTables, MAX_TABLE_IMPORT_BYTES, parseCsv, parseJsonRows, TableImportError } from '../../../src/store/tableImport';
+import {
+  importTableRows,
+  listTables,
+  MAX_TABLE_IMPORT_BYTES,
+  parseCsv,
+  parseJsonRows,
+  TableImportError,
+} from '../../../src/store/tableImport';
 
 describe('parseCsv', () => {
   it('reads a header row and one object per record', () => {
@@ -30,7 +37,19 @@ describe('parseCsv', () => {
 
   it('a value becomes a number only when it is written exactly as JavaScript writes that number', () => {
     const [row] = parseCsv('a,b,c,d,e,f,g,h,i,j,k\n42,-3.5,007,1.50,1e3,,NaN,Infinity, 7,0x1F,12345678901234567890\n');
-    expect(row).toEqual({ a: 42, b: -3.5, c: '007', d: '1.50', e: '1e3', f: '', g: 'NaN', h: 'Infinity', i: ' 7', j: '0x1F', k: '12345678901234567890' });
+    expect(row).toEqual({
+      a: 42,
+      b: -3.5,
+      c: '007',
+      d: '1.50',
+      e: '1e3',
+      f: '',
+      g: 'NaN',
+      h: 'Infinity',
+      i: ' 7',
+      j: '0x1F',
+      k: '12345678901234567890',
+    });
   });
 
   it('quoted numbers, empty quoted fields and trailing empty fields are kept', () => {
@@ -107,7 +126,12 @@ describe('importTableRows and listTables', () => {
 
   it('imported rows are what queryTable returns, user objects intact, ids kept or assigned by position', async () => {
     const db = freshDb();
-    const rows = [{ id: 'c1', name: 'Ada', tags: ['vip'] }, { name: 'Bo' }, { id: 7, name: 'Cy' }, { id: '', name: 'Di' }];
+    const rows = [
+      { id: 'c1', name: 'Ada', tags: ['vip'] },
+      { name: 'Bo' },
+      { id: 7, name: 'Cy' },
+      { id: '', name: 'Di' },
+    ];
     expect(await importTableRows(db, 'customers', rows)).toBe(4);
     const stored = await new DexieEngineStore(db).queryTable('customers', {}, 10);
     expect(stored).toEqual([
@@ -133,8 +157,12 @@ describe('importTableRows and listTables', () => {
   it('a refused import leaves the existing rows untouched', async () => {
     const db = freshDb();
     await importTableRows(db, 'customers', [{ id: 'a' }]);
-    await expect(importTableRows(db, 'customers', [{ id: 'x' }, 'not a row'])).rejects.toThrow(/row 2 is text, not an object/);
-    await expect(importTableRows(db, 'customers', [{ id: 'x' }, { id: 'x' }])).rejects.toThrow(/rows 1 and 2 both have the id "x"/);
+    await expect(importTableRows(db, 'customers', [{ id: 'x' }, 'not a row'])).rejects.toThrow(
+      /row 2 is text, not an object/,
+    );
+    await expect(importTableRows(db, 'customers', [{ id: 'x' }, { id: 'x' }])).rejects.toThrow(
+      /rows 1 and 2 both have the id "x"/,
+    );
     await expect(importTableRows(db, 'customers', [{ id: true }])).rejects.toThrow(/row 1 has an id that is a boolean/);
     await expect(importTableRows(db, ' ', [])).rejects.toThrow(/needs a name/);
     expect(await listTables(db)).toEqual([{ name: 'customers', rows: 1 }]);
