@@ -13,7 +13,10 @@ import { StepServices, type StepHost } from './stepServices';
 import type { TableUpdate } from './store';
 import { expressionContext, templateScope } from './templateScope';
 
-/** Settles with the effect, or rejects with the signal's reason as soon as it fires: an effect that ignores its signal cannot hold the attempt. */
+/**
+ * Settles with the effect, or rejects with the signal's reason as soon as it fires: an effect that ignores its signal
+ * cannot hold the attempt.
+ */
 function untilAborted<T>(effect: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
@@ -196,7 +199,8 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
     const message =
       this.step.timeoutMs !== undefined
         ? `step timed out after ${timeoutMs} ms`
-        : `no complete answer within ${timeoutMs / 1000} s, the default for ${fallback!.what} (set the step's timeoutMs to change it)`;
+        : `no complete answer within ${timeoutMs / 1000} s, the default for ${fallback!.what} ` +
+          "(set the step's timeoutMs to change it)";
     this.host.deps.clock.sleepUntil(this.now() + timeoutMs, stop.signal).then(
       () => controller.abort(failure('timeout', message, true)),
       () => undefined,

@@ -249,7 +249,10 @@ export class RunDriver implements StepHost {
     }
   }
 
-  /** Marks time spent in `fn` as waiting (not running time) while nothing else runs; the run record lists `reason` meanwhile. */
+  /**
+   * Marks time spent in `fn` as waiting (not running time) while nothing else runs; the run record lists `reason`
+   * meanwhile.
+   */
   async waiting<T>(fn: () => Promise<T>, reason: WaitReason): Promise<T> {
     const id = this.nextWaitId++;
     this.waits.set(id, reason);

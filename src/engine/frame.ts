@@ -51,7 +51,9 @@ export function enclosingPaths(path: string): string[] {
   return out;
 }
 
-/** The key of an effect inside a step (an LLM round `r2`, a tool call `r2/tool0`): the step's key, a slash, the name. */
+/**
+ * The key of an effect inside a step (an LLM round `r2`, a tool call `r2/tool0`): the step's key, a slash, the name.
+ */
 export function effectKey(parentKey: string, name: string): string {
   return `${parentKey}/${name}`;
 }

@@ -175,7 +175,10 @@ export const waitReasonSchema = z.discriminatedUnion('kind', [
   /** The backoff before a failed attempt's retry. */
   z.object({ kind: z.literal('retry'), stepKey: z.string(), wakeAt: z.number() }),
   z.object({ kind: z.literal('network'), stepKey: z.string() }),
-  /** A model call needs a key of `provider` (absent: the default provider) while the keys are locked behind the passphrase. */
+  /**
+   * A model call needs a key of `provider` (absent: the default provider) while the keys are locked behind the
+   * passphrase.
+   */
   z.object({ kind: z.literal('keys-locked'), stepKey: z.string(), provider: z.string().optional() }),
   /** Browser storage is full: the run stopped and goes on when the user resumes it. */
   z.object({ kind: z.literal('storage-full') }),

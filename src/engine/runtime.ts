@@ -37,7 +37,10 @@ export interface Runners {
 export interface Network {
   isOnline(): boolean;
   untilOnline(signal: AbortSignal): Promise<void>;
-  /** Whether a model call for this step's provider and model goes over the network (a local demo model does not). Default: yes. */
+  /**
+   * Whether a model call for this step's provider and model goes over the network (a local demo model does not).
+   * Default: yes.
+   */
   neededFor?(provider: string | undefined, model: string): Promise<boolean>;
 }
 

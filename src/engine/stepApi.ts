@@ -14,7 +14,9 @@ export const LLM_ROUND = 'llm-round';
 export const TOOL_CALL = 'tool';
 export type EffectKind = typeof LLM_ROUND | typeof TOOL_CALL;
 
-/** An effect's time limit for steps that set no `timeoutMs` (`EFFECT_TIMEOUT_MS`), and what to call it in the message. */
+/**
+ * An effect's time limit for steps that set no `timeoutMs` (`EFFECT_TIMEOUT_MS`), and what to call it in the message.
+ */
 export interface DefaultTimeout {
   defaultMs: number;
   what: string;

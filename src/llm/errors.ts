@@ -96,7 +96,8 @@ async function networkFailure(error: unknown, ctx: FailureContext): Promise<Step
     return failure(
       'client',
       `${ctx.providerName} (${origin(ctx.baseUrl)}) is reachable but does not allow requests from this page (CORS): ` +
-        'the endpoint must allow browser requests, e.g. start Ollama with OLLAMA_ORIGINS=* or enable CORS in the server settings',
+        'the endpoint must allow browser requests, e.g. start Ollama with OLLAMA_ORIGINS=* ' +
+        'or enable CORS in the server settings',
       false,
     );
   }
@@ -145,7 +146,10 @@ function retryAfter(headers: Record<string, string> | undefined, now: number): n
   return parseRetryAfter(lower['retry-after'] ?? null, now);
 }
 
-/** A body the SDK could not read as an OpenAI error (Ollama: `{"error":"…"}`) leaves only the status text: show the body too. */
+/**
+ * A body the SDK could not read as an OpenAI error (Ollama: `{"error":"…"}`) leaves only the status text: show the
+ * body too.
+ */
 function httpDetail(error: APICallError, key: string | undefined): string {
   const body = error.responseBody?.trim();
   if (!body || hasOpenAIErrorShape(body)) return detail(error, key);

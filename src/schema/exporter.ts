@@ -31,7 +31,9 @@ export function exportText(file: WorkflowFile): string {
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-/** A file name for downloads: "Single Customer Status Assessment" → "single-customer-status-assessment.workflow.json". */
+/**
+ * A file name for downloads: "Single Customer Status Assessment" → "single-customer-status-assessment.workflow.json".
+ */
 export function exportFileName(name: string): string {
   const base =
     name

@@ -16,8 +16,8 @@ import { fnv1a32 } from './hash';
 
 /**
  * JSONata expressions for conditions, `while` loops and transforms, made safe for untrusted workflows:
- * a time/depth/size budget (built-ins guarded in expressionGuards.ts), regular expressions on RE2 (linear time), and deterministic `$now`,
- * `$millis`, `$random`, `$shuffle` and `$toMillis`, so a recomputed step gives identical output.
+ * a time/depth/size budget (built-ins guarded in expressionGuards.ts), regular expressions on RE2 (linear time), and
+ * deterministic `$now`, `$millis`, `$random`, `$shuffle` and `$toMillis`, so a recomputed step gives identical output.
  */
 
 export class ExpressionError extends Error {
@@ -337,7 +337,8 @@ function toPlainValue(value: unknown, budget: ResultBudget): unknown {
   if (budget.nodes < 0 || budget.chars < 0) {
     const { valueNodes, resultChars } = EXPRESSION_BUDGET;
     throw new ExpressionError(
-      `the result is over ${valueNodes.toLocaleString('en-US')} values or ${resultChars.toLocaleString('en-US')} characters`,
+      `the result is over ${valueNodes.toLocaleString('en-US')} values ` +
+        `or ${resultChars.toLocaleString('en-US')} characters`,
     );
   }
   if (value === undefined || typeof value === 'function') return undefined;

@@ -419,7 +419,8 @@ export function operatorBindings(string: NativeFunction): Record<string, NativeF
         const allowed = allowedChars([left, right]);
         if (left.length + right.length > allowed) {
           refuse(
-            `"&": a result of ${count(left.length + right.length)} characters is over the limit of ${count(allowed)} characters`,
+            `"&": a result of ${count(left.length + right.length)} characters ` +
+              `is over the limit of ${count(allowed)} characters`,
           );
         }
         return left + right;

@@ -4,7 +4,9 @@
  * SHA-256 for content addresses. Changing any output here orphans stored runs: see the golden test.
  */
 
-/** JSON with object keys sorted and undefined members dropped, so equal values hash equally whatever their key order. */
+/**
+ * JSON with object keys sorted and undefined members dropped, so equal values hash equally whatever their key order.
+ */
 export function stableStringify(value: unknown): string {
   if (value === undefined) return 'null';
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';

@@ -169,7 +169,8 @@ export function checkObjectKeyword(
           sink,
           at,
           key,
-          `must have ${key === 'minProperties' ? 'at least' : 'at most'} ${value} propert${value === 1 ? 'y' : 'ies'} (has ${count})`,
+          `must have ${key === 'minProperties' ? 'at least' : 'at most'} ${value} ` +
+            `propert${value === 1 ? 'y' : 'ies'} (has ${count})`,
         )
       );
     }

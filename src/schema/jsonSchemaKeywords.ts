@@ -135,11 +135,15 @@ export function parseLocalRef(ref: string): ParsedRef {
     return ref.startsWith('#')
       ? {
           ok: false,
-          reason: `"$ref": ${JSON.stringify(ref)} names an anchor; only JSON-pointer references ("#/$defs/name") are supported`,
+          reason:
+            `"$ref": ${JSON.stringify(ref)} names an anchor; ` +
+            'only JSON-pointer references ("#/$defs/name") are supported',
         }
       : {
           ok: false,
-          reason: `"$ref": ${JSON.stringify(ref)} points outside this schema; only local references ("#/$defs/name") are supported`,
+          reason:
+            `"$ref": ${JSON.stringify(ref)} points outside this schema; ` +
+            'only local references ("#/$defs/name") are supported',
         };
   }
   const segments: string[] = [];

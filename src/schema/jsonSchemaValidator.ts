@@ -175,7 +175,8 @@ function checkRef(run: Run, ref: string, instance: unknown, at: Where, sink: Sin
     if (link.ref === ref)
       unusable(
         at,
-        `${TOO_COSTLY}: "$ref": ${JSON.stringify(ref)} leads back to itself without going into the value, so checking would never end`,
+        `${TOO_COSTLY}: "$ref": ${JSON.stringify(ref)} leads back to itself without going into the value, ` +
+          'so checking would never end',
       );
   }
   const where: Where = {
@@ -257,7 +258,8 @@ function checkCombinator(
       sink,
       at,
       key,
-      `matches more than one of the "oneOf" options (${passing.map((i) => i + 1).join(' and ')}); it must match exactly one`,
+      `matches more than one of the "oneOf" options (${passing.map((i) => i + 1).join(' and ')}); ` +
+        'it must match exactly one',
     );
   const first = firstErrors[0];
   const where = first

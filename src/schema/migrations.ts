@@ -30,7 +30,8 @@ export function migrateFile(
   }
   if (declared > current) {
     return refuse(
-      `this file has format version ${declared}, made by a newer version of the app (this one reads up to ${current}); update the app to open it`,
+      `this file has format version ${declared}, made by a newer version of the app ` +
+        `(this one reads up to ${current}); update the app to open it`,
     );
   }
   let migrated = file;

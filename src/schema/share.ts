@@ -33,7 +33,9 @@ export async function decodeSharePayload(data: string): Promise<string> {
   const trimmed = data.trim();
   if (trimmed.length > MAX_SHARE_PAYLOAD_CHARS) {
     throw new ShareLinkError(
-      `This share link is too long: its data is ${formatBytes(trimmed.length)}, and a workflow within the ${formatBytes(LIMITS.importBytes)} import limit needs at most ${formatBytes(MAX_SHARE_PAYLOAD_CHARS)}.`,
+      `This share link is too long: its data is ${formatBytes(trimmed.length)}, ` +
+        `and a workflow within the ${formatBytes(LIMITS.importBytes)} import limit ` +
+        `needs at most ${formatBytes(MAX_SHARE_PAYLOAD_CHARS)}.`,
     );
   }
   const bytes = fromBase64Url(trimmed);

@@ -110,7 +110,8 @@ function validateSettings(settings: RawObject | undefined, base: PathSegment[]):
           'error',
           'secret-value-in-file',
           [...base, 'secrets', name, stray[0]!],
-          `secret "${name}" carries "${stray[0]}"; secret values never go in a workflow file: remove it and enter the value in Settings → Secrets`,
+          `secret "${name}" carries "${stray[0]}"; secret values never go in a workflow file: ` +
+            'remove it and enter the value in Settings → Secrets',
         ),
       );
     }
@@ -120,7 +121,8 @@ function validateSettings(settings: RawObject | undefined, base: PathSegment[]):
           'warning',
           'secret-needs-value',
           [...base, 'secrets', name],
-          `secret "${name}" was encrypted by another system; enter its value again in Settings → Secrets before running`,
+          `secret "${name}" was encrypted by another system; ` +
+            'enter its value again in Settings → Secrets before running',
         ),
       );
     }
@@ -133,7 +135,8 @@ function validateSettings(settings: RawObject | undefined, base: PathSegment[]):
           'error',
           'bad-host',
           [...base, 'allowedHosts', i],
-          `"${host}" is not a host name (write "api.example.com", "localhost:11434" or "*.example.com", without scheme or path; IPv6 in brackets)`,
+          `"${host}" is not a host name ` +
+            '(write "api.example.com", "localhost:11434" or "*.example.com", without scheme or path; IPv6 in brackets)',
         ),
       );
     }

@@ -36,7 +36,8 @@ function checkUniqueSlugs(scopes: Scope[], sink: ProblemSink): Map<string, StepS
           'error',
           'duplicate-slug',
           [...site.segments, 'stepSlug'],
-          `step slug "${site.slug}" is used twice (first at ${formatJsonPath(first.segments)}); slugs must be unique across the whole workflow`,
+          `step slug "${site.slug}" is used twice (first at ${formatJsonPath(first.segments)}); ` +
+            'slugs must be unique across the whole workflow',
           site.slug,
         ),
       );
@@ -52,7 +53,8 @@ function checkTargets(scope: Scope, firstSites: Map<string, StepSite>, sink: Pro
       if (here.has(target)) continue;
       const elsewhere = firstSites.get(target)?.scope;
       const message = elsewhere
-        ? `nextSteps.${key} points to "${target}", which is in ${elsewhere.container ? `the body of "${elsewhere.container.slug}"` : 'the top level'}; a step can only continue to steps of its own body`
+        ? `nextSteps.${key} points to "${target}", which is in ${describeBody(elsewhere)}; ` +
+          'a step can only continue to steps of its own body'
         : `nextSteps.${key} points to "${target}", but no step has that slug`;
       sink.add(problem('error', 'unknown-target', [...site.segments, 'nextSteps', key], message, site.slug));
     }
@@ -142,7 +144,8 @@ function findEntry(scope: Scope, sink: ProblemSink): StepSite | undefined {
   const roots = scope.sites.filter((s) => s.slug !== undefined && counts.get(s.slug) === 0);
   if (scope.container === undefined) return findTopEntry(scope, roots, sink);
   if (roots.length === 1) return roots[0];
-  const where = `the ${scope.container.stepType === 'loop' ? 'loop' : `branch "${scope.bodyName}"`} of "${scope.container.slug}"`;
+  const body = scope.container.stepType === 'loop' ? 'loop' : `branch "${scope.bodyName}"`;
+  const where = `the ${body} of "${scope.container.slug}"`;
   sink.add(
     problem(
       'error',
@@ -150,7 +153,8 @@ function findEntry(scope: Scope, sink: ProblemSink): StepSite | undefined {
       scope.segments,
       roots.length === 0
         ? `${where} has no first step: every step is pointed to by another (a cycle)`
-        : `${where} has several first steps (${listSlugs(roots)}); link them with nextSteps so exactly one step is not pointed to`,
+        : `${where} has several first steps (${listSlugs(roots)}); ` +
+            'link them with nextSteps so exactly one step is not pointed to',
       scope.container.slug,
     ),
   );
@@ -175,11 +179,17 @@ function findTopEntry(scope: Scope, roots: StepSite[], sink: ProblemSink): StepS
         'error',
         'several-entries',
         scope.segments,
-        `the workflow has several entry triggers (${listSlugs(triggers)}); keep one, or point to the others (a trigger that is pointed to ends the run)`,
+        `the workflow has several entry triggers (${listSlugs(triggers)}); ` +
+          'keep one, or point to the others (a trigger that is pointed to ends the run)',
       ),
     );
   }
   return undefined;
+}
+
+/** Where a scope's steps are, in words: the body of its container, or the top level. */
+function describeBody(scope: Scope): string {
+  return scope.container ? `the body of "${scope.container.slug}"` : 'the top level';
 }
 
 /** `"a", "b", "c"`, or the first ten and how many more: a message never holds 20,000 slugs. */
@@ -213,7 +223,8 @@ function checkCycles(scope: Scope, sink: ProblemSink): void {
       'error',
       'cycle',
       [...first.segments, 'nextSteps'],
-      `nextSteps form a cycle through ${describeCycle(onCycle[0]!, bySlug, new Set(onCycle))}; repeat steps with a loop container instead`,
+      `nextSteps form a cycle through ${describeCycle(onCycle[0]!, bySlug, new Set(onCycle))}; ` +
+        'repeat steps with a loop container instead',
       first.slug,
     ),
   );

@@ -32,7 +32,10 @@ interface Walk {
   patterns: PatternBudget;
 }
 
-/** What each pattern of one file compiled to (kept for the whole file: it repeats patterns freely), and their total length. */
+/**
+ * What each pattern of one file compiled to (kept for the whole file: it repeats patterns freely), and their total
+ * length.
+ */
 interface PatternBudget {
   compiled: Map<string, { ok: true } | { ok: false; reason: string }>;
   chars: number;
@@ -91,7 +94,8 @@ function checkKeyword(root: unknown, node: RawObject, key: string, segments: Pat
       walk,
       at,
       'schema-unsupported',
-      `"${key}" is not supported in JSON Schemas here, so every value checked against this schema would be refused; remove it (for objects, "additionalProperties" often says the same)`,
+      `"${key}" is not supported in JSON Schemas here, so every value checked against this schema would be refused; ` +
+        'remove it (for objects, "additionalProperties" often says the same)',
     );
     return;
   }

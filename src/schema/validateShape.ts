@@ -77,7 +77,8 @@ export function checkSizes(file: RawObject, sink: ProblemSink): boolean {
               'error',
               'too-many-entries',
               segmentsOf(node),
-              `${keys ? 'an object' : 'a list'} with ${size.toLocaleString('en-US')} entries; the limit is ${limit.toLocaleString('en-US')}`,
+              `${keys ? 'an object' : 'a list'} with ${size.toLocaleString('en-US')} entries; ` +
+                `the limit is ${limit.toLocaleString('en-US')}`,
             ),
       );
       continue;

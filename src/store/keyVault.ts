@@ -63,7 +63,9 @@ export async function readSecret(db: TabflowDb, name: string, key: CryptoKey | u
   return stored && openRecord(db, stored, key);
 }
 
-/** Saves a secret, sealed under the passphrase when one is set, else under the device key; an empty value deletes it. */
+/**
+ * Saves a secret, sealed under the passphrase when one is set, else under the device key; an empty value deletes it.
+ */
 export async function saveSecret(
   db: TabflowDb,
   name: string,
@@ -120,7 +122,9 @@ async function reseal(
   return after.length;
 }
 
-/** Seals every plain record an earlier version wrote, under the device key (an unlock moves it under the passphrase). */
+/**
+ * Seals every plain record an earlier version wrote, under the device key (an unlock moves it under the passphrase).
+ */
 export async function sealPlaintextSecrets(db: TabflowDb): Promise<number> {
   if ((await db.secrets.filter((stored) => !('sealed' in stored)).count()) === 0) return 0;
   return reseal(db, (stored) => !('sealed' in stored), { under: 'device', key: await deviceKey(db) }, undefined);

@@ -82,7 +82,9 @@ export function parseSetting<K extends SettingKey>(key: K, stored: { value: unkn
   if (stored === undefined) return { value: fallback() as SettingValue<K> };
   const parsed = schema.safeParse(stored.value);
   if (parsed.success) return { value: parsed.data as SettingValue<K> };
-  const problem = `The saved setting "${key}" is not valid (${describeIssues(parsed.error)}), so its default is used until it is saved again.`;
+  const problem =
+    `The saved setting "${key}" is not valid (${describeIssues(parsed.error)}), ` +
+    'so its default is used until it is saved again.';
   return { value: fallback() as SettingValue<K>, problem };
 }
 

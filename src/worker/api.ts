@@ -8,9 +8,14 @@ export interface ExecutorApi {
   start(options: { workflowId: string; input: unknown; mode?: 'durable' | 'direct' }): Promise<string>;
   cancel(runId: string): Promise<void>;
   pause(runId: string): Promise<void>;
-  /** Resumes a paused run, or one stopped by a full disk; rejects with "browser storage is full…" while it still is. */
+  /**
+   * Resumes a paused run, or one stopped by a full disk; rejects with "browser storage is full…" while it still is.
+   */
   resume(runId: string): Promise<void>;
-  /** Runs stopped because browser storage is full, as the executing engine knows them (not from storage: the pause may not have fit). */
+  /**
+   * Runs stopped because browser storage is full, as the executing engine knows them (not from storage: the pause may
+   * not have fit).
+   */
   storageFull(): Promise<StorageFullRun[]>;
   sendEvent(runId: string, name: string, payload: unknown): Promise<void>;
   approve(runId: string, stepKey: string, approved: boolean, note?: string): Promise<void>;

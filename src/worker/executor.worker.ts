@@ -126,7 +126,10 @@ function lazyModelRunner(demoTokensPerSecond: number | undefined): ModelRunner {
   };
 }
 
-/** Whether a step naming `provider` and `model` is answered by a remote provider, as the model runner resolves it (else by the demo model). */
+/**
+ * Whether a step naming `provider` and `model` is answered by a remote provider, as the model runner resolves it (else
+ * by the demo model).
+ */
 async function modelNeedsNetwork(provider: string | undefined, model: string): Promise<boolean> {
   const stored = async (providerId: string) => ((await secrets.has(providerKeyName(providerId))) ? true : undefined);
   return (await resolveWithKey(await providerSettings(), provider, model, stored)).resolved.kind === 'configured';

@@ -2,7 +2,8 @@ import { failure } from '../engine/retry';
 import type { EffectCall, HttpRequest, HttpResponse } from '../engine/runtime';
 
 export const REDIRECT_REFUSED =
-  'the server answered with a redirect, which is not followed: it could carry the request and its secrets to a host you did not allow; use the final URL';
+  'the server answered with a redirect, which is not followed: ' +
+  'it could carry the request and its secrets to a host you did not allow; use the final URL';
 
 /**
  * HTTP for `http` steps and the `http_request` tool, with fetch. Redirects are never followed (the

@@ -29,9 +29,10 @@ export async function checkProvider(
     return { ok: false, message: `${provider.name} answered ${response.status} ${response.statusText}` };
   const body = (await response.json().catch(() => ({}))) as { data?: Array<{ id?: string }> };
   const models = (body.data ?? []).map((m) => m.id).filter(Boolean);
+  const shown = models.length > 5 ? `${models.slice(0, 5).join(', ')}, …` : models.join(', ');
   return {
     ok: true,
-    message: `connected to ${provider.name}: ${models.length} models${models.length ? ` (${models.slice(0, 5).join(', ')}${models.length > 5 ? ', …' : ''})` : ''}`,
+    message: `connected to ${provider.name}: ${models.length} models${models.length ? ` (${shown})` : ''}`,
   };
 }
 
@@ -40,7 +41,10 @@ async function unreachable(base: string, doFetch: typeof fetch): Promise<string>
   if (typeof navigator !== 'undefined' && navigator.onLine === false) return 'the browser is offline';
   try {
     await doFetch(`${base}/models`, { mode: 'no-cors' });
-    return `${new URL(base).host} is reachable but does not allow requests from a browser page (CORS): allow this origin on the server (for Ollama: OLLAMA_ORIGINS=*)`;
+    return (
+      `${new URL(base).host} is reachable but does not allow requests from a browser page (CORS): ` +
+      'allow this origin on the server (for Ollama: OLLAMA_ORIGINS=*)'
+    );
   } catch {
     return `could not reach ${new URL(base).host}: is the server running and the base URL right?`;
   }

@@ -99,7 +99,9 @@ async function whileLoop(
   }
 }
 
-/** Branches run at once. `all`: every branch must succeed. `any`: the first to succeed wins, the others are cancelled. */
+/**
+ * Branches run at once. `all`: every branch must succeed. `any`: the first to succeed wins, the others are cancelled.
+ */
 export async function parallelHandler(step: StepOf<'parallel'>, ctx: StepApi): Promise<StepOutcome> {
   ctx.begin();
   const controller = childController(ctx);

@@ -20,7 +20,10 @@ export function allowedTarget(ctx: StepApi, url: string, category: ErrorCategory
   return target;
 }
 
-/** The user allows each host once per workflow; until then the step waits for that confirmation. `secrets`: names the request sends. */
+/**
+ * The user allows each host once per workflow; until then the step waits for that confirmation. `secrets`: names the
+ * request sends.
+ */
 export async function confirmHost(ctx: StepApi, host: string, secrets: readonly string[] = []): Promise<void> {
   if (await ctx.isHostApproved(host)) return;
   const answer = await ctx.waitForEvent({ kind: 'host', host }, undefined, {

@@ -18,7 +18,8 @@ export function threadIdFor(ctx: StepApi, thread: string | undefined): string {
   const runId = ctx.run.id;
   const shared = ctx.workflow.workflowType === 'dynamic_orchestration';
   const choice = thread ?? (shared ? 'run' : 'own');
-  // Disjoint from every step key (`runId:slug@path`, no ':' or '/' in a slug): `…:thread`, `…:thread/path`, `…:thread:name`.
+  // Disjoint from every step key (`runId:slug@path`, no ':' or '/' in a slug): `…:thread`, `…:thread/path`,
+  // `…:thread:name`.
   if (choice === 'own') return ctx.key;
   // Inside a for-each loop each iteration has its own copy of the run's thread.
   if (choice === 'run') return ctx.frame.loop ? `${runId}:thread/${ctx.frame.path}` : `${runId}:thread`;

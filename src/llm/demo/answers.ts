@@ -121,9 +121,10 @@ function outfitAnswer(c: Conversation): string[] {
           : degrees < 22
             ? 'a t-shirt with a light layer for the evening'
             : 'light, breathable clothes and comfortable sandals or sneakers';
+  const around = degrees === undefined ? '' : ` (around ${degrees} °C)`;
   const sentences = [
     c.previousAgent
-      ? `Building on the weather described above${degrees === undefined ? '' : ` (around ${degrees} °C)`}, go for ${layers}.`
+      ? `Building on the weather described above${around}, go for ${layers}.`
       : `Without a forecast to go on, I would pick ${layers}.`,
   ];
   if (/rain|shower|drizzle/i.test(source))
@@ -228,7 +229,8 @@ function troubleshootAnswer(c: Conversation): string[] {
   return [
     `Sorry about the trouble: ${quote(request, 14)}.`,
     'First update to the latest version and restart the app; that clears most problems like this one.',
-    'If it still happens, send the exact steps that lead to it and the time it occurred, and we will dig into the logs.',
+    'If it still happens, send the exact steps that lead to it and the time it occurred, ' +
+      'and we will dig into the logs.',
   ];
 }
 

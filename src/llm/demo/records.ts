@@ -5,7 +5,10 @@ export type DataRecord = Record<string, unknown>;
 
 const SKIPPED_FACTS = new Set(['id', 'name', 'email', 'createdAt', 'updatedAt']);
 
-/** The first record inside a value: an object with scalar fields, looked for in arrays and wrappers such as `{ rows: [...] }`. */
+/**
+ * The first record inside a value: an object with scalar fields, looked for in arrays and wrappers such as
+ * `{ rows: [...] }`.
+ */
 export function primaryRecord(value: unknown, depth = 0): DataRecord | undefined {
   if (depth > 4 || value === null || typeof value !== 'object') return undefined;
   if (Array.isArray(value)) {

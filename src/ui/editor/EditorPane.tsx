@@ -31,7 +31,8 @@ export function EditorPane({ record, autosave, knownWorkflows }: EditorPaneProps
     if (record.draftText !== undefined) {
       setStatus({ kind: 'draft', reason: analyzeText(record.draftText).kind === 'syntax' ? 'json' : 'shape' });
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only the text the editor opened with decides the first status
+    /* eslint-disable-next-line react-hooks/exhaustive-deps --
+       only the text the editor opened with decides the first status */
   }, []);
 
   // Only a stored document that changed since last seen is news: a re-render (say, a status

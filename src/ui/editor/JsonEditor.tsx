@@ -60,7 +60,8 @@ export default function JsonEditor({
       created.destroy();
       view.current = null;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- created once per mount: later text comes from typing or `externalText`
+    /* eslint-disable-next-line react-hooks/exhaustive-deps --
+       created once per mount: later text comes from typing or `externalText` */
   }, []);
 
   useEffect(() => {

@@ -49,7 +49,8 @@ export function ThreadsView({ runId }: { runId: string }) {
 function messageText(message: ThreadMessageRecord['message']): string {
   if (message.role === 'tool') return `${message.toolName} → ${formatJson(message.result, 2000)}`;
   if (message.role === 'assistant' && message.toolCalls?.length) {
-    return `${message.content ? `${message.content}\n` : ''}${message.toolCalls.map((c) => `→ ${c.name}(${JSON.stringify(c.args)})`).join('\n')}`;
+    const calls = message.toolCalls.map((c) => `→ ${c.name}(${JSON.stringify(c.args)})`).join('\n');
+    return `${message.content ? `${message.content}\n` : ''}${calls}`;
   }
   return message.content;
 }

@@ -33,7 +33,7 @@ export function describeWait(wait: WaitReason, now: number): string {
     case 'approval':
       return wait.prompt ? `approval: ${wait.prompt}` : 'approval';
     case 'event':
-      return `the event “${wait.name}”${wait.timeoutAt !== undefined ? `, giving up ${formatWake(wait.timeoutAt, now)}` : ''}`;
+      return `the event “${wait.name}”${givingUp(wait.timeoutAt, now)}`;
     case 'sleep':
       return `the wake time, ${formatWake(wait.wakeAt, now)}`;
     case 'retry':
@@ -49,6 +49,11 @@ export function describeWait(wait: WaitReason, now: number): string {
     default:
       return unreachable(wait);
   }
+}
+
+/** ", giving up <when>" for an event wait with a time limit, else nothing. */
+function givingUp(timeoutAt: number | undefined, now: number): string {
+  return timeoutAt === undefined ? '' : `, giving up ${formatWake(timeoutAt, now)}`;
 }
 
 function unreachable(wait: never): never {

@@ -5,6 +5,15 @@ import { useUi } from '../state';
 import { useKeysState, useSetting } from './useSettings';
 import { errorMessage } from '../../schema/errorMessage';
 
+/** How the saved keys are protected, with and without a passphrase. */
+const SEALED_UNDER_PASSPHRASE =
+  'Sealed under your passphrase, which is never stored: a copy of this browser profile does not open them. ' +
+  'While unlocked, anyone using this browser can run workflows with them; ' +
+  'closing the browser (or reloading the tab that runs workflows) locks them again.';
+const SEALED_UNDER_DEVICE_KEY =
+  'Sealed with a key this browser keeps for itself, so they are never written in plain text. ' +
+  'Anyone who can use this browser profile can use them; set a passphrase to protect them if the profile is copied.';
+
 /** Passphrase lock, workflow secrets and "Forget all keys". Values are masked and never shown again. */
 export function KeysSection() {
   const executor = useExecutor();
@@ -39,9 +48,7 @@ export function KeysSection() {
         exports, links, journals or logs.
       </p>
       <p className="muted" data-testid="keys-protection">
-        {state.passphrase
-          ? 'Sealed under your passphrase, which is never stored: a copy of this browser profile does not open them. While unlocked, anyone using this browser can run workflows with them; closing the browser (or reloading the tab that runs workflows) locks them again.'
-          : 'Sealed with a key this browser keeps for itself, so they are never written in plain text. Anyone who can use this browser profile can use them; set a passphrase to protect them if the profile is copied.'}
+        {state.passphrase ? SEALED_UNDER_PASSPHRASE : SEALED_UNDER_DEVICE_KEY}
       </p>
       {vaultProblem && (
         <p className="form-error" role="status">

@@ -82,7 +82,9 @@ export function useWorkflowActions(id: string, autosave: AutosaveHandle, lookup:
       const size = `${link.length.toLocaleString('en-US')} characters`;
       return link.length > LONG_LINK_CHARS
         ? toast({
-            message: `Link copied (${size}). Some chat apps cut links over 8,000 characters; if it arrives broken, send the file instead.`,
+            message:
+              `Link copied (${size}). Some chat apps cut links over 8,000 characters; ` +
+              'if it arrives broken, send the file instead.',
             tone: 'warning',
             durationMs: UNDO_TOAST_MS,
           })
