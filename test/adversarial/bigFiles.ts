@@ -6,9 +6,11 @@ import { HOSTILE_FILES } from '../support/hostileImports';
  */
 
 const TRIGGER = (next: string) =>
-  `{"stepSlug":"start","name":"Start","stepType":"trigger","config":{"type":"manual"},"nextSteps":{"default":"${next}"}}`;
+  '{"stepSlug":"start","name":"Start","stepType":"trigger","config":{"type":"manual"},' +
+  `"nextSteps":{"default":"${next}"}}`;
 const SET = (slug: string, next?: string) =>
-  `{"stepSlug":"${slug}","name":"${slug}","stepType":"action","config":{"action":"set","values":{"n":1}}${next ? `,"nextSteps":{"success":"${next}"}` : ''}}`;
+  `{"stepSlug":"${slug}","name":"${slug}","stepType":"action","config":{"action":"set","values":{"n":1}}` +
+  `${next ? `,"nextSteps":{"success":"${next}"}` : ''}}`;
 
 function file(name: string, steps: string[], extraConfig = ''): string {
   return `{"workflowConfig":{"name":"${name}"${extraConfig}},"stepsConfig":[${steps.join(',')}]}`;
@@ -97,7 +99,8 @@ export const BIG_FILES: BigFile[] = [
       const entries = repeat(200_000, (i) => `"k${i}":${bad[Math.floor(random() * bad.length)]}`);
       return file('Bad next', [
         TRIGGER('a'),
-        `{"stepSlug":"a","name":"A","stepType":"action","config":{"action":"set","values":{}},"nextSteps":{${entries.join(',')}}}`,
+        '{"stepSlug":"a","name":"A","stepType":"action","config":{"action":"set","values":{}},' +
+          `"nextSteps":{${entries.join(',')}}}`,
       ]);
     },
   },
@@ -129,7 +132,9 @@ export const BIG_FILES: BigFile[] = [
     expect: 'refused',
     make: () => {
       const broken = (i: number) =>
-        `{"stepSlug":"!${i}","name":${i},"stepType":"llm","config":{"llmNode":{"model":1,"userPrompt":{"{{":2},"tools":["t${i}"],"outputSchema":[]}},"nextSteps":{"x":"?${i}","success":"nowhere${i}"},"timeoutMs":-1}`;
+        `{"stepSlug":"!${i}","name":${i},"stepType":"llm",` +
+        `"config":{"llmNode":{"model":1,"userPrompt":{"{{":2},"tools":["t${i}"],"outputSchema":[]}},` +
+        `"nextSteps":{"x":"?${i}","success":"nowhere${i}"},"timeoutMs":-1}`;
       return file('Flood', [TRIGGER('!0'), ...repeat(10_500, broken)]);
     },
   },

@@ -27,7 +27,8 @@ function duplicates(reference: Outcome, outcome: Outcome): string[] {
 
 describe('crash/resume soak', () => {
   it(
-    `${KNOBS.crashCycles.toLocaleString('en')}+ seeded crash/resume cycles over every template and ${KNOBS.crashWorkflows} random workflows`,
+    `${KNOBS.crashCycles.toLocaleString('en')}+ seeded crash/resume cycles over every template ` +
+      `and ${KNOBS.crashWorkflows} random workflows`,
     async () => {
       let cycles = 0;
       let workflows = 0;
@@ -58,7 +59,9 @@ describe('crash/resume soak', () => {
       }
       const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
       console.log(
-        `crash/resume soak (seed ${KNOBS.seed}): ${cycles.toLocaleString('en')} cycles over ${workflows} workflows (${templates.length} templates) in ${seconds} s; duplicates found: ${found.length}`,
+        `crash/resume soak (seed ${KNOBS.seed}): ${cycles.toLocaleString('en')} cycles ` +
+          `over ${workflows} workflows (${templates.length} templates) in ${seconds} s; ` +
+          `duplicates found: ${found.length}`,
       );
       expect(found).toEqual([]);
       expect(cycles).toBeGreaterThanOrEqual(KNOBS.crashCycles);

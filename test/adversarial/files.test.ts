@@ -15,7 +15,8 @@ const only = process.env.ADVERSARIAL_ONLY === undefined ? undefined : Number(pro
 
 function describeFailure(failure: Failure): string {
   const kind = failure.kind ?? hostileKind(failure.index).name;
-  return `file #${failure.index} (${kind}; replay: ADVERSARIAL_SEED=${KNOBS.seed} ADVERSARIAL_ONLY=${failure.index}): ${failure.what}`;
+  const replay = `ADVERSARIAL_SEED=${KNOBS.seed} ADVERSARIAL_ONLY=${failure.index}`;
+  return `file #${failure.index} (${kind}; replay: ${replay}): ${failure.what}`;
 }
 
 function runStatuses(results: FileResult[]): Map<string, number> {
@@ -48,24 +49,29 @@ describe('hostile workflow files', () => {
       const byKind = new Map<string, number>();
       for (const r of report.results) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
       const slowest = [...report.results].sort((a, b) => b.verdictMs - a.verdictMs)[0];
+      const count = (n: number) => n.toLocaleString('en');
+      const expressions = imported.reduce((n, r) => n + r.expressions, 0);
+      const schemas = imported.reduce((n, r) => n + r.schemas, 0);
+      const skipped = report.skipped ? `, ${report.skipped} not tried (stopped at ${MAX_FAILURES} failures)` : '';
+      const checksMs = imported.map((r) => r.checksMs);
+      const runMs = imported.map((r) => r.runMs);
+      const statuses = [...runStatuses(imported)].map(([status, n]) => `${status} ${n}`).join(', ');
       console.log(
         [
           `adversarial files (seed ${KNOBS.seed}, schema validator: ${report.validator})`,
-          `  files tried: ${report.results.length.toLocaleString('en')} (${imported.length.toLocaleString('en')} importable, ${imported.reduce((n, r) => n + r.expressions, 0).toLocaleString('en')} expressions and ${imported.reduce((n, r) => n + r.schemas, 0).toLocaleString('en')} JSON Schemas checked)${report.skipped ? `, ${report.skipped} not tried (stopped at ${MAX_FAILURES} failures)` : ''}`,
-          `  verdict time: p50 ${ms(percentile(verdicts, 50))}, p99 ${ms(percentile(verdicts, 99))}, max ${ms(Math.max(0, ...verdicts))}${slowest ? ` (${slowest.kind})` : ''} — budget ${ms(BUDGET.verdictMs)}`,
-          `  compile time (importable files): max ${ms(Math.max(0, ...imported.map((r) => r.compileMs)))}; expression/schema checks: p99 ${ms(
-            percentile(
-              imported.map((r) => r.checksMs),
-              99,
-            ),
-          )}, max ${ms(Math.max(0, ...imported.map((r) => r.checksMs)))}`,
-          `  engine runs of importable files: ${[...runStatuses(imported)].map(([status, n]) => `${status} ${n}`).join(', ')}; p99 ${ms(
-            percentile(
-              imported.map((r) => r.runMs),
-              99,
-            ),
-          )}, max ${ms(Math.max(0, ...imported.map((r) => r.runMs)))}`,
-          `  longest synchronous block: ${ms(Math.max(0, ...report.results.map((r) => r.blockMs)))} overall; ${blockLine(report.results, 'checksBlockMs')} in expression/schema checks (budget ${ms(BUDGET.checksBlockMs)}); ${blockLine(report.results, 'runBlockMs')} in engine runs (budget ${ms(BUDGET.runBlockMs)})`,
+          `  files tried: ${count(report.results.length)} (${count(imported.length)} importable, ` +
+            `${count(expressions)} expressions and ${count(schemas)} JSON Schemas checked)${skipped}`,
+          `  verdict time: p50 ${ms(percentile(verdicts, 50))}, p99 ${ms(percentile(verdicts, 99))}, ` +
+            `max ${ms(Math.max(0, ...verdicts))}${slowest ? ` (${slowest.kind})` : ''} ` +
+            `— budget ${ms(BUDGET.verdictMs)}`,
+          `  compile time (importable files): max ${ms(Math.max(0, ...imported.map((r) => r.compileMs)))}; ` +
+            `expression/schema checks: p99 ${ms(percentile(checksMs, 99))}, max ${ms(Math.max(0, ...checksMs))}`,
+          `  engine runs of importable files: ${statuses}; ` +
+            `p99 ${ms(percentile(runMs, 99))}, max ${ms(Math.max(0, ...runMs))}`,
+          `  longest synchronous block: ${ms(Math.max(0, ...report.results.map((r) => r.blockMs)))} overall; ` +
+            `${blockLine(report.results, 'checksBlockMs')} in expression/schema checks ` +
+            `(budget ${ms(BUDGET.checksBlockMs)}); ` +
+            `${blockLine(report.results, 'runBlockMs')} in engine runs (budget ${ms(BUDGET.runBlockMs)})`,
           `  kinds: ${[...byKind].map(([kind, n]) => `${kind} ${n}`).join(', ')}`,
           `  failures: ${report.failures.length}`,
           ...report.failures.map((f) => `    ${describeFailure(f)}`),

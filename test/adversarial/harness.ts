@@ -36,7 +36,8 @@ export interface HarnessReport {
 
 const WORKER_URL = new URL('./verdictWorker.ts', import.meta.url).href;
 /** Worker threads run outside vite: tsx loads the TypeScript sources there. */
-const BOOTSTRAP = `import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(WORKER_URL)}, ${JSON.stringify(WORKER_URL)}))`;
+const WORKER_URL_LITERAL = JSON.stringify(WORKER_URL);
+const BOOTSTRAP = `import('tsx/esm/api').then((tsx) => tsx.tsImport(${WORKER_URL_LITERAL}, ${WORKER_URL_LITERAL}))`;
 
 function spawn(): Promise<{ worker: Worker; validator: string }> {
   const worker = new Worker(BOOTSTRAP, { eval: true, resourceLimits: { maxOldGenerationSizeMb: 2048 } });

@@ -26,7 +26,8 @@ interface CspIssue {
 function describeIssue(issue: CspIssue): string {
   const details = issue.details.contentSecurityPolicyIssueDetails;
   const where = details?.sourceCodeLocation;
-  return `${details?.violatedDirective} ${details?.contentSecurityPolicyViolationType} at ${where ? `${where.url}:${where.lineNumber}` : 'unknown'}`;
+  const at = where ? `${where.url}:${where.lineNumber}` : 'unknown';
+  return `${details?.violatedDirective} ${details?.contentSecurityPolicyViolationType} at ${at}`;
 }
 
 /**
@@ -92,59 +93,63 @@ describe.skipIf(!chromiumPath)('the Content-Security-Policy', () => {
     await context.close();
   });
 
-  it('editing, Settings, a run on the demo model and one on a provider cause no violation in the page or the worker', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    await page.addInitScript(() => {
-      const seen: string[] = [];
-      (window as unknown as { cspViolations: string[] }).cspViolations = seen;
-      document.addEventListener('securitypolicyviolation', (e) =>
-        seen.push(`${e.effectiveDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`),
-      );
-    });
-    const consoleErrors: string[] = [];
-    const watchConsole = (text: string) => {
-      if (/Content[- ]Security[- ]Policy|Refused to/i.test(text)) consoleErrors.push(text);
-    };
-    page.on('console', (message) => watchConsole(message.text()));
-    page.on('worker', (worker) => worker.on('console', (message) => watchConsole(message.text())));
-    await page.goto(baseUrl);
+  it(
+    'editing, Settings, a run on the demo model and one on a provider ' +
+      'cause no violation in the page or the worker',
+    async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.addInitScript(() => {
+        const seen: string[] = [];
+        (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+        document.addEventListener('securitypolicyviolation', (e) =>
+          seen.push(`${e.effectiveDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`),
+        );
+      });
+      const consoleErrors: string[] = [];
+      const watchConsole = (text: string) => {
+        if (/Content[- ]Security[- ]Policy|Refused to/i.test(text)) consoleErrors.push(text);
+      };
+      page.on('console', (message) => watchConsole(message.text()));
+      page.on('worker', (worker) => worker.on('console', (message) => watchConsole(message.text())));
+      await page.goto(baseUrl);
 
-    await page
-      .locator('[data-template-id="weather-outfit-chain"]')
-      .getByRole('button', { name: 'Use template' })
-      .click();
-    await page.getByRole('tab', { name: 'JSON' }).click();
-    const editor = page.locator('[data-testid="json-editor"] .cm-content');
-    await editor.click();
-    await page.keyboard.press('Control+Space'); // completion tooltip: more injected editor styles
-    await page.screenshot({ path: 'test-results/csp-json-editor.png' });
-    await page.keyboard.press('Escape');
+      await page
+        .locator('[data-template-id="weather-outfit-chain"]')
+        .getByRole('button', { name: 'Use template' })
+        .click();
+      await page.getByRole('tab', { name: 'JSON' }).click();
+      const editor = page.locator('[data-testid="json-editor"] .cm-content');
+      await editor.click();
+      await page.keyboard.press('Control+Space'); // completion tooltip: more injected editor styles
+      await page.screenshot({ path: 'test-results/csp-json-editor.png' });
+      await page.keyboard.press('Escape');
 
-    const demoRun = await startRun(page, { location: 'Lisbon' });
-    await waitForRunStatus(page, demoRun, 'completed', 45_000);
-    await page.screenshot({ path: 'test-results/csp-run-completed.png' });
+      const demoRun = await startRun(page, { location: 'Lisbon' });
+      await waitForRunStatus(page, demoRun, 'completed', 45_000);
+      await page.screenshot({ path: 'test-results/csp-run-completed.png' });
 
-    // Settings, then the same workflow on an OpenAI-compatible provider: the AI SDK's real HTTP path.
-    await page.getByRole('button', { name: 'Settings' }).click();
-    const settings = page.getByRole('dialog', { name: 'Settings' });
-    await settings.getByRole('button', { name: 'Add provider' }).click();
-    const form = settings.getByRole('form', { name: 'Provider' });
-    await form.getByLabel('Name', { exact: true }).fill('Local server');
-    await form.getByLabel('Base URL').fill(server.url);
-    await form.getByRole('button', { name: 'Save provider' }).click();
-    await settings.locator('[data-provider-name="Local server"]').waitFor();
-    await settings.getByRole('button', { name: 'Close' }).click();
-    await startRun(page, { location: 'Porto' });
-    const providerRun = page.locator(`.run-detail:not([data-run-id="${demoRun}"])`);
-    await waitForRunStatus(page, (await providerRun.getAttribute('data-run-id'))!, 'completed', 45_000);
-    expect(server.requests.some((r) => r.path.endsWith('/chat/completions'))).toBe(true);
+      // Settings, then the same workflow on an OpenAI-compatible provider: the AI SDK's real HTTP path.
+      await page.getByRole('button', { name: 'Settings' }).click();
+      const settings = page.getByRole('dialog', { name: 'Settings' });
+      await settings.getByRole('button', { name: 'Add provider' }).click();
+      const form = settings.getByRole('form', { name: 'Provider' });
+      await form.getByLabel('Name', { exact: true }).fill('Local server');
+      await form.getByLabel('Base URL').fill(server.url);
+      await form.getByRole('button', { name: 'Save provider' }).click();
+      await settings.locator('[data-provider-name="Local server"]').waitFor();
+      await settings.getByRole('button', { name: 'Close' }).click();
+      await startRun(page, { location: 'Porto' });
+      const providerRun = page.locator(`.run-detail:not([data-run-id="${demoRun}"])`);
+      await waitForRunStatus(page, (await providerRun.getAttribute('data-run-id'))!, 'completed', 45_000);
+      expect(server.requests.some((r) => r.path.endsWith('/chat/completions'))).toBe(true);
 
-    const issues = await cspIssuesOfEveryTarget(browser);
-    expect(issues.map((t) => t.target.split(' ')[0]).sort()).toEqual(['page', 'worker']);
-    expect(issues.filter((t) => t.issues.length > 0)).toEqual([]);
-    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
-    expect(consoleErrors).toEqual([]);
-    await context.close();
-  });
+      const issues = await cspIssuesOfEveryTarget(browser);
+      expect(issues.map((t) => t.target.split(' ')[0]).sort()).toEqual(['page', 'worker']);
+      expect(issues.filter((t) => t.issues.length > 0)).toEqual([]);
+      expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+      expect(consoleErrors).toEqual([]);
+      await context.close();
+    },
+  );
 });

@@ -24,9 +24,7 @@ function findChromium(): string | null {
       'Chromium not found (set CHROMIUM_PATH or apt-get install -y chromium): browser tests cannot run in CI.',
     );
   }
-  console.warn(
-    '\n\n########################################################\n SKIPPED browser tests: install chromium\n########################################################\n',
-  );
+  console.warn(`\n\n${'#'.repeat(56)}\n SKIPPED browser tests: install chromium\n${'#'.repeat(56)}\n`);
   return null;
 }
 

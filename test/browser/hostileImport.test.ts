@@ -85,7 +85,8 @@ describe.skipIf(!chromiumPath)('hostile share links keep the app responsive', ()
       () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
     );
     console.log(
-      `1 GB zeros link: payload ${payload.length} chars, longest gap ${Math.round(gap)} ms, JS heap ${Math.round(heap / 1e6)} MB`,
+      `1 GB zeros link: payload ${payload.length} chars, longest gap ${Math.round(gap)} ms, ` +
+        `JS heap ${Math.round(heap / 1e6)} MB`,
     );
     expect(gap).toBeLessThan(MAX_GAP_MS);
     expect(heap).toBeLessThan(300 * 1024 * 1024);
@@ -109,7 +110,8 @@ describe.skipIf(!chromiumPath)('hostile share links keep the app responsive', ()
     await page.screenshot({ path: `${SHOTS}/hostile-unreachable-imported.png` });
     const gap = await longestGap(page);
     console.log(
-      `19,999 unreachable steps: longest gap ${Math.round(previewGap)} ms to the preview, ${Math.round(gap)} ms through Import and the editor`,
+      `19,999 unreachable steps: longest gap ${Math.round(previewGap)} ms to the preview, ` +
+        `${Math.round(gap)} ms through Import and the editor`,
     );
     expect(previewGap).toBeLessThan(MAX_GAP_MS);
     expect(gap).toBeLessThan(MAX_GAP_MS * 2);

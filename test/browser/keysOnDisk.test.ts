@@ -23,7 +23,10 @@ async function filesUnder(dir: string): Promise<string[]> {
   return nested.flat();
 }
 
-/** The forms a string may take in a file: V8 writes one-byte strings as Latin-1 and two-byte ones as UTF-16; IndexedDB keys are UTF-16BE. */
+/**
+ * The forms a string may take in a file: V8 writes one-byte strings as Latin-1 and two-byte ones as UTF-16; IndexedDB
+ * keys are UTF-16BE.
+ */
 function encodings(text: string): Record<string, Buffer> {
   const utf16le = Buffer.from(text, 'utf16le');
   const utf16be = Buffer.from(utf16le);
@@ -45,7 +48,10 @@ async function findOnDisk(dir: string, secrets: Record<string, string>): Promise
   return found;
 }
 
-/** Opens the app on a browser profile kept in `profile`, runs `use`, and closes the browser (its files are then complete). */
+/**
+ * Opens the app on a browser profile kept in `profile`, runs `use`, and closes the browser (its files are then
+ * complete).
+ */
 async function withProfile(profile: string, use: (page: Page) => Promise<void>): Promise<void> {
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath!,
@@ -151,59 +157,69 @@ describe.skipIf(!chromiumPath)('keys on disk', () => {
     await Promise.all(profiles.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
-  it('after adding a provider key and a workflow secret and setting a passphrase, no file of the profile holds either in plain text', async () => {
-    const profile = await mkdtemp(join(tmpdir(), 'tabflow-keys-profile-'));
-    profiles.push(profile);
-    const secrets = { 'the provider key': PROVIDER_KEY, 'the workflow secret': SECRET_VALUE };
-    const indexedDbDir = join(profile, 'Default', 'IndexedDB');
+  it(
+    'after adding a provider key and a workflow secret and setting a passphrase, ' +
+      'no file of the profile holds either in plain text',
+    async () => {
+      const profile = await mkdtemp(join(tmpdir(), 'tabflow-keys-profile-'));
+      profiles.push(profile);
+      const secrets = { 'the provider key': PROVIDER_KEY, 'the workflow secret': SECRET_VALUE };
+      const indexedDbDir = join(profile, 'Default', 'IndexedDB');
 
-    await withProfile(profile, (page) => addKeyAndSecretThenLock(page, server.url));
-    expect((await filesUnder(indexedDbDir)).length).toBeGreaterThan(0);
-    expect(await findOnDisk(indexedDbDir, secrets)).toEqual([]);
-    // The rest of the profile too (caches, session state): the key was typed into this browser.
-    expect(await findOnDisk(profile, secrets)).toEqual([]);
+      await withProfile(profile, (page) => addKeyAndSecretThenLock(page, server.url));
+      expect((await filesUnder(indexedDbDir)).length).toBeGreaterThan(0);
+      expect(await findOnDisk(indexedDbDir, secrets)).toEqual([]);
+      // The rest of the profile too (caches, session state): the key was typed into this browser.
+      expect(await findOnDisk(profile, secrets)).toEqual([]);
 
-    // The sealed key still opens: with the passphrase after a restart, then, the passphrase removed, with the device key after another.
-    await withProfile(profile, async (page) => {
-      const keys = (await openSettings(page)).getByRole('region', { name: 'Keys' });
-      await keys.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-      await keys.getByRole('button', { name: 'Unlock keys' }).click();
-      await keys.getByRole('button', { name: 'Remove passphrase' }).waitFor();
-      expect(await testConnection(page, server)).toBe(`Bearer ${PROVIDER_KEY}`);
-      await keys.getByRole('button', { name: 'Remove passphrase' }).click();
-      await keys.getByRole('button', { name: 'Protect keys with a passphrase' }).waitFor();
-    });
-    await withProfile(profile, async (page) => {
-      await openSettings(page);
-      expect(await testConnection(page, server)).toBe(`Bearer ${PROVIDER_KEY}`);
-      await page.screenshot({ path: 'test-results/keys-on-disk-device-key.png' });
-    });
-    expect(await findOnDisk(profile, secrets)).toEqual([]);
-  });
-
-  it('a key an earlier version stored in plain text is sealed in place when the app starts, and still works', async () => {
-    const profile = await mkdtemp(join(tmpdir(), 'tabflow-keys-profile-'));
-    profiles.push(profile);
-    await withProfile(profile, async (page) => {
-      await page.getByRole('button', { name: 'Settings' }).waitFor();
-      const provider = { id: 'old-provider', name: 'Local server', kind: 'openai-compatible', baseUrl: server.url };
-      await writeRecords(page, {
-        settings: [{ key: 'providers', value: { providers: [provider], defaultProviderId: provider.id } }],
-        secrets: [
-          { name: 'provider:old-provider', value: PROVIDER_KEY },
-          { name: 'secret:OLD_TOKEN', value: SECRET_VALUE },
-        ],
+      // The sealed key still opens: with the passphrase after a restart, then, the passphrase removed, with the device
+      // key after another.
+      await withProfile(profile, async (page) => {
+        const keys = (await openSettings(page)).getByRole('region', { name: 'Keys' });
+        await keys.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+        await keys.getByRole('button', { name: 'Unlock keys' }).click();
+        await keys.getByRole('button', { name: 'Remove passphrase' }).waitFor();
+        expect(await testConnection(page, server)).toBe(`Bearer ${PROVIDER_KEY}`);
+        await keys.getByRole('button', { name: 'Remove passphrase' }).click();
+        await keys.getByRole('button', { name: 'Protect keys with a passphrase' }).waitFor();
       });
-      await page.reload();
-      await expect
-        .poll(async () => (await storedSecrets(page)).map((s) => [s.name, s.under, 'value' in s]), { timeout: 15_000 })
-        .toEqual([
-          ['provider:old-provider', 'device', false],
-          ['secret:OLD_TOKEN', 'device', false],
-        ]);
-      expect(JSON.stringify(await storedSecrets(page))).not.toContain(PROVIDER_KEY);
-      await openSettings(page);
-      expect(await testConnection(page, server)).toBe(`Bearer ${PROVIDER_KEY}`);
-    });
-  });
+      await withProfile(profile, async (page) => {
+        await openSettings(page);
+        expect(await testConnection(page, server)).toBe(`Bearer ${PROVIDER_KEY}`);
+        await page.screenshot({ path: 'test-results/keys-on-disk-device-key.png' });
+      });
+      expect(await findOnDisk(profile, secrets)).toEqual([]);
+    },
+  );
+
+  it(
+    'a key an earlier version stored in plain text is sealed in place when the app starts, ' + 'and still works',
+    async () => {
+      const profile = await mkdtemp(join(tmpdir(), 'tabflow-keys-profile-'));
+      profiles.push(profile);
+      await withProfile(profile, async (page) => {
+        await page.getByRole('button', { name: 'Settings' }).waitFor();
+        const provider = { id: 'old-provider', name: 'Local server', kind: 'openai-compatible', baseUrl: server.url };
+        await writeRecords(page, {
+          settings: [{ key: 'providers', value: { providers: [provider], defaultProviderId: provider.id } }],
+          secrets: [
+            { name: 'provider:old-provider', value: PROVIDER_KEY },
+            { name: 'secret:OLD_TOKEN', value: SECRET_VALUE },
+          ],
+        });
+        await page.reload();
+        await expect
+          .poll(async () => (await storedSecrets(page)).map((s) => [s.name, s.under, 'value' in s]), {
+            timeout: 15_000,
+          })
+          .toEqual([
+            ['provider:old-provider', 'device', false],
+            ['secret:OLD_TOKEN', 'device', false],
+          ]);
+        expect(JSON.stringify(await storedSecrets(page))).not.toContain(PROVIDER_KEY);
+        await openSettings(page);
+        expect(await testConnection(page, server)).toBe(`Bearer ${PROVIDER_KEY}`);
+      });
+    },
+  );
 });

@@ -30,42 +30,47 @@ describe.skipIf(!chromiumPath)('damaged settings in the browser', () => {
     await browser?.close();
   });
 
-  it('the executor starts on the defaults and runs a template; Settings says what is wrong, and saving repairs it', async () => {
-    const { page, context, logs } = await openPage(browser);
-    page.on('worker', (worker) =>
-      worker.on('console', (message) => logs.push(`worker ${message.type()}: ${message.text()}`)),
-    );
-    await page.locator('[data-template-id="weather-outfit-chain"]').waitFor();
-    await writeSettings(page, [
-      { key: 'providers', value: 'not an object' },
-      { key: 'maxParallelism', value: 'eight' },
-    ]);
-    await page.reload();
+  it(
+    'the executor starts on the defaults and runs a template; ' + 'Settings says what is wrong, and saving repairs it',
+    async () => {
+      const { page, context, logs } = await openPage(browser);
+      page.on('worker', (worker) =>
+        worker.on('console', (message) => logs.push(`worker ${message.type()}: ${message.text()}`)),
+      );
+      await page.locator('[data-template-id="weather-outfit-chain"]').waitFor();
+      await writeSettings(page, [
+        { key: 'providers', value: 'not an object' },
+        { key: 'maxParallelism', value: 'eight' },
+      ]);
+      await page.reload();
 
-    await page
-      .locator('[data-template-id="weather-outfit-chain"]')
-      .getByRole('button', { name: 'Use template' })
-      .click();
-    const runId = await startRun(page, { location: 'Lisbon' });
-    await waitForRunStatus(page, runId, 'completed', 45_000);
-    await expect.poll(() => logs.some((l) => l.includes('The saved setting "maxParallelism" is not valid'))).toBe(true);
+      await page
+        .locator('[data-template-id="weather-outfit-chain"]')
+        .getByRole('button', { name: 'Use template' })
+        .click();
+      const runId = await startRun(page, { location: 'Lisbon' });
+      await waitForRunStatus(page, runId, 'completed', 45_000);
+      await expect
+        .poll(() => logs.some((l) => l.includes('The saved setting "maxParallelism" is not valid')))
+        .toBe(true);
 
-    await page.getByRole('button', { name: 'Settings' }).click();
-    const settings = page.getByRole('dialog', { name: 'Settings' });
-    const providers = settings.getByRole('region', { name: 'Model providers' });
-    await providers.getByText('The saved setting "providers" is not valid ($: ').waitFor();
-    await providers.getByText(/None yet: LLM steps run on the offline demo model/).waitFor();
-    const execution = settings.getByRole('form', { name: 'Execution' });
-    await execution.getByText('The saved setting "maxParallelism" is not valid').waitFor();
-    expect(await execution.getByRole('spinbutton').inputValue()).toBe('4');
-    await page.screenshot({ path: 'test-results/settings-damaged.png' });
+      await page.getByRole('button', { name: 'Settings' }).click();
+      const settings = page.getByRole('dialog', { name: 'Settings' });
+      const providers = settings.getByRole('region', { name: 'Model providers' });
+      await providers.getByText('The saved setting "providers" is not valid ($: ').waitFor();
+      await providers.getByText(/None yet: LLM steps run on the offline demo model/).waitFor();
+      const execution = settings.getByRole('form', { name: 'Execution' });
+      await execution.getByText('The saved setting "maxParallelism" is not valid').waitFor();
+      expect(await execution.getByRole('spinbutton').inputValue()).toBe('4');
+      await page.screenshot({ path: 'test-results/settings-damaged.png' });
 
-    await execution.getByRole('spinbutton').fill('3');
-    await execution.getByRole('button', { name: 'Save execution settings' }).click();
-    await page.getByText('Settings saved').waitFor();
-    await execution.getByText('The saved setting "maxParallelism" is not valid').waitFor({ state: 'detached' });
-    await page.screenshot({ path: 'test-results/settings-repaired.png' });
-    expect(logs.filter((l) => l.startsWith('pageerror'))).toEqual([]);
-    await context.close();
-  });
+      await execution.getByRole('spinbutton').fill('3');
+      await execution.getByRole('button', { name: 'Save execution settings' }).click();
+      await page.getByText('Settings saved').waitFor();
+      await execution.getByText('The saved setting "maxParallelism" is not valid').waitFor({ state: 'detached' });
+      await page.screenshot({ path: 'test-results/settings-repaired.png' });
+      expect(logs.filter((l) => l.startsWith('pageerror'))).toEqual([]);
+      await context.close();
+    },
+  );
 });

@@ -177,7 +177,8 @@ describe.skipIf(!chromiumPath)('soak: reload or close the executing tab mid-run'
           ...(new Set(shape.completedKeys).size !== shape.completedKeys.length ? ['a step recorded twice'] : []),
           ...(shape.completedKeys.length !== reference.completedKeys.length
             ? [
-                `${shape.completedKeys.length} steps recorded, the uninterrupted run has ${reference.completedKeys.length}`,
+                `${shape.completedKeys.length} steps recorded, ` +
+                  `the uninterrupted run has ${reference.completedKeys.length}`,
               ]
             : []),
           ...(keys.length !== POSTS_PER_RUN ? [`${keys.length} POST idempotency keys, expected ${POSTS_PER_RUN}`] : []),
@@ -191,7 +192,8 @@ describe.skipIf(!chromiumPath)('soak: reload or close the executing tab mid-run'
         expect(found, label).toEqual([]);
       }
       console.log(
-        `browser soak: ${KNOBS.browserCycles} cycles (reload or close of the executing tab during ${PHASES.join(', ')}); duplicates found: ${duplicates}`,
+        `browser soak: ${KNOBS.browserCycles} cycles ` +
+          `(reload or close of the executing tab during ${PHASES.join(', ')}); duplicates found: ${duplicates}`,
       );
       await context.close();
     },

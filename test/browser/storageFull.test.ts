@@ -10,7 +10,9 @@ const ITERATIONS = 30;
 /** Incompressible, so every stored copy really takes its size on disk. */
 const BLOB = randomBytes(60_000).toString('base64');
 
-/** Each loop iteration commits an 80 kB output: a few megabytes in all, more than the quota this test gives the origin. */
+/**
+ * Each loop iteration commits an 80 kB output: a few megabytes in all, more than the quota this test gives the origin.
+ */
 const fillingWorkflow: WorkflowFile = {
   workflowConfig: { name: 'Fills the disk' },
   stepsConfig: [
@@ -52,7 +54,10 @@ const fillingWorkflow: WorkflowFile = {
   ],
 } as WorkflowFile;
 
-/** Chromium's quota for the app's origin (DevTools protocol): what a nearly full disk leaves a site. Undefined restores the real one. */
+/**
+ * Chromium's quota for the app's origin (DevTools protocol): what a nearly full disk leaves a site. Undefined restores
+ * the real one.
+ */
 async function setQuota(cdp: CDPSession, quotaSize: number | undefined): Promise<void> {
   await cdp.send('Storage.overrideQuotaForOrigin', {
     origin: new URL(baseUrl).origin,
@@ -93,59 +98,63 @@ describe.skipIf(!chromiumPath)('browser storage full', () => {
     await browser?.close();
   });
 
-  it('a run that fills the disk shows the storage-full banner; Resume after space is freed finishes it without a reload; Delete run removes it', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    const cdp = await context.newCDPSession(page);
-    // Set before the origin first stores anything: room for the app and the workflow, not for the run.
-    await setQuota(cdp, 1_500_000);
-    await page.goto(baseUrl);
-    await importWorkflow(page, fillingWorkflow);
-    const runId = await startRun(page);
-    const run = runLocator(page, runId);
+  it(
+    'a run that fills the disk shows the storage-full banner; ' +
+      'Resume after space is freed finishes it without a reload; Delete run removes it',
+    async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      const cdp = await context.newCDPSession(page);
+      // Set before the origin first stores anything: room for the app and the workflow, not for the run.
+      await setQuota(cdp, 1_500_000);
+      await page.goto(baseUrl);
+      await importWorkflow(page, fillingWorkflow);
+      const runId = await startRun(page);
+      const run = runLocator(page, runId);
 
-    const banner = run.locator('.run-storage-full');
-    await banner.waitFor({ timeout: 30_000 });
-    expect(await banner.textContent()).toContain(
-      'Browser storage is full — free space (delete old runs, or disk space), then Resume',
-    );
-    expect(await run.locator('.run-waiting').count()).toBe(0);
-    await page.screenshot({ path: 'test-results/storage-full-banner.png' });
-    const before = await storedSteps(page, runId);
-    const copiedBefore = before.filter((s) => s.key.includes(':copy@') && s.status === 'completed').length;
-    expect(copiedBefore).toBeGreaterThan(1); // the disk filled mid-run, not at once
-    expect(copiedBefore).toBeLessThan(ITERATIONS);
-    // No reload: Resume is there while the quota still refuses writes, and says why when pressed too early.
-    await banner.getByRole('button', { name: 'Resume' }).click();
-    await page
-      .getByText(/browser storage is full/)
-      .first()
-      .waitFor();
-    expect(await banner.count()).toBe(1);
+      const banner = run.locator('.run-storage-full');
+      await banner.waitFor({ timeout: 30_000 });
+      expect(await banner.textContent()).toContain(
+        'Browser storage is full — free space (delete old runs, or disk space), then Resume',
+      );
+      expect(await run.locator('.run-waiting').count()).toBe(0);
+      await page.screenshot({ path: 'test-results/storage-full-banner.png' });
+      const before = await storedSteps(page, runId);
+      const copiedBefore = before.filter((s) => s.key.includes(':copy@') && s.status === 'completed').length;
+      expect(copiedBefore).toBeGreaterThan(1); // the disk filled mid-run, not at once
+      expect(copiedBefore).toBeLessThan(ITERATIONS);
+      // No reload: Resume is there while the quota still refuses writes, and says why when pressed too early.
+      await banner.getByRole('button', { name: 'Resume' }).click();
+      await page
+        .getByText(/browser storage is full/)
+        .first()
+        .waitFor();
+      expect(await banner.count()).toBe(1);
 
-    await setQuota(cdp, undefined); // the user freed space
-    await banner.getByRole('button', { name: 'Resume' }).click();
-    await waitForRunStatus(page, runId, 'completed', 60_000);
-    expect(await banner.count()).toBe(0);
-    const steps = await storedSteps(page, runId);
-    const copies = steps.filter((s) => s.key.includes(':copy@'));
-    expect(copies).toHaveLength(ITERATIONS);
-    expect(copies.every((s) => s.status === 'completed')).toBe(true);
-    // What was recorded before the disk filled is kept as it was.
-    for (const done of before.filter((s) => s.status === 'completed')) expect(steps).toContainEqual(done);
-    await page.screenshot({ path: 'test-results/storage-full-resumed.png' });
+      await setQuota(cdp, undefined); // the user freed space
+      await banner.getByRole('button', { name: 'Resume' }).click();
+      await waitForRunStatus(page, runId, 'completed', 60_000);
+      expect(await banner.count()).toBe(0);
+      const steps = await storedSteps(page, runId);
+      const copies = steps.filter((s) => s.key.includes(':copy@'));
+      expect(copies).toHaveLength(ITERATIONS);
+      expect(copies.every((s) => s.status === 'completed')).toBe(true);
+      // What was recorded before the disk filled is kept as it was.
+      for (const done of before.filter((s) => s.status === 'completed')) expect(steps).toContainEqual(done);
+      await page.screenshot({ path: 'test-results/storage-full-resumed.png' });
 
-    await run.getByRole('button', { name: 'Delete run' }).click();
-    await page
-      .getByRole('group', { name: 'Confirm deleting this run' })
-      .getByRole('button', { name: 'Delete', exact: true })
-      .click();
-    await page.getByText('No runs yet.').waitFor();
-    expect(await storedSteps(page, runId)).toEqual([]);
-    await page.screenshot({ path: 'test-results/storage-full-deleted.png' });
-    expect(errors).toEqual([]);
-    await context.close();
-  });
+      await run.getByRole('button', { name: 'Delete run' }).click();
+      await page
+        .getByRole('group', { name: 'Confirm deleting this run' })
+        .getByRole('button', { name: 'Delete', exact: true })
+        .click();
+      await page.getByText('No runs yet.').waitFor();
+      expect(await storedSteps(page, runId)).toEqual([]);
+      await page.screenshot({ path: 'test-results/storage-full-deleted.png' });
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+  );
 });

@@ -57,25 +57,29 @@ function renderRow(step: StepRecord, effects: StepRecord[], wait: WaitReason) {
 }
 
 describe('host consent prompt', () => {
-  it('names the host in normal form and the secrets the request sends, never their values; Allow sends that host', async () => {
-    const confirmHost = renderRow(
-      record({
-        input: {
-          method: 'POST',
-          url: 'http://127.0.0.1:8080/x',
-          headers: { authorization: 'Bearer {{secrets.API_TOKEN}}' },
-          sendsSecrets: ['API_TOKEN', 'ORG_ID'],
-        },
-      }),
-      [],
-      { kind: 'host', stepKey: 'run1:call@', host: '127.0.0.1:8080', secrets: ['API_TOKEN', 'ORG_ID'] },
-    );
-    expect(screen.getByTestId('host-consent').textContent).toBe(
-      'This workflow wants to send a request to 127.0.0.1:8080, with the secrets API_TOKEN, ORG_ID. Allow it (remembered for this workflow)?Allow 127.0.0.1:8080Refuse',
-    );
-    await userEvent.click(screen.getByRole('button', { name: 'Allow 127.0.0.1:8080' }));
-    expect(confirmHost).toHaveBeenCalledWith('run1', '127.0.0.1:8080', true);
-  });
+  it(
+    'names the host in normal form and the secrets the request sends, ' + 'never their values; Allow sends that host',
+    async () => {
+      const confirmHost = renderRow(
+        record({
+          input: {
+            method: 'POST',
+            url: 'http://127.0.0.1:8080/x',
+            headers: { authorization: 'Bearer {{secrets.API_TOKEN}}' },
+            sendsSecrets: ['API_TOKEN', 'ORG_ID'],
+          },
+        }),
+        [],
+        { kind: 'host', stepKey: 'run1:call@', host: '127.0.0.1:8080', secrets: ['API_TOKEN', 'ORG_ID'] },
+      );
+      expect(screen.getByTestId('host-consent').textContent).toBe(
+        'This workflow wants to send a request to 127.0.0.1:8080, with the secrets API_TOKEN, ORG_ID. ' +
+          'Allow it (remembered for this workflow)?Allow 127.0.0.1:8080Refuse',
+      );
+      await userEvent.click(screen.getByRole('button', { name: 'Allow 127.0.0.1:8080' }));
+      expect(confirmHost).toHaveBeenCalledWith('run1', '127.0.0.1:8080', true);
+    },
+  );
 
   it("an http_request tool call waiting inside an LLM step gets the prompt on that step's row", async () => {
     const llm = record({ key: 'run1:ask@', slug: 'ask', stepType: 'llm', status: 'started' });

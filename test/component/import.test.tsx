@@ -180,27 +180,32 @@ describe('import', () => {
     await waitFor(() => expect(workflowItems()).toHaveLength(2));
   });
 
-  test('an identical bundled workflow is reused; a different one of the same name is renamed and the call rewritten', async () => {
-    const db = freshDb();
-    await createWorkflow(db, child('Greeter'));
-    await createWorkflow(db, child('Shouter', 'HEY'));
-    const app = renderApp(db);
-    const file = parentCalling('Greeter', [child('Greeter'), child('Shouter', 'different')]);
-    file.stepsConfig.push({
-      stepSlug: 'shout',
-      name: 'Shout',
-      stepType: 'subworkflow',
-      config: { workflow: 'Shouter' },
-    });
-    file.stepsConfig[1]!.nextSteps = { success: 'shout' };
-    await chooseFile(app.user, jsonFile(JSON.stringify(file)));
-    await app.user.click(within(await previewDialog()).getByRole('button', { name: 'Import' }));
+  test(
+    'an identical bundled workflow is reused; ' + 'a different one of the same name is renamed and the call rewritten',
+    async () => {
+      const db = freshDb();
+      await createWorkflow(db, child('Greeter'));
+      await createWorkflow(db, child('Shouter', 'HEY'));
+      const app = renderApp(db);
+      const file = parentCalling('Greeter', [child('Greeter'), child('Shouter', 'different')]);
+      file.stepsConfig.push({
+        stepSlug: 'shout',
+        name: 'Shout',
+        stepType: 'subworkflow',
+        config: { workflow: 'Shouter' },
+      });
+      file.stepsConfig[1]!.nextSteps = { success: 'shout' };
+      await chooseFile(app.user, jsonFile(JSON.stringify(file)));
+      await app.user.click(within(await previewDialog()).getByRole('button', { name: 'Import' }));
 
-    await waitFor(async () => expect(await libraryNames(db)).toEqual(['Greeter', 'Parent', 'Shouter', 'Shouter (2)']));
-    const parent = (await listWorkflows(db)).find((w) => w.name === 'Parent')!;
-    const calls = parent.doc.stepsConfig
-      .filter((s) => s.stepType === 'subworkflow')
-      .map((s) => (s.config as { workflow: string }).workflow);
-    expect(calls).toEqual(['Greeter', 'Shouter (2)']);
-  });
+      await waitFor(async () =>
+        expect(await libraryNames(db)).toEqual(['Greeter', 'Parent', 'Shouter', 'Shouter (2)']),
+      );
+      const parent = (await listWorkflows(db)).find((w) => w.name === 'Parent')!;
+      const calls = parent.doc.stepsConfig
+        .filter((s) => s.stepType === 'subworkflow')
+        .map((s) => (s.config as { workflow: string }).workflow);
+      expect(calls).toEqual(['Greeter', 'Shouter (2)']);
+    },
+  );
 });

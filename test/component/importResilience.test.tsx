@@ -79,16 +79,19 @@ describe('the app survives a throw anywhere (issue 18)', () => {
     expect(screen.getByRole('navigation', { name: 'Library' })).toBeTruthy();
   });
 
-  test('a throw in the main area leaves the header and library working, and opening a workflow tries again', async () => {
-    vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    broken.welcome = true;
-    const app = renderApp();
-    const failed = await screen.findByRole('region', { name: 'The start page failed' });
-    expect(within(failed).getByRole('alert').textContent).toMatch(/welcome exploded/);
-    await app.user.click(templateUseButton(TEMPLATE.id));
-    expect(await screen.findByRole('textbox', { name: 'Workflow name' })).toBeTruthy();
-    expect(screen.queryByRole('region', { name: 'The start page failed' })).toBeNull();
-  });
+  test(
+    'a throw in the main area leaves the header and library working, ' + 'and opening a workflow tries again',
+    async () => {
+      vi.spyOn(console, 'error').mockImplementation(() => undefined);
+      broken.welcome = true;
+      const app = renderApp();
+      const failed = await screen.findByRole('region', { name: 'The start page failed' });
+      expect(within(failed).getByRole('alert').textContent).toMatch(/welcome exploded/);
+      await app.user.click(templateUseButton(TEMPLATE.id));
+      expect(await screen.findByRole('textbox', { name: 'Workflow name' })).toBeTruthy();
+      expect(screen.queryByRole('region', { name: 'The start page failed' })).toBeNull();
+    },
+  );
 });
 
 describe('the import preview while and after the file is checked', () => {

@@ -4,14 +4,17 @@ import { SHORTCUTS, displayKeys } from '../../src/ui/shortcuts';
 import { renderApp } from './helpers';
 
 describe('keyboard shortcuts', () => {
-  test('"?" outside a text field opens the shortcuts dialog, which lists every shortcut; Escape closes it', async () => {
-    const { user } = renderApp();
-    await user.keyboard('?');
-    const dialog = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' });
-    for (const s of SHORTCUTS) expect(dialog.textContent).toContain(displayKeys(s.keys));
-    await user.keyboard('{Escape}');
-    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-  });
+  test(
+    '"?" outside a text field opens the shortcuts dialog, ' + 'which lists every shortcut; Escape closes it',
+    async () => {
+      const { user } = renderApp();
+      await user.keyboard('?');
+      const dialog = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' });
+      for (const s of SHORTCUTS) expect(dialog.textContent).toContain(displayKeys(s.keys));
+      await user.keyboard('{Escape}');
+      await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    },
+  );
 
   test('"?" typed into a text field is just a character', async () => {
     const { user } = renderApp();

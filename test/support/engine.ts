@@ -126,7 +126,8 @@ export async function runToEnd(
     // Work off the macrotask queue (WebCrypto hashing) may still be under way: give it time before calling it stuck.
     else if (++idle > 50)
       throw new Error(
-        `run ${runId} is stuck in status ${run?.status} (${run?.waits ? JSON.stringify(run.waits) : 'nothing to wait for'})`,
+        `run ${runId} is stuck in status ${run?.status} ` +
+          `(${run?.waits ? JSON.stringify(run.waits) : 'nothing to wait for'})`,
       );
     else await new Promise((resolve) => setTimeout(resolve, 10));
   }

@@ -109,7 +109,9 @@ export async function startOpenAIServer(
     sendJson(res, 200, chatCompletion(body, answer));
   }
 
-  /** SSE, one event per chunk, with the configured delay; stops writing when the client leaves, or where a fault says. */
+  /**
+   * SSE, one event per chunk, with the configured delay; stops writing when the client leaves, or where a fault says.
+   */
   async function streamEvents(
     res: ServerResponse,
     events: object[],

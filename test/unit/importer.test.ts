@@ -57,7 +57,8 @@ describe('importing untrusted text', () => {
   });
 
   it('refuses deeply nested values', () => {
-    const text = `{"workflowConfig": {"name": "x"}, "stepsConfig": [], "deep": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const text = `{"workflowConfig": {"name": "x"}, "stepsConfig": [], "deep": ${deep}}`;
     const problem = only(text);
     expect(problem.code).toBe('too-deep');
     expect(problem.message).toMatch(/nested more than 64 levels/);

@@ -36,28 +36,31 @@ describe('control flow', () => {
     expect(statuses(t, small.id)).not.toHaveProperty('big@');
   });
 
-  it("a for-each loop runs each item with loop.item and loop.index and outputs each iteration's last output", async () => {
-    const workflow = chain('each', [
-      {
-        stepSlug: 'each',
-        name: 'Each',
-        stepType: 'loop',
-        config: {
-          forEach: '{{input.value}}',
-          concurrency: 2,
-          steps: [
-            set('a', { item: '{{loop.item}}', index: '{{loop.index}}' }, { success: 'b' }),
-            transform('b', 'steps.a.output.item * 10 + steps.a.output.index'),
-          ],
+  it(
+    'a for-each loop runs each item with loop.item and loop.index ' + "and outputs each iteration's last output",
+    async () => {
+      const workflow = chain('each', [
+        {
+          stepSlug: 'each',
+          name: 'Each',
+          stepType: 'loop',
+          config: {
+            forEach: '{{input.value}}',
+            concurrency: 2,
+            steps: [
+              set('a', { item: '{{loop.item}}', index: '{{loop.index}}' }, { success: 'b' }),
+              transform('b', 'steps.a.output.item * 10 + steps.a.output.index'),
+            ],
+          },
         },
-      },
-      set('after', { all: '{{steps.each.output}}' }),
-    ]);
-    const t = createTestEngine();
-    const run = await t.runToEnd(await t.engine.start({ workflow, input: { value: [1, 2, 3] } }));
-    expect(run.output).toEqual({ all: [10, 21, 32] });
-    expect(statuses(t, run.id)).toMatchObject({ 'a@each[0]': 'completed', 'b@each[2]': 'completed' });
-  });
+        set('after', { all: '{{steps.each.output}}' }),
+      ]);
+      const t = createTestEngine();
+      const run = await t.runToEnd(await t.engine.start({ workflow, input: { value: [1, 2, 3] } }));
+      expect(run.output).toEqual({ all: [10, 21, 32] });
+      expect(statuses(t, run.id)).toMatchObject({ 'a@each[0]': 'completed', 'b@each[2]': 'completed' });
+    },
+  );
 
   it('a for-each loop over an empty list outputs an empty list', async () => {
     const workflow = chain('empty', [

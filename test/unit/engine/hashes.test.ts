@@ -32,16 +32,20 @@ describe('hashes stay byte-identical', () => {
     expect(await definitionHash(reordered)).toBe(GOLDEN[TEMPLATES[0]!.id]);
   });
 
-  it('stable JSON: sorted keys, undefined dropped in objects and null in arrays, bytes and URLs as the demo model sent them', () => {
-    const value = {
-      b: [1, undefined, { z: new Uint8Array([3, 4]), a: new URL('https://x.test/a?b') }],
-      a: 'é',
-      u: undefined,
-      n: null,
-    };
-    expect(stableStringify(value)).toBe('{"a":"é","b":[1,null,{"a":"https://x.test/a?b","z":[3,4]}],"n":null}');
-    expect(stableStringify(undefined)).toBe('null');
-  });
+  it(
+    'stable JSON: sorted keys, undefined dropped in objects and null in arrays, ' +
+      'bytes and URLs as the demo model sent them',
+    () => {
+      const value = {
+        b: [1, undefined, { z: new Uint8Array([3, 4]), a: new URL('https://x.test/a?b') }],
+        a: 'é',
+        u: undefined,
+        n: null,
+      };
+      expect(stableStringify(value)).toBe('{"a":"é","b":[1,null,{"a":"https://x.test/a?b","z":[3,4]}],"n":null}');
+      expect(stableStringify(undefined)).toBe('null');
+    },
+  );
 
   it('FNV-1a and the retry jitter it seeds', () => {
     expect(fnv1a32('run1:ask@/r1')).toBe(1561692794);

@@ -42,7 +42,8 @@ describe('hostile JSON Schemas in a workflow', () => {
     expect((await t.runToEnd(plainId)).status).toBe('completed');
     const run = await t.runToEnd(hostileId);
     expect(run.status).toBe('failed');
-    const miss = `the model's answer did not match the output schema: #/code: does not match the pattern "${CATASTROPHIC}"`;
+    const miss =
+      "the model's answer did not match the output schema: " + `#/code: does not match the pattern "${CATASTROPHIC}"`;
     expect(t.data.steps.get(`${hostileId}:extract@/r1`)?.attempts.map((a) => a.error?.message)).toEqual([miss, miss]);
     expect(run.error?.message).toBe(miss);
     expect(performance.now() - started).toBeLessThan(VERDICT_BUDGET_MS);

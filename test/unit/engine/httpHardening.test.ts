@@ -146,38 +146,42 @@ describe('redirects never carry a request further', () => {
 });
 
 describe('a host written another way matches its consent', () => {
-  it('decimal IPv4: the step waits for 127.0.0.1:PORT, the answer the prompt sends lets it run, the request reaches the server', async () => {
-    const s = await server();
-    const approved = new Set<string>();
-    const t = createTestEngine({
-      secrets: { KEY: 'k-123456' },
-      deps: { isHostApproved: async (_hash, host) => approved.has(host) },
-      runners: { http: fetchHttp },
-    });
-    const workflow = chain(
-      'decimal',
-      [http('call', `http://2130706433:${s.port}/ok`, { headers: { 'x-api-key': '{{secrets.KEY}}' } })],
-      { allowedHosts: [`127.0.0.1:${s.port}`], secrets: { KEY: { kind: 'local' } } },
-    );
-    const id = await t.engine.start({ workflow, input: {} });
-    await t.quiesce();
-    expect(t.data.runs.get(id)).toMatchObject({
-      status: 'waiting',
-      waits: [{ kind: 'host', stepKey: `${id}:call@`, host: `127.0.0.1:${s.port}`, secrets: ['KEY'] }],
-    });
-    const waiting = t.data.steps.get(`${id}:call@`)!;
-    expect(waiting.input).toMatchObject({
-      url: `http://127.0.0.1:${s.port}/ok`,
-      sendsSecrets: ['KEY'],
-      headers: { 'x-api-key': '{{secrets.KEY}}' },
-    });
-    // What the consent prompt derives from the record, and what Allow sends.
-    const host = hostOfUrl((waiting.input as { url: string }).url)!;
-    approved.add(host);
-    await t.engine.confirmHost(id, host, true);
-    const run = await t.runToEnd(id);
-    expect(run.status).toBe('completed');
-    expect(s.log.filter((r) => r.path === '/ok').map((r) => r.headers['x-api-key'])).toEqual(['k-123456']);
-    expect(JSON.stringify([...t.data.steps.values()])).not.toContain('k-123456');
-  });
+  it(
+    'decimal IPv4: the step waits for 127.0.0.1:PORT, ' +
+      'the answer the prompt sends lets it run, the request reaches the server',
+    async () => {
+      const s = await server();
+      const approved = new Set<string>();
+      const t = createTestEngine({
+        secrets: { KEY: 'k-123456' },
+        deps: { isHostApproved: async (_hash, host) => approved.has(host) },
+        runners: { http: fetchHttp },
+      });
+      const workflow = chain(
+        'decimal',
+        [http('call', `http://2130706433:${s.port}/ok`, { headers: { 'x-api-key': '{{secrets.KEY}}' } })],
+        { allowedHosts: [`127.0.0.1:${s.port}`], secrets: { KEY: { kind: 'local' } } },
+      );
+      const id = await t.engine.start({ workflow, input: {} });
+      await t.quiesce();
+      expect(t.data.runs.get(id)).toMatchObject({
+        status: 'waiting',
+        waits: [{ kind: 'host', stepKey: `${id}:call@`, host: `127.0.0.1:${s.port}`, secrets: ['KEY'] }],
+      });
+      const waiting = t.data.steps.get(`${id}:call@`)!;
+      expect(waiting.input).toMatchObject({
+        url: `http://127.0.0.1:${s.port}/ok`,
+        sendsSecrets: ['KEY'],
+        headers: { 'x-api-key': '{{secrets.KEY}}' },
+      });
+      // What the consent prompt derives from the record, and what Allow sends.
+      const host = hostOfUrl((waiting.input as { url: string }).url)!;
+      approved.add(host);
+      await t.engine.confirmHost(id, host, true);
+      const run = await t.runToEnd(id);
+      expect(run.status).toBe('completed');
+      expect(s.log.filter((r) => r.path === '/ok').map((r) => r.headers['x-api-key'])).toEqual(['k-123456']);
+      expect(JSON.stringify([...t.data.steps.values()])).not.toContain('k-123456');
+    },
+  );
 });

@@ -133,21 +133,24 @@ describe('operator controls', () => {
     expect(old.engine.isDriving(id)).toBe(false);
   });
 
-  it('direct mode runs the same interpreter and, after a reload, reports the run interrupted (not durable)', async () => {
-    const held = heldLlm();
-    const t = createTestEngine({ runners: { llm: held.llm } });
-    const id = await t.engine.start({ workflow: chain('d', [llm('ask', 'x')]), input: {}, mode: 'direct' });
-    await t.quiesce();
-    expect(t.data.runs.get(id)).toMatchObject({ mode: 'direct', status: 'running' });
-    (t.store as MemoryStore).revoke();
-    t.engine.shutdown();
-    const reloaded = createTestEngine({ data: t.data, clock: t.clock });
-    await reloaded.engine.resumeAll();
-    expect(t.data.runs.get(id)).toMatchObject({
-      status: 'failed',
-      error: { message: 'interrupted (not durable): direct runs do not survive a reload' },
-    });
-  });
+  it(
+    'direct mode runs the same interpreter and, ' + 'after a reload, reports the run interrupted (not durable)',
+    async () => {
+      const held = heldLlm();
+      const t = createTestEngine({ runners: { llm: held.llm } });
+      const id = await t.engine.start({ workflow: chain('d', [llm('ask', 'x')]), input: {}, mode: 'direct' });
+      await t.quiesce();
+      expect(t.data.runs.get(id)).toMatchObject({ mode: 'direct', status: 'running' });
+      (t.store as MemoryStore).revoke();
+      t.engine.shutdown();
+      const reloaded = createTestEngine({ data: t.data, clock: t.clock });
+      await reloaded.engine.resumeAll();
+      expect(t.data.runs.get(id)).toMatchObject({
+        status: 'failed',
+        error: { message: 'interrupted (not durable): direct runs do not survive a reload' },
+      });
+    },
+  );
 });
 
 describe('storage full', () => {

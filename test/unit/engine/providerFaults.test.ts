@@ -41,41 +41,44 @@ const rounds = (steps: Iterable<StepRecord>, runId: string) =>
 const outcomes = (record: StepRecord | undefined) => record?.attempts.map((a) => a.outcome);
 
 describe('provider faults end as the retry policy says', () => {
-  it('429 bursts with Retry-After over parallel branches: every branch waits the server out and completes', async () => {
-    const { t, server } = await setup();
-    server.script(
-      ...Array.from({ length: 3 }, () => ({ status: 429, headers: { 'retry-after': '2' } })),
-      ...Array.from({ length: 2 }, () => ({ status: 429, headers: { 'retry-after': '3' } })),
-    );
-    const branch = (name: string) => [
-      { ...llm(name, `about ${name}`), retryPolicy: { maxRetries: 3, backoffMs: 10, jitter: false } },
-    ];
-    const workflow = chain('burst', [
-      {
-        stepSlug: 'fan',
-        name: 'Fan',
-        stepType: 'parallel',
-        config: { join: 'all', branches: { a: branch('a'), b: branch('b'), c: branch('c') } },
-      },
-    ]);
-    const run = await t.runToEnd(await t.engine.start({ workflow, input: {} }));
-    expect(run.status).toBe('completed');
-    expect(run.output).toEqual({ a: 'echo: about a', b: 'echo: about b', c: 'echo: about c' });
-    const all = rounds(t.data.steps.values(), run.id);
-    expect(all).toHaveLength(3);
-    expect(all.flatMap((r) => r.attempts).filter((a) => a.outcome === 'error')).toHaveLength(5);
-    for (const record of all) {
-      for (const [i, attempt] of record.attempts.entries()) {
-        if (attempt.outcome !== 'error') continue;
-        expect(attempt.error).toMatchObject({ category: 'rate-limit', retryable: true });
-        // The next attempt waited at least the server's Retry-After, not the 10 ms backoff.
-        expect(record.attempts[i + 1]!.startedAt - attempt.endedAt!).toBeGreaterThanOrEqual(
-          attempt.error!.retryAfterMs!,
-        );
+  it(
+    '429 bursts with Retry-After over parallel branches: ' + 'every branch waits the server out and completes',
+    async () => {
+      const { t, server } = await setup();
+      server.script(
+        ...Array.from({ length: 3 }, () => ({ status: 429, headers: { 'retry-after': '2' } })),
+        ...Array.from({ length: 2 }, () => ({ status: 429, headers: { 'retry-after': '3' } })),
+      );
+      const branch = (name: string) => [
+        { ...llm(name, `about ${name}`), retryPolicy: { maxRetries: 3, backoffMs: 10, jitter: false } },
+      ];
+      const workflow = chain('burst', [
+        {
+          stepSlug: 'fan',
+          name: 'Fan',
+          stepType: 'parallel',
+          config: { join: 'all', branches: { a: branch('a'), b: branch('b'), c: branch('c') } },
+        },
+      ]);
+      const run = await t.runToEnd(await t.engine.start({ workflow, input: {} }));
+      expect(run.status).toBe('completed');
+      expect(run.output).toEqual({ a: 'echo: about a', b: 'echo: about b', c: 'echo: about c' });
+      const all = rounds(t.data.steps.values(), run.id);
+      expect(all).toHaveLength(3);
+      expect(all.flatMap((r) => r.attempts).filter((a) => a.outcome === 'error')).toHaveLength(5);
+      for (const record of all) {
+        for (const [i, attempt] of record.attempts.entries()) {
+          if (attempt.outcome !== 'error') continue;
+          expect(attempt.error).toMatchObject({ category: 'rate-limit', retryable: true });
+          // The next attempt waited at least the server's Retry-After, not the 10 ms backoff.
+          expect(record.attempts[i + 1]!.startedAt - attempt.endedAt!).toBeGreaterThanOrEqual(
+            attempt.error!.retryAfterMs!,
+          );
+        }
       }
-    }
-    expect(server.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(8);
-  });
+      expect(server.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(8);
+    },
+  );
 
   it('500s are retried and the round completes; with too few retries the step fails as a server error', async () => {
     const { t, server } = await setup();
@@ -139,12 +142,17 @@ describe('provider faults end as the retry policy says', () => {
     },
   );
 
-  it("a stalled stream with the step's own timeoutMs times out at that time, and fails when no retry is left", async () => {
-    const { t, server } = await setup();
-    server.script({ fault: 'stall' });
-    const workflow = chain('stall-own', [{ ...llm('ask', 'hello'), timeoutMs: 4000, retryPolicy: { maxRetries: 0 } }]);
-    const run = await t.runToEnd(await t.engine.start({ workflow, input: {} }));
-    expect(run.status).toBe('failed');
-    expect(run.error).toMatchObject({ category: 'timeout', message: 'step timed out after 4000 ms' });
-  });
+  it(
+    "a stalled stream with the step's own timeoutMs times out at that time, " + 'and fails when no retry is left',
+    async () => {
+      const { t, server } = await setup();
+      server.script({ fault: 'stall' });
+      const workflow = chain('stall-own', [
+        { ...llm('ask', 'hello'), timeoutMs: 4000, retryPolicy: { maxRetries: 0 } },
+      ]);
+      const run = await t.runToEnd(await t.engine.start({ workflow, input: {} }));
+      expect(run.status).toBe('failed');
+      expect(run.error).toMatchObject({ category: 'timeout', message: 'step timed out after 4000 ms' });
+    },
+  );
 });

@@ -5,26 +5,29 @@ import { chain, set } from '../../support/flows';
 const step = (t: ReturnType<typeof createTestEngine>, key: string) => t.data.steps.get(key);
 
 describe('durable waits, approvals and events', () => {
-  it('a wait records an absolute wake time and continues when the clock passes it, counting no running time', async () => {
-    const workflow = chain(
-      'nap',
-      [
-        { stepSlug: 'nap', name: 'Nap', stepType: 'wait', config: { durationMs: 60_000 } },
-        set('after', { done: true }),
-      ],
-      { timeout: 1000 },
-    );
-    const t = createTestEngine();
-    const start = t.clock.now();
-    const id = await t.engine.start({ workflow, input: {} });
-    await t.quiesce();
-    expect(step(t, `${id}:nap@`)).toMatchObject({ status: 'waiting', wakeAt: start + 60_000 });
-    expect(t.data.runs.get(id)?.status).toBe('waiting');
-    const run = await t.runToEnd(id);
-    expect(run.status).toBe('completed');
-    expect(run.output).toEqual({ done: true });
-    expect(run.activeMs).toBeLessThan(1000);
-  });
+  it(
+    'a wait records an absolute wake time and continues when the clock passes it, ' + 'counting no running time',
+    async () => {
+      const workflow = chain(
+        'nap',
+        [
+          { stepSlug: 'nap', name: 'Nap', stepType: 'wait', config: { durationMs: 60_000 } },
+          set('after', { done: true }),
+        ],
+        { timeout: 1000 },
+      );
+      const t = createTestEngine();
+      const start = t.clock.now();
+      const id = await t.engine.start({ workflow, input: {} });
+      await t.quiesce();
+      expect(step(t, `${id}:nap@`)).toMatchObject({ status: 'waiting', wakeAt: start + 60_000 });
+      expect(t.data.runs.get(id)?.status).toBe('waiting');
+      const run = await t.runToEnd(id);
+      expect(run.status).toBe('completed');
+      expect(run.output).toEqual({ done: true });
+      expect(run.activeMs).toBeLessThan(1000);
+    },
+  );
 
   it('a wait until a time from the input wakes at that time', async () => {
     const workflow = chain('until', [
@@ -141,7 +144,8 @@ describe("event names: the engine's own and the user's never meet", () => {
     expect(run.status).toBe('failed');
     expect(run.error).toMatchObject({ category: 'validation', retryable: false });
     expect(run.error?.message).toBe(
-      'event "confirm-host:api.example.com": event names starting with "confirm-host:" are reserved for the engine\'s own approvals and host confirmations',
+      'event "confirm-host:api.example.com": event names starting with "confirm-host:" ' +
+        "are reserved for the engine's own approvals and host confirmations",
     );
   });
 });

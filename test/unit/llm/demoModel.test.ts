@@ -24,7 +24,8 @@ const SHARED_THREAD: ModelMessage[] = [
   {
     role: 'assistant',
     content:
-      'In Lisbon it looks grey, with light rain on and off today, with a high around 13 °C. Expect gusty wind near the coast.',
+      'In Lisbon it looks grey, with light rain on and off today, with a high around 13 °C. ' +
+      'Expect gusty wind near the coast.',
   },
   { role: 'system', content: 'You are a practical stylist.' },
   { role: 'user', content: 'What should I wear based on the weather?' },

@@ -145,7 +145,8 @@ describe('built-in templates on the demo model through the app runner', () => {
     expect(JSON.parse(routed.replies.triage!.text)).toMatchObject({ department: 'billing' });
     expect(routed.replies.billing_agent!.text).toMatch(/refund/i);
     const email =
-      'Hi! Please invoice ACME GmbH for 3 workshop days at 1200 EUR each and 2 hours of travel at 80 EUR. Due in 30 days.';
+      'Hi! Please invoice ACME GmbH for 3 workshop days at 1200 EUR each and 2 hours of travel at 80 EUR. ' +
+      'Due in 30 days.';
     const extracted = await runTemplate('invoice-extraction', { email });
     const schema = (
       TEMPLATES.find((t) => t.id === 'invoice-extraction')!.doc.stepsConfig[1] as unknown as {

@@ -61,7 +61,8 @@ describe('Support Routing triage', () => {
 describe('Structured Extraction of an invoice email', () => {
   const { system, schema } = templateStep('invoice-extraction', 'extract');
   const email =
-    'Hi! Please invoice ACME GmbH for 3 workshop days at 1200 EUR each and 2 hours of travel at 80 EUR. Due in 30 days.';
+    'Hi! Please invoice ACME GmbH for 3 workshop days at 1200 EUR each and 2 hours of travel at 80 EUR. ' +
+    'Due in 30 days.';
 
   it('reads customer, currency, due days and one line per priced item', async () => {
     const { value, output } = await structured(schema, email, system);

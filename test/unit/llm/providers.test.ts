@@ -108,7 +108,9 @@ describe('resolveProvider', () => {
   it('both fallbacks are named when the default also cannot answer', () => {
     expect(resolveProvider(settings, 'Groq', 'gpt-4o', noKeys)).toMatchObject({
       kind: 'demo',
-      note: 'no provider named "Groq": used the default provider "OpenAI"; the API key for "OpenAI" is missing: used the offline demo model',
+      note:
+        'no provider named "Groq": used the default provider "OpenAI"; ' +
+        'the API key for "OpenAI" is missing: used the offline demo model',
     });
   });
 });

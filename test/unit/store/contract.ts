@@ -55,30 +55,34 @@ export function engineStoreContract(createStore: () => EngineStore | Promise<Eng
     expect(await store.listUnfinishedRuns()).toEqual([]);
   });
 
-  it('a stale generation is refused with FencedError, nothing of its batch is written, and the current writer still commits', async () => {
-    await seedRows(store, 'customers', [{ id: 'c1', tier: 'silver' }]);
-    const fetch = aStep('r1', 'fetch', 0);
-    const stale = aStep('r1', 'old', 1);
-    await store.commit({ fences: [], runs: [aRun('r1', { generation: 1 })], steps: [fetch, stale] });
-    const before = await observe(store, ['r1'], 'customers');
+  it(
+    'a stale generation is refused with FencedError, ' +
+      'nothing of its batch is written, and the current writer still commits',
+    async () => {
+      await seedRows(store, 'customers', [{ id: 'c1', tier: 'silver' }]);
+      const fetch = aStep('r1', 'fetch', 0);
+      const stale = aStep('r1', 'old', 1);
+      await store.commit({ fences: [], runs: [aRun('r1', { generation: 1 })], steps: [fetch, stale] });
+      const before = await observe(store, ['r1'], 'customers');
 
-    const refused = store.commit({
-      fences: [{ runId: 'r1', generation: 0 }],
-      runs: [aRun('r1', { generation: 0, status: 'completed' })],
-      steps: [completed(fetch, 'late'), aStep('r1', 'update', 2)],
-      deleteStepKeys: [stale.key],
-      events: [anEvent('e1', 'r1', 5)],
-      tableUpdates: [
-        { table: 'customers', where: { id: 'c1' }, set: { tier: 'gold' }, upsert: false, outputOf: 'r1:update@' },
-      ],
-    });
-    await expect(refused).rejects.toBeInstanceOf(FencedError);
-    await expect(refused).rejects.toMatchObject({ runId: 'r1' });
-    expect(await observe(store, ['r1'], 'customers')).toEqual(before);
+      const refused = store.commit({
+        fences: [{ runId: 'r1', generation: 0 }],
+        runs: [aRun('r1', { generation: 0, status: 'completed' })],
+        steps: [completed(fetch, 'late'), aStep('r1', 'update', 2)],
+        deleteStepKeys: [stale.key],
+        events: [anEvent('e1', 'r1', 5)],
+        tableUpdates: [
+          { table: 'customers', where: { id: 'c1' }, set: { tier: 'gold' }, upsert: false, outputOf: 'r1:update@' },
+        ],
+      });
+      await expect(refused).rejects.toBeInstanceOf(FencedError);
+      await expect(refused).rejects.toMatchObject({ runId: 'r1' });
+      expect(await observe(store, ['r1'], 'customers')).toEqual(before);
 
-    await store.commit({ fences: [{ runId: 'r1', generation: 1 }], steps: [completed(fetch, 'current')] });
-    expect((await store.loadSteps('r1'))[0]!.output).toBe('current');
-  });
+      await store.commit({ fences: [{ runId: 'r1', generation: 1 }], steps: [completed(fetch, 'current')] });
+      expect((await store.loadSteps('r1'))[0]!.output).toBe('current');
+    },
+  );
 
   it('one stale fence among several refuses the whole batch, even the records of runs whose fence held', async () => {
     await store.commit({ fences: [], runs: [aRun('parent', { generation: 3 }), aRun('child', { generation: 0 })] });
@@ -152,21 +156,24 @@ export function engineStoreContract(createStore: () => EngineStore | Promise<Eng
     expect(await store.queryTable('customers', {}, 10)).toEqual([]);
   });
 
-  it('an upsert creates its row under an id derived from the step key, and a replay updates that same row', async () => {
-    const upsert = {
-      table: 'contacts',
-      where: { email: 'ada@example.com' },
-      set: { name: 'Ada' },
-      upsert: true,
-      outputOf: 'r1:save@',
-    };
-    const first = await store.commit({ fences: [], tableUpdates: [upsert] });
-    const row = { id: 'row:r1:save@', email: 'ada@example.com', name: 'Ada' };
-    expect(first.tableOutputs['r1:save@']).toEqual({ updated: 1, created: true, rows: [row] });
-    const replay = await store.commit({ fences: [], tableUpdates: [upsert] });
-    expect(replay.tableOutputs['r1:save@']).toEqual({ updated: 1, created: false, rows: [row] });
-    expect(await store.queryTable('contacts', {}, 10)).toEqual([row]);
-  });
+  it(
+    'an upsert creates its row under an id derived from the step key, ' + 'and a replay updates that same row',
+    async () => {
+      const upsert = {
+        table: 'contacts',
+        where: { email: 'ada@example.com' },
+        set: { name: 'Ada' },
+        upsert: true,
+        outputOf: 'r1:save@',
+      };
+      const first = await store.commit({ fences: [], tableUpdates: [upsert] });
+      const row = { id: 'row:r1:save@', email: 'ada@example.com', name: 'Ada' };
+      expect(first.tableOutputs['r1:save@']).toEqual({ updated: 1, created: true, rows: [row] });
+      const replay = await store.commit({ fences: [], tableUpdates: [upsert] });
+      expect(replay.tableOutputs['r1:save@']).toEqual({ updated: 1, created: false, rows: [row] });
+      expect(await store.queryTable('contacts', {}, 10)).toEqual([row]);
+    },
+  );
 
   it('an upsert by id creates the row under that id', async () => {
     const result = await store.commit({

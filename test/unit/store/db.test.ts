@@ -79,36 +79,41 @@ class VersionFourDb extends VersionThreeDb {
 }
 
 describe('database versions', () => {
-  it('a version-4 database opens at version 5: passphrase-sealed secrets say so and still unlock, plain ones are sealed at start-up', async () => {
-    const name = freshName();
-    // A passphrase-sealed record as version 4 wrote it, taken from a vault set up on a scratch database.
-    const scratch = new TabflowDb(freshName());
-    await scratch.secrets.put({ name: 'secret:LOCKED', value: 'locked-value-42' });
-    await enablePassphrase(scratch, 'correct horse battery');
-    const { sealed } = (await scratch.secrets.get('secret:LOCKED')) as { sealed: { iv: string; data: string } };
-    const vault = await scratch.settings.get('keyVault');
-    scratch.close();
-    const v4 = new VersionFourDb(name);
-    await v4.secrets.bulkAdd([
-      { name: 'secret:LOCKED', value: '', sealed },
-      { name: 'secret:PLAIN', value: 'plain-value-17' },
-    ]);
-    await v4.settings.put(vault!);
-    v4.close();
+  it(
+    'a version-4 database opens at version 5: ' +
+      'passphrase-sealed secrets say so and still unlock, plain ones are sealed at start-up',
+    async () => {
+      const name = freshName();
+      // A passphrase-sealed record as version 4 wrote it, taken from a vault set up on a scratch database.
+      const scratch = new TabflowDb(freshName());
+      await scratch.secrets.put({ name: 'secret:LOCKED', value: 'locked-value-42' });
+      await enablePassphrase(scratch, 'correct horse battery');
+      const { sealed } = (await scratch.secrets.get('secret:LOCKED')) as { sealed: { iv: string; data: string } };
+      const vault = await scratch.settings.get('keyVault');
+      scratch.close();
+      const v4 = new VersionFourDb(name);
+      await v4.secrets.bulkAdd([
+        { name: 'secret:LOCKED', value: '', sealed },
+        { name: 'secret:PLAIN', value: 'plain-value-17' },
+      ]);
+      await v4.settings.put(vault!);
+      v4.close();
 
-    const db = new TabflowDb(name);
-    await db.open();
-    expect(db.verno).toBe(SCHEMA_VERSION);
-    expect(await db.secrets.get('secret:LOCKED')).toEqual({ name: 'secret:LOCKED', sealed, under: 'passphrase' });
-    await sealPlaintextSecrets(db);
-    expect(JSON.stringify(await db.secrets.toArray())).not.toContain('plain-value-17');
-    const key = await unlockVault(db, 'correct horse battery');
-    expect([await readSecret(db, 'secret:LOCKED', key), await readSecret(db, 'secret:PLAIN', key)]).toEqual([
-      'locked-value-42',
-      'plain-value-17',
-    ]);
-    db.close();
-  }, 30_000);
+      const db = new TabflowDb(name);
+      await db.open();
+      expect(db.verno).toBe(SCHEMA_VERSION);
+      expect(await db.secrets.get('secret:LOCKED')).toEqual({ name: 'secret:LOCKED', sealed, under: 'passphrase' });
+      await sealPlaintextSecrets(db);
+      expect(JSON.stringify(await db.secrets.toArray())).not.toContain('plain-value-17');
+      const key = await unlockVault(db, 'correct horse battery');
+      expect([await readSecret(db, 'secret:LOCKED', key), await readSecret(db, 'secret:PLAIN', key)]).toEqual([
+        'locked-value-42',
+        'plain-value-17',
+      ]);
+      db.close();
+    },
+    30_000,
+  );
 
   it("a version-3 database opens at version 4 with every step kept and a run's journal still in order", async () => {
     const name = freshName();
@@ -161,35 +166,39 @@ describe('database versions', () => {
     db.close();
   });
 
-  it('a version-1 database opens at the current version with its workflows and settings intact and the new tables working', async () => {
-    const name = freshName();
-    const saved: WorkflowRecord = {
-      id: 'w1',
-      name: 'Digest',
-      doc: doc('Digest'),
-      createdAt: 5,
-      updatedAt: 9,
-      draftText: '{ half',
-    };
-    await writeVersionOne(name, [saved]);
+  it(
+    'a version-1 database opens at the current version ' +
+      'with its workflows and settings intact and the new tables working',
+    async () => {
+      const name = freshName();
+      const saved: WorkflowRecord = {
+        id: 'w1',
+        name: 'Digest',
+        doc: doc('Digest'),
+        createdAt: 5,
+        updatedAt: 9,
+        draftText: '{ half',
+      };
+      await writeVersionOne(name, [saved]);
 
-    const db = new TabflowDb(name);
-    expect(await db.workflows.get('w1')).toEqual(saved);
-    expect(await db.settings.get('maxParallelism')).toEqual({ key: 'maxParallelism', value: 2 });
-    expect(db.verno).toBe(SCHEMA_VERSION);
+      const db = new TabflowDb(name);
+      expect(await db.workflows.get('w1')).toEqual(saved);
+      expect(await db.settings.get('maxParallelism')).toEqual({ key: 'maxParallelism', value: 2 });
+      expect(db.verno).toBe(SCHEMA_VERSION);
 
-    const store = new DexieEngineStore(db);
-    await store.commit({
-      fences: [{ runId: 'r1', generation: 0 }],
-      runs: [aRun('r1', { workflowId: 'w1' })],
-      steps: [aStep('r1', 'a', 0)],
-    });
-    await db.secrets.put({ name: 'OPENAI_API_KEY', value: 'sk-test' });
-    expect((await store.listUnfinishedRuns()).map((r) => r.id)).toEqual(['r1']);
-    expect(await db.runs.where('workflowId').equals('w1').count()).toBe(1);
-    expect(await db.secrets.get('OPENAI_API_KEY')).toEqual({ name: 'OPENAI_API_KEY', value: 'sk-test' });
-    db.close();
-  });
+      const store = new DexieEngineStore(db);
+      await store.commit({
+        fences: [{ runId: 'r1', generation: 0 }],
+        runs: [aRun('r1', { workflowId: 'w1' })],
+        steps: [aStep('r1', 'a', 0)],
+      });
+      await db.secrets.put({ name: 'OPENAI_API_KEY', value: 'sk-test' });
+      expect((await store.listUnfinishedRuns()).map((r) => r.id)).toEqual(['r1']);
+      expect(await db.runs.where('workflowId').equals('w1').count()).toBe(1);
+      expect(await db.secrets.get('OPENAI_API_KEY')).toEqual({ name: 'OPENAI_API_KEY', value: 'sk-test' });
+      db.close();
+    },
+  );
 
   it('the upgrade gives a version-1 workflow without timestamps one, so the library lists it again', async () => {
     const name = freshName();

@@ -26,7 +26,9 @@ function spyOn(db: TabflowDb) {
   return spy;
 }
 
-/** A disk that fills up on demand at Dexie's level: while `full`, every write to `tableName` fails as a browser would. */
+/**
+ * A disk that fills up on demand at Dexie's level: while `full`, every write to `tableName` fails as a browser would.
+ */
 function fillableDisk(db: TabflowDb, tableName: string) {
   const disk = { full: false };
   db.use({

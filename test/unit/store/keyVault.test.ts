@@ -82,13 +82,16 @@ describe('the key vault', () => {
     ]);
   });
 
-  it('a page that cannot seal (no WebCrypto: not https nor localhost) refuses to store a key and says why', async () => {
-    const db = fresh();
-    vi.stubGlobal('crypto', { getRandomValues: crypto.getRandomValues.bind(crypto) });
-    await expect(saveSecret(db, 'secret:A', SECRET, undefined)).rejects.toThrow(/https or from localhost/);
-    vi.unstubAllGlobals();
-    expect(await db.secrets.count()).toBe(0);
-  });
+  it(
+    'a page that cannot seal (no WebCrypto: not https nor localhost) ' + 'refuses to store a key and says why',
+    async () => {
+      const db = fresh();
+      vi.stubGlobal('crypto', { getRandomValues: crypto.getRandomValues.bind(crypto) });
+      await expect(saveSecret(db, 'secret:A', SECRET, undefined)).rejects.toThrow(/https or from localhost/);
+      vi.unstubAllGlobals();
+      expect(await db.secrets.count()).toBe(0);
+    },
+  );
 
   it('a plain key an earlier version wrote is sealed in place at start-up and still reads back', async () => {
     const db = fresh();
@@ -114,18 +117,22 @@ describe('the key vault', () => {
     expect(await everythingStored(db)).not.toContain(SECRET);
   }, 30_000);
 
-  it('a locked vault cannot be opened with the device key alone; removing the passphrase seals under it again', async () => {
-    const db = fresh();
-    await saveSecret(db, providerKeyName('openai'), KEY, undefined);
-    const key = await enablePassphrase(db, 'correct horse battery');
-    expect(await opensWithDeviceKey(db)).toBe(false);
-    await saveSecret(db, 'secret:TOKEN', SECRET, key);
-    expect(await opensWithDeviceKey(db)).toBe(false);
-    await disablePassphrase(db, key);
-    expect((await db.secrets.toArray()).every((s) => 'sealed' in s && s.under === 'device')).toBe(true);
-    expect(await everythingStored(db)).not.toContain(SECRET);
-    expect(await readSecret(db, providerKeyName('openai'), undefined)).toBe(KEY);
-  }, 30_000);
+  it(
+    'a locked vault cannot be opened with the device key alone; ' + 'removing the passphrase seals under it again',
+    async () => {
+      const db = fresh();
+      await saveSecret(db, providerKeyName('openai'), KEY, undefined);
+      const key = await enablePassphrase(db, 'correct horse battery');
+      expect(await opensWithDeviceKey(db)).toBe(false);
+      await saveSecret(db, 'secret:TOKEN', SECRET, key);
+      expect(await opensWithDeviceKey(db)).toBe(false);
+      await disablePassphrase(db, key);
+      expect((await db.secrets.toArray()).every((s) => 'sealed' in s && s.under === 'device')).toBe(true);
+      expect(await everythingStored(db)).not.toContain(SECRET);
+      expect(await readSecret(db, providerKeyName('openai'), undefined)).toBe(KEY);
+    },
+    30_000,
+  );
 
   it('a passphrase seals every key: the stored data no longer holds it, and it needs unlocking', async () => {
     const db = fresh();

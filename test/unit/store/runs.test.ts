@@ -38,14 +38,18 @@ async function seeded(): Promise<TabflowDb> {
 }
 
 describe('deleting a run', () => {
-  it('removes a finished run with its steps, events, thread messages and subworkflow runs, and nothing of any other run', async () => {
-    const db = await seeded();
-    expect(await deleteFinishedRun(db, 'old')).toEqual({ runs: 2, steps: 3 });
-    expect((await db.runs.toArray()).map((r) => r.id).sort()).toEqual(['live', 'other']);
-    expect((await db.steps.toArray()).map((s) => s.runId).sort()).toEqual(['live', 'other']);
-    expect((await db.events.toArray()).map((e) => e.id)).toEqual(['e2']);
-    expect((await db.messages.toArray()).map((m) => m.id)).toEqual(['m2']);
-  });
+  it(
+    'removes a finished run with its steps, events, thread messages and subworkflow runs, ' +
+      'and nothing of any other run',
+    async () => {
+      const db = await seeded();
+      expect(await deleteFinishedRun(db, 'old')).toEqual({ runs: 2, steps: 3 });
+      expect((await db.runs.toArray()).map((r) => r.id).sort()).toEqual(['live', 'other']);
+      expect((await db.steps.toArray()).map((s) => s.runId).sort()).toEqual(['live', 'other']);
+      expect((await db.events.toArray()).map((e) => e.id)).toEqual(['e2']);
+      expect((await db.messages.toArray()).map((m) => m.id)).toEqual(['m2']);
+    },
+  );
 
   it('refuses a run that has not finished, and changes nothing', async () => {
     const db = await seeded();

@@ -38,13 +38,16 @@ export function unreadableRecordContract(create: () => RawStore | Promise<RawSto
     );
   });
 
-  it('a damaged run fails loadRun, and listUnfinishedRuns leaves it out, reports it, and lists the others', async () => {
-    await raw.store.commit({ fences: [], runs: [aRun('good'), aRun('other', { status: 'waiting' })] });
-    await raw.writeRaw('runs', { ...aRun('bad'), waits: [{ kind: 'approval' }] });
-    await expect(raw.store.loadRun('bad')).rejects.toThrow(/^record bad is unreadable: waits\[0\]\.stepKey: /);
-    expect((await raw.store.listUnfinishedRuns()).map((r) => r.id).sort()).toEqual(['good', 'other']);
-    expect(raw.unreadable.map((e) => e.key)).toEqual(['bad']);
-  });
+  it(
+    'a damaged run fails loadRun, and listUnfinishedRuns leaves it out, ' + 'reports it, and lists the others',
+    async () => {
+      await raw.store.commit({ fences: [], runs: [aRun('good'), aRun('other', { status: 'waiting' })] });
+      await raw.writeRaw('runs', { ...aRun('bad'), waits: [{ kind: 'approval' }] });
+      await expect(raw.store.loadRun('bad')).rejects.toThrow(/^record bad is unreadable: waits\[0\]\.stepKey: /);
+      expect((await raw.store.listUnfinishedRuns()).map((r) => r.id).sort()).toEqual(['good', 'other']);
+      expect(raw.unreadable.map((e) => e.key)).toEqual(['bad']);
+    },
+  );
 
   it('a damaged event fails loadEvents, naming its id', async () => {
     await raw.writeRaw('events', { ...anEvent('e1', 'r1', 5), sentAt: 'yesterday' });

@@ -97,42 +97,49 @@ afterEach(async () => {
 });
 
 describe('version 6', () => {
-  it('a version-5 database with a run waiting mid-way opens at version 6 and the run resumes to completed, redoing nothing', async () => {
-    const name = 't-' + crypto.randomUUID();
-    names.push(name);
-    const runId = await runUntilApprovalAsVersionFive(name);
+  it(
+    'a version-5 database with a run waiting mid-way opens at version 6 ' +
+      'and the run resumes to completed, redoing nothing',
+    async () => {
+      const name = 't-' + crypto.randomUUID();
+      names.push(name);
+      const runId = await runUntilApprovalAsVersionFive(name);
 
-    const db = new TabflowDb(name);
-    await db.open();
-    expect(db.verno).toBe(6);
-    const steps = await db.steps.toArray();
-    expect(steps.map((s) => [s.key.slice(runId.length + 1), s.kind, s.status]).sort()).toEqual([
-      ['ask@', 'step', 'waiting'],
-      ['draft@', 'step', 'completed'],
-      ['draft@/r1', 'llm-round', 'completed'],
-      ['post@', 'step', 'completed'],
-      ['start@', 'step', 'completed'],
-    ]);
-    expect(await db.runs.get(runId)).not.toHaveProperty('waitingFor');
+      const db = new TabflowDb(name);
+      await db.open();
+      expect(db.verno).toBe(6);
+      const steps = await db.steps.toArray();
+      expect(steps.map((s) => [s.key.slice(runId.length + 1), s.kind, s.status]).sort()).toEqual([
+        ['ask@', 'step', 'waiting'],
+        ['draft@', 'step', 'completed'],
+        ['draft@/r1', 'llm-round', 'completed'],
+        ['post@', 'step', 'completed'],
+        ['start@', 'step', 'completed'],
+      ]);
+      expect(await db.runs.get(runId)).not.toHaveProperty('waitingFor');
 
-    const store = new DexieEngineStore(db, (error) => {
-      throw error;
-    });
-    const { calls, runners } = countingRunners();
-    const engine = new Engine({ store, clock: new FakeClock(), runners, maxParallelism: 4 });
-    await engine.resumeAll();
-    const key = `${runId}:ask@`;
-    await until(async () => (await store.loadRun(runId))?.waits?.[0]?.kind === 'approval');
-    expect((await store.loadRun(runId))?.waits).toEqual([
-      { kind: 'approval', stepKey: key, prompt: 'Send the note for box-7?' },
-    ]);
-    await engine.approve(runId, key, true);
-    const done = await engine.awaitRun(runId);
-    expect(done).toMatchObject({ status: 'completed', output: { note: 'note: Draft a note for box-7', status: 201 } });
-    expect(calls).toEqual({ model: 0, http: 0 });
-    engine.shutdown();
-    db.close();
-  });
+      const store = new DexieEngineStore(db, (error) => {
+        throw error;
+      });
+      const { calls, runners } = countingRunners();
+      const engine = new Engine({ store, clock: new FakeClock(), runners, maxParallelism: 4 });
+      await engine.resumeAll();
+      const key = `${runId}:ask@`;
+      await until(async () => (await store.loadRun(runId))?.waits?.[0]?.kind === 'approval');
+      expect((await store.loadRun(runId))?.waits).toEqual([
+        { kind: 'approval', stepKey: key, prompt: 'Send the note for box-7?' },
+      ]);
+      await engine.approve(runId, key, true);
+      const done = await engine.awaitRun(runId);
+      expect(done).toMatchObject({
+        status: 'completed',
+        output: { note: 'note: Draft a note for box-7', status: 201 },
+      });
+      expect(calls).toEqual({ model: 0, http: 0 });
+      engine.shutdown();
+      db.close();
+    },
+  );
 
   it('a run a full disk stopped under version 5 still says so, as a storage-full wait', async () => {
     const name = 't-' + crypto.randomUUID();

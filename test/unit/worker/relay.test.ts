@@ -31,17 +31,20 @@ async function rejection(promise: Promise<unknown>): Promise<RelayedError> {
 const shown = (error: Error) => `${error.name}: ${error.message}`;
 
 describe('command relay', () => {
-  it('an InputError from the executing tab reads exactly the same in the other tab, with its class and category', async () => {
-    const { leader, follower } = tabs(async () => {
-      throw new InputError('input.customerId: required');
-    });
-    const here = await rejection(leader.call('start', []));
-    const there = await rejection(follower.call('start', []));
-    expect(shown(there)).toBe(shown(here));
-    expect(shown(there)).toBe('InputError: input.customerId: required');
-    expect(there).toBeInstanceOf(InputError);
-    expect(there.category).toBe('validation');
-  });
+  it(
+    'an InputError from the executing tab reads exactly the same in the other tab, ' + 'with its class and category',
+    async () => {
+      const { leader, follower } = tabs(async () => {
+        throw new InputError('input.customerId: required');
+      });
+      const here = await rejection(leader.call('start', []));
+      const there = await rejection(follower.call('start', []));
+      expect(shown(there)).toBe(shown(here));
+      expect(shown(there)).toBe('InputError: input.customerId: required');
+      expect(there).toBeInstanceOf(InputError);
+      expect(there.category).toBe('validation');
+    },
+  );
 
   it('a full disk, a fenced run and a step failure keep their kind; anything else keeps its name', async () => {
     const thrown: unknown[] = [
