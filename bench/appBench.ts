@@ -105,7 +105,9 @@ async function putSetting(page: Page, key: string, value: unknown): Promise<void
 const LONG_TASK_OBSERVER = `
   window.__longTasks = [];
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) window.__longTasks.push({ start: entry.startTime, duration: entry.duration });
+    for (const entry of list.getEntries()) {
+      window.__longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }
   }).observe({ type: 'longtask', buffered: true });
 `;
 

@@ -88,14 +88,21 @@ const bytes = (n: number) => n.toLocaleString('en-US');
 export function toNotes({ engine: e, stream, initialJs, requestedTokensPerSecond }: Measures): string[] {
   const paces = stream.observedTokensPerSecond;
   const paceHonoured = paces.length > 0 && paces.every((p) => p >= requestedTokensPerSecond * 0.6);
+  const rawMedians = e.rawSamples.map((r) => round(r.perSecond, 0)).join(', ');
   return [
-    `durable_1000: ${round(e.durable1000.ms)} ms, ${round(e.durable1000.commitMs)} ms of it inside store commits; one-put transactions: raw ${round(e.raw.perSecond)}/s (median of ${e.rawSamples.map((r) => round(r.perSecond, 0)).join(', ')}), Dexie ${round(e.dexie.perSecond)}/s; the engine's fenced step write alone ${round(e.storeCommit.perSecond)}/s`,
-    `commits: pure_1000 ${e.pure1000.commits}, direct_1000 ${e.direct1000.commits} (not awaited: mirrored in the background), parallel_100 ${e.parallel100.commits}, durable_10000 ${e.durable10000.commits}`,
+    `durable_1000: ${round(e.durable1000.ms)} ms, ${round(e.durable1000.commitMs)} ms of it inside store commits; ` +
+      `one-put transactions: raw ${round(e.raw.perSecond)}/s (median of ${rawMedians}), ` +
+      `Dexie ${round(e.dexie.perSecond)}/s; the engine's fenced step write alone ${round(e.storeCommit.perSecond)}/s`,
+    `commits: pure_1000 ${e.pure1000.commits}, direct_1000 ${e.direct1000.commits} ` +
+      `(not awaited: mirrored in the background), parallel_100 ${e.parallel100.commits}, ` +
+      `durable_10000 ${e.durable10000.commits}`,
     `resume (${e.resume.stepsLoaded} records; ms after worker start): ${resumeTimeline(e.resume)}`,
-    `stream: ${round(stream.windowMs)} ms from "Start run" to completed; asked for ${requestedTokensPerSecond} tokens/s, observed ${paces.join(', ')} tokens/s per agent` +
+    `stream: ${round(stream.windowMs)} ms from "Start run" to completed; ` +
+      `asked for ${requestedTokensPerSecond} tokens/s, observed ${paces.join(', ')} tokens/s per agent` +
       (paceHonoured
         ? ''
         : ' — the product worker ignores the pace setting (see bench/README.md), so this ran at the default pace'),
-    `initial JS (gzip -9): page ${bytes(initialJs.pageGzipBytes)} + executor worker ${bytes(initialJs.workerGzipBytes)} bytes (${initialJs.files.map((f) => f.url).join(', ')})`,
+    `initial JS (gzip -9): page ${bytes(initialJs.pageGzipBytes)} + ` +
+      `executor worker ${bytes(initialJs.workerGzipBytes)} bytes (${initialJs.files.map((f) => f.url).join(', ')})`,
   ];
 }

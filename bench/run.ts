@@ -116,7 +116,8 @@ async function machine(context: BrowserContext): Promise<string> {
   const { product } = (await session.send('Browser.getVersion')) as { product: string };
   await page.close();
   const cpu = cpus();
-  return `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${product.replace(/^(Headless)?Chrome\//, 'Chromium ')}, ${new Date().toISOString()}`;
+  const browserName = product.replace(/^(Headless)?Chrome\//, 'Chromium ');
+  return `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${browserName}, ${new Date().toISOString()}`;
 }
 
 async function main(): Promise<void> {
@@ -145,7 +146,9 @@ async function main(): Promise<void> {
     const engine = await measureEngine(page);
     const measures = { engine, stream, initialJs, requestedTokensPerSecond: DEMO_TOKENS_PER_SECOND };
     const figures = toFigures(measures);
-    const durability = `IndexedDB durability: the browser default for every figure (IDBTransaction.durability "${engine.raw.durability}", which Chromium runs as relaxed), on-disk profile`;
+    const durability =
+      'IndexedDB durability: the browser default for every figure ' +
+      `(IDBTransaction.durability "${engine.raw.durability}", which Chromium runs as relaxed), on-disk profile`;
     console.log(renderReport(figures, [`Tabflow bench — ${about}`, durability], toNotes(measures)));
     const results = { machine: about, durability, ...figures, goals: goals(figures), details: toDetails(measures) };
     writeFileSync(`${BENCH}results.json`, `${JSON.stringify(results, null, 2)}\n`);
