@@ -40,6 +40,7 @@ export function createTestEngine(options: TestEngineOptions = {}) {
     data,
     clock,
     quiesce: () => quiesce(data),
+    quiesceUntil: (ready: () => boolean, what: string) => quiesceUntil(data, ready, what),
     runToEnd: (runId: string) => runToEnd(data, clock, runId, inFlight),
   };
 }
@@ -101,6 +102,20 @@ export async function quiesce(data: MemoryData): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 2));
     await macrotask();
     if (data.commits === last) return;
+  }
+}
+
+/**
+ * Quiesces until `ready()` holds: work off the macrotask queue (WebCrypto hashing on a loaded
+ * machine) can outlast one quiet window. Fails after ~5 s of real time.
+ */
+export async function quiesceUntil(data: MemoryData, ready: () => boolean, what: string): Promise<void> {
+  const giveUpAt = Date.now() + 5_000;
+  for (;;) {
+    await quiesce(data);
+    if (ready()) return;
+    if (Date.now() > giveUpAt) throw new Error(`still waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

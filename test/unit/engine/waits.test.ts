@@ -203,9 +203,9 @@ describe('subworkflows', () => {
     ]);
     const t = createTestEngine({ workflows: { Child: slowChild } });
     const id = await t.engine.start({ workflow: parent(), input: { value: 1 } });
-    await t.quiesce();
-    const childRun = [...t.data.runs.values()].find((r) => r.parentRunId === id)!;
-    expect(childRun.status).toBe('waiting');
+    const child = () => [...t.data.runs.values()].find((r) => r.parentRunId === id);
+    await t.quiesceUntil(() => child()?.status === 'waiting', 'the child run to wait');
+    const childRun = child()!;
     await t.engine.cancel(id);
     await t.quiesce();
     expect(t.data.runs.get(id)?.status).toBe('cancelled');
