@@ -1,3 +1,4 @@
+import { STORAGE_FULL_MESSAGE } from './storageFull';
 import type { Step } from '../schema/steps';
 import type { CompiledWorkflow } from './compile';
 import { StepContext } from './context';
@@ -21,9 +22,6 @@ import { Threads } from './threads';
 import type { Usage } from './llmTypes';
 
 export type StopReason = RunStopped['reason'] | 'timeout' | 'quota';
-
-export const STORAGE_FULL_MESSAGE =
-  'browser storage is full: free some space (delete old runs, or disk space), then resume this run';
 
 /** What the engine learns when a driver ends. */
 export type DriverResult =

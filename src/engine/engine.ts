@@ -1,7 +1,8 @@
-import { describeSchemaError, validateJsonSchema } from '../schema/jsonSchemaValidator';
 import type { WorkflowFile } from '../schema/workflow';
 import { compileWorkflow, type CompiledWorkflow } from './compile';
-import { RunDriver, STORAGE_FULL_MESSAGE, type DriverResult } from './driver';
+import { RunDriver, type DriverResult } from './driver';
+import { checkInput, InputError } from './input';
+import { StorageFullRuns, type StorageFullRun } from './storageFull';
 import type { RunHost } from './stepServices';
 import { definitionHash } from '../schema/hash';
 import { HANDLERS } from './handlers';
@@ -19,7 +20,7 @@ import {
 import { Semaphore, type EngineDeps } from './runtime';
 import { QuotaError } from './store';
 import { directStore } from './directStore';
-import { editRun, type RunEdit } from './operator';
+import { editRun, stepsFrom, type RunEdit } from './operator';
 
 import { DEFAULT_MAX_PARALLELISM } from '../schema/limits';
 
@@ -28,18 +29,6 @@ export interface StartOptions {
   workflowId?: string;
   input: unknown;
   mode?: 'durable' | 'direct';
-}
-
-export class InputError extends Error {
-  override name = 'InputError';
-}
-
-/** A run stopped because browser storage is full: it goes on when the user resumes it, once there is space. */
-export interface StorageFullRun {
-  runId: string;
-  message: string;
-  /** When the engine stopped the run (clock ms). */
-  since: number;
 }
 
 /**
@@ -54,11 +43,11 @@ export class Engine implements RunHost {
   private readonly compiled = new Map<string, CompiledWorkflow>();
   private readonly running = new Set<Promise<unknown>>();
   /** Kept in memory: on a really full disk even the pause that says so cannot be written. */
-  private readonly storageFull = new Map<string, StorageFullRun>();
-  private readonly storageWatchers = new Set<(runs: StorageFullRun[]) => void>();
+  private readonly storageFull: StorageFullRuns;
 
   constructor(readonly deps: EngineDeps) {
     this.slots = new Semaphore(deps.maxParallelism ?? DEFAULT_MAX_PARALLELISM);
+    this.storageFull = new StorageFullRuns(deps.clock);
   }
 
   private newId(): string {
@@ -211,22 +200,16 @@ export class Engine implements RunHost {
 
   /** Runs stopped because storage is full, oldest first. */
   storageFullRuns(): StorageFullRun[] {
-    return [...this.storageFull.values()];
+    return this.storageFull.list();
   }
 
   /** Calls `watcher` with every storage-full run each time that list changes; returns the unsubscribe. */
   watchStorage(watcher: (runs: StorageFullRun[]) => void): () => void {
-    this.storageWatchers.add(watcher);
-    return () => this.storageWatchers.delete(watcher);
+    return this.storageFull.watch(watcher);
   }
 
   private setStorageFull(runId: string, full: boolean): void {
-    if (full === this.storageFull.has(runId)) return;
-    if (full) this.storageFull.set(runId, { runId, message: STORAGE_FULL_MESSAGE, since: this.deps.clock.now() });
-    else this.storageFull.delete(runId);
-    const runs = this.storageFullRuns();
-    for (const watcher of this.storageWatchers) watcher(runs);
-    this.deps.onChange?.(runId);
+    if (this.storageFull.set(runId, full)) this.deps.onChange?.(runId);
   }
 
   private settle(run: RunRecord): void {
@@ -432,37 +415,4 @@ export class Engine implements RunHost {
     for (const driver of this.drivers.values()) driver.stop('superseded');
     this.drivers.clear();
   }
-}
-
-function checkInput(compiled: CompiledWorkflow, input: unknown): void {
-  const schema = compiled.definition.workflowConfig.config?.inputSchema;
-  if (!schema) return;
-  const result = validateJsonSchema(schema, input);
-  if (result.valid) return;
-  if (result.cause === 'schema')
-    throw new InputError(
-      `the workflow's input schema cannot be used: ${result.errors[0].message} (at ${result.errors[0].schemaPath})`,
-    );
-  const details = result.errors.slice(0, 3).map((e) => describeSchemaError(e, 'input'));
-  throw new InputError(`the input does not match the workflow's input schema: ${details.join('; ')}`);
-}
-
-/** The step, every record after it, and the containers around it (their outputs depend on it). */
-export function stepsFrom(steps: StepRecord[], key: string): StepRecord[] {
-  const target = steps.find((s) => s.key === key);
-  if (!target) throw new Error(`no step ${key}`);
-  const around = new Set(enclosingContainerKeys(target));
-  return steps.filter(
-    (s) => s.seq >= target.seq || around.has(s.key) || (s.parentKey !== undefined && s.parentKey === key),
-  );
-}
-
-/** "each[2]/fan.risk" → the records of the loop "each" (at "") and the parallel "fan" (at "each[2]"). */
-function enclosingContainerKeys(step: StepRecord): string[] {
-  if (step.path === '') return [];
-  const segments = step.path.split('/');
-  return segments.map((segment, i) => {
-    const slug = segment.replace(/\[\d+\]$/, '').replace(/\.[^.]*$/, '');
-    return `${step.runId}:${slug}@${segments.slice(0, i).join('/')}`;
-  });
 }

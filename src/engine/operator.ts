@@ -49,3 +49,23 @@ export async function editRun(
   }
   throw new Error(`run ${runId} kept changing; try again`);
 }
+
+/** The step, every record after it, and the containers around it (their outputs depend on it). */
+export function stepsFrom(steps: StepRecord[], key: string): StepRecord[] {
+  const target = steps.find((s) => s.key === key);
+  if (!target) throw new Error(`no step ${key}`);
+  const around = new Set(enclosingContainerKeys(target));
+  return steps.filter(
+    (s) => s.seq >= target.seq || around.has(s.key) || (s.parentKey !== undefined && s.parentKey === key),
+  );
+}
+
+/** "each[2]/fan.risk" → the records of the loop "each" (at "") and the parallel "fan" (at "each[2]"). */
+function enclosingContainerKeys(step: StepRecord): string[] {
+  if (step.path === '') return [];
+  const segments = step.path.split('/');
+  return segments.map((segment, i) => {
+    const slug = segment.replace(/\[\d+\]$/, '').replace(/\.[^.]*$/, '');
+    return `${step.runId}:${slug}@${segments.slice(0, i).join('/')}`;
+  });
+}

@@ -1,4 +1,4 @@
-import type { StorageFullRun } from '../engine/engine';
+import type { StorageFullRun } from '../engine/storageFull';
 
 export type { StorageFullRun };
 

@@ -1,4 +1,4 @@
-import { InputError } from '../engine/engine';
+import { InputError } from '../engine/input';
 import { ERROR_CATEGORIES, type ErrorCategory } from '../engine/records';
 import { StepFailure } from '../engine/retry';
 import { FencedError, QuotaError } from '../engine/store';

@@ -1,5 +1,5 @@
 import { FINISHED_RUN_STATUSES } from '../../src/engine/records';
-import { InputError } from '../../src/engine/engine';
+import { InputError } from '../../src/engine/input';
 import type { WorkflowFile } from '../../src/schema/workflow';
 import { createTestEngine, quiesce } from '../support/engine';
 import { fakeModel } from '../support/model';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError } from '../../../src/engine/engine';
+import { InputError } from '../../../src/engine/input';
 import { failure } from '../../../src/engine/retry';
 import { FencedError, QuotaError } from '../../../src/engine/store';
 import type { CommandName } from '../../../src/worker/api';
