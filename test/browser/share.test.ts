@@ -20,7 +20,8 @@ describe.skipIf(!chromiumPath)('share links in the browser', () => {
     const { page, context, logs } = await openPage(browser, link.slice(baseUrl.length));
     const preview = page.getByRole('dialog', { name: 'Import preview' });
     await preview.waitFor();
-    await expect(preview.getByText('Support Routing').first().isVisible()).resolves.toBe(true);
+    // The file is checked in a worker ("Checking…") before its summary shows.
+    await preview.getByText('Support Routing').first().waitFor();
     expect(await page.locator('[data-testid="workflow-item"]').count()).toBe(0);
     await preview.getByRole('button', { name: 'Import', exact: true }).click();
     await page.locator('[data-testid="workflow-item"][data-workflow-name="Support Routing"]').waitFor();
