@@ -4,9 +4,11 @@ import {
   BUILTIN_NAMES,
   Deadline,
   guardOperator,
+  bindingNeeds,
   guardedBuiltins,
   operatorBindings,
   refuse,
+  type BindingNeeds,
   type Builtins,
   type NativeFunction,
   type NativeImplementation,
@@ -118,7 +120,8 @@ const JSONATA_OPTIONS: jsonata.JsonataOptions = {
 // Compilation, cached by source
 
 type Compiled =
-  { ok: true; expression: jsonata.Expression; stepRefs: string[] } | { ok: false; error: ExpressionError };
+  | { ok: true; expression: jsonata.Expression; stepRefs: string[]; needs: BindingNeeds }
+  | { ok: false; error: ExpressionError };
 
 /**
  * Map order is recency order, so the first key is the one to evict. Sharing is safe: a compiled
@@ -149,8 +152,8 @@ function compile(source: string): Compiled {
 function compileUncached(source: string): Compiled {
   try {
     const expression = jsonata(source, JSONATA_OPTIONS);
-    const stepRefs = inspectAst(expression.ast());
-    return { ok: true, expression, stepRefs };
+    const { stepRefs, needs } = inspectAst(expression.ast());
+    return { ok: true, expression, stepRefs, needs };
   } catch (error) {
     return { ok: false, error: toExpressionError(error) };
   }
@@ -169,8 +172,10 @@ interface AstNode {
  * regex literal for RE2 up front, so unsupported syntax is a syntax error rather than a runtime one,
  * and to route the size-amplifying operators through their guards.
  */
-function inspectAst(root: jsonata.ExprNode): string[] {
+function inspectAst(root: jsonata.ExprNode): { stepRefs: string[]; needs: BindingNeeds } {
   const stepRefs = new Set<string>();
+  const variables = new Set<string>();
+  let hasTransform = false;
   const seen = new Set<object>();
   const pending: unknown[] = [root];
   for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
@@ -181,9 +186,11 @@ function inspectAst(root: jsonata.ExprNode): string[] {
     if (ast.type === 'regex' && ast.value instanceof RegExp) compileRe2(ast.value, ast.position);
     if (ast.type === 'path' && Array.isArray(ast.steps)) collectStepRef(ast.steps as AstNode[], stepRefs);
     guardOperator(ast);
+    if (ast.type === 'variable' && typeof ast.value === 'string') variables.add(ast.value);
+    if (ast.type === 'transform') hasTransform = true;
     for (const child of Object.values(node)) if (child !== null && typeof child === 'object') pending.push(child);
   }
-  return [...stepRefs].sort();
+  return { stepRefs: [...stepRefs].sort(), needs: bindingNeeds(variables, hasTransform) };
 }
 
 /** `steps.slug…`, `$.steps.slug…` or `$$.steps.slug…` at the start of a path. */
@@ -214,11 +221,18 @@ function loadBuiltins(): Promise<Builtins> {
  * Per-evaluation bindings: the compiled expression is shared, so the clock, seed and deadline travel
  * with the call. Every built-in is guarded; the deterministic ones are overridden first.
  */
-function evaluationBindings(options: EvaluationOptions, base: Builtins): Record<string, NativeFunction> {
-  const guarded = guardedBuiltins(base, deterministicOverrides(options, base), new Deadline());
+function evaluationBindings(
+  options: EvaluationOptions,
+  base: Builtins,
+  needs: BindingNeeds,
+): Record<string, NativeFunction> {
+  const deterministic = needs.builtins.some((name) => DETERMINISTIC.has(name))
+    ? deterministicOverrides(options, base)
+    : {};
+  const guarded = guardedBuiltins(base, deterministic, new Deadline(), needs.builtins);
   return {
     ...guarded,
-    ...operatorBindings(guarded.string),
+    ...(needs.operators && guarded.string ? operatorBindings(guarded.string) : {}),
     // No signature: every call is refused, whatever its arguments.
     eval: {
       _jsonata_function: true,
@@ -228,6 +242,8 @@ function evaluationBindings(options: EvaluationOptions, base: Builtins): Record<
     },
   };
 }
+
+const DETERMINISTIC: ReadonlySet<string> = new Set(['now', 'millis', 'random', 'shuffle', 'toMillis']);
 
 function deterministicOverrides(options: EvaluationOptions, base: Builtins): Partial<Builtins> {
   const random = seededRandom(options.seed);
@@ -370,7 +386,7 @@ async function evaluateRaw(source: string, context: ExpressionContext, options: 
   const compiled = compile(source);
   // A fresh error per throw: the cached one is shared.
   if (!compiled.ok) throw toExpressionError(compiled.error);
-  const bindings = evaluationBindings(options, await loadBuiltins());
+  const bindings = evaluationBindings(options, await loadBuiltins(), compiled.needs);
   try {
     return await compiled.expression.evaluate(context, bindings);
   } catch (error) {

@@ -365,9 +365,29 @@ export function guardedBuiltins(
   base: Builtins,
   overrides: Partial<Record<BuiltinName, NativeFunction>>,
   deadline: Deadline,
-): Builtins {
-  const entries = BUILTIN_NAMES.map((name) => [name, guarded(name, overrides[name] ?? base[name], deadline)] as const);
-  return Object.fromEntries(entries) as Builtins;
+  names: readonly BuiltinName[],
+): Partial<Builtins> {
+  const entries = names.map((name) => [name, guarded(name, overrides[name] ?? base[name], deadline)] as const);
+  return Object.fromEntries(entries) as Partial<Builtins>;
+}
+
+/** Which guarded bindings an expression needs, from the variables its (rewritten) AST names. */
+export interface BindingNeeds {
+  builtins: BuiltinName[];
+  /** The rewritten `&`, `=`, `!=` or `in` operators. */
+  operators: boolean;
+}
+
+/**
+ * A built-in is reached only by its name (jsonata's transform operator looks up `clone` itself), so
+ * binding the guarded versions of the names an expression uses guards every call it can make.
+ */
+export function bindingNeeds(variables: ReadonlySet<string>, hasTransform: boolean): BindingNeeds {
+  const operators = variables.has(CONCAT) || variables.has(MEASURED);
+  const builtins = BUILTIN_NAMES.filter(
+    (name) => variables.has(name) || (name === 'string' && operators) || (name === 'clone' && hasTransform),
+  );
+  return { builtins, operators };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -87,6 +87,14 @@ const hostile: Array<[what: string, source: string, message: string | RegExp]> =
   ['a tail-recursive function', '($f := function($n){ $f($n + 1) }; $f(0))', /timeout/i],
   ['a recursive function', '($f := function($n){ 1 + $f($n + 1) }; $f(0))', /stack overflow/i],
   ['$eval', '$eval("1 + 1")', '$eval is not allowed'],
+  // Only the built-ins an expression names are bound guarded: every way to reach one names it.
+  ['$pad through an alias', '($f := $pad; $f("", 100000000))', '$pad(): a width of 100000000 is over the limit'],
+  [
+    '$pad inside a lambda given to $map',
+    '$map([100000000], function($w){ $pad("", $w) })',
+    '$pad(): a width of 100000000',
+  ],
+  ['"&" inside a lambda', '($f := function($s){ $s & $s }; $f($pad("", 600000, "a")))', '"&": a result of 1,200,000'],
 ];
 
 describe('hostile expressions end within the budget', () => {
