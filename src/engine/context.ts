@@ -26,6 +26,12 @@ function untilAborted<T>(effect: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/**
+ * Why an attempt's timeout timer is stopped: it ended. A reason given, so no DOMException is built
+ * for every attempt (the timer's rejection is ignored).
+ */
+const ATTEMPT_SETTLED = Object.freeze({ attempt: 'settled' });
+
 /** Attempts cut off by reloads in a row before the step fails instead of trying again. */
 export const MAX_INTERRUPTIONS = 5;
 
@@ -183,7 +189,7 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
       this.endAttempt(stepError.category === 'timeout' ? 'timeout' : 'error', stepError);
       return { ok: false as const, error: stepError };
     } finally {
-      timer.abort();
+      timer.abort(ATTEMPT_SETTLED);
       outer.removeEventListener('abort', abort);
     }
   }

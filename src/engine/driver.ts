@@ -21,6 +21,8 @@ import type { RunHost, StepHost } from './stepServices';
 import { Threads } from './threads';
 import type { Usage } from './llmTypes';
 
+/** Stops a wait's deadline timer without building a DOMException each time (its rejection is ignored). */
+const WAIT_OVER = Object.freeze({ wait: 'over' });
 export type StopReason = RunStopped['reason'] | 'timeout' | 'quota';
 
 /** What the engine learns when a driver ends. */
@@ -345,13 +347,13 @@ export class RunDriver implements StepHost {
         const stop = new AbortController();
         const onAbort = () => {
           this.eventWaiters.delete(wake);
-          stop.abort();
+          stop.abort(WAIT_OVER);
           reject(signal.reason);
         };
         const wake = () => {
           this.eventWaiters.delete(wake);
           signal.removeEventListener('abort', onAbort);
-          stop.abort();
+          stop.abort(WAIT_OVER);
           resolve();
         };
         this.eventWaiters.add(wake);

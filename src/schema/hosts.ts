@@ -61,7 +61,20 @@ export function normalizeAllowedHost(entry: string): string | undefined {
   return `${pattern.wildcard ? '*.' : ''}${pattern.hostname}${pattern.port === undefined ? '' : `:${pattern.port}`}`;
 }
 
+const PARSED_CACHE_SIZE = 256;
+/** Every http step checks its host against the same few entries: each is parsed (a URL parse) once. */
+const parsedPatterns = new Map<string, HostPattern | undefined>();
+
 function parseHostPattern(entry: string): HostPattern | undefined {
+  if (parsedPatterns.has(entry)) return parsedPatterns.get(entry);
+  const parsed = parseHostPatternUncached(entry);
+  if (parsedPatterns.size >= PARSED_CACHE_SIZE) parsedPatterns.clear();
+  // Frozen: the cached pattern is shared by every caller.
+  parsedPatterns.set(entry, parsed && Object.freeze(parsed));
+  return parsed;
+}
+
+function parseHostPatternUncached(entry: string): HostPattern | undefined {
   const wildcard = entry.startsWith('*.');
   const rest = wildcard ? entry.slice(2) : entry;
   const split = /^(.*?)(?::(\d{1,5}))?$/.exec(rest)!;
