@@ -1,44 +1,16 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { RunRecord, StepRecord, WaitReason } from '../../src/engine/records';
+import type { StepRecord, WaitReason } from '../../src/engine/records';
 import { ExecutorProvider } from '../../src/ui/ExecutorContext';
+import { waitingRun, waitingStep } from './runFixtures';
 import { StepRow } from '../../src/ui/runs/StepRow';
 import { UiStoreProvider } from '../../src/ui/state';
 import type { ExecutorApi } from '../../src/worker/api';
 
 /** The consent prompt of a step waiting to contact a host: what it names, and what Allow sends. */
-const run: RunRecord = {
-  id: 'run1',
-  workflowHash: 'h',
-  workflowName: 'W',
-  mode: 'durable',
-  input: {},
-  status: 'waiting',
-  generation: 0,
-  createdAt: 0,
-  updatedAt: 0,
-  activeMs: 0,
-  depth: 0,
-  nextSeq: 3,
-};
-
-function record(fields: Partial<StepRecord>): StepRecord {
-  return {
-    kind: 'step',
-    key: 'run1:call@',
-    runId: 'run1',
-    slug: 'call',
-    path: '',
-    stepType: 'action',
-    seq: 1,
-    status: 'waiting',
-    attempts: [],
-    interruptions: 0,
-    startedAt: 0,
-    ...fields,
-  } as StepRecord;
-}
+const run = waitingRun;
+const record = (fields: Partial<StepRecord>): StepRecord => waitingStep('call', fields);
 
 /** The engine lists the wait on the run, with the host in normal form and the secrets the request sends. */
 function renderRow(step: StepRecord, effects: StepRecord[], wait: WaitReason) {

@@ -1,14 +1,9 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import {
-  waitReasonSchema,
-  type RunRecord,
-  type StepRecord,
-  type WaitKind,
-  type WaitReason,
-} from '../../src/engine/records';
+import { waitReasonSchema, type StepRecord, type WaitKind, type WaitReason } from '../../src/engine/records';
 import { ExecutorProvider } from '../../src/ui/ExecutorContext';
+import { waitingRun, waitingStep } from './runFixtures';
 import { StepRow } from '../../src/ui/runs/StepRow';
 import { formatWake, RunWaits } from '../../src/ui/runs/WaitBanner';
 import { UiStoreProvider, useUi } from '../../src/ui/state';
@@ -17,37 +12,8 @@ import type { ExecutorApi } from '../../src/worker/api';
 /** Every kind of wait the engine reports gets its words and its control, on the row of the step it arose in. */
 const NOW = Date.parse('2026-12-01T10:30:00Z');
 
-const run: RunRecord = {
-  id: 'run1',
-  workflowHash: 'h',
-  workflowName: 'W',
-  mode: 'durable',
-  input: {},
-  status: 'waiting',
-  generation: 0,
-  createdAt: 0,
-  updatedAt: 0,
-  activeMs: 0,
-  depth: 0,
-  nextSeq: 3,
-};
-
-function record(fields: Partial<StepRecord>): StepRecord {
-  return {
-    kind: 'step',
-    key: 'run1:s@',
-    runId: 'run1',
-    slug: 's',
-    path: '',
-    stepType: 'action',
-    seq: 1,
-    status: 'waiting',
-    attempts: [],
-    interruptions: 0,
-    startedAt: 0,
-    ...fields,
-  } as StepRecord;
-}
+const run = waitingRun;
+const record = (fields: Partial<StepRecord>): StepRecord => waitingStep('s', fields);
 
 /** The dialog the page would open, as the UI store holds it. */
 function OpenDialog() {
