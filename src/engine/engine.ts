@@ -10,7 +10,6 @@ import { eventName, eventNameProblem, type EventAddress } from './events';
 import { defaultDefer, Journal } from './journal';
 import {
   FINISHED_RUN_STATUSES,
-  recordInRun,
   UnreadableRecordError,
   type EventRecord,
   type RunRecord,
@@ -20,7 +19,7 @@ import {
 import { Semaphore, type EngineDeps } from './runtime';
 import { QuotaError } from './store';
 import { directStore } from './directStore';
-import { editRun, stepsFrom, type RunEdit } from './operator';
+import { editRun, forkedHistory, stepsFrom, type RunEdit } from './operator';
 
 import { DEFAULT_MAX_PARALLELISM } from '../schema/limits';
 
@@ -372,30 +371,21 @@ export class Engine implements RunHost {
   async fork(runId: string, key: string, output: unknown): Promise<string> {
     const run = await this.deps.store.loadRun(runId);
     if (!run) throw new Error(`no run ${runId}`);
-    const steps = await this.deps.store.loadSteps(runId);
-    const target = steps.find((s) => s.key === key);
-    if (!target) throw new Error(`no step ${key} in run ${runId}`);
-    const dropped = new Set(stepsFrom(steps, key).map((s) => s.key));
     const id = this.newId();
-    const rekey = (s: StepRecord): StepRecord => recordInRun(s, runId, id);
-    const kept = steps.filter((s) => !dropped.has(s.key)).map(rekey);
-    const now = this.deps.clock.now();
-    const edited: StepRecord = {
-      ...rekey(target),
-      status: 'completed',
+    const history = forkedHistory(
+      await this.deps.store.loadSteps(runId),
+      { runId, key },
       output,
-      branch: undefined,
-      error: undefined,
-      endedAt: target.endedAt ?? now,
-      meta: { ...target.meta, forkedFrom: target.key },
-    };
+      id,
+      this.deps.clock.now(),
+    );
     const forked: RunRecord = {
       ...this.newRun({ id, hash: run.workflowHash, name: run.workflowName, input: run.input, mode: run.mode }),
       status: 'running',
       nextSeq: run.nextSeq,
     };
     if (run.workflowId) forked.workflowId = run.workflowId;
-    await this.deps.store.commit({ fences: [], runs: [forked], steps: [...kept, edited] });
+    await this.deps.store.commit({ fences: [], runs: [forked], steps: history });
     this.deps.onChange?.(id);
     await this.launch(forked);
     return id;

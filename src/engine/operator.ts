@@ -1,5 +1,5 @@
 import type { EngineDeps } from './runtime';
-import type { RunRecord, StepRecord } from './records';
+import { recordInRun, type RunRecord, type StepRecord } from './records';
 import { FencedError } from './store';
 
 export interface RunEdit {
@@ -68,4 +68,32 @@ function enclosingContainerKeys(step: StepRecord): string[] {
     const slug = segment.replace(/\[\d+\]$/, '').replace(/\.[^.]*$/, '');
     return `${step.runId}:${slug}@${segments.slice(0, i).join('/')}`;
   });
+}
+
+/**
+ * A fork's journal under run `id`: the records before the step `from.key`, and the step itself completed
+ * with `output` (marked with the record it was copied from). Everything the step fed is dropped.
+ */
+export function forkedHistory(
+  steps: StepRecord[],
+  from: { runId: string; key: string },
+  output: unknown,
+  id: string,
+  now: number,
+): StepRecord[] {
+  const { runId, key } = from;
+  const target = steps.find((s) => s.key === key);
+  if (!target) throw new Error(`no step ${key} in run ${runId}`);
+  const dropped = new Set(stepsFrom(steps, key).map((s) => s.key));
+  const rekey = (s: StepRecord): StepRecord => recordInRun(s, runId, id);
+  const edited: StepRecord = {
+    ...rekey(target),
+    status: 'completed',
+    output,
+    branch: undefined,
+    error: undefined,
+    endedAt: target.endedAt ?? now,
+    meta: { ...target.meta, forkedFrom: target.key },
+  };
+  return [...steps.filter((s) => !dropped.has(s.key)).map(rekey), edited];
 }
