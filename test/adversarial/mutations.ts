@@ -10,12 +10,9 @@ import {
   regexExpressions,
   regexSchemas,
 } from './payloads';
+import { containers, pick, removeSomewhere, type Json, type Random } from '../support/jsonMutations';
 
 /** Seeded structural mutations of a template: what a careless or hostile editor does to a file. */
-
-type Random = () => number;
-type Json = any;
-const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
 function hostileValue(random: Random): Json {
   const pools: Array<() => Json> = [
@@ -67,19 +64,6 @@ function hostileValue(random: Random): Json {
   return structuredClone(pick(random, pools)());
 }
 
-/** Every object and array in the document (iteratively: the document may be deep after a mutation). */
-function containers(root: Json): Json[] {
-  const out: Json[] = [];
-  const stack: Json[] = [root];
-  while (stack.length > 0) {
-    const value = stack.pop();
-    if (value === null || typeof value !== 'object') continue;
-    out.push(value);
-    for (const child of Object.values(value)) stack.push(child);
-  }
-  return out;
-}
-
 const steps = (doc: Json): Json[] =>
   containers(doc).filter((c) => c && typeof c === 'object' && typeof c.stepType === 'string');
 const slugs = (doc: Json): string[] =>
@@ -96,15 +80,7 @@ function setSomewhere(doc: Json, random: Random, value: () => Json): void {
 const MUTATIONS: Array<(doc: Json, random: Random) => void> = [
   (doc, r) => setSomewhere(doc, r, () => hostileValue(r)),
   (doc, r) => setSomewhere(doc, r, () => hostileValue(r)),
-  (doc, r) => {
-    // remove a key or element
-    const target = pick(r, containers(doc));
-    const keys = Object.keys(target);
-    if (keys.length === 0) return;
-    const key = pick(r, keys);
-    if (Array.isArray(target)) target.splice(Number(key), 1);
-    else delete target[key];
-  },
+  (doc, r) => removeSomewhere(doc, r),
   (doc, r) => {
     // another step type under the same config
     const all = steps(doc);

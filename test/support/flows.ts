@@ -69,3 +69,25 @@ export const http = (
   config: { action: 'http', method: 'POST', url, ...extra },
   ...(next ? { nextSteps: next } : {}),
 });
+
+/** Reads the customer `{{input.value}}` from the local table, then marks it at risk. */
+export const findThenMarkAtRisk = (): WorkflowFile =>
+  chain('update', [
+    {
+      stepSlug: 'find',
+      name: 'Find',
+      stepType: 'action',
+      config: { action: 'table.query', table: 'customers', where: { id: '{{input.value}}' } },
+    },
+    {
+      stepSlug: 'mark',
+      name: 'Mark',
+      stepType: 'action',
+      config: {
+        action: 'table.update',
+        table: 'customers',
+        where: { id: '{{input.value}}' },
+        set: { status: 'at_risk' },
+      },
+    },
+  ]);

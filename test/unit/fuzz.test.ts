@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { previewWorkflowText } from '../../src/schema/importer';
 import { STEP_TYPES } from '../../src/schema/steps';
 import { TEMPLATES } from '../../src/templates';
+import { containers, pick, removeSomewhere } from '../support/jsonMutations';
 import { seededRandom } from '../support/workflows';
 
 const ITERATIONS = 1200;
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20261122);
 
 type Json = unknown;
-type Container = Record<string, Json> | Json[];
 
 const HOSTILE: Json[] = [
   null,
@@ -38,23 +38,6 @@ const HOSTILE: Json[] = [
   'toString',
 ];
 
-function pick<T>(random: () => number, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)]!;
-}
-
-/** Every object/array inside `root`, with a way to reach it. */
-function containers(root: Json): Container[] {
-  const out: Container[] = [];
-  const stack: Json[] = [root];
-  while (stack.length > 0) {
-    const value = stack.pop();
-    if (value === null || typeof value !== 'object') continue;
-    out.push(value as Container);
-    stack.push(...Object.values(value as object));
-  }
-  return out;
-}
-
 function deepNest(depth: number): Json {
   let value: Json = 'bottom';
   for (let i = 0; i < depth; i++) value = [value];
@@ -62,15 +45,7 @@ function deepNest(depth: number): Json {
 }
 
 const MUTATIONS: Array<(doc: any, random: () => number) => void> = [
-  (doc, r) => {
-    // delete a key or element
-    const target = pick(r, containers(doc));
-    const keys = Object.keys(target);
-    if (keys.length === 0) return;
-    const key = pick(r, keys);
-    if (Array.isArray(target)) target.splice(Number(key), 1);
-    else delete target[key];
-  },
+  (doc, r) => removeSomewhere(doc, r),
   (doc, r) => {
     // replace a value with something hostile or of the wrong type
     const target = pick(r, containers(doc));

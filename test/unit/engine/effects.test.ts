@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { failure } from '../../../src/engine/retry';
 import type { HttpRequest } from '../../../src/engine/runtime';
 import { createTestEngine } from '../../support/engine';
-import { chain, http, llm, set } from '../../support/flows';
+import { chain, findThenMarkAtRisk, http, llm, set } from '../../support/flows';
 
 describe('retries and timeouts', () => {
   it('retries a retryable error with recorded, growing backoff and then succeeds', async () => {
@@ -119,25 +119,7 @@ describe('local tables', () => {
   it("a table update commits with the step's completion and happens once", async () => {
     const t = createTestEngine();
     t.data.table('customers').set('c1', { id: 'c1', name: 'Ada', status: 'active', visits: 1 });
-    const workflow = chain('update', [
-      {
-        stepSlug: 'find',
-        name: 'Find',
-        stepType: 'action',
-        config: { action: 'table.query', table: 'customers', where: { id: '{{input.value}}' } },
-      },
-      {
-        stepSlug: 'mark',
-        name: 'Mark',
-        stepType: 'action',
-        config: {
-          action: 'table.update',
-          table: 'customers',
-          where: { id: '{{input.value}}' },
-          set: { status: 'at_risk' },
-        },
-      },
-    ]);
+    const workflow = findThenMarkAtRisk();
     const run = await t.runToEnd(await t.engine.start({ workflow, input: { value: 'c1' } }));
     expect(t.data.steps.get(`${run.id}:find@`)?.output).toMatchObject({ count: 1, rows: [{ name: 'Ada' }] });
     expect(run.output).toMatchObject({ updated: 1, rows: [{ id: 'c1', status: 'at_risk' }] });

@@ -5,7 +5,7 @@ import { Engine } from '../../../src/engine/engine';
 import { TabflowDb } from '../../../src/store/db';
 import { DexieEngineStore } from '../../../src/store/engineStore';
 import { importTableRows } from '../../../src/store/tableImport';
-import { chain } from '../../support/flows';
+import { chain, findThenMarkAtRisk } from '../../support/flows';
 
 /** The real engine over IndexedDB: what the worker runs, minus the worker. */
 
@@ -45,25 +45,7 @@ describe('the engine over DexieEngineStore', () => {
   it('runs a table query and update to completion, writing the row once', async () => {
     const tab = openTab('t-' + crypto.randomUUID(), new FakeClock());
     await importTableRows(tab.db, 'customers', [{ id: 'c1', name: 'Ada', status: 'active' }]);
-    const workflow = chain('update', [
-      {
-        stepSlug: 'find',
-        name: 'Find',
-        stepType: 'action',
-        config: { action: 'table.query', table: 'customers', where: { id: '{{input.value}}' } },
-      },
-      {
-        stepSlug: 'mark',
-        name: 'Mark',
-        stepType: 'action',
-        config: {
-          action: 'table.update',
-          table: 'customers',
-          where: { id: '{{input.value}}' },
-          set: { status: 'at_risk' },
-        },
-      },
-    ]);
+    const workflow = findThenMarkAtRisk();
     const runId = await tab.engine.start({ workflow, input: { value: 'c1' } });
     const run = await tab.engine.awaitRun(runId);
     expect(run.status).toBe('completed');
