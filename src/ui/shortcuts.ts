@@ -24,7 +24,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'exportFile', keys: 'Mod+Shift+E', description: 'Export the open workflow as a file' },
   { id: 'copyShareLink', keys: 'Mod+Shift+L', description: 'Copy a share link to the open workflow' },
   { keys: 'Mod+F', description: 'Search in the JSON editor' },
-  { keys: 'Mod+Z / Mod+Shift+Z', description: 'Undo / redo in the JSON editor' },
+  { keys: 'Mod+Z / Mod+Shift+Z', description: 'Undo / redo an edit of the workflow (graph, forms or JSON)' },
   { id: 'help', keys: '?', description: 'Show these keyboard shortcuts', outsideText: true },
   { keys: 'Escape', description: 'Close a dialog' },
 ];

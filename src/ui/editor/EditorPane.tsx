@@ -1,7 +1,8 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { WorkflowRecord } from '../../store/db';
+import { useDocumentSession } from '../document/DocumentProvider';
 import { displayKeys, useShortcut } from '../shortcuts';
-import { analyzeText, formatDoc, textMatchesDoc, type TextAnalysis } from './analysis';
+import { analyzeText, type TextAnalysis } from './analysis';
 import type { SaveStatus } from './autosave';
 import type { EditorHandle } from './JsonEditor';
 import type { AutosaveHandle } from './useAutosave';
@@ -16,14 +17,12 @@ interface EditorPaneProps {
 }
 
 /**
- * The JSON tab of a workflow. Mounted only once the record has loaded (keyed by its id), so the
- * editor never starts from, or writes over, anything but the saved text.
+ * The JSON tab of a workflow: a view of the open document session (inside its `DocumentProvider`,
+ * mounted only once the record has loaded), so it never starts from anything but the saved text.
  */
 export function EditorPane({ record, autosave, knownWorkflows }: EditorPaneProps) {
-  const [initialText] = useState(() => record.draftText ?? formatDoc(record.doc));
-  const text = useRef(initialText);
+  const session = useDocumentSession();
   const editor = useRef<EditorHandle>(null);
-  const [external, setExternal] = useState<{ text: string; seq: number } | null>(null);
   const [parses, setParses] = useState(true);
   const { setStatus } = autosave;
 
@@ -35,26 +34,6 @@ export function EditorPane({ record, autosave, knownWorkflows }: EditorPaneProps
        only the text the editor opened with decides the first status */
   }, []);
 
-  // Only a stored document that changed since last seen is news: a re-render (say, a status
-  // change) with a not-yet-refreshed record must not undo typing.
-  const seenDoc = useRef(JSON.stringify(record.doc));
-  useEffect(() => {
-    const doc = JSON.stringify(record.doc);
-    if (doc === seenDoc.current) return;
-    seenDoc.current = doc;
-    // A change saved elsewhere (a rename) replaces the text, but never unsaved typing or a draft.
-    if (!autosave.isIdle() || record.draftText !== undefined || textMatchesDoc(text.current, record.doc)) return;
-    text.current = formatDoc(record.doc);
-    setExternal((previous) => ({ text: text.current, seq: (previous?.seq ?? 0) + 1 }));
-  }, [record, autosave]);
-
-  const onChange = useCallback(
-    (next: string) => {
-      text.current = next;
-      autosave.change(next);
-    },
-    [autosave],
-  );
   const onAnalysis = useCallback((analysis: TextAnalysis) => setParses(analysis.kind === 'json'), []);
   const format = () => editor.current?.format();
 
@@ -81,14 +60,7 @@ export function EditorPane({ record, autosave, knownWorkflows }: EditorPaneProps
         </p>
       )}
       <Suspense fallback={<div className="editor-loading muted">Loading editor…</div>}>
-        <JsonEditor
-          ref={editor}
-          initialText={initialText}
-          externalText={external}
-          knownWorkflows={knownWorkflows}
-          onChange={onChange}
-          onAnalysis={onAnalysis}
-        />
+        <JsonEditor ref={editor} session={session} knownWorkflows={knownWorkflows} onAnalysis={onAnalysis} />
       </Suspense>
     </div>
   );

@@ -3,6 +3,7 @@ import { forceLinting } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import type { DocumentSession } from '../document/session';
 import { analyzeText, formatDoc, type TextAnalysis } from './analysis';
 import { editorExtensions, externalChange, minimalChange } from './editorSetup';
 import { rangeOfPath } from './pathRange';
@@ -17,29 +18,23 @@ export interface EditorHandle {
 }
 
 export interface JsonEditorProps {
-  initialText: string;
-  /** Text saved elsewhere (e.g. a rename) to show in place of the current text; `seq` marks each new one. */
-  externalText: { text: string; seq: number } | null;
+  /** The open document: typing goes to it, and its changes from other views (graph, forms, undo) show here. */
+  session: DocumentSession;
   knownWorkflows: readonly string[];
-  onChange(text: string): void;
   onAnalysis(analysis: TextAnalysis): void;
   ref?: Ref<EditorHandle>;
 }
 
-export default function JsonEditor({
-  initialText,
-  externalText,
-  knownWorkflows,
-  onChange,
-  onAnalysis,
-  ref,
-}: JsonEditorProps) {
+/** Typing close together is one undo step. */
+const TYPING_GROUP = 'json-typing';
+
+export default function JsonEditor({ session, knownWorkflows, onAnalysis, ref }: JsonEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const [problems, setProblems] = useState<LocatedProblem[] | null>(null);
-  const latest = useRef({ onChange, onAnalysis, knownWorkflows });
+  const latest = useRef({ onAnalysis, knownWorkflows });
   useEffect(() => {
-    latest.current = { onChange, onAnalysis, knownWorkflows };
+    latest.current = { onAnalysis, knownWorkflows };
   });
 
   useEffect(() => {
@@ -50,28 +45,32 @@ export default function JsonEditor({
       latest.current.onAnalysis(analysis);
       return located.map(toDiagnostic);
     };
-    const extensions = editorExtensions({ lint, onUserChange: (text) => latest.current.onChange(text) });
+    const extensions = editorExtensions({
+      lint,
+      onUserChange: (text) => session.applyText(text, { group: TYPING_GROUP }),
+      onUndo: () => session.undo(),
+      onRedo: () => session.redo(),
+    });
     const created = new EditorView({
       parent: host.current!,
-      state: EditorState.create({ doc: initialText, extensions }),
+      state: EditorState.create({ doc: session.getSnapshot().text, extensions }),
     });
     view.current = created;
+    // Every other view's change (graph, form, undo, a save elsewhere) arrives as the smallest edit,
+    // so the cursor keeps its place; it is marked so it is not reported back as typing.
+    const unsubscribe = session.subscribe(() => {
+      const next = session.getSnapshot().text;
+      const current = created.state.doc.toString();
+      if (current !== next) {
+        created.dispatch({ changes: minimalChange(current, next), annotations: externalChange.of(true) });
+      }
+    });
     return () => {
+      unsubscribe();
       created.destroy();
       view.current = null;
     };
-    /* eslint-disable-next-line react-hooks/exhaustive-deps --
-       created once per mount: later text comes from typing or `externalText` */
-  }, []);
-
-  useEffect(() => {
-    const v = view.current;
-    if (!v || !externalText) return;
-    const current = v.state.doc.toString();
-    if (current !== externalText.text) {
-      v.dispatch({ changes: minimalChange(current, externalText.text), annotations: externalChange.of(true) });
-    }
-  }, [externalText]);
+  }, [session]);
 
   useEffect(() => {
     if (view.current) forceLinting(view.current);
@@ -81,17 +80,15 @@ export default function JsonEditor({
     ref,
     () => ({
       format() {
-        const v = view.current;
-        const analysis = v ? analyzeText(v.state.doc.toString()) : undefined;
-        if (!v || analysis?.kind !== 'json') return false;
-        const current = v.state.doc.toString();
-        const pretty = formatDoc(analysis.value);
-        if (pretty !== current) v.dispatch({ changes: minimalChange(current, pretty) });
+        const analysis = analyzeText(session.getSnapshot().text);
+        if (analysis.kind !== 'json') return false;
+        // Through the session: formatting is an undo step of its own, not part of a typing burst.
+        session.applyText(formatDoc(analysis.value));
         return true;
       },
       focus: () => view.current?.focus(),
     }),
-    [],
+    [session],
   );
 
   function reveal(item: LocatedProblem) {

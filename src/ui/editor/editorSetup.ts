@@ -1,7 +1,7 @@
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { workflowJsonSchema } from '../../schema/jsonSchema';
 import { schemaCompletionSource } from './schemaCompletion';
-import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
+import { defaultKeymap } from '@codemirror/commands';
 import { json } from '@codemirror/lang-json';
 import {
   bracketMatching,
@@ -33,18 +33,20 @@ export const LINT_DELAY_MS = 300;
 interface SetupOptions {
   lint(view: EditorView): Diagnostic[];
   onUserChange(text: string): void;
+  /** Undo and redo belong to the document session (one history for every view), not to CodeMirror. */
+  onUndo(): void;
+  onRedo(): void;
 }
 
 /**
  * The editor's extensions: a hand-picked "basic setup" for JSON. Tab is left to move focus (no
  * indent-with-Tab), so the editor never traps keyboard users.
  */
-export function editorExtensions({ lint, onUserChange }: SetupOptions): Extension[] {
+export function editorExtensions({ lint, onUserChange, onUndo, onRedo }: SetupOptions): Extension[] {
   return [
     lineNumbers(),
     highlightActiveLineGutter(),
     highlightSpecialChars(),
-    history(),
     foldGutter(),
     drawSelection(),
     dropCursor(),
@@ -64,11 +66,13 @@ export function editorExtensions({ lint, onUserChange }: SetupOptions): Extensio
     EditorView.lineWrapping,
     EditorView.contentAttributes.of({ 'aria-label': 'Workflow JSON' }),
     keymap.of([
+      { key: 'Mod-z', run: () => (onUndo(), true), preventDefault: true },
+      { key: 'Mod-Shift-z', run: () => (onRedo(), true), preventDefault: true },
+      { key: 'Mod-y', run: () => (onRedo(), true), preventDefault: true },
       ...closeBracketsKeymap,
       ...completionKeymap,
       ...defaultKeymap,
       ...searchKeymap,
-      ...historyKeymap,
       ...foldKeymap,
       ...lintKeymap,
     ]),

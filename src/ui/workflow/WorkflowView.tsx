@@ -1,6 +1,7 @@
 import type { WorkflowLookup } from '../../schema/exporter';
 import type { WorkflowRecord } from '../../store/db';
 import { useDb } from '../DbContext';
+import { DocumentProvider } from '../document/DocumentProvider';
 import { EditorPane } from '../editor/EditorPane';
 import { useAutosave, type AutosaveHandle } from '../editor/useAutosave';
 import { useWorkflowRecord } from '../library/useLibrary';
@@ -110,9 +111,11 @@ function Loaded({
         </button>
       </div>
       {/* The editor stays mounted behind the runs tab, so its undo history and unsaved text survive. */}
-      <div className="tab-panel" hidden={tab !== 'json'}>
-        <EditorPane key={record.id} record={record} autosave={autosave} knownWorkflows={knownWorkflows} />
-      </div>
+      <DocumentProvider key={record.id} record={record} autosave={autosave} undoKeys={tab === 'json'}>
+        <div className="tab-panel" hidden={tab !== 'json'}>
+          <EditorPane record={record} autosave={autosave} knownWorkflows={knownWorkflows} />
+        </div>
+      </DocumentProvider>
       {tab === 'runs' && (
         <div className="tab-panel">
           <RunsPanel workflowId={record.id} />
