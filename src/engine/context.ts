@@ -4,7 +4,7 @@ import { resolveTemplates, type ResolveOptions, type TemplateScope } from '../sc
 import { eventName, type EventAddress } from './events';
 import { effectKey, type Frame, type StepOutcome } from './frame';
 import type { OpenStep } from './interpreter';
-import { recordKind, type EventRecord, type StepRecord, type WaitReason } from './records';
+import { recordKind, type EventRecord, type StepMeta, type StepRecord, type WaitReason } from './records';
 import { replayOrRun } from './replay';
 import { failure, resolveRetryPolicy, retryDelayMs, StepFailure, toStepError } from './retry';
 import { RunStopped, type EffectCall } from './runtime';
@@ -43,7 +43,7 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
   private record: StepRecord | undefined;
   private consumed: EventRecord | undefined;
   private finished = false;
-  private meta: Record<string, unknown> = {};
+  private meta: StepMeta = {};
   private cachedScope: TemplateScope | undefined;
   /** The record was loaded at resume: a "running" attempt in it belongs to a page that died. */
   private fromStorage: boolean;
@@ -92,7 +92,7 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
     return evaluateCondition(source, context, { nowMs: this.logicalNow, seed: this.key });
   }
 
-  setMeta(meta: Record<string, unknown>): void {
+  setMeta(meta: StepMeta): void {
     Object.assign(this.meta, meta);
   }
 
@@ -339,18 +339,15 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
     // Side-effect-free steps take logical time, so a recomputation after a crash is identical.
     const now = this.record ? this.now() : this.logicalNow;
     const base = this.record ?? this.newRecord(now);
-    const record: StepRecord = { ...base, endedAt: now, wakeAt: undefined };
-    if (Object.keys(this.meta).length > 0) record.meta = { ...base.meta, ...this.meta };
-    if (outcome.status === 'ok') {
-      record.status = 'completed';
-      record.output = outcome.output;
-      if (outcome.branch !== undefined) record.branch = outcome.branch;
-    } else {
-      record.status = 'failed';
-      record.error = outcome.error;
-      record.branch = outcome.status === 'timeout' ? 'timeout' : 'failure';
+    const ended = { ...base, endedAt: now, wakeAt: undefined };
+    if (Object.keys(this.meta).length > 0) ended.meta = { ...base.meta, ...this.meta };
+    if (outcome.status !== 'ok') {
+      const branch = outcome.status === 'timeout' ? 'timeout' : 'failure';
+      return { ...ended, status: 'failed', error: outcome.error, branch };
     }
-    return record;
+    const completed: StepRecord = { ...ended, status: 'completed', output: outcome.output };
+    if (outcome.branch !== undefined) completed.branch = outcome.branch;
+    return completed;
   }
 
   markCancelled(): void {

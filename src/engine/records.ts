@@ -65,6 +65,13 @@ export const stepMetaSchema = z.object({
   usage: usageSchema.optional(),
   rounds: z.number().int().optional(),
   costUsd: z.number().optional(),
+  /** Where the cost's price came from: the dated built-in table, or a price set in Settings. */
+  priceSource: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('table'), asOf: z.string() }),
+      z.object({ kind: z.literal('settings') }),
+    ])
+    .optional(),
   note: z.string().optional(),
   /** Parallel join "any": the branch that finished first. */
   winner: z.string().optional(),
@@ -138,7 +145,12 @@ export const stepRecordSchema = z
     if (record.status === 'failed' && record.error === undefined)
       ctx.addIssue({ code: 'custom', path: ['error'], message: 'a failed record says why' });
   });
-export type StepRecord = z.infer<typeof stepRecordSchema>;
+/** What each status promises (the refinement above checks it at run time; this type at compile time). */
+export type StepStatusFields =
+  | { status: 'started' | 'waiting' | 'cancelled' }
+  | { status: 'completed'; endedAt: number }
+  | { status: 'failed'; endedAt: number; error: StepError };
+export type StepRecord = z.infer<typeof stepRecordSchema> & StepStatusFields;
 
 /** The same record under another run id (a fork copies history): its key and its step's key move with it. */
 export function recordInRun(record: StepRecord, from: string, to: string): StepRecord {
@@ -319,9 +331,17 @@ const RECORD_KEYS: ReadonlySet<string> = new Set([
   'parentKey',
 ]);
 
+function isPriceSource(v: unknown): boolean {
+  if (!isPlain(v)) return false;
+  if (v.kind === 'table') return onlyKeys(v, TABLE_PRICE_KEYS) && isStr(v.asOf);
+  return v.kind === 'settings' && onlyKeys(v, SETTINGS_PRICE_KEYS);
+}
+const TABLE_PRICE_KEYS: ReadonlySet<string> = new Set(['kind', 'asOf']);
+const SETTINGS_PRICE_KEYS: ReadonlySet<string> = new Set(['kind']);
+
 function isMeta(v: unknown): boolean {
   if (!isPlain(v) || !onlyKeys(v, META_KEYS) || !META_STRINGS.every((field) => optional(v[field], isStr))) return false;
-  if (!optional(v.rounds, isInt) || !optional(v.costUsd, isNum)) return false;
+  if (!optional(v.rounds, isInt) || !optional(v.costUsd, isNum) || !optional(v.priceSource, isPriceSource)) return false;
   return optional(
     v.usage,
     (u) => isPlain(u) && onlyKeys(u, USAGE_KEYS) && USAGE_FIELDS.every((field) => optional(u[field], isNum)),
@@ -354,7 +374,8 @@ function looksLikeStepRecord(v: unknown): v is StepRecord {
 
 /** A step record as a store reads it: the usual one passes the hand check, anything else meets the schema. */
 export function readStepRecord(value: unknown, key: string): StepRecord {
-  return looksLikeStepRecord(value) ? value : readRecord(stepRecordSchema, value, key);
+  // The schema's refinement checks what `StepStatusFields` promises, which zod's inferred type cannot say.
+  return looksLikeStepRecord(value) ? value : (readRecord(stepRecordSchema, value, key) as StepRecord);
 }
 
 /** The runs that read back; each that does not is reported (one damaged run never keeps the others from resuming). */

@@ -5,7 +5,7 @@ import type { CompiledScope } from './compile';
 import type { EventAddress } from './events';
 import type { Frame, ScopeOutcome, StepOutcome } from './frame';
 import type { ChatMessage, ModelReply, ModelRound, Usage } from './llmTypes';
-import type { EventRecord, RunRecord, StepRecord, ThreadMessageRecord, WaitReason } from './records';
+import type { EventRecord, RunRecord, StepMeta, StepRecord, ThreadMessageRecord, WaitReason } from './records';
 import type { EffectCall, HttpRequest, HttpResponse } from './runtime';
 import type { TableRow, TableUpdate } from './store';
 
@@ -26,7 +26,10 @@ export interface DefaultTimeout {
 export type EventWait = { kind: 'event'; event: EventRecord } | { kind: 'timeout' };
 
 /** Fields a step may record when it starts. */
-export type BeginFields = Partial<Pick<StepRecord, 'input' | 'wakeAt' | 'childRunId' | 'status'>>;
+/** A step begins started, or already waiting (a wait or event step records its wake time at once). */
+export type BeginFields = Partial<Pick<StepRecord, 'input' | 'wakeAt' | 'childRunId'>> & {
+  status?: 'started' | 'waiting';
+};
 
 /**
  * Everything a step handler may do: the sealed port between handlers and the engine. Handlers never
@@ -48,7 +51,7 @@ export interface StepApi {
   resolve(value: unknown, options?: ResolveOptions): unknown;
   evaluate(source: string): Promise<unknown>;
   condition(source: string, loopOverride?: unknown): Promise<boolean>;
-  setMeta(meta: Record<string, unknown>): void;
+  setMeta(meta: StepMeta): void;
 
   /** Records the step as started (it commits with the next durable write). Idempotent on resume. */
   begin(fields?: BeginFields): StepRecord;

@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import type { ExecutorApi } from './api';
+import { installErrorTransfer } from './errorTransfer';
 
 let executor: Comlink.Remote<ExecutorApi> | undefined;
 
@@ -10,6 +11,7 @@ export function getExecutor(): Comlink.Remote<ExecutorApi> {
       type: 'module',
       name: 'tabflow-executor',
     });
+    installErrorTransfer();
     executor = Comlink.wrap<ExecutorApi>(worker);
   }
   return executor;

@@ -22,6 +22,7 @@ import { dispatch, engineCommands } from './commands';
 import { fetchHttp } from './httpRunner';
 import { createStreamBroadcaster } from './streamBroadcast';
 import { CommandRelay } from './relay';
+import { installErrorTransfer } from './errorTransfer';
 import { SecretsService } from './secrets';
 import { providerKeyName, workflowSecretName } from '../store/keyVault';
 import { isHostApproved, readSetting, settingValue, type SettingKey, type SettingValue } from '../store/settings';
@@ -230,4 +231,5 @@ const api: ExecutorApi = {
   },
 };
 
+installErrorTransfer();
 Comlink.expose(api);

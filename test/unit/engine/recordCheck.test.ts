@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readStepRecord, stepRecordSchema, UnreadableRecordError, type StepRecord } from '../../../src/engine/records';
 import { TEMPLATES } from '../../../src/templates';
 import { createTestEngine } from '../../support/engine';
+import type { StepApi } from '../../../src/engine/stepApi';
 
 /**
  * A store checks each step record it reads by hand (fast) and falls back to the zod schema when the
@@ -58,6 +59,7 @@ const round: StepRecord = {
     usage: { inputTokens: 3, outputTokens: 4, totalTokens: 7 },
     rounds: 2,
     costUsd: 0.01,
+    priceSource: { kind: 'table', asOf: '2025-08-07' },
     note: 'n',
   },
 };
@@ -116,6 +118,7 @@ function* mutations(record: Record<string, unknown>): Generator<unknown> {
     'usage',
     'rounds',
     'costUsd',
+    'priceSource',
     'note',
     'winner',
     'forkedFrom',
@@ -125,6 +128,8 @@ function* mutations(record: Record<string, unknown>): Generator<unknown> {
   }
   for (const value of WRONG_VALUES) yield { ...record, meta: { ...meta, usage: { inputTokens: value } } };
   yield { ...record, meta: { ...meta, usage: { inputTokens: 1, fromAnotherVersion: 2 } } };
+  for (const priceSource of [{ kind: 'table' }, { kind: 'settings', asOf: 'x' }, { kind: 'table', asOf: 1 }])
+    yield { ...record, meta: { ...meta, priceSource } };
   yield { ...record, waitingFor: 'an old sentence' };
   for (const value of WRONG_VALUES)
     yield { ...record, error: { message: 'm', category: 'server', retryable: true, retryAfterMs: value } };
@@ -175,3 +180,26 @@ describe('the hand check of step records agrees with the schema', () => {
     expect(refused).toBeGreaterThan(tried / 2);
   });
 });
+
+describe('step record types say what each status promises', () => {
+  it('refuses, at compile time, a finished record without its end time or a failure without its error', () => {
+    const { endedAt: _ended, ...unfinished } = step;
+    // @ts-expect-error a completed record has an end time
+    const completedWithoutEnd: StepRecord = { ...unfinished, status: 'completed' };
+    const { error: _error, ...withoutError } = { ...round, error: undefined };
+    // @ts-expect-error a failed record says why
+    const failedWithoutError: StepRecord = { ...withoutError, status: 'failed' };
+    const running: StepRecord = { ...unfinished, status: 'started' };
+    // The run-time check agrees with the types.
+    expect(() => readStepRecord(completedWithoutEnd, 'k')).toThrow(/endedAt/);
+    expect(() => readStepRecord(failedWithoutError, 'k')).toThrow(/error/);
+    expect(readStepRecord(running, 'k').status).toBe('started');
+  });
+});
+
+// Compile-time only: a handler's meta is the record's typed meta, never any object.
+export function metaIsTyped(api: StepApi): void {
+  api.setMeta({ model: 'm', usage: { inputTokens: 1 } });
+  // @ts-expect-error an unknown meta field is refused
+  api.setMeta({ modle: 'm' });
+}
