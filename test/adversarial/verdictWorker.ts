@@ -76,6 +76,8 @@ async function verdictOf(file: HostileFile): Promise<ImportPreview> {
       file: undefined,
       summary: undefined,
       migrated: [],
+      syntax: undefined,
+      draft: undefined,
       problems: [{ severity: 'error', code: 'share-link', path: '$', segments: [], message: error.message }],
     };
   }

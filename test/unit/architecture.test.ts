@@ -21,7 +21,7 @@ interface FolderRule {
 }
 
 const RULES: FolderRule[] = [
-  { folder: 'schema', packages: ['zod', 'jsonata', 're2js'], internal: ['schema/'] },
+  { folder: 'schema', packages: ['zod', 'jsonata', 're2js', 'json5'], internal: ['schema/'] },
   { folder: 'templates', packages: [], internal: ['templates/', 'schema/'] },
   { folder: 'engine', packages: ['zod'], internal: ['engine/', 'schema/'] },
   {
@@ -43,7 +43,16 @@ const RULES: FolderRule[] = [
   },
   {
     folder: 'ui',
-    packages: ['react', 'react-dom/*', 'zustand', 'zustand/*', 'dexie', 'dexie-react-hooks', '@codemirror/*'],
+    packages: [
+      'react',
+      'react-dom/*',
+      'zustand',
+      'zustand/*',
+      'dexie',
+      'dexie-react-hooks',
+      '@codemirror/*',
+      'workbox-window',
+    ],
     // Run commands reach the executor only through its client (ExecutorContext.tsx).
     internal: [
       'ui/',

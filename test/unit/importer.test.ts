@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { previewWorkflowText } from '../../src/schema/importer';
 import { migrateFile, type Migration } from '../../src/schema/migrations';
 import { locateJsonError } from '../../src/schema/jsonSyntax';
+import { parseJsonText } from '../../src/schema/jsonText';
 import { baseWorkflow } from '../support/workflows';
 
 const only = (text: string) => {
@@ -39,9 +40,10 @@ describe('importing untrusted text', () => {
     expect(problem.message).toMatch(/not valid JSON: .* at line 3, column 19/);
   });
 
-  it('explains single quotes, trailing commas and cut-off text', () => {
-    expect(only("{'a': 1}").message).toMatch(/double quotes/);
-    expect(only('{"a": [1, 2,]}').message).toMatch(/trailing comma/);
+  it('explains single quotes, trailing commas and cut-off text (where JSON is strict: editor, run forms)', () => {
+    const strict = (text: string) => (parseJsonText(text) as { problems: Array<{ message: string }> }).problems[0]!;
+    expect(strict("{'a': 1}").message).toMatch(/double quotes/);
+    expect(strict('{"a": [1, 2,]}').message).toMatch(/trailing comma/);
     expect(only('{"workflowConfig": {"name": "x"').message).toMatch(/ends too early/);
   });
 

@@ -9,7 +9,7 @@ import { useUi, type PreviewRequest } from '../state';
 import { PreviewSummary } from './PreviewSummary';
 import { clearShareHash } from './importSources';
 import { useImportCheck } from './ImportCheckContext';
-import { importWorkflowFile } from './importWorkflow';
+import { importWorkflowDraft, importWorkflowFile } from './importWorkflow';
 import { errorMessage } from '../../schema/errorMessage';
 
 const SOURCE_LABELS = { file: 'File', drop: 'Dropped file', paste: 'Pasted JSON', link: 'Share link' } as const;
@@ -38,29 +38,57 @@ export function ImportPreviewDialog({ request, knownWorkflows }: ImportPreviewDi
     closeDialog();
   }
 
-  async function runImport() {
-    if (!preview?.ok || !preview.file) return;
+  async function write(save: () => Promise<string>) {
     setBusy(true);
     try {
-      const { workflow, added } = await importWorkflowFile(db, preview.file);
+      const message = await save();
       close();
-      select(workflow.id);
-      const extra = added.length ? ` and ${added.length} subworkflow${added.length === 1 ? '' : 's'}` : '';
-      showToast({ message: `Imported “${workflow.name}”${extra}`, tone: 'success' });
+      showToast({ message, tone: 'success' });
     } catch (error) {
       setFailure(errorMessage(error));
       setBusy(false);
     }
   }
 
+  async function runImport() {
+    if (!preview?.ok || !preview.file) return;
+    const file = preview.file;
+    await write(async () => {
+      const { workflow, added } = await importWorkflowFile(db, file);
+      select(workflow.id);
+      const extra = added.length ? ` and ${added.length} subworkflow${added.length === 1 ? '' : 's'}` : '';
+      const converted = preview.syntax === 'relaxed' ? ' (converted from relaxed JSON)' : '';
+      return `Imported “${workflow.name}”${extra}${converted}`;
+    });
+  }
+
+  async function importDraft() {
+    const draft = preview?.draft;
+    if (!draft) return;
+    await write(async () => {
+      const workflow = await importWorkflowDraft(db, draft);
+      select(workflow.id);
+      return `Imported “${workflow.name}” as a draft: fix the problems in the editor before running it`;
+    });
+  }
+
   const footer = (
     <>
       {preview && !preview.ok && (
-        <span className="muted footer-note">Nothing can be imported until the errors are fixed.</span>
+        <span className="muted footer-note">
+          {preview.draft
+            ? 'It can be imported as a draft, to fix in the editor; it cannot run until then.'
+            : 'Nothing can be imported until the errors are fixed.'}
+        </span>
       )}
       <button type="button" className="button" onClick={close}>
         Cancel
       </button>
+      {preview?.draft && (
+        <button type="button" className="button" onClick={() => void importDraft()} disabled={busy}>
+          Import as draft
+        </button>
+      )}
       <button
         type="button"
         className="button button-primary"
@@ -90,6 +118,12 @@ export function ImportPreviewDialog({ request, knownWorkflows }: ImportPreviewDi
         </p>
       ) : (
         <>
+          {preview.syntax === 'relaxed' && (
+            <p className="preview-converted" role="note">
+              Converted from relaxed JSON (a JavaScript object: unquoted keys, single quotes, comments or trailing
+              commas). It is saved as standard JSON.
+            </p>
+          )}
           {preview.summary && <PreviewSummary summary={preview.summary} migrated={preview.migrated} />}
           <ProblemList problems={preview.problems} />
         </>
@@ -131,5 +165,13 @@ function previewOfVerdict(verdict: ImportVerdict): ImportPreview {
 
 function refused(code: string, message: string): ImportPreview {
   const problem = { severity: 'error' as const, code, path: '$', segments: [], message };
-  return { ok: false, file: undefined, summary: undefined, problems: [problem], migrated: [] };
+  return {
+    ok: false,
+    file: undefined,
+    summary: undefined,
+    problems: [problem],
+    migrated: [],
+    syntax: undefined,
+    draft: undefined,
+  };
 }

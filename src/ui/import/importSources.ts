@@ -30,10 +30,13 @@ export async function readShareData(data: string): Promise<PreviewRequest> {
   }
 }
 
-/** Pasted text as an import: workflow JSON, or a share link to one; null for anything else. */
+/** How workflow JSON, relaxed JSON or a TypeScript object literal (`export default {`) may start. */
+const WORKFLOW_TEXT_START = /^(?:\{|\/\/|\/\*|export\s+default\b|(?:export\s+)?(?:const|let|var)\s)/;
+
+/** Pasted text as an import: workflow JSON (strict or relaxed), or a share link to one; null for anything else. */
 export async function pastedImport(text: string): Promise<PreviewRequest | null> {
   const trimmed = text.trim();
-  if (trimmed.startsWith('{')) return { source: 'paste', label: 'Pasted text', text };
+  if (WORKFLOW_TEXT_START.test(trimmed)) return { source: 'paste', label: 'Pasted text', text };
   const hashAt = trimmed.indexOf('#');
   const data = hashAt >= 0 && /^https?:\/\//.test(trimmed) ? shareDataFromHash(trimmed.slice(hashAt)) : null;
   return data === null ? null : readShareData(data);

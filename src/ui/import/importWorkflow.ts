@@ -1,7 +1,8 @@
+import type { ImportDraft } from '../../schema/importer';
 import type { WorkflowDefinition, WorkflowFile } from '../../schema/workflow';
 import { collectScopes, isObject, objectField } from '../../schema/walk';
 import type { TabflowDb, WorkflowRecord } from '../../store/db';
-import { createWorkflow, listWorkflows, uniqueName } from '../../store/workflows';
+import { createWorkflow, listWorkflows, reviseNewWorkflow, saveDraftText, uniqueName } from '../../store/workflows';
 
 export interface ImportResult {
   workflow: WorkflowRecord;
@@ -17,7 +18,7 @@ export interface ImportResult {
  * steps are rewritten to the names actually stored.
  */
 export async function importWorkflowFile(db: TabflowDb, file: WorkflowFile): Promise<ImportResult> {
-  return db.transaction('rw', db.workflows, async () => {
+  return db.transaction('rw', db.workflows, db.versions, async () => {
     const renames = new Map<string, string>();
     const added: WorkflowRecord[] = [];
     const reused: string[] = [];
@@ -33,12 +34,25 @@ export async function importWorkflowFile(db: TabflowDb, file: WorkflowFile): Pro
     }
     for (const record of added) {
       const doc = renameSubworkflowSteps(record.doc, renames);
-      if (doc !== record.doc) await db.workflows.update(record.id, { doc });
+      if (doc !== record.doc) await reviseNewWorkflow(db, record.id, doc);
     }
     const { bundledWorkflows: _bundled, ...own } = file;
     const name = await uniqueName(db, file.workflowConfig.name);
     const workflow = await createWorkflow(db, renameSubworkflowSteps(withName(own, name), renames));
     return { workflow, added, reused };
+  });
+}
+
+/**
+ * Adds a file with errors as a draft: its text opens in the editor (the Problems panel says what is
+ * wrong) and the saved document fails validation, so it cannot run until the text is fixed and saved.
+ */
+export async function importWorkflowDraft(db: TabflowDb, draft: ImportDraft): Promise<WorkflowRecord> {
+  return db.transaction('rw', db.workflows, db.versions, async () => {
+    const name = await uniqueName(db, draft.name);
+    const created = await createWorkflow(db, withName(draft.doc, name));
+    await saveDraftText(db, created.id, draft.text);
+    return { ...created, draftText: draft.text };
   });
 }
 
