@@ -2,6 +2,7 @@ import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
 import { recordKind, type EventRecord, type RunRecord, type StepRecord } from '../engine/records';
 import type { TableRow } from '../engine/store';
 import type { WorkflowFile } from '../schema/workflow';
+import { definitionHashSync } from '../schema/sha256';
 
 /** A saved workflow. `doc` is the definition exactly as imported or edited (unknown fields kept). */
 export interface WorkflowRecord {
@@ -17,6 +18,35 @@ export interface WorkflowRecord {
   updatedAt: number;
   /** Set by delete; undo clears it. Deleted workflows are hidden, not dropped. */
   deletedAt?: number;
+  /**
+   * Counts the writes of `doc` or `draftText` (absent: 0). A save names the revision it was based on
+   * and is refused if another tab wrote since (compare-and-set, `src/store/workflows.ts`).
+   */
+  revision?: number;
+}
+
+/** How a version came about: typed in an editor, a restore of an older one, an import, or kept over another tab's. */
+export type VersionOrigin = 'edit' | 'restore' | 'import' | 'conflict-copy';
+
+/** A saved state of a workflow (`src/store/versions.ts`): one per editing burst, numbered from 1. */
+export interface VersionRecord {
+  id: string;
+  workflowId: string;
+  seq: number;
+  createdAt: number;
+  /** Last time an edit of the same burst extended it. */
+  updatedAt: number;
+  doc: WorkflowFile;
+  /** `definitionHash(doc)`: what a run that ran this version stores as its `workflowHash`. */
+  definitionHash: string;
+  /** What changed since the version before, in words. */
+  summary: string;
+  name?: string;
+  origin: VersionOrigin;
+  /** The editor (tab and workflow) whose edits it holds; only that editor's next edits extend it. */
+  session?: string;
+  /** For a restore: the version it brought back. */
+  restoredFrom?: number;
 }
 
 export interface SettingRecord {
@@ -79,7 +109,7 @@ export interface DeviceKeyRecord {
 export const DB_NAME = 'tabflow';
 
 /** The newest `version(n)` declared in `TabflowDb`. */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 export class TabflowDb extends Dexie {
   workflows!: EntityTable<WorkflowRecord, 'id'>;
@@ -93,6 +123,7 @@ export class TabflowDb extends Dexie {
   messages!: EntityTable<MessageRecord, 'id'>;
   secrets!: Table<SecretRecord, string>;
   deviceKeys!: EntityTable<DeviceKeyRecord, 'id'>;
+  versions!: EntityTable<VersionRecord, 'id'>;
 
   constructor(name: string = DB_NAME) {
     super(name);
@@ -122,6 +153,8 @@ export class TabflowDb extends Dexie {
     this.version(5).stores({ deviceKeys: 'id' }).upgrade(upgradeToVersion5);
     // Version 6: journal records say what they record (`kind`); a run lists typed waits, not a sentence.
     this.version(6).stores({}).upgrade(upgradeToVersion6);
+    // Version 7: workflow versions, listed per workflow and found by the definition hash a run stores.
+    this.version(7).stores({ versions: 'id, [workflowId+seq], definitionHash' }).upgrade(upgradeToVersion7);
   }
 }
 
@@ -180,6 +213,33 @@ async function upgradeToVersion6(tx: Transaction): Promise<void> {
       const error = run.error as { category?: unknown } | undefined;
       if (run.status === 'paused' && error?.category === 'quota' && run.waits === undefined)
         run.waits = [{ kind: 'storage-full' }];
+    });
+}
+
+/** The summary of the first version of a workflow saved before versions were kept. */
+export const UPGRADED_VERSION_SUMMARY = 'as saved before version history began';
+
+/** Every workflow (deleted ones too, so an undo finds theirs) gets version 1 from its current document. */
+async function upgradeToVersion7(tx: Transaction): Promise<void> {
+  const workflows = await tx.table<WorkflowRecord>('workflows').toArray();
+  const versions: VersionRecord[] = workflows.map((workflow) => ({
+    id: crypto.randomUUID(),
+    workflowId: workflow.id,
+    seq: 1,
+    createdAt: workflow.updatedAt,
+    updatedAt: workflow.updatedAt,
+    doc: workflow.doc,
+    // Synchronous: awaiting WebCrypto here would let the upgrade transaction commit early.
+    definitionHash: definitionHashSync(workflow.doc),
+    summary: UPGRADED_VERSION_SUMMARY,
+    origin: 'import',
+  }));
+  await tx.table<VersionRecord>('versions').bulkAdd(versions);
+  await tx
+    .table<WorkflowRecord>('workflows')
+    .toCollection()
+    .modify((workflow) => {
+      workflow.revision ??= 1;
     });
 }
 

@@ -161,6 +161,7 @@ describe('database versions', () => {
       'steps',
       'tableRows',
       'threads',
+      'versions',
       'workflows',
     ]);
     db.close();
@@ -182,7 +183,7 @@ describe('database versions', () => {
       await writeVersionOne(name, [saved]);
 
       const db = new TabflowDb(name);
-      expect(await db.workflows.get('w1')).toEqual(saved);
+      expect(await db.workflows.get('w1')).toEqual({ ...saved, revision: 1 });
       expect(await db.settings.get('maxParallelism')).toEqual({ key: 'maxParallelism', value: 2 });
       expect(db.verno).toBe(SCHEMA_VERSION);
 

@@ -1,38 +1,17 @@
 import 'fake-indexeddb/auto';
-import Dexie, { type EntityTable } from 'dexie';
+import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/engine/clock';
 import { Engine } from '../../../src/engine/engine';
 import { MemoryData, MemoryStore } from '../../../src/engine/memoryStore';
 import type { Runners } from '../../../src/engine/runtime';
-import { TabflowDb } from '../../../src/store/db';
+import { SCHEMA_VERSION, TabflowDb } from '../../../src/store/db';
 import { DexieEngineStore } from '../../../src/store/engineStore';
 import { chain, http, llm, set } from '../../support/flows';
 import { fakeModel } from '../../support/model';
 import { quiesce } from '../../support/engine';
 import { aRun } from './fixtures';
-
-/** The database exactly as version 5 shipped it (every version's stores; upgrades ran when it was written). */
-class VersionFiveDb extends Dexie {
-  runs!: EntityTable<Record<string, unknown> & { id: string }, 'id'>;
-  constructor(name: string) {
-    super(name);
-    this.version(1).stores({ workflows: 'id, name, updatedAt, deletedAt', settings: 'key' });
-    this.version(2).stores({
-      runs: 'id, status, workflowId, updatedAt, parentRunId',
-      steps: 'key, [runId+seq], runId',
-      events: 'id, runId',
-      definitions: 'hash',
-      tableRows: '[table+id], table',
-      threads: 'id',
-      messages: 'id, [threadId+seq]',
-      secrets: 'name',
-    });
-    this.version(3).stores({ messages: 'id, [threadId+seq], runId' });
-    this.version(4).stores({ steps: 'key, [runId+seq]' });
-    this.version(5).stores({ deviceKeys: 'id' });
-  }
-}
+import { shippedDb } from './shippedSchemas';
 
 const workflow = chain(
   'Ship',
@@ -79,9 +58,9 @@ async function runUntilApprovalAsVersionFive(name: string): Promise<string> {
   await quiesce(data);
   engine.shutdown();
   expect(data.runs.get(runId)?.status).toBe('waiting');
-  const v5 = new VersionFiveDb(name);
+  const v5 = shippedDb(name, 5);
   const { waits: _waits, ...run } = data.runs.get(runId)!;
-  await v5.runs.put({ ...run, waitingFor: 'approval' });
+  await v5.table('runs').put({ ...run, waitingFor: 'approval' });
   await v5.table('steps').bulkPut([...data.steps.values()].map(({ kind: _kind, ...step }) => step));
   await v5.table('messages').bulkPut([...data.messages.values()]);
   await v5
@@ -107,7 +86,7 @@ describe('version 6', () => {
 
       const db = new TabflowDb(name);
       await db.open();
-      expect(db.verno).toBe(6);
+      expect(db.verno).toBe(SCHEMA_VERSION);
       const steps = await db.steps.toArray();
       expect(steps.map((s) => [s.key.slice(runId.length + 1), s.kind, s.status]).sort()).toEqual([
         ['ask@', 'step', 'waiting'],
@@ -144,10 +123,10 @@ describe('version 6', () => {
   it('a run a full disk stopped under version 5 still says so, as a storage-full wait', async () => {
     const name = 't-' + crypto.randomUUID();
     names.push(name);
-    const v5 = new VersionFiveDb(name);
+    const v5 = shippedDb(name, 5);
     const quota = { message: 'browser storage is full', category: 'quota', retryable: true };
     // Version 5's run records as it wrote them (aRun's fields, a sentence for the wait).
-    await v5.runs.bulkPut([
+    await v5.table('runs').bulkPut([
       { ...aRun('full', { status: 'paused' }), error: quota },
       { ...aRun('event', { status: 'waiting' }), waitingFor: 'event payment_received' },
     ]);
