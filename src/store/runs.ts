@@ -10,19 +10,15 @@ export interface DeletedRun {
 }
 
 /**
- * Deletes a finished run with everything recorded for it — its steps, events and thread messages,
- * and its subworkflow runs likewise — in one transaction: all of it goes, or nothing does.
+ * Deletes a finished run with everything recorded for it — its steps, events, thread messages and
+ * threads, and its subworkflow runs likewise — in one transaction: all of it goes, or nothing does.
  */
 export async function deleteFinishedRun(db: TabflowDb, runId: string): Promise<DeletedRun> {
   try {
-    return await db.transaction('rw', [db.runs, db.steps, db.events, db.messages], async () => {
+    return await db.transaction('rw', [db.runs, db.steps, db.events, db.messages, db.threads], async () => {
       const ids = await runWithDescendants(db, runId);
       let steps = 0;
-      for (const id of ids) {
-        steps += await db.steps.where('[runId+seq]').between([id, Dexie.minKey], [id, Dexie.maxKey]).delete();
-        await db.events.where('runId').equals(id).delete();
-        await db.messages.where('runId').equals(id).delete();
-      }
+      for (const id of ids) steps += await deleteJournal(db, id);
       await db.runs.bulkDelete(ids);
       return { runs: ids.length, steps };
     });
@@ -31,10 +27,24 @@ export async function deleteFinishedRun(db: TabflowDb, runId: string): Promise<D
   }
 }
 
+/** A run's steps, events, thread messages and threads (inside the caller's transaction over those tables). */
+export async function deleteJournal(db: TabflowDb, runId: string): Promise<number> {
+  const steps = await db.steps.where('[runId+seq]').between([runId, Dexie.minKey], [runId, Dexie.maxKey]).delete();
+  await db.events.where('runId').equals(runId).delete();
+  await db.messages.where('runId').equals(runId).delete();
+  // Every thread id of a run starts with the run's id and a colon (engine/handlers/llm.ts `threadIdFor`).
+  await db.threads.where('id').startsWith(`${runId}:`).delete();
+  return steps;
+}
+
 /** The run and its subworkflow runs at any depth; refuses unless every one of them has finished. */
 async function runWithDescendants(db: TabflowDb, runId: string): Promise<string[]> {
   const root = await db.runs.get(runId);
   if (!root) throw new Error('that run no longer exists');
+  // A parent still going reads its child's result: the child stays until the parent is done.
+  const parent = root.parentRunId === undefined ? undefined : await db.runs.get(root.parentRunId);
+  if (parent && !FINISHED_RUN_STATUSES.has(parent.status))
+    throw new Error(`this is a subworkflow run of a run that is still ${parent.status}`);
   const ids: string[] = [];
   const queue = [root];
   for (let run = queue.shift(); run; run = queue.shift()) {

@@ -45,6 +45,22 @@ const SETTINGS = {
   },
   /** Set once the demo customers were seeded, so a user who emptied the table keeps it empty. */
   demoCustomersSeeded: { schema: z.boolean(), fallback: () => false },
+  /**
+   * Which finished runs are kept (src/store/retention.ts): the last `keepLastRuns` of each workflow and those
+   * younger than `keepDays`. Neither set (the default): every run is kept.
+   */
+  retention: {
+    schema: z.object({
+      keepLastRuns: z.number().int().min(1).max(100_000).optional(),
+      keepDays: z.number().positive().max(36_500).optional(),
+    }),
+    fallback: (): { keepLastRuns?: number; keepDays?: number } => ({}),
+  },
+  /** When persistent storage was asked for (`navigator.storage.persist()`) and whether the browser granted it. */
+  storagePersistence: {
+    schema: z.object({ askedAt: z.number(), granted: z.boolean() }).optional(),
+    fallback: () => undefined,
+  },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -34,6 +34,7 @@ async function seeded(): Promise<TabflowDb> {
     { id: 'm1', threadId: 't1', seq: 0, runId: 'old', message: { role: 'user', content: 'hi' }, createdAt: 1 },
     { id: 'm2', threadId: 't2', seq: 0, runId: 'other', message: { role: 'user', content: 'hi' }, createdAt: 1 },
   ]);
+  await db.threads.bulkPut([{ id: 'old:thread' }, { id: 'child:thread:notes' }, { id: 'other:thread' }]);
   return db;
 }
 
@@ -48,6 +49,7 @@ describe('deleting a run', () => {
       expect((await db.steps.toArray()).map((s) => s.runId).sort()).toEqual(['live', 'other']);
       expect((await db.events.toArray()).map((e) => e.id)).toEqual(['e2']);
       expect((await db.messages.toArray()).map((m) => m.id)).toEqual(['m2']);
+      expect((await db.threads.toArray()).map((t) => t.id)).toEqual(['other:thread']);
     },
   );
 
@@ -65,6 +67,16 @@ describe('deleting a run', () => {
     await db.runs.put(aRun('child', { status: 'waiting', parentRunId: 'old', depth: 1 }));
     await expect(deleteFinishedRun(db, 'old')).rejects.toThrow('a subworkflow run of this run is still waiting');
     expect(await db.runs.get('old')).toBeDefined();
+    expect(await db.steps.count()).toBe(5);
+  });
+
+  it('refuses a subworkflow run whose parent is still going: the parent reads its result', async () => {
+    const db = await seeded();
+    await db.runs.put(aRun('old', { status: 'waiting' }));
+    await expect(deleteFinishedRun(db, 'child')).rejects.toThrow(
+      'this is a subworkflow run of a run that is still waiting',
+    );
+    expect(await db.runs.get('child')).toBeDefined();
     expect(await db.steps.count()).toBe(5);
   });
 

@@ -25,6 +25,8 @@ const DEFAULTS: { [K in SettingKey]: unknown } = {
   demoTokensPerSecond: undefined,
   keyVault: undefined,
   demoCustomersSeeded: false,
+  retention: {},
+  storagePersistence: undefined,
 };
 
 const OPENAI = {
