@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 import { workflowJsonSchemaText } from './src/schema/jsonSchema.ts';
 
 /**
@@ -70,8 +71,89 @@ function workflowSchemaPlugin(): Plugin {
   };
 }
 
+/** The window's title bar takes the header's colour (dark in both themes); the splash screen the page's background. */
+const THEME_COLOUR = '#14171c';
+const BACKGROUND_COLOUR = '#f4f5f7';
+
+/**
+ * What `npm run dev` answers for `/sw.js`: a worker that removes itself. A service worker left by a
+ * `vite preview` on the same origin would otherwise keep serving that old build in place of the dev
+ * files; the browser's update check fetches this, which drops its caches and reloads the pages it held.
+ */
+const DEV_SELF_REMOVING_SW = `self.addEventListener('install', () => self.skipWaiting());
+self.addEventListener('activate', (event) => event.waitUntil((async () => {
+  for (const key of await caches.keys()) await caches.delete(key);
+  await self.registration.unregister();
+  for (const client of await self.clients.matchAll({ type: 'window' })) client.navigate(client.url);
+})()));
+`;
+
+function devServiceWorkerRemovalPlugin(): Plugin {
+  return {
+    name: 'dev-service-worker-removal',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use('/sw.js', (_req, res) => {
+        res.setHeader('Content-Type', 'text/javascript');
+        res.setHeader('Cache-Control', 'no-store');
+        res.end(DEV_SELF_REMOVING_SW);
+      });
+    },
+  };
+}
+
+/**
+ * The service worker (Workbox generateSW) precaches every file the app can load — page, both workers,
+ * every lazy chunk, the schema, icons, fonts — so after one visit it starts and runs offline. Prompt
+ * mode: a new deployment waits until the person presses Reload (src/ui/pwa/); registration is in
+ * src/ui/pwa/registerServiceWorker.ts, never an inline script (the CSP refuses those).
+ */
+const pwaPlugin = () =>
+  VitePWA({
+    registerType: 'prompt',
+    injectRegister: false,
+    devOptions: { enabled: false },
+    // The glob below already takes every icon; listing them again would only duplicate manifest entries.
+    includeManifestIcons: false,
+    manifest: {
+      name: 'Tabflow — durable LLM workflows',
+      short_name: 'Tabflow',
+      description: 'Durable multi-step LLM workflows that run entirely in your browser.',
+      // Relative to the manifest's own URL, so the build works from any static path.
+      start_url: '.',
+      scope: '.',
+      id: '.',
+      display: 'standalone',
+      background_color: BACKGROUND_COLOUR,
+      theme_color: THEME_COLOUR,
+      icons: [
+        { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+        { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+        { src: 'icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+      ],
+    },
+    workbox: {
+      // Worker scripts and lazy chunks are plain files under assets/: the glob takes them all. Source
+      // maps (*.map) and the README's screenshot are not needed to run.
+      globPatterns: ['**/*.{js,css,html,json,svg,png,ico,woff,woff2,webmanifest}'],
+      globIgnores: ['**/*.map', 'screenshot.png'],
+      navigateFallback: 'index.html',
+      // Takes the first visit's page at once (its files are this very build); a later version still
+      // waits in `installed` until Reload sends SKIP_WAITING.
+      clientsClaim: true,
+      cleanupOutdatedCaches: true,
+      sourcemap: false,
+    },
+  });
+
 export default defineConfig({
-  plugins: [react(), workflowSchemaPlugin(), contentSecurityPolicyPlugin()],
+  plugins: [
+    react(),
+    workflowSchemaPlugin(),
+    contentSecurityPolicyPlugin(),
+    pwaPlugin(),
+    devServiceWorkerRemovalPlugin(),
+  ],
   worker: { format: 'es' },
   // The worker imports the AI SDK lazily (first model round); pre-bundled at dev start, they do not
   // make Vite re-optimize and reload the page in the middle of someone's first run.

@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { BrowserContext, Page, Request } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { buildExportFile, exportText } from '../src/schema/exporter';
 import { buildShareLink } from '../src/schema/share';
 import { parallelLlm } from './workflows';
@@ -32,51 +34,59 @@ async function libraryShown(page: Page): Promise<number> {
 }
 
 export interface InitialJs {
+  /** The first screen's own scripts: index.html's entry and everything it imports statically (its modulepreloads). */
   gzipBytes: number;
-  /** Scripts of the page itself (entry, preloads, chunks it imported at start). */
-  pageGzipBytes: number;
-  /** The executor worker's script, fetched at boot so unfinished runs resume at once. */
-  workerGzipBytes: number;
   files: Array<{ url: string; bytes: number; gzipBytes: number }>;
-  /** Scripts requested after the library appeared (while that was being noticed), not counted. */
-  later: Array<{ url: string; afterMs: number }>;
+  /**
+   * Not counted: the executor worker's script. The page starts it once it is running, so whether its request falls
+   * before the first screen is a matter of timing.
+   */
+  workerGzipBytes: number;
 }
 
-/** Every script requested by the first load (empty cache, empty storage) before the library was shown. */
-export async function measureInitialJs(context: BrowserContext, appUrl: string): Promise<InitialJs> {
-  const page = await context.newPage();
-  const requested: Request[] = [];
-  const onRequest = (request: Request) => {
-    if (request.resourceType() === 'script' || /\.m?js(\?|$)/.test(request.url())) requested.push(request);
-  };
-  context.on('request', onRequest);
-  await page.goto(appUrl);
-  const shownAt = await libraryShown(page);
-  context.off('request', onRequest);
-  const files: InitialJs['files'] = [];
-  const later = requested
-    .filter((r) => r.timing().startTime > shownAt)
-    .map((r) => ({ url: new URL(r.url()).pathname, afterMs: Math.round(r.timing().startTime - shownAt) }));
-  // Only what was asked for before the library appeared: the executor worker is fetched once the
-  // page is idle afterwards, which may fall inside the time it takes to notice the library is shown.
-  for (const request of requested.filter((r) => r.timing().startTime <= shownAt)) {
-    const body = await (await request.response())?.body();
-    if (!body) continue;
-    files.push({
-      url: new URL(request.url()).pathname,
-      bytes: body.length,
-      gzipBytes: gzipSync(body, { level: 9 }).length,
-    });
+const gzipSize = (body: Buffer) => gzipSync(body, { level: 9 }).length;
+
+/** `<script type="module" src>` and `<link rel="modulepreload" href>` of a built index.html. */
+function htmlScripts(html: string): string[] {
+  const urls: string[] = [];
+  for (const [tag] of html.matchAll(/<(?:script|link)\b[^>]*>/g)) {
+    const attribute = (name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1];
+    if (tag.startsWith('<script') && attribute('type') === 'module' && attribute('src')) urls.push(attribute('src')!);
+    if (tag.startsWith('<link') && attribute('rel') === 'modulepreload' && attribute('href'))
+      urls.push(attribute('href')!);
   }
-  await page.close();
-  const sum = (list: typeof files) => list.reduce((total, f) => total + f.gzipBytes, 0);
-  const isWorker = (f: InitialJs['files'][number]) => /worker/.test(f.url);
+  return urls;
+}
+
+/** Static `import … from "./x.js"` / `import "./x.js"` of a built chunk (never `import("…")`, which is lazy). */
+function staticImports(code: string): string[] {
+  return [...code.matchAll(/\bimport\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+\.js)["']/g)].map((m) => m[1]!);
+}
+
+/**
+ * The first screen's JavaScript, read from the build: index.html's module entry and modulepreloads and,
+ * transitively, every chunk they import statically — the scripts the page must load before it can show
+ * anything. Lazy chunks and workers are left out by construction, so the figure does not depend on
+ * which request happens to start early.
+ */
+export function measureInitialJs(distDir: string): InitialJs {
+  const pending = htmlScripts(readFileSync(join(distDir, 'index.html'), 'utf8')).map(
+    (url) => new URL(url, 'http://app/'),
+  );
+  const seen = new Set<string>();
+  const files: InitialJs['files'] = [];
+  for (let url = pending.shift(); url; url = pending.shift()) {
+    if (url.origin !== 'http://app' || seen.has(url.pathname)) continue;
+    seen.add(url.pathname);
+    const body = readFileSync(join(distDir, decodeURIComponent(url.pathname)));
+    files.push({ url: url.pathname, bytes: body.length, gzipBytes: gzipSize(body) });
+    pending.push(...staticImports(body.toString('utf8')).map((next) => new URL(next, url)));
+  }
+  const worker = readdirSync(join(distDir, 'assets')).find((name) => /^executor\.worker-.*\.js$/.test(name));
   return {
-    gzipBytes: sum(files),
-    pageGzipBytes: sum(files.filter((f) => !isWorker(f))),
-    workerGzipBytes: sum(files.filter(isWorker)),
+    gzipBytes: files.reduce((total, f) => total + f.gzipBytes, 0),
     files,
-    later,
+    workerGzipBytes: worker ? gzipSize(readFileSync(join(distDir, 'assets', worker))) : 0,
   };
 }
 

@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   try {
     const about = await machine(context);
     log('initial JavaScript of the app');
-    const initialJs = await measureInitialJs(context, app.url);
+    const initialJs = measureInitialJs(`${ROOT}dist`);
     log('four LLM steps streaming in the app');
     const stream = await measureStreaming(context, app.url);
     for (const open of context.pages()) await open.close();

@@ -9,3 +9,8 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+
+// The service worker (offline copy, new versions) is registered from a chunk of its own, after the first screen.
+void import('./ui/pwa/registerServiceWorker')
+  .then(({ registerServiceWorker }) => registerServiceWorker())
+  .catch((error: unknown) => console.warn('Tabflow: the offline copy is not set up:', error));

@@ -9,6 +9,7 @@ import { EventDialog, ForkDialog } from './runs/RunDialogs';
 import { useWorkflowRecord } from './library/useLibrary';
 import { ErrorBoundary } from './common/ErrorBoundary';
 import { Toasts } from './common/Toasts';
+import { UpdateBanner } from './pwa/UpdateBanner';
 import { DbProvider, useDb } from './DbContext';
 import { Header } from './Header';
 import { ImportCheckProvider } from './import/ImportCheckContext';
@@ -128,6 +129,7 @@ function Shell() {
         </div>
       )}
       <Toasts />
+      <UpdateBanner />
     </div>
   );
 }

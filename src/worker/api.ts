@@ -1,9 +1,10 @@
 import type { StorageFullRun } from '../engine/storageFull';
+import type { StorageCommands } from './storageCommands';
 
 export type { StorageFullRun };
 
 /** The executor's command API, called from the UI over Comlink. Every method runs in the executing tab. */
-export interface ExecutorApi {
+export interface ExecutorApi extends StorageCommands {
   /** Starts a run of a saved workflow; rejects with a readable message when the workflow or input is invalid. */
   start(options: { workflowId: string; input: unknown; mode?: 'durable' | 'direct' }): Promise<string>;
   cancel(runId: string): Promise<void>;
@@ -36,9 +37,16 @@ export interface ExecutorApi {
   applySettings(): Promise<void>;
   /** Whether this tab's worker is the one executing runs. */
   role(): Promise<'executor' | 'follower'>;
+  /**
+   * Before this tab reloads into a new version: resolves once none of this tab's step commits is in flight, and
+   * holds new ones back (`WriteHold`), so the reload never cuts one off. Answered by this tab's worker.
+   */
+  holdWritesForReload(): Promise<void>;
 }
 
-export type CommandName = Exclude<keyof ExecutorApi, 'role'>;
+/** Questions each tab's worker answers about itself; never relayed to the executing tab. */
+export type LocalQuery = 'role' | 'holdWritesForReload';
+export type CommandName = Exclude<keyof ExecutorApi, LocalQuery>;
 export const EXECUTOR_LOCK = 'tabflow-executor';
 export const COMMAND_CHANNEL = 'tabflow-commands';
 /** Announced by a worker that has just become the executor, so every tab can show where runs execute. */

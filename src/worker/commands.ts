@@ -3,14 +3,15 @@ import { normalizeAllowedHost } from '../schema/hosts';
 import type { EngineStore } from '../engine/store';
 import type { TabflowDb } from '../store/db';
 import { getWorkflow } from '../store/workflows';
+import { storageCommands } from './storageCommands';
 import { providerKeyName } from '../store/keyVault';
 import { approveHost, settingValue } from '../store/settings';
 import { checkProvider } from './providerCheck';
 import type { SecretsService } from './secrets';
 
-import type { CommandName, ExecutorApi } from './api';
+import type { CommandName, ExecutorApi, LocalQuery } from './api';
 
-type Commands = Omit<ExecutorApi, 'role'>;
+type Commands = Omit<ExecutorApi, LocalQuery>;
 
 /** The executor's commands over an engine: what the executing tab runs, whoever asked. */
 export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore, secrets: SecretsService): Commands {
@@ -36,6 +37,7 @@ export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore
       if (!record || record.deletedAt !== undefined) throw new Error('that workflow no longer exists');
       return engine.start({ workflow: record.doc, workflowId, input, mode: mode ?? 'durable' });
     },
+    ...storageCommands(engine, db),
     cancel: (runId) => engine.cancel(runId),
     pause: (runId) => engine.pause(runId),
     resume: (runId) => engine.resume(runId),

@@ -24,12 +24,14 @@ import { createStreamBroadcaster } from './streamBroadcast';
 import { CommandRelay } from './relay';
 import { installErrorTransfer } from './errorTransfer';
 import { SecretsService } from './secrets';
+import { WriteHold } from './writeHold';
 import { providerKeyName, workflowSecretName } from '../store/keyVault';
 import { isHostApproved, readSetting, settingValue, type SettingKey, type SettingValue } from '../store/settings';
 import { errorMessage } from '../schema/errorMessage';
 
 const db = getDb();
-const store = new DexieEngineStore(db);
+const writeHold = new WriteHold();
+const store = writeHold.wrap(new DexieEngineStore(db));
 const secrets = new SecretsService(db);
 
 /** Sleeps on the system clock; the demo model streams at its pace with it. */
@@ -229,6 +231,7 @@ const api: ExecutorApi = {
     await roleSettled;
     return relay.isLeader ? 'executor' : 'follower';
   },
+  holdWritesForReload: () => writeHold.hold(),
 };
 
 installErrorTransfer();

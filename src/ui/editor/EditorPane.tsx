@@ -1,4 +1,5 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { LazyBoundary, lazyChunk } from '../common/LazyBoundary';
 import type { WorkflowRecord } from '../../store/db';
 import { useDocumentSession } from '../document/DocumentProvider';
 import { displayKeys, useShortcut } from '../shortcuts';
@@ -8,7 +9,7 @@ import type { EditorHandle } from './JsonEditor';
 import type { AutosaveHandle } from './useAutosave';
 
 // CodeMirror is a lazy chunk: the library screen loads without it.
-const JsonEditor = lazy(() => import('./JsonEditor'));
+const JsonEditor = lazyChunk(() => import('./JsonEditor'));
 
 interface EditorPaneProps {
   record: WorkflowRecord;
@@ -59,9 +60,9 @@ export function EditorPane({ record, autosave, knownWorkflows }: EditorPaneProps
           Unsaved draft: fix the JSON to save it. Until then the last valid version stays saved.
         </p>
       )}
-      <Suspense fallback={<div className="editor-loading muted">Loading editor…</div>}>
+      <LazyBoundary label="the JSON editor" fallback={<div className="editor-loading muted">Loading editor…</div>}>
         <JsonEditor ref={editor} session={session} knownWorkflows={knownWorkflows} onAnalysis={onAnalysis} />
-      </Suspense>
+      </LazyBoundary>
     </div>
   );
 }

@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { build, type Plugin } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildExportFile, exportText } from '../../src/schema/exporter';
+import { buildShareLink } from '../../src/schema/share';
+import { TEMPLATES } from '../../src/templates';
+import { startRun, waitForRunStatus } from './app';
+import { chromiumPath, launch } from './browser';
+import { serveStatic, type StaticSite } from './staticSite';
+
+const SHOTS = 'test-results';
+const ROOT = resolve(import.meta.dirname, '../..');
+/** The build the other browser tests use (globalSetup serves the same directory). */
+const FIRST_BUILD = resolve(process.env.TABFLOW_DIST_DIR ?? join(ROOT, 'dist'));
+
+/** A second deployment: the same app, its page marked so the test can tell which version is running. */
+async function buildSecondDeployment(outDir: string): Promise<void> {
+  const marker: Plugin = {
+    name: 'second-deployment-marker',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { name: 'tabflow-deployment', content: 'second' } }],
+  };
+  await build({
+    configFile: join(ROOT, 'vite.config.ts'),
+    root: ROOT,
+    plugins: [marker],
+    build: { outDir, emptyOutDir: true },
+    logLevel: 'warn',
+  });
+}
+
+function singleCustomer() {
+  const doc = structuredClone(TEMPLATES.find((t) => t.id === 'single-customer-status')!.doc);
+  doc.workflowConfig.name = 'Offline import';
+  return doc;
+}
+
+async function newContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 1280, height: 800 } });
+}
+
+/** Waits until the service worker has precached the app and controls this page. */
+async function controlledByServiceWorker(page: Page): Promise<void> {
+  await page.waitForFunction(
+    async () => {
+      const registration = await navigator.serviceWorker.ready;
+      return registration.active?.state === 'activated' && navigator.serviceWorker.controller !== null;
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+}
+
+const deployment = (page: Page) =>
+  page.evaluate(() => document.querySelector('meta[name="tabflow-deployment"]')?.getAttribute('content') ?? 'first');
+
+async function useTemplate(page: Page, templateId: string): Promise<void> {
+  await page.locator(`[data-template-id="${templateId}"]`).getByRole('button', { name: 'Use template' }).click();
+  await page.locator('[data-testid="json-editor"] .cm-editor').waitFor();
+}
+
+describe.skipIf(!chromiumPath)('installable and offline (service worker, manifest, new versions)', () => {
+  let browser: Browser;
+  let site: StaticSite;
+  const secondBuild = mkdtempSync(join(tmpdir(), 'tabflow-second-build-'));
+  beforeAll(async () => {
+    [browser, site] = await Promise.all([launch(), serveStatic(FIRST_BUILD), buildSecondDeployment(secondBuild)]);
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all([browser?.close(), site?.close()]);
+    rmSync(secondBuild, { recursive: true, force: true });
+  });
+
+  it('after one visit, with no network at all, the app reloads and runs a no-LLM and an LLM template', async () => {
+    site.deploy(FIRST_BUILD);
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(site.url);
+    await page.locator('[data-template-id="customer-digest"]').waitFor();
+    await controlledByServiceWorker(page);
+
+    await context.setOffline(true);
+    const reloaded = await page.reload();
+    expect(reloaded?.fromServiceWorker()).toBe(true);
+    await useTemplate(page, 'customer-digest');
+    const digest = await startRun(page);
+    await waitForRunStatus(page, digest, 'completed', 45_000);
+    await page.screenshot({ path: `${SHOTS}/pwa-offline-digest-completed.png` });
+
+    await useTemplate(page, 'weather-outfit-chain');
+    const weather = await startRun(page, { location: 'Lisbon' });
+    await waitForRunStatus(page, weather, 'completed', 60_000);
+    const providers = await page
+      .locator(`.run-detail[data-run-id="${weather}"] [data-step-slug]`)
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+    expect(providers.every((status) => status === 'completed')).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/pwa-offline-llm-completed.png` });
+
+    // The format's schema, and the import check's worker (a share link opens the preview), come from the cache too.
+    expect(await page.evaluate(async () => (await (await fetch('/workflow.schema.json')).json()).$schema)).toBeTruthy();
+    await page.goto(await buildShareLink(exportText(buildExportFile(singleCustomer(), () => undefined)), site.url));
+    const preview = page.getByRole('dialog', { name: 'Import preview' });
+    await preview.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.locator('[data-testid="workflow-item"][data-workflow-name="Offline import"]').waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a new deployment waits for Reload: the open tab is not reloaded, and Reload brings the new version', async () => {
+    site.deploy(FIRST_BUILD);
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    let loads = 0;
+    page.on('load', () => loads++);
+    await page.goto(site.url);
+    await page.locator('[data-template-id="customer-digest"]').waitFor();
+    await controlledByServiceWorker(page);
+    await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+    expect(await deployment(page)).toBe('first');
+
+    site.deploy(secondBuild);
+    // The tab checks for a new version when it comes back into view (and every hour).
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    const banner = page.getByRole('status', { name: 'New version' });
+    await banner.waitFor({ timeout: 30_000 });
+    expect(await banner.textContent()).toContain('A new version is ready.');
+    await page.screenshot({ path: `${SHOTS}/pwa-update-ready.png` });
+    // Nothing reloads by itself: the same document, still the first version, even after a while.
+    await page.waitForTimeout(1500);
+    expect(loads).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+    expect(await deployment(page)).toBe('first');
+
+    await Promise.all([
+      page.waitForEvent('load', { timeout: 30_000 }),
+      banner.getByRole('button', { name: 'Reload' }).click(),
+    ]);
+    await page.locator('[data-template-id="customer-digest"]').waitFor();
+    expect(await deployment(page)).toBe('second');
+    expect(await page.getByRole('status', { name: 'New version' }).count()).toBe(0);
+    await page.screenshot({ path: `${SHOTS}/pwa-update-reloaded.png` });
+    await context.close();
+  });
+});
