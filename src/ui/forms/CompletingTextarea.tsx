@@ -1,0 +1,129 @@
+import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  applyCompletion,
+  expressionQuery,
+  matchItems,
+  templateQuery,
+  type CompletionItem,
+  type CompletionQuery,
+} from './completions';
+
+export type CompletionMode = 'template' | 'expression';
+
+interface Props {
+  id: string;
+  value: string;
+  onChange(text: string): void;
+  items: readonly CompletionItem[];
+  /** `template`: after `{{`, closing with `}}`; `expression`: any name being typed. */
+  mode: CompletionMode;
+  rows?: number;
+  describedBy: string;
+  invalid: boolean;
+  /** Names the list for screen readers ("Completions for …"). */
+  label: string;
+}
+
+interface Open {
+  query: CompletionQuery;
+  options: CompletionItem[];
+  active: number;
+}
+
+/**
+ * A textarea with a completion list (the ARIA combobox pattern on a textbox): typing opens it where a
+ * name can go, ArrowUp/ArrowDown move, Enter or Tab inserts, Escape closes; Ctrl+Space opens it again.
+ */
+export function CompletingTextarea(props: Props) {
+  const { id, value, onChange, items, mode } = props;
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const pendingCaret = useRef<number | undefined>(undefined);
+  const [open, setOpen] = useState<Open>();
+  const listId = `${id}-completions`;
+
+  useLayoutEffect(() => {
+    const caret = pendingCaret.current;
+    if (caret === undefined || !ref.current) return;
+    pendingCaret.current = undefined;
+    ref.current.setSelectionRange(caret, caret);
+  });
+
+  const refresh = (text: string, caret: number) => {
+    const query = mode === 'template' ? templateQuery(text, caret) : expressionQuery(text, caret);
+    const options = query ? matchItems(items, query.prefix) : [];
+    setOpen(query && options.length > 0 ? { query, options, active: 0 } : undefined);
+  };
+
+  const accept = (item: CompletionItem) => {
+    const el = ref.current;
+    if (!el || !open) return;
+    const next = applyCompletion(value, el.selectionStart, open.query, item.label, mode === 'template');
+    pendingCaret.current = next.caret;
+    setOpen(undefined);
+    onChange(next.text);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === ' ' && event.ctrlKey) {
+      event.preventDefault();
+      refresh(value, event.currentTarget.selectionStart);
+      return;
+    }
+    if (!open) return;
+    const move = (by: number) =>
+      setOpen({ ...open, active: (open.active + by + open.options.length) % open.options.length });
+    if (event.key === 'ArrowDown') move(1);
+    else if (event.key === 'ArrowUp') move(-1);
+    else if (event.key === 'Enter' || event.key === 'Tab') accept(open.options[open.active]!);
+    else if (event.key === 'Escape') setOpen(undefined);
+    else return;
+    event.preventDefault();
+    // Escape inside the list must not also close a dialog or panel around the field.
+    event.stopPropagation();
+  };
+
+  return (
+    <div className="completing">
+      <textarea
+        ref={ref}
+        id={id}
+        value={value}
+        rows={props.rows ?? 3}
+        spellCheck={mode === 'template'}
+        aria-autocomplete="list"
+        aria-controls={open ? listId : undefined}
+        aria-activedescendant={open ? `${listId}-${open.active}` : undefined}
+        aria-describedby={props.describedBy}
+        aria-invalid={props.invalid || undefined}
+        onChange={(e) => {
+          onChange(e.target.value);
+          refresh(e.target.value, e.target.selectionStart);
+        }}
+        onKeyDown={onKeyDown}
+        onBlur={() => setOpen(undefined)}
+      />
+      {open && (
+        <ul id={listId} role="listbox" aria-label={`Completions for ${props.label}`} className="completions">
+          {open.options.map((item, i) => (
+            <li
+              key={item.label}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === open.active}
+              className={i === open.active ? 'completion completion-active' : 'completion'}
+              // mousedown, not click: the textarea keeps its focus and caret.
+              onMouseDown={(e) => {
+                e.preventDefault();
+                accept(item);
+              }}>
+              <code>{item.label}</code> <span className="completion-detail">{item.detail}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <span className="form-sr-only" aria-live="polite">
+        {open ? `${open.options.length} suggestions; arrow keys to choose, Enter to insert` : ''}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,146 @@
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import type { ExpressionContext } from '../../schema/expression';
+import { stepReach } from '../../schema/predecessors';
+import { formatJsonPath, type PathSegment, type Problem } from '../../schema/problems';
+import { resolveTemplates } from '../../schema/template';
+import { isObject, objectField, type RawObject } from '../../schema/walk';
+import type { WorkflowFile } from '../../schema/workflow';
+import { expressionNames, templateNames, type CompletionItem } from './completions';
+import { getAt, setAt, type JsonPath } from './path';
+import { problemsOfStep } from './stepProblems';
+import { useLastRun, useStoredSecretNames, type LastRun } from './useFormData';
+
+/** What every step form takes; `StepFormPanel` and each per-type form accept the same. */
+export interface StepFormProps {
+  file: WorkflowFile;
+  /** JSON path of the step, e.g. `['stepsConfig', 2, 'config', 'steps', 0]`. */
+  stepPath: PathSegment[];
+  /** An immutable update of the file; `group` joins a typing burst in one field into one undo step. */
+  onChange(next: WorkflowFile, meta: { group: string }): void;
+  /** The JSON view's problems (`validateWorkflowFile`); each field shows those at its path. */
+  problems: Problem[];
+  /** The open workflow's id: completions and expression previews read its last run. */
+  workflowId?: string;
+}
+
+export interface StepForm {
+  file: WorkflowFile;
+  stepPath: JsonPath;
+  step: RawObject;
+  /** This step's problems (not those of steps in its bodies). */
+  problems: Problem[];
+  /** Every problem of the file (for the workflow settings a step form shows). */
+  allProblems: Problem[];
+  /** Sets the value at `path` (relative to the step); `undefined` removes the key. */
+  set(path: JsonPath, value: unknown): void;
+  /** Sets the value at `path` from the file's root. */
+  setAbsolute(path: JsonPath, value: unknown): void;
+  /** Replaces the whole file (a rename touching several steps); one undo step per `group`. */
+  replace(next: WorkflowFile, group: string): void;
+  templateItems(secretsAllowed: boolean): CompletionItem[];
+  expressionItems: CompletionItem[];
+  lastRun: LastRun;
+  /** What an expression of this step sees, from the last run (empty data when there is none). */
+  previewContext: ExpressionContext;
+}
+
+const FormContext = createContext<StepForm | null>(null);
+
+export function useStepForm(): StepForm {
+  const form = useContext(FormContext);
+  if (!form) throw new Error('a step form field is used outside a step form');
+  return form;
+}
+
+/** The group of an edit at `path`: one undo step per field per typing burst. */
+export function fieldGroup(path: JsonPath): string {
+  return `field:${formatJsonPath(path)}`;
+}
+
+export function StepFormScope({ children, ...props }: StepFormProps & { children: ReactNode }) {
+  const { file, stepPath, onChange, problems, workflowId } = props;
+  const lastRun = useLastRun(workflowId);
+  const storedSecrets = useStoredSecretNames();
+  const step = getAt(file, stepPath);
+  const form = useMemo((): StepForm | undefined => {
+    if (!isObject(step)) return undefined;
+    const outputs = lastRun.status === 'ready' ? lastRun.outputs : {};
+    const setAbsolute = (path: JsonPath, value: unknown) =>
+      onChange(setAt(file, path, value), { group: fieldGroup(path) });
+    const sources = { outputs, storedSecrets };
+    return {
+      file,
+      stepPath,
+      step,
+      problems: problemsOfStep(problems, stepPath),
+      allProblems: problems,
+      set: (path, value) => setAbsolute([...stepPath, ...path], value),
+      setAbsolute,
+      replace: (next, group) => onChange(next, { group }),
+      templateItems: (secretsAllowed) => templateNames(file, stepPath, { ...sources, secretsAllowed }),
+      expressionItems: expressionNames(file, stepPath, sources),
+      lastRun,
+      previewContext: previewContext(file, stepPath, lastRun),
+    };
+  }, [file, stepPath, step, problems, onChange, lastRun, storedSecrets]);
+  if (!form) {
+    return (
+      <p className="form-missing" role="status">
+        No step at {formatJsonPath(stepPath)}.
+      </p>
+    );
+  }
+  return <FormContext.Provider value={form}>{children}</FormContext.Provider>;
+}
+
+/**
+ * The scope an expression of this step would see in the last run: its input, the outputs of the
+ * steps that can have run before it, the variables, and inside a loop the first item.
+ */
+function previewContext(file: WorkflowFile, stepPath: JsonPath, lastRun: LastRun): ExpressionContext {
+  const reach = stepReach(file, stepPath);
+  const outputs = lastRun.status === 'ready' ? lastRun.outputs : {};
+  const steps = Object.fromEntries(
+    (reach?.predecessors ?? [])
+      .filter((slug) => Object.hasOwn(outputs, slug))
+      .map((slug) => [slug, { output: outputs[slug] }]),
+  );
+  const settings = objectField(objectField(file as RawObject, 'workflowConfig'), 'config');
+  const variables = objectField(settings, 'variables') ?? {};
+  const context: ExpressionContext = {
+    input: lastRun.status === 'ready' ? lastRun.run.input : {},
+    trigger: { data: lastRun.status === 'ready' ? lastRun.triggerData : undefined },
+    steps,
+    variables,
+  };
+  const loopPath = innermostLoopPath(file, stepPath);
+  if (loopPath) context.loop = { item: firstItem(getAt(file, [...loopPath, 'config', 'forEach']), context), index: 0 };
+  return context;
+}
+
+function innermostLoopPath(file: WorkflowFile, stepPath: JsonPath): JsonPath | undefined {
+  for (let end = stepPath.length - 3; end >= 1; end--) {
+    if (stepPath[end] === 'config' && stepPath[end + 1] === 'steps') {
+      const container = stepPath.slice(0, end);
+      if (isObject(getAt(file, container)) && (getAt(file, container) as RawObject).stepType === 'loop')
+        return container;
+    }
+  }
+  return undefined;
+}
+
+function firstItem(forEach: unknown, context: ExpressionContext): unknown {
+  let items: unknown = forEach;
+  if (typeof forEach === 'string') {
+    try {
+      items = resolveTemplates(forEach, {
+        input: context.input,
+        steps: context.steps ?? {},
+        variables: context.variables ?? {},
+      });
+    } catch {
+      items = undefined;
+    }
+  }
+  return Array.isArray(items) ? items[0] : undefined;
+}

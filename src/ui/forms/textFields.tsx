@@ -1,0 +1,178 @@
+import { useEffect, useState } from 'react';
+import { evaluateCondition, evaluateExpression, type ExpressionContext } from '../../schema/expression';
+import { errorMessage } from '../../schema/errorMessage';
+import { CompletingTextarea } from './CompletingTextarea';
+import { FieldFrame, useField, type FieldProps } from './fields';
+import { useStepForm } from './formContext';
+import { useDraft } from './useDraft';
+
+/** Fields whose text is a template, a JSONata expression, or raw JSON. */
+
+export function TemplateField(props: FieldProps & { secretsAllowed?: boolean; rows?: number }) {
+  const form = useStepForm();
+  const field = useField(props.path);
+  const external = typeof field.value === 'string' ? field.value : '';
+  const [draft, setDraft] = useDraft(external);
+  return (
+    <FieldFrame field={field} label={props.label} help={props.help ?? 'Type {{ to insert a reference.'}>
+      <CompletingTextarea
+        id={field.id}
+        value={draft}
+        mode="template"
+        rows={props.rows}
+        label={props.label}
+        items={form.templateItems(props.secretsAllowed === true)}
+        describedBy={field.describedBy}
+        invalid={field.invalid}
+        onChange={(text) => {
+          setDraft(text);
+          field.set(text === '' && props.optional ? undefined : text);
+        }}
+      />
+    </FieldFrame>
+  );
+}
+
+/** How long the preview waits after the last keystroke. */
+export const PREVIEW_DEBOUNCE_MS = 300;
+const SHOWN_CHARS = 400;
+
+export function ExpressionField(props: FieldProps & { condition?: boolean }) {
+  const form = useStepForm();
+  const field = useField(props.path);
+  const external = typeof field.value === 'string' ? field.value : '';
+  const [draft, setDraft] = useDraft(external);
+  return (
+    <FieldFrame
+      field={field}
+      label={props.label}
+      help={props.help}
+      after={
+        <ExpressionPreview
+          id={`${field.id}-preview`}
+          source={draft}
+          context={form.previewContext}
+          condition={props.condition}
+        />
+      }>
+      <CompletingTextarea
+        id={field.id}
+        value={draft}
+        mode="expression"
+        rows={2}
+        label={props.label}
+        items={form.expressionItems}
+        describedBy={`${field.describedBy} ${field.id}-preview`}
+        invalid={field.invalid}
+        onChange={(text) => {
+          setDraft(text);
+          field.set(text === '' && props.optional ? undefined : text);
+        }}
+      />
+    </FieldFrame>
+  );
+}
+
+type Preview =
+  { kind: 'idle' } | { kind: 'value'; text: string; matches?: boolean } | { kind: 'error'; message: string };
+
+/** "evaluates to …" against the last run's data, debounced; evaluation is budgeted (expression.ts), never eval. */
+function ExpressionPreview(props: { id: string; source: string; context: ExpressionContext; condition?: boolean }) {
+  const { source, context, condition } = props;
+  const [preview, setPreview] = useState<Preview>({ kind: 'idle' });
+  useEffect(() => {
+    if (source.trim() === '') return;
+    let live = true;
+    const timer = setTimeout(() => {
+      const options = { nowMs: Date.now(), seed: 'form-preview' };
+      void Promise.all([
+        evaluateExpression(source, context, options),
+        condition ? evaluateCondition(source, context, options) : Promise.resolve(undefined),
+      ]).then(
+        ([value, matches]) => live && setPreview({ kind: 'value', text: describeValue(value), matches }),
+        (error: unknown) => live && setPreview({ kind: 'error', message: errorMessage(error) }),
+      );
+    }, PREVIEW_DEBOUNCE_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [source, context, condition]);
+  const shown: Preview = source.trim() === '' ? { kind: 'idle' } : preview;
+  return (
+    <p id={props.id} className={`form-preview form-preview-${shown.kind}`} aria-live="polite">
+      {shown.kind === 'value' && (
+        <>
+          Evaluates to <code>{shown.text}</code>
+          {shown.matches !== undefined && (shown.matches ? ' — the rule matches' : ' — the rule does not match')}
+        </>
+      )}
+      {shown.kind === 'error' && <>Error: {shown.message}</>}
+    </p>
+  );
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing (no value)';
+  const text = JSON.stringify(value);
+  return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}…` : text;
+}
+
+/** Raw JSON (schemas, `data`, `where`…): written when it parses, else the parse error is shown. */
+export function JsonField(
+  props: FieldProps & { expect?: 'object' | 'array' | 'any'; templates?: boolean; secretsAllowed?: boolean },
+) {
+  const form = useStepForm();
+  const [ownError, setOwnError] = useState<string>();
+  const field = useField(props.path, ownError, props.absolute);
+  const external = field.value === undefined ? '' : JSON.stringify(field.value, null, 2);
+  const [draft, setDraft] = useDraft(external, canonicalJson);
+  const expect = props.expect ?? 'object';
+  const onChange = (text: string) => {
+    setDraft(text);
+    if (text.trim() === '') {
+      setOwnError(props.optional ? undefined : `${props.label} is required`);
+      if (props.optional) field.set(undefined);
+      return;
+    }
+    const parsed = parseJson(text);
+    if (!parsed.ok) return setOwnError(`not valid JSON: ${parsed.message}`);
+    const kind = Array.isArray(parsed.value)
+      ? 'array'
+      : parsed.value !== null && typeof parsed.value === 'object'
+        ? 'object'
+        : 'other';
+    if (expect !== 'any' && kind !== expect) return setOwnError(`must be a JSON ${expect}`);
+    setOwnError(undefined);
+    field.set(parsed.value);
+  };
+  return (
+    <FieldFrame field={field} label={props.label} help={props.help} ownError={ownError}>
+      <CompletingTextarea
+        id={field.id}
+        value={draft}
+        mode="template"
+        rows={Math.min(10, Math.max(3, draft.split('\n').length))}
+        label={props.label}
+        items={props.templates ? form.templateItems(props.secretsAllowed === true) : []}
+        describedBy={field.describedBy}
+        invalid={field.invalid}
+        onChange={onChange}
+      />
+    </FieldFrame>
+  );
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, message: errorMessage(error) };
+  }
+}
+
+function canonicalJson(text: string): string | undefined {
+  if (text.trim() === '') return '';
+  const parsed = parseJson(text);
+  return parsed.ok ? JSON.stringify(parsed.value, null, 2) : undefined;
+}
