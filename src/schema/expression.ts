@@ -109,7 +109,7 @@ const JSONATA_OPTIONS: jsonata.JsonataOptions = {
 // Compilation, cached by source
 
 type Compiled =
-  | { ok: true; expression: jsonata.Expression; stepRefs: string[]; needs: BindingNeeds }
+  | { ok: true; expression: jsonata.Expression; stepRefs: string[]; inputRefs: string[]; needs: BindingNeeds }
   | { ok: false; error: ExpressionError };
 
 /**
@@ -141,8 +141,8 @@ function compile(source: string): Compiled {
 function compileUncached(source: string): Compiled {
   try {
     const expression = jsonata(source, JSONATA_OPTIONS);
-    const { stepRefs, needs } = inspectAst(expression.ast());
-    return { ok: true, expression, stepRefs, needs };
+    const { stepRefs, inputRefs, needs } = inspectAst(expression.ast());
+    return { ok: true, expression, stepRefs, inputRefs, needs };
   } catch (error) {
     return { ok: false, error: toExpressionError(error) };
   }
@@ -161,8 +161,9 @@ interface AstNode {
  * regex literal for RE2 up front, so unsupported syntax is a syntax error rather than a runtime one,
  * and to route the size-amplifying operators through their guards.
  */
-function inspectAst(root: jsonata.ExprNode): { stepRefs: string[]; needs: BindingNeeds } {
+function inspectAst(root: jsonata.ExprNode): { stepRefs: string[]; inputRefs: string[]; needs: BindingNeeds } {
   const stepRefs = new Set<string>();
+  const inputRefs = new Set<string>();
   const variables = new Set<string>();
   let hasTransform = false;
   const seen = new Set<object>();
@@ -173,24 +174,31 @@ function inspectAst(root: jsonata.ExprNode): { stepRefs: string[]; needs: Bindin
     if (node instanceof RegExp) continue;
     const ast = node as AstNode;
     if (ast.type === 'regex' && ast.value instanceof RegExp) compileRe2(ast.value, ast.position);
-    if (ast.type === 'path' && Array.isArray(ast.steps)) collectStepRef(ast.steps as AstNode[], stepRefs);
+    if (ast.type === 'path' && Array.isArray(ast.steps)) {
+      collectRootRef(ast.steps as AstNode[], 'steps', stepRefs);
+      collectRootRef(ast.steps as AstNode[], 'input', inputRefs);
+    }
     guardOperator(ast);
     if (ast.type === 'variable' && typeof ast.value === 'string') variables.add(ast.value);
     if (ast.type === 'transform') hasTransform = true;
     for (const child of Object.values(node)) if (child !== null && typeof child === 'object') pending.push(child);
   }
-  return { stepRefs: [...stepRefs].sort(), needs: bindingNeeds(variables, hasTransform) };
+  return {
+    stepRefs: [...stepRefs].sort(),
+    inputRefs: [...inputRefs].sort(),
+    needs: bindingNeeds(variables, hasTransform),
+  };
 }
 
-/** `steps.slug…`, `$.steps.slug…` or `$$.steps.slug…` at the start of a path. */
-function collectStepRef(steps: AstNode[], into: Set<string>): void {
+/** `<root>.name…`, `$.<root>.name…` or `$$.<root>.name…` at the start of a path (root `steps` or `input`). */
+function collectRootRef(steps: AstNode[], root: 'steps' | 'input', into: Set<string>): void {
   const first = steps[0];
   const rootVariable = first?.type === 'variable' && (first.value === '' || first.value === '$');
   const at = rootVariable ? 1 : 0;
-  const stepsName = steps[at];
-  const slug = steps[at + 1];
-  if (stepsName?.type === 'name' && stepsName.value === 'steps' && slug?.type === 'name') {
-    into.add(String(slug.value));
+  const rootName = steps[at];
+  const name = steps[at + 1];
+  if (rootName?.type === 'name' && rootName.value === root && name?.type === 'name') {
+    into.add(String(name.value));
   }
 }
 
@@ -298,9 +306,9 @@ function toPlainValue(value: unknown, budget: ResultBudget): unknown {
 /** Syntax check without evaluating; stepRefs = slugs referenced as `steps.<slug>` (best effort). */
 export function checkExpression(
   source: string,
-): { ok: true; stepRefs: string[] } | { ok: false; message: string; position?: number } {
+): { ok: true; stepRefs: string[]; inputRefs: string[] } | { ok: false; message: string; position?: number } {
   const compiled = compile(source);
-  if (compiled.ok) return { ok: true, stepRefs: [...compiled.stepRefs] };
+  if (compiled.ok) return { ok: true, stepRefs: [...compiled.stepRefs], inputRefs: [...compiled.inputRefs] };
   const { message, position } = compiled.error;
   return position === undefined ? { ok: false, message } : { ok: false, message, position };
 }

@@ -1,5 +1,5 @@
 import { literalHostOf, normalizeAllowedHost } from './hosts';
-import { findTemplates } from './template';
+import { workflowInputUses } from './inputs';
 import { collectScopes, isObject, objectField, stringField, type RawObject } from './walk';
 
 /** What a person should see before importing or running a workflow. Read defensively from raw JSON. */
@@ -62,19 +62,9 @@ export function summarizeWorkflow(raw: RawObject): WorkflowSummary {
   };
 }
 
-/** Run inputs: the input schema's properties, else every `{{input.<name>}}` the steps use. */
+/** Run inputs: the input schema's properties, then every input the steps read without declaring it. */
 export function workflowInputs(raw: RawObject): string[] {
-  const settings = objectField(objectField(raw, 'workflowConfig'), 'config');
-  const properties = objectField(objectField(settings, 'inputSchema'), 'properties');
-  if (properties) return Object.keys(properties);
-  const names = new Set<string>();
-  for (const found of findTemplates(raw.stepsConfig, ['stepsConfig'])) {
-    for (const ref of found.refs) {
-      const name = ref.path[0];
-      if (ref.root === 'input' && typeof name === 'string') names.add(name);
-    }
-  }
-  return [...names];
+  return workflowInputUses(raw).map((use) => use.name);
 }
 
 function stringArray(value: unknown): string[] {

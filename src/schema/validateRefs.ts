@@ -178,7 +178,11 @@ function checkLoopRef(ref: TemplateRef, site: StepSite, ctx: RefContext): RefIss
 const warn = (code: string, message: string): RefIssue => ({ severity: 'warning', code, message });
 const err = (code: string, message: string): RefIssue => ({ severity: 'error', code, message });
 
-function expressionFields(site: StepSite, config: RawObject): Array<{ source: unknown; segments: PathSegment[] }> {
+/** The JSONata expressions of a step, with their paths. */
+export function expressionFields(
+  site: StepSite,
+  config: RawObject,
+): Array<{ source: unknown; segments: PathSegment[] }> {
   const base = [...site.segments, 'config'];
   if (site.stepType === 'condition' && Array.isArray(config.rules)) {
     return config.rules.map((rule, i) => ({

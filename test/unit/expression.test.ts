@@ -294,12 +294,12 @@ describe('errors', () => {
 describe('checkExpression', () => {
   it('accepts valid syntax and finds step references', () => {
     const source = 'steps.triage.output.x = 1 and $.steps.`fetch-user`.output and $count($$.steps.list.output) > 0';
-    expect(checkExpression(source)).toEqual({ ok: true, stepRefs: ['fetch-user', 'list', 'triage'] });
+    expect(checkExpression(source)).toMatchObject({ ok: true, stepRefs: ['fetch-user', 'list', 'triage'] });
   });
 
   it('finds references inside functions and predicates, but not nested "steps" fields', () => {
     const source = '$map(steps.a.output, function($v){ $v.steps.notAStep }) [steps.b.output.ok]';
-    expect(checkExpression(source)).toEqual({ ok: true, stepRefs: ['a', 'b'] });
+    expect(checkExpression(source)).toMatchObject({ ok: true, stepRefs: ['a', 'b'] });
   });
 
   it('does not evaluate anything', () => {

@@ -3,7 +3,7 @@ import type { WorkflowRecord } from '../../store/db';
 import { Dialog } from '../common/Dialog';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
-import { buildInput, inputFields, type InputField } from './runInputs';
+import { buildInput, describeEmptyFields, emptyUsedFields, inputFields, type InputField } from './runInputs';
 import { formValueOf, useRunFormHints, type RunFormHints, type Suggestions } from './useRunFormHints';
 import { errorMessage } from '../../schema/errorMessage';
 
@@ -31,11 +31,18 @@ function RunForm({ record, fields, hints }: { record: WorkflowRecord; fields: In
   const [direct, setDirect] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Set once the user saw which inputs are empty and chose to start anyway; any edit clears it.
+  const [emptyWarned, setEmptyWarned] = useState<string | null>(null);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const built = buildInput(fields, values);
     if (!built.ok) return setError(built.error);
+    const empty = emptyUsedFields(fields, values);
+    if (empty.length > 0 && emptyWarned === null) {
+      setError(null);
+      return setEmptyWarned(describeEmptyFields(empty));
+    }
     setBusy(true);
     setError(null);
     try {
@@ -53,7 +60,10 @@ function RunForm({ record, fields, hints }: { record: WorkflowRecord; fields: In
     }
   }
 
-  const set = (name: string, value: string) => setValues({ ...values, [name]: value });
+  const set = (name: string, value: string) => {
+    setEmptyWarned(null);
+    setValues({ ...values, [name]: value });
+  };
   return (
     <form className="run-form" onSubmit={(e) => void submit(e)}>
       {fields.length === 0 && <p className="muted">This workflow takes no input.</p>}
@@ -82,6 +92,11 @@ function RunForm({ record, fields, hints }: { record: WorkflowRecord; fields: In
             />
           )}
           {field.description && <span className="field-hint muted">{field.description}</span>}
+          {!field.declared && (
+            <span className="field-hint muted">
+              Not declared in the workflow&apos;s input schema; read by {field.usedBy.join(', ')}.
+            </span>
+          )}
           {!field.description && hints.suggestions[field.name] && (
             <span className="field-hint muted">
               Pick one of the ids in your local table “{hints.suggestions[field.name]!.table}”, or type any value.
@@ -98,12 +113,17 @@ function RunForm({ record, fields, hints }: { record: WorkflowRecord; fields: In
           {error}
         </p>
       )}
+      {emptyWarned && (
+        <p className="form-warning" role="alert">
+          {emptyWarned} Fill it in, or start anyway.
+        </p>
+      )}
       <div className="dialog-actions">
         <button type="button" className="button" onClick={closeDialog}>
           Cancel
         </button>
         <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? 'Starting…' : 'Start run'}
+          {busy ? 'Starting…' : emptyWarned ? 'Start anyway' : 'Start run'}
         </button>
       </div>
     </form>

@@ -1,13 +1,20 @@
-import { workflowInputs } from '../../schema/summary';
+import { workflowInputUses } from '../../schema/inputs';
 import type { WorkflowFile } from '../../schema/workflow';
 
-/** One field of the run form, from the input schema when there is one, else from `{{input.x}}` templates. */
+/**
+ * One field of the run form: each input the schema declares, and each one the steps read without
+ * declaring it (`{{input.x}}` in a template, `input.x` in an expression).
+ */
 export interface InputField {
   name: string;
   kind: 'text' | 'number' | 'boolean' | 'json';
   description: string | undefined;
   required: boolean;
   initial: string;
+  /** In the input schema; an undeclared input is checked by nothing, so an empty one is warned about. */
+  declared: boolean;
+  /** Slugs of the steps that read it. */
+  usedBy: string[];
 }
 
 type PropertySchema = { type?: unknown; default?: unknown; description?: unknown };
@@ -16,7 +23,7 @@ export function inputFields(doc: WorkflowFile): InputField[] {
   const schema = doc.workflowConfig.config?.inputSchema as
     { properties?: Record<string, PropertySchema>; required?: unknown } | undefined;
   const required = new Set(Array.isArray(schema?.required) ? (schema.required as string[]) : []);
-  return workflowInputs(doc as never).map((name) => {
+  return workflowInputUses(doc as never).map(({ name, declared, usedBy }) => {
     const property = schema?.properties?.[name] ?? {};
     const kind = fieldKind(property.type);
     const initial =
@@ -31,8 +38,31 @@ export function inputFields(doc: WorkflowFile): InputField[] {
       description: typeof property.description === 'string' ? property.description : undefined,
       required: required.has(name),
       initial,
+      declared,
+      usedBy,
     };
   });
+}
+
+/**
+ * Undeclared fields that steps read but that would start empty: no schema says they may be, and
+ * the run would go on with nothing there. (A declared one is required or optional by its schema.)
+ */
+export function emptyUsedFields(fields: InputField[], values: Record<string, string>): InputField[] {
+  return fields.filter(
+    (f) => !f.declared && f.kind !== 'boolean' && f.usedBy.length > 0 && (values[f.name] ?? '').trim() === '',
+  );
+}
+
+/** "customerId is empty, but the step start reads it." */
+export function describeEmptyFields(fields: InputField[]): string {
+  const parts = fields.map((f) => {
+    const steps = f.usedBy.map((slug) => `“${slug}”`).join(', ');
+    return `${f.name} is empty, but ${f.usedBy.length === 1 ? 'the step' : 'the steps'} ${steps} ${
+      f.usedBy.length === 1 ? 'reads' : 'read'
+    } it`;
+  });
+  return `${parts.join('; ')}.`;
 }
 
 function fieldKind(type: unknown): InputField['kind'] {
