@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { retryPolicySchema, stepSchema } from './steps.ts';
+import { retryPolicySchema, slugSchema, stepSchema } from './steps.ts';
 
 /** The format version this build writes. Files without `formatVersion` are version 1 (the seed format). */
 export const FORMAT_VERSION = 1;
@@ -59,6 +59,17 @@ export const workflowDefinitionSchema = z.looseObject({
   stepsConfig: z.array(stepSchema).min(1, 'a workflow needs at least one step'),
 });
 
+const coordinate = z.number().min(-1_000_000).max(1_000_000);
+
+/**
+ * The visual editor's layout, kept with the workflow (exports and share links carry it); the engine
+ * never reads it. Only steps the user placed have a position; the others are laid out automatically.
+ */
+export const workflowUiSchema = z.looseObject({
+  /** Step slug → top-left corner on the canvas, relative to the container the step is in. */
+  positions: z.record(slugSchema, z.object({ x: coordinate, y: coordinate })).optional(),
+});
+
 /** A workflow file: one definition plus the subworkflows it references, for sharing. */
 export const workflowFileSchema = z.looseObject({
   $schema: z.string().optional(),
@@ -67,6 +78,7 @@ export const workflowFileSchema = z.looseObject({
   stepsConfig: z.array(stepSchema).min(1, 'a workflow needs at least one step'),
   /** Definitions of subworkflows referenced by name, bundled by export. */
   bundledWorkflows: z.array(workflowDefinitionSchema).optional(),
+  ui: workflowUiSchema.optional(),
 });
 
 /** A workflow as authored and stored: defaults are not filled in, unknown fields are kept. */
@@ -75,4 +87,5 @@ export type WorkflowFile = z.input<typeof workflowFileSchema>;
 /** A workflow after parsing, defaults filled in: what the engine runs. */
 export type ParsedWorkflow = z.output<typeof workflowFileSchema>;
 export type WorkflowSettings = z.infer<typeof workflowSettingsSchema>;
+export type WorkflowUi = z.infer<typeof workflowUiSchema>;
 export type SecretDeclaration = z.infer<typeof secretDeclarationSchema>;

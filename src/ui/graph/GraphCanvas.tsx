@@ -1,0 +1,264 @@
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  ReactFlowProvider,
+  applyEdgeChanges,
+  applyNodeChanges,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type NodeChange,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import './graph.css';
+import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
+import type { StepType } from '../../schema/steps';
+import { useDocument, useDocumentSession } from '../document/DocumentProvider';
+import { BranchChooser } from './BranchChooser';
+import { findStep } from './edits';
+import { problemsByNode, toFlowEdges, toFlowNodes } from './flow';
+import { reconcileNodes, useDeferredProblems, useLayout, useNarrowScreen } from './hooks';
+import { useCanvasKeys } from './keyboard';
+import { placeNodes } from './layout';
+import { buildGraph } from './model';
+import { NODE_TYPES, type FlowNode } from './nodes';
+import { Palette, PALETTE_MIME } from './Palette';
+import { StepPanel } from './StepPanel';
+import { useGraphCommands } from './useGraphCommands';
+
+/** The Graph tab: the open document as a canvas. Loaded lazily (React Flow and ELK stay out of the first screen). */
+export default function GraphCanvas() {
+  return (
+    <ReactFlowProvider>
+      <Canvas />
+    </ReactFlowProvider>
+  );
+}
+
+function Canvas() {
+  const session = useDocumentSession();
+  const doc = useDocument();
+  const { file } = doc;
+  const model = useMemo(() => buildGraph(file), [file]);
+  const [tidyCount, setTidyCount] = useState(0);
+  const layout = useLayout(model, tidyCount);
+  const problems = useDeferredProblems(file);
+  const placed = useMemo(() => problemsByNode(model, problems), [model, problems]);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
+  const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(() => new Set());
+  const narrow = useNarrowScreen();
+  const broken = doc.textState.kind === 'invalid';
+  const readOnly = narrow || broken;
+  const flow = useReactFlow<FlowNode>();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const panel = useRef<HTMLElement>(null);
+  const [pending, setPending] = useState<{ source: string; target: string } | null>(null);
+
+  const select = useCallback((ids: readonly string[]) => setSelected(new Set(ids)), []);
+  const relayout = useCallback(() => setTidyCount((n) => n + 1), []);
+  const commands = useGraphCommands({ session, model, selected, onSelect: select, onRelayout: relayout });
+
+  const derived = useMemo(() => {
+    if (!layout) return [];
+    return toFlowNodes(model, placeNodes(model, layout, file.ui?.positions), placed.byNode, selected);
+  }, [model, layout, file.ui?.positions, placed.byNode, selected]);
+  // React Flow's working copy (it adds measurements and drag positions), renewed when the document's changes.
+  const [nodes, setNodes] = useState<FlowNode[]>(derived);
+  const [nodesFrom, setNodesFrom] = useState(derived);
+  if (nodesFrom !== derived) {
+    setNodesFrom(derived);
+    setNodes((previous) => reconcileNodes(previous, derived));
+  }
+  const derivedEdges = useMemo(() => toFlowEdges(model, selectedEdges), [model, selectedEdges]);
+  const [edges, setEdges] = useState<Edge[]>(derivedEdges);
+  const [edgesFrom, setEdgesFrom] = useState(derivedEdges);
+  if (edgesFrom !== derivedEdges) {
+    setEdgesFrom(derivedEdges);
+    setEdges(derivedEdges);
+  }
+
+  // Removal comes from the document (onDelete), never from React Flow's own copy of the nodes.
+  const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
+    const kept = changes.filter((c) => c.type !== 'remove');
+    setNodes((current) => applyNodeChanges(kept, current));
+    setSelected((current) => withSelection(current, kept));
+  }, []);
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    const kept = changes.filter((c) => c.type !== 'remove');
+    setEdges((current) => applyEdgeChanges(kept, current));
+    setSelectedEdges((current) => withSelection(current, kept));
+  }, []);
+
+  const sameBody = (connection: Connection | Edge) =>
+    connection.source !== connection.target &&
+    model.byId.get(connection.source)?.parentId === model.byId.get(connection.target)?.parentId &&
+    model.byId.get(connection.target)?.data.kind === 'step';
+
+  const slugOf = (id: string) => {
+    const node = model.byId.get(id);
+    return node?.data.kind === 'step' ? node.data.slug : undefined;
+  };
+  const pendingSource = pending ? findStep(file, pending.source) : undefined;
+
+  const onDrop = (event: DragEvent) => {
+    const type = event.dataTransfer.getData(PALETTE_MIME) as StepType;
+    if (!type || readOnly) return;
+    event.preventDefault();
+    const point = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+    const { body, parentId } = commands.bodyAt(point);
+    const origin = parentId ? flow.getInternalNode(parentId)?.internals.positionAbsolute : undefined;
+    commands.add(type, { body, position: { x: point.x - (origin?.x ?? 0), y: point.y - (origin?.y ?? 0) } });
+  };
+
+  const onKeyDown = useCanvasKeys({
+    flow,
+    model,
+    selected,
+    readOnly,
+    onSelect: select,
+    onOpen: () => panel.current?.focus(),
+    onDuplicate: () => commands.duplicate([...selected]),
+  });
+
+  const [only] = selected.size === 1 ? [...selected] : [];
+  const selectedSlug = only ? slugOf(only) : undefined;
+
+  return (
+    <div className="graph-view">
+      <div className="pane-bar graph-toolbar" role="toolbar" aria-label="Graph">
+        <button type="button" className="button button-small" onClick={commands.tidy} disabled={readOnly}>
+          Tidy up
+        </button>
+        <button type="button" className="button button-small" onClick={() => void flow.fitView({ duration: 200 })}>
+          Fit view
+        </button>
+        <button
+          type="button"
+          className="button button-small"
+          disabled={readOnly || selected.size === 0}
+          onClick={() => commands.duplicate([...selected])}>
+          Duplicate
+        </button>
+        <button
+          type="button"
+          className="button button-small"
+          disabled={readOnly || selected.size === 0}
+          onClick={() => commands.remove([...selected], [...selectedEdges])}>
+          Delete
+        </button>
+        <span className="toolbar-gap" />
+        <span className="muted graph-counts">
+          {model.nodes.filter((n) => n.data.kind === 'step').length} steps
+          {placed.workflow.length > 0 && ` · ${placed.workflow.length} workflow problem(s)`}
+        </span>
+      </div>
+      {broken && (
+        <p className="graph-banner" role="status" data-testid="graph-stale">
+          The JSON does not parse ({doc.textState.kind === 'invalid' ? doc.textState.message : ''}). The graph shows the
+          last valid version and is read-only until the JSON is fixed (or undone).
+        </p>
+      )}
+      {placed.workflow.length > 0 && (
+        <ul className="graph-workflow-problems" aria-label="Problems of the whole workflow">
+          {placed.workflow.slice(0, 3).map((p) => (
+            <li key={`${p.code}${p.path}`}>{p.message}</li>
+          ))}
+        </ul>
+      )}
+      {pending && pendingSource && (
+        <BranchChooser
+          source={pendingSource}
+          target={slugOf(pending.target) ?? pending.target}
+          onChoose={(key) => {
+            commands.connect(pendingSource.stepSlug, key, slugOf(pending.target)!);
+            setPending(null);
+          }}
+          onCancel={() => setPending(null)}
+        />
+      )}
+      <div className="graph-body">
+        {!readOnly && <Palette onAdd={(type) => void commands.add(type)} disabled={readOnly} />}
+        <div
+          className="graph-canvas"
+          ref={wrapper}
+          data-testid="graph-canvas"
+          data-state={layout ? 'ready' : 'layout'}
+          tabIndex={0}
+          aria-label="Workflow graph. Arrow keys move between steps, Enter opens the step, Delete removes it."
+          onKeyDown={onKeyDown}
+          onCopy={(event) => {
+            const text = commands.copy([...selected]);
+            if (text) {
+              event.clipboardData.setData('text/plain', text);
+              event.preventDefault();
+            }
+          }}
+          onPaste={(event) => {
+            if (readOnly) return;
+            // Steps copied from a graph are pasted here; anything else goes on to the app's import.
+            if (commands.paste(event.clipboardData.getData('text/plain')) === 'pasted') {
+              event.preventDefault();
+              event.stopPropagation();
+            }
+          }}
+          onDragOver={(event) => {
+            if (event.dataTransfer.types.includes(PALETTE_MIME)) event.preventDefault();
+          }}
+          onDrop={onDrop}>
+          {!layout && <p className="graph-loading muted">Laying out…</p>}
+          <ReactFlow<FlowNode>
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={NODE_TYPES}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={(c) => sameBody(c) && setPending({ source: c.source, target: c.target })}
+            isValidConnection={sameBody}
+            onReconnect={(edge, c) => sameBody(c) && commands.reconnect(edge, c)}
+            onDelete={({ nodes: gone, edges: cut }) =>
+              commands.remove(
+                gone.map((n) => n.id),
+                cut.map((e) => e.id),
+              )
+            }
+            onNodeDragStop={(_event, _node, dragged) => commands.dragged(dragged)}
+            onNodeDoubleClick={() => panel.current?.focus()}
+            nodesDraggable={!readOnly}
+            nodesConnectable={!readOnly}
+            edgesReconnectable={!readOnly}
+            deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+            multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+            disableKeyboardA11y
+            minZoom={0.1}
+            fitView
+            proOptions={{ hideAttribution: true }}>
+            <Background />
+            <Controls showInteractive={false} />
+            <MiniMap pannable zoomable ariaLabel="Minimap of the workflow graph" />
+          </ReactFlow>
+        </div>
+        {!narrow && (
+          <StepPanel ref={panel} step={selectedSlug ? findStep(file, selectedSlug) : undefined} count={selected.size} />
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** The selection after React Flow's select changes (the same set when there are none). */
+function withSelection(
+  current: ReadonlySet<string>,
+  changes: ReadonlyArray<{ type: string; id?: string; selected?: boolean }>,
+): ReadonlySet<string> {
+  const selects = changes.filter((c) => c.type === 'select');
+  if (selects.length === 0) return current;
+  const next = new Set(current);
+  for (const change of selects) {
+    if (change.selected) next.add(change.id!);
+    else next.delete(change.id!);
+  }
+  return next;
+}
