@@ -4,10 +4,9 @@ import { useState } from 'react';
 import type { Problem } from '../../../src/schema/problems';
 import { validateWorkflowFile } from '../../../src/schema/validate';
 import type { WorkflowFile } from '../../../src/schema/workflow';
-import type { TabflowDb } from '../../../src/store/db';
+import { TabflowDb } from '../../../src/store/db';
 import { DbProvider } from '../../../src/ui/DbContext';
 import { StepFormPanel } from '../../../src/ui/forms/StepFormPanel';
-import { freshDb } from '../helpers';
 
 /** The leaf paths where two JSON values differ (an added or removed key counts as its own path). */
 export function changedPaths(a: unknown, b: unknown, at: (string | number)[] = []): (string | number)[][] {
@@ -19,6 +18,11 @@ export function changedPaths(a: unknown, b: unknown, at: (string | number)[] = [
     const segment = Array.isArray(a) ? Number(key) : key;
     return changedPaths((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], [...at, segment]);
   });
+}
+
+/** A database of its own (the app's helpers.tsx would pull in the whole app). */
+export function freshDb(): TabflowDb {
+  return new TabflowDb(`forms-${crypto.randomUUID()}`);
 }
 
 export interface Change {

@@ -170,7 +170,7 @@ describe('step forms: slug rename', () => {
       ['stepsConfig', 1, 'stepSlug'],
       ['stepsConfig', 2, 'config', 'rules', 0, 'when'],
     ]);
-    expect((next.stepsConfig[2] as { config: { rules: [{ when: string }] } }).config.rules[0].when).toBe(
+    expect((next.stepsConfig[2] as unknown as { config: { rules: [{ when: string }] } }).config.rules[0].when).toBe(
       "steps.label.output.label = 'urgent'",
     );
     expect(validateWorkflowFile(next, { knownWorkflows: ['Helper'] }).problems).toEqual([]);
