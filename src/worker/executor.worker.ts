@@ -24,6 +24,7 @@ import { createStreamBroadcaster } from './streamBroadcast';
 import { CommandRelay } from './relay';
 import { installErrorTransfer } from './errorTransfer';
 import { SecretsService } from './secrets';
+import { retentionScheduler } from './storageCommands';
 import { WriteHold } from './writeHold';
 import { providerKeyName, workflowSecretName } from '../store/keyVault';
 import { isHostApproved, readSetting, settingValue, type SettingKey, type SettingValue } from '../store/settings';
@@ -33,6 +34,8 @@ const db = getDb();
 const writeHold = new WriteHold();
 const store = writeHold.wrap(new DexieEngineStore(db));
 const secrets = new SecretsService(db);
+/** Finished runs the retention setting lets go are deleted here, the executing tab, after runs change. */
+const retention = retentionScheduler(db);
 
 /** Sleeps on the system clock; the demo model streams at its pace with it. */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -60,6 +63,7 @@ async function createEngine(): Promise<Engine> {
     },
     maxParallelism: await startupSetting('maxParallelism'),
     onStream: createStreamBroadcaster(),
+    onChange: () => retention.soon(),
     keys: {
       // Only a model call that would use a stored key waits for the passphrase.
       blocks: async (provider) => (await secrets.isLocked()) && (await keyNeeded(provider)),
@@ -166,6 +170,7 @@ async function becomeExecutor(): Promise<void> {
   const storageFull = new BroadcastChannel(STORAGE_FULL_CHANNEL);
   engine.watchStorage((runs) => storageFull.postMessage(runs));
   relay.lead();
+  retention.soon();
   new BroadcastChannel(EXECUTOR_CHANGED_CHANNEL).postMessage('executor');
   // Resuming runs goes on in the background: commands are taken from this moment.
   engine.resumeAll().catch((error: unknown) => console.error('Tabflow: resuming runs failed:', errorMessage(error)));
@@ -227,6 +232,9 @@ const api: ExecutorApi = {
   forgetAllKeys: call('forgetAllKeys') as ExecutorApi['forgetAllKeys'],
   testProvider: call('testProvider') as ExecutorApi['testProvider'],
   applySettings: call('applySettings') as ExecutorApi['applySettings'],
+  restoreBackup: call('restoreBackup') as ExecutorApi['restoreBackup'],
+  clearAllData: call('clearAllData') as ExecutorApi['clearAllData'],
+  applyRetention: call('applyRetention') as ExecutorApi['applyRetention'],
   role: async () => {
     await roleSettled;
     return relay.isLeader ? 'executor' : 'follower';

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { WorkflowFile } from '../../../src/schema/workflow';
 import { TabflowDb } from '../../../src/store/db';
 import { clearAllData, exportBackup, previewRestore, restoreBackup, backupTables } from '../../../src/store/backup';
 import { BACKUP_NOTICE, checkBackupText, type Backup } from '../../../src/store/backupFormat';
@@ -14,18 +15,20 @@ afterEach(async () => {
   await Promise.all(dbs.splice(0).map((db) => Dexie.delete(db.name)));
 });
 
-function fresh<T extends Dexie>(make: (name: string) => T = (name) => new TabflowDb(name) as unknown as T): T {
-  const db = make(`backup-${crypto.randomUUID()}`);
+function fresh<T extends Dexie = TabflowDb>(make?: (name: string) => T): T {
+  const name = `backup-${crypto.randomUUID()}`;
+  const db = make ? make(name) : (new TabflowDb(name) as unknown as T);
   dbs.push(db);
   return db;
 }
 
 const API_KEY = 'sk-live-this-must-never-leave-the-browser';
 
-const doc = (name: string) => ({
-  workflowConfig: { name },
-  stepsConfig: [{ stepSlug: 'start', name: 'Start', stepType: 'trigger', config: { type: 'manual' }, nextSteps: {} }],
-});
+const doc = (name: string): WorkflowFile =>
+  ({
+    workflowConfig: { name },
+    stepsConfig: [{ stepSlug: 'start', name: 'Start', stepType: 'trigger', config: { type: 'manual' }, nextSteps: {} }],
+  }) as WorkflowFile;
 
 /** A database holding something in every table, a key and a passphrase vault among them. */
 async function seeded(db: TabflowDb): Promise<void> {

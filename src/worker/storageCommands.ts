@@ -1,0 +1,77 @@
+import type { Engine } from '../engine/engine';
+import { clearAllData, restoreBackup, type RestoreMode, type RestorePreview } from '../store/backup';
+import { checkBackupText, type Backup } from '../store/backupFormat';
+import { backupTables } from '../store/backup';
+import type { TabflowDb } from '../store/db';
+import { applyRetention, type RetentionResult } from '../store/retention';
+import { errorMessage } from '../schema/errorMessage';
+
+/** The executor's storage commands: restore a backup (and resume its runs), clear everything, retention. */
+
+/** Posted by the executor once every table was emptied: every tab goes back to its first screen. */
+export const DATA_CLEARED_CHANNEL = 'tabflow-data-cleared';
+
+/** How long a replace or a clear waits for the runs being driven to stop writing. */
+const STOP_WAIT_MS = 10_000;
+
+/** Retention runs this long after the last run change (a burst of finishing runs is one pass). */
+const RETENTION_DELAY_MS = 2_000;
+
+export interface StorageCommands {
+  restoreBackup(backup: Backup, mode: RestoreMode): Promise<RestorePreview>;
+  clearAllData(): Promise<void>;
+  applyRetention(): Promise<RetentionResult>;
+}
+
+/** Stops driving every run and waits (bounded) until none is writing any more. */
+async function stopDriving(engine: Engine): Promise<void> {
+  engine.shutdown();
+  await Promise.race([engine.idle(), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS))]);
+}
+
+export function storageCommands(engine: Engine, db: TabflowDb, now: () => number = Date.now): StorageCommands {
+  return {
+    async restoreBackup(backup, mode) {
+      // Checked again here: this tab writes it, whatever the asking tab checked.
+      const checked = await checkBackupText(JSON.stringify(backup), backupTables(db), db.verno);
+      if (!checked.ok) throw new Error(`the backup cannot be restored: ${checked.message}`);
+      // A replace removes runs this engine may be driving: none may write into what is restored.
+      if (mode === 'replace') await stopDriving(engine);
+      try {
+        return await restoreBackup(db, checked.backup, mode);
+      } finally {
+        // Restored runs that were mid-flight continue here, now (and runs a replace stopped, if they stayed).
+        engine
+          .resumeAll()
+          .catch((error: unknown) => console.error('Tabflow: resuming runs failed:', errorMessage(error)));
+      }
+    },
+    async clearAllData() {
+      await stopDriving(engine);
+      await clearAllData(db);
+      const channel = new BroadcastChannel(DATA_CLEARED_CHANNEL);
+      channel.postMessage('cleared');
+      channel.close();
+    },
+    applyRetention: () => applyRetention(db, now()),
+  };
+}
+
+/**
+ * Applies retention soon after runs change (a run finishing among them) and once at start-up: only the
+ * executing tab calls it. While retention is off each pass reads one setting and stops.
+ */
+export function retentionScheduler(db: TabflowDb, now: () => number = Date.now): { soon(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    soon() {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = undefined;
+        applyRetention(db, now()).catch((error: unknown) =>
+          console.warn('Tabflow: applying retention failed:', errorMessage(error)),
+        );
+      }, RETENTION_DELAY_MS);
+    },
+  };
+}
