@@ -1,4 +1,5 @@
 import Dexie from 'dexie';
+import { FINISHED_RUN_STATUSES, RUN_STATUSES, type RunRecord } from '../engine/records';
 import type { TabflowDb, VersionOrigin, VersionRecord } from './db';
 import { definitionHashSync } from '../schema/sha256';
 import { stableStringify } from '../schema/hash';
@@ -123,4 +124,25 @@ export async function versionOfRun(
     .filter((v) => run.workflowId === undefined || v.workflowId === run.workflowId)
     .sort((a, b) => b.seq - a.seq);
   return own.find((v) => v.createdAt <= run.createdAt) ?? own[own.length - 1];
+}
+
+/** A run not finished yet, with the version it runs (undefined: a definition from before version history). */
+export interface RunOnVersion {
+  runId: string;
+  status: RunRecord['status'];
+  version: VersionRecord | undefined;
+}
+
+const UNFINISHED = RUN_STATUSES.filter((status) => !FINISHED_RUN_STATUSES.has(status));
+
+/** The workflow's unfinished runs and the version each runs (use inside `liveQuery`). */
+export async function unfinishedRunVersions(db: TabflowDb, workflowId: string): Promise<RunOnVersion[]> {
+  const runs = await db.runs
+    .where('status')
+    .anyOf([...UNFINISHED])
+    .filter((run) => run.workflowId === workflowId)
+    .toArray();
+  return Promise.all(
+    runs.map(async (run) => ({ runId: run.id, status: run.status, version: await versionOfRun(db, run) })),
+  );
 }

@@ -4,6 +4,7 @@ import type { ExecutorApi } from '../worker/api';
 import { ExecutorProvider, useExecutor } from './ExecutorContext';
 import { RunDialog } from './runs/RunDialog';
 import { SettingsDialog } from './settings/SettingsDialog';
+import { VersionsDialog } from './versions/VersionsDialog';
 import { TablesDialog } from './tables/TablesDialog';
 import { EventDialog, ForkDialog } from './runs/RunDialogs';
 import { useWorkflowRecord } from './library/useLibrary';
@@ -143,6 +144,7 @@ const DIALOG_LABELS: Record<Exclude<UiDialog['kind'], 'none'>, string> = {
   event: 'The event dialog',
   tables: 'Tables',
   settings: 'Settings',
+  versions: 'The versions list',
 };
 
 /** Each dialog (and the lazily loaded screens inside it) behind a boundary of its own: a throw closes only it. */
@@ -184,6 +186,8 @@ function DialogContent({ dialog, knownWorkflows }: { dialog: UiDialog; knownWork
       return <TablesDialog />;
     case 'settings':
       return <SettingsDialog />;
+    case 'versions':
+      return <VersionsDialog workflowId={dialog.workflowId} versionId={dialog.versionId} />;
     case 'none':
       return null;
   }

@@ -23,6 +23,8 @@ export type Dialog =
   | { kind: 'settings' }
   | { kind: 'paste' }
   | { kind: 'shortcuts' }
+  /** The versions of a workflow, opened at `versionId` (say, the one a run ran). */
+  | { kind: 'versions'; workflowId: string; versionId?: string }
   | { kind: 'preview'; request: PreviewRequest };
 
 export type ToastTone = 'info' | 'success' | 'warning' | 'error';

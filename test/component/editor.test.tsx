@@ -45,7 +45,7 @@ describe('autosave', () => {
 
   test('keystrokes within the quiet time are written once, with the latest text', async () => {
     vi.useFakeTimers();
-    const write = vi.fn(async () => 'saved' as const);
+    const write = vi.fn(async () => ({ kind: 'saved' as const, revision: 2 }));
     const statuses: SaveStatus['kind'][] = [];
     const autosave = createAutosave({ write, onStatus: (s) => statuses.push(s.kind), delayMs: 400 });
     autosave.change('a');
@@ -55,25 +55,28 @@ describe('autosave', () => {
     expect(write).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
     expect(write).toHaveBeenCalledTimes(1);
-    expect(write).toHaveBeenCalledWith('ab');
+    expect(write).toHaveBeenCalledWith('ab', { baseRevision: undefined, origin: 'edit' });
     expect(statuses.at(-1)).toBe('saved');
     expect(autosave.isIdle()).toBe(true);
   });
 
   test('flush writes a pending change at once and nothing when there is none', async () => {
-    const write = vi.fn(async () => 'draft-json' as const);
+    const write = vi.fn(async () => ({ kind: 'draft' as const, reason: 'json' as const, revision: 2 }));
     let status: SaveStatus = { kind: 'saved' };
     const autosave = createAutosave({ write, onStatus: (s) => (status = s) });
     await autosave.flush();
     expect(write).not.toHaveBeenCalled();
     autosave.change('{');
     await autosave.flush();
-    expect(write).toHaveBeenCalledWith('{');
+    expect(write).toHaveBeenCalledWith('{', expect.anything());
     expect(status).toEqual({ kind: 'draft', reason: 'json' });
   });
 
   test('a failed write keeps the text for the next try', async () => {
-    const write = vi.fn().mockRejectedValueOnce(new Error('disk full')).mockResolvedValue('saved');
+    const write = vi
+      .fn()
+      .mockRejectedValueOnce(new Error('disk full'))
+      .mockResolvedValue({ kind: 'saved', revision: 2 });
     let status: SaveStatus = { kind: 'saved' };
     const autosave = createAutosave({ write, onStatus: (s) => (status = s) });
     autosave.change('text');
@@ -81,7 +84,7 @@ describe('autosave', () => {
     expect(status).toEqual({ kind: 'error', message: 'disk full' });
     expect(autosave.hasPending()).toBe(true);
     await autosave.flush();
-    expect(write).toHaveBeenLastCalledWith('text');
+    expect(write).toHaveBeenLastCalledWith('text', expect.anything());
     expect(status).toEqual({ kind: 'saved' });
   });
 
@@ -89,16 +92,16 @@ describe('autosave', () => {
     const db = freshDb();
     const { id } = await createFromTemplate(db, TEMPLATE);
     const edited = { ...TEMPLATE.doc, workflowConfig: { ...TEMPLATE.doc.workflowConfig, name: 'Edited' } };
-    expect(await saveEditorText(db, id, JSON.stringify(edited))).toBe('saved');
+    expect(await saveEditorText(db, id, JSON.stringify(edited))).toMatchObject({ kind: 'saved' });
     expect((await getWorkflow(db, id))!.name).toBe('Edited');
 
-    expect(await saveEditorText(db, id, '{ "workflowConfig": ')).toBe('draft-json');
+    expect(await saveEditorText(db, id, '{ "workflowConfig": ')).toMatchObject({ kind: 'draft', reason: 'json' });
     const drafted = (await getWorkflow(db, id))!;
     expect(drafted.draftText).toBe('{ "workflowConfig": ');
     expect(drafted.doc.workflowConfig.name).toBe('Edited');
 
-    expect(await saveEditorText(db, id, '{"workflowConfig": {}}')).toBe('draft-shape');
-    expect(await saveEditorText(db, id, JSON.stringify(edited))).toBe('saved');
+    expect(await saveEditorText(db, id, '{"workflowConfig": {}}')).toMatchObject({ kind: 'draft', reason: 'shape' });
+    expect(await saveEditorText(db, id, JSON.stringify(edited))).toMatchObject({ kind: 'saved' });
     expect((await getWorkflow(db, id))!.draftText).toBeUndefined();
   });
 });

@@ -35,6 +35,9 @@ export function EditorPane({ record, autosave, knownWorkflows }: EditorPaneProps
        only the text the editor opened with decides the first status */
   }, []);
 
+  // Saves are based on the revision this tab last saw and showed (compare-and-set against other tabs).
+  useEffect(() => autosave.noteStored(record), [autosave, record]);
+
   const onAnalysis = useCallback((analysis: TextAnalysis) => setParses(analysis.kind === 'json'), []);
   const format = () => editor.current?.format();
 
@@ -71,6 +74,7 @@ const STATUS_LABELS = {
   saved: 'Saved',
   pending: 'Saving…',
   saving: 'Saving…',
+  conflict: 'Changed in another tab',
 } as const;
 
 export function SaveStatusLabel({ status }: { status: SaveStatus }) {

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { TabflowDb } from '../../store/db';
+import { newId } from '../../store/workflows';
 import { createAutosave, saveEditorText, type Autosave, type SaveStatus } from './autosave';
 
 export interface AutosaveHandle extends Autosave {
@@ -9,14 +10,18 @@ export interface AutosaveHandle extends Autosave {
 
 /**
  * Autosave for one workflow's editor. Pending text is flushed when the tab is hidden or closed and
- * when the workflow changes or unmounts, so switching away never loses a keystroke.
+ * when the workflow changes or unmounts, so switching away never loses a keystroke. Each editor is a
+ * session of its own: its edits within one burst extend one version.
  */
 export function useAutosave(db: TabflowDb, id: string): AutosaveHandle {
   const [status, setStatus] = useState<SaveStatus>({ kind: 'saved' });
-  const autosave = useMemo(
-    () => createAutosave({ write: (text) => saveEditorText(db, id, text), onStatus: setStatus }),
-    [db, id],
-  );
+  const autosave = useMemo(() => {
+    const session = newId();
+    return createAutosave({
+      write: (text, context) => saveEditorText(db, id, text, { ...context, session }),
+      onStatus: setStatus,
+    });
+  }, [db, id]);
   useEffect(() => {
     const flush = () => void autosave.flush();
     const onVisibility = () => document.visibilityState === 'hidden' && flush();

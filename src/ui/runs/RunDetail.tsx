@@ -10,6 +10,7 @@ import { formatDuration, formatJson, formatTime, STATUS_LABEL } from './format';
 import { StepRow } from './StepRow';
 import { useChildRuns, useRun, useRunSteps, useStorageFullRuns } from './useRuns';
 import { RunWaits } from './WaitBanner';
+import { RunVersionLink } from '../versions/RunVersion';
 import { errorMessage } from '../../schema/errorMessage';
 
 /** A run, live: status, controls, and every step execution in recording order. */
@@ -50,6 +51,7 @@ function LoadedRun({ run }: { run: RunRecord }) {
           )}
           <span className="muted">{run.mode === 'direct' ? 'direct · not durable' : 'durable'}</span>
           <span className="muted">started {formatTime(run.createdAt)}</span>
+          <RunVersionLink run={run} />
           {run.finishedAt !== undefined && (
             <span className="muted">took {formatDuration(run.finishedAt - run.createdAt)}</span>
           )}

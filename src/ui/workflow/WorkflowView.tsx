@@ -3,6 +3,8 @@ import type { WorkflowRecord } from '../../store/db';
 import { useDb } from '../DbContext';
 import { DocumentProvider } from '../document/DocumentProvider';
 import { EditorPane } from '../editor/EditorPane';
+import { ConflictBanner } from '../editor/ConflictBanner';
+import { RunningVersionNote } from '../versions/RunVersion';
 import { useAutosave, type AutosaveHandle } from '../editor/useAutosave';
 import { useWorkflowRecord } from '../library/useLibrary';
 import { displayKeys, useShortcut } from '../shortcuts';
@@ -70,6 +72,12 @@ function Loaded({
             onClick={() => openDialog({ kind: 'run', workflowId: record.id })}>
             Run
           </button>
+          <button
+            type="button"
+            className="button"
+            onClick={() => openDialog({ kind: 'versions', workflowId: record.id })}>
+            Versions
+          </button>
           <button type="button" className="button" onClick={run(actions.duplicate)}>
             Duplicate
           </button>
@@ -112,6 +120,8 @@ function Loaded({
       </div>
       {/* The editor stays mounted behind the runs tab, so its undo history and unsaved text survive. */}
       <DocumentProvider key={record.id} record={record} autosave={autosave} undoKeys={tab === 'json'}>
+        <ConflictBanner autosave={autosave} />
+        <RunningVersionNote workflowId={record.id} />
         <div className="tab-panel" hidden={tab !== 'json'}>
           <EditorPane record={record} autosave={autosave} knownWorkflows={knownWorkflows} />
         </div>
