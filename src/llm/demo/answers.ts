@@ -44,8 +44,9 @@ export function composeAnswer(c: Conversation, seed: number): string {
   if (c.resultsThisTurn.length > 0) sentences = toolAnswer(c, seed);
   else if (/\bwear\b|outfit|cloth|dress/i.test(request)) sentences = outfitAnswer(c);
   else if (/\bweather\b|forecast/i.test(request)) sentences = weatherAnswer(c, seed);
-  else if (/\bstatus\b/i.test(topic)) sentences = statusAnswer(c, seed);
+  // Labelled views first: what they say ("status active") must not turn a summary into a status review.
   else if (labelledLines(c.lastUser).length >= 2) sentences = summaryAnswer(c);
+  else if (/\bstatus\b/i.test(topic)) sentences = statusAnswer(c, seed);
   else if (enumByKeywords(['billing'], request)) sentences = billingAnswer(c, seed);
   else if (/crash|error|bug|broken|not working|can'?t|cannot|fails?\b|stuck/i.test(request))
     sentences = troubleshootAnswer(c);
@@ -137,16 +138,37 @@ function outfitAnswer(c: Conversation): string[] {
 
 function statusAnswer(c: Conversation, seed: number): string[] {
   const record = recordInConversation(c);
-  const subject = (record && subjectOf(record)) ?? findIds(c.searchTexts, 'customerId')[0] ?? 'the customer';
+  const subject =
+    (record && subjectOf(record)) ??
+    subjectInProse(c.searchTexts) ??
+    findIds(c.searchTexts, 'customerId')[0] ??
+    'the customer';
   const opening = c.previousAgent
     ? `${pick(seed, 'lead', BUILDING_ON)} I reviewed ${subject}`
     : `I reviewed ${subject}`;
   return [
-    record
-      ? `${opening}: ${factsOf(record)}.`
-      : `${opening}, but the conversation has no customer data yet, so this is a cautious call.`,
+    record ? `${opening}: ${factsOf(record)}.` : withoutRecord(opening, c),
     recommendation(record, c, seed, subject),
   ];
+}
+
+/** No record to quote: go by what the previous agent said; only with nothing said before is there no data. */
+function withoutRecord(opening: string, c: Conversation): string {
+  if (c.previousAgent) return `${opening}, going by the previous message: ${quote(c.previousAgent, 24)}.`;
+  return `${opening}, but the conversation has no customer data yet, so this is a cautious call.`;
+}
+
+/**
+ * "Ada Lovelace (cus_001)" in prose: a name of capitalised words followed by an id in brackets. The
+ * lookbehind pins a match to the start of a word, so scanning a long run stays linear.
+ */
+const NAMED_ID = /(?<![\w'-])([A-Z][\w'-]{0,40}(?: [A-Z][\w'-]{0,40}){0,3}) \(([A-Za-z]{1,20}_[\w-]{1,40})\)/;
+
+function subjectInProse(texts: readonly string[]): string | undefined {
+  return firstDefined(texts, (text) => {
+    const match = NAMED_ID.exec(text);
+    return match ? `${match[1]} (${match[2]})` : undefined;
+  });
 }
 
 /** The status a reviewer would propose, with its reasons; the status word comes last so later agents can act on it. */
@@ -192,7 +214,8 @@ function summaryAnswer(c: Conversation): string[] {
   const views = labelledLines(c.lastUser).slice(0, 3);
   const labels = views.map((v) => `the ${v.label.toLowerCase()}`);
   const subject = firstDefined(views, (v) => embeddedRecord(v.text)) ?? recordInConversation(c);
-  const about = subject && subjectOf(subject) ? ` for ${subjectOf(subject)}` : '';
+  const named = (subject && subjectOf(subject)) ?? subjectInProse(views.map((v) => v.text));
+  const about = named ? ` for ${named}` : '';
   const lead = c.previousAgent ? "Building on the agents' work above, here" : 'Here';
   return [
     `${lead} is a summary of ${listJoin(labels)}${about}.`,

@@ -1,26 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../src/engine/clock';
-import { createDemoModel, isDemoModelId } from '../../../src/llm/demo';
-import { createModelRunner } from '../../../src/llm/modelRunner';
-import { DEMO_CUSTOMERS } from '../../../src/store/demoData';
 import { TEMPLATES } from '../../../src/templates';
-import { createTestEngine } from '../../support/engine';
-
-/** The executor's own model runner with no provider configured: every template runs on the demo model. */
-function demoEngine() {
-  const clock = new FakeClock();
-  const sleep = (ms: number, signal?: AbortSignal) => clock.sleepUntil(clock.now() + ms, signal);
-  const model = createModelRunner({
-    settings: async () => ({ providers: [] }),
-    key: async () => undefined,
-    demoModel: (id) => createDemoModel({ modelId: isDemoModelId(id) ? id : undefined, sleep }),
-    now: () => clock.now(),
-    sleep: (ms, signal) => sleep(ms, signal),
-  });
-  const t = createTestEngine({ clock, runners: { model } });
-  for (const row of DEMO_CUSTOMERS) t.data.table('customers').set(row.id, { ...row });
-  return t;
-}
+import { demoEngine } from '../../support/demoEngine';
 
 const INPUTS: Record<string, unknown> = {
   'single-customer-status': { customerId: 'cus_002' },
