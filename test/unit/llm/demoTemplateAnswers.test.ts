@@ -46,7 +46,7 @@ describe("the demo model's final answer uses what the earlier steps produced", (
     expect(final).toContain(views.value.split('. ')[1]!.replace(/\.$/, ''));
   });
 
-  it('single-customer-status: the update reports the customer the collector found and the status proposed', async () => {
+  it('single-customer-status: the update reports the customer collected and the status proposed', async () => {
     const { output, final } = await runTemplate('single-customer-status', { customerId: 'cus_002' });
     const collected = text(output('data_collector_agent'));
     expect(collected).toContain('Grace Hopper');
