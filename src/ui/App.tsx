@@ -27,6 +27,8 @@ import { ShortcutsDialog } from './ShortcutsDialog';
 import { UiStoreProvider, useUi, type Dialog as UiDialog } from './state';
 import { WorkflowView } from './workflow/WorkflowView';
 import type { CheckImport } from '../worker/validationClient';
+import type { WorkflowLookup } from '../schema/exporter';
+import { MalformedAddress } from './routing/NotFound';
 
 interface AppProps {
   db?: TabflowDb;
@@ -73,7 +75,6 @@ function Shell() {
     if (typeof requestIdleCallback === 'function') requestIdleCallback(start, { timeout: 1000 });
     else setTimeout(start, 100);
   }, [ready, executor]);
-  const selectedId = useUi((s) => s.selectedId);
   const select = useUi((s) => s.select);
   const openDialog = useUi((s) => s.openDialog);
   const showToast = useUi((s) => s.showToast);
@@ -114,13 +115,7 @@ function Shell() {
           <Sidebar library={library} knownWorkflows={names} />
         </ErrorBoundary>
         <main className="main">
-          <ErrorBoundary label={selectedId ? 'This workflow' : 'The start page'} resetKey={selectedId}>
-            {selectedId ? (
-              <WorkflowView key={selectedId} id={selectedId} knownWorkflows={names} lookup={lookup} />
-            ) : (
-              <Welcome onImport={openFilePicker} onPaste={openPaste} />
-            )}
-          </ErrorBoundary>
+          <MainScreen knownWorkflows={names} lookup={lookup} onImport={openFilePicker} onPaste={openPaste} />
         </main>
       </div>
       <Dialogs knownWorkflows={names} />
@@ -132,6 +127,31 @@ function Shell() {
       <Toasts />
       <UpdateBanner />
     </div>
+  );
+}
+
+interface MainScreenProps {
+  knownWorkflows: readonly string[];
+  lookup: WorkflowLookup;
+  onImport(): void;
+  onPaste(): void;
+}
+
+/** The screen the address names (under a Tables or Settings dialog: the one it was opened over). */
+function MainScreen({ knownWorkflows, lookup, onImport, onPaste }: MainScreenProps) {
+  const route = useUi((s) => s.background);
+  const selectedId = useUi((s) => s.selectedId);
+  const label = selectedId ? 'This workflow' : route.screen === 'malformed' ? 'This address' : 'The start page';
+  return (
+    <ErrorBoundary label={label} resetKey={selectedId ?? route.screen}>
+      {selectedId ? (
+        <WorkflowView key={selectedId} id={selectedId} knownWorkflows={knownWorkflows} lookup={lookup} />
+      ) : route.screen === 'malformed' ? (
+        <MalformedAddress address={route.address} problem={route.problem} />
+      ) : (
+        <Welcome onImport={onImport} onPaste={onPaste} />
+      )}
+    </ErrorBoundary>
   );
 }
 

@@ -1,10 +1,24 @@
-import { createContext, createElement, useContext, useState, type ReactNode } from 'react';
+import { createContext, createElement, useContext, useLayoutEffect, useState, type ReactNode } from 'react';
+import { useHashLocation } from 'wouter/use-hash-location';
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { hashLocation, type LocationPort } from './routing/hashLocation';
+import {
+  formatRoute,
+  isDialogRoute,
+  LIBRARY,
+  parseRoute,
+  selectionOf,
+  workflowRoute,
+  type Route,
+  type RouteSelection,
+  type WorkflowTab,
+} from './routing/routes';
 
 /**
- * UI-only view state: which workflow is open, which dialog is up, which toasts show. Durable state
- * (workflows, drafts) lives in Dexie and is read with liveQuery, never copied here.
+ * UI-only view state: where the user is (mirrored from the address bar, which is the source of truth),
+ * which dialog is up, which toasts show. Durable state (workflows, drafts) lives in Dexie and is read
+ * with liveQuery, never copied here.
  */
 
 export type ImportSource = 'file' | 'drop' | 'paste' | 'link';
@@ -38,20 +52,30 @@ export interface Toast {
   durationMs: number;
 }
 
-export type WorkflowTab = 'json' | 'runs';
+/** The views of an open workflow: `'json' | 'graph' | 'runs'` (defined with the routes that name them). */
+export type { WorkflowTab } from './routing/routes';
 
-export interface UiState {
-  selectedId: string | null;
-  /** Which view of the open workflow shows, and which run is open in the runs view. */
-  workflowTab: WorkflowTab;
-  selectedRunId: string | null;
-  showRun(runId: string | null): void;
-  setWorkflowTab(tab: WorkflowTab): void;
+export interface UiState extends RouteSelection {
+  /**
+   * Where the user is, as the address bar says (`#/w/<id>/runs/<run>`…): the URL is the source of truth,
+   * and `selectedId`, `workflowTab`, `selectedRunId`, `selectedStepKey` are derived from it. The actions
+   * below navigate; Back/Forward and a pasted address come in through `syncLocation`.
+   */
+  route: Route;
+  /** The screen under the Tables or Settings dialog (`route` itself otherwise). */
+  background: Route;
+  /** The open dialog: Tables and Settings from the address, the others held here. */
   dialog: Dialog;
   toasts: Toast[];
   select(id: string | null): void;
+  showRun(runId: string | null): void;
+  /** Selects a step of the open run (null: the whole run). */
+  showStep(runId: string, stepKey: string | null): void;
+  setWorkflowTab(tab: WorkflowTab): void;
   openDialog(dialog: Dialog): void;
   closeDialog(): void;
+  /** Follows the address bar (hash path, e.g. `/w/abc/json`) after Back, Forward, a typed or pasted URL. */
+  syncLocation(hashPath: string): void;
   showToast(toast: Omit<Toast, 'id' | 'durationMs' | 'tone'> & Partial<Pick<Toast, 'durationMs' | 'tone'>>): number;
   dismissToast(id: number): void;
 }
@@ -60,28 +84,103 @@ export const TOAST_MS = 5_000;
 /** At most this many toasts at once; the oldest goes first. */
 const MAX_TOASTS = 4;
 
-export function createUiStore(initial: Partial<Pick<UiState, 'selectedId'>> = {}): StoreApi<UiState> {
+export function createUiStore(location: LocationPort = hashLocation): StoreApi<UiState> {
   let nextToastId = 1;
-  return createStore<UiState>()((set) => ({
-    selectedId: initial.selectedId ?? null,
-    workflowTab: 'json',
-    selectedRunId: null,
-    dialog: { kind: 'none' },
-    toasts: [],
-    select: (id) =>
-      set((s) => (s.selectedId === id ? {} : { selectedId: id, workflowTab: 'json', selectedRunId: null })),
-    showRun: (runId) => set({ workflowTab: 'runs', selectedRunId: runId }),
-    setWorkflowTab: (tab) => set({ workflowTab: tab }),
-    openDialog: (dialog) => set({ dialog }),
-    closeDialog: () => set({ dialog: { kind: 'none' } }),
-    showToast: (toast) => {
-      const id = nextToastId++;
-      const full: Toast = { tone: 'info', durationMs: TOAST_MS, ...toast, id };
-      set((s) => ({ toasts: [...s.toasts, full].slice(-MAX_TOASTS) }));
-      return id;
-    },
-    dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
-  }));
+  /** Dialogs that have no address (run form, import preview…). */
+  let heldDialog: Dialog = { kind: 'none' };
+  /** The last Tables/Settings dialog asked for, with its options (Settings' `provider`), for its address. */
+  let addressedDialog: Dialog = { kind: 'none' };
+  /** The run (and step) last open per workflow, so the Runs tab reopens on it. */
+  const lastRun = new Map<string, { runId: string; stepKey: string | null }>();
+
+  return createStore<UiState>()((set, get) => {
+    const stateOf = (route: Route): Partial<UiState> => {
+      const background = isDialogRoute(route) ? backgroundOf(location.returnTo()) : route;
+      const selection = selectionOf(background);
+      if (selection.selectedId && selection.selectedRunId) {
+        lastRun.set(selection.selectedId, { runId: selection.selectedRunId, stepKey: selection.selectedStepKey });
+      }
+      const dialog: Dialog = !isDialogRoute(route)
+        ? heldDialog
+        : addressedDialog.kind === route.screen
+          ? addressedDialog
+          : { kind: route.screen };
+      return { route, background, dialog, ...selection };
+    };
+    const go = (route: Route, replace = false) => {
+      const path = formatRoute(route);
+      if (path === formatRoute(get().route)) return;
+      const returnTo = isDialogRoute(route) ? formatRoute(get().background) : undefined;
+      location.navigate(path, { replace, returnTo });
+      set(stateOf(route));
+    };
+    const leaveDialogRoute = () => {
+      // An entry we pushed over a screen goes back to it (Forward reopens it); a pasted one is replaced.
+      if (location.returnTo() !== null) location.back();
+      else go(get().background, true);
+    };
+    const current = (tab: 'runs', runId: string | null, stepKey: string | null) => {
+      const { selectedId } = get();
+      return selectedId ? workflowRoute(selectedId, { tab, runId, stepKey }) : null;
+    };
+
+    return {
+      ...(stateOf(parseRoute(location.path())) as Pick<UiState, 'route' | 'background' | 'dialog'> & RouteSelection),
+      toasts: [],
+      select: (id) => {
+        if (get().selectedId === id && !isDialogRoute(get().route)) return;
+        go(id === null ? LIBRARY : workflowRoute(id, { tab: 'json' }));
+      },
+      showRun: (runId) => {
+        const route = current('runs', runId, null);
+        if (route) go(route);
+      },
+      showStep: (runId, stepKey) => {
+        const route = current('runs', runId, stepKey);
+        if (route) go(route);
+      },
+      setWorkflowTab: (tab) => {
+        const { selectedId } = get();
+        if (!selectedId) return;
+        const last = tab === 'runs' ? lastRun.get(selectedId) : undefined;
+        go(workflowRoute(selectedId, tab === 'runs' ? { tab, ...last } : { tab }));
+      },
+      openDialog: (dialog) => {
+        if (dialog.kind === 'tables' || dialog.kind === 'settings') {
+          addressedDialog = dialog;
+          // Already there (e.g. Settings at another provider): only the options change.
+          if (get().route.screen === dialog.kind) return set({ dialog });
+          // From one dialog address to the other: replace, so closing still returns to the screen below.
+          return go({ screen: dialog.kind }, isDialogRoute(get().route));
+        }
+        heldDialog = dialog;
+        if (isDialogRoute(get().route)) go(get().background, true);
+        else set({ dialog });
+      },
+      closeDialog: () => {
+        if (isDialogRoute(get().route)) return leaveDialogRoute();
+        heldDialog = { kind: 'none' };
+        set({ dialog: heldDialog });
+      },
+      syncLocation: (hashPath) => {
+        const route = parseRoute(hashPath);
+        if (formatRoute(route) !== formatRoute(get().route)) set(stateOf(route));
+      },
+      showToast: (toast) => {
+        const id = nextToastId++;
+        const full: Toast = { tone: 'info', durationMs: TOAST_MS, ...toast, id };
+        set((s) => ({ toasts: [...s.toasts, full].slice(-MAX_TOASTS) }));
+        return id;
+      },
+      dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+    };
+  });
+}
+
+/** The screen under a dialog address: the one saved with its entry, or home for a pasted one. */
+function backgroundOf(returnTo: string | null): Route {
+  const route = returnTo === null ? LIBRARY : parseRoute(returnTo);
+  return isDialogRoute(route) ? LIBRARY : route;
 }
 
 const UiStoreContext = createContext<StoreApi<UiState> | null>(null);
@@ -89,6 +188,9 @@ const UiStoreContext = createContext<StoreApi<UiState> | null>(null);
 /** One store per mounted app, so two apps (or two tests) never share view state. */
 export function UiStoreProvider({ store, children }: { store?: StoreApi<UiState>; children: ReactNode }) {
   const [own] = useState(() => store ?? createUiStore());
+  // wouter's hash location re-renders this on every hashchange (Back, Forward, a pasted URL).
+  const [hashPath] = useHashLocation();
+  useLayoutEffect(() => own.getState().syncLocation(hashPath), [own, hashPath]);
   return createElement(UiStoreContext.Provider, { value: own }, children);
 }
 

@@ -148,14 +148,14 @@ describe('import', () => {
     expect(await libraryNames(app.db)).toEqual([]);
   });
 
-  test('a share link that arrives by hashchange imports only on "Import", then leaves the address bar', async () => {
+  test('a share link that arrives by hashchange imports only on "Import", then the address is the workflow', async () => {
     const app = renderApp();
     const link = await buildShareLink(JSON.stringify(TEMPLATE), location.href);
     history.replaceState(null, '', link.slice(link.indexOf('#')));
     window.dispatchEvent(new HashChangeEvent('hashchange'));
     await app.user.click(within(await previewDialog()).getByRole('button', { name: 'Import' }));
     await waitFor(async () => expect(await libraryNames(app.db)).toEqual([NAME]));
-    expect(location.hash).toBe('');
+    expect(location.hash).toBe(`#/w/${(await listWorkflows(app.db))[0]!.id}/json`);
   });
 
   test('a damaged share link explains itself and imports nothing', async () => {

@@ -52,6 +52,9 @@ const RULES: FolderRule[] = [
       'dexie-react-hooks',
       '@codemirror/*',
       'workbox-window',
+      'wouter',
+      'wouter/*',
+      'regexparam',
     ],
     // Run commands reach the executor only through its client (ExecutorContext.tsx).
     internal: [

@@ -1,7 +1,7 @@
 import { FINISHED_RUN_STATUSES } from '../../engine/records';
 import { useUi } from '../state';
 import { formatTime, STATUS_LABEL } from './format';
-import { RunDetail } from './RunDetail';
+import { AddressedRun } from '../routing/RunAddress';
 import { useStorageFullRuns, useWorkflowRuns } from './useRuns';
 
 /** The runs tab: this workflow's runs (newest first) beside the open run. */
@@ -13,8 +13,10 @@ export function RunsPanel({ workflowId }: { workflowId: string }) {
     runs.status === 'ready' && runs.value.some((r) => !FINISHED_RUN_STATUSES.has(r.status)),
   );
   if (runs.status === 'loading') return <p className="muted runs-empty">Loading runs…</p>;
-  if (runs.value.length === 0) return <p className="muted runs-empty">No runs yet. Press “Run” to start one.</p>;
-  const open = selectedRunId && runs.value.some((r) => r.id === selectedRunId) ? selectedRunId : runs.value[0]!.id;
+  if (runs.value.length === 0 && !selectedRunId)
+    return <p className="muted runs-empty">No runs yet. Press “Run” to start one.</p>;
+  // The run the address names, even one that is not listed (then it says so); else the newest.
+  const open = selectedRunId ?? runs.value[0]!.id;
   return (
     <div className="runs-panel">
       <ul className="runs-list" aria-label="Runs">
@@ -35,7 +37,7 @@ export function RunsPanel({ workflowId }: { workflowId: string }) {
         ))}
       </ul>
       <div className="run-pane">
-        <RunDetail key={open} runId={open} />
+        <AddressedRun key={open} workflowId={workflowId} runId={open} listed={runs.value.some((r) => r.id === open)} />
       </div>
     </div>
   );

@@ -1,6 +1,8 @@
 import type { RunRecord, StepRecord } from '../../engine/records';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
+import { StepLink } from '../routing/RunAddress';
+import { useStepSelection } from '../routing/useStepSelection';
 import { formatDuration, formatJson, pathDepth, STATUS_LABEL } from './format';
 import { LlmDetails } from './LlmDetails';
 import { WaitBanner, waitsOfStep } from './WaitBanner';
@@ -15,11 +17,14 @@ interface StepRowProps {
 
 /** One step execution: status, attempts, output or error, and what an operator can do with it. */
 export function StepRow({ run, step, onError, effects = [] }: StepRowProps) {
+  const { selected, rowRef } = useStepSelection(run, step);
   const duration = step.endedAt !== undefined ? formatDuration(step.endedAt - step.startedAt) : undefined;
   const failedAttempts = step.attempts.filter((a) => a.outcome !== 'ok' && a.outcome !== 'running').length;
   return (
     <li
-      className={`step-row status-${step.status}`}
+      ref={rowRef}
+      className={`step-row status-${step.status}${selected ? ' step-row-selected' : ''}`}
+      aria-current={selected ? 'step' : undefined}
       data-step-slug={step.slug}
       data-step-key={step.key}
       data-status={step.status}
@@ -30,6 +35,7 @@ export function StepRow({ run, step, onError, effects = [] }: StepRowProps) {
         {step.path && <span className="step-path muted">{step.path}</span>}
         <span className="step-type muted">{step.stepType}</span>
         <span className={`status-label status-${step.status}`}>{STATUS_LABEL[step.status]}</span>
+        <StepLink run={run} step={step} selected={selected} />
         {step.attempts.length > 1 && (
           <span className="muted">
             attempt {step.attempts.length}
@@ -53,7 +59,7 @@ export function StepRow({ run, step, onError, effects = [] }: StepRowProps) {
         </p>
       )}
       {step.status === 'completed' && step.output !== undefined && (
-        <details className="step-output">
+        <details className="step-output" open={selected || undefined}>
           <summary>Output{step.meta?.provider === 'demo' ? ' (demo model)' : ''}</summary>
           <pre>{formatJson(step.output)}</pre>
         </details>

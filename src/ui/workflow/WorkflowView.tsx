@@ -8,7 +8,8 @@ import { RunningVersionNote } from '../versions/RunVersion';
 import { useAutosave, type AutosaveHandle } from '../editor/useAutosave';
 import { useWorkflowRecord } from '../library/useLibrary';
 import { displayKeys, useShortcut } from '../shortcuts';
-import { useUi } from '../state';
+import { useUi, type WorkflowTab } from '../state';
+import { NotFound } from '../routing/NotFound';
 import { RunsPanel } from '../runs/RunsPanel';
 import { hasErrors } from '../../schema/problems';
 import { validateWorkflowFile } from '../../schema/validate';
@@ -101,30 +102,31 @@ function Loaded({
         </div>
       </header>
       <div className="tabs workflow-tabs" role="tablist" aria-label="Workflow views">
-        <button
-          type="button"
-          role="tab"
-          aria-selected={tab === 'json'}
-          className={tab === 'json' ? 'tab tab-active' : 'tab'}
-          onClick={() => setTab('json')}>
-          JSON
-        </button>
-        <button
-          type="button"
-          role="tab"
-          aria-selected={tab === 'runs'}
-          className={tab === 'runs' ? 'tab tab-active' : 'tab'}
-          onClick={() => setTab('runs')}>
-          Runs
-        </button>
+        {WORKFLOW_TABS.map(({ tab: value, label }) => (
+          <button
+            key={value}
+            type="button"
+            role="tab"
+            aria-selected={tab === value}
+            className={tab === value ? 'tab tab-active' : 'tab'}
+            onClick={() => setTab(value)}>
+            {label}
+          </button>
+        ))}
       </div>
-      {/* The editor stays mounted behind the runs tab, so its undo history and unsaved text survive. */}
-      <DocumentProvider key={record.id} record={record} autosave={autosave} undoKeys={tab === 'json'}>
-        <ConflictBanner autosave={autosave} />
-        <RunningVersionNote workflowId={record.id} />
+      {/* The editor stays mounted behind the other tabs, so its undo history and unsaved text survive. */}
+      <DocumentProvider key={record.id} record={record} autosave={autosave} undoKeys={tab !== 'runs'}>
         <div className="tab-panel" hidden={tab !== 'json'}>
           <EditorPane record={record} autosave={autosave} knownWorkflows={knownWorkflows} />
         </div>
+        {/* The graph tab (address #/w/<id>/graph): its view goes here, inside the document session. */}
+        {tab === 'graph' && (
+          <div className="tab-panel">
+            <p className="main-message muted" role="status">
+              The graph view is loading… The JSON tab shows the whole workflow meanwhile.
+            </p>
+          </div>
+        )}
       </DocumentProvider>
       {tab === 'runs' && (
         <div className="tab-panel">
@@ -135,14 +137,17 @@ function Loaded({
   );
 }
 
+const WORKFLOW_TABS: ReadonlyArray<{ tab: WorkflowTab; label: string }> = [
+  { tab: 'json', label: 'JSON' },
+  { tab: 'graph', label: 'Graph' },
+  { tab: 'runs', label: 'Runs' },
+];
+
 function Missing() {
-  const select = useUi((s) => s.select);
   return (
-    <div className="main-message">
-      <p>This workflow is not in your library any more.</p>
-      <button type="button" className="button" onClick={() => select(null)}>
-        Back to the start
-      </button>
-    </div>
+    <NotFound
+      title="This workflow is not here"
+      detail="It is not in your library any more: it may have been deleted, or this address came from another browser."
+    />
   );
 }
