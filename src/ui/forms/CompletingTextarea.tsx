@@ -14,7 +14,8 @@ interface Props {
   id: string;
   value: string;
   onChange(text: string): void;
-  items: readonly CompletionItem[];
+  /** The names to offer; asked for only when a list opens, so typing does not compute them. */
+  items(): readonly CompletionItem[];
   /** `template`: after `{{`, closing with `}}`; `expression`: any name being typed. */
   mode: CompletionMode;
   rows?: number;
@@ -50,7 +51,7 @@ export function CompletingTextarea(props: Props) {
 
   const refresh = (text: string, caret: number) => {
     const query = mode === 'template' ? templateQuery(text, caret) : expressionQuery(text, caret);
-    const options = query ? matchItems(items, query.prefix) : [];
+    const options = query ? matchItems(items(), query.prefix) : [];
     setOpen(query && options.length > 0 ? { query, options, active: 0 } : undefined);
   };
 

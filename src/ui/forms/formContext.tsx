@@ -38,7 +38,7 @@ export interface StepForm {
   /** Replaces the whole file (a rename touching several steps); one undo step per `group`. */
   replace(next: WorkflowFile, group: string): void;
   templateItems(secretsAllowed: boolean): CompletionItem[];
-  expressionItems: CompletionItem[];
+  expressionItems(): CompletionItem[];
   lastRun: LastRun;
   /** What an expression of this step sees, from the last run (empty data when there is none). */
   previewContext: ExpressionContext;
@@ -62,6 +62,7 @@ export function StepFormScope({ children, ...props }: StepFormProps & { children
   const lastRun = useLastRun(workflowId);
   const storedSecrets = useStoredSecretNames();
   const step = getAt(file, stepPath);
+  const preview = usePreviewContext(file, stepPath, lastRun);
   const form = useMemo((): StepForm | undefined => {
     if (!isObject(step)) return undefined;
     const outputs = lastRun.status === 'ready' ? lastRun.outputs : {};
@@ -78,11 +79,11 @@ export function StepFormScope({ children, ...props }: StepFormProps & { children
       setAbsolute,
       replace: (next, group) => onChange(next, { group }),
       templateItems: (secretsAllowed) => templateNames(file, stepPath, { ...sources, secretsAllowed }),
-      expressionItems: expressionNames(file, stepPath, sources),
+      expressionItems: () => expressionNames(file, stepPath, sources),
       lastRun,
-      previewContext: previewContext(file, stepPath, lastRun),
+      previewContext: preview,
     };
-  }, [file, stepPath, step, problems, onChange, lastRun, storedSecrets]);
+  }, [file, stepPath, step, problems, onChange, lastRun, storedSecrets, preview]);
   if (!form) {
     return (
       <p className="form-missing" role="status">
@@ -91,6 +92,24 @@ export function StepFormScope({ children, ...props }: StepFormProps & { children
     );
   }
   return <FormContext.Provider value={form}>{children}</FormContext.Provider>;
+}
+
+/**
+ * The preview scope, kept as the same object while what it is built from stays the same: typing in
+ * another field does not evaluate every preview again.
+ */
+function usePreviewContext(file: WorkflowFile, stepPath: JsonPath, lastRun: LastRun): ExpressionContext {
+  const reach = stepReach(file, stepPath);
+  const settings = objectField(objectField(file as RawObject, 'workflowConfig'), 'config');
+  const loopPath = innermostLoopPath(file, stepPath);
+  const key = JSON.stringify([
+    reach?.predecessors,
+    settings?.variables,
+    loopPath ? getAt(file, [...loopPath, 'config', 'forEach']) : null,
+  ]);
+  // The key stands for the file's parts the context reads; the file itself changes on every keystroke.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  return useMemo(() => previewContext(file, stepPath, lastRun), [key, lastRun]);
 }
 
 /**

@@ -21,7 +21,7 @@ export function TemplateField(props: FieldProps & { secretsAllowed?: boolean; ro
         mode="template"
         rows={props.rows}
         label={props.label}
-        items={form.templateItems(props.secretsAllowed === true)}
+        items={() => form.templateItems(props.secretsAllowed === true)}
         describedBy={field.describedBy}
         invalid={field.invalid}
         onChange={(text) => {
@@ -154,7 +154,7 @@ export function JsonField(
         mode="template"
         rows={Math.min(10, Math.max(3, draft.split('\n').length))}
         label={props.label}
-        items={props.templates ? form.templateItems(props.secretsAllowed === true) : []}
+        items={() => (props.templates ? form.templateItems(props.secretsAllowed === true) : [])}
         describedBy={field.describedBy}
         invalid={field.invalid}
         onChange={onChange}
