@@ -356,7 +356,7 @@ export class Engine implements RunHost {
     const edited = await editRun(this.deps, runId, (run, steps) => {
       dropped = stepsFrom(steps, key);
       const now = this.deps.clock.now();
-      const next: RunRecord = { ...run, status: 'running', updatedAt: now };
+      const next: RunRecord = { ...run, status: 'running', updatedAt: now, restartedFrom: { stepKey: key, at: now } };
       delete next.output;
       delete next.error;
       delete next.finishedAt;
@@ -383,6 +383,7 @@ export class Engine implements RunHost {
       ...this.newRun({ id, hash: run.workflowHash, name: run.workflowName, input: run.input, mode: run.mode }),
       status: 'running',
       nextSeq: run.nextSeq,
+      forkedFrom: { runId, stepKey: key },
     };
     if (run.workflowId) forked.workflowId = run.workflowId;
     await this.deps.store.commit({ fences: [], runs: [forked], steps: history });

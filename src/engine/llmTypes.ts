@@ -54,9 +54,14 @@ export interface ModelReply {
   model: string;
   /** A note to show with the step, e.g. "no provider configured: used the demo model". */
   note?: string;
-  /** Estimated cost in USD from a dated price table; absent for unknown models (tokens only). */
+  /** Estimated cost in USD; absent for unknown models (tokens only) and the demo model. */
   costUsd?: number;
+  /** Where `costUsd`'s price came from. */
+  priceSource?: PriceSource;
 }
+
+/** A price from the dated built-in table, or one the user set in Settings. */
+export type PriceSource = { kind: 'table'; asOf: string } | { kind: 'settings' };
 
 /** A model call: an effect call plus a sink for streamed text (batched by the caller). */
 export interface ModelCall {

@@ -224,6 +224,10 @@ export const runRecordSchema = z.object({
   waits: z.array(waitReasonSchema).optional(),
   parentRunId: z.string().optional(),
   parentStepKey: z.string().optional(),
+  /** A fork: the run and step it was copied from. */
+  forkedFrom: z.object({ runId: z.string(), stepKey: z.string() }).optional(),
+  /** The last "restart from here": which step, and when. */
+  restartedFrom: z.object({ stepKey: z.string(), at: z.number() }).optional(),
   depth: z.number().int().min(0),
   nextSeq: z.number().int().min(0),
 });
@@ -341,7 +345,8 @@ const SETTINGS_PRICE_KEYS: ReadonlySet<string> = new Set(['kind']);
 
 function isMeta(v: unknown): boolean {
   if (!isPlain(v) || !onlyKeys(v, META_KEYS) || !META_STRINGS.every((field) => optional(v[field], isStr))) return false;
-  if (!optional(v.rounds, isInt) || !optional(v.costUsd, isNum) || !optional(v.priceSource, isPriceSource)) return false;
+  if (!optional(v.rounds, isInt) || !optional(v.costUsd, isNum) || !optional(v.priceSource, isPriceSource))
+    return false;
   return optional(
     v.usage,
     (u) => isPlain(u) && onlyKeys(u, USAGE_KEYS) && USAGE_FIELDS.every((field) => optional(u[field], isNum)),

@@ -58,7 +58,16 @@ function httpFailure(error: APICallError, ctx: FailureContext): StepFailure {
   const retryAfterMs = retryAfter(error.responseHeaders, ctx.now);
   const said = `${ctx.providerName} answered ${status}: ${httpDetail(error, ctx.key)}`;
   // The server's own text can echo part of the key ("Incorrect API key provided: sk-…"): not passed on.
-  if (status === 401 || status === 403) return failure('auth', `key rejected by ${ctx.providerName}`, false);
+  if (status === 401 || status === 403) {
+    // No key was sent: the server wants one, and none is saved (never "rejected").
+    if (!ctx.key)
+      return failure(
+        'auth',
+        `no key for ${ctx.providerName}: it asks for an API key and none is saved (add one in Settings)`,
+        false,
+      );
+    return failure('auth', `key rejected by ${ctx.providerName}`, false);
+  }
   if (status === 429 && /insufficient_quota/.test(error.responseBody ?? '')) {
     return failure(
       'client',

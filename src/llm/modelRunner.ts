@@ -4,6 +4,7 @@ import { jsonSchema, Output, stepCountIs, streamText, type JSONSchema7, type Lan
 import type { ModelCall, ModelReply, ModelRound, ModelRunner, ToolCall, Usage } from '../engine/llmTypes';
 import { toModelFailure } from './errors';
 import { toModelMessages, toModelTools } from './messages';
+import { estimateCost, type ModelPrice } from './pricing';
 import { providerBaseUrl, resolveWithKey, type ProviderConfig, type ProviderSettings } from './providers';
 import { RequestWindow } from './rateLimit';
 import { isStrictCompatible } from './structured';
@@ -14,6 +15,8 @@ export interface ModelRunnerDeps {
   key(providerId: string): Promise<string | undefined>;
   /** The offline demo model (no network), used when no configured provider can answer. */
   demoModel(modelId: string): LanguageModelV3;
+  /** Prices the user set per model (Settings), ahead of the built-in table; read per round. */
+  prices?(): Promise<Readonly<Record<string, ModelPrice>>>;
   fetch?: typeof fetch;
   now(): number;
   sleep(ms: number, signal: AbortSignal): Promise<void>;
@@ -37,8 +40,15 @@ export function createModelRunner(deps: ModelRunnerDeps): ModelRunner {
   return async (round, call) => {
     const target = await resolveTarget(deps, round);
     if (target.provider) await window.acquire(target.provider.id, target.provider.requestsPerMinute, call.signal);
-    return runRound(deps, target, round, call);
+    const reply = await runRound(deps, target, round, call);
+    return target.provider ? withCost(reply, (await deps.prices?.()) ?? {}) : reply;
   };
+}
+
+/** The round's estimated cost, when its model has a price (the demo model is never priced). */
+function withCost(reply: ModelReply, prices: Readonly<Record<string, ModelPrice>>): ModelReply {
+  const cost = estimateCost(reply.model, reply.usage, prices);
+  return cost ? { ...reply, costUsd: cost.usd, priceSource: cost.source } : reply;
 }
 
 async function resolveTarget(deps: ModelRunnerDeps, round: ModelRound): Promise<Target> {

@@ -1,4 +1,4 @@
-import type { Usage } from '../engine/llmTypes';
+import type { PriceSource, Usage } from '../engine/llmTypes';
 
 /** The date the prices below were read from openai.com/api/pricing (standard tier, text tokens). */
 export const PRICES_AS_OF = '2025-08-07';
@@ -8,6 +8,12 @@ interface Price {
   input: number;
   cachedInput: number;
   output: number;
+}
+
+/** A price the user set in Settings for a model, USD per 1M tokens (the `modelPrices` setting). */
+export interface ModelPrice {
+  inputPer1M: number;
+  outputPer1M: number;
 }
 
 /** Only models whose price is known; anything else shows tokens without a cost. */
@@ -35,16 +41,32 @@ function priceKey(model: string): string {
   return bare.replace(/-\d{4}-\d{2}-\d{2}$/, '');
 }
 
+/** The user's price for `model`: its exact name first, then case-insensitive, then as the table would read it. */
+function customPrice(model: string, prices: Readonly<Record<string, ModelPrice>>): Price | undefined {
+  const wanted = [model.trim().toLowerCase(), priceKey(model)];
+  const entries = Object.entries(prices);
+  const found =
+    prices[model] ??
+    wanted.map((name) => entries.find(([key]) => key.trim().toLowerCase() === name)?.[1]).find(Boolean);
+  return found && { input: found.inputPer1M, cachedInput: found.inputPer1M, output: found.outputPer1M };
+}
+
 /**
- * Estimated cost of one round in USD. Cached input tokens are billed at the cached rate; reasoning
- * tokens are already part of the output tokens. Undefined for an unknown model or no token counts.
+ * Estimated cost of one round in USD, from the user's price for the model (Settings) or else the dated
+ * table. Cached input tokens are billed at the cached rate; reasoning tokens are already part of the
+ * output tokens. Undefined for a model with no price or a reply without token counts.
  */
-export function estimateCost(model: string, usage: Usage): { usd: number; asOf: string } | undefined {
-  const price = PRICES_USD_PER_1M[priceKey(model)];
+export function estimateCost(
+  model: string,
+  usage: Usage,
+  prices: Readonly<Record<string, ModelPrice>> = {},
+): { usd: number; source: PriceSource } | undefined {
+  const custom = customPrice(model, prices);
+  const price = custom ?? PRICES_USD_PER_1M[priceKey(model)];
   if (!price || (usage.inputTokens === undefined && usage.outputTokens === undefined)) return undefined;
   const input = usage.inputTokens ?? 0;
   const cached = Math.min(usage.cachedInputTokens ?? 0, input);
   const output = usage.outputTokens ?? 0;
   const usd = ((input - cached) * price.input + cached * price.cachedInput + output * price.output) / 1_000_000;
-  return { usd, asOf: PRICES_AS_OF };
+  return { usd, source: custom ? { kind: 'settings' } : { kind: 'table', asOf: PRICES_AS_OF } };
 }

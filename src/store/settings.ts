@@ -43,6 +43,14 @@ const SETTINGS = {
       .optional(),
     fallback: () => undefined,
   },
+  /** Prices per model set by the user (USD per 1M tokens), ahead of the built-in dated table. */
+  modelPrices: {
+    schema: z.record(
+      z.string().trim().min(1),
+      z.object({ inputPer1M: z.number().min(0).finite(), outputPer1M: z.number().min(0).finite() }),
+    ),
+    fallback: (): Record<string, { inputPer1M: number; outputPer1M: number }> => ({}),
+  },
   /** Set once the demo customers were seeded, so a user who emptied the table keeps it empty. */
   demoCustomersSeeded: { schema: z.boolean(), fallback: () => false },
   /**

@@ -112,6 +112,7 @@ function lazyModelRunner(demoTokensPerSecond: number | undefined): ModelRunner {
     const [{ createModelRunner }, { createDemoModel, isDemoModelId }] = await loadModelModules();
     return createModelRunner({
       settings: providerSettings,
+      prices: () => settingValue(db, 'modelPrices'),
       key: (providerId) => secrets.read(providerKeyName(providerId)),
       demoModel: (id) =>
         createDemoModel({

@@ -52,7 +52,8 @@ const MAX_BODY_BYTES = 1_000_000;
 const MAX_RECORDED = 1000;
 
 export async function startOpenAIServer(
-  options: { chunkDelayMs?: number; models?: string[] } = {},
+  /** `apiKey`: answers (not the model list, which stays open as on many servers) need this bearer key, else 401. */
+  options: { chunkDelayMs?: number; models?: string[]; apiKey?: string } = {},
 ): Promise<OpenAIServer> {
   const queue: ScriptedReply[] = [];
   const requests: RecordedRequest[] = [];
@@ -96,6 +97,8 @@ export async function startOpenAIServer(
         error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' },
       });
     }
+    if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`)
+      return void sendError(res, { status: 401 }, req.headers.authorization);
     const reply = queue.shift() ?? echo(body);
     if ('status' in reply) return void sendError(res, reply, req.headers.authorization);
     if ('fault' in reply && reply.fault === 'hang') return;

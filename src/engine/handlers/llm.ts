@@ -74,6 +74,7 @@ export async function llmHandler(step: StepOf<'llm'>, ctx: StepApi): Promise<Ste
       usage,
       rounds: round,
       ...(costUsd !== undefined ? { costUsd } : {}),
+      ...(reply.priceSource ? { priceSource: reply.priceSource } : {}),
       ...(reply.note ? { note: reply.note } : {}),
     });
     // The final round's answer was checked against the output schema when it was recorded.

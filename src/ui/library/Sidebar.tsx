@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { countProblems, hasErrors } from '../../schema/problems';
 import { validateWorkflowFile } from '../../schema/validate';
 import { collectScopes } from '../../schema/walk';
@@ -8,26 +8,49 @@ import { formatRelative, useNow } from '../common/time';
 import { useDb } from '../DbContext';
 import { useUi } from '../state';
 import { createFromTemplate } from './libraryActions';
+import { matchesQuery, searchText } from './search';
 import type { LibraryState } from './useLibrary';
+import './library.css';
 
 interface SidebarProps {
   library: LibraryState;
   knownWorkflows: readonly string[];
 }
 
-/** The library: saved workflows (live from Dexie) above the built-in templates. */
+/** The library: a search over it, saved workflows (live from Dexie) above the built-in templates. */
 export function Sidebar({ library, knownWorkflows }: SidebarProps) {
   const now = useNow();
-  const workflows = library.status === 'ready' ? library.workflows : [];
+  const [query, setQuery] = useState('');
+  const all = library.status === 'ready' ? library.workflows : [];
+  const workflows = all.filter((w) => matchesQuery(searchText(w.doc), query));
+  const templates = TEMPLATES.filter((t) => matchesQuery(TEMPLATE_TEXT.get(t.id)!, query));
+  const searching = query.trim() !== '';
   return (
     <nav className="sidebar" aria-label="Library">
+      <div className="library-search" role="search">
+        <input
+          type="search"
+          aria-label="Search workflows and templates"
+          placeholder="Search by name, description, step type…"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
+        {searching && (
+          <p className="muted sidebar-note" role="status">
+            {workflows.length + templates.length === 0
+              ? `Nothing matches “${query.trim()}”.`
+              : `${workflows.length} workflow${workflows.length === 1 ? '' : 's'}, ` +
+                `${templates.length} template${templates.length === 1 ? '' : 's'} match`}
+          </p>
+        )}
+      </div>
       <section className="sidebar-section" aria-labelledby="your-workflows">
         <h2 id="your-workflows" className="section-title">
-          Your workflows {workflows.length > 0 && <span className="count">{workflows.length}</span>}
+          Your workflows {all.length > 0 && <span className="count">{workflows.length}</span>}
         </h2>
         {library.status === 'loading' ? (
           <p className="muted sidebar-note">Loading…</p>
-        ) : workflows.length === 0 ? (
+        ) : all.length === 0 ? (
           <p className="muted sidebar-note">Nothing here yet. Start from a template below, or import a file.</p>
         ) : (
           <ul className="workflow-list">
@@ -42,7 +65,7 @@ export function Sidebar({ library, knownWorkflows }: SidebarProps) {
           Templates
         </h2>
         <ul className="template-list">
-          {TEMPLATES.map((t) => (
+          {templates.map((t) => (
             <TemplateItem key={t.id} template={t} />
           ))}
         </ul>
@@ -50,6 +73,9 @@ export function Sidebar({ library, knownWorkflows }: SidebarProps) {
     </nav>
   );
 }
+
+/** Templates never change while the app runs: their search text is built once. */
+const TEMPLATE_TEXT: ReadonlyMap<string, string> = new Map(TEMPLATES.map((t) => [t.id, searchText(t.doc)]));
 
 function WorkflowItem({
   record,
@@ -106,26 +132,53 @@ function healthOf(
   return { steps, badge };
 }
 
+/** Descriptions longer than this are cut to two lines, with a button to read the rest. */
+const LONG_DESCRIPTION_CHARS = 90;
+
 function TemplateItem({ template }: { template: Template }) {
   const db = useDb();
   const select = useUi((s) => s.select);
   const showToast = useUi((s) => s.showToast);
+  const [expanded, setExpanded] = useState(false);
+  const descriptionId = useId();
   const { name, description } = template.doc.workflowConfig;
   const nameId = `template-${template.id}`;
+  const long = (description?.length ?? 0) > LONG_DESCRIPTION_CHARS;
   async function use() {
     const record = await createFromTemplate(db, template);
     select(record.id);
     showToast({ message: `Added “${record.name}” to your workflows`, tone: 'success' });
   }
   return (
-    <li className="template-item" data-testid="template-item" data-template-id={template.id}>
+    <li
+      className={`template-item${expanded ? ' template-item-expanded' : ''}`}
+      data-testid="template-item"
+      data-template-id={template.id}>
       <div className="template-text">
         <span className="template-name" id={nameId}>
           {name}
         </span>
-        {description && <span className="template-description muted">{description}</span>}
+        {description && (
+          <span className="template-description muted" id={descriptionId}>
+            {description}
+          </span>
+        )}
+        {long && (
+          <button
+            type="button"
+            className="link-button template-more"
+            aria-expanded={expanded}
+            aria-controls={descriptionId}
+            onClick={() => setExpanded((e) => !e)}>
+            {expanded ? 'Show less' : 'Read more'}
+          </button>
+        )}
       </div>
-      <button type="button" className="button button-small" onClick={() => void use()} aria-describedby={nameId}>
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() => void use()}
+        aria-describedby={description ? `${nameId} ${descriptionId}` : nameId}>
         Use template
       </button>
     </li>

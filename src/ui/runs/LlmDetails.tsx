@@ -1,4 +1,5 @@
-import type { StepRecord } from '../../engine/records';
+import type { StepMeta, StepRecord } from '../../engine/records';
+import { describeStepCost, stepCost } from './cost';
 import { formatJson } from './format';
 import { useStreamingText } from './useStreamingText';
 
@@ -9,20 +10,11 @@ type Usage = {
   cachedInputTokens?: number;
   totalTokens?: number;
 };
-interface LlmMeta {
-  provider?: string;
-  model?: string;
-  note?: string;
-  usage?: Usage;
-  costUsd?: number;
-  rounds?: number;
-}
-
 /** What an LLM step did: who answered, tokens and cost, each round's tool calls, and live text while it streams. */
 export function LlmDetails({ step, effects }: { step: StepRecord; effects: StepRecord[] }) {
   const running = step.status === 'started';
   const streaming = useStreamingText(step.key, running);
-  const meta = (step.meta ?? {}) as LlmMeta;
+  const meta: StepMeta = step.meta ?? {};
   const rounds = effects.filter((e) => e.stepType === 'llm-round');
   const tools = effects.filter((e) => e.stepType === 'tool');
   const interrupted = rounds.flatMap((r) =>
@@ -42,7 +34,7 @@ export function LlmDetails({ step, effects }: { step: StepRecord; effects: StepR
             </span>
           )}
           {meta.usage && <span> · {formatUsage(meta.usage)}</span>}
-          {meta.costUsd !== undefined && <span> · ≈ ${meta.costUsd.toFixed(4)} (estimate)</span>}
+          {meta.usage && <span className="step-cost"> · {describeStepCost(stepCost(meta))}</span>}
         </p>
       )}
       {meta.note && (

@@ -2,13 +2,14 @@ import { useState } from 'react';
 import { FINISHED_RUN_STATUSES, type RunRecord, type StepRecord } from '../../engine/records';
 import { deleteFinishedRun } from '../../store/runs';
 import { useDb } from '../DbContext';
+import { describeRunCost, runTotals } from './cost';
 import { formatUsage } from './LlmDetails';
 import { ThreadsView } from './ThreadsView';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
 import { formatDuration, formatJson, formatTime, STATUS_LABEL } from './format';
-import { StepRow } from './StepRow';
-import { useChildRuns, useRun, useRunSteps, useStorageFullRuns } from './useRuns';
+import { KeySettingsLink, StepRow } from './StepRow';
+import { useChildRuns, useRun, useRunSteps, useStepNames, useStorageFullRuns } from './useRuns';
 import { RunWaits } from './WaitBanner';
 import { RunVersionLink } from '../versions/RunVersion';
 import { errorMessage } from '../../schema/errorMessage';
@@ -24,6 +25,7 @@ export function RunDetail({ runId }: { runId: string }) {
 function LoadedRun({ run }: { run: RunRecord }) {
   const steps = useRunSteps(run.id);
   const children = useChildRuns(run.id);
+  const names = useStepNames(run.workflowHash);
   const showToast = useUi((s) => s.showToast);
   const onError = (error: unknown) => showToast({ message: errorMessage(error), tone: 'error' });
   const finished = FINISHED_RUN_STATUSES.has(run.status);
@@ -33,6 +35,7 @@ function LoadedRun({ run }: { run: RunRecord }) {
     (run.status === 'paused' && run.waits?.some((wait) => wait.kind === 'storage-full') === true);
   const all = steps.status === 'ready' ? steps.value : [];
   const topSteps = all.filter((s) => !s.parentKey);
+  const keyFailure = run.error?.category === 'auth' ? topSteps.find((s) => s.error?.category === 'auth') : undefined;
   const effects = new Map<string, StepRecord[]>();
   for (const s of all) if (s.parentKey) effects.set(s.parentKey, [...(effects.get(s.parentKey) ?? []), s]);
   return (
@@ -52,17 +55,14 @@ function LoadedRun({ run }: { run: RunRecord }) {
           <span className="muted">{run.mode === 'direct' ? 'direct · not durable' : 'durable'}</span>
           <span className="muted">started {formatTime(run.createdAt)}</span>
           <RunVersionLink run={run} />
-          {run.finishedAt !== undefined && (
-            <span className="muted">took {formatDuration(run.finishedAt - run.createdAt)}</span>
-          )}
-          <span className="muted">running time {formatDuration(run.activeMs)}</span>
+          <RunTime run={run} />
         </div>
         <RunControls run={run} finished={finished} storageFull={storageFull} onError={onError} />
       </header>
       <RunWaits run={run} storageFull={storageFull} onError={onError} />
       {!storageFull && run.error && (
         <p className="run-error" role="alert">
-          {run.error.message}
+          {run.error.message} {keyFailure && <KeySettingsLink step={keyFailure} />}
         </p>
       )}
       {run.status === 'completed' && (
@@ -73,7 +73,14 @@ function LoadedRun({ run }: { run: RunRecord }) {
       )}
       <ol className="step-list" aria-label="Steps">
         {topSteps.map((step) => (
-          <StepRow key={step.key} run={run} step={step} onError={onError} effects={effects.get(step.key)} />
+          <StepRow
+            key={step.key}
+            run={run}
+            step={step}
+            onError={onError}
+            effects={effects.get(step.key)}
+            name={names.get(step.slug)}
+          />
         ))}
       </ol>
       <RunUsage steps={topSteps} />
@@ -87,6 +94,30 @@ function LoadedRun({ run }: { run: RunRecord }) {
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * "took" is start to finish on the clock; the running time leaves out waits (sleeps, approvals, retry
+ * backoff) and time the app was closed — it is what the run's timeout counts.
+ */
+function RunTime({ run }: { run: RunRecord }) {
+  const running = formatDuration(run.activeMs);
+  const explain = 'Running time leaves out waits (sleeps, approvals, retry backoff) and time the app was closed';
+  if (run.finishedAt === undefined)
+    return (
+      <span className="muted" title={explain}>
+        {running} running so far
+      </span>
+    );
+  const tookMs = run.finishedAt - run.createdAt;
+  // Under a second apart, the two figures say the same thing: one is enough.
+  const waited = tookMs - run.activeMs >= 1000;
+  return (
+    <span className="muted run-took" title={explain}>
+      took {formatDuration(tookMs)}
+      {waited ? `, of which ${running} running steps (the rest waiting)` : ''}
+    </span>
   );
 }
 
@@ -163,19 +194,11 @@ function DeleteRun({ run, onError }: { run: RunRecord; onError(e: unknown): void
 
 /** Tokens and estimated cost of the whole run, summed over its LLM steps. */
 function RunUsage({ steps }: { steps: StepRecord[] }) {
-  const llm = steps.filter((s) => s.stepType === 'llm' && s.meta?.usage);
-  if (llm.length === 0) return null;
-  const total = { inputTokens: 0, outputTokens: 0, reasoningTokens: 0, cachedInputTokens: 0, totalTokens: 0 };
-  let cost: number | undefined;
-  for (const s of llm) {
-    const usage = s.meta!.usage as Partial<typeof total>;
-    for (const k of Object.keys(total) as Array<keyof typeof total>) total[k] += usage[k] ?? 0;
-    if (typeof s.meta!.costUsd === 'number') cost = (cost ?? 0) + s.meta!.costUsd;
-  }
+  const totals = runTotals(steps);
+  if (totals.llmSteps === 0) return null;
   return (
-    <p className="run-usage muted" data-run-tokens={total.totalTokens}>
-      Run usage: {formatUsage(total)}
-      {cost !== undefined ? ` · ≈ $${cost.toFixed(4)} (estimate)` : ''}
+    <p className="run-usage muted" data-run-tokens={totals.usage.totalTokens}>
+      Run usage: {formatUsage(totals.usage)} · {describeRunCost(totals)}
     </p>
   );
 }

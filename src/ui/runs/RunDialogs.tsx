@@ -3,6 +3,7 @@ import { parseJsonText } from '../../schema/jsonText';
 import { Dialog } from '../common/Dialog';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
+import { useRun, useStepNames } from './useRuns';
 import { errorMessage } from '../../schema/errorMessage';
 
 function useSubmit(action: () => Promise<void>) {
@@ -76,6 +77,8 @@ export function ForkDialog({ runId, stepKey, output }: { runId: string; stepKey:
   const closeDialog = useUi((s) => s.closeDialog);
   const showRun = useUi((s) => s.showRun);
   const [text, setText] = useState(() => JSON.stringify(output ?? null, null, 2));
+  const run = useRun(runId);
+  const names = useStepNames(run.status === 'ready' ? (run.value?.workflowHash ?? '') : '');
   const { error, busy, submit } = useSubmit(async () => {
     const forked = await executor.fork(runId, stepKey, parsePayload(text));
     closeDialog();
@@ -84,9 +87,9 @@ export function ForkDialog({ runId, stepKey, output }: { runId: string; stepKey:
   return (
     <Dialog label="Fork run" onClose={closeDialog} wide>
       <form className="run-form" onSubmit={(e) => void submit(e)}>
-        <p className="muted">
-          Step <code>{stepKey.slice(stepKey.indexOf(':') + 1)}</code> — edit its output; the new run continues from
-          there.
+        <p className="muted" data-testid="fork-step">
+          {describeForkedStep(stepKey, names)}: edit its output below. A new run continues from this step with the
+          edited output; this run stays as it is.
         </p>
         <label className="field">
           <span className="field-label">Output (JSON)</span>
@@ -108,4 +111,14 @@ export function ForkDialog({ runId, stepKey, output }: { runId: string; stepKey:
       </form>
     </Dialog>
   );
+}
+
+/** `run:write@each[2]` → "Step “Write the email” (write, in each[2])". */
+function describeForkedStep(stepKey: string, names: ReadonlyMap<string, string>): string {
+  const at = stepKey.slice(stepKey.indexOf(':') + 1);
+  const slug = at.slice(0, at.indexOf('@'));
+  const path = at.slice(at.indexOf('@') + 1);
+  const name = names.get(slug);
+  const where = path ? `, in ${path}` : '';
+  return name ? `Step “${name}” (${slug}${where})` : `Step ${slug}${path ? ` (in ${path})` : ''}`;
 }

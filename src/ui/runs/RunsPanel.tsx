@@ -1,14 +1,15 @@
-import { FINISHED_RUN_STATUSES } from '../../engine/records';
+import { FINISHED_RUN_STATUSES, type RunRecord } from '../../engine/records';
 import { useUi } from '../state';
-import { formatTime, STATUS_LABEL } from './format';
+import { describeRunCost, formatUsd, runTotals } from './cost';
+import { formatDuration, formatTime, STATUS_LABEL, summarizeInput } from './format';
 import { AddressedRun } from '../routing/RunAddress';
-import { useStorageFullRuns, useWorkflowRuns } from './useRuns';
+import { useRunSteps, useStorageFullRuns, useWorkflowRuns } from './useRuns';
+import './runs.css';
 
 /** The runs tab: this workflow's runs (newest first) beside the open run. */
 export function RunsPanel({ workflowId }: { workflowId: string }) {
   const runs = useWorkflowRuns(workflowId);
   const selectedRunId = useUi((s) => s.selectedRunId);
-  const showRun = useUi((s) => s.showRun);
   const storageFull = useStorageFullRuns(
     runs.status === 'ready' && runs.value.some((r) => !FINISHED_RUN_STATUSES.has(r.status)),
   );
@@ -21,19 +22,7 @@ export function RunsPanel({ workflowId }: { workflowId: string }) {
     <div className="runs-panel">
       <ul className="runs-list" aria-label="Runs">
         {runs.value.map((run) => (
-          <li key={run.id}>
-            <button
-              type="button"
-              className={`run-item${run.id === open ? ' run-item-active' : ''}`}
-              data-run-id={run.id}
-              data-run-status={run.status}
-              onClick={() => showRun(run.id)}>
-              <span className={`status-dot status-${run.status}`} aria-hidden />
-              <span>{storageFull.has(run.id) ? 'storage full' : STATUS_LABEL[run.status]}</span>
-              <span className="muted">{formatTime(run.createdAt)}</span>
-              {run.mode === 'direct' && <span className="muted">not durable</span>}
-            </button>
-          </li>
+          <RunItem key={run.id} run={run} active={run.id === open} storageFull={storageFull.has(run.id)} />
         ))}
       </ul>
       <div className="run-pane">
@@ -41,4 +30,60 @@ export function RunsPanel({ workflowId }: { workflowId: string }) {
       </div>
     </div>
   );
+}
+
+/** One run in the list: status, when, how long, tokens and cost, its input, and whether it is a fork or restarted. */
+function RunItem({ run, active, storageFull }: { run: RunRecord; active: boolean; storageFull: boolean }) {
+  const showRun = useUi((s) => s.showRun);
+  const steps = useRunSteps(run.id);
+  const totals = steps.status === 'ready' ? runTotals(steps.value) : undefined;
+  const took = run.finishedAt !== undefined ? formatDuration(run.finishedAt - run.createdAt) : undefined;
+  return (
+    <li>
+      <button
+        type="button"
+        className={`run-item${active ? ' run-item-active' : ''}`}
+        data-run-id={run.id}
+        data-run-status={run.status}
+        aria-current={active ? 'true' : undefined}
+        onClick={() => showRun(run.id)}>
+        <span className="run-item-line">
+          <span className={`status-dot status-${run.status}`} aria-hidden />
+          <span>{storageFull ? 'storage full' : STATUS_LABEL[run.status]}</span>
+          <span className="muted">{formatTime(run.createdAt)}</span>
+          {run.mode === 'direct' && <span className="muted">not durable</span>}
+          {run.forkedFrom && (
+            <span className="badge" title={`Forked from run ${run.forkedFrom.runId}`}>
+              fork
+            </span>
+          )}
+          {run.restartedFrom && (
+            <span className="badge" title={`Restarted ${formatTime(run.restartedFrom.at)}`}>
+              restarted
+            </span>
+          )}
+        </span>
+        <span className="run-item-line run-item-facts muted" data-testid="run-facts">
+          {took && <span>{took}</span>}
+          {totals && totals.llmSteps > 0 && <span>{totals.usage.totalTokens} tokens</span>}
+          {totals && totals.llmSteps > 0 && <RunCost totals={totals} />}
+        </span>
+        <span className="run-item-input muted" title={summarizeInput(run.input, 2000)}>
+          {summarizeInput(run.input)}
+        </span>
+      </button>
+    </li>
+  );
+}
+
+function RunCost({ totals }: { totals: ReturnType<typeof runTotals> }) {
+  const title = describeRunCost(totals);
+  if (totals.usd !== undefined)
+    return (
+      <span title={title}>
+        ≈ {formatUsd(totals.usd)}
+        {totals.unpricedModels.length > 0 ? ' + unpriced' : ''}
+      </span>
+    );
+  return <span title={title}>{totals.unpricedModels.length > 0 ? 'no price known' : 'free (demo)'}</span>;
 }

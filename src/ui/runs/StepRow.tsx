@@ -1,9 +1,11 @@
 import type { RunRecord, StepRecord } from '../../engine/records';
 import { useExecutor } from '../ExecutorContext';
+import { requestProviderSettings } from '../settings/providerRequest';
 import { useUi } from '../state';
 import { StepLink } from '../routing/RunAddress';
 import { useStepSelection } from '../routing/useStepSelection';
 import { formatDuration, formatJson, pathDepth, STATUS_LABEL } from './format';
+import { Attempts, hasRetries, listAttempts } from './Attempts';
 import { LlmDetails } from './LlmDetails';
 import { WaitBanner, waitsOfStep } from './WaitBanner';
 
@@ -13,13 +15,17 @@ interface StepRowProps {
   onError(error: unknown): void;
   /** Effects recorded inside the step (model rounds, tool calls). */
   effects?: StepRecord[];
+  /** The step's name in the workflow, shown before its slug. */
+  name?: string | undefined;
 }
 
 /** One step execution: status, attempts, output or error, and what an operator can do with it. */
-export function StepRow({ run, step, onError, effects = [] }: StepRowProps) {
+export function StepRow({ run, step, onError, effects = [], name }: StepRowProps) {
   const { selected, rowRef } = useStepSelection(run, step);
   const duration = step.endedAt !== undefined ? formatDuration(step.endedAt - step.startedAt) : undefined;
-  const failedAttempts = step.attempts.filter((a) => a.outcome !== 'ok' && a.outcome !== 'running').length;
+  const listed = listAttempts(step, effects);
+  const retried = hasRetries(listed);
+  const backoffMs = listed.reduce((sum, l) => sum + Math.max(0, l.waitedMs ?? 0), 0);
   return (
     <li
       ref={rowRef}
@@ -31,18 +37,25 @@ export function StepRow({ run, step, onError, effects = [] }: StepRowProps) {
       style={{ marginLeft: `${pathDepth(step.path) * 20}px` }}>
       <div className="step-head">
         <span className={`status-dot status-${step.status}`} aria-hidden />
-        <span className="step-name">{step.slug}</span>
+        {name ? (
+          <>
+            <span className="step-name">{name}</span>
+            <code className="step-slug muted">{step.slug}</code>
+          </>
+        ) : (
+          <span className="step-name">{step.slug}</span>
+        )}
         {step.path && <span className="step-path muted">{step.path}</span>}
         <span className="step-type muted">{step.stepType}</span>
         <span className={`status-label status-${step.status}`}>{STATUS_LABEL[step.status]}</span>
         <StepLink run={run} step={step} selected={selected} />
-        {step.attempts.length > 1 && (
-          <span className="muted">
-            attempt {step.attempts.length}
-            {failedAttempts ? ` (${failedAttempts} failed)` : ''}
+        {duration && (
+          <span className="muted step-took">
+            took {duration}
+            {backoffMs > 0 ? `, ${formatDuration(backoffMs)} of it waiting to retry` : ''}
           </span>
         )}
-        {duration && <span className="muted">{duration}</span>}
+        {retried && <span className="muted">{listed.length} attempts</span>}
         {step.wakeAt !== undefined && step.status !== 'completed' && (
           <span className="muted">until {new Date(step.wakeAt).toLocaleTimeString()}</span>
         )}
@@ -53,11 +66,8 @@ export function StepRow({ run, step, onError, effects = [] }: StepRowProps) {
         <WaitBanner key={`${wait.kind}:${wait.stepKey}`} run={run} wait={wait} onError={onError} />
       ))}
       {step.stepType === 'llm' && <LlmDetails step={step} effects={effects} />}
-      {step.error && (
-        <p className="step-error" role="note">
-          {step.error.message} <span className="muted">({step.error.category})</span>
-        </p>
-      )}
+      <Attempts step={step} effects={effects} />
+      {step.error && <StepError step={step} />}
       {step.status === 'completed' && step.output !== undefined && (
         <details className="step-output" open={selected || undefined}>
           <summary>Output{step.meta?.provider === 'demo' ? ' (demo model)' : ''}</summary>
@@ -76,6 +86,33 @@ export function StepRow({ run, step, onError, effects = [] }: StepRowProps) {
         </details>
       )}
     </li>
+  );
+}
+
+/** The step's error; a model step whose key was refused (or is missing) links to that provider's settings. */
+function StepError({ step }: { step: StepRecord }) {
+  return (
+    <p className="step-error" role="note">
+      {step.error!.message} <span className="muted">({step.error!.category})</span> <KeySettingsLink step={step} />
+    </p>
+  );
+}
+
+/** "Check the key in Settings" for an LLM step that failed on its key; nothing for any other step. */
+export function KeySettingsLink({ step }: { step: StepRecord }) {
+  const openDialog = useUi((s) => s.openDialog);
+  if (step.stepType !== 'llm' || step.error?.category !== 'auth') return null;
+  const provider = (step.input as { provider?: unknown } | undefined)?.provider;
+  return (
+    <button
+      type="button"
+      className="link-button"
+      onClick={() => {
+        requestProviderSettings(typeof provider === 'string' ? provider : '');
+        openDialog({ kind: 'settings' });
+      }}>
+      Check the key in Settings
+    </button>
   );
 }
 

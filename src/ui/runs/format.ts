@@ -36,3 +36,16 @@ export const STATUS_LABEL: Record<RunStatus | StepRecord['status'], string> = {
 export function pathDepth(path: string): number {
   return path === '' ? 0 : path.split('/').length;
 }
+
+/** A run's input in one short line: `customerId: cus_002, limit: 5`; "no input" for an empty one. */
+export function summarizeInput(input: unknown, maxChars = 60): string {
+  let text: string;
+  if (input === undefined || input === null) text = '';
+  else if (typeof input === 'object' && !Array.isArray(input))
+    text = Object.entries(input)
+      .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+      .join(', ');
+  else text = typeof input === 'string' ? input : JSON.stringify(input);
+  if (!text) return 'no input';
+  return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
+}

@@ -5,6 +5,7 @@ import type { EventRecord, RunRecord, StepRecord } from '../../engine/records';
 import { EXECUTOR_CHANGED_CHANNEL, STORAGE_FULL_CHANNEL, type StorageFullRun } from '../../worker/api';
 import { useDb } from '../DbContext';
 import { useExecutor } from '../ExecutorContext';
+import { collectScopes, stringField } from '../../schema/walk';
 
 /** Reactive reads of runs and their journals (Dexie liveQuery: every tab sees every change, no polling). */
 
@@ -98,3 +99,24 @@ export function useStorageFullRuns(enabled: boolean): ReadonlySet<string> {
 }
 
 const NO_RUNS: ReadonlySet<string> = new Set();
+
+/** Step slug → the step's name, from the definition a run started with (empty while loading or unknown). */
+export function useStepNames(workflowHash: string): ReadonlyMap<string, string> {
+  const db = useDb();
+  return useLiveQuery(
+    async () => {
+      const record = await db.definitions.get(workflowHash);
+      const names = new Map<string, string>();
+      for (const scope of collectScopes(record?.definition.stepsConfig, []))
+        for (const site of scope.sites) {
+          const name = stringField(site.raw, 'name')?.trim();
+          if (site.slug && name && !names.has(site.slug)) names.set(site.slug, name);
+        }
+      return names;
+    },
+    [db, workflowHash],
+    NO_NAMES,
+  );
+}
+
+const NO_NAMES: ReadonlyMap<string, string> = new Map();

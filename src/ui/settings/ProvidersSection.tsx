@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { providerKeyName } from '../../store/keyVault';
-import type { ProviderEntry } from '../../store/settings';
+import type { ProviderEntry, ProvidersSetting } from '../../store/settings';
 import { useDb } from '../DbContext';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
@@ -15,13 +15,15 @@ import {
 import { errorMessage } from '../../schema/errorMessage';
 
 /** Model providers: OpenAI and OpenAI-compatible entries, each with its key, default model and aliases. */
-export function ProvidersSection() {
+export function ProvidersSection({ openAt }: { openAt?: string | undefined }) {
   const db = useDb();
   const stored = useSetting('providers');
   const keys = useKeysState();
   const executor = useExecutor();
   const [editing, setEditing] = useState<ProviderEntry | 'new' | null>(null);
   const [checks, setChecks] = useState<Record<string, { ok: boolean; message: string }>>({});
+  const [sectionRef, focusAfterEdit] = useFocusAfterEdit(editing);
+  useOpenAt(openAt, stored?.value, setEditing);
   if (!stored) return null;
   const settings = stored.value;
   const test = (id: string) =>
@@ -36,7 +38,7 @@ export function ProvidersSection() {
     keys.refresh();
   };
   return (
-    <section className="settings-section" aria-label="Model providers">
+    <section className="settings-section" aria-label="Model providers" ref={sectionRef}>
       <h3>Model providers</h3>
       {stored.problem && (
         <p className="form-error" role="status">
@@ -51,7 +53,7 @@ export function ProvidersSection() {
       )}
       <ul className="provider-list">
         {settings.providers.map((p) => (
-          <li key={p.id} className="provider-item" data-provider-name={p.name}>
+          <li key={p.id} className="provider-item" data-provider-name={p.name} data-provider-id={p.id}>
             <div>
               <strong>{p.name}</strong>
               {settings.defaultProviderId === p.id && <span className="badge">default</span>}
@@ -86,7 +88,9 @@ export function ProvidersSection() {
           entry={editing === 'new' ? undefined : editing}
           isDefault={editing !== 'new' && settings.defaultProviderId === editing.id}
           hasKey={editing !== 'new' && !!keys.state?.names.includes(providerKeyName(editing.id))}
-          onDone={() => {
+          focusKey={openAt !== undefined}
+          onDone={(savedId) => {
+            focusAfterEdit(savedId ?? (editing === 'new' ? undefined : editing.id));
             setEditing(null);
             keys.refresh();
           }}
@@ -100,16 +104,65 @@ export function ProvidersSection() {
   );
 }
 
+/**
+ * Where focus goes when the provider form closes: the saved entry's "Test connection" (the next thing to do),
+ * else "Add provider". Never the page body, which would leave Escape nowhere to close Settings from.
+ */
+function useFocusAfterEdit(editing: unknown) {
+  const section = useRef<HTMLElement>(null);
+  const target = useRef<{ id: string | undefined } | null>(null);
+  useEffect(() => {
+    if (editing !== null || !target.current) return;
+    const root = section.current;
+    const { id } = target.current;
+    const item = [...(root?.querySelectorAll<HTMLElement>('[data-provider-id]') ?? [])].find(
+      (el) => el.dataset.providerId === id,
+    );
+    // A new entry shows once its setting is read back: "Add provider" holds focus until then.
+    const button =
+      item?.querySelector<HTMLElement>('button') ??
+      [...(root?.querySelectorAll<HTMLElement>('button') ?? [])].find((b) => b.textContent === 'Add provider');
+    if (item || id === undefined) target.current = null;
+    if (button && document.activeElement !== button) button.focus();
+  });
+  const focusAfter = (id: string | undefined) => void (target.current = { id });
+  return [section, focusAfter] as const;
+}
+
+/** Opens the form of the provider Settings was opened for (by name; '' = the default), once it has loaded. */
+function useOpenAt(
+  openAt: string | undefined,
+  settings: ProvidersSetting | undefined,
+  open: (entry: ProviderEntry) => void,
+) {
+  const done = useRef(false);
+  useEffect(() => {
+    if (done.current || openAt === undefined || !settings) return;
+    done.current = true;
+    const wanted = openAt.trim().toLowerCase();
+    const { providers, defaultProviderId } = settings;
+    // As the model runner picks it: by id or name, else the default entry, else the first.
+    const entry =
+      providers.find((p) => wanted && (p.id.toLowerCase() === wanted || p.name.trim().toLowerCase() === wanted)) ??
+      providers.find((p) => p.id === defaultProviderId) ??
+      providers[0];
+    if (entry) open(entry);
+  }, [openAt, settings, open]);
+}
+
 function ProviderForm({
   entry,
   isDefault,
   hasKey,
+  focusKey,
   onDone,
 }: {
   entry: ProviderEntry | undefined;
   isDefault: boolean;
   hasKey: boolean;
-  onDone(): void;
+  /** Settings was opened to fix this entry's key: the key field gets focus. */
+  focusKey: boolean;
+  onDone(savedId?: string): void;
 }) {
   const db = useDb();
   const executor = useExecutor();
@@ -127,6 +180,9 @@ function ProviderForm({
   });
   const [error, setError] = useState<string | null>(null);
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
+  const keyField = useRef<HTMLInputElement>(null);
+  const nameField = useRef<HTMLInputElement>(null);
+  useEffect(() => (focusKey ? keyField : nameField).current?.focus(), [focusKey]);
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -148,7 +204,7 @@ function ProviderForm({
       if (form.key) await executor.saveSecret(providerKeyName(config.id), form.key);
       await saveProviderSettings(db, withProvider(settings ?? { providers: [] }, config, form.makeDefault));
       showToast({ message: `Saved provider “${config.name}”`, tone: 'success' });
-      onDone();
+      onDone(config.id);
     } catch (failure) {
       setError(errorMessage(failure));
     }
@@ -158,7 +214,7 @@ function ProviderForm({
     <form className="run-form provider-form" onSubmit={(e) => void save(e)} aria-label="Provider">
       <label className="field">
         <span className="field-label">Name</span>
-        <input data-autofocus value={form.name} onChange={(e) => set({ name: e.target.value })} placeholder="Ollama" />
+        <input ref={nameField} value={form.name} onChange={(e) => set({ name: e.target.value })} placeholder="Ollama" />
       </label>
       <label className="field">
         <span className="field-label">Kind</span>
@@ -178,6 +234,7 @@ function ProviderForm({
       <label className="field">
         <span className="field-label">API key</span>
         <input
+          ref={keyField}
           type="password"
           autoComplete="off"
           value={form.key}
@@ -216,7 +273,7 @@ function ProviderForm({
         </p>
       )}
       <div className="dialog-actions">
-        <button type="button" className="button" onClick={onDone}>
+        <button type="button" className="button" onClick={() => onDone()}>
           Cancel
         </button>
         <button type="submit" className="button button-primary">

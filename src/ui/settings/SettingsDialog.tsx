@@ -6,6 +6,8 @@ import { useDb } from '../DbContext';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
 import { KeysSection } from './KeysSection';
+import { PricesSection } from './PricesSection';
+import { takeProviderRequest } from './providerRequest';
 import { ProvidersSection } from './ProvidersSection';
 import { useSetting } from './useSettings';
 
@@ -14,6 +16,7 @@ export function SettingsDialog() {
   const db = useDb();
   const executor = useExecutor();
   const closeDialog = useUi((s) => s.closeDialog);
+  const [openAt] = useState(takeProviderRequest);
   const showToast = useUi((s) => s.showToast);
   const stored = useSetting('maxParallelism');
   const [value, setValue] = useState<string | null>(null);
@@ -33,8 +36,9 @@ export function SettingsDialog() {
 
   return (
     <Dialog label="Settings" onClose={closeDialog} wide>
-      <ProvidersSection />
+      <ProvidersSection openAt={openAt} />
       <KeysSection />
+      <PricesSection />
       <form className="run-form settings-section" aria-label="Execution" onSubmit={(e) => void save(e)}>
         <h3>Execution</h3>
         <label className="field">

@@ -36,14 +36,31 @@ export function withProvider(settings: ProvidersSetting, entry: ProviderEntry, m
 
 export type KeysState = { passphrase: boolean; unlocked: boolean; names: string[] };
 
-/** The executor's key state (names only), refreshed after each change made here. */
+/**
+ * Key changes made by any section: every `useKeysState` reads again, so the providers list says "no key"
+ * the moment the keys section forgets them.
+ */
+const keysChanged = new EventTarget();
+
+/** The executor's key state (names only), read again after each change made in Settings. */
 export function useKeysState(): { state: KeysState | undefined; refresh(): void } {
   const executor = useExecutor();
   const [state, setState] = useState<KeysState>();
-  const refresh = useCallback(() => {
-    executor.keysState().then(setState, () => setState(undefined));
+  useEffect(() => {
+    let live = true;
+    const read = () =>
+      executor.keysState().then(
+        (s) => live && setState(s),
+        () => live && setState(undefined),
+      );
+    read();
+    keysChanged.addEventListener('change', read);
+    return () => {
+      live = false;
+      keysChanged.removeEventListener('change', read);
+    };
   }, [executor]);
-  useEffect(refresh, [refresh]);
+  const refresh = useCallback(() => void keysChanged.dispatchEvent(new Event('change')), []);
   return { state, refresh };
 }
 

@@ -105,6 +105,17 @@ describe('LLM steps', () => {
     expect(data.steps.get(`${run.id}:apply@`)?.meta).toMatchObject({ rounds: 2, usage: { totalTokens: 30 } });
   });
 
+  it("a step records its rounds' summed cost and where the price came from", async () => {
+    const m = scripted(() => ({ text: 'ok', costUsd: 0.25, priceSource: { kind: 'table', asOf: '2025-08-07' } }));
+    const data = new MemoryData();
+    const t = createTestEngine({ data, runners: { model: m.model } });
+    const run = await t.runToEnd(await t.engine.start({ workflow: chain('c', [llm('ask', 'Hi')]), input: {} }));
+    expect(data.steps.get(`${run.id}:ask@`)?.meta).toMatchObject({
+      costUsd: 0.25,
+      priceSource: { kind: 'table', asOf: '2025-08-07' },
+    });
+  });
+
   it('a crash during round 2 of a tool loop: round 1 is not requested again and the update applies once', async () => {
     const data = new MemoryData();
     customers(data);

@@ -74,6 +74,8 @@ describe('operator controls', () => {
     expect(calls).toEqual([`${id}:a@`, `${id}:b@`, `${id}:c@`, `${id}:b@`, `${id}:c@`]);
     expect(t.data.steps.get(`${id}:a@`)?.output).toBe('a#1');
     expect(again.generation).toBe(1);
+    expect(again.restartedFrom).toMatchObject({ stepKey: `${id}:b@` });
+    expect(first.restartedFrom).toBeUndefined();
   });
 
   it('fork makes a new run from a step with an edited output and leaves the original untouched', async () => {
@@ -86,6 +88,7 @@ describe('operator controls', () => {
     expect(forked.output).toEqual({ text: 'edited by hand' });
     expect(t.data.runs.get(id)).toEqual(original);
     expect(t.data.steps.get(`${forkId}:draft@`)?.meta).toMatchObject({ forkedFrom: `${id}:draft@` });
+    expect(forked.forkedFrom).toEqual({ runId: id, stepKey: `${id}:draft@` });
   });
 
   it('the peak number of steps in flight equals the concurrency cap', async () => {

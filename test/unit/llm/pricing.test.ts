@@ -10,7 +10,7 @@ describe('estimateCost', () => {
       outputTokens: 500_000,
     });
     expect(cost?.usd).toBeCloseTo(0.6 * 0.15 + 0.4 * 0.075 + 0.5 * 0.6, 10);
-    expect(cost?.asOf).toBe(PRICES_AS_OF);
+    expect(cost?.source).toEqual({ kind: 'table', asOf: PRICES_AS_OF });
   });
 
   it('prices a dated snapshot and a router-prefixed name as the model', () => {

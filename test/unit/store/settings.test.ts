@@ -15,7 +15,9 @@ import {
   writeSetting,
   type ProvidersSetting,
   type SettingKey,
+  type SettingValue,
 } from '../../../src/store/settings';
+import type { ModelPrice } from '../../../src/llm/pricing';
 
 const fresh = () => new TabflowDb(`settings-${crypto.randomUUID()}`);
 
@@ -25,6 +27,7 @@ const DEFAULTS: { [K in SettingKey]: unknown } = {
   demoTokensPerSecond: undefined,
   keyVault: undefined,
   demoCustomersSeeded: false,
+  modelPrices: {},
   retention: {},
   storagePersistence: undefined,
 };
@@ -136,5 +139,9 @@ describe('typed settings', () => {
 
   it('the stored providers setting is what the model runner reads (types line up)', () => {
     expectTypeOf<ProvidersSetting>().toExtend<ProviderSettings>();
+  });
+
+  it('the stored model prices are what the model runner reads (types line up)', () => {
+    expectTypeOf<SettingValue<'modelPrices'>>().toExtend<Record<string, ModelPrice>>();
   });
 });
