@@ -66,8 +66,8 @@ describe.skipIf(!chromiumPath)('installable and offline (service worker, manifes
   let site: StaticSite;
   const secondBuild = mkdtempSync(join(tmpdir(), 'tabflow-second-build-'));
   beforeAll(async () => {
-    [browser, site] = await Promise.all([launch(), serveStatic(FIRST_BUILD), buildSecondDeployment(secondBuild)]);
-  }, 120_000);
+    [browser, site] = await Promise.all([launch(), serveStatic(FIRST_BUILD)]);
+  });
   afterAll(async () => {
     await Promise.all([browser?.close(), site?.close()]);
     rmSync(secondBuild, { recursive: true, force: true });
@@ -122,6 +122,7 @@ describe.skipIf(!chromiumPath)('installable and offline (service worker, manifes
     await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
     expect(await deployment(page)).toBe('first');
 
+    await buildSecondDeployment(secondBuild);
     site.deploy(secondBuild);
     // The tab checks for a new version when it comes back into view (and every hour).
     await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
@@ -143,6 +144,72 @@ describe.skipIf(!chromiumPath)('installable and offline (service worker, manifes
     expect(await deployment(page)).toBe('second');
     expect(await page.getByRole('status', { name: 'New version' }).count()).toBe(0);
     await page.screenshot({ path: `${SHOTS}/pwa-update-reloaded.png` });
+    await context.close();
+  }, 120_000);
+
+  it('serves a valid web app manifest whose icons load, and Chromium finds the app installable', async () => {
+    site.deploy(FIRST_BUILD);
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(site.url);
+    await controlledByServiceWorker(page);
+    const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+    const manifestUrl = new URL(href!, site.url).toString();
+    const response = await page.request.get(manifestUrl);
+    expect(response.ok()).toBe(true);
+    const manifest = (await response.json()) as {
+      name: string;
+      start_url: string;
+      display: string;
+      theme_color: string;
+      icons: Array<{ src: string; sizes: string; type: string; purpose: string }>;
+    };
+    expect(manifest).toMatchObject({ name: expect.stringContaining('Tabflow'), display: 'standalone' });
+    expect(manifest.start_url).not.toMatch(/^\//); // relative: the build works under any path
+    expect(manifest.theme_color).toMatch(/^#[0-9a-f]{6}$/i);
+    const sizes = manifest.icons.map((icon) => `${icon.sizes} ${icon.purpose}`);
+    expect(sizes).toEqual(expect.arrayContaining(['192x192 any', '512x512 any', '512x512 maskable']));
+    for (const icon of manifest.icons) {
+      const image = await page.request.get(new URL(icon.src, manifestUrl).toString());
+      expect(image.headers()['content-type']).toBe('image/png');
+      const png = await image.body();
+      // PNG signature, then the IHDR chunk's width and height.
+      expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
+      expect(`${png.readUInt32BE(16)}x${png.readUInt32BE(20)}`).toBe(icon.sizes);
+    }
+    const cdp = await context.newCDPSession(page);
+    const { errors } = (await cdp.send('Page.getAppManifest')) as { errors: Array<{ message: string }> };
+    expect(errors).toEqual([]);
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
+      installabilityErrors: Array<{ errorId: string }>;
+    };
+    // A test context is incognito-like, which Chromium names as the one reason it would not offer to install.
+    expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+    await context.close();
+  });
+
+  it('without the service worker, a lazy part that cannot be downloaded says so and loads on Retry', async () => {
+    site.deploy(FIRST_BUILD);
+    // As a tab opened before the service worker existed, or a browser that refuses it.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await page.goto(site.url);
+    await page.locator('[data-template-id="customer-digest"]').waitFor();
+    await context.setOffline(true);
+    await page.locator('[data-template-id="customer-digest"]').getByRole('button', { name: 'Use template' }).click();
+    const failed = page.getByRole('alert').filter({ hasText: 'Couldn’t load this part (the JSON editor)' });
+    await failed.waitFor({ timeout: 15_000 });
+    // The rest of the app is still there: the workflow's toolbar and the library.
+    await page.getByRole('button', { name: 'Run', exact: true }).waitFor();
+    await page.screenshot({ path: `${SHOTS}/pwa-lazy-chunk-failed.png` });
+    // Nothing asks for it again and again while offline: only Retry does.
+    let editorRequests = 0;
+    page.on('request', (request) => void (/\/JsonEditor-[^/]*\.js/.test(request.url()) && editorRequests++));
+    await page.waitForTimeout(1000);
+    expect(editorRequests).toBe(0);
+    await context.setOffline(false);
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await page.locator('[data-testid="json-editor"] .cm-editor').waitFor({ timeout: 15_000 });
     await context.close();
   });
 });

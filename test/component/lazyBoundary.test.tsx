@@ -28,6 +28,9 @@ describe('LazyBoundary: a lazy part whose download fails', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('Couldn’t load this part (the greeting)');
     expect(screen.getByText('Around it')).toBeTruthy();
     const failedLoads = load.mock.calls.length;
+    // Offline, nothing asks again by itself: only Retry does.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(load.mock.calls.length).toBe(failedLoads);
     online = true;
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(await screen.findByText('Hello Ada')).toBeTruthy();

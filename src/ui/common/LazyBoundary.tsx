@@ -10,20 +10,46 @@ export class ChunkLoadError extends Error {
 }
 
 /**
+ * The script a failed dynamic import named ("Failed to fetch dynamically imported module: <url>"), when it is
+ * one of this app's own. Chromium remembers a failed module fetch for the page's lifetime, so a retry must ask
+ * for it under another URL; a browser whose message names no URL is simply asked again.
+ */
+function failedScript(error: unknown): string | undefined {
+  const named = /(https?:\/\/[^\s'"]+?\.js)\b/.exec(error instanceof Error ? error.message : '')?.[1];
+  if (!named) return undefined;
+  const url = new URL(named);
+  return url.origin === location.origin ? url.pathname : undefined;
+}
+
+/** Each chunk whose last download failed, with how to try it afresh (run by Retry). */
+const failedChunks = new Set<() => void>();
+
+/**
  * `React.lazy` that can be tried again: a failed download rejects with `ChunkLoadError` (which
- * `LazyBoundary` shows with Retry), and the next render after it imports the module afresh — React
- * keeps a failed lazy component failed forever, so each failure swaps in a new one.
+ * `LazyBoundary` shows with Retry). React keeps a failed lazy component failed forever, so Retry
+ * swaps in a new one — only then, never on the failing render itself, which would ask again and
+ * again while offline. A retry of a script the browser named asks for it with a `?retry=` query (a
+ * chunk's CSS, if it had any, is not loaded that way: ours inject their styles themselves).
  */
 export function lazyChunk<Props extends object>(
   load: () => Promise<{ default: ComponentType<Props> }>,
 ): ComponentType<Props> {
+  let retryScript: string | undefined;
+  let attempt = 0;
+  const importOnce = (): Promise<{ default: ComponentType<Props> }> =>
+    retryScript ? import(/* @vite-ignore */ `${retryScript}?retry=${++attempt}`) : load();
   const fresh = () =>
     lazy(() =>
-      load().catch((error: unknown) => {
-        current = fresh();
+      importOnce().catch((error: unknown) => {
+        retryScript ??= failedScript(error);
+        failedChunks.add(tryAgain);
         throw new ChunkLoadError(error);
       }),
     );
+  const tryAgain = () => {
+    current = fresh();
+    failedChunks.delete(tryAgain);
+  };
   let current = fresh();
   function LazyChunk(props: Props) {
     const Loaded = current;
@@ -54,7 +80,10 @@ export class LazyBoundary extends Component<LazyBoundaryProps, LazyBoundaryState
     return { failed: true, error };
   }
 
-  private readonly retry = () => this.setState({ failed: false });
+  private readonly retry = () => {
+    for (const tryAgain of [...failedChunks]) tryAgain();
+    this.setState({ failed: false });
+  };
 
   override render(): ReactNode {
     if (!this.state.failed) return <Suspense fallback={this.props.fallback}>{this.props.children}</Suspense>;
