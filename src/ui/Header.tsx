@@ -1,5 +1,7 @@
 import { ExecutorRole } from './ExecutorRole';
+import { LIBRARY, routeHref } from './routing/routes';
 import { displayKeys } from './shortcuts';
+import './routing/routing.css';
 
 interface HeaderProps {
   onImportFile(): void;
@@ -16,13 +18,14 @@ interface HeaderProps {
 export function Header({ onImportFile, onPaste, onNew, onHelp, onTables, onSettings, ready }: HeaderProps) {
   return (
     <header className="app-header">
-      <div className="brand">
+      {/* The way home from any address: the library. */}
+      <a className="brand brand-link" href={routeHref(LIBRARY)} title="Go to the library">
         <span className="brand-mark" aria-hidden>
           ◆
         </span>
         <h1 className="brand-name">Tabflow</h1>
         <span className="brand-tagline">LLM workflows that live in your browser</span>
-      </div>
+      </a>
       <div className="header-actions">
         <ExecutorRole enabled={ready} />
         <button type="button" className="button button-dark" onClick={onImportFile} title={displayKeys('Mod+O')}>
