@@ -5,6 +5,7 @@ import type { RunRecord, StepRecord } from '../../src/engine/records';
 import type { TabflowDb } from '../../src/store/db';
 import { DbProvider } from '../../src/ui/DbContext';
 import { ExecutorProvider } from '../../src/ui/ExecutorContext';
+import { ForkDialog } from '../../src/ui/runs/RunDialogs';
 import { RunsPanel } from '../../src/ui/runs/RunsPanel';
 import { takeProviderRequest } from '../../src/ui/settings/providerRequest';
 import { UiStoreProvider, useUi } from '../../src/ui/state';
@@ -250,5 +251,25 @@ describe('run inspector', () => {
     await userEvent.click(links[1]!);
     expect(JSON.parse(screen.getByTestId('dialog').textContent!)).toEqual({ kind: 'settings' });
     expect(takeProviderRequest()).toBe('Local server');
+  });
+
+  it('the fork dialog names the step by its name and slug, never as a raw key', async () => {
+    const db = freshDb();
+    await seed(db);
+    render(
+      <DbProvider db={db}>
+        <UiStoreProvider>
+          <ExecutorProvider executor={{} as ExecutorApi}>
+            <ForkDialog runId="run1" stepKey="run1:write@" output="ok" />
+          </ExecutorProvider>
+        </UiStoreProvider>
+      </DbProvider>,
+    );
+    const words = await screen.findByText(/^Step “Write the email” \(write\)/);
+    expect(words.textContent).toBe(
+      'Step “Write the email” (write): edit its output below. ' +
+        'A new run continues from this step with the edited output; this run stays as it is.',
+    );
+    expect(document.body.textContent).not.toContain('write@');
   });
 });

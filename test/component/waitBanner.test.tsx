@@ -127,8 +127,13 @@ const CASES: Record<WaitKind, Case[]> = {
     {
       wait: { kind: 'sleep', stepKey: 'run1:s@', wakeAt: NOW + 5 * 60_000 },
       async check() {
-        const words = screen.getAllByText(/Waiting for the wake time, at .+ \(in 5 min 0 s\)/);
-        expect(words.length).toBeGreaterThan(0);
+        // The step's banner in local time; the run's line names the same wake time.
+        const sleeping = screen.getByText(/^Sleeping until .+ \(in 5 min 0 s\)$/);
+        expect(sleeping.textContent).toBe(
+          `Sleeping until ${new Date(NOW + 5 * 60_000).toLocaleTimeString(undefined, { timeStyle: 'medium' })} ` +
+            '(in 5 min 0 s)',
+        );
+        expect(screen.getAllByText(/Waiting for the wake time, at .+ \(in 5 min 0 s\)/)).toHaveLength(1);
         expect(document.body.textContent).not.toContain('2026-12-01T');
       },
     },

@@ -25,6 +25,7 @@ export function StepRow({ run, step, onError, effects = [], name }: StepRowProps
   const duration = step.endedAt !== undefined ? formatDuration(step.endedAt - step.startedAt) : undefined;
   const listed = listAttempts(step, effects);
   const retried = hasRetries(listed);
+  const waits = waitsOfStep(run, step.key);
   const backoffMs = listed.reduce((sum, l) => sum + Math.max(0, l.waitedMs ?? 0), 0);
   return (
     <li
@@ -56,13 +57,13 @@ export function StepRow({ run, step, onError, effects = [], name }: StepRowProps
           </span>
         )}
         {retried && <span className="muted">{listed.length} attempts</span>}
-        {step.wakeAt !== undefined && step.status !== 'completed' && (
+        {step.wakeAt !== undefined && step.status !== 'completed' && waits.length === 0 && (
           <span className="muted">until {new Date(step.wakeAt).toLocaleTimeString()}</span>
         )}
         <StepActions run={run} step={step} onError={onError} />
       </div>
       {/* Each wait is answered on the row of the step it arose in (a tool call's, on its LLM step). */}
-      {waitsOfStep(run, step.key).map((wait) => (
+      {waits.map((wait) => (
         <WaitBanner key={`${wait.kind}:${wait.stepKey}`} run={run} wait={wait} onError={onError} />
       ))}
       {step.stepType === 'llm' && <LlmDetails step={step} effects={effects} />}

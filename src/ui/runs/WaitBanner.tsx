@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { RunRecord, StepWaitReason, WaitReason } from '../../engine/records';
 import { useNow } from '../common/time';
 import { useExecutor } from '../ExecutorContext';
+import { requestStorageSettings } from '../settings/storageRequest';
 import { useUi } from '../state';
 import { formatDuration } from './format';
 
@@ -23,6 +24,14 @@ function formatClock(at: number, now: number): string {
 export function formatWake(at: number, now: number): string {
   const left = at - now;
   return left <= 0 ? 'any moment now' : `at ${formatClock(at, now)} (in ${formatDuration(left)})`;
+}
+
+/** "Sleeping until 10:35:00 (in 5 min 0 s)", in local time; a wake time already past wakes any moment. */
+export function describeSleep(wakeAt: number, now: number): string {
+  const left = wakeAt - now;
+  return left <= 0
+    ? 'Sleeping: waking any moment now'
+    : `Sleeping until ${formatClock(wakeAt, now)} (in ${formatDuration(left)})`;
 }
 
 /** What the run waits for, in words. */
@@ -81,6 +90,11 @@ export function WaitBanner({ run, wait, onError }: WaitProps) {
     case 'storage-full':
       return <StorageFull run={run} onError={onError} />;
     case 'sleep':
+      return (
+        <p className="step-waiting" data-wait="sleep" role="status">
+          {describeSleep(wait.wakeAt, now)}
+        </p>
+      );
     case 'retry':
     case 'network':
     case 'child-run':
@@ -242,6 +256,7 @@ function Unlock({ provider, onError }: { provider: string | undefined; onError(e
 /** A run stopped by a full disk: what to do, and the Resume that retries from the journal (no reload). */
 function StorageFull({ run, onError }: { run: RunRecord; onError(error: unknown): void }) {
   const executor = useExecutor();
+  const openDialog = useUi((s) => s.openDialog);
   const [resuming, setResuming] = useState(false);
   const resume = () => {
     setResuming(true);
@@ -258,6 +273,12 @@ function StorageFull({ run, onError }: { run: RunRecord; onError(error: unknown)
       </p>
       <button type="button" className="button button-primary button-small" disabled={resuming} onClick={resume}>
         {resuming ? 'Resuming…' : 'Resume'}
+      </button>
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() => (requestStorageSettings(), openDialog({ kind: 'settings' }))}>
+        What takes the space? Settings → Storage
       </button>
     </div>
   );
