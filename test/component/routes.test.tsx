@@ -108,6 +108,18 @@ describe('every screen has an address', () => {
     }
   });
 
+  test('deleting the run the address names moves the address to the runs tab', async () => {
+    const { db, workflowId } = await seeded();
+    openAt(formatRoute({ screen: 'run', workflowId, runId: 'run1' }));
+    const app = renderApp(db);
+    const run = await screen.findByRole('region', { name: 'Run run1' });
+    await app.user.click(within(run).getByRole('button', { name: 'Delete run' }));
+    await app.user.click(within(run).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(location.hash).toBe(`#/w/${workflowId}/runs`));
+    expect(await screen.findByText(/No runs yet/)).toBeTruthy();
+    expect(screen.queryByTestId('not-found')).toBeNull();
+  });
+
   test('Tables and Settings have addresses; closing one returns to where you were', async () => {
     const { db, workflowId } = await seeded();
     openAt(formatRoute({ screen: 'run', workflowId, runId: 'run1' }));

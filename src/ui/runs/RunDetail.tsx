@@ -163,12 +163,15 @@ function RunControls({
 function DeleteRun({ run, onError }: { run: RunRecord; onError(e: unknown): void }) {
   const db = useDb();
   const showToast = useUi((s) => s.showToast);
+  const addressed = useUi((s) => s.selectedRunId === run.id);
+  const showRun = useUi((s) => s.showRun);
   const [confirming, setConfirming] = useState(false);
   const remove = () => {
-    deleteFinishedRun(db, run.id).then(
-      ({ steps }) => showToast({ message: `Run deleted with its ${steps} step record${steps === 1 ? '' : 's'}` }),
-      onError,
-    );
+    deleteFinishedRun(db, run.id).then(({ steps }) => {
+      // The address named this run: it moves to the runs tab, not to "This run is not here".
+      if (addressed) showRun(null);
+      showToast({ message: `Run deleted with its ${steps} step record${steps === 1 ? '' : 's'}` });
+    }, onError);
   };
   if (!confirming) {
     return (
