@@ -15,6 +15,8 @@ export interface StepReach {
   loops: string[];
   /** Slugs of the steps in the same body, other than this one (candidate `nextSteps` targets). */
   siblings: string[];
+  /** Slugs of the steps directly in the innermost loop's body (what `loop.previous.<slug>` can name). */
+  loopBody: string[];
 }
 
 /** The reach of the step at `stepPath` (e.g. `['stepsConfig', 2, 'config', 'steps', 0]`); undefined without one. */
@@ -32,7 +34,14 @@ export function stepReach(file: unknown, stepPath: readonly PathSegment[]): Step
     predecessors: [...new Set(predecessors)],
     loops: site.containers.filter((c) => c.stepType === 'loop').flatMap((c) => (c.slug === undefined ? [] : [c.slug])),
     siblings: site.scope.sites.filter((s) => s !== site && s.slug !== undefined).map((s) => s.slug!),
+    loopBody: loopBodySlugs(scopes, site),
   };
+}
+
+function loopBodySlugs(scopes: Scope[], site: StepSite): string[] {
+  const loop = [...site.containers].reverse().find((c) => c.stepType === 'loop');
+  const body = loop && scopes.find((s) => s.container === loop);
+  return body ? body.sites.flatMap((s) => (s.slug === undefined ? [] : [s.slug])) : [];
 }
 
 /** The workflow a path is in: the file itself, or one of its bundled workflows. */

@@ -53,6 +53,7 @@ export function LoopFields() {
           path={['config', 'while']}
           label="While"
           condition
+          loopOwn
           help="JSONata, checked before each round; loop.index counts rounds from 0."
         />
       )}

@@ -46,6 +46,9 @@ export function templateNames(file: WorkflowFile, stepPath: readonly PathSegment
     const loop = reach.loops[reach.loops.length - 1];
     items.push({ label: 'loop.item', detail: `current item of "${loop}"` });
     items.push({ label: 'loop.index', detail: `index of the item in "${loop}" (from 0)` });
+    for (const slug of reach.loopBody) {
+      items.push({ label: `loop.previous.${slug}.output`, detail: `output of "${slug}" in the previous round` });
+    }
   }
   if (sources.secretsAllowed) {
     const declared = Object.keys(objectField(settings, 'secrets') ?? {});
@@ -65,6 +68,23 @@ export function expressionNames(file: WorkflowFile, stepPath: readonly PathSegme
       /^[A-Za-z_$][\w$]*$/.test(slug) ? whole : `steps.\`${slug}\``,
     ),
   }));
+}
+
+/** A while loop's own expression: its round (`loop.index`), the previous round's result and body outputs. */
+export function whileNames(file: WorkflowFile, loopPath: readonly PathSegment[], sources: NameSources = {}) {
+  const body = getAt(file, [...loopPath, 'config', 'steps']);
+  const slugs = Array.isArray(body)
+    ? body.flatMap((s) => (isObject(s) && typeof s.stepSlug === 'string' ? [s.stepSlug] : []))
+    : [];
+  return [
+    { label: 'loop.index', detail: 'the round about to start (from 0)' },
+    { label: 'loop.item', detail: "the previous round's result" },
+    ...slugs.map((slug) => ({
+      label: `loop.previous.${slug}.output`,
+      detail: `output of "${slug}" in the previous round`,
+    })),
+    ...expressionNames(file, loopPath, sources),
+  ];
 }
 
 function outputFields(prefix: string, value: unknown, depth: number): CompletionItem[] {

@@ -5,7 +5,7 @@ import { formatJsonPath, type PathSegment, type Problem } from '../../schema/pro
 import { resolveTemplates } from '../../schema/template';
 import { isObject, objectField, type RawObject } from '../../schema/walk';
 import type { WorkflowFile } from '../../schema/workflow';
-import { expressionNames, templateNames, type CompletionItem } from './completions';
+import { expressionNames, templateNames, whileNames, type CompletionItem } from './completions';
 import { getAt, setAt, type JsonPath } from './path';
 import { problemsOfStep } from './stepProblems';
 import { useLastRun, useStoredSecretNames, type LastRun } from './useFormData';
@@ -39,9 +39,13 @@ export interface StepForm {
   replace(next: WorkflowFile, group: string): void;
   templateItems(secretsAllowed: boolean): CompletionItem[];
   expressionItems(): CompletionItem[];
+  /** The names a loop's own `while` sees (its round, the previous round) besides the step's. */
+  whileItems(): CompletionItem[];
   lastRun: LastRun;
   /** What an expression of this step sees, from the last run (empty data when there is none). */
   previewContext: ExpressionContext;
+  /** What a loop's `while` sees before its first round. */
+  whileContext: ExpressionContext;
 }
 
 const FormContext = createContext<StepForm | null>(null);
@@ -63,6 +67,7 @@ export function StepFormScope({ children, ...props }: StepFormProps & { children
   const storedSecrets = useStoredSecretNames();
   const step = getAt(file, stepPath);
   const preview = usePreviewContext(file, stepPath, lastRun);
+  const whileContext = useMemo(() => ({ ...preview, loop: { index: 0, previous: {}, item: undefined } }), [preview]);
   const form = useMemo((): StepForm | undefined => {
     if (!isObject(step)) return undefined;
     const outputs = lastRun.status === 'ready' ? lastRun.outputs : {};
@@ -80,10 +85,12 @@ export function StepFormScope({ children, ...props }: StepFormProps & { children
       replace: (next, group) => onChange(next, { group }),
       templateItems: (secretsAllowed) => templateNames(file, stepPath, { ...sources, secretsAllowed }),
       expressionItems: () => expressionNames(file, stepPath, sources),
+      whileItems: () => whileNames(file, stepPath, sources),
       lastRun,
       previewContext: preview,
+      whileContext,
     };
-  }, [file, stepPath, step, problems, onChange, lastRun, storedSecrets, preview]);
+  }, [file, stepPath, step, problems, onChange, lastRun, storedSecrets, preview, whileContext]);
   if (!form) {
     return (
       <p className="form-missing" role="status">

@@ -37,7 +37,8 @@ export function TemplateField(props: FieldProps & { secretsAllowed?: boolean; ro
 export const PREVIEW_DEBOUNCE_MS = 300;
 const SHOWN_CHARS = 400;
 
-export function ExpressionField(props: FieldProps & { condition?: boolean }) {
+/** `loopOwn`: the loop's own `while`, which sees its round and the previous round's outputs. */
+export function ExpressionField(props: FieldProps & { condition?: boolean; loopOwn?: boolean }) {
   const form = useStepForm();
   const field = useField(props.path);
   const external = typeof field.value === 'string' ? field.value : '';
@@ -51,7 +52,7 @@ export function ExpressionField(props: FieldProps & { condition?: boolean }) {
         <ExpressionPreview
           id={`${field.id}-preview`}
           source={draft}
-          context={form.previewContext}
+          context={props.loopOwn ? form.whileContext : form.previewContext}
           condition={props.condition}
         />
       }>
@@ -61,7 +62,7 @@ export function ExpressionField(props: FieldProps & { condition?: boolean }) {
         mode="expression"
         rows={2}
         label={props.label}
-        items={form.expressionItems}
+        items={props.loopOwn ? form.whileItems : form.expressionItems}
         describedBy={`${field.describedBy} ${field.id}-preview`}
         invalid={field.invalid}
         onChange={(text) => {

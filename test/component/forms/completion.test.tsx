@@ -4,7 +4,7 @@ import type { RunRecord, StepRecord } from '../../../src/engine/records';
 import { saveSecret } from '../../../src/store/keyVault';
 import { writeSetting } from '../../../src/store/settings';
 import { everyStepWorkflow, pathOfSlug } from '../../support/everyStep';
-import { freshDb, renderPanel } from './harness';
+import { changedPaths, freshDb, renderPanel } from './harness';
 
 const options = () =>
   within(screen.getByRole('listbox'))
@@ -75,7 +75,7 @@ describe('template completion after {{', () => {
     const set = screen.getByLabelText(/^Set \(JSON\)/);
     await panel.user.click(set);
     await panel.user.type(set, '{End}{{{{loo');
-    expect(options()).toEqual(['loop.item', 'loop.index']);
+    expect(options()).toEqual(['loop.item', 'loop.index', 'loop.previous.line.output', 'loop.previous.tally.output']);
     await panel.user.keyboard('{Escape}');
     expect(screen.queryByRole('listbox')).toBeNull();
   });
@@ -145,6 +145,23 @@ describe('model and tool fields', () => {
 });
 
 describe('JSONata preview', () => {
+  it('switching a loop to while writes the while and drops forEach; the while previews its first round', async () => {
+    const file = everyStepWorkflow();
+    const loopPath = pathOfSlug(file, 'each');
+    const panel = renderPanel(file, loopPath);
+    fireEvent.click(screen.getByLabelText('While an expression is true'));
+    expect(changedPaths(file, panel.current())).toEqual([
+      [...loopPath, 'config', 'forEach'],
+      [...loopPath, 'config', 'while'],
+    ]);
+    const preview = await screen.findByText(/Evaluates to/, {}, { timeout: 2000 });
+    expect(preview.textContent).toBe('Evaluates to true — the rule matches');
+    const when = screen.getByLabelText('While');
+    await panel.user.click(when);
+    await panel.user.type(when, '{End} and loop.pre');
+    expect(options()).toEqual(['loop.previous.line.output', 'loop.previous.tally.output']);
+  });
+
   it("evaluates against the last run's data, and shows an error clearly", async () => {
     const db = freshDb();
     const { run, steps } = lastRun('wf1', { classify: { label: 'urgent' }, ping: { label: 'never seen' } });

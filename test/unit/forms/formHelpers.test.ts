@@ -7,6 +7,7 @@ import {
   matchItems,
   templateNames,
   templateQuery,
+  whileNames,
 } from '../../../src/ui/forms/completions';
 import { getAt, setAt } from '../../../src/ui/forms/path';
 import { renameSlug, rewriteText, slugProblem } from '../../../src/ui/forms/renameSlug';
@@ -86,7 +87,12 @@ describe('templateNames: what a step may reference', () => {
   });
 
   it('loop.item and loop.index inside a loop; secrets only where allowed, by name', () => {
-    expect(labels('tally')).toEqual(expect.arrayContaining(['loop.item', 'loop.index', 'steps.line.output']));
+    expect(labels('tally')).toEqual(
+      expect.arrayContaining(['loop.item', 'loop.index', 'steps.line.output', 'loop.previous.tally.output']),
+    );
+    expect(whileNames(file, pathOfSlug(file, 'each')).map((i) => i.label)).toEqual(
+      expect.arrayContaining(['loop.index', 'loop.item', 'loop.previous.line.output', 'steps.hold.output']),
+    );
     expect(labels('call').some((n) => n.startsWith('secrets.'))).toBe(false);
     const withSecrets = templateNames(file, pathOfSlug(file, 'call'), {
       secretsAllowed: true,

@@ -44,8 +44,10 @@ describe('stepReach: the steps that can have run before a step', () => {
     expect(call?.siblings).toEqual([]);
   });
 
-  it('lists the siblings a step may continue to', () => {
+  it('lists the siblings a step may continue to, and the steps of the innermost loop body', () => {
     expect(reach('line')?.siblings).toEqual(['tally']);
+    expect(reach('line')?.loopBody).toEqual(['line', 'tally']);
+    expect(reach('call')?.loopBody).toEqual([]);
   });
 
   it('a step on a cycle is not its own predecessor, and a bad path gives undefined', () => {
