@@ -1,4 +1,13 @@
-import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react';
 import type { WorkflowRecord } from '../../store/db';
 import { formatDoc, textMatchesDoc } from '../editor/analysis';
 import type { AutosaveHandle } from '../editor/useAutosave';
@@ -6,7 +15,7 @@ import { isEditableTarget, matchesKeys } from '../shortcuts';
 import { useUiStore } from '../state';
 import { createDocumentSession, type DocumentSession, type DocumentSnapshot } from './session';
 
-const SessionContext = createContext<DocumentSession | null>(null);
+const SessionContext = createContext<{ session: DocumentSession; workflowId: string } | null>(null);
 
 interface DocumentProviderProps {
   record: WorkflowRecord;
@@ -30,13 +39,23 @@ export function DocumentProvider({ record, autosave, undoKeys, children }: Docum
   );
   useStoreChanges(session, record, autosave);
   useUndoKeys(session, undoKeys);
-  return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
+  const value = useMemo(() => ({ session, workflowId: record.id }), [session, record.id]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+function useSessionContext() {
+  const context = useContext(SessionContext);
+  if (!context) throw new Error('a document view is used outside a DocumentProvider');
+  return context;
 }
 
 export function useDocumentSession(): DocumentSession {
-  const session = useContext(SessionContext);
-  if (!session) throw new Error('useDocumentSession is used outside a DocumentProvider');
-  return session;
+  return useSessionContext().session;
+}
+
+/** The id of the workflow the document is (for completions that read its last run). */
+export function useDocumentWorkflowId(): string {
+  return useSessionContext().workflowId;
 }
 
 /** The document as it is now; re-renders on every change. */

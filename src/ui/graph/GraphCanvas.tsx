@@ -16,11 +16,12 @@ import '@xyflow/react/dist/style.css';
 import './graph.css';
 import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
 import type { StepType } from '../../schema/steps';
-import { useDocument, useDocumentSession } from '../document/DocumentProvider';
+import type { Problem } from '../../schema/problems';
+import { useDocument, useDocumentSession, useDocumentWorkflowId } from '../document/DocumentProvider';
 import { BranchChooser } from './BranchChooser';
 import { findStep } from './edits';
 import { problemsByNode, toFlowEdges, toFlowNodes } from './flow';
-import { reconcileNodes, useDeferredProblems, useLayout, useNarrowScreen } from './hooks';
+import { FIT, reconcileNodes, useDeferredProblems, useFitOnGrowth, useLayout, useNarrowScreen } from './hooks';
 import { useCanvasKeys } from './keyboard';
 import { placeNodes } from './layout';
 import { buildGraph } from './model';
@@ -40,6 +41,7 @@ export default function GraphCanvas() {
 
 function Canvas() {
   const session = useDocumentSession();
+  const workflowId = useDocumentWorkflowId();
   const doc = useDocument();
   const { file } = doc;
   const model = useMemo(() => buildGraph(file), [file]);
@@ -113,6 +115,8 @@ function Canvas() {
     commands.add(type, { body, position: { x: point.x - (origin?.x ?? 0), y: point.y - (origin?.y ?? 0) } });
   };
 
+  useFitOnGrowth(flow, layout, model.nodes.length);
+
   const onKeyDown = useCanvasKeys({
     flow,
     model,
@@ -124,7 +128,8 @@ function Canvas() {
   });
 
   const [only] = selected.size === 1 ? [...selected] : [];
-  const selectedSlug = only ? slugOf(only) : undefined;
+  const selectedNode = only ? model.byId.get(only) : undefined;
+  const selectedPath = selectedNode?.data.kind === 'step' ? selectedNode.data.path : undefined;
 
   return (
     <div className="graph-view">
@@ -234,6 +239,7 @@ function Canvas() {
             disableKeyboardA11y
             minZoom={0.1}
             fitView
+            fitViewOptions={FIT}
             proOptions={{ hideAttribution: true }}>
             <Background />
             <Controls showInteractive={false} />
@@ -241,7 +247,15 @@ function Canvas() {
           </ReactFlow>
         </div>
         {!narrow && (
-          <StepPanel ref={panel} step={selectedSlug ? findStep(file, selectedSlug) : undefined} count={selected.size} />
+          <StepPanel
+            ref={panel}
+            file={file}
+            stepPath={selectedPath}
+            count={selected.size}
+            problems={problems as Problem[]}
+            workflowId={workflowId}
+            onChange={(next, meta) => session.applyDoc(next, meta)}
+          />
         )}
       </div>
     </div>

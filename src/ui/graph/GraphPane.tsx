@@ -1,16 +1,16 @@
-import { lazy, Suspense } from 'react';
 import { ErrorBoundary } from '../common/ErrorBoundary';
+import { LazyBoundary, lazyChunk } from '../common/LazyBoundary';
 
 // React Flow and ELK are a lazy chunk: the first screen loads without them.
-const GraphCanvas = lazy(() => import('./GraphCanvas'));
+const GraphCanvas = lazyChunk(() => import('./GraphCanvas'));
 
 /** The Graph tab of a workflow (inside its DocumentProvider). */
 export function GraphPane() {
   return (
     <ErrorBoundary label="The graph">
-      <Suspense fallback={<div className="editor-loading muted">Loading graph…</div>}>
+      <LazyBoundary label="the graph" fallback={<div className="editor-loading muted">Loading graph…</div>}>
         <GraphCanvas />
-      </Suspense>
+      </LazyBoundary>
     </ErrorBoundary>
   );
 }

@@ -1,32 +1,35 @@
 import type { Ref } from 'react';
-import type { Step } from '../../schema/steps';
-import { stepKind } from './stepDefaults';
+import type { PathSegment, Problem } from '../../schema/problems';
+import type { WorkflowFile } from '../../schema/workflow';
+import { LazyStepFormPanel } from '../forms/LazyStepFormPanel';
 
 interface StepPanelProps {
-  step: Step | undefined;
+  file: WorkflowFile;
+  /** JSON path of the selected step; undefined when none (or several) is selected. */
+  stepPath: PathSegment[] | undefined;
   count: number;
+  problems: Problem[];
+  workflowId: string;
+  onChange(next: WorkflowFile, meta: { group: string }): void;
   ref?: Ref<HTMLElement>;
 }
 
-/**
- * The side panel of the selected step. Until the step forms land (src/ui/forms/), it shows the
- * step's JSON (edit it in the JSON tab); with several steps selected it says how many.
- */
-export function StepPanel({ step, count, ref }: StepPanelProps) {
+/** The side panel: the form of the selected step (helper "forms"), or what to do to get one. */
+export function StepPanel({ file, stepPath, count, problems, workflowId, onChange, ref }: StepPanelProps) {
   return (
     <aside className="graph-panel" aria-label="Selected step" tabIndex={-1} ref={ref}>
-      {step ? (
-        <>
-          <h3>
-            {stepKind(step.stepType).label}: <code>{step.stepSlug}</code>
-          </h3>
-          <pre className="graph-panel-json" data-testid="step-json">
-            {JSON.stringify(step, null, 2)}
-          </pre>
-        </>
+      {stepPath ? (
+        <LazyStepFormPanel
+          key={JSON.stringify(stepPath)}
+          file={file}
+          stepPath={stepPath}
+          problems={problems}
+          workflowId={workflowId}
+          onChange={onChange}
+        />
       ) : (
         <p className="muted">
-          {count > 1 ? `${count} steps selected.` : 'Select a step to see it here; Enter opens the selected step.'}
+          {count > 1 ? `${count} steps selected.` : 'Select a step to edit it here (Enter opens the selected step).'}
         </p>
       )}
     </aside>

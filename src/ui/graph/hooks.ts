@@ -1,3 +1,4 @@
+import type { ReactFlowInstance } from '@xyflow/react';
 import { useDeferredValue, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { Problem } from '../../schema/problems';
 import { validateWorkflowFile } from '../../schema/validate';
@@ -34,6 +35,23 @@ export function useLayout(model: GraphModel, generation: number): Layout | undef
 export function useDeferredProblems(file: WorkflowFile): readonly Problem[] {
   const deferred = useDeferredValue(file);
   return useMemo(() => validateWorkflowFile(deferred).problems, [deferred]);
+}
+
+/** Fit the whole graph, never magnified past 100% (a single step would fill the screen). */
+export const FIT = { maxZoom: 1, padding: 0.15 } as const;
+
+/** Steps added or removed: once laid out, the whole graph is fitted in view again (the new step may be off screen). */
+export function useFitOnGrowth(flow: ReactFlowInstance<FlowNode>, layout: Layout | undefined, count: number): void {
+  // The count at the last fit, and the layout it was seen with: a new count waits for its own layout.
+  const fitted = useRef<{ count: number; layout: Layout | undefined }>({ count, layout: undefined });
+  useEffect(() => {
+    const last = fitted.current;
+    if (!layout || last.layout === layout) return;
+    fitted.current = { count, layout };
+    if (last.count === count) return;
+    const frame = requestAnimationFrame(() => void flow.fitView({ ...FIT, duration: 150 }));
+    return () => cancelAnimationFrame(frame);
+  }, [flow, layout, count]);
 }
 
 const NARROW = '(max-width: 640px)';

@@ -61,7 +61,7 @@ export const StepNode = memo(function StepNode({ data, selected, type }: NodePro
       data-slug={step.slug}>
       <Handle type="target" position={Position.Top} />
       <StepHeader data={step} problems={data.problems} />
-      <Handle type="source" position={Position.Bottom} aria-label={`Connect from ${step.slug}`} />
+      <Handle type="source" position={Position.Bottom} title={`Drag to connect ${step.slug} to the next step`} />
     </div>
   );
 });

@@ -6,12 +6,12 @@ export const STEP_KINDS: ReadonlyArray<{ type: StepType; label: string; icon: st
   { type: 'llm', label: 'LLM', icon: '✦', help: 'Ask a model' },
   { type: 'condition', label: 'Condition', icon: '◇', help: 'Branch on an expression' },
   { type: 'action', label: 'Action', icon: '⚙', help: 'Set values, transform, tables, HTTP' },
-  { type: 'wait', label: 'Wait', icon: '⏱', help: 'Pause for a time' },
-  { type: 'approval', label: 'Approval', icon: '✋', help: 'Wait for a person to approve' },
+  { type: 'wait', label: 'Wait', icon: '◷', help: 'Pause for a time' },
+  { type: 'approval', label: 'Approval', icon: '✔', help: 'Wait for a person to approve' },
   { type: 'event', label: 'Event', icon: '⚑', help: 'Wait for an event' },
-  { type: 'subworkflow', label: 'Subworkflow', icon: '⧉', help: 'Run another workflow' },
+  { type: 'subworkflow', label: 'Subworkflow', icon: '❐', help: 'Run another workflow' },
   { type: 'loop', label: 'Loop', icon: '↻', help: 'Repeat steps for each item' },
-  { type: 'parallel', label: 'Parallel', icon: '⫴', help: 'Run branches at once' },
+  { type: 'parallel', label: 'Parallel', icon: '∥', help: 'Run branches at once' },
 ];
 
 export function stepKind(type: StepType) {

@@ -3,6 +3,7 @@ import type { WorkflowRecord } from '../../store/db';
 import { useDb } from '../DbContext';
 import { DocumentProvider } from '../document/DocumentProvider';
 import { EditorPane } from '../editor/EditorPane';
+import { GraphPane } from '../graph/GraphPane';
 import { ConflictBanner } from '../editor/ConflictBanner';
 import { RunningVersionNote } from '../versions/RunVersion';
 import { useAutosave, type AutosaveHandle } from '../editor/useAutosave';
@@ -122,9 +123,7 @@ function Loaded({
         {/* The graph tab (address #/w/<id>/graph): its view goes here, inside the document session. */}
         {tab === 'graph' && (
           <div className="tab-panel">
-            <p className="main-message muted" role="status">
-              The graph view is loading… The JSON tab shows the whole workflow meanwhile.
-            </p>
+            <GraphPane />
           </div>
         )}
       </DocumentProvider>

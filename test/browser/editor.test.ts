@@ -1,0 +1,112 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkflowFile } from '../../src/schema/workflow';
+import { runLocator, startRun, waitForRunStatus } from './app';
+import { chromiumPath, launch, openPage } from './browser';
+
+const SHOTS = 'test-results';
+
+function node(page: Page, slug: string) {
+  return page.locator(`[data-testid="graph-node"][data-slug="${slug}"]`);
+}
+
+/** Clicks a palette entry: the new step follows the selected one. */
+async function add(page: Page, label: string) {
+  await page.getByRole('toolbar', { name: 'Add a step' }).getByRole('button', { name: label, exact: true }).click();
+}
+
+/** The document as the JSON tab's editor holds it. */
+async function savedDoc(page: Page): Promise<WorkflowFile> {
+  return page.evaluate(() => {
+    const lines = document.querySelector('[data-testid="json-editor"] .cm-content');
+    return JSON.parse((lines as HTMLElement).innerText) as WorkflowFile;
+  });
+}
+
+/** Drags from the output handle of `from` to the node `to`. */
+async function connect(page: Page, from: string, to: string) {
+  const handle = node(page, from).locator('.react-flow__handle.source');
+  const start = (await handle.boundingBox())!;
+  const end = (await node(page, to).locator('.react-flow__handle.target').boundingBox())!;
+  await page.mouse.move(start.x + start.width / 2, start.y + start.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(end.x + end.width / 2, end.y - 20, { steps: 12 });
+  await page.mouse.move(end.x + end.width / 2, end.y + end.height / 2, { steps: 4 });
+  await page.mouse.up();
+}
+
+type AxeViolation = { id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> };
+type Axe = { run(): Promise<{ violations: AxeViolation[] }> };
+
+async function axeViolations(page: Page): Promise<string[]> {
+  // Evaluated over the DevTools protocol: the app's Content-Security-Policy refuses inline <script> (addScriptTag).
+  await page.evaluate(readFileSync('node_modules/axe-core/axe.min.js', 'utf8'));
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: Axe }).axe;
+    const result = await axe.run();
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+}
+
+describe.skipIf(!chromiumPath)('the visual editor', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('builds a workflow from an empty one in the canvas and the forms, and runs it to completed', async () => {
+    const { page, context, logs } = await openPage(browser);
+    await page.getByRole('button', { name: 'New workflow' }).click();
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    await page.locator('[data-testid="graph-canvas"][data-state="ready"]').waitFor();
+    await node(page, 'start').click();
+    await add(page, 'LLM');
+    await node(page, 'ask').waitFor();
+    await add(page, 'Condition');
+    await node(page, 'condition').waitFor();
+    await add(page, 'Approval');
+    await node(page, 'approval').waitFor();
+    await node(page, 'condition').click();
+    await add(page, 'Loop');
+    await node(page, 'loop').waitFor();
+    // A step with nothing selected stands alone; a dragged connection links it, choosing the branch.
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await add(page, 'Wait');
+    await node(page, 'wait').waitFor();
+    await page.screenshot({ path: `${SHOTS}/editor-before-connect.png` });
+    await connect(page, 'approval', 'wait');
+    await page
+      .getByRole('group', { name: 'Connect approval to wait' })
+      .getByRole('button', { name: 'approved' })
+      .click();
+    await page.locator('.react-flow__edge[data-id="approval->approved"]').waitFor();
+    await page.screenshot({ path: `${SHOTS}/editor-graph-light.png` });
+
+    await page.getByRole('tab', { name: 'JSON' }).click();
+    const doc = await savedDoc(page);
+    expect(doc.stepsConfig.map((s) => [s.stepSlug, s.stepType, s.nextSteps])).toEqual([
+      ['start', 'trigger', { success: 'ask' }],
+      ['ask', 'llm', { success: 'condition' }],
+      ['condition', 'condition', { yes: 'approval', no: 'loop' }],
+      ['approval', 'approval', { approved: 'wait' }],
+      ['loop', 'loop', undefined],
+      ['wait', 'wait', undefined],
+    ]);
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    expect(await axeViolations(page)).toEqual([]);
+
+    const runId = await startRun(page);
+    await waitForRunStatus(page, runId, 'waiting');
+    await runLocator(page, runId).getByRole('button', { name: 'Approve' }).click();
+    await waitForRunStatus(page, runId, 'completed');
+    expect(logs.filter((l) => l.startsWith('pageerror'))).toEqual([]);
+    await context.close();
+  });
+});
