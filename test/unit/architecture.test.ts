@@ -55,6 +55,9 @@ const RULES: FolderRule[] = [
       'wouter',
       'wouter/*',
       'regexparam',
+      '@xyflow/react',
+      '@xyflow/react/*',
+      'elkjs/*',
     ],
     // Run commands reach the executor only through its client (ExecutorContext.tsx).
     internal: [
@@ -153,6 +156,13 @@ describe('architecture: folder import rules from the READMEs', () => {
         }
         if (specifier.startsWith('@codemirror/') && !CODEMIRROR_FILES.includes(path)) {
           violations.push(`${path} imports CodeMirror outside the lazily loaded editor modules`);
+        }
+        // React Flow and ELK load with the Graph tab (ui/graph/GraphPane.tsx imports the canvas lazily).
+        if (
+          /^(@xyflow\/|elkjs\/)/.test(specifier) &&
+          (!path.startsWith('ui/graph/') || path === 'ui/graph/GraphPane.tsx')
+        ) {
+          violations.push(`${path} imports React Flow or ELK outside the lazily loaded graph modules`);
         }
       }
     }
