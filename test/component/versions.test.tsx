@@ -6,6 +6,7 @@ import { createWorkflow, getWorkflow, saveWorkflowDoc } from '../../src/store/wo
 import type { WorkflowFile } from '../../src/schema/workflow';
 import { chain, llm, set } from '../support/flows';
 import { freshDb, renderApp } from './helpers';
+import { waitingRun } from './runFixtures';
 
 const doc = (prompt: string, extra: Record<string, unknown>[] = []): WorkflowFile =>
   chain('Routing', [llm('classify', prompt), ...extra]);
@@ -72,6 +73,29 @@ describe('versions panel', () => {
     await waitFor(async () =>
       expect(JSON.parse((await editor()).state.doc.toString())).toEqual(doc('Classify {{input.value}}')),
     );
+  });
+});
+
+describe('runs and their versions', () => {
+  test('a run in flight on an older version is named in the editor, and its detail links to that version', async () => {
+    const { user } = await openWorkflow(async (db, id) => {
+      const [first] = await listVersions(db, id);
+      await db.runs.put({ ...waitingRun, workflowId: id, workflowHash: first!.definitionHash, createdAt: Date.now() });
+      await saveWorkflowDoc(db, id, doc('Edited while it runs'));
+    });
+    await waitFor(() =>
+      expect(document.querySelector('.running-version-note')?.textContent).toContain(
+        'A run is still running version 1; you are editing version 2.',
+      ),
+    );
+    await user.click(screen.getByRole('tab', { name: 'Runs' }));
+    await user.click(await screen.findByRole('button', { name: /^waiting/ }));
+    await user.click(await screen.findByRole('button', { name: 'ran version 1' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Versions of Routing' });
+    await waitFor(() =>
+      expect(within(dialog).getByRole('heading', { name: 'From version 1 to version 2 (current)' })).toBeTruthy(),
+    );
+    expect(versionRow(1).classList.contains('version-focused')).toBe(true);
   });
 });
 

@@ -41,13 +41,19 @@ async function setup() {
   return { db, id: record.id, a, b };
 }
 
+/** Both tabs edit; A saves first, then B tries. */
+async function conflicted() {
+  const tabs = await setup();
+  tabs.a.autosave.change(text('from A'));
+  tabs.b.autosave.change(text('from B'));
+  await tabs.a.autosave.flush();
+  await tabs.b.autosave.flush();
+  return tabs;
+}
+
 describe('two tabs saving one workflow', () => {
   it('the second save of two unsaved edits does not win: it stops as a conflict holding its text', async () => {
-    const { db, id, a, b } = await setup();
-    a.autosave.change(text('from A'));
-    b.autosave.change(text('from B'));
-    await a.autosave.flush();
-    await b.autosave.flush();
+    const { db, id, b } = await conflicted();
     expect((await getWorkflow(db, id))?.doc).toEqual(doc('from A'));
     const status = b.status();
     expect(status?.kind).toBe('conflict');
@@ -62,11 +68,7 @@ describe('two tabs saving one workflow', () => {
   });
 
   it('keep mine saves this tab’s text on top, as a version of its own; theirs stays in the history', async () => {
-    const { db, id, a, b } = await setup();
-    a.autosave.change(text('from A'));
-    b.autosave.change(text('from B'));
-    await a.autosave.flush();
-    await b.autosave.flush();
+    const { db, id, b } = await conflicted();
     await b.autosave.resolve('mine');
     expect(b.status()).toEqual({ kind: 'saved' });
     expect((await getWorkflow(db, id))?.doc).toEqual(doc('from B'));
@@ -80,11 +82,7 @@ describe('two tabs saving one workflow', () => {
   });
 
   it('take theirs drops this tab’s text; its next edit is based on theirs and saves', async () => {
-    const { db, id, a, b } = await setup();
-    a.autosave.change(text('from A'));
-    b.autosave.change(text('from B'));
-    await a.autosave.flush();
-    await b.autosave.flush();
+    const { db, id, b } = await conflicted();
     await b.autosave.resolve('theirs');
     expect(b.autosave.isIdle()).toBe(true);
     expect((await getWorkflow(db, id))?.doc).toEqual(doc('from A'));
