@@ -1,4 +1,5 @@
 import './schema/zodJitless';
+import './ui/theme/startTheme';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';

@@ -1,4 +1,6 @@
 import { ExecutorRole } from './ExecutorRole';
+import { SidebarToggle } from './layout/SidebarToggle';
+import { ThemeSwitch } from './theme/ThemeSwitch';
 import { LIBRARY, routeHref } from './routing/routes';
 import { displayKeys } from './shortcuts';
 import './routing/routing.css';
@@ -18,6 +20,7 @@ interface HeaderProps {
 export function Header({ onImportFile, onPaste, onNew, onHelp, onTables, onSettings, ready }: HeaderProps) {
   return (
     <header className="app-header">
+      <SidebarToggle />
       {/* The way home from any address: the library. */}
       <a className="brand brand-link" href={routeHref(LIBRARY)} title="Go to the library">
         <span className="brand-mark" aria-hidden>
@@ -28,6 +31,7 @@ export function Header({ onImportFile, onPaste, onNew, onHelp, onTables, onSetti
       </a>
       <div className="header-actions">
         <ExecutorRole enabled={ready} />
+        <ThemeSwitch />
         <button type="button" className="button button-dark" onClick={onImportFile} title={displayKeys('Mod+O')}>
           Import file
         </button>

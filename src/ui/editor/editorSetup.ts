@@ -6,6 +6,7 @@ import { json } from '@codemirror/lang-json';
 import {
   bracketMatching,
   defaultHighlightStyle,
+  HighlightStyle,
   foldGutter,
   foldKeymap,
   indentOnInput,
@@ -52,7 +53,8 @@ export function editorExtensions({ lint, onUserChange, onUndo, onRedo }: SetupOp
     dropCursor(),
     EditorState.allowMultipleSelections.of(true),
     indentOnInput(),
-    syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+    syntaxHighlighting(paletteHighlightStyle),
+    paletteTheme,
     bracketMatching(),
     closeBrackets(),
     highlightActiveLine(),
@@ -64,7 +66,9 @@ export function editorExtensions({ lint, onUserChange, onUndo, onRedo }: SetupOp
     linter(lint, { delay: LINT_DELAY_MS }),
     lintGutter(),
     EditorView.lineWrapping,
-    EditorView.contentAttributes.of({ 'aria-label': 'Workflow JSON' }),
+    // An explicit tabindex: the content is in the tab order anyway (contenteditable), and saying so lets
+    // checkers see that the scroll area around it can be reached by keyboard (axe scrollable-region-focusable).
+    EditorView.contentAttributes.of({ 'aria-label': 'Workflow JSON', tabindex: '0' }),
     keymap.of([
       { key: 'Mod-z', run: () => (onUndo(), true), preventDefault: true },
       { key: 'Mod-Shift-z', run: () => (onRedo(), true), preventDefault: true },
@@ -83,6 +87,53 @@ export function editorExtensions({ lint, onUserChange, onUndo, onRedo }: SetupOp
     }),
   ];
 }
+
+/**
+ * CodeMirror's default highlighting with each colour swapped for a palette variable of styles.css,
+ * so the JSON follows the light and dark themes with readable contrast in both.
+ */
+const SYNTAX_COLOURS: Record<string, string> = {
+  '#708': 'var(--syntax-keyword)',
+  '#219': 'var(--syntax-keyword)',
+  '#164': 'var(--syntax-number)',
+  '#a11': 'var(--syntax-string)',
+  '#e40': 'var(--syntax-number)',
+  '#00f': 'var(--syntax-property)',
+  '#00c': 'var(--syntax-property)',
+  '#30a': 'var(--syntax-property)',
+  '#940': 'var(--text-muted)',
+  '#f00': 'var(--error)',
+};
+
+const paletteHighlightStyle = HighlightStyle.define(
+  defaultHighlightStyle.specs.map((spec) => {
+    const colour = typeof spec.color === 'string' ? SYNTAX_COLOURS[spec.color] : undefined;
+    return colour ? { ...spec, color: colour } : { ...spec, color: 'var(--neutral-text)' };
+  }),
+);
+
+/** Cursor, selection, panels and tooltips in palette colours (CodeMirror's base theme is light only). */
+const paletteTheme = EditorView.theme({
+  '&': { color: 'var(--text)', backgroundColor: 'var(--surface)' },
+  '.cm-content': { caretColor: 'var(--text)' },
+  '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--text)' },
+  '&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground': {
+    backgroundColor: 'var(--editor-selection)',
+  },
+  '.cm-panels': { backgroundColor: 'var(--surface-2)', color: 'var(--text)' },
+  '.cm-panels.cm-panels-top': { borderBottom: '1px solid var(--border-strong)' },
+  '.cm-textfield': { backgroundColor: 'var(--surface)', color: 'var(--text)', borderColor: 'var(--border-strong)' },
+  '.cm-button': { backgroundImage: 'none', backgroundColor: 'var(--surface)', color: 'var(--text)' },
+  '.cm-tooltip': { backgroundColor: 'var(--surface)', color: 'var(--text)', borderColor: 'var(--border-strong)' },
+  '.cm-tooltip-autocomplete > ul > li[aria-selected]': {
+    backgroundColor: 'var(--accent)',
+    color: 'var(--on-accent)',
+  },
+  '.cm-matchingBracket, &.cm-focused .cm-matchingBracket': { backgroundColor: 'var(--accent-soft)' },
+  '.cm-searchMatch': { backgroundColor: 'var(--warn-soft)', outline: '1px solid var(--warn-border)' },
+  '.cm-selectionMatch': { backgroundColor: 'var(--info-soft)' },
+  '.cm-foldPlaceholder': { backgroundColor: 'var(--neutral-soft)', color: 'var(--neutral-text)' },
+});
 
 /** The smallest change turning the editor's text into `text`, so the cursor keeps its place. */
 export function minimalChange(current: string, text: string): { from: number; to: number; insert: string } {
