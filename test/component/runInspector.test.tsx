@@ -174,11 +174,11 @@ describe('run inspector', () => {
     await seed(db);
     const detail = await openRun(await renderRuns(db), 'run1');
     const write = await stepRow(detail, 'write');
-    expect(write.textContent).toContain('≈ $0.0004 (estimate, OpenAI list prices of 2025-08-07)');
+    expect(write.textContent).toContain('≈ $0.00045 (estimate, OpenAI list prices of 2025-08-07)');
     const local = await stepRow(detail, 'local');
     expect(local.textContent).toContain('no price known for llama3.2');
     expect(detail.querySelector('.run-usage')!.textContent).toBe(
-      'Run usage: 3000 tokens, 2000 in, 1000 out · ≈ $0.0004 (estimate, OpenAI list prices of 2025-08-07)' +
+      'Run usage: 3000 tokens, 2000 in, 1000 out · ≈ $0.00045 (estimate, OpenAI list prices of 2025-08-07)' +
         ' · no price known for llama3.2',
     );
   });
@@ -215,7 +215,7 @@ describe('run inspector', () => {
     const list = await renderRuns(db);
     const first = runItem(list, 'run1');
     await within(first).findByText('3000 tokens');
-    expect(within(first).getByTestId('run-facts').textContent).toBe('12.0 s3000 tokens≈ $0.0004 + unpriced');
+    expect(within(first).getByTestId('run-facts').textContent).toBe('12.0 s3000 tokens≈ $0.00045 + unpriced');
     expect(first.textContent).toContain('customerId: cus_002');
     expect(within(first).queryByText('fork')).toBeNull();
     const fork = runItem(list, 'run2');

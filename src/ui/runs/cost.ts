@@ -14,12 +14,15 @@ export function stepCost(meta: StepMeta): StepCost {
   return { kind: 'unpriced', model: meta.model ?? 'this model' };
 }
 
-/** "$0.0123", "<$0.0001" for a cost too small to show in four places, "$0" for nothing at all. */
+/** "$0.0123"; a small cost keeps two significant digits ("$0.000012"), one too small for that is "<$0.00000001". */
 export function formatUsd(usd: number): string {
   if (usd === 0) return '$0';
-  if (usd < 0.0001) return '<$0.0001';
-  return `$${usd < 1 ? usd.toFixed(4) : usd.toFixed(2)}`;
+  if (usd >= 1) return `$${usd.toFixed(2)}`;
+  if (usd >= 0.01) return `$${usd.toFixed(4)}`;
+  const decimals = 1 - Math.floor(Math.log10(usd));
+  return decimals > MAX_DECIMALS ? `<$${(10 ** -MAX_DECIMALS).toFixed(MAX_DECIMALS)}` : `$${usd.toFixed(decimals)}`;
 }
+const MAX_DECIMALS = 8;
 
 /** "OpenAI list prices of 2025-08-07" / "your price from Settings" (a record may predate dated prices). */
 export function describePriceSource(source: PriceSource | undefined): string {
