@@ -96,7 +96,7 @@ describe('graph and JSON: one document', { timeout: 30_000 }, () => {
     ]);
   });
 
-  test('a JSON edit shows in the graph; text that does not parse leaves the graph on its last valid state', async () => {
+  test('a JSON edit shows in the graph; text that does not parse leaves it on the last valid state', async () => {
     const app = await openGraph();
     await editorText();
     const added = structuredClone(DOC);
