@@ -1,10 +1,9 @@
 import { useState } from 'react';
-import { stepReach } from '../../schema/predecessors';
 import { allowedBranchKeys } from '../../schema/validateGraph';
 import { isObject, type StepSite } from '../../schema/walk';
 import { BooleanField, FieldFrame, NumberField, ProblemList, TextField, useField } from './fields';
 import { fieldGroup, useStepForm } from './formContext';
-import { fieldId } from './path';
+import { fieldId, getAt, type JsonPath } from './path';
 import { renameSlug, slugProblem } from './renameSlug';
 import { problemsAt } from './stepProblems';
 import { useDraft } from './useDraft';
@@ -94,8 +93,7 @@ function SlugField() {
 function NextStepsField() {
   const form = useStepForm();
   const next = isObject(form.step.nextSteps) ? form.step.nextSteps : {};
-  const reach = stepReach(form.file, form.stepPath);
-  const targets = reach?.siblings ?? [];
+  const targets = siblingSlugs(form.file, form.stepPath);
   const keys = [...allowedBranchKeys({ raw: form.step, stepType: String(form.step.stepType) } as StepSite)];
   const unused = keys.filter((k) => !Object.hasOwn(next, k));
   const [adding, setAdding] = useState('');
@@ -172,5 +170,15 @@ function NextStepRow({ branch, target, targets }: { branch: string; target: stri
       </button>
       <ProblemList id={`${field.id}-problems`} problems={field.problems} />
     </div>
+  );
+}
+
+/** The other steps of the step's own body: read from its list alone (this runs on every keystroke). */
+function siblingSlugs(file: unknown, stepPath: JsonPath): string[] {
+  const list = getAt(file, stepPath.slice(0, -1));
+  const self = stepPath[stepPath.length - 1];
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((step: unknown, i) =>
+    i !== self && isObject(step) && typeof step.stepSlug === 'string' ? [step.stepSlug] : [],
   );
 }

@@ -154,7 +154,7 @@ describe('JSONata preview', () => {
       [...loopPath, 'config', 'forEach'],
       [...loopPath, 'config', 'while'],
     ]);
-    const preview = await screen.findByText(/Evaluates to/, {}, { timeout: 2000 });
+    const preview = await screen.findByText(/Evaluates to/, {}, { timeout: 10_000 });
     expect(preview.textContent).toBe('Evaluates to true — the rule matches');
     const when = screen.getByLabelText('While');
     await panel.user.click(when);
@@ -169,16 +169,16 @@ describe('JSONata preview', () => {
     await db.steps.bulkPut(steps);
     const file = everyStepWorkflow();
     renderPanel(file, pathOfSlug(file, 'route'), { db, workflowId: 'wf1' });
-    expect(await screen.findByText(/Evaluates to/, {}, { timeout: 2000 })).toBeTruthy();
+    expect(await screen.findByText(/Evaluates to/, {}, { timeout: 10_000 })).toBeTruthy();
     const preview = screen.getByText(/Evaluates to/);
     expect(preview.textContent).toBe('Evaluates to true — the rule matches');
 
     const when = screen.getByLabelText(/^Rule 1: when/);
     fireEvent.change(when, { target: { value: 'input.customerId & "/" & steps.ping.output.label' } });
-    await screen.findByText('"c-7/"', {}, { timeout: 2000 });
+    await screen.findByText('"c-7/"', {}, { timeout: 10_000 });
 
     fireEvent.change(when, { target: { value: 'steps.classify.output.label =' } });
-    const error = await screen.findByText(/^Error:/, {}, { timeout: 2000 });
+    const error = await screen.findByText(/^Error:/, {}, { timeout: 10_000 });
     expect(error.className).toContain('form-preview-error');
     expect(error.textContent!.length).toBeGreaterThan('Error: '.length);
   });
