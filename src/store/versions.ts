@@ -38,7 +38,8 @@ export async function listVersions(db: TabflowDb, workflowId: string): Promise<V
     .toArray();
 }
 
-async function newestVersion(db: TabflowDb, workflowId: string): Promise<VersionRecord | undefined> {
+/** The workflow's current version: the one its document is (use inside `liveQuery`). */
+export async function newestVersion(db: TabflowDb, workflowId: string): Promise<VersionRecord | undefined> {
   return db.versions.where('[workflowId+seq]').between([workflowId, Dexie.minKey], [workflowId, Dexie.maxKey]).last();
 }
 

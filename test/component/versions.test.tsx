@@ -38,7 +38,7 @@ describe('versions panel', () => {
       await saveWorkflowDoc(db, id, doc('Sort {{input.value}}'), { session: 'one' });
       await saveWorkflowDoc(db, id, doc('Sort {{input.value}}', [set('notify', { done: true })]), { session: 'two' });
     });
-    await user.click(screen.getByRole('button', { name: 'Versions' }));
+    await user.click(await screen.findByRole('button', { name: 'Versions' }));
     const dialog = await screen.findByRole('dialog', { name: 'Versions of Routing' });
     await waitFor(() => expect(within(dialog).getAllByRole('listitem').length).toBeGreaterThanOrEqual(3));
     expect(within(versionRow(3)).getByText('added step `notify`, changed next steps of `classify`')).toBeTruthy();

@@ -1,6 +1,6 @@
 import type { RunRecord } from '../../engine/records';
 import { useUi } from '../state';
-import { useRunVersion, useUnfinishedRunVersions, useVersions } from './useVersions';
+import { useCurrentVersion, useRunVersion, useUnfinishedRunVersions } from './useVersions';
 import './versions.css';
 
 /** "ran version 7" in a run's header: opens the versions of its workflow at that version. */
@@ -27,11 +27,11 @@ export function RunVersionLink({ run }: { run: RunRecord }) {
  */
 export function RunningVersionNote({ workflowId }: { workflowId: string }) {
   const openDialog = useUi((s) => s.openDialog);
-  const versions = useVersions(workflowId);
+  const current = useCurrentVersion(workflowId);
   const runs = useUnfinishedRunVersions(workflowId);
-  if (versions.status === 'loading' || versions.value.length === 0) return null;
-  const current = versions.value[0]!;
-  const others = runs.filter((run) => run.version?.id !== current.id);
+  if (current.status === 'loading' || !current.value) return null;
+  const { id: currentId, seq: currentSeq } = current.value;
+  const others = runs.filter((run) => run.version?.id !== currentId);
   if (others.length === 0) return null;
   const seqs = [...new Set(others.map((run) => run.version?.seq))].sort((a, b) => (a ?? 0) - (b ?? 0));
   const named = seqs.map((seq) => (seq === undefined ? 'an earlier definition' : `version ${seq}`)).join(', ');
@@ -39,7 +39,7 @@ export function RunningVersionNote({ workflowId }: { workflowId: string }) {
   return (
     <p className="running-version-note" role="note">
       {others.length === 1 ? 'A run is still running ' : `${others.length} runs are still running `}
-      {named}; you are editing version {current.seq}. Runs keep the version they started with.
+      {named}; you are editing version {currentSeq}. Runs keep the version they started with.
       {first && (
         <button
           type="button"

@@ -1,6 +1,12 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { VersionRecord } from '../../store/db';
-import { listVersions, unfinishedRunVersions, versionOfRun, type RunOnVersion } from '../../store/versions';
+import {
+  listVersions,
+  newestVersion,
+  unfinishedRunVersions,
+  versionOfRun,
+  type RunOnVersion,
+} from '../../store/versions';
 import { useDb } from '../DbContext';
 import type { Loadable } from '../runs/useRuns';
 
@@ -11,6 +17,16 @@ export function useVersions(workflowId: string): Loadable<VersionRecord[]> {
   const db = useDb();
   return useLiveQuery(
     async () => ({ status: 'ready' as const, value: await listVersions(db, workflowId) }),
+    [db, workflowId],
+    LOADING,
+  );
+}
+
+/** The workflow's current version, live (one keyed read: it is watched while the workflow is open). */
+export function useCurrentVersion(workflowId: string): Loadable<VersionRecord | undefined> {
+  const db = useDb();
+  return useLiveQuery(
+    async () => ({ status: 'ready' as const, value: await newestVersion(db, workflowId) }),
     [db, workflowId],
     LOADING,
   );
