@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { build, type Plugin } from 'vite';
+import { build, createServer, type Plugin } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExportFile, exportText } from '../../src/schema/exporter';
 import { buildShareLink } from '../../src/schema/share';
@@ -212,4 +212,51 @@ describe.skipIf(!chromiumPath)('installable and offline (service worker, manifes
     await page.locator('[data-testid="json-editor"] .cm-editor').waitFor({ timeout: 15_000 });
     await context.close();
   });
+
+  it('npm run dev where a built app left its service worker: the dev files are served, not that cache', async () => {
+    // The built app first, as `vite preview` would serve it; then the dev server on the same port.
+    const built = await serveStatic(FIRST_BUILD);
+    const port = Number(new URL(built.url).port);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'tabflow-vite-'));
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(built.url);
+    await controlledByServiceWorker(page);
+    await built.close();
+    const dev = await createServer({
+      configFile: join(ROOT, 'vite.config.ts'),
+      cacheDir,
+      server: { host: '127.0.0.1', port, strictPort: true },
+      logLevel: 'silent',
+    });
+    try {
+      await dev.listen();
+      await page.goto(built.url);
+      // The old worker may answer this one navigation; the browser's update check then gets the dev
+      // server's self-removing worker, which drops the caches and reloads the page from the dev server.
+      await page.waitForFunction(
+        async () =>
+          navigator.serviceWorker.controller === null &&
+          (await navigator.serviceWorker.getRegistrations()).length === 0 &&
+          document.querySelector('script[src="/@vite/client"]') !== null,
+        undefined,
+        { timeout: 60_000, polling: 500 },
+      );
+      await page.locator('[data-template-id="customer-digest"]').waitFor({ timeout: 60_000 });
+      // And it stays so: a reload is the dev server's, and the dev app drops what the old worker had cached.
+      await page.reload();
+      await page.waitForFunction(
+        async () =>
+          document.querySelector('script[src="/@vite/client"]') !== null &&
+          navigator.serviceWorker.controller === null &&
+          (await caches.keys()).length === 0,
+        undefined,
+        { timeout: 30_000, polling: 500 },
+      );
+    } finally {
+      await context.close();
+      await dev.close();
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  }, 150_000);
 });
