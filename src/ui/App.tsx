@@ -24,6 +24,7 @@ import { useLibrary, useLibraryIndex } from './library/useLibrary';
 import { Welcome } from './library/Welcome';
 import { useShortcut } from './shortcuts';
 import { ShortcutsDialog } from './ShortcutsDialog';
+import { useStorageKeeping } from './settings/storageHooks';
 import { UiStoreProvider, useUi, type Dialog as UiDialog } from './state';
 import { WorkflowView } from './workflow/WorkflowView';
 import type { CheckImport } from '../worker/validationClient';
@@ -63,6 +64,7 @@ export function App({ db, executor, checkImport }: AppProps) {
 
 function Shell() {
   const db = useDb();
+  useStorageKeeping();
   const library = useLibrary();
   const { names, lookup } = useLibraryIndex(library);
   const ready = library.status === 'ready';

@@ -56,3 +56,5 @@ export const STREAM_CHANNEL = 'tabflow-stream';
 export const STREAM_BATCH_MS = 100;
 /** The executor's `StorageFullRun[]`, posted each time it changes. */
 export const STORAGE_FULL_CHANNEL = 'tabflow-storage-full';
+/** Posted by the executor once every table was emptied ("Clear all data"): every tab goes back to a first visit. */
+export const DATA_CLEARED_CHANNEL = 'tabflow-data-cleared';

@@ -5,11 +5,9 @@ import { backupTables } from '../store/backup';
 import type { TabflowDb } from '../store/db';
 import { applyRetention, type RetentionResult } from '../store/retention';
 import { errorMessage } from '../schema/errorMessage';
+import { DATA_CLEARED_CHANNEL } from './api';
 
 /** The executor's storage commands: restore a backup (and resume its runs), clear everything, retention. */
-
-/** Posted by the executor once every table was emptied: every tab goes back to its first screen. */
-export const DATA_CLEARED_CHANNEL = 'tabflow-data-cleared';
 
 /** How long a replace or a clear waits for the runs being driven to stop writing. */
 const STOP_WAIT_MS = 10_000;

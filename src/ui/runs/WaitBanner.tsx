@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { RunRecord, StepWaitReason, WaitReason } from '../../engine/records';
 import { useNow } from '../common/time';
 import { useExecutor } from '../ExecutorContext';
+import { requestStorageSettings } from '../settings/storageRequest';
 import { useUi } from '../state';
 import { formatDuration } from './format';
 
@@ -255,6 +256,7 @@ function Unlock({ provider, onError }: { provider: string | undefined; onError(e
 /** A run stopped by a full disk: what to do, and the Resume that retries from the journal (no reload). */
 function StorageFull({ run, onError }: { run: RunRecord; onError(error: unknown): void }) {
   const executor = useExecutor();
+  const openDialog = useUi((s) => s.openDialog);
   const [resuming, setResuming] = useState(false);
   const resume = () => {
     setResuming(true);
@@ -271,6 +273,12 @@ function StorageFull({ run, onError }: { run: RunRecord; onError(error: unknown)
       </p>
       <button type="button" className="button button-primary button-small" disabled={resuming} onClick={resume}>
         {resuming ? 'Resuming…' : 'Resume'}
+      </button>
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() => (requestStorageSettings(), openDialog({ kind: 'settings' }))}>
+        What takes the space? Settings → Storage
       </button>
     </div>
   );

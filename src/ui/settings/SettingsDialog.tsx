@@ -9,6 +9,7 @@ import { KeysSection } from './KeysSection';
 import { PricesSection } from './PricesSection';
 import { takeProviderRequest } from './providerRequest';
 import { ProvidersSection } from './ProvidersSection';
+import { StorageSection } from './StorageSection';
 import { useSetting } from './useSettings';
 
 /** Settings: model providers and their keys, the key lock, and how much runs at once. */
@@ -69,6 +70,7 @@ export function SettingsDialog() {
           </button>
         </div>
       </form>
+      <StorageSection />
     </Dialog>
   );
 }
