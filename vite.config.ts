@@ -147,6 +147,8 @@ const pwaPlugin = () =>
   });
 
 export default defineConfig({
+  // Relative asset URLs: with hash routes (src/ui/routing/) the build runs from any static host and path.
+  base: './',
   plugins: [
     react(),
     workflowSchemaPlugin(),
