@@ -5,6 +5,7 @@ import type { RunRecord, StepRecord } from '../../src/engine/records';
 import type { TabflowDb } from '../../src/store/db';
 import { DbProvider } from '../../src/ui/DbContext';
 import { ExecutorProvider } from '../../src/ui/ExecutorContext';
+import { formatUsd } from '../../src/ui/runs/cost';
 import { ForkDialog } from '../../src/ui/runs/RunDialogs';
 import { RunsPanel } from '../../src/ui/runs/RunsPanel';
 import { takeProviderRequest } from '../../src/ui/settings/providerRequest';
@@ -102,7 +103,7 @@ async function seed(db: TabflowDb) {
   };
   await db.definitions.put({ hash: 'hash1', definition: definition as never, parsed: true, savedAt: T0 });
   await db.runs.bulkPut([
-    run('run1'),
+    run('run1', { restartedFrom: { stepKey: 'run1:local@', at: T0 + 5_000 } }),
     run('run2', {
       createdAt: T0 + 60_000,
       finishedAt: T0 + 61_000,
@@ -218,11 +219,24 @@ describe('run inspector', () => {
     expect(within(first).getByTestId('run-facts').textContent).toBe('12.0 s3000 tokens≈ $0.00045 + unpriced');
     expect(first.textContent).toContain('customerId: cus_002');
     expect(within(first).queryByText('fork')).toBeNull();
+    expect(within(first).getByText('restarted')).toBeTruthy();
     const fork = runItem(list, 'run2');
     await within(fork).findByText('1500 tokens');
     expect(within(fork).getByText('fork')).toBeTruthy();
+    expect(within(fork).queryByText('restarted')).toBeNull();
     expect(within(fork).getByText('free (demo)')).toBeTruthy();
     expect(fork.textContent).toContain('no input');
+  });
+
+  it('words costs: two decimals from a dollar, four from a cent, two significant digits below', () => {
+    expect([12.345, 0.0123, 0.00045, 0.0000063, 0, 1e-12].map(formatUsd)).toEqual([
+      '$12.35',
+      '$0.0123',
+      '$0.00045',
+      '$0.0000063',
+      '$0',
+      '<$0.00000001',
+    ]);
   });
 
   it('names steps by their name with the slug beside it', async () => {
