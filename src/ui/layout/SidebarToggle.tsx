@@ -13,6 +13,21 @@ export function SidebarToggle() {
   const open = openFor === selectedId;
   const setOpen = (next: boolean) => setOpenFor(next ? selectedId : undefined);
   useEffect(() => {
+    if (!open) return;
+    // Choosing the workflow already open changes no state: the click itself closes the panel, as does Escape.
+    const onClick = (event: MouseEvent) => {
+      if (event.target instanceof Element && event.target.closest('[data-testid="workflow-item"]'))
+        setOpenFor(undefined);
+    };
+    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && setOpenFor(undefined);
+    document.addEventListener('click', onClick);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('click', onClick);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open]);
+  useEffect(() => {
     const root = document.documentElement;
     if (open) root.dataset.libraryOpen = '';
     else delete root.dataset.libraryOpen;
