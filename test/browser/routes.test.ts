@@ -1,4 +1,8 @@
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTemplate } from '../../src/templates';
@@ -16,6 +20,34 @@ async function expectHash(page: Page, expected: string | RegExp): Promise<void> 
   const settled = expect.poll(() => hashOf(page), { timeout: 10_000 });
   if (typeof expected === 'string') await settled.toBe(expected);
   else await settled.toMatch(expected);
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+/** A plain static host serving the built app below `prefix` (like a project page on a shared host). */
+async function serveBelow(prefix: string): Promise<{ url: string; server: Server }> {
+  const root = resolve(process.env.TABFLOW_DIST_DIR ?? resolve(import.meta.dirname, '../../dist'));
+  const server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://host').pathname);
+    const file = path.startsWith(prefix) ? path.slice(prefix.length) || 'index.html' : null;
+    if (file === null || file.includes('..')) return void response.writeHead(404).end();
+    readFile(resolve(root, file)).then(
+      (body) =>
+        response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
+      () => response.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${prefix}`, server };
 }
 
 describe.skipIf(!chromiumPath)('every screen has an address', () => {
@@ -125,6 +157,30 @@ describe.skipIf(!chromiumPath)('every screen has an address', () => {
     await page.screenshot({ path: `${SHOTS}/routes-malformed.png` });
     expect(logs.filter((l) => l.startsWith('pageerror'))).toEqual([]);
     await context.close();
+  });
+
+  it('the build runs from a static host below any path: the address of a run there survives a reload', async () => {
+    const host = await serveBelow('/team/tools/tabflow/');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`${host.url}#/settings`);
+      await page.getByRole('dialog', { name: 'Settings' }).waitFor();
+      await page.keyboard.press('Escape');
+      await page.locator(`[data-template-id="${TEMPLATE}"]`).getByRole('button', { name: 'Use template' }).click();
+      const runId = await startRun(page, { location: 'Lisbon' });
+      await waitForRunStatus(page, runId, 'completed', 45_000);
+      await expectHash(page, new RegExp(`/runs/${runId}$`));
+      await page.reload();
+      await waitForRunStatus(page, runId, 'completed');
+      expect(new URL(page.url()).pathname).toBe('/team/tools/tabflow/');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      host.server.close();
+    }
   });
 
   it('a share link still imports, and the address becomes the imported workflow', async () => {
