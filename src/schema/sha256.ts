@@ -6,7 +6,7 @@ import { stableStringify } from './hash';
  * transaction as its workflow needs its hash there. Same bytes in, same hex out as `definitionHash`.
  */
 
-const ROUND_CONSTANTS = new Uint32Array([
+const ROUND_CONSTANTS = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
   0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
   0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
@@ -34,8 +34,8 @@ function padded(bytes: Uint8Array): DataView {
   return view;
 }
 
-function compress(state: number[], view: DataView, offset: number, w: Uint32Array): void {
-  for (let i = 0; i < 16; i++) w[i] = view.getUint32(offset + i * 4);
+function compress(state: Int32Array, view: DataView, offset: number, w: Int32Array): void {
+  for (let i = 0; i < 16; i++) w[i] = view.getInt32(offset + i * 4);
   for (let i = 16; i < 64; i++) {
     const a = w[i - 15]!;
     const b = w[i - 2]!;
@@ -43,23 +43,44 @@ function compress(state: number[], view: DataView, offset: number, w: Uint32Arra
     const s1 = rotate(b, 17) ^ rotate(b, 19) ^ (b >>> 10);
     w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0;
   }
-  let [a, b, c, d, e, f, g, h] = state as [number, number, number, number, number, number, number, number];
+  let a = state[0]!;
+  let b = state[1]!;
+  let c = state[2]!;
+  let d = state[3]!;
+  let e = state[4]!;
+  let f = state[5]!;
+  let g = state[6]!;
+  let h = state[7]!;
   for (let i = 0; i < 64; i++) {
     const t1 =
       (h + (rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)) + ((e & f) ^ (~e & g)) + ROUND_CONSTANTS[i]! + w[i]!) | 0;
     const t2 = ((rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-    [h, g, f, e, d, c, b, a] = [g, f, e, (d + t1) | 0, c, b, a, (t1 + t2) | 0];
+    h = g;
+    g = f;
+    f = e;
+    e = (d + t1) | 0;
+    d = c;
+    c = b;
+    b = a;
+    a = (t1 + t2) | 0;
   }
-  [a, b, c, d, e, f, g, h].forEach((value, i) => (state[i] = (state[i]! + value) | 0));
+  state[0]! += a;
+  state[1]! += b;
+  state[2]! += c;
+  state[3]! += d;
+  state[4]! += e;
+  state[5]! += f;
+  state[6]! += g;
+  state[7]! += h;
 }
 
 /** SHA-256 of the bytes, as lowercase hex. */
 export function sha256Hex(bytes: Uint8Array): string {
   const view = padded(bytes);
-  const state = [...INITIAL_STATE];
-  const schedule = new Uint32Array(64);
+  const state = Int32Array.from(INITIAL_STATE);
+  const schedule = new Int32Array(64);
   for (let offset = 0; offset < view.byteLength; offset += 64) compress(state, view, offset, schedule);
-  return state.map((word) => (word >>> 0).toString(16).padStart(8, '0')).join('');
+  return Array.from(state, (word) => (word >>> 0).toString(16).padStart(8, '0')).join('');
 }
 
 /** The definition hash runs are stored under (`definitionHash` in hash.ts), computed synchronously. */

@@ -42,9 +42,10 @@ export async function saveEditorText(
   if (analysis.kind === 'json' && analysis.file) {
     return resultOf(await saveWorkflowDoc(db, id, analysis.file, { baseRevision, session, origin }), undefined);
   }
-  const reason = analysis.kind === 'syntax' ? 'json' : 'shape';
-  return resultOf(await saveDraftText(db, id, text, { baseRevision }), reason);
+  return resultOf(await saveDraftText(db, id, text, { baseRevision }), analysis.kind === 'syntax' ? 'json' : 'shape');
 }
+
+const draftReason = (text: string) => (analyzeText(text).kind === 'syntax' ? 'json' : 'shape');
 
 function resultOf(result: SaveResult, draft: 'json' | 'shape' | undefined): WriteResult {
   if (result.kind === 'conflict') return { kind: 'conflict', theirs: result.current };
@@ -162,7 +163,8 @@ export function createAutosave({ write, onStatus, delayMs = AUTOSAVE_DELAY_MS }:
       conflict = null;
       base = theirs.revision ?? 0;
       if (choice === 'theirs') {
-        onStatus(theirs.draftText === undefined ? { kind: 'saved' } : { kind: 'draft', reason: 'json' });
+        const draft = theirs.draftText;
+        onStatus(draft === undefined ? { kind: 'saved' } : { kind: 'draft', reason: draftReason(draft) });
         return;
       }
       pending = mine;
