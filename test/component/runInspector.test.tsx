@@ -259,7 +259,9 @@ describe('run inspector', () => {
     } as StepRecord;
     await db.runs.put(run('run3', { status: 'failed', createdAt: T0 + 120_000, error: failed.error! }));
     await db.steps.put(failed);
-    const detail = await openRun(await renderRuns(db), 'run3');
+    const list = await renderRuns(db);
+    expect(await within(runItem(list, 'run3')).findByText('key rejected by Local server')).toBeTruthy();
+    const detail = await openRun(list, 'run3');
     const links = await within(detail).findAllByRole('button', { name: 'Check the key in Settings' });
     expect(links).toHaveLength(2); // on the run's error and on the step's
     await userEvent.click(links[1]!);

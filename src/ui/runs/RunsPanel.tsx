@@ -3,7 +3,7 @@ import { useUi } from '../state';
 import { describeRunCost, formatUsd, runTotals } from './cost';
 import { formatDuration, formatTime, STATUS_LABEL, summarizeInput } from './format';
 import { AddressedRun } from '../routing/RunAddress';
-import { useRunSteps, useStorageFullRuns, useWorkflowRuns } from './useRuns';
+import { useFinishedRunSteps, useStorageFullRuns, useWorkflowRuns } from './useRuns';
 import './runs.css';
 
 /** The runs tab: this workflow's runs (newest first) beside the open run. */
@@ -35,8 +35,8 @@ export function RunsPanel({ workflowId }: { workflowId: string }) {
 /** One run in the list: status, when, how long, tokens and cost, its input, and whether it is a fork or restarted. */
 function RunItem({ run, active, storageFull }: { run: RunRecord; active: boolean; storageFull: boolean }) {
   const showRun = useUi((s) => s.showRun);
-  const steps = useRunSteps(run.id);
-  const totals = steps.status === 'ready' ? runTotals(steps.value) : undefined;
+  const steps = useFinishedRunSteps(run);
+  const totals = steps ? runTotals(steps) : undefined;
   const took = run.finishedAt !== undefined ? formatDuration(run.finishedAt - run.createdAt) : undefined;
   return (
     <li>
@@ -71,6 +71,11 @@ function RunItem({ run, active, storageFull }: { run: RunRecord; active: boolean
         <span className="run-item-input muted" title={summarizeInput(run.input, 2000)}>
           {summarizeInput(run.input)}
         </span>
+        {run.status === 'failed' && run.error && (
+          <span className="run-item-error" title={run.error.message}>
+            {run.error.message}
+          </span>
+        )}
       </button>
     </li>
   );
