@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExportFile, exportText } from '../../src/schema/exporter';
 import { buildShareLink } from '../../src/schema/share';
 import { TEMPLATES } from '../../src/templates';
-import { startRun, waitForRunStatus } from './app';
+import { runLocator, startRun, waitForRunStatus } from './app';
 import { chromiumPath, launch } from './browser';
 import { serveStatic, type StaticSite } from './staticSite';
 
@@ -30,6 +30,17 @@ async function buildSecondDeployment(outDir: string): Promise<void> {
     logLevel: 'warn',
   });
 }
+
+/** What each template's Run form gets (every template runs on the demo model). */
+const OFFLINE_INPUTS: Record<string, Record<string, string>> = {
+  'single-customer-status': { customerId: 'cus_002' },
+  'weather-outfit-chain': { location: 'Lisbon' },
+  'parallel-analysis': { customerId: 'cus_001' },
+  'support-routing': { message: 'I was charged twice for my subscription this month.' },
+  'approval-before-update': { customerId: 'cus_002' },
+  'invoice-extraction': { email: 'Please invoice ACME GmbH for 3 workshop days at 1200 EUR each. Due in 30 days.' },
+  'customer-digest': {},
+};
 
 function singleCustomer() {
   const doc = structuredClone(TEMPLATES.find((t) => t.id === 'single-customer-status')!.doc);
@@ -73,7 +84,7 @@ describe.skipIf(!chromiumPath)('installable and offline (service worker, manifes
     rmSync(secondBuild, { recursive: true, force: true });
   });
 
-  it('after one visit, with no network at all, the app reloads and runs a no-LLM and an LLM template', async () => {
+  it('after one visit, with no network at all, the app reloads and runs every template on the demo model', async () => {
     site.deploy(FIRST_BUILD);
     const context = await newContext(browser);
     const page = await context.newPage();
@@ -86,19 +97,24 @@ describe.skipIf(!chromiumPath)('installable and offline (service worker, manifes
     await context.setOffline(true);
     const reloaded = await page.reload();
     expect(reloaded?.fromServiceWorker()).toBe(true);
-    await useTemplate(page, 'customer-digest');
-    const digest = await startRun(page);
-    await waitForRunStatus(page, digest, 'completed', 45_000);
-    await page.screenshot({ path: `${SHOTS}/pwa-offline-digest-completed.png` });
-
-    await useTemplate(page, 'weather-outfit-chain');
-    const weather = await startRun(page, { location: 'Lisbon' });
-    await waitForRunStatus(page, weather, 'completed', 60_000);
-    const providers = await page
-      .locator(`.run-detail[data-run-id="${weather}"] [data-step-slug]`)
-      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
-    expect(providers.every((status) => status === 'completed')).toBe(true);
-    await page.screenshot({ path: `${SHOTS}/pwa-offline-llm-completed.png` });
+    for (const template of TEMPLATES) {
+      await useTemplate(page, template.id);
+      const runId = await startRun(page, OFFLINE_INPUTS[template.id]);
+      if (template.id === 'approval-before-update') {
+        await runLocator(page, runId).getByRole('button', { name: 'Approve' }).click({ timeout: 60_000 });
+      }
+      await waitForRunStatus(page, runId, 'completed', 90_000);
+      const statuses = await runLocator(page, runId)
+        .locator('[data-step-slug]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+      expect(
+        statuses.every((status) => status === 'completed'),
+        template.id,
+      ).toBe(true);
+      if (template.id === 'customer-digest' || template.id === 'weather-outfit-chain') {
+        await page.screenshot({ path: `${SHOTS}/pwa-offline-${template.id}-completed.png` });
+      }
+    }
 
     // The format's schema, and the import check's worker (a share link opens the preview), come from the cache too.
     expect(await page.evaluate(async () => (await (await fetch('/workflow.schema.json')).json()).$schema)).toBeTruthy();
@@ -108,7 +124,7 @@ describe.skipIf(!chromiumPath)('installable and offline (service worker, manifes
     await page.locator('[data-testid="workflow-item"][data-workflow-name="Offline import"]').waitFor();
     expect(errors).toEqual([]);
     await context.close();
-  });
+  }, 240_000);
 
   it('a new deployment waits for Reload: the open tab is not reloaded, and Reload brings the new version', async () => {
     site.deploy(FIRST_BUILD);
