@@ -2,7 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowFile } from '../../src/schema/workflow';
 import { importWorkflow } from './app';
-import { chromiumPath, launch, openPage } from './browser';
+import { checkA11y, openCheckedPage, type ColorScheme } from './axe';
+import { chromiumPath, launch } from './browser';
 
 const SHOTS = 'test-results';
 
@@ -54,55 +55,62 @@ describe.skipIf(!chromiumPath)('two tabs editing one workflow', () => {
     await browser?.close();
   });
 
-  it('an edit in one tab shows in the other; both edit: the second gets the choice, nothing is lost', async () => {
-    const { page: first, context } = await openPage(browser);
-    await importWorkflow(first, workflow('Original prompt'));
-    await openWorkflow(first);
-    const second = await context.newPage();
-    await second.clock.install();
-    await second.goto(first.url());
-    await openWorkflow(second);
+  // Both schemes: axe checks the conflict banner and the versions panel in each.
+  it.each<ColorScheme>(['light', 'dark'])(
+    '(%s) an edit in one tab shows in the other; both edit: the second gets the choice, nothing is lost',
+    async (colorScheme) => {
+      const { page: first, context } = await openCheckedPage(browser, { colorScheme });
+      await importWorkflow(first, workflow('Original prompt'));
+      await openWorkflow(first);
+      const second = await context.newPage();
+      await second.clock.install();
+      await second.goto(first.url());
+      await openWorkflow(second);
 
-    // One tab edits: the other, with nothing unsaved, shows the edit by itself.
-    await typeText(first, text('Edited in the first tab'));
-    await expect.poll(() => saveStatus(first).innerText()).toBe('Saved');
-    await expect.poll(() => editorText(second), { timeout: 10_000 }).toContain('Edited in the first tab');
-    await expect.poll(() => saveStatus(second).innerText()).toBe('Saved');
+      // One tab edits: the other, with nothing unsaved, shows the edit by itself.
+      await typeText(first, text('Edited in the first tab'));
+      await expect.poll(() => saveStatus(first).innerText()).toBe('Saved');
+      await expect.poll(() => editorText(second), { timeout: 10_000 }).toContain('Edited in the first tab');
+      await expect.poll(() => saveStatus(second).innerText()).toBe('Saved');
 
-    // Both edit before either has seen the other's save. The second tab's clock stands still meanwhile,
-    // so its save (400 ms after its last keystroke) comes second, whatever the machine's speed.
-    await second.clock.pauseAt(new Date(Date.now() + 60_000));
-    await typeText(second, text('Second tab wording'));
-    await typeText(first, text('First tab wording'));
-    await first.keyboard.press('ControlOrMeta+S');
-    await expect.poll(() => saveStatus(first).innerText()).toBe('Saved');
-    await second.clock.resume();
-    await banner(second).waitFor({ timeout: 10_000 });
-    expect(await saveStatus(second).innerText()).toBe('Changed in another tab');
-    expect(await editorText(second)).toContain('Second tab wording');
-    expect(await banner(first).count()).toBe(0);
-    const [loser, winner, mine, theirs] = [second, first, 'Second tab wording', 'First tab wording'];
+      // Both edit before either has seen the other's save. The second tab's clock stands still meanwhile,
+      // so its save (400 ms after its last keystroke) comes second, whatever the machine's speed.
+      await second.clock.pauseAt(new Date(Date.now() + 60_000));
+      await typeText(second, text('Second tab wording'));
+      await typeText(first, text('First tab wording'));
+      await first.keyboard.press('ControlOrMeta+S');
+      await expect.poll(() => saveStatus(first).innerText()).toBe('Saved');
+      await second.clock.resume();
+      await banner(second).waitFor({ timeout: 10_000 });
+      expect(await saveStatus(second).innerText()).toBe('Changed in another tab');
+      expect(await editorText(second)).toContain('Second tab wording');
+      expect(await banner(first).count()).toBe(0);
+      const [loser, winner, mine, theirs] = [second, first, 'Second tab wording', 'First tab wording'];
 
-    await banner(loser).getByRole('button', { name: 'See both' }).click();
-    const both = banner(loser).getByRole('region', { name: 'Changes from theirs to yours' });
-    await expect.poll(() => both.innerText()).toContain(theirs);
-    expect(await both.innerText()).toContain(mine);
-    await loser.screenshot({ path: `${SHOTS}/two-tabs-conflict-banner.png` });
+      await banner(loser).getByRole('button', { name: 'See both' }).click();
+      const both = banner(loser).getByRole('region', { name: 'Changes from theirs to yours' });
+      await expect.poll(() => both.innerText()).toContain(theirs);
+      expect(await both.innerText()).toContain(mine);
+      await loser.screenshot({ path: `${SHOTS}/two-tabs-conflict-banner-${colorScheme}.png` });
+      await checkA11y(loser, `conflict-banner-${colorScheme}`);
 
-    // Keep mine: saved on top, and the other tab (idle) shows it at once; theirs stays a version.
-    await banner(loser).getByRole('button', { name: 'Keep mine' }).click();
-    await expect.poll(() => banner(loser).count()).toBe(0);
-    await expect.poll(() => saveStatus(loser).innerText()).toBe('Saved');
-    await expect.poll(() => editorText(winner), { timeout: 10_000 }).toContain(mine);
+      // Keep mine: saved on top, and the other tab (idle) shows it at once; theirs stays a version.
+      await banner(loser).getByRole('button', { name: 'Keep mine' }).click();
+      await expect.poll(() => banner(loser).count()).toBe(0);
+      await expect.poll(() => saveStatus(loser).innerText()).toBe('Saved');
+      await expect.poll(() => editorText(winner), { timeout: 10_000 }).toContain(mine);
 
-    await winner.getByRole('button', { name: 'Versions' }).click();
-    const dialog = winner.getByRole('dialog', { name: 'Versions of Two tabs' });
-    const newest = dialog.locator('[data-version-seq="4"]');
-    await expect.poll(() => newest.innerText()).toContain('kept over another tab');
-    const diff = dialog.getByRole('region', { name: /^Changes from version 3 to version 4/ });
-    await expect.poll(() => diff.innerText()).toContain(theirs);
-    expect(await diff.innerText()).toContain(mine);
-    await winner.screenshot({ path: `${SHOTS}/versions-panel.png` });
-    await context.close();
-  });
+      await winner.getByRole('button', { name: 'Versions' }).click();
+      const dialog = winner.getByRole('dialog', { name: 'Versions of Two tabs' });
+      const newest = dialog.locator('[data-version-seq="4"]');
+      await expect.poll(() => newest.innerText()).toContain('kept over another tab');
+      const diff = dialog.getByRole('region', { name: /^Changes from version 3 to version 4/ });
+      await expect.poll(() => diff.innerText()).toContain(theirs);
+      expect(await diff.innerText()).toContain(mine);
+      await winner.screenshot({ path: `${SHOTS}/versions-panel-${colorScheme}.png` });
+      await checkA11y(winner, `versions-panel-${colorScheme}`);
+      await context.close();
+    },
+    60_000,
+  );
 });
