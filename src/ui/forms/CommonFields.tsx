@@ -174,7 +174,7 @@ function NextStepRow({ branch, target, targets }: { branch: string; target: stri
 }
 
 /** The other steps of the step's own body: read from its list alone (this runs on every keystroke). */
-function siblingSlugs(file: unknown, stepPath: JsonPath): string[] {
+export function siblingSlugs(file: unknown, stepPath: JsonPath): string[] {
   const list = getAt(file, stepPath.slice(0, -1));
   const self = stepPath[stepPath.length - 1];
   if (!Array.isArray(list)) return [];

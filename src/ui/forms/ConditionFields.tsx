@@ -1,5 +1,6 @@
 import { isObject } from '../../schema/walk';
-import { ProblemList, TextField } from './fields';
+import { siblingSlugs } from './CommonFields';
+import { ProblemList, TextField, useField } from './fields';
 import { useStepForm } from './formContext';
 import { fieldId } from './path';
 import { problemsAt } from './stepProblems';
@@ -32,6 +33,7 @@ export function ConditionFields() {
               options={keys}
               help="A key of this step's next steps."
             />
+            <BranchTarget branch={ruleBranch(rules[i])} label={`Rule ${i + 1}: then go to`} />
             <button type="button" onClick={() => form.set(['config', 'rules', i], undefined)}>
               Remove rule {i + 1}
             </button>
@@ -52,6 +54,41 @@ export function ConditionFields() {
         options={keys}
         help="Taken when no rule matches; empty: the run follows nextSteps.default."
       />
+      <BranchTarget branch={defaultBranch(form.step.config)} label="Otherwise go to" />
     </>
+  );
+}
+
+function ruleBranch(rule: unknown): string | undefined {
+  return isObject(rule) && typeof rule.next === 'string' && rule.next !== '' ? rule.next : undefined;
+}
+
+function defaultBranch(config: unknown): string {
+  return isObject(config) && typeof config.default === 'string' && config.default !== '' ? config.default : 'default';
+}
+
+/** Where a branch key leads: the step's `nextSteps[branch]`, chosen from the steps of the same body. */
+function BranchTarget({ branch, label }: { branch: string | undefined; label: string }) {
+  const form = useStepForm();
+  const field = useField(['nextSteps', branch ?? '']);
+  if (branch === undefined) return null;
+  const target = typeof field.value === 'string' ? field.value : '';
+  const targets = siblingSlugs(form.file, form.stepPath);
+  return (
+    <div className="form-field">
+      <label htmlFor={`${field.id}-target`}>{label}</label>
+      <select
+        id={`${field.id}-target`}
+        value={target}
+        onChange={(e) => field.set(e.target.value === '' ? undefined : e.target.value)}>
+        <option value="">(not connected)</option>
+        {!targets.includes(target) && target !== '' && <option value={target}>{target} (not in this body)</option>}
+        {targets.map((slug) => (
+          <option key={slug} value={slug}>
+            {slug}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

@@ -199,3 +199,41 @@ describe('step forms: slug rename', () => {
     ).toEqual(['tally']);
   });
 });
+
+describe('step forms: branches', () => {
+  it("a condition's rule and its default pick their target steps (nextSteps of the rule's key)", () => {
+    const file = everyStepWorkflow();
+    const panel = renderPanel(file, ['stepsConfig', 2]);
+    const rule = screen.getByLabelText('Rule 1: then go to') as HTMLSelectElement;
+    expect(rule.value).toBe('notify');
+    fireEvent.change(rule, { target: { value: 'hold' } });
+    expect(changedPaths(file, panel.current())).toEqual([['stepsConfig', 2, 'nextSteps', 'urgent']]);
+    const otherwise = screen.getByLabelText('Otherwise go to') as HTMLSelectElement;
+    expect(otherwise.value).toBe('hold');
+    fireEvent.change(otherwise, { target: { value: '' } });
+    expect((panel.current().stepsConfig[2] as { nextSteps: object }).nextSteps).toEqual({ urgent: 'hold' });
+  });
+
+  it('a parallel step adds a branch with one step, renames a branch in place, removes one', () => {
+    const file = everyStepWorkflow();
+    const fan = pathOfSlug(file, 'fan');
+    const panel = renderPanel(file, fan);
+    fireEvent.click(screen.getByRole('button', { name: 'Add branch' }));
+    const branches = () =>
+      (panel.current().stepsConfig[6] as { config: { branches: Record<string, unknown[]> } }).config.branches;
+    expect(Object.keys(branches())).toEqual(['a', 'b', 'branch_3']);
+    expect(branches().branch_3).toHaveLength(1);
+    expect(validateWorkflowFile(panel.current(), { knownWorkflows: ['Helper'] }).problems).toEqual([]);
+
+    const [first] = screen.getAllByLabelText('Branch');
+    fireEvent.change(first!, { target: { value: 'b' } });
+    fireEvent.blur(first!);
+    expect(screen.getByText('there is already a branch "b"')).toBeTruthy();
+    fireEvent.change(first!, { target: { value: 'alpha' } });
+    fireEvent.keyDown(first!, { key: 'Enter' });
+    expect(Object.keys(branches())).toEqual(['alpha', 'b', 'branch_3']);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Remove branch branch_3 and its steps' }));
+    expect(Object.keys(branches())).toEqual(['alpha', 'b']);
+  });
+});
