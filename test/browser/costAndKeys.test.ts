@@ -101,6 +101,19 @@ describe.skipIf(!chromiumPath)('costs, retries and keys in the browser', () => {
     expect(await item.textContent()).toContain('customerId: cus_002');
     await page.locator('.runs-list').screenshot({ path: 'test-results/runs-list.png' });
     await page.screenshot({ path: 'test-results/run-with-retries-and-cost.png' });
+
+    // Forgetting every key: the provider says "no key", and the next run fails as such (not "key rejected").
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await settings.getByRole('button', { name: 'Forget all keys' }).click();
+    await settings.getByRole('button', { name: 'Forget them' }).click();
+    await expect.poll(() => entry.textContent()).toContain('· no key');
+    await page.keyboard.press('Escape');
+    await settings.waitFor({ state: 'detached' });
+    const keyless = await startRun(page, { customerId: 'cus_002' });
+    await waitForRunStatus(page, keyless, 'failed');
+    expect(await runLocator(page, keyless).getByRole('alert').textContent()).toContain(
+      'no key for Local server: it asks for an API key and none is saved',
+    );
     for (const text of logs) {
       expect(text).not.toContain(KEY);
       expect(text).not.toContain(WRONG);

@@ -50,6 +50,8 @@ describe('settings: providers and keys', () => {
     await userEvent.click(within(keys).getByRole('button', { name: 'Forget them' }));
     await within(providers).findByText(/no key/);
     expect(within(providers).queryByText(/key saved/)).toBeNull();
+    // The confirmation went away with the focused button: focus stays in Settings.
+    expect(document.activeElement).toBe(within(keys).getByLabelText('New passphrase'));
   });
 
   it('after "Save provider" focus stays in Settings, on the saved entry, and Escape still closes it', async () => {

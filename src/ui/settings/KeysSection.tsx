@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { workflowSecretName } from '../../store/keyVault';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
@@ -24,6 +24,25 @@ export function KeysSection() {
   const [secret, setSecret] = useState({ name: '', value: '' });
   const [confirmForget, setConfirmForget] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const sectionRef = useRef<HTMLElement>(null);
+  const answered = useRef<'forgot' | 'kept' | null>(null);
+  // The confirmation's buttons go away with it: focus moves to "Forget all keys" after Keep, or to the
+  // section's first field after forgetting (the button is about to be disabled) — never the page body,
+  // where Escape closes nothing.
+  useEffect(() => {
+    if (confirmForget || !answered.current) return;
+    const root = sectionRef.current;
+    const target =
+      answered.current === 'kept'
+        ? [...(root?.querySelectorAll<HTMLElement>('button') ?? [])].find((b) => b.textContent === 'Forget all keys')
+        : root?.querySelector<HTMLElement>('input');
+    answered.current = null;
+    target?.focus();
+  });
+  const closeConfirm = (answer: 'forgot' | 'kept') => {
+    answered.current = answer;
+    setConfirmForget(false);
+  };
   const act = (action: () => Promise<unknown>, done: string) => async (event?: FormEvent) => {
     event?.preventDefault();
     setError(null);
@@ -41,7 +60,7 @@ export function KeysSection() {
   const secrets = state.names.filter((n) => n.startsWith('secret:')).map((n) => n.slice('secret:'.length));
   const locked = state.passphrase && !state.unlocked;
   return (
-    <section className="settings-section" aria-label="Keys">
+    <section className="settings-section" aria-label="Keys" ref={sectionRef}>
       <h3>Keys and secrets</h3>
       <p className="muted">
         Stored only in this browser, in their own table; sent only to the provider or host they belong to; never in
@@ -144,12 +163,12 @@ export function KeysSection() {
             type="button"
             className="button"
             onClick={() => {
-              setConfirmForget(false);
+              closeConfirm('forgot');
               void act(() => executor.forgetAllKeys(), 'All keys forgotten')();
             }}>
             Forget them
           </button>
-          <button type="button" className="button" onClick={() => setConfirmForget(false)}>
+          <button type="button" className="button" onClick={() => closeConfirm('kept')}>
             Keep
           </button>
         </div>
