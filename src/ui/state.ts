@@ -3,17 +3,8 @@ import { useHashLocation } from 'wouter/use-hash-location';
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { hashLocation, type LocationPort } from './routing/hashLocation';
-import {
-  formatRoute,
-  isDialogRoute,
-  LIBRARY,
-  parseRoute,
-  selectionOf,
-  workflowRoute,
-  type Route,
-  type RouteSelection,
-  type WorkflowTab,
-} from './routing/routes';
+import { createNavigation } from './routing/navigation';
+import type { Route, RouteSelection, WorkflowTab } from './routing/routes';
 
 /**
  * UI-only view state: where the user is (mirrored from the address bar, which is the source of truth),
@@ -86,101 +77,17 @@ const MAX_TOASTS = 4;
 
 export function createUiStore(location: LocationPort = hashLocation): StoreApi<UiState> {
   let nextToastId = 1;
-  /** Dialogs that have no address (run form, import preview…). */
-  let heldDialog: Dialog = { kind: 'none' };
-  /** The last Tables/Settings dialog asked for, with its options (Settings' `provider`), for its address. */
-  let addressedDialog: Dialog = { kind: 'none' };
-  /** The run (and step) last open per workflow, so the Runs tab reopens on it. */
-  const lastRun = new Map<string, { runId: string; stepKey: string | null }>();
-
-  return createStore<UiState>()((set, get) => {
-    const stateOf = (route: Route): Partial<UiState> => {
-      const background = isDialogRoute(route) ? backgroundOf(location.returnTo()) : route;
-      const selection = selectionOf(background);
-      if (selection.selectedId && selection.selectedRunId) {
-        lastRun.set(selection.selectedId, { runId: selection.selectedRunId, stepKey: selection.selectedStepKey });
-      }
-      const dialog: Dialog = !isDialogRoute(route)
-        ? heldDialog
-        : addressedDialog.kind === route.screen
-          ? addressedDialog
-          : { kind: route.screen };
-      return { route, background, dialog, ...selection };
-    };
-    const go = (route: Route, replace = false) => {
-      const path = formatRoute(route);
-      if (path === formatRoute(get().route)) return;
-      const returnTo = isDialogRoute(route) ? formatRoute(get().background) : undefined;
-      location.navigate(path, { replace, returnTo });
-      set(stateOf(route));
-    };
-    const leaveDialogRoute = () => {
-      // An entry we pushed over a screen goes back to it (Forward reopens it); a pasted one is replaced.
-      if (location.returnTo() !== null) location.back();
-      else go(get().background, true);
-    };
-    const current = (tab: 'runs', runId: string | null, stepKey: string | null) => {
-      const { selectedId } = get();
-      return selectedId ? workflowRoute(selectedId, { tab, runId, stepKey }) : null;
-    };
-
-    return {
-      ...(stateOf(parseRoute(location.path())) as Pick<UiState, 'route' | 'background' | 'dialog'> & RouteSelection),
-      toasts: [],
-      select: (id) => {
-        if (get().selectedId === id && !isDialogRoute(get().route)) return;
-        go(id === null ? LIBRARY : workflowRoute(id, { tab: 'json' }));
-      },
-      showRun: (runId) => {
-        const route = current('runs', runId, null);
-        if (route) go(route);
-      },
-      showStep: (runId, stepKey) => {
-        const route = current('runs', runId, stepKey);
-        if (route) go(route);
-      },
-      setWorkflowTab: (tab) => {
-        const { selectedId } = get();
-        if (!selectedId) return;
-        const last = tab === 'runs' ? lastRun.get(selectedId) : undefined;
-        go(workflowRoute(selectedId, tab === 'runs' ? { tab, ...last } : { tab }));
-      },
-      openDialog: (dialog) => {
-        if (dialog.kind === 'tables' || dialog.kind === 'settings') {
-          addressedDialog = dialog;
-          // Already there (e.g. Settings at another provider): only the options change.
-          if (get().route.screen === dialog.kind) return set({ dialog });
-          // From one dialog address to the other: replace, so closing still returns to the screen below.
-          return go({ screen: dialog.kind }, isDialogRoute(get().route));
-        }
-        heldDialog = dialog;
-        if (isDialogRoute(get().route)) go(get().background, true);
-        else set({ dialog });
-      },
-      closeDialog: () => {
-        if (isDialogRoute(get().route)) return leaveDialogRoute();
-        heldDialog = { kind: 'none' };
-        set({ dialog: heldDialog });
-      },
-      syncLocation: (hashPath) => {
-        const route = parseRoute(hashPath);
-        if (formatRoute(route) !== formatRoute(get().route)) set(stateOf(route));
-      },
-      showToast: (toast) => {
-        const id = nextToastId++;
-        const full: Toast = { tone: 'info', durationMs: TOAST_MS, ...toast, id };
-        set((s) => ({ toasts: [...s.toasts, full].slice(-MAX_TOASTS) }));
-        return id;
-      },
-      dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
-    };
-  });
-}
-
-/** The screen under a dialog address: the one saved with its entry, or home for a pasted one. */
-function backgroundOf(returnTo: string | null): Route {
-  const route = returnTo === null ? LIBRARY : parseRoute(returnTo);
-  return isDialogRoute(route) ? LIBRARY : route;
+  return createStore<UiState>()((set, get) => ({
+    ...createNavigation(location, set, get),
+    toasts: [],
+    showToast: (toast) => {
+      const id = nextToastId++;
+      const full: Toast = { tone: 'info', durationMs: TOAST_MS, ...toast, id };
+      set((s) => ({ toasts: [...s.toasts, full].slice(-MAX_TOASTS) }));
+      return id;
+    },
+    dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+  }));
 }
 
 const UiStoreContext = createContext<StoreApi<UiState> | null>(null);

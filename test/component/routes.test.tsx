@@ -32,6 +32,8 @@ function openAt(path: string) {
 }
 
 const tab = (name: string) => screen.getByRole('tab', { name });
+/** The run's detail; its records come through live queries, slow on a loaded machine. */
+const runRegion = () => screen.findByRole('region', { name: 'Run run1' }, { timeout: 5_000 });
 const back = () => act(async () => history.back());
 
 describe('every screen has an address', () => {
@@ -41,11 +43,12 @@ describe('every screen has an address', () => {
     await waitFor(() => expect(workflowItems()).toHaveLength(1));
     await app.user.click(within(workflowItems()[0]!).getByRole('button', { name: new RegExp(NAME) }));
     expect(location.hash).toBe(`#/w/${workflowId}/json`);
+    await screen.findByRole('tab', { name: 'Graph' }, { timeout: 5_000 });
     await app.user.click(tab('Graph'));
     expect(location.hash).toBe(`#/w/${workflowId}/graph`);
     await app.user.click(tab('Runs'));
     expect(location.hash).toBe(`#/w/${workflowId}/runs`);
-    await app.user.click(await screen.findByRole('button', { name: /^completed/ }));
+    await app.user.click(await screen.findByRole('button', { name: /^completed/ }, { timeout: 5_000 }));
     expect(location.hash).toBe(`#/w/${workflowId}/runs/run1`);
 
     await back();
@@ -99,7 +102,7 @@ describe('every screen has an address', () => {
     for (const [path, title] of cases) {
       openAt(path);
       const app = renderApp(db);
-      const notice = await screen.findByTestId('not-found');
+      const notice = await screen.findByTestId('not-found', {}, { timeout: 5_000 });
       expect(notice.textContent, path).toMatch(title);
       await app.user.click(within(notice).getByRole('link', { name: 'Go to the library' }));
       await waitFor(() => expect(screen.queryByTestId('not-found')).toBeNull());
@@ -112,7 +115,7 @@ describe('every screen has an address', () => {
     const { db, workflowId } = await seeded();
     openAt(formatRoute({ screen: 'run', workflowId, runId: 'run1' }));
     const app = renderApp(db);
-    const run = await screen.findByRole('region', { name: 'Run run1' });
+    const run = await runRegion();
     await app.user.click(within(run).getByRole('button', { name: 'Delete run' }));
     await app.user.click(within(run).getByRole('button', { name: 'Delete' }));
     await waitFor(() => expect(location.hash).toBe(`#/w/${workflowId}/runs`));
@@ -124,7 +127,7 @@ describe('every screen has an address', () => {
     const { db, workflowId } = await seeded();
     openAt(formatRoute({ screen: 'run', workflowId, runId: 'run1' }));
     const app = renderApp(db);
-    await screen.findByRole('region', { name: 'Run run1' });
+    await runRegion();
     await app.user.click(screen.getByRole('button', { name: 'Tables' }));
     expect(location.hash).toBe('#/tables');
     expect(screen.getByRole('dialog', { name: 'Tables' })).toBeTruthy();
@@ -133,12 +136,12 @@ describe('every screen has an address', () => {
 
     app.remount();
     const dialog = await screen.findByRole('dialog', { name: 'Tables' });
-    expect(await screen.findByRole('region', { name: 'Run run1' })).toBeTruthy();
+    expect(await runRegion()).toBeTruthy();
     fireEvent.keyDown(dialog, { key: 'Escape' });
     await waitFor(() => expect(location.hash).toBe(`#/w/${workflowId}/runs/run1`));
     expect(screen.queryByRole('dialog')).toBeNull();
     await act(async () => history.forward());
-    await screen.findByRole('dialog', { name: 'Tables' });
+    await screen.findByRole('dialog', { name: 'Tables' }, { timeout: 5_000 });
   });
 
   test('a pasted Settings address opens Settings over home; closing it leaves home', async () => {
