@@ -143,7 +143,7 @@ describe.skipIf(!chromiumPath)('http steps: hosts, redirects and timeouts in the
       // No timeoutMs on the step: the default for an http request applies.
       await waitForRunStatus(page, runId, 'completed', EFFECT_TIMEOUT_MS.http + 20_000);
       const row = runLocator(page, runId).locator('[data-step-slug="call"]');
-      await expect.poll(() => row.innerText()).toContain('attempt 2 (1 failed)');
+      await expect.poll(() => row.innerText()).toContain('2 attempts, 1 failed');
       await runLocator(page, runId).screenshot({ path: `${SHOTS}/http-timeout-retried.png` });
       expect(server.log.filter((r) => r.path === '/hang-once/browser' && r.method === 'GET')).toHaveLength(2);
       await context.close();

@@ -50,7 +50,7 @@ describe.skipIf(!chromiumPath)('waits in the run view', () => {
     const run = runLocator(page, runId);
     const nap = run.locator('[data-step-slug="nap"] [data-wait="sleep"]');
     await nap.waitFor();
-    expect(await nap.textContent()).toMatch(/^Waiting for the wake time, at .+ \(in (9 min [1-5]?\d|10 min 0) s\)$/);
+    expect(await nap.textContent()).toMatch(/^Sleeping until .+ \(in (9 min [1-5]?\d|10 min 0) s\)$/);
     expect(await run.locator('.run-waiting').textContent()).toMatch(
       /^Waiting for the wake time, at .+; the event “payment_received”$/,
     );
