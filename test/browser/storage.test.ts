@@ -48,6 +48,14 @@ function dumpDb(page: Page): Promise<Dump> {
   });
 }
 
+/** Persistent storage is asked for after the first save, and the answer recorded: wait for it (at most 10 s). */
+async function persistenceAsked(page: Page): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if ((await dumpDb(page)).settings?.some(([key]) => key === '"storagePersistence"')) return;
+    await page.waitForTimeout(100);
+  }
+}
+
 async function openStorage(page: Page) {
   await page.getByRole('button', { name: 'Settings' }).click();
   const settings = page.getByRole('dialog', { name: 'Settings' });
@@ -86,6 +94,7 @@ describe.skipIf(!chromiumPath)('backup, restore and clearing in the browser', ()
       await importWorkflow(page, approval);
       const waiting = await startRun(page);
       await runLocator(page, waiting).getByRole('button', { name: 'Approve' }).waitFor();
+      await persistenceAsked(page);
 
       const { settings, storage } = await openStorage(page);
       expect(await storage.textContent()).toMatch(/Used .* of .* available to this site/);
@@ -159,6 +168,7 @@ describe.skipIf(!chromiumPath)('backup, restore and clearing in the browser', ()
   it('a hostile backup file is refused with a message naming what is wrong, and changes nothing', async () => {
     const { context, page } = await openPage(browser);
     await importWorkflow(page, quick);
+    await persistenceAsked(page);
     const before = await dumpDb(page);
     const head = { format: 'tabflow-backup', version: 1, databaseVersion: 7, exportedAt: 'x' };
     const cases: Array<[string, string | Buffer, RegExp]> = [

@@ -21,10 +21,13 @@ export function StorageSection() {
   const ref = useRef<HTMLElement>(null);
   const { measured, remeasure } = useStorageFigures();
   useEffect(() => {
-    // Opened from the storage-full banner: start here.
+    // Opened from the storage-full banner: start here, after the dialog has focused its first field.
     if (!takeStorageRequest()) return;
-    ref.current?.scrollIntoView({ block: 'start' });
-    ref.current?.querySelector<HTMLElement>('h3')?.focus();
+    const frame = requestAnimationFrame(() => {
+      ref.current?.scrollIntoView({ block: 'start' });
+      ref.current?.querySelector<HTMLElement>('h3')?.focus();
+    });
+    return () => cancelAnimationFrame(frame);
   }, []);
   return (
     <section ref={ref} className="settings-section storage-section" aria-labelledby="storage-title">
@@ -41,7 +44,14 @@ export function StorageSection() {
       {measured.status === 'ready' && (
         <>
           <SpaceFigures usage={measured.usage} estimate={measured.estimate} onRemeasure={remeasure} />
-          <LargestRuns runs={measured.usage.runs} onDeleted={remeasure} />
+          <LargestRuns
+            runs={measured.usage.runs}
+            onDeleted={() => {
+              // The pressed button is gone: focus stays in the dialog (Escape still closes it).
+              ref.current?.querySelector<HTMLElement>('h3')?.focus();
+              remeasure();
+            }}
+          />
         </>
       )}
       <RetentionForm onApplied={remeasure} />
