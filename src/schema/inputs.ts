@@ -37,11 +37,12 @@ function inputReads(raw: RawObject): Array<{ name: string; slug: string | undefi
   const siteAt = new Map(sites.map((site) => [pathKey(site.segments), site]));
   const reads: Array<{ name: string; slug: string | undefined }> = [];
   for (const found of findTemplates(raw.stepsConfig, ['stepsConfig'])) {
+    const names = found.refs.flatMap((ref) =>
+      ref.root === 'input' && typeof ref.path[0] === 'string' ? [ref.path[0]] : [],
+    );
+    if (names.length === 0) continue;
     const slug = innermostSite(found.segments, siteAt)?.slug;
-    for (const ref of found.refs) {
-      const name = ref.path[0];
-      if (ref.root === 'input' && typeof name === 'string') reads.push({ name, slug });
-    }
+    for (const name of names) reads.push({ name, slug });
   }
   for (const site of sites) {
     const config = objectField(site.raw, 'config');
@@ -55,14 +56,23 @@ function inputReads(raw: RawObject): Array<{ name: string; slug: string | undefi
   return reads;
 }
 
+/** A step sits at a list index: only prefixes ending in a number can be one (keys built once, longest first). */
 function innermostSite(segments: PathSegment[], siteAt: Map<string, StepSite>): StepSite | undefined {
-  for (let length = segments.length; length > 0; length--) {
-    const site = siteAt.get(pathKey(segments.slice(0, length)));
+  const prefixes: string[] = [];
+  let key = '';
+  for (const segment of segments) {
+    key += `${SEPARATOR}${segment}`;
+    prefixes.push(typeof segment === 'number' ? key : '');
+  }
+  for (let i = prefixes.length - 1; i >= 0; i--) {
+    const site = prefixes[i] ? siteAt.get(prefixes[i]!) : undefined;
     if (site) return site;
   }
   return undefined;
 }
 
+const SEPARATOR = '\u0000';
+
 function pathKey(segments: PathSegment[]): string {
-  return JSON.stringify(segments);
+  return segments.map((segment) => `${SEPARATOR}${segment}`).join('');
 }
