@@ -120,6 +120,7 @@ describe.skipIf(!chromiumPath)('every screen has an address', () => {
     await tables.waitFor();
     // Underneath, still the workflow it was opened over.
     expect(await page.getByRole('tab', { name: 'Runs' }).getAttribute('aria-selected')).toBe('true');
+    await page.screenshot({ path: `${SHOTS}/routes-tables-after-reload.png` });
     await page.keyboard.press('Escape');
     await expectHash(page, runsAddress);
     expect(await tables.count()).toBe(0);

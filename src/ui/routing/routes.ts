@@ -4,7 +4,7 @@ import { SHARE_FRAGMENT_KEY } from '../../schema/share';
 
 /**
  * Every screen's address, as the path after `#` (hash routes: the build works from any static host
- * and path). Pure: no React, no `window`. Ids and step keys are percent-encoded as whole segments,
+ * and path). Pure functions (they never read `window`). Ids and step keys are percent-encoded as whole segments,
  * so any character (`/`, `#`, `%`, `?`, spaces, emoji) survives a round trip.
  */
 
