@@ -1,31 +1,34 @@
 import {
-  Background,
-  Controls,
-  MiniMap,
-  ReactFlow,
   ReactFlowProvider,
   applyEdgeChanges,
   applyNodeChanges,
   useReactFlow,
-  type Connection,
   type Edge,
   type EdgeChange,
   type NodeChange,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import './graph.css';
-import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import type { StepType } from '../../schema/steps';
 import type { Problem } from '../../schema/problems';
 import { useDocument, useDocumentSession, useDocumentWorkflowId } from '../document/DocumentProvider';
 import { BranchChooser } from './BranchChooser';
 import { findStep } from './edits';
 import { problemsByNode, toFlowEdges, toFlowNodes } from './flow';
-import { FIT, reconcileNodes, useDeferredProblems, useFitOnGrowth, useLayout, useNarrowScreen } from './hooks';
+import {
+  reconcileEdges,
+  reconcileNodes,
+  useSettledProblems,
+  useFitOnGrowth,
+  useLayout,
+  useNarrowScreen,
+} from './hooks';
 import { useCanvasKeys } from './keyboard';
 import { placeNodes } from './layout';
 import { buildGraph } from './model';
-import { NODE_TYPES, type FlowNode } from './nodes';
+import { FlowSurface } from './FlowSurface';
+import type { FlowNode } from './nodes';
 import { Palette, PALETTE_MIME } from './Palette';
 import { StepPanel } from './StepPanel';
 import { useGraphCommands } from './useGraphCommands';
@@ -45,9 +48,9 @@ function Canvas() {
   const doc = useDocument();
   const { file } = doc;
   const model = useMemo(() => buildGraph(file), [file]);
-  const [tidyCount, setTidyCount] = useState(0);
-  const layout = useLayout(model, tidyCount);
-  const problems = useDeferredProblems(file);
+  const shown = useLayout(model);
+  const layout = shown.layout;
+  const problems = useSettledProblems(file);
   const placed = useMemo(() => problemsByNode(model, problems), [model, problems]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
   const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(() => new Set());
@@ -60,13 +63,12 @@ function Canvas() {
   const [pending, setPending] = useState<{ source: string; target: string } | null>(null);
 
   const select = useCallback((ids: readonly string[]) => setSelected(new Set(ids)), []);
-  const relayout = useCallback(() => setTidyCount((n) => n + 1), []);
-  const commands = useGraphCommands({ session, model, selected, onSelect: select, onRelayout: relayout });
+  const commands = useGraphCommands({ session, model, selected, onSelect: select });
 
-  const derived = useMemo(() => {
-    if (!layout) return [];
-    return toFlowNodes(model, placeNodes(model, layout, file.ui?.positions), placed.byNode, selected);
-  }, [model, layout, file.ui?.positions, placed.byNode, selected]);
+  const derived = useMemo(
+    () => toFlowNodes(model, placeNodes(model, layout, file.ui?.positions), placed.byNode, selected),
+    [model, layout, file.ui?.positions, placed.byNode, selected],
+  );
   // React Flow's working copy (it adds measurements and drag positions), renewed when the document's changes.
   const [nodes, setNodes] = useState<FlowNode[]>(derived);
   const [nodesFrom, setNodesFrom] = useState(derived);
@@ -79,7 +81,7 @@ function Canvas() {
   const [edgesFrom, setEdgesFrom] = useState(derivedEdges);
   if (edgesFrom !== derivedEdges) {
     setEdgesFrom(derivedEdges);
-    setEdges(derivedEdges);
+    setEdges((previous) => reconcileEdges(previous, derivedEdges));
   }
 
   // Removal comes from the document (onDelete), never from React Flow's own copy of the nodes.
@@ -94,10 +96,12 @@ function Canvas() {
     setSelectedEdges((current) => withSelection(current, kept));
   }, []);
 
-  const sameBody = (connection: Connection | Edge) =>
-    connection.source !== connection.target &&
-    model.byId.get(connection.source)?.parentId === model.byId.get(connection.target)?.parentId &&
-    model.byId.get(connection.target)?.data.kind === 'step';
+  const modelRef = useRef(model);
+  useEffect(() => {
+    modelRef.current = model;
+  });
+  const onConnectPending = useCallback((source: string, target: string) => setPending({ source, target }), []);
+  const openPanel = useCallback(() => panel.current?.focus(), []);
 
   const slugOf = (id: string) => {
     const node = model.byId.get(id);
@@ -115,7 +119,7 @@ function Canvas() {
     commands.add(type, { body, position: { x: point.x - (origin?.x ?? 0), y: point.y - (origin?.y ?? 0) } });
   };
 
-  useFitOnGrowth(flow, layout, model.nodes.length);
+  useFitOnGrowth(flow, shown, model.nodes.length);
 
   const onKeyDown = useCanvasKeys({
     flow,
@@ -123,7 +127,7 @@ function Canvas() {
     selected,
     readOnly,
     onSelect: select,
-    onOpen: () => panel.current?.focus(),
+    onOpen: openPanel,
     onDuplicate: () => commands.duplicate([...selected]),
   });
 
@@ -190,7 +194,8 @@ function Canvas() {
           className="graph-canvas"
           ref={wrapper}
           data-testid="graph-canvas"
-          data-state={layout ? 'ready' : 'layout'}
+          data-state="ready"
+          data-layout={shown.source}
           tabIndex={0}
           aria-label="Workflow graph. Arrow keys move between steps, Enter opens the step, Delete removes it."
           onKeyDown={onKeyDown}
@@ -213,38 +218,17 @@ function Canvas() {
             if (event.dataTransfer.types.includes(PALETTE_MIME)) event.preventDefault();
           }}
           onDrop={onDrop}>
-          {!layout && <p className="graph-loading muted">Laying out…</p>}
-          <ReactFlow<FlowNode>
+          <FlowSurface
             nodes={nodes}
             edges={edges}
-            nodeTypes={NODE_TYPES}
+            readOnly={readOnly}
+            model={modelRef}
+            commands={commands}
             onNodesChange={onNodesChange}
             onEdgesChange={onEdgesChange}
-            onConnect={(c) => sameBody(c) && setPending({ source: c.source, target: c.target })}
-            isValidConnection={sameBody}
-            onReconnect={(edge, c) => sameBody(c) && commands.reconnect(edge, c)}
-            onDelete={({ nodes: gone, edges: cut }) =>
-              commands.remove(
-                gone.map((n) => n.id),
-                cut.map((e) => e.id),
-              )
-            }
-            onNodeDragStop={(_event, _node, dragged) => commands.dragged(dragged)}
-            onNodeDoubleClick={() => panel.current?.focus()}
-            nodesDraggable={!readOnly}
-            nodesConnectable={!readOnly}
-            edgesReconnectable={!readOnly}
-            deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
-            multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-            disableKeyboardA11y
-            minZoom={0.1}
-            fitView
-            fitViewOptions={FIT}
-            proOptions={{ hideAttribution: true }}>
-            <Background />
-            <Controls showInteractive={false} />
-            <MiniMap pannable zoomable ariaLabel="Minimap of the workflow graph" />
-          </ReactFlow>
+            onConnectPending={onConnectPending}
+            onOpen={openPanel}
+          />
         </div>
         {!narrow && (
           <StepPanel

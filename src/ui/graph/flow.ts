@@ -43,11 +43,9 @@ export function toFlowEdges(model: GraphModel, selected: ReadonlySet<string>): E
     source: edge.source,
     target: edge.target,
     label: edge.key,
-    type: 'smoothstep',
+    type: 'labelled',
     selected: selected.has(edge.id),
     className: `graph-edge graph-edge-${edgeTone(edge.key)}`,
-    labelBgPadding: [6, 3] as [number, number],
-    labelBgBorderRadius: 4,
     markerEnd: { type: MarkerType.ArrowClosed },
     data: { key: edge.key },
   }));

@@ -1,57 +1,95 @@
-import type { ReactFlowInstance } from '@xyflow/react';
-import { useDeferredValue, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { Edge, ReactFlowInstance } from '@xyflow/react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { Problem } from '../../schema/problems';
 import { validateWorkflowFile } from '../../schema/validate';
 import type { WorkflowFile } from '../../schema/workflow';
 import { layoutGraph, type Layout } from './layout';
 import { structureKey, type GraphModel } from './model';
+import { quickLayout } from './quickLayout';
 import type { FlowNode } from './nodes';
 
+/** ELK layouts by structure key, so reopening a graph (or undoing back to it) is laid out at once. */
+const elkLayouts = new Map<string, Layout>();
+const ELK_CACHE_SIZE = 20;
+
+export interface ShownLayout {
+  layout: Layout;
+  /** `elk`: ELK's layout of this very structure; `quick`: shown while ELK works. */
+  source: 'elk' | 'quick';
+}
+
 /**
- * ELK's layout of the model, redone only when its structure changes (or `generation` asks, "Tidy
- * up"): typing in a step never lays the graph out again. The previous layout stays up meanwhile.
+ * The layout to draw: ELK's for this structure once it has one (computed in a worker, only when the
+ * structure changes, so typing never lays out again); meanwhile the quick layout, with the boxes of
+ * the previous ELK layout kept for the nodes it had, so an added step does not move the others.
  */
-export function useLayout(model: GraphModel, generation: number): Layout | undefined {
+export function useLayout(model: GraphModel): ShownLayout {
   const key = useMemo(() => structureKey(model), [model]);
   const latest = useRef(model);
   useEffect(() => {
     latest.current = model;
   });
-  const [layout, setLayout] = useState<Layout>();
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for the model's structure
+  const quick = useMemo(() => quickLayout(model), [key]);
+  const [elk, setElk] = useState<{ key: string; layout: Layout } | undefined>();
   useEffect(() => {
+    if (elkLayouts.has(key)) return;
     let live = true;
     layoutGraph(latest.current).then(
-      (next) => live && setLayout(next),
+      (layout) => {
+        elkLayouts.set(key, layout);
+        if (elkLayouts.size > ELK_CACHE_SIZE) elkLayouts.delete(elkLayouts.keys().next().value!);
+        if (live) setElk({ key, layout });
+      },
       (error: unknown) => console.error('Graph layout failed', error),
     );
     return () => {
       live = false;
     };
-  }, [key, generation]);
-  return layout;
+  }, [key]);
+  return useMemo(() => {
+    const exact = elkLayouts.get(key);
+    if (exact) return { layout: exact, source: 'elk' };
+    if (!elk) return { layout: quick, source: 'quick' };
+    return { layout: new Map([...quick, ...elk.layout]), source: 'quick' };
+  }, [key, quick, elk]);
 }
 
-/** Validation problems of the file, computed at low priority so typing stays quick. */
-export function useDeferredProblems(file: WorkflowFile): readonly Problem[] {
-  const deferred = useDeferredValue(file);
-  return useMemo(() => validateWorkflowFile(deferred).problems, [deferred]);
+/** Quiet time after an edit before the graph's problems are checked again. */
+export const PROBLEMS_DELAY_MS = 250;
+
+/**
+ * Validation problems of the file, checked once edits pause (a whole 200-step workflow per
+ * keystroke would make typing lag); the first check is immediate.
+ */
+export function useSettledProblems(file: WorkflowFile): readonly Problem[] {
+  const [settled, setSettled] = useState(file);
+  useEffect(() => {
+    if (settled === file) return;
+    const timer = setTimeout(() => setSettled(file), PROBLEMS_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [file, settled]);
+  return useMemo(() => validateWorkflowFile(settled).problems, [settled]);
 }
 
 /** Fit the whole graph, never magnified past 100% (a single step would fill the screen). */
 export const FIT = { maxZoom: 1, padding: 0.15 } as const;
 
-/** Steps added or removed: once laid out, the whole graph is fitted in view again (the new step may be off screen). */
-export function useFitOnGrowth(flow: ReactFlowInstance<FlowNode>, layout: Layout | undefined, count: number): void {
-  // The count at the last fit, and the layout it was seen with: a new count waits for its own layout.
-  const fitted = useRef<{ count: number; layout: Layout | undefined }>({ count, layout: undefined });
+/**
+ * Steps added or removed, or ELK's layout replacing the quick one: once drawn, the whole graph is
+ * fitted in view again (a new step may be off screen).
+ */
+export function useFitOnGrowth(flow: ReactFlowInstance<FlowNode>, shown: ShownLayout, count: number): void {
+  const seen = useRef({ layout: shown.layout, fit: `${count}:${shown.source}` });
   useEffect(() => {
-    const last = fitted.current;
-    if (!layout || last.layout === layout) return;
-    fitted.current = { count, layout };
-    if (last.count === count) return;
+    const fit = `${count}:${shown.source}`;
+    if (seen.current.layout === shown.layout) return;
+    const changed = seen.current.fit !== fit;
+    seen.current = { layout: shown.layout, fit };
+    if (!changed) return;
     const frame = requestAnimationFrame(() => void flow.fitView({ ...FIT, duration: 150 }));
     return () => cancelAnimationFrame(frame);
-  }, [flow, layout, count]);
+  }, [flow, shown, count]);
 }
 
 const NARROW = '(max-width: 640px)';
@@ -72,15 +110,32 @@ export function useNarrowScreen(): boolean {
  * Keeps a previous node object (and React Flow's measurement of it) when nothing it shows
  * changed, so an edit of one step re-renders that node only.
  */
-export function reconcileNodes(previous: readonly FlowNode[], next: readonly FlowNode[]): FlowNode[] {
+export function reconcileNodes(previous: FlowNode[], next: readonly FlowNode[]): FlowNode[] {
   const byId = new Map(previous.map((n) => [n.id, n]));
-  return next.map((node) => {
+  const merged = next.map((node) => {
     const old = byId.get(node.id);
     if (!old) return node;
     if (sameNode(old, node)) return old;
     const sized = old.width === node.width && old.height === node.height;
     return sized && old.measured ? { ...node, measured: old.measured } : node;
   });
+  return sameItems(previous, merged) ? previous : merged;
+}
+
+/** The same for edges: an unchanged edge keeps its object, an unchanged list its array. */
+export function reconcileEdges(previous: Edge[], next: readonly Edge[]): Edge[] {
+  const byId = new Map(previous.map((e) => [e.id, e]));
+  const merged = next.map((edge) => {
+    const old = byId.get(edge.id);
+    const same = old && old.source === edge.source && old.target === edge.target && !!old.selected === !!edge.selected;
+    return same ? old : edge;
+  });
+  return sameItems(previous, merged) ? previous : merged;
+}
+
+/** Same length and the very same objects: React Flow is given the previous array and does no work. */
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 function sameNode(a: FlowNode, b: FlowNode): boolean {

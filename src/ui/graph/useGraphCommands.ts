@@ -43,7 +43,6 @@ interface CommandContext {
   model: GraphModel;
   selected: ReadonlySet<string>;
   onSelect(ids: readonly string[]): void;
-  onRelayout(): void;
 }
 
 export function useGraphCommands(context: CommandContext): GraphCommands {
@@ -159,7 +158,6 @@ export function useGraphCommands(context: CommandContext): GraphCommands {
           const moved = moveSteps(file(), slugsOf([...ids]), target.body);
           if (!moved.ok) return refuse(moved.reason);
           apply(moved.file);
-          latest.current.onRelayout();
           return;
         }
         const positions = new Map(dragged.map((n) => [(n.data.node as { slug: string }).slug, n.position] as const));
@@ -167,7 +165,6 @@ export function useGraphCommands(context: CommandContext): GraphCommands {
       },
       tidy() {
         apply(clearPositions(file()));
-        latest.current.onRelayout();
       },
       bodyAt,
     };

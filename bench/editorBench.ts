@@ -1,0 +1,157 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { buildExportFile, exportText } from '../src/schema/exporter';
+import { buildShareLink } from '../src/schema/share';
+import { LARGE, SMALL, type EditorWorkflow } from './editorWorkflows';
+
+/** The visual editor in the real app build: opening the Graph tab, dragging a node, typing in a step form. */
+
+/**
+ * Pressing the Graph tab → every node drawn and measured: `drawnMs` on whichever layout is up (the
+ * quick one until ELK's arrives), `elkMs` on ELK's. First: chunks and ELK's worker load; again: the
+ * JSON tab and back, the graph mounted anew (ELK's layout of the same structure is remembered).
+ */
+export interface OpenFigure {
+  firstDrawnMs: number;
+  firstElkMs: number;
+  againDrawnMs: number;
+  againElkMs: number;
+}
+
+export interface EditorFigures {
+  open200: OpenFigure;
+  open20: OpenFigure;
+  /** Long tasks while a node of the 200-step graph is dragged and dropped (until 1 s after the drop). */
+  dragLongTasks: number;
+  dragLongestTaskMs: number;
+  /** Per keystroke in the LLM step's "User prompt" field of the 200-step graph: keydown → its work done. */
+  keystrokeMedianMs: number;
+  keystrokeMaxMs: number;
+  typingLongTasks: number;
+  keystrokes: number;
+}
+
+/** Long tasks and keystroke timings, collected from the first moment of the page. */
+const OBSERVERS = `
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  window.__keystrokes = [];
+  addEventListener('keydown', (event) => {
+    if (!(event.target instanceof HTMLTextAreaElement)) return;
+    const start = performance.now();
+    performance.mark('keystroke-start');
+    // After the input event's handlers and the microtasks React flushes its render in, a task later.
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      performance.mark('keystroke-end');
+      window.__keystrokes.push(performance.now() - start);
+    };
+    addEventListener('input', () => channel.port2.postMessage(null), { once: true, capture: false });
+  }, true);
+`;
+
+async function importByLink(page: Page, appUrl: string, workflow: EditorWorkflow): Promise<void> {
+  const name = workflow.doc.workflowConfig.name;
+  await page.goto(await buildShareLink(exportText(buildExportFile(workflow.doc, () => undefined)), appUrl));
+  await page
+    .getByRole('dialog', { name: 'Import preview' })
+    .getByRole('button', { name: 'Import', exact: true })
+    .click();
+  await page.locator(`[data-testid="workflow-item"][data-workflow-name="${name}"]`).click();
+  await page.getByRole('tab', { name: 'JSON' }).waitFor();
+}
+
+/** Ms from pressing the Graph tab until every node is drawn and measured (React Flow shows a node once measured). */
+async function openGraph(page: Page, nodes: number): Promise<{ drawnMs: number; elkMs: number }> {
+  const from = await page.evaluate(() => performance.now());
+  await page.getByRole('tab', { name: 'Graph' }).click();
+  const drawnWith = (layout: 'any' | 'elk') =>
+    page.waitForFunction(
+      ({ expected, layout }) => {
+        const canvas = document.querySelector<HTMLElement>('[data-testid="graph-canvas"]');
+        if (!canvas || (layout === 'elk' && canvas.dataset.layout !== 'elk')) return false;
+        const all = [...canvas.querySelectorAll<HTMLElement>('.react-flow__node')];
+        const shown = all.length === expected && all.every((n) => n.style.visibility !== 'hidden');
+        return shown && performance.now();
+      },
+      { expected: nodes, layout },
+      { polling: 'raf', timeout: 30_000 },
+    );
+  const [drawn, elk] = await Promise.all([drawnWith('any'), drawnWith('elk')]);
+  return {
+    drawnMs: ((await drawn.jsonValue()) as number) - from,
+    elkMs: ((await elk.jsonValue()) as number) - from,
+  };
+}
+
+async function measureOpen(page: Page, workflow: EditorWorkflow): Promise<OpenFigure> {
+  const first = await openGraph(page, workflow.nodes);
+  await page.getByRole('tab', { name: 'JSON' }).click();
+  const again = await openGraph(page, workflow.nodes);
+  return { firstDrawnMs: first.drawnMs, firstElkMs: first.elkMs, againDrawnMs: again.drawnMs, againElkMs: again.elkMs };
+}
+
+async function longTasksSince(page: Page, from: number): Promise<Array<{ start: number; duration: number }>> {
+  const all = await page.evaluate(
+    () => (window as unknown as { __longTasks: Array<{ start: number; duration: number }> }).__longTasks,
+  );
+  return all.filter((t) => t.start >= from);
+}
+
+async function measureDrag(page: Page): Promise<{ count: number; longest: number }> {
+  const node = page.locator('[data-testid="graph-node"][data-slug="b8_ask"]');
+  await node.scrollIntoViewIfNeeded();
+  const box = (await node.boundingBox())!;
+  const from = await page.evaluate(() => performance.now());
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 30; i++) await page.mouse.move(box.x + box.width / 2 + i * 8, box.y + box.height / 2 + i * 3);
+  await page.mouse.up();
+  await page.waitForTimeout(1_000);
+  const tasks = await longTasksSince(page, from);
+  return { count: tasks.length, longest: tasks.reduce((m, t) => Math.max(m, t.duration), 0) };
+}
+
+async function measureTyping(page: Page, workflow: EditorWorkflow) {
+  await page.locator(`[data-testid="graph-node"][data-slug="${workflow.promptStep}"]`).click();
+  const field = page.getByTestId('step-form').getByLabel('User prompt');
+  await field.click();
+  await page.keyboard.press('End');
+  const from = await page.evaluate(() => performance.now());
+  await page.keyboard.type(' and a few more words typed at a steady pace', { delay: 60 });
+  await page.waitForTimeout(1_000);
+  const times = await page.evaluate(() => (window as unknown as { __keystrokes: number[] }).__keystrokes);
+  const sorted = [...times].sort((a, b) => a - b);
+  const tasks = await longTasksSince(page, from);
+  return {
+    keystrokes: times.length,
+    median: sorted[Math.floor(sorted.length / 2)] ?? 0,
+    max: sorted[sorted.length - 1] ?? 0,
+    longTasks: tasks.length,
+  };
+}
+
+export async function measureEditor(context: BrowserContext, appUrl: string): Promise<EditorFigures> {
+  const page = await context.newPage();
+  await page.addInitScript(OBSERVERS);
+  const small = SMALL('Bench: 20-step graph');
+  await importByLink(page, appUrl, small);
+  const open20 = await measureOpen(page, small);
+  const large = LARGE('Bench: 200-step graph');
+  await importByLink(page, appUrl, large);
+  const open200 = await measureOpen(page, large);
+  const drag = await measureDrag(page);
+  const typing = await measureTyping(page, large);
+  await page.close();
+  return {
+    open200,
+    open20,
+    dragLongTasks: drag.count,
+    dragLongestTaskMs: drag.longest,
+    keystrokeMedianMs: typing.median,
+    keystrokeMaxMs: typing.max,
+    typingLongTasks: typing.longTasks,
+    keystrokes: typing.keystrokes,
+  };
+}
