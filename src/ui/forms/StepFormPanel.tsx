@@ -48,7 +48,8 @@ function StepFormBody() {
       className="step-form"
       aria-label={`Step ${slug}`}
       onSubmit={(e) => e.preventDefault()}
-      data-testid="step-form">
+      data-testid="step-form"
+      data-state={form.loaded ? 'ready' : 'loading'}>
       <header className="step-form-header">
         <span className="step-form-icon" aria-hidden="true">
           {kind?.icon ?? '?'}

@@ -42,6 +42,8 @@ export interface StepForm {
   /** The names a loop's own `while` sees (its round, the previous round) besides the step's. */
   whileItems(): CompletionItem[];
   lastRun: LastRun;
+  /** The last run and the stored secret names have loaded (completions then list everything). */
+  loaded: boolean;
   /** What an expression of this step sees, from the last run (empty data when there is none). */
   previewContext: ExpressionContext;
   /** What a loop's `while` sees before its first round. */
@@ -64,7 +66,8 @@ export function fieldGroup(path: JsonPath): string {
 export function StepFormScope({ children, ...props }: StepFormProps & { children: ReactNode }) {
   const { file, stepPath, onChange, problems, workflowId } = props;
   const lastRun = useLastRun(workflowId);
-  const storedSecrets = useStoredSecretNames();
+  const loadedSecrets = useStoredSecretNames();
+  const storedSecrets = useMemo(() => loadedSecrets ?? [], [loadedSecrets]);
   const step = getAt(file, stepPath);
   const preview = usePreviewContext(file, stepPath, lastRun);
   const whileContext = useMemo(() => ({ ...preview, loop: { index: 0, previous: {}, item: undefined } }), [preview]);
@@ -87,10 +90,11 @@ export function StepFormScope({ children, ...props }: StepFormProps & { children
       expressionItems: () => expressionNames(file, stepPath, sources),
       whileItems: () => whileNames(file, stepPath, sources),
       lastRun,
+      loaded: lastRun.status !== 'loading' && loadedSecrets !== undefined,
       previewContext: preview,
       whileContext,
     };
-  }, [file, stepPath, step, problems, onChange, lastRun, storedSecrets, preview, whileContext]);
+  }, [file, stepPath, step, problems, onChange, lastRun, loadedSecrets, storedSecrets, preview, whileContext]);
   if (!form) {
     return (
       <p className="form-missing" role="status">

@@ -80,9 +80,11 @@ type Preview =
 /** "evaluates to …" against the last run's data, debounced; evaluation is budgeted (expression.ts), never eval. */
 function ExpressionPreview(props: { id: string; source: string; context: ExpressionContext; condition?: boolean }) {
   const { source, context, condition } = props;
+  const against = useStepForm().lastRun.status;
   const [preview, setPreview] = useState<Preview>({ kind: 'idle' });
   useEffect(() => {
-    if (source.trim() === '') return;
+    // While the last run loads, a preview against empty data would show a value that is about to change.
+    if (source.trim() === '' || against === 'loading') return;
     let live = true;
     const timer = setTimeout(() => {
       const options = { nowMs: Date.now(), seed: 'form-preview' };
@@ -98,14 +100,15 @@ function ExpressionPreview(props: { id: string; source: string; context: Express
       live = false;
       clearTimeout(timer);
     };
-  }, [source, context, condition]);
-  const shown: Preview = source.trim() === '' ? { kind: 'idle' } : preview;
+  }, [source, context, condition, against]);
+  const shown: Preview = source.trim() === '' || against === 'loading' ? { kind: 'idle' } : preview;
   return (
     <p id={props.id} className={`form-preview form-preview-${shown.kind}`} aria-live="polite">
       {shown.kind === 'value' && (
         <>
           Evaluates to <code>{shown.text}</code>
           {shown.matches !== undefined && (shown.matches ? ' — the rule matches' : ' — the rule does not match')}
+          <span className="form-help"> ({against === 'ready' ? 'the last run' : 'no run yet: empty data'})</span>
         </>
       )}
       {shown.kind === 'error' && <>Error: {shown.message}</>}

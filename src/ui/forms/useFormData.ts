@@ -46,13 +46,13 @@ export function useLastRun(workflowId: string | undefined): LastRun {
   );
 }
 
-/** Names of the secrets stored in this browser (names only: a value is never read here). */
-export function useStoredSecretNames(): string[] {
+/** Names of the secrets stored in this browser (names only: a value is never read here); undefined while loading. */
+export function useStoredSecretNames(): string[] | undefined {
   const db = useDb();
   const names = useLiveQuery(() => secretNames(db), [db]);
   return useMemo(() => {
     const prefix = workflowSecretName('');
-    return (names ?? []).filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
+    return names?.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
   }, [names]);
 }
 

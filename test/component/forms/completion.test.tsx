@@ -1,4 +1,4 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { RunRecord, StepRecord } from '../../../src/engine/records';
 import { saveSecret } from '../../../src/store/keyVault';
@@ -10,6 +10,10 @@ const options = () =>
   within(screen.getByRole('listbox'))
     .getAllByRole('option')
     .map((o) => o.querySelector('code')!.textContent);
+
+/** The form has read the last run and the stored secret names. */
+const formReady = () =>
+  waitFor(() => expect(screen.getByTestId('step-form').getAttribute('data-state')).toBe('ready'), { timeout: 10_000 });
 
 function lastRun(workflowId: string, outputs: Record<string, unknown>): { run: RunRecord; steps: StepRecord[] } {
   const run: RunRecord = {
@@ -85,8 +89,7 @@ describe('template completion after {{', () => {
     await saveSecret(db, 'secret:STORED_ONE', 'sk-value-never-shown', undefined);
     const file = everyStepWorkflow();
     const panel = renderPanel(file, pathOfSlug(file, 'call'), { db });
-    await screen.findByTestId('step-form');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await formReady();
     const headers = screen.getByLabelText(/^Headers/);
     await panel.user.click(headers);
     await panel.user.type(headers, '{End}{{{{secr');
@@ -95,6 +98,7 @@ describe('template completion after {{', () => {
     panel.unmount();
 
     const review = renderPanel(file, pathOfSlug(file, 'review'), { db });
+    await formReady();
     const question = screen.getByLabelText(/^Question/);
     await review.user.click(question);
     await review.user.type(question, '{{{{secr');
@@ -108,7 +112,7 @@ describe('template completion after {{', () => {
     await db.steps.bulkPut(steps);
     const file = everyStepWorkflow();
     const panel = renderPanel(file, pathOfSlug(file, 'review'), { db, workflowId: 'wf1' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await formReady();
     const question = screen.getByLabelText(/^Question/);
     await panel.user.click(question);
     await panel.user.type(question, '{{{{steps.classify.output.');
@@ -134,10 +138,9 @@ describe('model and tool fields', () => {
     const file = everyStepWorkflow();
     renderPanel(file, pathOfSlug(file, 'classify'), { db });
     const model = screen.getByLabelText(/^Model/) as HTMLInputElement;
-    await new Promise((resolve) => setTimeout(resolve, 50));
     const list = () =>
       [...document.getElementById(model.getAttribute('list')!)!.querySelectorAll('option')].map((o) => o.value);
-    expect(list()).toEqual(['llama3.2', 'gpt-4o-mini', 'qwen2.5', 'demo']);
+    await waitFor(() => expect(list()).toEqual(['llama3.2', 'gpt-4o-mini', 'qwen2.5', 'demo']));
     const provider = screen.getByLabelText('Provider') as HTMLInputElement;
     const providers = [...document.getElementById(provider.getAttribute('list')!)!.querySelectorAll('option')];
     expect(providers.map((o) => o.value)).toEqual(['Local', 'demo']);
@@ -155,7 +158,7 @@ describe('JSONata preview', () => {
       [...loopPath, 'config', 'while'],
     ]);
     const preview = await screen.findByText(/Evaluates to/, {}, { timeout: 10_000 });
-    expect(preview.textContent).toBe('Evaluates to true — the rule matches');
+    expect(preview.textContent).toBe('Evaluates to true — the rule matches (no run yet: empty data)');
     const when = screen.getByLabelText('While');
     await panel.user.click(when);
     await panel.user.type(when, '{End} and loop.pre');
@@ -169,9 +172,8 @@ describe('JSONata preview', () => {
     await db.steps.bulkPut(steps);
     const file = everyStepWorkflow();
     renderPanel(file, pathOfSlug(file, 'route'), { db, workflowId: 'wf1' });
-    expect(await screen.findByText(/Evaluates to/, {}, { timeout: 10_000 })).toBeTruthy();
-    const preview = screen.getByText(/Evaluates to/);
-    expect(preview.textContent).toBe('Evaluates to true — the rule matches');
+    const preview = await screen.findByText(/Evaluates to/, {}, { timeout: 10_000 });
+    expect(preview.textContent).toBe('Evaluates to true — the rule matches (the last run)');
 
     const when = screen.getByLabelText(/^Rule 1: when/);
     fireEvent.change(when, { target: { value: 'input.customerId & "/" & steps.ping.output.label' } });

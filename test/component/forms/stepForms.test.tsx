@@ -1,10 +1,12 @@
-import { act, fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { validateWorkflowFile } from '../../../src/schema/validate';
 import { everyStepWorkflow, pathOfSlug } from '../../support/everyStep';
 import { changedPaths, renderPanel } from './harness';
 
-const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 30)));
+/** Once the form has read what it loads (last run, secret names), it still has written nothing. */
+const settle = () =>
+  waitFor(() => expect(screen.getByTestId('step-form').getAttribute('data-state')).toBe('ready'), { timeout: 10_000 });
 
 /** For each step (every type, every action): a field to change, how, and the value the file must then hold. */
 const EDITS: Array<{ slug: string; label: RegExp; value: string; path: (string | number)[]; expected: unknown }> = [
