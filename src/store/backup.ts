@@ -1,7 +1,14 @@
 import type { Table } from 'dexie';
 import { FINISHED_RUN_STATUSES, RUN_STATUSES } from '../engine/records';
 import type { TabflowDb } from './db';
-import { backupHeader, isPortableSetting, SECRET_TABLES, type Backup, type BackupTableInfo } from './backupFormat';
+import {
+  backupHeader,
+  isPortableSetting,
+  KEY_SETTINGS,
+  SECRET_TABLES,
+  type Backup,
+  type BackupTableInfo,
+} from './backupFormat';
 import { deleteJournal } from './runs';
 import { forEachChunk, primaryKeyOf, yieldToEventLoop } from './tableChunks';
 
@@ -196,9 +203,14 @@ export async function restoreBackup(db: TabflowDb, backup: Backup, mode: Restore
   return db.transaction('rw', tables, async () => {
     const plan = await planRestore(db, backup, mode, async () => undefined);
     if (mode === 'replace') {
-      const keptSettings = (await db.settings.toArray()).filter((s) => !isPortableSetting(s));
-      for (const table of tables) await table.clear();
-      await db.settings.bulkPut(keptSettings);
+      // Every record goes but the key vault's setting: it belongs to the keys, which stay.
+      for (const table of tables)
+        await (table.name === 'settings'
+          ? table
+              .where(':id')
+              .noneOf([...KEY_SETTINGS])
+              .delete()
+          : table.clear());
     } else {
       for (const runId of plan.replacedRuns) await deleteJournal(db, runId);
     }

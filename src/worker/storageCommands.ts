@@ -13,7 +13,7 @@ import { DATA_CLEARED_CHANNEL } from './api';
 const STOP_WAIT_MS = 10_000;
 
 /** Retention runs this long after the last run change (a burst of finishing runs is one pass). */
-const RETENTION_DELAY_MS = 2_000;
+export const RETENTION_DELAY_MS = 2_000;
 
 export interface StorageCommands {
   restoreBackup(backup: Backup, mode: RestoreMode): Promise<RestorePreview>;

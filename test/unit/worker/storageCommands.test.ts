@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../../../src/engine/clock';
 import { Engine } from '../../../src/engine/engine';
 import type { RunRecord } from '../../../src/engine/records';
@@ -8,7 +8,9 @@ import { backupTables, exportBackup } from '../../../src/store/backup';
 import { checkBackupText, type Backup } from '../../../src/store/backupFormat';
 import { TabflowDb } from '../../../src/store/db';
 import { DexieEngineStore } from '../../../src/store/engineStore';
-import { storageCommands } from '../../../src/worker/storageCommands';
+import { writeSetting } from '../../../src/store/settings';
+import { RETENTION_DELAY_MS, retentionScheduler, storageCommands } from '../../../src/worker/storageCommands';
+import { aRun } from '../store/fixtures';
 import { chain, set } from '../../support/flows';
 
 const workflow = chain('Approve then finish', [
@@ -91,5 +93,29 @@ describe('restoring a backup in the executing tab', () => {
     );
     expect(await db.runs.count()).toBe(0);
     expect(await db.workflows.count()).toBe(0);
+  });
+});
+
+describe('retention in the executing tab', () => {
+  it('runs once after a burst of run changes, and deletes what the stored policy lets go', async () => {
+    const { db } = executor();
+    const day = 24 * 60 * 60 * 1000;
+    await db.runs.bulkPut([
+      { ...aRun('new', { status: 'completed', workflowId: 'w' }), createdAt: 10 * day },
+      { ...aRun('old', { status: 'completed', workflowId: 'w' }), createdAt: day },
+    ]);
+    await writeSetting(db, 'retention', { keepLastRuns: 1 });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const retention = retentionScheduler(db, () => 10 * day);
+      retention.soon();
+      retention.soon();
+      expect(await db.runs.count()).toBe(2); // not before the burst is over
+      await vi.advanceTimersByTimeAsync(RETENTION_DELAY_MS);
+    } finally {
+      vi.useRealTimers();
+    }
+    await until(async () => (await db.runs.count()) === 1, 'the old run is deleted');
+    expect((await db.runs.toArray()).map((r) => r.id)).toEqual(['new']);
   });
 });
