@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowFile } from '../../src/schema/workflow';
-import { importWorkflow } from './app';
+import { importWorkflow, runLocator, startRun, waitForRunStatus } from './app';
 import { checkA11y, openCheckedPage, type ColorScheme } from './axe';
 import { chromiumPath, launch } from './browser';
 
@@ -109,6 +109,13 @@ describe.skipIf(!chromiumPath)('two tabs editing one workflow', () => {
       expect(await diff.innerText()).toContain(mine);
       await winner.screenshot({ path: `${SHOTS}/versions-panel-${colorScheme}.png` });
       await checkA11y(winner, `versions-panel-${colorScheme}`);
+
+      // A run records the version it ran, and its detail links back to it.
+      await winner.keyboard.press('Escape');
+      const runId = await startRun(winner);
+      await waitForRunStatus(winner, runId, 'completed');
+      await runLocator(winner, runId).getByRole('button', { name: 'ran version 4' }).click();
+      await expect.poll(() => dialog.locator('.version-focused').getAttribute('data-version-seq')).toBe('4');
       await context.close();
     },
     60_000,
