@@ -8,7 +8,6 @@ import { ExecutorProvider } from '../../src/ui/ExecutorContext';
 import { formatUsd } from '../../src/ui/runs/cost';
 import { ForkDialog } from '../../src/ui/runs/RunDialogs';
 import { RunsPanel } from '../../src/ui/runs/RunsPanel';
-import { takeProviderRequest } from '../../src/ui/settings/providerRequest';
 import { UiStoreProvider, useUi } from '../../src/ui/state';
 import type { ExecutorApi } from '../../src/worker/api';
 import { freshDb } from './helpers';
@@ -265,8 +264,10 @@ describe('run inspector', () => {
     const links = await within(detail).findAllByRole('button', { name: 'Check the key in Settings' });
     expect(links).toHaveLength(2); // on the run's error and on the step's
     await userEvent.click(links[1]!);
-    expect(JSON.parse(screen.getByTestId('dialog').textContent!)).toEqual({ kind: 'settings' });
-    expect(takeProviderRequest()).toBe('Local server');
+    expect(JSON.parse(screen.getByTestId('dialog').textContent!)).toEqual({
+      kind: 'settings',
+      provider: 'Local server',
+    });
   });
 
   it('the fork dialog names the step by its name and slug, never as a raw key', async () => {

@@ -7,13 +7,12 @@ import { settingValue, writeSetting } from '../../src/store/settings';
 import { DbProvider } from '../../src/ui/DbContext';
 import { ExecutorProvider } from '../../src/ui/ExecutorContext';
 import { SettingsDialog } from '../../src/ui/settings/SettingsDialog';
-import { requestProviderSettings } from '../../src/ui/settings/providerRequest';
 import { createUiStore, UiStoreProvider } from '../../src/ui/state';
 import type { ExecutorApi } from '../../src/worker/api';
 import { freshDb } from './helpers';
 
 /** Settings over its own database, with an executor holding keys by name as the real one does. */
-function renderSettings(db: TabflowDb, names: string[] = []) {
+function renderSettings(db: TabflowDb, names: string[] = [], openAt?: string) {
   const keys = new Set(names);
   const executor = {
     keysState: vi.fn(async () => ({ passphrase: false, unlocked: false, names: [...keys] })),
@@ -23,6 +22,7 @@ function renderSettings(db: TabflowDb, names: string[] = []) {
     testProvider: vi.fn(async () => ({ ok: true, message: 'connected' })),
   };
   const store = createUiStore();
+  store.getState().openDialog(openAt === undefined ? { kind: 'settings' } : { kind: 'settings', provider: openAt });
   const onClose = vi.spyOn(store.getState(), 'closeDialog');
   render(
     <DbProvider db={db}>
@@ -79,8 +79,7 @@ describe('settings: providers and keys', () => {
   it('opened from a run that failed on its key, Settings opens that provider with its key field focused', async () => {
     const db = freshDb();
     await writeSetting(db, 'providers', { providers: [LOCAL, { ...LOCAL, id: 'p2', name: 'Other' }] });
-    requestProviderSettings('local server');
-    renderSettings(db);
+    renderSettings(db, [], 'local server');
     const form = await screen.findByRole('form', { name: 'Provider' });
     expect(within(form).getByLabelText<HTMLInputElement>('Name').value).toBe('Local server');
     await waitFor(() => expect(document.activeElement).toBe(within(form).getByLabelText('API key')));

@@ -1,6 +1,5 @@
 import type { RunRecord, StepRecord } from '../../engine/records';
 import { useExecutor } from '../ExecutorContext';
-import { requestProviderSettings } from '../settings/providerRequest';
 import { useUi } from '../state';
 import { StepLink } from '../routing/RunAddress';
 import { useStepSelection } from '../routing/useStepSelection';
@@ -108,10 +107,7 @@ export function KeySettingsLink({ step }: { step: StepRecord }) {
     <button
       type="button"
       className="link-button"
-      onClick={() => {
-        requestProviderSettings(typeof provider === 'string' ? provider : '');
-        openDialog({ kind: 'settings' });
-      }}>
+      onClick={() => openDialog({ kind: 'settings', provider: typeof provider === 'string' ? provider : '' })}>
       Check the key in Settings
     </button>
   );

@@ -7,7 +7,6 @@ import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
 import { KeysSection } from './KeysSection';
 import { PricesSection } from './PricesSection';
-import { takeProviderRequest } from './providerRequest';
 import { ProvidersSection } from './ProvidersSection';
 import { StorageSection } from './StorageSection';
 import { useSetting } from './useSettings';
@@ -17,7 +16,9 @@ export function SettingsDialog() {
   const db = useDb();
   const executor = useExecutor();
   const closeDialog = useUi((s) => s.closeDialog);
-  const [openAt] = useState(takeProviderRequest);
+  // Taken once, at opening: the provider an error's "Check the key in Settings" asked for.
+  const requested = useUi((s) => (s.dialog.kind === 'settings' ? s.dialog.provider : undefined));
+  const [openAt] = useState(requested);
   const showToast = useUi((s) => s.showToast);
   const stored = useSetting('maxParallelism');
   const [value, setValue] = useState<string | null>(null);
