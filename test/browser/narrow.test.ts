@@ -71,6 +71,18 @@ describe.skipIf(!chromiumPath)(`a narrow screen (${WIDTH}×${HEIGHT})`, () => {
       await waitForRunStatus(page, runId, 'completed');
       await expectFits(page, 'completed run');
       await checkA11y(page, 'narrow-run-completed');
+
+      // Tables and Settings open within the width too (a wide table scrolls inside its own box).
+      for (const name of ['Tables', 'Settings']) {
+        await page.getByRole('button', { name, exact: true }).click();
+        const opened = page.getByRole('dialog', { name });
+        await opened.waitFor();
+        expect((await opened.boundingBox())!.width, name).toBeLessThanOrEqual(WIDTH);
+        await expectFits(page, name);
+        await checkA11y(page, `narrow-${name.toLowerCase()}`);
+        await page.keyboard.press('Escape');
+        await opened.waitFor({ state: 'detached' });
+      }
       expect(errors).toEqual([]);
     } finally {
       await context.close();
