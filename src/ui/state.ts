@@ -25,7 +25,8 @@ export type Dialog =
   | { kind: 'fork'; runId: string; stepKey: string; output: unknown }
   | { kind: 'event'; runId: string; eventName?: string }
   | { kind: 'tables' }
-  | { kind: 'settings' }
+  /** `provider`: open at this provider's entry (its name; '' = the default one), e.g. after "key rejected". */
+  | { kind: 'settings'; provider?: string }
   | { kind: 'paste' }
   | { kind: 'shortcuts' }
   /** The versions of a workflow, opened at `versionId` (say, the one a run ran). */
