@@ -36,11 +36,13 @@ export async function exportBackup(db: TabflowDb, now: Date = new Date()): Promi
     parts.push(`${index === 0 ? '' : ','}\n${JSON.stringify(info.name)}: [`);
     let first = true;
     await forEachChunk(db.table(info.name), (records) => {
+      let chunk = '';
       for (const record of records) {
         if (info.name === 'settings' && !isPortableSetting(record)) continue;
-        parts.push(`${first ? '\n' : ',\n'}${JSON.stringify(record)}`);
+        chunk += `${first ? '\n' : ',\n'}${JSON.stringify(record)}`;
         first = false;
       }
+      parts.push(chunk);
     });
     parts.push('\n]');
   }

@@ -48,12 +48,13 @@ function dumpDb(page: Page): Promise<Dump> {
   });
 }
 
-/** Persistent storage is asked for after the first save, and the answer recorded: wait for it (at most 10 s). */
-async function persistenceAsked(page: Page): Promise<void> {
+/** Persistent storage is asked for after the first save, and the answer recorded: waits for it (at most 10 s). */
+async function persistenceAsked(page: Page): Promise<boolean> {
   for (let i = 0; i < 100; i++) {
-    if ((await dumpDb(page)).settings?.some(([key]) => key === '"storagePersistence"')) return;
+    if ((await dumpDb(page)).settings?.some(([key]) => key === '"storagePersistence"')) return true;
     await page.waitForTimeout(100);
   }
+  return false;
 }
 
 async function openStorage(page: Page) {
@@ -94,10 +95,13 @@ describe.skipIf(!chromiumPath)('backup, restore and clearing in the browser', ()
       await importWorkflow(page, approval);
       const waiting = await startRun(page);
       await runLocator(page, waiting).getByRole('button', { name: 'Approve' }).waitFor();
-      await persistenceAsked(page);
+      expect(await persistenceAsked(page)).toBe(true);
 
       const { settings, storage } = await openStorage(page);
       expect(await storage.textContent()).toMatch(/Used .* of .* available to this site/);
+      expect(await storage.locator('.storage-persistence').getAttribute('data-persistence')).toMatch(
+        /^(granted|not-granted)$/,
+      );
       expect(await storage.locator('.storage-table-row[data-table="steps"]').textContent()).toMatch(/about/);
       await page.screenshot({ path: 'test-results/storage-settings.png', fullPage: true });
       await storage.locator('h3').scrollIntoViewIfNeeded();
