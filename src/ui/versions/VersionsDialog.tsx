@@ -19,7 +19,7 @@ const ORIGIN_LABELS: Record<VersionRecord['origin'], string | undefined> = {
   'conflict-copy': 'kept over another tab',
 };
 
-export const versionLabel = (version: VersionRecord) =>
+const versionLabel = (version: VersionRecord) =>
   version.name ? `version ${version.seq} “${version.name}”` : `version ${version.seq}`;
 
 /** The versions of one workflow: list, name, restore, and a diff of any two picked. */
@@ -48,7 +48,7 @@ function initialPicks(versions: VersionRecord[], focusId: string | undefined): s
   return previous ? [previous.id, newest!.id] : [newest!.id];
 }
 
-export function VersionsPanel({ versions, focusId }: { versions: VersionRecord[]; focusId?: string }) {
+function VersionsPanel({ versions, focusId }: { versions: VersionRecord[]; focusId?: string }) {
   const [picked, setPicked] = useState(() => initialPicks(versions, focusId));
   // Picking a third version lets go of the one picked first: two are always compared.
   const toggle = (id: string) =>
