@@ -13,6 +13,11 @@ export interface Figures {
   stream_long_tasks: number;
   stream_longest_task_ms: number;
   initial_js_gzip_bytes: number;
+  graph_open_200_ms: number;
+  graph_open_20_ms: number;
+  graph_drag_long_tasks: number;
+  graph_drag_longest_task_ms: number;
+  prompt_keystroke_max_ms: number;
 }
 
 export interface Goal {
@@ -47,6 +52,21 @@ export function goals(f: Figures): Goal[] {
       pass: f.initial_js_gzip_bytes <= 300_000,
       detail: `${f.initial_js_gzip_bytes.toLocaleString('en-US')} bytes`,
     },
+    {
+      name: 'graph_open_200_ms ≤ 500 and graph_open_20_ms ≤ 100',
+      pass: f.graph_open_200_ms <= 500 && f.graph_open_20_ms <= 100,
+      detail: `${f.graph_open_200_ms.toFixed(0)} / ${f.graph_open_20_ms.toFixed(0)} ms`,
+    },
+    {
+      name: 'dragging a node of the 200-step graph: no long task over 50 ms',
+      pass: f.graph_drag_longest_task_ms <= 50,
+      detail: `${f.graph_drag_long_tasks} long tasks, longest ${f.graph_drag_longest_task_ms.toFixed(0)} ms`,
+    },
+    {
+      name: 'prompt_keystroke_max_ms < 16 (200-step graph)',
+      pass: f.prompt_keystroke_max_ms < 16,
+      detail: `${f.prompt_keystroke_max_ms.toFixed(1)} ms`,
+    },
   ];
 }
 
@@ -63,6 +83,11 @@ const UNITS: Record<keyof Figures, string> = {
   stream_long_tasks: 'tasks',
   stream_longest_task_ms: 'ms',
   initial_js_gzip_bytes: 'bytes',
+  graph_open_200_ms: 'ms',
+  graph_open_20_ms: 'ms',
+  graph_drag_long_tasks: 'tasks',
+  graph_drag_longest_task_ms: 'ms',
+  prompt_keystroke_max_ms: 'ms',
 };
 
 function format(value: number): string {

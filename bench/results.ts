@@ -1,4 +1,5 @@
 import type { InitialJs, StreamFigure } from './appBench';
+import type { EditorFigures } from './editorBench';
 import type { ResumeFigure, RunFigure, TxFigure } from './protocol';
 import type { Figures } from './report';
 
@@ -23,13 +24,14 @@ export interface EngineMeasures {
 export interface Measures {
   engine: EngineMeasures;
   stream: StreamFigure;
+  editor: EditorFigures;
   initialJs: InitialJs;
   requestedTokensPerSecond: number;
 }
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-export function toFigures({ engine: e, stream, initialJs }: Measures): Figures {
+export function toFigures({ engine: e, stream, editor, initialJs }: Measures): Figures {
   return {
     raw_idb_tx_per_s: round(e.raw.perSecond),
     durable_steps_per_s_100: round(e.durable100.stepsPerSecond),
@@ -43,6 +45,11 @@ export function toFigures({ engine: e, stream, initialJs }: Measures): Figures {
     stream_long_tasks: stream.longTasks,
     stream_longest_task_ms: round(stream.longestTaskMs),
     initial_js_gzip_bytes: initialJs.gzipBytes,
+    graph_open_200_ms: round(editor.open200.firstDrawnMs),
+    graph_open_20_ms: round(editor.open20.firstDrawnMs),
+    graph_drag_long_tasks: editor.dragLongTasks,
+    graph_drag_longest_task_ms: round(editor.dragLongestTaskMs),
+    prompt_keystroke_max_ms: round(editor.keystrokeMaxMs),
   };
 }
 
@@ -56,7 +63,7 @@ function resumeTimeline(resume: ResumeFigure): string {
   ].join(' · ');
 }
 
-export function toDetails({ engine: e, stream, initialJs, requestedTokensPerSecond }: Measures) {
+export function toDetails({ engine: e, stream, editor, initialJs, requestedTokensPerSecond }: Measures) {
   return {
     raw_idb_tx_per_s_samples: e.rawSamples.map((r) => round(r.perSecond)),
     dexie_tx_per_s: round(e.dexie.perSecond),
@@ -78,12 +85,13 @@ export function toDetails({ engine: e, stream, initialJs, requestedTokensPerSeco
     stream_long_tasks_at: stream.tasks,
     initial_js_files: initialJs.files,
     executor_worker_gzip_bytes_not_counted: initialJs.workerGzipBytes,
+    graph_editor: editor,
   };
 }
 
 const bytes = (n: number) => n.toLocaleString('en-US');
 
-export function toNotes({ engine: e, stream, initialJs, requestedTokensPerSecond }: Measures): string[] {
+export function toNotes({ engine: e, stream, editor, initialJs, requestedTokensPerSecond }: Measures): string[] {
   const paces = stream.observedTokensPerSecond;
   const paceHonoured = paces.length > 0 && paces.every((p) => p >= requestedTokensPerSecond * 0.6);
   const rawMedians = e.rawSamples.map((r) => round(r.perSecond, 0)).join(', ');
@@ -103,5 +111,12 @@ export function toNotes({ engine: e, stream, initialJs, requestedTokensPerSecond
     `initial JS (gzip -9): ${bytes(initialJs.gzipBytes)} bytes, index.html's entry and its static imports ` +
       `(${initialJs.files.map((f) => f.url).join(', ')}); the executor worker, started once the page runs, ` +
       `${bytes(initialJs.workerGzipBytes)} bytes, is not counted`,
+    `graph (ms from pressing the Graph tab to every node drawn; then with ELK's layout): ` +
+      `200 steps ${round(editor.open200.firstDrawnMs, 0)} / ${round(editor.open200.firstElkMs, 0)}, ` +
+      `reopened ${round(editor.open200.againDrawnMs, 0)}; 20 steps ${round(editor.open20.firstDrawnMs, 0)} / ` +
+      `${round(editor.open20.firstElkMs, 0)}; the first graph of the session (chunks, ELK's worker) ` +
+      `${round(editor.coldOpenMs, 0)}. Typing ${editor.keystrokes} keys in a prompt of the 200-step graph: median ` +
+      `${round(editor.keystrokeMedianMs)} ms, max ${round(editor.keystrokeMaxMs)} ms, ` +
+      `${editor.typingLongTasks} long tasks`,
   ];
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 import { DEMO_TOKENS_PER_SECOND, measureInitialJs, measureStreaming } from './appBench';
+import { measureEditor } from './editorBench';
 import type { RunFigure, TxFigure } from './protocol';
 import { goals, renderReport } from './report';
 import { toDetails, toFigures, toNotes, type EngineMeasures } from './results';
@@ -141,10 +142,12 @@ async function main(): Promise<void> {
     const initialJs = measureInitialJs(`${ROOT}dist`);
     log('four LLM steps streaming in the app');
     const stream = await measureStreaming(context, app.url);
+    log('the visual editor: 20- and 200-step graphs');
+    const editor = await measureEditor(context, app.url);
     for (const open of context.pages()) await open.close();
     const page = await openBenchPage(context, bench.url);
     const engine = await measureEngine(page);
-    const measures = { engine, stream, initialJs, requestedTokensPerSecond: DEMO_TOKENS_PER_SECOND };
+    const measures = { engine, stream, editor, initialJs, requestedTokensPerSecond: DEMO_TOKENS_PER_SECOND };
     const figures = toFigures(measures);
     const durability =
       'IndexedDB durability: the browser default for every figure ' +
