@@ -136,7 +136,11 @@ const pwaPlugin = () =>
       // Worker scripts and lazy chunks are plain files under assets/: the glob takes them all. Source
       // maps (*.map) and the README's screenshot are not needed to run.
       globPatterns: ['**/*.{js,css,html,json,svg,png,ico,woff,woff2,webmanifest}'],
-      globIgnores: ['**/*.map', 'screenshot.png'],
+      // The plugin lists the manifest itself.
+      globIgnores: ['**/*.map', 'screenshot.png', 'manifest.webmanifest'],
+      // The graph's layout engine is ~1.5 MB. A file over this limit fails the build (the plugin's choice),
+      // so the offline copy is never silently incomplete.
+      maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
       navigateFallback: 'index.html',
       // Takes the first visit's page at once (its files are this very build); a later version still
       // waits in `installed` until Reload sends SKIP_WAITING.

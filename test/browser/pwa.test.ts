@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -82,6 +82,19 @@ describe.skipIf(!chromiumPath)('installable and offline (service worker, manifes
   afterAll(async () => {
     await Promise.all([browser?.close(), site?.close()]);
     rmSync(secondBuild, { recursive: true, force: true });
+  });
+
+  it('the service worker precaches every script and stylesheet of the build (workers too), and no source map', () => {
+    const serviceWorker = readFileSync(join(FIRST_BUILD, 'sw.js'), 'utf8');
+    const precached = new Set([...serviceWorker.matchAll(/url:"([^"]+)"/g)].map((m) => m[1]));
+    const assets = readdirSync(join(FIRST_BUILD, 'assets')).filter((name) => /\.(js|css)$/.test(name));
+    expect(assets.some((name) => /^executor\.worker-/.test(name))).toBe(true);
+    expect(assets.some((name) => /^validation\.worker-/.test(name))).toBe(true);
+    expect(assets.filter((name) => !precached.has(`assets/${name}`))).toEqual([]);
+    for (const file of ['index.html', 'workflow.schema.json', 'manifest.webmanifest', 'favicon.svg']) {
+      expect(precached.has(file), file).toBe(true);
+    }
+    expect([...precached].filter((url) => url!.endsWith('.map'))).toEqual([]);
   });
 
   it('after one visit, with no network at all, the app reloads and runs every template on the demo model', async () => {
@@ -226,6 +239,25 @@ describe.skipIf(!chromiumPath)('installable and offline (service worker, manifes
     await context.setOffline(false);
     await page.getByRole('button', { name: 'Retry' }).click();
     await page.locator('[data-testid="json-editor"] .cm-editor').waitFor({ timeout: 15_000 });
+
+    // A part with a stylesheet of its own (the graph): on Retry it comes back styled, not bare.
+    await context.setOffline(true);
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Couldn’t load this part (the graph)' }).waitFor();
+    await context.setOffline(false);
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await page.locator('.graph-view').waitFor({ timeout: 15_000 });
+    await page.waitForFunction(() =>
+      [...document.styleSheets].some((sheet) => {
+        if (!/GraphCanvas-[^/]*\.css/.test(sheet.href ?? '')) return false;
+        try {
+          return sheet.cssRules.length > 0;
+        } catch {
+          return false; // the copy that failed to download
+        }
+      }),
+    );
+    await page.screenshot({ path: `${SHOTS}/pwa-lazy-graph-retried.png` });
     await context.close();
   });
 

@@ -21,6 +21,33 @@ function failedScript(error: unknown): string | undefined {
   return url.origin === location.origin ? url.pathname : undefined;
 }
 
+/**
+ * Asks again for every stylesheet that has not loaded (a lazy chunk's CSS that failed with it): Vite's
+ * preloader never requests a stylesheet twice, so a retried chunk would otherwise render unstyled.
+ */
+function retryFailedStylesheets(attempt: number): void {
+  for (const link of document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')) {
+    if (!failedToLoad(link)) continue;
+    const again = link.cloneNode() as HTMLLinkElement;
+    const url = new URL(link.href);
+    url.searchParams.set('retry', String(attempt));
+    again.href = url.href;
+    link.replaceWith(again);
+  }
+}
+
+/** Whether one of our stylesheets failed to download: Chromium leaves such a link an empty or unreadable sheet. */
+function failedToLoad(link: HTMLLinkElement): boolean {
+  if (new URL(link.href).origin !== location.origin) return false; // not ours to retry
+  try {
+    return !link.sheet || link.sheet.cssRules.length === 0;
+  } catch {
+    return true;
+  }
+}
+
+let retries = 0;
+
 /** Each chunk whose last download failed, with how to try it afresh (run by Retry). */
 const failedChunks = new Set<() => void>();
 
@@ -28,20 +55,27 @@ const failedChunks = new Set<() => void>();
  * `React.lazy` that can be tried again: a failed download rejects with `ChunkLoadError` (which
  * `LazyBoundary` shows with Retry). React keeps a failed lazy component failed forever, so Retry
  * swaps in a new one — only then, never on the failing render itself, which would ask again and
- * again while offline. A retry of a script the browser named asks for it with a `?retry=` query (a
- * chunk's CSS, if it had any, is not loaded that way: ours inject their styles themselves).
+ * again while offline. A retry of a script the browser named asks for it with a `?retry=` query, and
+ * Retry also asks again for any stylesheet that failed (`retryFailedStylesheets`).
  */
 export function lazyChunk<Props extends object>(
   load: () => Promise<{ default: ComponentType<Props> }>,
 ): ComponentType<Props> {
   let retryScript: string | undefined;
   let attempt = 0;
+  const importScript = (script: string) => import(/* @vite-ignore */ `${script}?retry=${++attempt}`);
+  // A first failure that names its script (the browser remembered it failing) is asked again under a fresh URL at once.
   const importOnce = (): Promise<{ default: ComponentType<Props> }> =>
-    retryScript ? import(/* @vite-ignore */ `${retryScript}?retry=${++attempt}`) : load();
+    retryScript
+      ? importScript(retryScript)
+      : load().catch((error: unknown) => {
+          retryScript = failedScript(error);
+          if (retryScript) return importScript(retryScript);
+          throw error;
+        });
   const fresh = () =>
     lazy(() =>
       importOnce().catch((error: unknown) => {
-        retryScript ??= failedScript(error);
         failedChunks.add(tryAgain);
         throw new ChunkLoadError(error);
       }),
@@ -81,6 +115,7 @@ export class LazyBoundary extends Component<LazyBoundaryProps, LazyBoundaryState
   }
 
   private readonly retry = () => {
+    retryFailedStylesheets(++retries);
     for (const tryAgain of [...failedChunks]) tryAgain();
     this.setState({ failed: false });
   };
