@@ -29,6 +29,8 @@ interface Open {
   query: CompletionQuery;
   options: CompletionItem[];
   active: number;
+  /** The list was opened outside `{{ … }}`: the name goes in with its braces. */
+  wrap: boolean;
 }
 
 /**
@@ -49,16 +51,23 @@ export function CompletingTextarea(props: Props) {
     ref.current.setSelectionRange(caret, caret);
   });
 
-  const refresh = (text: string, caret: number) => {
-    const query = mode === 'template' ? templateQuery(text, caret) : expressionQuery(text, caret);
+  const refresh = (text: string, caret: number, asked = false) => {
+    const found = mode === 'template' ? templateQuery(text, caret) : expressionQuery(text, caret);
+    // Asked for (Ctrl+Space) where no name is being typed: every name, inserted at the caret.
+    const query = found ?? (asked ? { from: caret, prefix: '' } : undefined);
     const options = query ? matchItems(items(), query.prefix) : [];
-    setOpen(query && options.length > 0 ? { query, options, active: 0 } : undefined);
+    setOpen(
+      query && options.length > 0
+        ? { query, options, active: 0, wrap: asked && !found && mode === 'template' }
+        : undefined,
+    );
   };
 
   const accept = (item: CompletionItem) => {
     const el = ref.current;
     if (!el || !open) return;
-    const next = applyCompletion(value, el.selectionStart, open.query, item.label, mode === 'template');
+    const label = open.wrap ? `{{${item.label}` : item.label;
+    const next = applyCompletion(value, el.selectionStart, open.query, label, mode === 'template');
     pendingCaret.current = next.caret;
     setOpen(undefined);
     onChange(next.text);
@@ -67,7 +76,7 @@ export function CompletingTextarea(props: Props) {
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key === ' ' && event.ctrlKey) {
       event.preventDefault();
-      refresh(value, event.currentTarget.selectionStart);
+      refresh(value, event.currentTarget.selectionStart, true);
       return;
     }
     if (!open) return;

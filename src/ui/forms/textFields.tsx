@@ -14,7 +14,7 @@ export function TemplateField(props: FieldProps & { secretsAllowed?: boolean; ro
   const external = typeof field.value === 'string' ? field.value : '';
   const [draft, setDraft] = useDraft(external);
   return (
-    <FieldFrame field={field} label={props.label} help={props.help ?? 'Type {{ to insert a reference.'}>
+    <FieldFrame field={field} label={props.label} help={props.help ?? 'Type {{ (or Ctrl+Space) to insert a reference.'}>
       <CompletingTextarea
         id={field.id}
         value={draft}

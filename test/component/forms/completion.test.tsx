@@ -73,6 +73,17 @@ describe('template completion after {{', () => {
     expect(question.value).toBe(`Approve {{input.customerId}}? {{${offered[1]}}}`);
   });
 
+  it('Ctrl+Space lists every name outside {{ }} and inserts it with its braces', async () => {
+    const file = everyStepWorkflow();
+    const panel = renderPanel(file, pathOfSlug(file, 'review'));
+    const question = screen.getByLabelText(/^Question/) as HTMLTextAreaElement;
+    await panel.user.click(question);
+    await panel.user.keyboard('{End} {Control>}[Space]{/Control}');
+    expect(options()[0]).toBe('input.customerId');
+    await panel.user.keyboard('{Enter}');
+    expect(question.value).toBe('Approve {{input.customerId}}? {{input.customerId}}');
+  });
+
   it('inside a loop offers loop.item and loop.index; Escape closes the list', async () => {
     const file = everyStepWorkflow();
     const panel = renderPanel(file, pathOfSlug(file, 'tally'));
