@@ -139,6 +139,28 @@ describe.skipIf(!chromiumPath)('installable and offline (service worker, manifes
     await context.close();
   }, 240_000);
 
+  it('served from a sub-path of a static host, it installs there and starts offline there', async () => {
+    const nested = await serveStatic(FIRST_BUILD, '/tools/tabflow/');
+    const context = await newContext(browser);
+    try {
+      const page = await context.newPage();
+      await page.goto(nested.url);
+      await page.locator('[data-template-id="customer-digest"]').waitFor();
+      await controlledByServiceWorker(page);
+      const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+      expect(scope).toBe(nested.url);
+      const manifestUrl = new URL((await page.locator('link[rel="manifest"]').getAttribute('href'))!, nested.url);
+      const manifest = (await (await page.request.get(manifestUrl.toString())).json()) as { start_url: string };
+      expect(new URL(manifest.start_url, manifestUrl).toString()).toBe(nested.url);
+      await context.setOffline(true);
+      expect((await page.reload())?.fromServiceWorker()).toBe(true);
+      await useTemplate(page, 'customer-digest');
+    } finally {
+      await context.close();
+      await nested.close();
+    }
+  });
+
   it('a new deployment waits for Reload: the open tab is not reloaded, and Reload brings the new version', async () => {
     site.deploy(FIRST_BUILD);
     const context = await newContext(browser);

@@ -25,10 +25,12 @@ export interface StaticSite {
   close(): Promise<void>;
 }
 
-export async function serveStatic(dir: string): Promise<StaticSite> {
+/** `under`: the path the site lives at (`/` or e.g. `/tools/tabflow/`), as on a host serving many sites. */
+export async function serveStatic(dir: string, under = '/'): Promise<StaticSite> {
   let root = dir;
   const server: Server = createServer((request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
+    const requested = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    const path = requested.startsWith(under) ? normalize(`/${requested.slice(under.length)}`) : '/..';
     const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
     if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
@@ -46,7 +48,7 @@ export async function serveStatic(dir: string): Promise<StaticSite> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}${under}`,
     deploy: (next) => (root = next),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
