@@ -77,7 +77,11 @@ function Loaded({
           <button
             type="button"
             className="button"
-            onClick={() => openDialog({ kind: 'versions', workflowId: record.id })}>
+            onClick={run(async () => {
+              // Unsaved typing becomes the newest version first, so a restore never meets it as a conflict.
+              await autosave.flush();
+              openDialog({ kind: 'versions', workflowId: record.id });
+            })}>
             Versions
           </button>
           <button type="button" className="button" onClick={run(actions.duplicate)}>
@@ -117,6 +121,8 @@ function Loaded({
       </div>
       {/* The editor stays mounted behind the other tabs, so its undo history and unsaved text survive. */}
       <DocumentProvider key={record.id} record={record} autosave={autosave} undoKeys={tab !== 'runs'}>
+        <ConflictBanner autosave={autosave} />
+        <RunningVersionNote workflowId={record.id} />
         <div className="tab-panel" hidden={tab !== 'json'}>
           <EditorPane record={record} autosave={autosave} knownWorkflows={knownWorkflows} />
         </div>
