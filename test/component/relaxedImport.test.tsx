@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, test } from 'vitest';
 import { listWorkflows } from '../../src/store/workflows';
+import { pastedImport } from '../../src/ui/import/importSources';
 import { freshDb, renderApp } from './helpers';
 
 const PRINTED = `export default {
@@ -49,6 +50,13 @@ describe('relaxed JSON and drafts on import', () => {
     const panel = await screen.findByTestId('problems', {}, { timeout: 5_000 });
     await within(panel).findByRole('button', { name: /stepType/ }, { timeout: 5_000 });
     expect(screen.getByTestId('save-status').textContent).toMatch(/Draft/);
+  });
+
+  test('text pasted outside a text field is taken as a workflow when it starts like one, relaxed or not', async () => {
+    for (const text of [PRINTED, '// a comment first\n{ a: 1 }', 'const workflow = { a: 1 };', '{"a": 1}']) {
+      expect(await pastedImport(text)).toEqual({ source: 'paste', label: 'Pasted text', text });
+    }
+    expect(await pastedImport('just some words')).toBeNull();
   });
 
   test('a file over a limit offers no draft', async () => {
