@@ -24,6 +24,12 @@ async function savedDoc(page: Page): Promise<WorkflowFile> {
   });
 }
 
+/** ELK's layout is up and the view has fitted it (a 150 ms animation). */
+async function settled(page: Page) {
+  await page.locator('[data-testid="graph-canvas"][data-layout="elk"]').waitFor();
+  await page.waitForTimeout(400);
+}
+
 /** Drags from the output handle of `from` to the node `to`. */
 async function connect(page: Page, from: string, to: string) {
   const handle = node(page, from).locator('.react-flow__handle.source');
@@ -80,14 +86,23 @@ describe.skipIf(!chromiumPath)('the visual editor', () => {
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
     await add(page, 'Wait');
     await node(page, 'wait').waitFor();
-    await page.screenshot({ path: `${SHOTS}/editor-before-connect.png` });
+    await settled(page);
     await connect(page, 'approval', 'wait');
     await page
       .getByRole('group', { name: 'Connect approval to wait' })
       .getByRole('button', { name: 'approved' })
       .click();
     await page.locator('.react-flow__edge[data-id="approval->approved"]').waitFor();
+    // The LLM step's prompt, written in its form beside the canvas.
+    await node(page, 'ask').click();
+    const prompt = page.getByTestId('step-form').getByLabel('User prompt');
+    await prompt.fill('Write one sentence about durable workflows.');
+    await expect.poll(() => node(page, 'ask').getAttribute('data-slug')).toBe('ask');
     await page.screenshot({ path: `${SHOTS}/editor-graph-light.png` });
+    await page.getByLabel('Theme').selectOption('dark');
+    await page.screenshot({ path: `${SHOTS}/editor-graph-dark.png` });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByLabel('Theme').selectOption('light');
 
     await page.getByRole('tab', { name: 'JSON' }).click();
     const doc = await savedDoc(page);
@@ -99,6 +114,9 @@ describe.skipIf(!chromiumPath)('the visual editor', () => {
       ['loop', 'loop', undefined],
       ['wait', 'wait', undefined],
     ]);
+    expect((doc.stepsConfig[1]!.config as { llmNode: { userPrompt: string } }).llmNode.userPrompt).toBe(
+      'Write one sentence about durable workflows.',
+    );
     await page.getByRole('tab', { name: 'Graph' }).click();
     expect(await axeViolations(page)).toEqual([]);
 
@@ -106,7 +124,40 @@ describe.skipIf(!chromiumPath)('the visual editor', () => {
     await waitForRunStatus(page, runId, 'waiting');
     await runLocator(page, runId).getByRole('button', { name: 'Approve' }).click();
     await waitForRunStatus(page, runId, 'completed');
+
+    // Versions: the first one (the empty workflow) against now, then restored: the graph follows.
+    await page.getByRole('button', { name: 'Versions', exact: true }).click();
+    const versions = page.getByRole('dialog');
+    const rows = versions.locator('.version-row');
+    await expect.poll(() => rows.count()).toBeGreaterThan(1);
+    const first = versions.locator('.version-row[data-version-seq="1"]');
+    const current = versions.locator('.version-row[aria-current="true"]');
+    // Two are always compared: ticking version 1 lets go of the older pick and keeps the current one.
+    await first.locator('.version-compare input').check();
+    await expect.poll(() => current.locator('.version-compare input').isChecked()).toBe(true);
+    const added = versions.locator('.diff-step[data-diff-kind="added"] code');
+    await expect
+      .poll(() => added.allTextContents())
+      .toEqual(expect.arrayContaining(['ask', 'condition', 'approval', 'loop', 'wait']));
+    await page.screenshot({ path: `${SHOTS}/editor-versions-diff.png` });
+    await first.getByRole('button', { name: 'Restore version 1' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    await expect.poll(() => page.locator('[data-testid="graph-node"]').count()).toBe(1);
+    await node(page, 'start').waitFor();
     expect(logs.filter((l) => l.startsWith('pageerror'))).toEqual([]);
+    await context.close();
+  });
+
+  it('is readable (read-only) on a narrow screen', async () => {
+    const { page, context } = await openPage(browser);
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.getByRole('button', { name: 'Use template' }).first().click();
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    await page.locator('[data-testid="graph-canvas"]').waitFor();
+    await page.locator('[data-testid="graph-node"]').first().waitFor();
+    expect(await page.getByRole('toolbar', { name: 'Add a step' }).count()).toBe(0);
+    await page.screenshot({ path: `${SHOTS}/editor-graph-narrow.png` });
     await context.close();
   });
 });
