@@ -52,12 +52,11 @@ function SlugField() {
   const field = useField(['stepSlug']);
   const external = typeof field.value === 'string' ? field.value : '';
   const [draft, setDraft] = useDraft(external);
-  const [ownError, setOwnError] = useState<string>();
+  // Checked as the user types, so a taken or malformed slug is named before it is committed.
+  const ownError = draft === external ? undefined : slugProblem(form.file, form.stepPath, draft);
   const commit = () => {
-    if (draft === external) return setOwnError(undefined);
-    const problem = slugProblem(form.file, form.stepPath, draft);
-    setOwnError(problem);
-    if (!problem) form.replace(renameSlug(form.file, form.stepPath, draft), fieldGroup([...form.stepPath, 'stepSlug']));
+    if (draft === external || ownError !== undefined) return;
+    form.replace(renameSlug(form.file, form.stepPath, draft), fieldGroup([...form.stepPath, 'stepSlug']));
   };
   return (
     <FieldFrame
@@ -79,10 +78,7 @@ function SlugField() {
         onBlur={commit}
         onKeyDown={(e) => {
           if (e.key === 'Enter') commit();
-          if (e.key === 'Escape') {
-            setDraft(external);
-            setOwnError(undefined);
-          }
+          if (e.key === 'Escape') setDraft(external);
         }}
       />
     </FieldFrame>

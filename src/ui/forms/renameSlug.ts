@@ -58,7 +58,25 @@ function rewriteConfig(file: WorkflowFile, at: PathSegment[], raw: RawObject, ol
     const rewritten = rewriteValue(value, old, wanted);
     if (rewritten !== value) next = setAt(next, [...at, 'config', key], rewritten);
   }
+  // In JSONata a slug that is not a name (`my-step`) must be quoted: `steps.\`my-step\``.
+  for (const path of expressionPaths(raw)) {
+    const source = getAt(raw, path);
+    if (typeof source !== 'string') continue;
+    const rewritten = rewriteText(source, old, wanted, true);
+    if (rewritten !== source) next = setAt(next, [...at, ...path], rewritten);
+  }
   return next;
+}
+
+/** Where a step's JSONata expressions are (relative to the step). */
+function expressionPaths(raw: RawObject): PathSegment[][] {
+  const config = isObject(raw.config) ? raw.config : {};
+  if (raw.stepType === 'condition' && Array.isArray(config.rules)) {
+    return config.rules.map((_, i) => ['config', 'rules', i, 'when']);
+  }
+  if (raw.stepType === 'loop') return [['config', 'while']];
+  if (raw.stepType === 'action' && config.action === 'transform') return [['config', 'expression']];
+  return [];
 }
 
 function rewriteValue(value: unknown, old: string, wanted: string): unknown {
@@ -77,12 +95,13 @@ function rewriteValue(value: unknown, old: string, wanted: string): unknown {
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** `steps.old` (or `loop.previous.old`) as a whole name: not `steps.older`, not `mysteps.old`. */
-export function rewriteText(text: string, old: string, wanted: string): string {
+export function rewriteText(text: string, old: string, wanted: string, expression = false): string {
   if (!text.includes(old)) return text;
+  const spelled = expression && !/^[A-Za-z_$][\w$]*$/.test(wanted) ? `\`${wanted}\`` : wanted;
   const name = new RegExp(`(^|[^\\w$.])((?:steps|loop\\.previous)\\.)${escape(old)}(?![\\w$-])`, 'g');
   const quoted = new RegExp(`(^|[^\\w$.])((?:steps|loop\\.previous)\\.)\`${escape(old)}\``, 'g');
   return text
-    .replace(name, (_, before: string, root: string) => `${before}${root}${wanted}`)
+    .replace(name, (_, before: string, root: string) => `${before}${root}${spelled}`)
     .replace(quoted, (_, before: string, root: string) => `${before}${root}\`${wanted}\``);
 }
 

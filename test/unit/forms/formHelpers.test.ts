@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { problem } from '../../../src/schema/problems';
+import { validateWorkflowFile } from '../../../src/schema/validate';
 import {
   applyCompletion,
   expressionNames,
@@ -130,6 +131,18 @@ describe('renameSlug', () => {
     );
     expect(rewriteText('{{loop.previous.a.output}}', 'a', 'b')).toBe('{{loop.previous.b.output}}');
     expect(rewriteText('steps.`a`.output', 'a', 'b')).toBe('steps.`b`.output');
+    expect(rewriteText('steps.a.output = 1', 'a', 'b-c', true)).toBe('steps.`b-c`.output = 1');
+    expect(rewriteText('{{steps.a.output}}', 'a', 'b-c')).toBe('{{steps.b-c.output}}');
+  });
+
+  it('a slug that is not a JSONata name is quoted in expressions, and the file stays valid', () => {
+    const file = everyStepWorkflow();
+    const renamed = renameSlug(file, pathOfSlug(file, 'classify'), 'class-ify');
+    expect(getAt(renamed, ['stepsConfig', 2, 'config', 'rules', 0, 'when'])).toBe(
+      "steps.`class-ify`.output.label = 'urgent'",
+    );
+    expect(getAt(renamed, ['stepsConfig', 0, 'nextSteps', 'default'])).toBe('class-ify');
+    expect(validateWorkflowFile(renamed, { knownWorkflows: ['Helper'] }).problems).toEqual([]);
   });
 
   it('retargets only the nextSteps of the same body, and refuses taken or malformed slugs', () => {
