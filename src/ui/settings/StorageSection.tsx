@@ -54,7 +54,7 @@ export function StorageSection() {
           />
         </>
       )}
-      <RetentionForm onApplied={remeasure} />
+      <RetentionForm onApplied={remeasure} measured={measured.status === 'ready' ? measured.usage : undefined} />
       <BackupPanel />
       <ClearDataPanel />
     </section>
@@ -230,7 +230,8 @@ function parseLimit(text: string, label: string, max: number): number | undefine
   return n;
 }
 
-function RetentionForm({ onApplied }: { onApplied(): void }) {
+/** `measured`: the latest figures; each new measurement (after a deletion, say) reads the runs again. */
+function RetentionForm({ onApplied, measured }: { onApplied(): void; measured: StorageUsage | undefined }) {
   const db = useDb();
   const executor = useExecutor();
   const showToast = useUi((s) => s.showToast);
@@ -247,7 +248,7 @@ function RetentionForm({ onApplied }: { onApplied(): void }) {
       ),
     [db],
   );
-  useEffect(() => void readSummaries(), [readSummaries]);
+  useEffect(() => void readSummaries(), [readSummaries, measured]);
   const runsText = runs ?? String(stored?.value.keepLastRuns ?? '');
   const daysText = days ?? String(stored?.value.keepDays ?? '');
   const keepLastRuns = parseLimit(runsText, 'Runs kept per workflow', 100_000);
