@@ -25,6 +25,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'copyShareLink', keys: 'Mod+Shift+L', description: 'Copy a share link to the open workflow' },
   { keys: 'Mod+F', description: 'Search in the JSON editor' },
   { keys: 'Mod+Z / Mod+Shift+Z', description: 'Undo / redo an edit of the workflow (graph, forms or JSON)' },
+  { keys: 'Arrows / Enter', description: "In the graph: select the nearest step that way / open the step's form" },
+  { keys: 'Delete / Mod+D', description: 'In the graph: delete / duplicate the selection (Mod+C, Mod+V: copy, paste)' },
   { id: 'help', keys: '?', description: 'Show these keyboard shortcuts', outsideText: true },
   { keys: 'Escape', description: 'Close a dialog' },
 ];
