@@ -70,7 +70,9 @@ export function PricesSection() {
               <th scope="col">Model</th>
               <th scope="col">Input, $ per 1M tokens</th>
               <th scope="col">Output, $ per 1M tokens</th>
-              <th scope="col" aria-label="Actions" />
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
