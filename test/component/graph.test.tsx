@@ -3,6 +3,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { WorkflowFile } from '../../src/schema/workflow';
 import { createWorkflow } from '../../src/store/workflows';
+import { stepsToClipboard } from '../../src/ui/graph/clipboardSteps';
 import { freshDb, renderApp } from './helpers';
 
 /** React Flow measures with ResizeObserver and reads transforms with DOMMatrixReadOnly; jsdom has neither. */
@@ -155,5 +156,35 @@ describe('graph and JSON: one document', { timeout: 30_000 }, () => {
     screen.getByTestId('graph-canvas').focus();
     await app.user.keyboard('{Control>}z{/Control}');
     await waitFor(() => expect(JSON.parse(editorView().state.doc.toString()).stepsConfig[1].name).toBe('Greet'));
+  });
+
+  test('keys on the canvas: arrows move the selection, Enter opens the form, Mod+D duplicates, Delete removes', async () => {
+    const app = await openGraph();
+    const canvas = screen.getByTestId('graph-canvas');
+    canvas.focus();
+    await app.user.keyboard('{ArrowDown}');
+    await waitFor(() => expect(node('start').className).toMatch(/graph-node-selected/));
+    await app.user.keyboard('{ArrowDown}');
+    await waitFor(() => expect(node('greet').className).toMatch(/graph-node-selected/));
+    expect(node('start').className).not.toMatch(/graph-node-selected/);
+    await app.user.keyboard('{Enter}');
+    expect(document.activeElement).toBe(screen.getByRole('complementary', { name: 'Selected step' }));
+    canvas.focus();
+    await app.user.keyboard('{Control>}d{/Control}');
+    await waitFor(() => expect(graphSlugs()).toEqual(['start', 'greet', 'greet_2']));
+    await app.user.keyboard('{Delete}');
+    await waitFor(() => expect(graphSlugs()).toEqual(['start', 'greet']));
+    expect(stepSlugsOf(await editorText())).toEqual(['start', 'greet']);
+  });
+
+  test('steps pasted on the canvas are added with fresh slugs; a whole workflow is left to the import', async () => {
+    await openGraph();
+    const canvas = screen.getByTestId('graph-canvas');
+    const text = stepsToClipboard([DOC.stepsConfig[1]!]);
+    fireEvent.paste(canvas, { clipboardData: { getData: () => text } });
+    await waitFor(() => expect(graphSlugs()).toEqual(['start', 'greet', 'greet_2']));
+    fireEvent.paste(canvas, { clipboardData: { getData: () => JSON.stringify(DOC) } });
+    expect(await screen.findByRole('dialog', { name: 'Import preview' }, { timeout: 5_000 })).toBeTruthy();
+    expect(graphSlugs()).toEqual(['start', 'greet', 'greet_2']);
   });
 });
