@@ -22,13 +22,21 @@ async function buildSecondDeployment(outDir: string): Promise<void> {
     name: 'second-deployment-marker',
     transformIndexHtml: () => [{ tag: 'meta', attrs: { name: 'tabflow-deployment', content: 'second' } }],
   };
-  await build({
-    configFile: join(ROOT, 'vite.config.ts'),
-    root: ROOT,
-    plugins: [marker],
-    build: { outDir, emptyOutDir: true },
-    logLevel: 'warn',
-  });
+  // Vitest runs with NODE_ENV=test, which would make this a development build: a deployment is a production one.
+  const testEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: join(ROOT, 'vite.config.ts'),
+      root: ROOT,
+      mode: 'production',
+      plugins: [marker],
+      build: { outDir, emptyOutDir: true },
+      logLevel: 'warn',
+    });
+  } finally {
+    process.env.NODE_ENV = testEnv;
+  }
 }
 
 /** What each template's Run form gets (every template runs on the demo model). */
@@ -193,6 +201,10 @@ describe.skipIf(!chromiumPath)('installable and offline (service worker, manifes
     ]);
     await page.locator('[data-template-id="customer-digest"]').waitFor();
     expect(await deployment(page)).toBe('second');
+    // The new version keeps its service worker (it registers it again as the production build it is).
+    await controlledByServiceWorker(page);
+    await page.waitForTimeout(1000);
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length)).toBe(1);
     expect(await page.getByRole('status', { name: 'New version' }).count()).toBe(0);
     await page.screenshot({ path: `${SHOTS}/pwa-update-reloaded.png` });
     await context.close();
