@@ -158,7 +158,7 @@ describe('graph and JSON: one document', { timeout: 30_000 }, () => {
     await waitFor(() => expect(JSON.parse(editorView().state.doc.toString()).stepsConfig[1].name).toBe('Greet'));
   });
 
-  test('keys on the canvas: arrows move the selection, Enter opens the form, Mod+D duplicates, Delete removes', async () => {
+  test('canvas keys: arrows move the selection, Enter opens the form, Mod+D duplicates, Delete removes', async () => {
     const app = await openGraph();
     const canvas = screen.getByTestId('graph-canvas');
     canvas.focus();
