@@ -118,7 +118,8 @@ describe('JSON editor', () => {
     const edited = { ...TEMPLATE.doc, workflowConfig: { ...TEMPLATE.doc.workflowConfig, name: 'Typed name' } };
     replaceAll(view, JSON.stringify(edited, null, 2));
     await waitFor(() => expect(saveStatus()).toBe('Saving…'));
-    await waitFor(async () => expect((await getWorkflow(db, id))!.name).toBe('Typed name'));
+    // The write follows 400 ms of quiet, then a validation and a versioned save: room for a loaded machine.
+    await waitFor(async () => expect((await getWorkflow(db, id))!.name).toBe('Typed name'), { timeout: 3_000 });
     await waitFor(() => expect(saveStatus()).toBe('Saved'));
     await waitFor(() =>
       expect((screen.getByRole('textbox', { name: 'Workflow name' }) as HTMLInputElement).value).toBe('Typed name'),
