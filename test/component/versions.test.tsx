@@ -121,7 +121,9 @@ describe('changed in another tab', () => {
     expect(within(both).getByText('"Mine {{input.value}}"')).toBeTruthy();
     await user.click(within(banner).getByRole('button', { name: 'Keep mine' }));
     await waitFor(() => expect(screen.queryByRole('alert', { name: 'Changed in another tab' })).toBeNull());
-    await waitFor(async () => expect((await getWorkflow(db, id))?.doc).toEqual(doc('Mine {{input.value}}')));
+    await waitFor(async () => expect((await getWorkflow(db, id))?.doc).toEqual(doc('Mine {{input.value}}')), {
+      timeout: 3_000,
+    });
     expect((await listVersions(db, id)).map((v) => v.origin)).toEqual(['conflict-copy', 'edit', 'import']);
     expect(JSON.parse(view.state.doc.toString())).toEqual(doc('Mine {{input.value}}'));
   });
@@ -133,7 +135,9 @@ describe('changed in another tab', () => {
     expect(JSON.parse(view.state.doc.toString())).toEqual(doc('Theirs {{input.value}}'));
     const next = JSON.stringify(doc('Theirs, then mine'), null, 2);
     view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: next } });
-    await waitFor(async () => expect((await getWorkflow(db, id))?.doc).toEqual(doc('Theirs, then mine')));
+    await waitFor(async () => expect((await getWorkflow(db, id))?.doc).toEqual(doc('Theirs, then mine')), {
+      timeout: 3_000,
+    });
     expect(screen.getByTestId('save-status').textContent).toBe('Saved');
   });
 });
