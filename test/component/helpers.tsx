@@ -2,7 +2,12 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { TabflowDb } from '../../src/store/db';
 import { listWorkflows } from '../../src/store/workflows';
+import type { ReactNode } from 'react';
 import { App } from '../../src/ui/App';
+import { DbProvider } from '../../src/ui/DbContext';
+import { ExecutorProvider } from '../../src/ui/ExecutorContext';
+import { UiStoreProvider } from '../../src/ui/state';
+import type { ExecutorApi } from '../../src/worker/api';
 
 export function freshDb(): TabflowDb {
   return new TabflowDb(`test-${crypto.randomUUID()}`);
@@ -40,4 +45,15 @@ export function templateItem(id: string): HTMLElement {
 
 export function templateUseButton(id: string): HTMLElement {
   return within(templateItem(id)).getByRole('button', { name: 'Use template' });
+}
+
+/** A part of the UI over its own database, with an executor that answers only what the test gives it. */
+export function renderWithExecutor(db: TabflowDb, executor: Partial<ExecutorApi>, ui: ReactNode) {
+  return render(
+    <DbProvider db={db}>
+      <UiStoreProvider>
+        <ExecutorProvider executor={executor as ExecutorApi}>{ui}</ExecutorProvider>
+      </UiStoreProvider>
+    </DbProvider>,
+  );
 }

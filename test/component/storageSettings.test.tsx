@@ -1,15 +1,11 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { TabflowDb } from '../../src/store/db';
 import { settingValue } from '../../src/store/settings';
-import { DbProvider } from '../../src/ui/DbContext';
-import { ExecutorProvider } from '../../src/ui/ExecutorContext';
 import { StorageSection } from '../../src/ui/settings/StorageSection';
-import { UiStoreProvider } from '../../src/ui/state';
-import type { ExecutorApi } from '../../src/worker/api';
 import { aRun, aStep, completed } from '../unit/store/fixtures';
-import { freshDb } from './helpers';
+import { freshDb, renderWithExecutor } from './helpers';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -18,15 +14,7 @@ function renderStorage(db: TabflowDb) {
     applyRetention: vi.fn(async () => ({ deletedRuns: 0, kept: 0 })),
     clearAllData: vi.fn(async () => undefined),
   };
-  render(
-    <DbProvider db={db}>
-      <UiStoreProvider>
-        <ExecutorProvider executor={executor as unknown as ExecutorApi}>
-          <StorageSection />
-        </ExecutorProvider>
-      </UiStoreProvider>
-    </DbProvider>,
-  );
+  renderWithExecutor(db, executor, <StorageSection />);
   return executor;
 }
 
