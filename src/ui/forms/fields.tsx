@@ -1,8 +1,8 @@
-import { useId, useState, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import type { Problem } from '../../schema/problems';
 import { getAt, fieldId, type JsonPath } from './path';
 import { problemsAt } from './stepProblems';
-import { useDraft } from './useDraft';
+import { useDraft, useDraftError } from './useDraft';
 import { useStepForm } from './formContext';
 
 /** Labelled form controls bound to one JSON path of the step; each shows the problems at its path. */
@@ -114,25 +114,22 @@ export function TextField(
 }
 
 /** A number; an empty optional field removes its key, a text that is not a number is not written. */
-export function NumberField(props: FieldProps & { min?: number; max?: number; integer?: boolean; unit?: string }) {
-  const [ownError, setOwnError] = useState<string>();
-  const field = useField(props.path, ownError);
-  const external = typeof field.value === 'number' ? String(field.value) : '';
+export function NumberField(props: FieldProps & { integer?: boolean; unit?: string }) {
+  const bound = useField(props.path);
+  const external = typeof bound.value === 'number' ? String(bound.value) : '';
   const [draft, setDraft] = useDraft(external, (d) => (d.trim() === '' ? '' : String(Number(d))));
+  const [ownError, setOwnError] = useDraftError(draft);
+  const field = ownError === undefined ? bound : { ...bound, invalid: true };
   const onChange = (text: string) => {
     setDraft(text);
     if (text.trim() === '') {
-      setOwnError(props.optional ? undefined : `${props.label} is required`);
+      setOwnError(text, props.optional ? undefined : `${props.label} is required`);
       if (props.optional) field.set(undefined);
       return;
     }
     const value = Number(text);
-    if (!Number.isFinite(value)) {
-      setOwnError(`"${text}" is not a number`);
-      return;
-    }
-    setOwnError(undefined);
-    field.set(value);
+    setOwnError(text, Number.isFinite(value) ? undefined : `"${text}" is not a number`);
+    if (Number.isFinite(value)) field.set(value);
   };
   return (
     <FieldFrame

@@ -4,7 +4,7 @@ import { errorMessage } from '../../schema/errorMessage';
 import { CompletingTextarea } from './CompletingTextarea';
 import { FieldFrame, useField, type FieldProps } from './fields';
 import { useStepForm } from './formContext';
-import { useDraft } from './useDraft';
+import { useDraft, useDraftError } from './useDraft';
 
 /** Fields whose text is a template, a JSONata expression, or raw JSON. */
 
@@ -127,27 +127,28 @@ export function JsonField(
   props: FieldProps & { expect?: 'object' | 'array' | 'any'; templates?: boolean; secretsAllowed?: boolean },
 ) {
   const form = useStepForm();
-  const [ownError, setOwnError] = useState<string>();
-  const field = useField(props.path, ownError, props.absolute);
-  const external = field.value === undefined ? '' : JSON.stringify(field.value, null, 2);
+  const bound = useField(props.path, undefined, props.absolute);
+  const external = bound.value === undefined ? '' : JSON.stringify(bound.value, null, 2);
   const [draft, setDraft] = useDraft(external, canonicalJson);
+  const [ownError, setOwnError] = useDraftError(draft);
+  const field = ownError === undefined ? bound : { ...bound, invalid: true };
   const expect = props.expect ?? 'object';
   const onChange = (text: string) => {
     setDraft(text);
     if (text.trim() === '') {
-      setOwnError(props.optional ? undefined : `${props.label} is required`);
+      setOwnError(text, props.optional ? undefined : `${props.label} is required`);
       if (props.optional) field.set(undefined);
       return;
     }
     const parsed = parseJson(text);
-    if (!parsed.ok) return setOwnError(`not valid JSON: ${parsed.message}`);
+    if (!parsed.ok) return setOwnError(text, `not valid JSON: ${parsed.message}`);
     const kind = Array.isArray(parsed.value)
       ? 'array'
       : parsed.value !== null && typeof parsed.value === 'object'
         ? 'object'
         : 'other';
-    if (expect !== 'any' && kind !== expect) return setOwnError(`must be a JSON ${expect}`);
-    setOwnError(undefined);
+    if (expect !== 'any' && kind !== expect) return setOwnError(text, `must be a JSON ${expect}`);
+    setOwnError(text, undefined);
     field.set(parsed.value);
   };
   return (

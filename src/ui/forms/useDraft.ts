@@ -15,3 +15,12 @@ export function useDraft(external: string, canonical: (draft: string) => string 
   }
   return [draft, setDraft] as const;
 }
+
+/** A message about one draft text (not a number, not JSON): it goes when the draft is replaced from outside. */
+export function useDraftError(draft: string) {
+  const [error, setError] = useState<{ text: string; message: string }>();
+  const current = error?.text === draft ? error.message : undefined;
+  const set = (text: string, message: string | undefined) =>
+    setError(message === undefined ? undefined : { text, message });
+  return [current, set] as const;
+}

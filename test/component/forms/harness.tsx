@@ -1,4 +1,4 @@
-import { render } from '@testing-library/react';
+import { act, render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import type { Problem } from '../../../src/schema/problems';
@@ -42,8 +42,13 @@ export function renderPanel(
   const db = options.db ?? freshDb();
   const changes: Change[] = [];
   let current = initial;
+  let replace: (next: WorkflowFile) => void = () => undefined;
   function Host() {
     const [file, setFile] = useState(initial);
+    replace = (next) => {
+      current = next;
+      setFile(next);
+    };
     const problems: Problem[] = validateWorkflowFile(file, { knownWorkflows: ['Helper'] }).problems;
     return (
       <StepFormPanel
@@ -65,5 +70,13 @@ export function renderPanel(
       <Host />
     </DbProvider>,
   );
-  return { ...view, user, db, changes, current: () => current };
+  return {
+    ...view,
+    user,
+    db,
+    changes,
+    current: () => current,
+    /** A change made elsewhere (the JSON view, undo): not recorded as the form's. */
+    replaceFile: (next: WorkflowFile) => act(() => replace(next)),
+  };
 }

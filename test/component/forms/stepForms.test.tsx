@@ -90,6 +90,20 @@ describe('step forms: a form per step type round-trips its JSON', () => {
     expect(screen.queryByText(/^not valid JSON:/)).toBeNull();
   });
 
+  it('an edit from another view replaces the draft and its parse error', () => {
+    const file = everyStepWorkflow();
+    const panel = renderPanel(file, pathOfSlug(file, 'notify'));
+    const values = screen.getByLabelText(/^Values/) as HTMLTextAreaElement;
+    fireEvent.change(values, { target: { value: '{"note": ' } });
+    expect(screen.getByText(/^not valid JSON:/)).toBeTruthy();
+    const elsewhere = structuredClone(file);
+    (elsewhere.stepsConfig[3] as { config: { values: object } }).config.values = { other: true };
+    panel.replaceFile(elsewhere);
+    expect(values.value).toBe('{\n  "other": true\n}');
+    expect(screen.queryByText(/^not valid JSON:/)).toBeNull();
+    expect(values.getAttribute('aria-invalid')).toBeNull();
+  });
+
   it('a number field refuses text that is not a number, and an empty optional one removes its key', () => {
     const file = everyStepWorkflow();
     const stepPath = pathOfSlug(file, 'hold');
