@@ -149,6 +149,43 @@ describe.skipIf(!chromiumPath)('the visual editor', () => {
     await context.close();
   });
 
+  it('moves a step into a loop by dragging it there, and back out', async () => {
+    const { page, context } = await openPage(browser);
+    await page.getByRole('button', { name: 'New workflow' }).click();
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    await node(page, 'start').click();
+    await add(page, 'Loop');
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await add(page, 'Wait');
+    await node(page, 'wait').waitFor();
+    await settled(page);
+    const drag = async (slug: string, to: { x: number; y: number }) => {
+      const box = (await node(page, slug).boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + 8);
+      await page.mouse.down();
+      await page.mouse.move(to.x, to.y, { steps: 15 });
+      await page.mouse.up();
+    };
+    const loop = (await node(page, 'loop').boundingBox())!;
+    await drag('wait', { x: loop.x + loop.width / 2, y: loop.y + loop.height - 12 });
+    const parentOf = (slug: string) =>
+      page.evaluate((slug) => {
+        const text = (document.querySelector('[data-testid="json-editor"] .cm-content') as HTMLElement).innerText;
+        const doc = JSON.parse(text) as WorkflowFile;
+        const inLoop = doc.stepsConfig.some(
+          (s) => s.stepType === 'loop' && s.config.steps.some((inner) => inner.stepSlug === slug),
+        );
+        return inLoop ? 'loop' : doc.stepsConfig.some((s) => s.stepSlug === slug) ? 'top' : 'gone';
+      }, slug);
+    await expect.poll(() => parentOf('wait')).toBe('loop');
+    await settled(page);
+    await page.screenshot({ path: `${SHOTS}/editor-moved-into-loop.png` });
+    const canvas = (await page.getByTestId('graph-canvas').boundingBox())!;
+    await drag('wait', { x: canvas.x + canvas.width - 60, y: canvas.y + 40 });
+    await expect.poll(() => parentOf('wait')).toBe('top');
+    await context.close();
+  });
+
   it('is readable (read-only) on a narrow screen', async () => {
     const { page, context } = await openPage(browser);
     await page.setViewportSize({ width: 390, height: 800 });

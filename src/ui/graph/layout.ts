@@ -18,7 +18,7 @@ export type Layout = ReadonlyMap<string, Box>;
 
 export const NODE_WIDTH = 240;
 export const NODE_HEIGHT = 76;
-export const GROUP_PADDING = { top: 56, side: 20, bottom: 20 };
+export const GROUP_PADDING = { top: 76, side: 20, bottom: 20 };
 
 const ROOT_OPTIONS: LayoutOptions = {
   'elk.algorithm': 'layered',
