@@ -313,6 +313,11 @@ describe.skipIf(!chromiumPath)('installable and offline (service worker, manifes
     });
     try {
       await dev.listen();
+      // What the browser's update check gets from the dev server for the old worker: one that removes itself.
+      const devWorker = await page.request.get(new URL('sw.js', built.url).toString());
+      expect(devWorker.ok()).toBe(true);
+      expect(devWorker.headers()['content-type']).toContain('javascript');
+      expect(await devWorker.text()).toContain('registration.unregister()');
       await page.goto(built.url);
       // The old worker may answer this one navigation; the browser's update check then gets the dev
       // server's self-removing worker, which drops the caches and reloads the page from the dev server.
