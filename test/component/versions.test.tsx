@@ -128,6 +128,20 @@ describe('changed in another tab', () => {
     expect(JSON.parse(view.state.doc.toString())).toEqual(doc('Mine {{input.value}}'));
   });
 
+  test('while the choice is open, closing the tab asks first, and leaving the workflow keeps mine', async () => {
+    const { user, db, id } = await conflict();
+    const closing = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(closing);
+    expect(closing.defaultPrevented).toBe(true);
+    await user.click(screen.getByTitle('Go to the library'));
+    await waitFor(async () => expect((await getWorkflow(db, id))?.doc).toEqual(doc('Mine {{input.value}}')), {
+      timeout: 3_000,
+    });
+    const after = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(after);
+    expect(after.defaultPrevented).toBe(false);
+  });
+
   test('take theirs shows their document, and the next edit saves on top of it', async () => {
     const { user, db, id, view, banner } = await conflict();
     await user.click(within(banner).getByRole('button', { name: 'Take theirs' }));

@@ -74,6 +74,13 @@ export interface Autosave {
    * saves it on top of theirs as a version of its own (origin `conflict-copy`).
    */
   resolve(choice: 'theirs' | 'mine'): Promise<void>;
+  /**
+   * The editor goes away (another workflow opens): pending text is written, and an open conflict
+   * keeps mine on top, since theirs is already in the version history and mine would be in nothing.
+   */
+  leave(): Promise<void>;
+  /** A conflict is waiting for the user's choice (its text is in no record yet). */
+  inConflict(): boolean;
 }
 
 interface AutosaveOptions {
@@ -135,6 +142,21 @@ export function createAutosave({ write, onStatus, delayMs = AUTOSAVE_DELAY_MS }:
     return chain;
   }
 
+  async function resolve(choice: 'theirs' | 'mine'): Promise<void> {
+    if (!conflict) return;
+    const { theirs, mine } = conflict;
+    conflict = null;
+    base = theirs.revision ?? 0;
+    if (choice === 'theirs') {
+      const draft = theirs.draftText;
+      onStatus(draft === undefined ? { kind: 'saved' } : { kind: 'draft', reason: draftReason(draft) });
+      return;
+    }
+    pending = mine;
+    nextOrigin = 'conflict-copy';
+    await flush();
+  }
+
   return {
     change(text) {
       if (conflict) {
@@ -157,19 +179,8 @@ export function createAutosave({ write, onStatus, delayMs = AUTOSAVE_DELAY_MS }:
         base = revision;
       }
     },
-    async resolve(choice) {
-      if (!conflict) return;
-      const { theirs, mine } = conflict;
-      conflict = null;
-      base = theirs.revision ?? 0;
-      if (choice === 'theirs') {
-        const draft = theirs.draftText;
-        onStatus(draft === undefined ? { kind: 'saved' } : { kind: 'draft', reason: draftReason(draft) });
-        return;
-      }
-      pending = mine;
-      nextOrigin = 'conflict-copy';
-      await flush();
-    },
+    resolve,
+    leave: () => (conflict ? resolve('mine') : flush()),
+    inConflict: () => conflict !== null,
   };
 }

@@ -92,6 +92,18 @@ describe('two tabs saving one workflow', () => {
     expect((await getWorkflow(db, id))?.doc).toEqual(doc('B after taking theirs'));
   });
 
+  it('leaving the workflow with the choice still open keeps mine on top; theirs stays a version', async () => {
+    const { db, id, b } = await conflicted();
+    expect(b.autosave.inConflict()).toBe(true);
+    await b.autosave.leave();
+    expect((await getWorkflow(db, id))?.doc).toEqual(doc('from B'));
+    expect((await listVersions(db, id)).map((v) => [v.origin, v.doc])).toEqual([
+      ['conflict-copy', doc('from B')],
+      ['edit', doc('from A')],
+      ['import', doc('original')],
+    ]);
+  });
+
   it('an idle tab that has seen the other tab’s save takes it as its base: its own next save lands', async () => {
     const { db, id, a, b } = await setup();
     a.autosave.change(text('from A'));
