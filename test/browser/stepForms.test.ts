@@ -70,6 +70,10 @@ describe.skipIf(!chromiumPath)('the step forms in the app', () => {
     await openStep(page, 'classify');
     await page.screenshot({ path: `${SHOTS}/forms-llm.png` });
     expect(await formViolations(page)).toEqual([]);
+    await page.getByLabel('Theme').selectOption('dark');
+    await openStep(page, 'notify');
+    await page.screenshot({ path: `${SHOTS}/forms-action-dark.png` });
+    expect(await formViolations(page)).toEqual([]);
     expect(logs.filter((l) => l.startsWith('pageerror'))).toEqual([]);
     await context.close();
   });

@@ -157,7 +157,7 @@ export function JsonField(
         id={field.id}
         value={draft}
         mode="template"
-        rows={Math.min(10, Math.max(3, draft.split('\n').length))}
+        rows={Math.min(12, Math.max(3, draft.split('\n').length + 1))}
         label={props.label}
         items={() => (props.templates ? form.templateItems(props.secretsAllowed === true) : [])}
         describedBy={field.describedBy}
