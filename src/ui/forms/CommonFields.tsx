@@ -8,12 +8,20 @@ import { renameSlug, slugProblem } from './renameSlug';
 import { problemsAt } from './stepProblems';
 import { useDraft } from './useDraft';
 
-/** The fields every step has: name, slug, where it goes next, retries and its time limit. */
-export function CommonFields() {
+/** What names every step: shown first on its form. */
+export function IdentityFields() {
   return (
     <>
       <TextField path={['name']} label="Name" help="Shown on the canvas and in runs." />
       <SlugField />
+    </>
+  );
+}
+
+/** What every step has after its own fields: where it goes next, retries and its time limit. */
+export function CommonFields() {
+  return (
+    <>
       <NextStepsField />
       <details className="form-section">
         <summary>Retries and time limit</summary>

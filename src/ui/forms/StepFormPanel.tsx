@@ -2,7 +2,7 @@ import type { ComponentType } from 'react';
 import { STEP_TYPES, type StepType } from '../../schema/steps';
 import { stepKind } from '../graph/stepDefaults';
 import { ActionFields } from './ActionFields';
-import { CommonFields } from './CommonFields';
+import { CommonFields, IdentityFields } from './CommonFields';
 import { ConditionFields } from './ConditionFields';
 import { LoopFields, ParallelFields } from './ContainerFields';
 import { StepFormScope, useStepForm, type StepFormProps } from './formContext';
@@ -62,6 +62,7 @@ function StepFormBody() {
         </div>
       </header>
       <ProblemSummary />
+      <IdentityFields />
       {Fields && <Fields />}
       <CommonFields />
     </form>
