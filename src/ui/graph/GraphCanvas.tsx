@@ -34,15 +34,16 @@ import { StepPanel } from './StepPanel';
 import { useGraphCommands } from './useGraphCommands';
 
 /** The Graph tab: the open document as a canvas. Loaded lazily (React Flow and ELK stay out of the first screen). */
-export default function GraphCanvas() {
+export default function GraphCanvas({ knownWorkflows }: { knownWorkflows: readonly string[] }) {
   return (
     <ReactFlowProvider>
-      <Canvas />
+      <Canvas knownWorkflows={knownWorkflows} />
     </ReactFlowProvider>
   );
 }
 
-function Canvas() {
+/** `knownWorkflows`: the names a subworkflow step may call, so the graph warns as the JSON view does. */
+function Canvas({ knownWorkflows }: { knownWorkflows: readonly string[] }) {
   const session = useDocumentSession();
   const workflowId = useDocumentWorkflowId();
   const doc = useDocument();
@@ -50,7 +51,7 @@ function Canvas() {
   const model = useMemo(() => buildGraph(file), [file]);
   const shown = useLayout(model);
   const layout = shown.layout;
-  const problems = useSettledProblems(file);
+  const problems = useSettledProblems(file, knownWorkflows);
   const placed = useMemo(() => problemsByNode(model, problems), [model, problems]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
   const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(() => new Set());

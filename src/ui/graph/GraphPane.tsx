@@ -6,14 +6,15 @@ import { LazyBoundary, lazyChunk } from '../common/LazyBoundary';
 const GraphCanvas = lazyChunk(() => import('./GraphCanvas'));
 
 /**
- * The Graph tab of a workflow (inside its DocumentProvider). Memoised without props: it re-renders
- * from the document session, not each time the workflow view does (a save status per keystroke).
+ * The Graph tab of a workflow (inside its DocumentProvider). Memoised (its one prop, the saved
+ * workflows' names, changes rarely): it re-renders from the document session, not each time the
+ * workflow view does (a save status per keystroke).
  */
-export const GraphPane = memo(function GraphPane() {
+export const GraphPane = memo(function GraphPane({ knownWorkflows }: { knownWorkflows: readonly string[] }) {
   return (
     <ErrorBoundary label="The graph">
       <LazyBoundary label="the graph" fallback={<div className="editor-loading muted">Loading graph…</div>}>
-        <GraphCanvas />
+        <GraphCanvas knownWorkflows={knownWorkflows} />
       </LazyBoundary>
     </ErrorBoundary>
   );

@@ -62,14 +62,14 @@ export const PROBLEMS_DELAY_MS = 250;
  * Validation problems of the file, checked once edits pause (a whole 200-step workflow per
  * keystroke would make typing lag); the first check is immediate.
  */
-export function useSettledProblems(file: WorkflowFile): readonly Problem[] {
+export function useSettledProblems(file: WorkflowFile, knownWorkflows: readonly string[]): readonly Problem[] {
   const [settled, setSettled] = useState(file);
   useEffect(() => {
     if (settled === file) return;
     const timer = setTimeout(() => setSettled(file), PROBLEMS_DELAY_MS);
     return () => clearTimeout(timer);
   }, [file, settled]);
-  return useMemo(() => validateWorkflowFile(settled).problems, [settled]);
+  return useMemo(() => validateWorkflowFile(settled, { knownWorkflows }).problems, [settled, knownWorkflows]);
 }
 
 /** Fit the whole graph, never magnified past 100% (a single step would fill the screen). */

@@ -129,7 +129,7 @@ function Loaded({
         {/* The graph tab (address #/w/<id>/graph): its view goes here, inside the document session. */}
         {tab === 'graph' && (
           <div className="tab-panel">
-            <GraphPane />
+            <GraphPane knownWorkflows={knownWorkflows} />
           </div>
         )}
       </DocumentProvider>
