@@ -233,6 +233,7 @@ const api: ExecutorApi = {
   forgetAllKeys: call('forgetAllKeys') as ExecutorApi['forgetAllKeys'],
   testProvider: call('testProvider') as ExecutorApi['testProvider'],
   applySettings: call('applySettings') as ExecutorApi['applySettings'],
+  previewBackup: call('previewBackup') as ExecutorApi['previewBackup'],
   restoreBackup: call('restoreBackup') as ExecutorApi['restoreBackup'],
   clearAllData: call('clearAllData') as ExecutorApi['clearAllData'],
   applyRetention: call('applyRetention') as ExecutorApi['applyRetention'],

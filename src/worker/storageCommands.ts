@@ -1,7 +1,13 @@
 import type { Engine } from '../engine/engine';
-import { clearAllData, restoreBackup, type RestoreMode, type RestorePreview } from '../store/backup';
-import { checkBackupText, type Backup } from '../store/backupFormat';
-import { backupTables } from '../store/backup';
+import {
+  backupTables,
+  clearAllData,
+  previewRestore,
+  restoreBackup,
+  type RestoreMode,
+  type RestorePreview,
+} from '../store/backup';
+import { checkBackupFile, type BackupCheck } from '../store/backupFormat';
 import type { TabflowDb } from '../store/db';
 import { applyRetention, type RetentionResult } from '../store/retention';
 import { errorMessage } from '../schema/errorMessage';
@@ -15,8 +21,17 @@ const STOP_WAIT_MS = 10_000;
 /** Retention runs this long after the last run change (a burst of finishing runs is one pass). */
 export const RETENTION_DELAY_MS = 2_000;
 
+/** A backup file checked: what restoring it would change, or what is wrong with it. */
+export type BackupPreview = { ok: true; preview: RestorePreview } | { ok: false; message: string };
+
 export interface StorageCommands {
-  restoreBackup(backup: Backup, mode: RestoreMode): Promise<RestorePreview>;
+  /**
+   * Checks a backup file and says what restoring it would change. The file is read and parsed here, in the
+   * executor's worker, never in a page: a large one never holds the UI.
+   */
+  previewBackup(file: Blob, mode: RestoreMode): Promise<BackupPreview>;
+  /** Checks the file again and restores it; the restored runs that had not finished resume here at once. */
+  restoreBackup(file: Blob, mode: RestoreMode): Promise<RestorePreview>;
   clearAllData(): Promise<void>;
   applyRetention(): Promise<RetentionResult>;
 }
@@ -28,10 +43,14 @@ async function stopDriving(engine: Engine): Promise<void> {
 }
 
 export function storageCommands(engine: Engine, db: TabflowDb, now: () => number = Date.now): StorageCommands {
+  const check = (file: Blob): Promise<BackupCheck> => checkBackupFile(file, backupTables(db), db.verno);
   return {
-    async restoreBackup(backup, mode) {
-      // Checked again here: this tab writes it, whatever the asking tab checked.
-      const checked = await checkBackupText(JSON.stringify(backup), backupTables(db), db.verno);
+    async previewBackup(file, mode) {
+      const checked = await check(file);
+      return checked.ok ? { ok: true, preview: await previewRestore(db, checked.backup, mode) } : checked;
+    },
+    async restoreBackup(file, mode) {
+      const checked = await check(file);
       if (!checked.ok) throw new Error(`the backup cannot be restored: ${checked.message}`);
       // A replace removes runs this engine may be driving: none may write into what is restored.
       if (mode === 'replace') await stopDriving(engine);

@@ -1,27 +1,23 @@
 import { useRef, useState, type ChangeEvent } from 'react';
 import { formatBytes } from '../../schema/share';
 import { errorMessage } from '../../schema/errorMessage';
-import {
-  backupTables,
-  exportBackup,
-  previewRestore,
-  RECORD_VERDICTS,
-  type RestoreMode,
-  type RestorePreview,
-} from '../../store/backup';
-import { BACKUP_NOTICE, checkBackupFile, type Backup } from '../../store/backupFormat';
+import { exportBackup, RECORD_VERDICTS, type RestoreMode, type RestorePreview } from '../../store/backup';
+import { BACKUP_NOTICE } from '../../store/backupFormat';
 import { downloadBlob } from '../common/clipboard';
 import { useDb } from '../DbContext';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
 
-/** Export everything / Restore: the file is checked, then previewed, and only then merged or replaced. */
+/**
+ * Export everything / Restore: the file is checked, then previewed, and only then merged or replaced. The file
+ * goes to the executing tab's worker as it is (a Blob, not copied): it is read and parsed there, never here.
+ */
 
 type Restore =
   | { step: 'idle' }
   | { step: 'checking'; fileName: string }
   | { step: 'refused'; fileName: string; message: string }
-  | { step: 'preview'; fileName: string; backup: Backup; mode: RestoreMode; preview: RestorePreview | undefined }
+  | { step: 'preview'; fileName: string; file: Blob; mode: RestoreMode; preview: RestorePreview | undefined }
   | { step: 'restoring'; fileName: string };
 
 function backupFileName(now: Date): string {
@@ -50,32 +46,33 @@ export function BackupPanel() {
     }
   }
 
-  async function showPreview(fileName: string, backup: Backup, mode: RestoreMode) {
-    setRestore({ step: 'preview', fileName, backup, mode, preview: undefined });
-    const preview = await previewRestore(db, backup, mode);
+  async function showPreview(fileName: string, file: Blob, mode: RestoreMode) {
     setRestore((now) =>
-      now.step === 'preview' && now.backup === backup && now.mode === mode ? { ...now, preview } : now,
+      now.step === 'preview' ? { ...now, mode, preview: undefined } : { step: 'checking', fileName },
     );
-  }
-
-  async function chooseFile(event: ChangeEvent<HTMLInputElement>) {
-    const file = event.target.files?.[0];
-    event.target.value = '';
-    if (!file) return;
-    setRestore({ step: 'checking', fileName: file.name });
     try {
-      const checked = await checkBackupFile(file, backupTables(db), db.verno);
-      if (!checked.ok) return setRestore({ step: 'refused', fileName: file.name, message: checked.message });
-      await showPreview(file.name, checked.backup, 'merge');
+      const answer = await executor.previewBackup(file, mode);
+      if (!answer.ok) return setRestore({ step: 'refused', fileName, message: answer.message });
+      setRestore((now) =>
+        now.step === 'restoring' || (now.step === 'preview' && now.mode !== mode)
+          ? now
+          : { step: 'preview', fileName, file, mode, preview: answer.preview },
+      );
     } catch (error) {
-      setRestore({ step: 'refused', fileName: file.name, message: errorMessage(error) });
+      setRestore({ step: 'refused', fileName, message: errorMessage(error) });
     }
   }
 
-  async function restoreNow(backup: Backup, mode: RestoreMode, fileName: string) {
+  function chooseFile(event: ChangeEvent<HTMLInputElement>) {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (file) void showPreview(file.name, file, 'merge');
+  }
+
+  async function restoreNow(file: Blob, mode: RestoreMode, fileName: string) {
     setRestore({ step: 'restoring', fileName });
     try {
-      const done = await executor.restoreBackup(backup, mode);
+      const done = await executor.restoreBackup(file, mode);
       const written = done.tables.reduce((sum, t) => sum + t.written, 0);
       const resuming = done.unfinishedRuns.length;
       showToast({
@@ -107,7 +104,7 @@ export function BackupPanel() {
           accept=".json,application/json"
           hidden
           aria-label="Backup file to restore"
-          onChange={(e) => void chooseFile(e)}
+          onChange={chooseFile}
         />
       </div>
       {restore.step === 'checking' && <p className="muted">Checking {restore.fileName}…</p>}
@@ -122,8 +119,8 @@ export function BackupPanel() {
           fileName={restore.fileName}
           mode={restore.mode}
           preview={restore.preview}
-          onMode={(mode) => void showPreview(restore.fileName, restore.backup, mode)}
-          onRestore={() => void restoreNow(restore.backup, restore.mode, restore.fileName)}
+          onMode={(mode) => void showPreview(restore.fileName, restore.file, mode)}
+          onRestore={() => void restoreNow(restore.file, restore.mode, restore.fileName)}
           onCancel={() => setRestore({ step: 'idle' })}
         />
       )}

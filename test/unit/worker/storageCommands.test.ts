@@ -4,8 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../../../src/engine/clock';
 import { Engine } from '../../../src/engine/engine';
 import type { RunRecord } from '../../../src/engine/records';
-import { backupTables, exportBackup } from '../../../src/store/backup';
-import { checkBackupText, type Backup } from '../../../src/store/backupFormat';
+import { exportBackup } from '../../../src/store/backup';
 import { TabflowDb } from '../../../src/store/db';
 import { DexieEngineStore } from '../../../src/store/engineStore';
 import { writeSetting } from '../../../src/store/settings';
@@ -45,21 +44,23 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
 const waitingForApproval = (db: TabflowDb, runId: string) => async () =>
   (await db.runs.get(runId))?.waits?.some((w) => w.kind === 'approval') === true;
 
-/** A backup of a run waiting for its approval, made in another browser. */
-async function backupOfWaitingRun(): Promise<{ backup: Backup; runId: string }> {
+/** A backup file of a run waiting for its approval, made in another browser. */
+async function backupOfWaitingRun(): Promise<{ backup: Blob; text: string; runId: string }> {
   const { db, engine } = executor();
   const runId = await engine.start({ workflow, input: { value: 'box-7' } });
   await until(waitingForApproval(db, runId), 'the run waits for its approval');
   engine.shutdown();
-  const checked = await checkBackupText(await (await exportBackup(db)).text(), backupTables(db), db.verno);
-  if (!checked.ok) throw new Error(checked.message);
-  return { backup: checked.backup, runId };
+  const backup = await exportBackup(db);
+  return { backup, text: await backup.text(), runId };
 }
 
 describe('restoring a backup in the executing tab', () => {
   it('a restored run that was mid-flight is resumed at once, without a reload, and finishes', async () => {
     const { backup, runId } = await backupOfWaitingRun();
     const { db, engine, commands } = executor();
+    const preview = await commands.previewBackup(backup, 'merge');
+    expect(preview.ok && preview.preview.unfinishedRuns).toEqual([runId]);
+    expect(await db.runs.count()).toBe(0); // a preview writes nothing
     const result = await commands.restoreBackup(backup, 'merge');
     expect(result.unfinishedRuns).toEqual([runId]);
     await until(async () => engine.isDriving(runId), 'the restored run is driven here');
@@ -85,10 +86,14 @@ describe('restoring a backup in the executing tab', () => {
   });
 
   it('a backup that does not pass the checks is refused here too, and nothing is written', async () => {
-    const { backup } = await backupOfWaitingRun();
+    const { text } = await backupOfWaitingRun();
     const { db, commands } = executor();
-    const hostile = { ...backup, tables: { ...backup.tables, runs: [{ id: 'x', status: 'exploded' }] } };
-    await expect(commands.restoreBackup(hostile, 'merge')).rejects.toThrow(
+    const parsed = JSON.parse(text) as { tables: Record<string, unknown[]> };
+    parsed.tables.runs = [{ id: 'x', status: 'exploded' }];
+    const hostile = new Blob([JSON.stringify(parsed)]);
+    const preview = await commands.previewBackup(hostile, 'merge');
+    expect(!preview.ok && preview.message).toMatch(/^table "runs", record 0/);
+    await expect(commands.restoreBackup(hostile, 'replace')).rejects.toThrow(
       /^the backup cannot be restored: table "runs", record 0/,
     );
     expect(await db.runs.count()).toBe(0);
