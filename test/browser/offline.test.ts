@@ -20,9 +20,10 @@ describe.skipIf(!chromiumPath)('offline in the browser', () => {
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
-      // The executor fetches the model runner's code shortly after it starts, before anything asks for it.
+      // The executor fetches the model runner's code shortly after it starts, before anything asks for it
+      // (the service worker's own copy, fetched for its cache, is not the worker's).
       const modelCode = context.waitForEvent('requestfinished', {
-        predicate: (r: Request) => /\/modelRunner-[^/]*\.js$/.test(r.url()),
+        predicate: (r: Request) => /\/modelRunner-[^/]*\.js$/.test(r.url()) && r.serviceWorker() === null,
         timeout: 30_000,
       });
       await page.goto(baseUrl);
