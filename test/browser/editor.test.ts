@@ -125,6 +125,13 @@ describe.skipIf(!chromiumPath)('the visual editor', () => {
     await runLocator(page, runId).getByRole('button', { name: 'Approve' }).click();
     await waitForRunStatus(page, runId, 'completed');
 
+    // The canvas marks what changed since version 1 (the empty workflow).
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    await page.getByLabel('Changes since').selectOption({ label: 'version 1' });
+    await expect.poll(() => page.locator('.graph-node-added').count()).toBe(6);
+    expect(await node(page, 'start').getAttribute('class')).toMatch(/graph-node-changed/);
+    await page.screenshot({ path: `${SHOTS}/editor-graph-changes.png` });
+
     // Versions: the first one (the empty workflow) against now, then restored: the graph follows.
     await page.getByRole('button', { name: 'Versions', exact: true }).click();
     const versions = page.getByRole('dialog');

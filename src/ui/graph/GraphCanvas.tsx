@@ -32,6 +32,7 @@ import type { FlowNode } from './nodes';
 import { Palette, PALETTE_MIME } from './Palette';
 import { StepPanel } from './StepPanel';
 import { useGraphCommands } from './useGraphCommands';
+import { useVersionCompare } from './VersionCompare';
 
 /** The Graph tab: the open document as a canvas. Loaded lazily (React Flow and ELK stay out of the first screen). */
 export default function GraphCanvas({ knownWorkflows }: { knownWorkflows: readonly string[] }) {
@@ -66,9 +67,11 @@ function Canvas({ knownWorkflows }: { knownWorkflows: readonly string[] }) {
   const select = useCallback((ids: readonly string[]) => setSelected(new Set(ids)), []);
   const commands = useGraphCommands({ session, model, selected, onSelect: select });
 
+  const compare = useVersionCompare(workflowId, file);
+  const highlights = compare.highlights?.bySlug;
   const derived = useMemo(
-    () => toFlowNodes(model, placeNodes(model, layout, file.ui?.positions), placed.byNode, selected),
-    [model, layout, file.ui?.positions, placed.byNode, selected],
+    () => toFlowNodes(model, placeNodes(model, layout, file.ui?.positions), placed.byNode, selected, highlights),
+    [model, layout, file.ui?.positions, placed.byNode, selected, highlights],
   );
   // React Flow's working copy (it adds measurements and drag positions), renewed when the document's changes.
   const [nodes, setNodes] = useState<FlowNode[]>(derived);
@@ -160,6 +163,7 @@ function Canvas({ knownWorkflows }: { knownWorkflows: readonly string[] }) {
           Delete
         </button>
         <span className="toolbar-gap" />
+        {compare.picker}
         <span className="muted graph-counts">
           {model.nodes.filter((n) => n.data.kind === 'step').length} steps
           {placed.workflow.length > 0 && ` · ${placed.workflow.length} workflow problem(s)`}
@@ -169,6 +173,12 @@ function Canvas({ knownWorkflows }: { knownWorkflows: readonly string[] }) {
         <p className="graph-banner" role="status" data-testid="graph-stale">
           The JSON does not parse ({doc.textState.kind === 'invalid' ? doc.textState.message : ''}). The graph shows the
           last valid version and is read-only until the JSON is fixed (or undone).
+        </p>
+      )}
+      {compare.highlights && (
+        <p className="graph-compare-note" role="status">
+          Since {compare.highlights.label}: {compare.highlights.bySlug.size} step(s) added or changed (marked)
+          {compare.highlights.removed.length > 0 && `; removed: ${compare.highlights.removed.join(', ')}`}.
         </p>
       )}
       {placed.workflow.length > 0 && (
