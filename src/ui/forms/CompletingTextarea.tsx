@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import {
   applyCompletion,
   expressionQuery,
@@ -40,16 +40,9 @@ interface Open {
 export function CompletingTextarea(props: Props) {
   const { id, value, onChange, items, mode } = props;
   const ref = useRef<HTMLTextAreaElement>(null);
-  const pendingCaret = useRef<number | undefined>(undefined);
+  const pendingCaretRef = useCaretAfterRender(ref);
   const [open, setOpen] = useState<Open>();
   const listId = `${id}-completions`;
-
-  useLayoutEffect(() => {
-    const caret = pendingCaret.current;
-    if (caret === undefined || !ref.current) return;
-    pendingCaret.current = undefined;
-    ref.current.setSelectionRange(caret, caret);
-  });
 
   const refresh = (text: string, caret: number, asked = false) => {
     const found = mode === 'template' ? templateQuery(text, caret) : expressionQuery(text, caret);
@@ -68,7 +61,7 @@ export function CompletingTextarea(props: Props) {
     if (!el || !open) return;
     const label = open.wrap ? `{{${item.label}` : item.label;
     const next = applyCompletion(value, el.selectionStart, open.query, label, mode === 'template');
-    pendingCaret.current = next.caret;
+    pendingCaretRef.current = next.caret;
     setOpen(undefined);
     onChange(next.text);
   };
@@ -77,19 +70,11 @@ export function CompletingTextarea(props: Props) {
     if (event.key === ' ' && event.ctrlKey) {
       event.preventDefault();
       refresh(value, event.currentTarget.selectionStart, true);
-      return;
+    } else if (open && listKey(event, open, setOpen, accept)) {
+      event.preventDefault();
+      // Escape inside the list must not also close a dialog or panel around the field.
+      event.stopPropagation();
     }
-    if (!open) return;
-    const move = (by: number) =>
-      setOpen({ ...open, active: (open.active + by + open.options.length) % open.options.length });
-    if (event.key === 'ArrowDown') move(1);
-    else if (event.key === 'ArrowUp') move(-1);
-    else if (event.key === 'Enter' || event.key === 'Tab') accept(open.options[open.active]!);
-    else if (event.key === 'Escape') setOpen(undefined);
-    else return;
-    event.preventDefault();
-    // Escape inside the list must not also close a dialog or panel around the field.
-    event.stopPropagation();
   };
 
   return (
@@ -112,28 +97,62 @@ export function CompletingTextarea(props: Props) {
         onKeyDown={onKeyDown}
         onBlur={() => setOpen(undefined)}
       />
-      {open && (
-        <ul id={listId} role="listbox" aria-label={`Completions for ${props.label}`} className="completions">
-          {open.options.map((item, i) => (
-            <li
-              key={item.label}
-              id={`${listId}-${i}`}
-              role="option"
-              aria-selected={i === open.active}
-              className={i === open.active ? 'completion completion-active' : 'completion'}
-              // mousedown, not click: the textarea keeps its focus and caret.
-              onMouseDown={(e) => {
-                e.preventDefault();
-                accept(item);
-              }}>
-              <code>{item.label}</code> <span className="completion-detail">{item.detail}</span>
-            </li>
-          ))}
-        </ul>
-      )}
+      {open && <CompletionList id={listId} label={props.label} open={open} onPick={accept} />}
       <span className="form-sr-only" aria-live="polite">
         {open ? `${open.options.length} suggestions; arrow keys to choose, Enter to insert` : ''}
       </span>
     </div>
   );
+}
+
+/** The keys of an open list; false when the key is not one of them (the textarea then handles it). */
+function listKey(
+  event: KeyboardEvent<HTMLTextAreaElement>,
+  open: Open,
+  setOpen: (next: Open | undefined) => void,
+  accept: (item: CompletionItem) => void,
+): boolean {
+  const move = (by: number) =>
+    setOpen({ ...open, active: (open.active + by + open.options.length) % open.options.length });
+  if (event.key === 'ArrowDown') move(1);
+  else if (event.key === 'ArrowUp') move(-1);
+  else if (event.key === 'Enter' || event.key === 'Tab') accept(open.options[open.active]!);
+  else if (event.key === 'Escape') setOpen(undefined);
+  else return false;
+  return true;
+}
+
+function CompletionList(props: { id: string; label: string; open: Open; onPick(item: CompletionItem): void }) {
+  const { id, open, onPick } = props;
+  return (
+    <ul id={id} role="listbox" aria-label={`Completions for ${props.label}`} className="completions">
+      {open.options.map((item, i) => (
+        <li
+          key={item.label}
+          id={`${id}-${i}`}
+          role="option"
+          aria-selected={i === open.active}
+          className={i === open.active ? 'completion completion-active' : 'completion'}
+          // mousedown, not click: the textarea keeps its focus and caret.
+          onMouseDown={(e) => {
+            e.preventDefault();
+            onPick(item);
+          }}>
+          <code>{item.label}</code> <span className="completion-detail">{item.detail}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Where the caret goes once the inserted text has rendered (React re-renders the value first). */
+function useCaretAfterRender(ref: RefObject<HTMLTextAreaElement | null>) {
+  const pending = useRef<number | undefined>(undefined);
+  useLayoutEffect(() => {
+    const caret = pending.current;
+    if (caret === undefined || !ref.current) return;
+    pending.current = undefined;
+    ref.current.setSelectionRange(caret, caret);
+  });
+  return pending;
 }

@@ -29,21 +29,7 @@ export function LoopFields() {
   const steps = Array.isArray(config.steps) ? config.steps.length : 0;
   return (
     <>
-      <fieldset className="form-field">
-        <legend>Repeat</legend>
-        {(['forEach', 'while'] as const).map((value) => (
-          <label key={value} className="form-check">
-            <input
-              type="radio"
-              name={`${form.stepPath.join('-')}-mode`}
-              value={value}
-              checked={mode === value}
-              onChange={() => setMode(value)}
-            />
-            {value === 'forEach' ? 'For each item of a list' : 'While an expression is true'}
-          </label>
-        ))}
-      </fieldset>
+      <LoopModeField mode={mode} onChange={setMode} />
       {mode === 'forEach' ? (
         Array.isArray(config.forEach) ? (
           <JsonField path={['config', 'forEach']} label="Items (JSON list)" expect="array" />
@@ -82,6 +68,27 @@ export function LoopFields() {
         The body holds {steps} step{steps === 1 ? '' : 's'}; add and link them on the canvas.
       </p>
     </>
+  );
+}
+
+function LoopModeField({ mode, onChange }: { mode: 'forEach' | 'while'; onChange(next: string): void }) {
+  const form = useStepForm();
+  return (
+    <fieldset className="form-field">
+      <legend>Repeat</legend>
+      {(['forEach', 'while'] as const).map((value) => (
+        <label key={value} className="form-check">
+          <input
+            type="radio"
+            name={`${form.stepPath.join('-')}-mode`}
+            value={value}
+            checked={mode === value}
+            onChange={() => onChange(value)}
+          />
+          {value === 'forEach' ? 'For each item of a list' : 'While an expression is true'}
+        </label>
+      ))}
+    </fieldset>
   );
 }
 
