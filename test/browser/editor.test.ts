@@ -156,7 +156,7 @@ describe.skipIf(!chromiumPath)('the visual editor', () => {
     await context.close();
   });
 
-  it('moves a step into a loop by dragging it there, and back out', async () => {
+  it('moves a step into a loop by dragging it there, and back out; a palette entry dropped on it goes in', async () => {
     const { page, context } = await openPage(browser);
     await page.getByRole('button', { name: 'New workflow' }).click();
     await page.getByRole('tab', { name: 'Graph' }).click();
@@ -190,6 +190,19 @@ describe.skipIf(!chromiumPath)('the visual editor', () => {
     const canvas = (await page.getByTestId('graph-canvas').boundingBox())!;
     await drag('wait', { x: canvas.x + canvas.width - 60, y: canvas.y + 40 });
     await expect.poll(() => parentOf('wait')).toBe('top');
+    // A palette entry dropped on the loop goes into its body.
+    await settled(page);
+    const target = (await node(page, 'loop').boundingBox())!;
+    await page
+      .getByRole('toolbar', { name: 'Add a step' })
+      .getByRole('button', { name: 'Event', exact: true })
+      .dragTo(page.getByTestId('graph-canvas'), {
+        targetPosition: {
+          x: target.x + target.width / 2 - canvas.x,
+          y: target.y + target.height - 10 - canvas.y,
+        },
+      });
+    await expect.poll(() => parentOf('event')).toBe('loop');
     await context.close();
   });
 
