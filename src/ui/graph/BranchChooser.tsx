@@ -1,6 +1,44 @@
 import { useEffect, useRef } from 'react';
 import type { Step } from '../../schema/steps';
-import { branchKeysFor } from './edits';
+import type { WorkflowFile } from '../../schema/workflow';
+import { branchKeysFor, findStep } from './edits';
+import type { GraphModel } from './model';
+
+/** A connection dragged from `source` to `target` (node ids), waiting for its outcome to be chosen. */
+export interface PendingConnection {
+  source: string;
+  target: string;
+}
+
+interface ConnectingProps {
+  model: GraphModel;
+  file: WorkflowFile;
+  pending: PendingConnection;
+  onConnect(source: string, key: string, target: string): void;
+  onDone(): void;
+}
+
+/** The chooser for a dragged connection, between the steps the node ids stand for. */
+export function Connecting({ model, file, pending, onConnect, onDone }: ConnectingProps) {
+  const slugOf = (id: string) => {
+    const node = model.byId.get(id);
+    return node?.data.kind === 'step' ? node.data.slug : undefined;
+  };
+  const target = slugOf(pending.target);
+  const source = findStep(file, slugOf(pending.source) ?? '');
+  if (!source || !target) return null;
+  return (
+    <BranchChooser
+      source={source}
+      target={target}
+      onChoose={(key) => {
+        onConnect(source.stepSlug, key, target);
+        onDone();
+      }}
+      onCancel={onDone}
+    />
+  );
+}
 
 interface BranchChooserProps {
   source: Step;
