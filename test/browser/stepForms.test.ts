@@ -62,7 +62,9 @@ describe.skipIf(!chromiumPath)('the step forms in the app', () => {
     await openStep(page, 'route');
     const preview = page.locator('.form-preview-value');
     await preview.waitFor();
-    expect(await preview.innerText()).toBe('Evaluates to false — the rule does not match (no run yet: empty data)');
+    expect(await preview.innerText()).toBe(
+      'Evaluates to false — the rule does not match (no finished run yet: empty data)',
+    );
     await page.getByLabel('Rule 1: when', { exact: true }).fill('steps.classify.output.label =');
     await page.locator('.form-preview-error').waitFor();
     await page.screenshot({ path: `${SHOTS}/forms-condition-preview.png` });

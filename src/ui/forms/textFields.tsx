@@ -108,7 +108,10 @@ function ExpressionPreview(props: { id: string; source: string; context: Express
         <>
           Evaluates to <code>{shown.text}</code>
           {shown.matches !== undefined && (shown.matches ? ' — the rule matches' : ' — the rule does not match')}
-          <span className="form-help"> ({against === 'ready' ? 'the last run' : 'no run yet: empty data'})</span>
+          <span className="form-help">
+            {' '}
+            ({against === 'ready' ? 'the last finished run' : 'no finished run yet: empty data'})
+          </span>
         </>
       )}
       {shown.kind === 'error' && <>Error: {shown.message}</>}

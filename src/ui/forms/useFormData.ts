@@ -1,7 +1,8 @@
 import Dexie from 'dexie';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useMemo } from 'react';
-import type { RunRecord } from '../../engine/records';
+import { FINISHED_RUN_STATUSES, type RunRecord } from '../../engine/records';
+import type { TabflowDb } from '../../store/db';
 import { secretNames, workflowSecretName } from '../../store/keyVault';
 import { listTables } from '../../store/tableImport';
 import { listWorkflows } from '../../store/workflows';
@@ -18,32 +19,43 @@ export type LastRun =
 const LOADING = { status: 'loading' } as const;
 const NONE = { status: 'none' } as const;
 
-/** The newest run of the workflow and the completed output of each of its steps (the first one recorded). */
+/**
+ * The newest finished run of the workflow and the completed output of each of its steps (the first one
+ * recorded). Two queries: run updates (one per step of a run in flight) re-read only the runs, and a
+ * finished run's journal, which no longer changes, is read once.
+ */
 export function useLastRun(workflowId: string | undefined): LastRun {
   const db = useDb();
-  return useLiveQuery(
-    async (): Promise<LastRun> => {
-      if (workflowId === undefined) return NONE;
-      const runs = await db.runs.where('workflowId').equals(workflowId).toArray();
-      const run = runs.sort((a, b) => b.createdAt - a.createdAt)[0];
-      if (!run) return NONE;
-      const records = await db.steps
-        .where('[runId+seq]')
-        .between([run.id, Dexie.minKey], [run.id, Dexie.maxKey])
-        .toArray();
-      const outputs = new Map<string, unknown>();
-      let triggerData: unknown;
-      for (const record of records) {
-        if (record.kind !== 'step' || record.status !== 'completed' || outputs.has(record.slug)) continue;
-        outputs.set(record.slug, record.output);
-        if (record.stepType === 'trigger' && triggerData === undefined) triggerData = record.output;
-      }
-      // fromEntries defines own properties: a step slugged "__proto__" stays data.
-      return { status: 'ready', run, outputs: Object.fromEntries(outputs), triggerData };
-    },
-    [db, workflowId],
-    LOADING,
-  );
+  // An id, not the record: a re-read of the runs table gives the same value, so nothing downstream re-runs.
+  const runId = useLiveQuery(async (): Promise<string | null> => {
+    if (workflowId === undefined) return null;
+    const runs = await db.runs.where('workflowId').equals(workflowId).toArray();
+    const finished = runs.filter((r) => FINISHED_RUN_STATUSES.has(r.status));
+    return finished.sort((a, b) => b.createdAt - a.createdAt)[0]?.id ?? null;
+  }, [db, workflowId]);
+  const data = useLiveQuery(() => (runId ? runData(db, runId) : undefined), [db, runId]);
+  return useMemo((): LastRun => {
+    if (runId === undefined) return LOADING;
+    if (runId === null) return NONE;
+    if (data === undefined || (data !== null && data.run.id !== runId)) return LOADING;
+    return data === null ? NONE : { status: 'ready', ...data };
+  }, [runId, data]);
+}
+
+/** A finished run and the first completed output of each of its steps (null when it was deleted). */
+async function runData(db: TabflowDb, runId: string) {
+  const run = await db.runs.get(runId);
+  if (!run) return null;
+  const records = await db.steps.where('[runId+seq]').between([runId, Dexie.minKey], [runId, Dexie.maxKey]).toArray();
+  const outputs = new Map<string, unknown>();
+  let triggerData: unknown;
+  for (const record of records) {
+    if (record.kind !== 'step' || record.status !== 'completed' || outputs.has(record.slug)) continue;
+    outputs.set(record.slug, record.output);
+    if (record.stepType === 'trigger' && triggerData === undefined) triggerData = record.output;
+  }
+  // fromEntries defines own properties: a step slugged "__proto__" stays data.
+  return { run, outputs: Object.fromEntries(outputs), triggerData };
 }
 
 /** Names of the secrets stored in this browser (names only: a value is never read here); undefined while loading. */

@@ -15,17 +15,25 @@ const options = () =>
 const formReady = () =>
   waitFor(() => expect(screen.getByTestId('step-form').getAttribute('data-state')).toBe('ready'), { timeout: 10_000 });
 
-function lastRun(workflowId: string, outputs: Record<string, unknown>): { run: RunRecord; steps: StepRecord[] } {
+function lastRun(
+  workflowId: string,
+  outputs: Record<string, unknown>,
+  {
+    id = 'run-last',
+    status = 'completed',
+    createdAt = 10,
+  }: Partial<Pick<RunRecord, 'id' | 'status' | 'createdAt'>> = {},
+): { run: RunRecord; steps: StepRecord[] } {
   const run: RunRecord = {
-    id: 'run-last',
+    id,
     workflowHash: 'h',
     workflowName: 'Every step',
     workflowId,
     mode: 'durable',
     input: { customerId: 'c-7' },
-    status: 'completed',
+    status,
     generation: 0,
-    createdAt: 10,
+    createdAt,
     updatedAt: 10,
     activeMs: 0,
     depth: 0,
@@ -35,8 +43,8 @@ function lastRun(workflowId: string, outputs: Record<string, unknown>): { run: R
     ([slug, output], seq) =>
       ({
         kind: 'step',
-        key: `run-last:${slug}@`,
-        runId: 'run-last',
+        key: `${id}:${slug}@`,
+        runId: id,
         slug,
         path: '',
         stepType: 'action',
@@ -169,7 +177,7 @@ describe('JSONata preview', () => {
       [...loopPath, 'config', 'while'],
     ]);
     const preview = await screen.findByText(/Evaluates to/, {}, { timeout: 10_000 });
-    expect(preview.textContent).toBe('Evaluates to true — the rule matches (no run yet: empty data)');
+    expect(preview.textContent).toBe('Evaluates to true — the rule matches (no finished run yet: empty data)');
     const when = screen.getByLabelText('While');
     await panel.user.click(when);
     await panel.user.type(when, '{End} and loop.pre');
@@ -181,10 +189,18 @@ describe('JSONata preview', () => {
     const { run, steps } = lastRun('wf1', { classify: { label: 'urgent' }, ping: { label: 'never seen' } });
     await db.runs.put(run);
     await db.steps.bulkPut(steps);
+    // A newer run still in flight is not what the preview reads: its data is not complete.
+    const running = lastRun(
+      'wf1',
+      { classify: { label: 'calm' } },
+      { id: 'run-live', status: 'running', createdAt: 20 },
+    );
+    await db.runs.put(running.run);
+    await db.steps.bulkPut(running.steps);
     const file = everyStepWorkflow();
     renderPanel(file, pathOfSlug(file, 'route'), { db, workflowId: 'wf1' });
     const preview = await screen.findByText(/Evaluates to/, {}, { timeout: 10_000 });
-    expect(preview.textContent).toBe('Evaluates to true — the rule matches (the last run)');
+    expect(preview.textContent).toBe('Evaluates to true — the rule matches (the last finished run)');
 
     const when = screen.getByLabelText(/^Rule 1: when/);
     fireEvent.change(when, { target: { value: 'input.customerId & "/" & steps.ping.output.label' } });
