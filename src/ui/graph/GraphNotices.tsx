@@ -15,30 +15,22 @@ interface GraphToolbarProps {
   onDelete(): void;
 }
 
+function ToolButton({ label, disabled, onClick }: { label: string; disabled: boolean; onClick(): void }) {
+  return (
+    <button type="button" className="button button-small" disabled={disabled} onClick={onClick}>
+      {label}
+    </button>
+  );
+}
+
 export function GraphToolbar(props: GraphToolbarProps) {
   const { readOnly, hasSelection, steps, workflowProblems, picker } = props;
   return (
     <div className="pane-bar graph-toolbar" role="toolbar" aria-label="Graph">
-      <button type="button" className="button button-small" onClick={props.onTidy} disabled={readOnly}>
-        Tidy up
-      </button>
-      <button type="button" className="button button-small" onClick={props.onFit}>
-        Fit view
-      </button>
-      <button
-        type="button"
-        className="button button-small"
-        disabled={readOnly || !hasSelection}
-        onClick={props.onDuplicate}>
-        Duplicate
-      </button>
-      <button
-        type="button"
-        className="button button-small"
-        disabled={readOnly || !hasSelection}
-        onClick={props.onDelete}>
-        Delete
-      </button>
+      <ToolButton label="Tidy up" disabled={readOnly} onClick={props.onTidy} />
+      <ToolButton label="Fit view" disabled={false} onClick={props.onFit} />
+      <ToolButton label="Duplicate" disabled={readOnly || !hasSelection} onClick={props.onDuplicate} />
+      <ToolButton label="Delete" disabled={readOnly || !hasSelection} onClick={props.onDelete} />
       <span className="toolbar-gap" />
       {picker}
       <span className="muted graph-counts">
