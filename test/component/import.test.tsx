@@ -148,7 +148,7 @@ describe('import', () => {
     expect(await libraryNames(app.db)).toEqual([]);
   });
 
-  test('a share link that arrives by hashchange imports only on "Import", then the address is the workflow', async () => {
+  test('a share link arriving by hashchange imports only on "Import"; then the address is the workflow’s', async () => {
     const app = renderApp();
     const link = await buildShareLink(JSON.stringify(TEMPLATE), location.href);
     history.replaceState(null, '', link.slice(link.indexOf('#')));
