@@ -105,8 +105,9 @@ describe.skipIf(!chromiumPath)('the visual editor', () => {
     await page.getByLabel('Theme').selectOption('light');
 
     await page.getByRole('tab', { name: 'JSON' }).click();
-    const doc = await savedDoc(page);
-    expect(doc.stepsConfig.map((s) => [s.stepSlug, s.stepType, s.nextSteps])).toEqual([
+    // The editor catches up with the graph's edits once it is shown again.
+    const shape = async () => (await savedDoc(page)).stepsConfig.map((s) => [s.stepSlug, s.stepType, s.nextSteps]);
+    await expect.poll(shape).toEqual([
       ['start', 'trigger', { success: 'ask' }],
       ['ask', 'llm', { success: 'condition' }],
       ['condition', 'condition', { yes: 'approval', no: 'loop' }],
@@ -114,6 +115,7 @@ describe.skipIf(!chromiumPath)('the visual editor', () => {
       ['loop', 'loop', undefined],
       ['wait', 'wait', undefined],
     ]);
+    const doc = await savedDoc(page);
     expect((doc.stepsConfig[1]!.config as { llmNode: { userPrompt: string } }).llmNode.userPrompt).toBe(
       'Write one sentence about durable workflows.',
     );
@@ -175,10 +177,21 @@ describe.skipIf(!chromiumPath)('the visual editor', () => {
     };
     const loop = (await node(page, 'loop').boundingBox())!;
     await drag('wait', { x: loop.x + loop.width / 2, y: loop.y + loop.height - 12 });
+    // Read from what was saved (the JSON editor, hidden behind the Graph tab, catches up only when shown).
     const parentOf = (slug: string) =>
-      page.evaluate((slug) => {
-        const text = (document.querySelector('[data-testid="json-editor"] .cm-content') as HTMLElement).innerText;
-        const doc = JSON.parse(text) as WorkflowFile;
+      page.evaluate(async (slug) => {
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const request = indexedDB.open('tabflow');
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+        const records = await new Promise<Array<{ doc: WorkflowFile }>>((resolve, reject) => {
+          const request = db.transaction('workflows').objectStore('workflows').getAll();
+          request.onsuccess = () => resolve(request.result as Array<{ doc: WorkflowFile }>);
+          request.onerror = () => reject(request.error);
+        });
+        db.close();
+        const doc = records[0]!.doc;
         const inLoop = doc.stepsConfig.some(
           (s) => s.stepType === 'loop' && s.config.steps.some((inner) => inner.stepSlug === slug),
         );

@@ -56,15 +56,7 @@ export default function JsonEditor({ session, knownWorkflows, onAnalysis, ref }:
       state: EditorState.create({ doc: session.getSnapshot().text, extensions }),
     });
     view.current = created;
-    // Every other view's change (graph, form, undo, a save elsewhere) arrives as the smallest edit,
-    // so the cursor keeps its place; it is marked so it is not reported back as typing.
-    const unsubscribe = session.subscribe(() => {
-      const next = session.getSnapshot().text;
-      const current = created.state.doc.toString();
-      if (current !== next) {
-        created.dispatch({ changes: minimalChange(current, next), annotations: externalChange.of(true) });
-      }
-    });
+    const unsubscribe = followSession(session, created);
     return () => {
       unsubscribe();
       created.destroy();
@@ -107,6 +99,40 @@ export default function JsonEditor({ session, knownWorkflows, onAnalysis, ref }:
       <ProblemsPanel items={problems} onSelect={reveal} />
     </div>
   );
+}
+
+/**
+ * Every other view's change (graph, form, undo, a save elsewhere) arrives as the smallest edit, so
+ * the cursor keeps its place; it is marked so it is not reported back as typing. While the editor
+ * is hidden (another tab shows) changes wait until it is seen again: a hidden CodeMirror still
+ * measures every change, a cost each keystroke in a form would pay.
+ */
+function followSession(session: DocumentSession, view: EditorView): () => void {
+  const sync = () => {
+    const next = session.getSnapshot().text;
+    const current = view.state.doc.toString();
+    if (current !== next)
+      view.dispatch({ changes: minimalChange(current, next), annotations: externalChange.of(true) });
+  };
+  // Without IntersectionObserver (tests' DOM) there is no reveal to wait for: follow at once.
+  const canWait = typeof IntersectionObserver !== 'undefined';
+  let stale = false;
+  const observer = canWait
+    ? new IntersectionObserver((entries) => {
+        if (!stale || !entries.some((e) => e.isIntersecting)) return;
+        stale = false;
+        sync();
+      })
+    : undefined;
+  observer?.observe(view.dom);
+  const unsubscribe = session.subscribe(() => {
+    if (canWait && view.dom.closest('[hidden]') !== null) stale = true;
+    else sync();
+  });
+  return () => {
+    unsubscribe();
+    observer?.disconnect();
+  };
 }
 
 function locate(state: EditorState, analysis: TextAnalysis): LocatedProblem[] {
