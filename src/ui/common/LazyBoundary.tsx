@@ -1,11 +1,12 @@
 import { Component, lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import './lazyBoundary.css';
+import { errorMessage } from '../../schema/errorMessage';
 
 /** A lazily loaded part of the app whose code could not be fetched (offline, a deployment removed it). */
 export class ChunkLoadError extends Error {
   override name = 'ChunkLoadError';
   constructor(cause: unknown) {
-    super(`could not load this part of the app: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`could not load this part of the app: ${errorMessage(cause)}`, { cause });
   }
 }
 

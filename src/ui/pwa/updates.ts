@@ -1,3 +1,5 @@
+import { errorMessage } from '../../schema/errorMessage';
+
 /**
  * The app's own version against the one a new deployment installed. A new version never replaces
  * the running one by itself: it waits (`ready`) until the person presses Reload, and the reload
@@ -46,7 +48,7 @@ export class UpdateController {
       await activation.takeOver();
       activation.reload();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       this.set({ kind: 'failed', message: `The new version could not be loaded: ${message}` });
     }
   }
