@@ -1,6 +1,7 @@
 import { EditorView } from '@codemirror/view';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { beforeAll, describe, expect, test } from 'vitest';
+import type { Step } from '../../src/schema/steps';
 import type { WorkflowFile } from '../../src/schema/workflow';
 import { createWorkflow } from '../../src/store/workflows';
 import { stepsToClipboard } from '../../src/ui/graph/clipboardSteps';
@@ -180,7 +181,7 @@ describe('graph and JSON: one document', { timeout: 30_000 }, () => {
   test('steps pasted on the canvas are added with fresh slugs; a whole workflow is left to the import', async () => {
     await openGraph();
     const canvas = screen.getByTestId('graph-canvas');
-    const text = stepsToClipboard([DOC.stepsConfig[1]!]);
+    const text = stepsToClipboard([DOC.stepsConfig[1]! as Step]);
     fireEvent.paste(canvas, { clipboardData: { getData: () => text } });
     await waitFor(() => expect(graphSlugs()).toEqual(['start', 'greet', 'greet_2']));
     fireEvent.paste(canvas, { clipboardData: { getData: () => JSON.stringify(DOC) } });
