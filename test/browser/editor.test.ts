@@ -154,7 +154,7 @@ describe.skipIf(!chromiumPath)('the visual editor', () => {
     await page.getByRole('tab', { name: 'Graph' }).click();
     await expect.poll(() => page.locator('[data-testid="graph-node"]').count()).toBe(1);
     await node(page, 'start').waitFor();
-    expect(logs.filter((l) => l.startsWith('pageerror'))).toEqual([]);
+    expect(logs.filter((l) => l.startsWith('pageerror') || /Content Security Policy/.test(l))).toEqual([]);
     await context.close();
   });
 
