@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TabflowDb } from '../../store/db';
 import { newId } from '../../store/workflows';
 import { createAutosave, saveEditorText, type Autosave, type SaveStatus } from './autosave';
@@ -15,14 +15,19 @@ export interface AutosaveHandle extends Autosave {
  * session of its own: its edits within one burst extend one version.
  */
 export function useAutosave(db: TabflowDb, id: string): AutosaveHandle {
-  const [status, setStatus] = useState<SaveStatus>({ kind: 'saved' });
+  const [status, setStoredStatus] = useState<SaveStatus>({ kind: 'saved' });
+  // Every keystroke reports "pending" again: keeping the same state object spares the workflow view a re-render.
+  const setStatus = useCallback(
+    (next: SaveStatus) => setStoredStatus((previous) => (sameStatus(previous, next) ? previous : next)),
+    [],
+  );
   const autosave = useMemo(() => {
     const session = newId();
     return createAutosave({
       write: (text, context) => saveEditorText(db, id, text, { ...context, session }),
       onStatus: setStatus,
     });
-  }, [db, id]);
+  }, [db, id, setStatus]);
   useEffect(() => {
     const flush = () => void autosave.flush();
     const onVisibility = () => document.visibilityState === 'hidden' && flush();
@@ -38,5 +43,13 @@ export function useAutosave(db: TabflowDb, id: string): AutosaveHandle {
       void autosave.leave();
     };
   }, [autosave]);
-  return useMemo(() => ({ ...autosave, status, setStatus }), [autosave, status]);
+  return useMemo(() => ({ ...autosave, status, setStatus }), [autosave, status, setStatus]);
+}
+
+/** Statuses that read the same; a conflict is always news (it carries the other tab's text). */
+function sameStatus(a: SaveStatus, b: SaveStatus): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'draft' && b.kind === 'draft') return a.reason === b.reason;
+  if (a.kind === 'error' && b.kind === 'error') return a.message === b.message;
+  return a.kind === 'saved' || a.kind === 'pending' || a.kind === 'saving';
 }
