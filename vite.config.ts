@@ -164,7 +164,19 @@ export default defineConfig({
   // The worker imports the AI SDK lazily (first model round); pre-bundled at dev start, they do not
   // make Vite re-optimize and reload the page in the middle of someone's first run.
   optimizeDeps: { include: ['ai', '@ai-sdk/openai'] },
-  build: { target: 'es2022', sourcemap: true },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    rolldownOptions: {
+      output: {
+        // zod and the switch that turns its JIT off share one chunk, so no schema anywhere (whichever chunk
+        // builds it) is constructed before the switch: an object schema probes `new Function` when built.
+        codeSplitting: {
+          groups: [{ name: 'zod', test: /node_modules[\\/]zod[\\/]|src[\\/]schema[\\/]zodJitless\.ts$/ }],
+        },
+      },
+    },
+  },
   preview: { headers: { 'Content-Security-Policy': CSP_HEADER } },
   test: {
     projects: [
