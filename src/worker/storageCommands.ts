@@ -18,7 +18,7 @@ import { DATA_CLEARED_CHANNEL } from './api';
 /** How long a replace or a clear waits for the runs being driven to stop writing. */
 const STOP_WAIT_MS = 10_000;
 
-/** Retention runs this long after the last run change (a burst of finishing runs is one pass). */
+/** Retention runs this long after a run change (every change in that time is covered by the same pass). */
 export const RETENTION_DELAY_MS = 2_000;
 
 /** A backup file checked: what restoring it would change, or what is wrong with it. */
@@ -81,8 +81,9 @@ export function storageCommands(engine: Engine, db: TabflowDb, now: () => number
 export function retentionScheduler(db: TabflowDb, now: () => number = Date.now): { soon(): void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return {
+    // Called on every journal change: a pass already scheduled covers this change too (no timer churn per step).
     soon() {
-      if (timer !== undefined) clearTimeout(timer);
+      if (timer !== undefined) return;
       timer = setTimeout(() => {
         timer = undefined;
         applyRetention(db, now()).catch((error: unknown) =>

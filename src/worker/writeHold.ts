@@ -16,13 +16,21 @@ export class WriteHold {
 
   /** The store whose writes (`commit`, `saveDefinition`) pass through this hold; reads pass straight on. */
   wrap(store: EngineStore): EngineStore {
+    // Methods are bound once: the engine calls the store on every step, and this sits on that path.
+    const methods = new Map<PropertyKey, unknown>();
     return new Proxy(store, {
       get: (target, name) => {
+        const known = methods.get(name);
+        if (known !== undefined) return known;
         const value = Reflect.get(target, name, target) as unknown;
         if (typeof value !== 'function') return value;
         const method = (value as (...a: unknown[]) => unknown).bind(target);
-        if (name !== 'commit' && name !== 'saveDefinition') return method;
-        return (...args: unknown[]) => this.write(() => method(...args) as Promise<unknown>);
+        const wrapped =
+          name === 'commit' || name === 'saveDefinition'
+            ? (...args: unknown[]) => this.write(() => method(...args) as Promise<unknown>)
+            : method;
+        methods.set(name, wrapped);
+        return wrapped;
       },
     });
   }
@@ -39,15 +47,21 @@ export class WriteHold {
     return new Promise<void>((resolve) => this.drained.push(resolve));
   }
 
-  private async write<T>(run: () => Promise<T>): Promise<T> {
+  private write<T>(run: () => Promise<T>): Promise<T> {
     // Invariant: a write is counted before it starts, so `hold` never resolves while one is under way.
-    while (this.released) await this.released;
+    if (this.released) return this.released.then(() => this.write(run));
     this.inFlight++;
-    try {
-      return await run();
-    } finally {
+    const settle = () => {
       this.inFlight--;
       if (this.inFlight === 0) for (const resolve of this.drained.splice(0)) resolve();
+    };
+    let written: Promise<T>;
+    try {
+      written = run();
+    } catch (error) {
+      settle();
+      return Promise.reject(error);
     }
+    return written.finally(settle);
   }
 }
