@@ -41,6 +41,8 @@ const OBSERVERS = `
   window.__keystrokes = [];
   addEventListener('keydown', (event) => {
     if (!(event.target instanceof HTMLTextAreaElement)) return;
+    // Only keys that type: a key that changes no text (End, an arrow) would be timed until the next key's input.
+    if (event.key.length !== 1 && event.key !== 'Backspace' && event.key !== 'Delete') return;
     const start = performance.now();
     performance.mark('keystroke-start');
     // After the input event's handlers and the microtasks React flushes its render in, a task later.
@@ -122,7 +124,10 @@ async function measureTyping(page: Page, workflow: EditorWorkflow) {
   const field = page.getByTestId('step-form').getByLabel('User prompt');
   await field.click();
   await page.keyboard.press('End');
-  const from = await page.evaluate(() => performance.now());
+  const from = await page.evaluate(() => {
+    (window as unknown as { __keystrokes: number[] }).__keystrokes = [];
+    return performance.now();
+  });
   await page.keyboard.type(' and a few more words typed at a steady pace', { delay: 60 });
   await page.waitForTimeout(1_000);
   const times = await page.evaluate(() => (window as unknown as { __keystrokes: number[] }).__keystrokes);
