@@ -19,7 +19,7 @@ import {
 import { Semaphore, type EngineDeps } from './runtime';
 import { QuotaError } from './store';
 import { directStore } from './directStore';
-import { editRun, forkedHistory, stepsFrom, type RunEdit } from './operator';
+import { cancelledRun, editRun, forkedHistory, restartedRun, stepsFrom, type RunEdit } from './operator';
 
 import { DEFAULT_MAX_PARALLELISM } from '../schema/limits';
 
@@ -267,22 +267,7 @@ export class Engine implements RunHost {
     const run = await editRun(
       this.deps,
       runId,
-      (current, steps) => {
-        if (FINISHED_RUN_STATUSES.has(current.status)) return undefined;
-        const now = this.deps.clock.now();
-        const open = steps.filter((s) => s.status === 'started' || s.status === 'waiting');
-        return {
-          run: { ...current, status: 'cancelled', finishedAt: now, updatedAt: now, waits: undefined },
-          steps: open.map((s): StepRecord => ({
-            ...s,
-            status: 'cancelled',
-            endedAt: now,
-            attempts: s.attempts.map((a) =>
-              a.outcome === 'running' ? { ...a, outcome: 'cancelled', endedAt: now } : a,
-            ),
-          })),
-        };
-      },
+      (current, steps) => cancelledRun(current, steps, this.deps.clock.now()),
       driver?.run,
     );
     if (!run) return;
@@ -355,12 +340,7 @@ export class Engine implements RunHost {
     let dropped: StepRecord[] = [];
     const edited = await editRun(this.deps, runId, (run, steps) => {
       dropped = stepsFrom(steps, key);
-      const now = this.deps.clock.now();
-      const next: RunRecord = { ...run, status: 'running', updatedAt: now, restartedFrom: { stepKey: key, at: now } };
-      delete next.output;
-      delete next.error;
-      delete next.finishedAt;
-      return { run: next, deleteStepKeys: dropped.map((s) => s.key) };
+      return { run: restartedRun(run, key, this.deps.clock.now()), deleteStepKeys: dropped.map((s) => s.key) };
     });
     if (!edited) return;
     for (const step of dropped) if (step.childRunId) await this.cancel(step.childRunId).catch(() => undefined);

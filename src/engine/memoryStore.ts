@@ -5,13 +5,13 @@ import {
   readableRuns,
   readRecord,
   runRecordSchema,
-  readStepRecord,
   type EventRecord,
   type RunRecord,
   type StepRecord,
   type ThreadMessageRecord,
   type UnreadableRecordError,
 } from './records';
+import { readStepRecord } from './recordCheck';
 import {
   applyTableUpdate,
   FencedError,

@@ -1,5 +1,5 @@
 import type { EngineDeps } from './runtime';
-import { recordInRun, type RunRecord, type StepRecord } from './records';
+import { FINISHED_RUN_STATUSES, recordInRun, type RunRecord, type StepRecord } from './records';
 import { FencedError } from './store';
 
 export interface RunEdit {
@@ -96,4 +96,28 @@ export function forkedHistory(
     meta: { ...target.meta, forkedFrom: target.key },
   };
   return [...steps.filter((s) => !dropped.has(s.key)).map(rekey), edited];
+}
+
+/** A cancel: the run and every open step end as cancelled, a running attempt with them (nothing, if finished). */
+export function cancelledRun(run: RunRecord, steps: StepRecord[], now: number): RunEdit | undefined {
+  if (FINISHED_RUN_STATUSES.has(run.status)) return undefined;
+  const open = steps.filter((s) => s.status === 'started' || s.status === 'waiting');
+  return {
+    run: { ...run, status: 'cancelled', finishedAt: now, updatedAt: now, waits: undefined },
+    steps: open.map((s): StepRecord => ({
+      ...s,
+      status: 'cancelled',
+      endedAt: now,
+      attempts: s.attempts.map((a) => (a.outcome === 'running' ? { ...a, outcome: 'cancelled', endedAt: now } : a)),
+    })),
+  };
+}
+
+/** A restart from `stepKey`: the run runs again, without the result it had, marked with where it restarted. */
+export function restartedRun(run: RunRecord, stepKey: string, now: number): RunRecord {
+  const next: RunRecord = { ...run, status: 'running', updatedAt: now, restartedFrom: { stepKey, at: now } };
+  delete next.output;
+  delete next.error;
+  delete next.finishedAt;
+  return next;
 }

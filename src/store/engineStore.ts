@@ -6,13 +6,13 @@ import {
   readRecord,
   RUN_STATUSES,
   runRecordSchema,
-  readStepRecord,
   type EventRecord,
   type RunRecord,
   type StepRecord,
   type ThreadMessageRecord,
   type UnreadableRecordError,
 } from '../engine/records';
+import { readStepRecord } from '../engine/recordCheck';
 import {
   applyTableUpdate,
   FencedError,

@@ -27,7 +27,7 @@ const RULES: FolderRule[] = [
   {
     folder: 'store',
     packages: ['dexie', 'zod'],
-    internal: ['store/', 'schema/', 'engine/store.ts', 'engine/records.ts'],
+    internal: ['store/', 'schema/', 'engine/store.ts', 'engine/records.ts', 'engine/recordCheck.ts'],
   },
   {
     folder: 'llm',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readStepRecord, stepRecordSchema, UnreadableRecordError, type StepRecord } from '../../../src/engine/records';
+import { readStepRecord } from '../../../src/engine/recordCheck';
+import { stepRecordSchema, UnreadableRecordError, type StepRecord } from '../../../src/engine/records';
 import { TEMPLATES } from '../../../src/templates';
 import { createTestEngine } from '../../support/engine';
 import type { StepApi } from '../../../src/engine/stepApi';
