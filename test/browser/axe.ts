@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -18,10 +18,7 @@ export interface AxeFinding {
 
 export type ColorScheme = 'light' | 'dark';
 
-/**
- * A page for accessibility checks: `bypassCSP`, because axe is injected as a script the app's
- * Content-Security-Policy would (rightly) refuse; the app itself runs as it does for anyone.
- */
+/** A page for accessibility checks, in a colour scheme and size; the app runs under its own CSP, as for anyone. */
 export async function openCheckedPage(
   browser: Browser,
   options: { colorScheme: ColorScheme; width?: number; height?: number },
@@ -29,7 +26,6 @@ export async function openCheckedPage(
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
     colorScheme: options.colorScheme,
-    bypassCSP: true,
   });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -39,15 +35,19 @@ export async function openCheckedPage(
   return { context, page, errors };
 }
 
-/** The serious and critical axe-core violations on the page as it is now (WCAG 2.x A and AA rules, best practices). */
-export async function axeViolations(page: Page): Promise<AxeFinding[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_PATH });
-  return page.evaluate(async () => {
+/**
+ * The serious and critical axe-core violations on the page as it is now (WCAG 2.x A and AA rules, best
+ * practices), in the whole document or inside `scope` (a selector). axe is evaluated over the DevTools
+ * protocol, which the app's Content-Security-Policy does not govern, so it works on any page.
+ */
+export async function axeViolations(page: Page, scope?: string): Promise<AxeFinding[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(`${readFileSync(AXE_PATH, 'utf8')};0`);
+  return page.evaluate(async (within) => {
     type AxeResult = {
       violations: Array<{ id: string; impact?: string; help: string; nodes: Array<{ target: string[] }> }>;
     };
-    const axe = (window as unknown as { axe: { run(context: Document): Promise<AxeResult> } }).axe;
-    const result = await axe.run(document);
+    const axe = (window as unknown as { axe: { run(context: Document | string): Promise<AxeResult> } }).axe;
+    const result = await axe.run(within ?? document);
     return result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => ({
@@ -56,7 +56,7 @@ export async function axeViolations(page: Page): Promise<AxeFinding[]> {
         help: v.help,
         nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
       }));
-  });
+  }, scope);
 }
 
 /**

@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowFile } from '../../src/schema/workflow';
 import { runLocator, startRun, waitForRunStatus } from './app';
+import { axeViolations } from './axe';
 import { chromiumPath, launch, openPage } from './browser';
 
 const SHOTS = 'test-results';
@@ -40,21 +41,6 @@ async function connect(page: Page, from: string, to: string) {
   await page.mouse.move(end.x + end.width / 2, end.y - 20, { steps: 12 });
   await page.mouse.move(end.x + end.width / 2, end.y + end.height / 2, { steps: 4 });
   await page.mouse.up();
-}
-
-type AxeViolation = { id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> };
-type Axe = { run(): Promise<{ violations: AxeViolation[] }> };
-
-async function axeViolations(page: Page): Promise<string[]> {
-  // Evaluated over the DevTools protocol: the app's Content-Security-Policy refuses inline <script> (addScriptTag).
-  await page.evaluate(readFileSync('node_modules/axe-core/axe.min.js', 'utf8'));
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: Axe }).axe;
-    const result = await axe.run();
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  });
 }
 
 describe.skipIf(!chromiumPath)('the visual editor', () => {

@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { everyStepWorkflow } from '../support/everyStep';
 import { importWorkflow } from './app';
+import { axeViolations } from './axe';
 import { chromiumPath, launch, openPage } from './browser';
 
 const SHOTS = 'test-results';
@@ -12,21 +13,8 @@ async function openStep(page: Page, slug: string) {
   await page.locator('[data-testid="step-form"]').waitFor();
 }
 
-type AxeViolation = { id: string; impact: string | null; help: string; nodes: unknown[] };
-type Axe = { run(context: string): Promise<{ violations: AxeViolation[] }> };
-
 /** Serious or critical axe findings inside the step form. */
-async function formViolations(page: Page): Promise<string[]> {
-  // Evaluated over the DevTools protocol: the app's Content-Security-Policy refuses inline scripts.
-  await page.evaluate(`${readFileSync('node_modules/axe-core/axe.min.js', 'utf8')};0`);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: Axe }).axe;
-    const result = await axe.run('[data-testid="step-form"]');
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`);
-  });
-}
+const formViolations = (page: Page) => axeViolations(page, '[data-testid="step-form"]');
 
 describe.skipIf(!chromiumPath)('the step forms in the app', () => {
   let browser: Browser;
