@@ -1,5 +1,3 @@
-import { stableStringify } from './hash';
-
 /**
  * SHA-256 computed synchronously. `definitionHash` (WebCrypto) is asynchronous, and awaiting it inside
  * an IndexedDB transaction lets the transaction commit early; a version written in the same
@@ -81,9 +79,4 @@ export function sha256Hex(bytes: Uint8Array): string {
   const schedule = new Int32Array(64);
   for (let offset = 0; offset < view.byteLength; offset += 64) compress(state, view, offset, schedule);
   return Array.from(state, (word) => (word >>> 0).toString(16).padStart(8, '0')).join('');
-}
-
-/** The definition hash runs are stored under (`definitionHash` in hash.ts), computed synchronously. */
-export function definitionHashSync(definition: unknown): string {
-  return sha256Hex(new TextEncoder().encode(stableStringify(definition)));
 }

@@ -2,7 +2,7 @@ import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
 import { recordKind, type EventRecord, type RunRecord, type StepRecord } from '../engine/records';
 import type { TableRow } from '../engine/store';
 import type { WorkflowFile } from '../schema/workflow';
-import { definitionHashSync } from '../schema/sha256';
+import { definitionHashSync } from '../schema/hash';
 
 /** A saved workflow. `doc` is the definition exactly as imported or edited (unknown fields kept). */
 export interface WorkflowRecord {

@@ -1,7 +1,7 @@
 import Dexie from 'dexie';
 import { FINISHED_RUN_STATUSES, RUN_STATUSES, type RunRecord } from '../engine/records';
 import type { TabflowDb, VersionOrigin, VersionRecord } from './db';
-import { definitionHashSync } from '../schema/sha256';
+import { definitionHashSync } from '../schema/hash';
 import { stableStringify } from '../schema/hash';
 import { diffWorkflows, summarizeDiff } from '../schema/workflowDiff';
 import type { WorkflowFile } from '../schema/workflow';

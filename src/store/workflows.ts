@@ -1,5 +1,5 @@
 import type { TabflowDb, VersionOrigin, WorkflowRecord } from './db';
-import { definitionHashSync } from '../schema/sha256';
+import { definitionHashSync } from '../schema/hash';
 import type { WorkflowFile } from '../schema/workflow';
 import { recordVersion, sameDoc } from './versions';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { definitionHash } from '../../../src/schema/hash';
-import { definitionHashSync, sha256Hex } from '../../../src/schema/sha256';
+import { definitionHashSync } from '../../../src/schema/hash';
+import { sha256Hex } from '../../../src/schema/sha256';
 import { TEMPLATES } from '../../../src/templates';
 
 const hex = (text: string) => sha256Hex(new TextEncoder().encode(text));
