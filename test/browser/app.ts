@@ -41,3 +41,16 @@ export async function openRuns(page: Page, workflowName: string): Promise<void> 
   await page.locator(`[data-testid="workflow-item"][data-workflow-name="${workflowName}"]`).click();
   await page.getByRole('tab', { name: 'Runs' }).click();
 }
+
+/** Saves an OpenAI-compatible provider "Local server" (`providerUrl`, `key`) in Settings, which stays open. */
+export async function saveLocalProvider(page: Page, providerUrl: string, key: string): Promise<void> {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await settings.getByRole('button', { name: 'Add provider' }).click();
+  const form = settings.getByRole('form', { name: 'Provider' });
+  await form.getByLabel('Name', { exact: true }).fill('Local server');
+  await form.getByLabel('Kind').selectOption('openai-compatible');
+  await form.getByLabel('Base URL').fill(providerUrl);
+  await form.getByLabel('API key', { exact: true }).fill(key);
+  await form.getByRole('button', { name: 'Save provider' }).click();
+}

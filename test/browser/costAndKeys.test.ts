@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLocator, startRun, waitForRunStatus } from './app';
+import { runLocator, saveLocalProvider, startRun, waitForRunStatus } from './app';
 import { chromiumPath, launch, openPage } from './browser';
 import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer';
 
@@ -11,18 +11,6 @@ import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer';
  */
 const KEY = 'sk-browser-right-KEY-51d0c2';
 const WRONG = 'sk-browser-wrong-KEY-0000aa';
-
-async function addProvider(page: Page, baseUrl: string, key: string): Promise<void> {
-  await page.getByRole('button', { name: 'Settings' }).click();
-  const settings = page.getByRole('dialog', { name: 'Settings' });
-  await settings.getByRole('button', { name: 'Add provider' }).click();
-  const form = settings.getByRole('form', { name: 'Provider' });
-  await form.getByLabel('Name', { exact: true }).fill('Local server');
-  await form.getByLabel('Kind').selectOption('openai-compatible');
-  await form.getByLabel('Base URL').fill(baseUrl);
-  await form.getByLabel('API key', { exact: true }).fill(key);
-  await form.getByRole('button', { name: 'Save provider' }).click();
-}
 
 /** What has focus, as a person would name it: the control's text and whether it sits in the Settings dialog. */
 function focused(page: Page) {
@@ -46,7 +34,7 @@ describe.skipIf(!chromiumPath)('costs, retries and keys in the browser', () => {
 
   it('catches a wrong key, links the failed run to the provider, then shows retries and costs', async () => {
     const { page, context, logs } = await openPage(browser);
-    await addProvider(page, server.url, WRONG);
+    await saveLocalProvider(page, server.url, WRONG);
     const settings = page.getByRole('dialog', { name: 'Settings' });
     const entry = settings.locator('[data-provider-name="Local server"]');
     await entry.waitFor();

@@ -1,21 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRuns, runLocator, startRun, waitForRunStatus } from './app';
+import { openRuns, runLocator, saveLocalProvider, startRun, waitForRunStatus } from './app';
 import { chromiumPath, launch, openPage } from './browser';
 import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer';
 
 const KEY = 'sk-browser-test-KEY-7f3a9c2e';
 
-async function addProvider(page: Page, baseUrl: string): Promise<void> {
-  await page.getByRole('button', { name: 'Settings' }).click();
+async function addProvider(page: Page, providerUrl: string): Promise<void> {
+  await saveLocalProvider(page, providerUrl, KEY);
   const settings = page.getByRole('dialog', { name: 'Settings' });
-  await settings.getByRole('button', { name: 'Add provider' }).click();
-  const form = settings.getByRole('form', { name: 'Provider' });
-  await form.getByLabel('Name', { exact: true }).fill('Local server');
-  await form.getByLabel('Kind').selectOption('openai-compatible');
-  await form.getByLabel('Base URL').fill(baseUrl);
-  await form.getByLabel('API key', { exact: true }).fill(KEY);
-  await form.getByRole('button', { name: 'Save provider' }).click();
   await settings
     .locator('[data-provider-name="Local server"]')
     .getByRole('button', { name: 'Test connection' })
