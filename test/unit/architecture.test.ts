@@ -58,6 +58,7 @@ const RULES: FolderRule[] = [
       '@xyflow/react',
       '@xyflow/react/*',
       'elkjs/*',
+      '@tanstack/react-virtual',
     ],
     // Run commands reach the executor only through its client (ExecutorContext.tsx).
     internal: [
