@@ -4,6 +4,7 @@ import type { CompiledWorkflow } from './compile';
 import { StepContext } from './context';
 import { enclosingPaths, type Frame } from './frame';
 import { runScope, type OpenStep } from './interpreter';
+import { reachedStop, scopeToRun, stopsAfter } from './pins';
 import type { Journal } from './journal';
 import {
   stepKey,
@@ -94,6 +95,13 @@ export class RunDriver implements StepHost {
     return new StepContext(this, step, frame, key, existing, logicalNow);
   }
 
+  /** "Run to here": the run ends after this step; the record `finish` writes says it stopped there. */
+  stopsAfter(slug: string, path: string): boolean {
+    if (!stopsAfter(this.run, slug, path)) return false;
+    this.journal.run = reachedStop(this.run);
+    return true;
+  }
+
   isOnline(): boolean {
     return this.deps.network?.isOnline() ?? true;
   }
@@ -115,7 +123,7 @@ export class RunDriver implements StepHost {
     else this.setStatus('running');
     const frame: Frame = { path: '', loop: undefined, signal: this.signal };
     try {
-      const outcome = await runScope(this, this.compiled.top, frame, this.run.createdAt);
+      const outcome = await runScope(this, scopeToRun(this.run, this.compiled), frame, this.run.createdAt);
       if (outcome.status === 'ok') return await this.finish('completed', outcome.output);
       return await this.finish('failed', undefined, outcome.error);
     } catch (error) {

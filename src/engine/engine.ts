@@ -19,6 +19,7 @@ import {
 import { Semaphore, type EngineDeps } from './runtime';
 import { QuotaError } from './store';
 import { directStore } from './directStore';
+import { preparePinnedRun, type PinnedStart } from './pins';
 import { cancelledRun, editRun, forkedHistory, restartedRun, stepsFrom, type RunEdit } from './operator';
 
 import { DEFAULT_MAX_PARALLELISM } from '../schema/limits';
@@ -28,6 +29,10 @@ export interface StartOptions {
   workflowId?: string;
   input: unknown;
   mode?: 'durable' | 'direct';
+  /** Pinned outputs by step slug (runs the user starts from the editor only): see `pins.ts`. */
+  pins?: PinnedStart['pins'];
+  /** "Run this step" or "run to here". */
+  partial?: PinnedStart['partial'];
 }
 
 /**
@@ -68,9 +73,10 @@ export class Engine implements RunHost {
       mode: options.mode ?? 'durable',
     });
     if (options.workflowId) run.workflowId = options.workflowId;
-    await this.deps.store.commit({ fences: [], runs: [run] });
+    const pinned = await preparePinnedRun(this.deps.store, compiled, options, run);
+    await this.deps.store.commit({ fences: [], runs: [pinned.run], steps: pinned.steps });
     this.deps.onChange?.(run.id);
-    await this.launch(run);
+    await this.launch(pinned.run);
     return run.id;
   }
 
@@ -366,6 +372,8 @@ export class Engine implements RunHost {
       forkedFrom: { runId, stepKey: key },
     };
     if (run.workflowId) forked.workflowId = run.workflowId;
+    // The shared history holds the origin's pinned steps: the steps after the edit keep its pins too.
+    if (run.pins) forked.pins = run.pins;
     await this.deps.store.commit({ fences: [], runs: [forked], steps: history });
     this.deps.onChange?.(id);
     await this.launch(forked);

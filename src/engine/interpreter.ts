@@ -1,7 +1,8 @@
 import type { Step, StepType } from '../schema/steps';
 import type { CompiledScope } from './compile';
 import type { Frame, Next, ScopeOutcome, StepOutcome } from './frame';
-import { stepKey, type StepRecord } from './records';
+import { pinnedOutcome } from './pins';
+import { stepKey, type RunRecord, type StepRecord } from './records';
 import { replayOrRun } from './replay';
 import { toStepError } from './retry';
 import { RunStopped } from './runtime';
@@ -18,6 +19,7 @@ export interface OpenStep {
 /** What `runScope` needs from the run it interprets, and nothing more. */
 export interface ScopeHost {
   readonly runId: string;
+  readonly run: RunRecord;
   readonly handlers: HandlerTable;
   /** Trigger slugs that end the run when reached. */
   readonly terminals: ReadonlySet<string>;
@@ -25,6 +27,8 @@ export interface ScopeHost {
   /** Before each step: throws when the run stopped; waits while it is paused. */
   gate(frame: Frame): Promise<void>;
   open(step: Step, frame: Frame, key: string, existing: StepRecord | undefined, logicalNow: number): OpenStep;
+  /** "Run to here": whether the run ends after this step instance. */
+  stopsAfter(slug: string, path: string): boolean;
   /** The run is stopping: the error to throw instead of recording `error` as the step's failure. */
   stopping(error: unknown): RunStopped | undefined;
 }
@@ -50,6 +54,10 @@ export async function runScope(
     // A terminal trigger without data leaves the run's output at the last step's output.
     if (outcome.status === 'ok' && !(terminal && outcome.output === undefined)) output = outcome.output;
     if (terminal) return { status: 'ok', output, terminal: true };
+    if (host.stopsAfter(step.stepSlug, frame.path))
+      return outcome.status === 'ok'
+        ? { status: 'ok', output, terminal: true }
+        : { status: 'failed', error: outcome.error };
     const next = followBranch(step, outcome);
     if (next.kind === 'fail') return { status: 'failed', error: next.error };
     step = next.kind === 'end' ? undefined : scope.steps.get(next.slug);
@@ -82,10 +90,19 @@ async function executeStep(
   logicalNow: number,
 ): Promise<{ outcome: StepOutcome; endedAt: number }> {
   const key = stepKey(host.runId, step.stepSlug, frame.path);
-  const outcome = await replayOrRun(host.record(key), (existing) =>
-    runHandler(host, step, host.open(step, frame, key, existing, logicalNow)),
-  );
+  const outcome = await replayOrRun(host.record(key), (existing) => {
+    const open = host.open(step, frame, key, existing, logicalNow);
+    const pinned = pinnedOutcome(host.run, step.stepSlug);
+    return pinned ? Promise.resolve(finishPinned(open, pinned)) : runHandler(host, step, open);
+  });
   return { outcome, endedAt: host.record(key)?.endedAt ?? logicalNow };
+}
+
+/** A pinned step is journaled completed with its pin as output; its handler (and effect) never runs. */
+function finishPinned(open: OpenStep, outcome: StepOutcome): StepOutcome {
+  open.api.setMeta({ pinned: true });
+  open.finish(outcome);
+  return outcome;
 }
 
 async function runHandler(host: ScopeHost, step: Step, open: OpenStep): Promise<StepOutcome> {

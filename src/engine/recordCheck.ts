@@ -22,7 +22,7 @@ const isStr = (v: unknown) => typeof v === 'string';
 const ATTEMPT_OUTCOMES: ReadonlySet<unknown> = new Set(attemptSchema.shape.outcome.options);
 const CATEGORIES: ReadonlySet<unknown> = new Set(ERROR_CATEGORIES);
 const STATUSES: ReadonlySet<unknown> = new Set(STEP_STATUSES);
-const META_STRINGS = ['provider', 'model', 'note', 'winner', 'forkedFrom'] as const;
+const META_STRINGS = ['provider', 'model', 'note', 'winner', 'forkedFrom', 'copiedFrom'] as const;
 const USAGE_FIELDS = ['inputTokens', 'outputTokens', 'reasoningTokens', 'cachedInputTokens', 'totalTokens'] as const;
 
 function isPlain(v: unknown): v is Record<string, unknown> {
@@ -62,6 +62,7 @@ function isMeta(v: unknown): boolean {
   if (!isPlain(v) || !onlyKeys(v, META_KEYS) || !META_STRINGS.every((field) => optional(v[field], isStr))) return false;
   if (!optional(v.rounds, isInt) || !optional(v.costUsd, isNum) || !optional(v.priceSource, isPriceSource))
     return false;
+  if (!optional(v.pinned, (p) => typeof p === 'boolean')) return false;
   return optional(
     v.usage,
     (u) => isPlain(u) && onlyKeys(u, USAGE_KEYS) && USAGE_FIELDS.every((field) => optional(u[field], isNum)),

@@ -77,6 +77,10 @@ export const stepMetaSchema = z.object({
   winner: z.string().optional(),
   /** A forked run's edited step: the record it was copied from. */
   forkedFrom: z.string().optional(),
+  /** The step did not run: its output is the workflow's pin for it (`src/engine/pins.ts`). */
+  pinned: z.boolean().optional(),
+  /** A "run this step" run's input: the record of an earlier run it was copied from. */
+  copiedFrom: z.string().optional(),
 });
 export type StepMeta = z.infer<typeof stepMetaSchema>;
 
@@ -209,6 +213,15 @@ export type WaitKind = WaitReason['kind'];
 /** A wait that arose in a step (every kind but storage-full). */
 export type StepWaitReason = Exclude<WaitReason, { kind: 'storage-full' }>;
 
+/** A step's pinned output (and the branch it follows; absent: `success`). */
+export const runPinSchema = z.object({ output: z.unknown(), branch: z.string().optional() });
+export type RunPin = z.infer<typeof runPinSchema>;
+export const partialRunSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('step-only'), slug: z.string(), inputsFrom: z.string().optional() }),
+  z.object({ kind: z.literal('up-to'), slug: z.string(), reached: z.boolean().optional() }),
+]);
+export type PartialRun = z.infer<typeof partialRunSchema>;
+
 export const runRecordSchema = z.object({
   id: z.string(),
   /** Content hash of the definition the run started with; editing the workflow later changes nothing here. */
@@ -236,6 +249,10 @@ export const runRecordSchema = z.object({
   forkedFrom: z.object({ runId: z.string(), stepKey: z.string() }).optional(),
   /** The last "restart from here": which step, and when. */
   restartedFrom: z.object({ stepKey: z.string(), at: z.number() }).optional(),
+  /** Pinned outputs by step slug, passed by the editor at start: such steps complete with the pin, never run. */
+  pins: z.record(z.string(), runPinSchema).optional(),
+  /** "Run this step" (only it, its inputs copied from `inputsFrom`) or "run to here" (`reached`: it stopped there). */
+  partial: partialRunSchema.optional(),
   depth: z.number().int().min(0),
   nextSeq: z.number().int().min(0),
 });

@@ -1,4 +1,5 @@
 import { FakeClock } from '../../src/engine/clock';
+import type { StartOptions } from '../../src/engine/engine';
 import { MemoryData } from '../../src/engine/memoryStore';
 import { FINISHED_RUN_STATUSES } from '../../src/engine/records';
 import type { EffectCall, Runners } from '../../src/engine/runtime';
@@ -42,6 +43,8 @@ export interface Scenario {
   events?: Array<{ name: string; payload: unknown }>;
   workflows?: Record<string, WorkflowFile>;
   seedTables?: (data: MemoryData) => void;
+  /** Pinned outputs the run starts with (as a run started from the editor). */
+  pins?: StartOptions['pins'];
 }
 
 export interface Outcome {
@@ -197,7 +200,7 @@ export async function runScenario(scenario: Scenario, crash?: CrashPoint): Promi
   });
   let runId: string | undefined;
   try {
-    runId = await first.engine.start({ workflow: scenario.workflow, input: scenario.input });
+    runId = await first.engine.start({ workflow: scenario.workflow, input: scenario.input, pins: scenario.pins });
     for (const event of scenario.events ?? []) await first.engine.sendEvent(runId, event.name, event.payload);
     await finish(first, runId, () => dead);
   } catch (error) {
@@ -215,7 +218,8 @@ export async function runScenario(scenario: Scenario, crash?: CrashPoint): Promi
   });
   await second.engine.resumeAll();
   const top = [...data.runs.values()].find((r) => r.depth === 0);
-  runId = top?.id ?? (await second.engine.start({ workflow: scenario.workflow, input: scenario.input }));
+  runId =
+    top?.id ?? (await second.engine.start({ workflow: scenario.workflow, input: scenario.input, pins: scenario.pins }));
   const sent = new Set([...data.events.values()].map((e) => e.name));
   for (const event of scenario.events ?? [])
     if (!sent.has(event.name)) await second.engine.sendEvent(runId, event.name, event.payload);
