@@ -6,18 +6,9 @@ import type { WorkflowFile } from '../../src/schema/workflow';
 import { createWorkflow } from '../../src/store/workflows';
 import { stepsToClipboard } from '../../src/ui/graph/clipboardSteps';
 import { freshDb, renderApp } from './helpers';
+import { installReactFlowFakes } from './reactFlowFakes';
 
-/** React Flow measures with ResizeObserver and reads transforms with DOMMatrixReadOnly; jsdom has neither. */
-beforeAll(() => {
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-  globalThis.DOMMatrixReadOnly ??= class {
-    m22 = 1;
-  } as unknown as typeof DOMMatrixReadOnly;
-});
+beforeAll(installReactFlowFakes);
 
 const DOC: WorkflowFile = {
   workflowConfig: { name: 'Graph sync' },

@@ -20,11 +20,13 @@ interface FlowSurfaceProps {
   readOnly: boolean;
   /** The current model, read by handlers when they run (so their identity never changes while typing). */
   model: RefObject<GraphModel>;
-  commands: GraphCommands;
+  /** None on a read-only surface (a run's graph): nothing there edits. */
+  commands?: GraphCommands;
   onNodesChange: OnNodesChange<FlowNode>;
   onEdgesChange: Parameters<typeof ReactFlow>[0]['onEdgesChange'];
-  onConnectPending(source: string, target: string): void;
+  onConnectPending?(source: string, target: string): void;
   onOpen(): void;
+  onNodeClick?(id: string): void;
 }
 
 const DELETE_KEYS = ['Delete', 'Backspace'];
@@ -37,6 +39,7 @@ const PRO = { hideAttribution: true };
  */
 export const FlowSurface = memo(function FlowSurface(props: FlowSurfaceProps) {
   const { nodes, edges, readOnly, model, commands, onNodesChange, onEdgesChange, onConnectPending, onOpen } = props;
+  const { onNodeClick } = props;
   const handlers = useMemo(() => {
     // Links stay inside one body: a step continues only to a step of its own loop body, branch or top level.
     const sameBody = (c: Connection | Edge) => {
@@ -49,16 +52,17 @@ export const FlowSurface = memo(function FlowSurface(props: FlowSurfaceProps) {
     };
     return {
       sameBody,
-      onConnect: (c: Connection) => sameBody(c) && onConnectPending(c.source, c.target),
-      onReconnect: (edge: Edge, c: Connection) => sameBody(c) && commands.reconnect(edge, c),
+      onConnect: (c: Connection) => sameBody(c) && onConnectPending?.(c.source, c.target),
+      onReconnect: (edge: Edge, c: Connection) => sameBody(c) && commands?.reconnect(edge, c),
       onDelete: ({ nodes: gone, edges: cut }: { nodes: FlowNode[]; edges: Edge[] }) =>
-        commands.remove(
+        commands?.remove(
           gone.map((n) => n.id),
           cut.map((e) => e.id),
         ),
-      onNodeDragStop: (_event: unknown, _node: FlowNode, dragged: FlowNode[]) => commands.dragged(dragged),
+      onNodeDragStop: (_event: unknown, _node: FlowNode, dragged: FlowNode[]) => commands?.dragged(dragged),
+      onNodeClick: onNodeClick && ((_event: unknown, node: FlowNode) => onNodeClick(node.id)),
     };
-  }, [model, commands, onConnectPending]);
+  }, [model, commands, onConnectPending, onNodeClick]);
 
   return (
     <ReactFlow<FlowNode>
@@ -74,6 +78,7 @@ export const FlowSurface = memo(function FlowSurface(props: FlowSurfaceProps) {
       onDelete={handlers.onDelete}
       onNodeDragStop={handlers.onNodeDragStop}
       onNodeDoubleClick={onOpen}
+      onNodeClick={handlers.onNodeClick}
       nodesDraggable={!readOnly}
       nodesConnectable={!readOnly}
       edgesReconnectable={!readOnly}

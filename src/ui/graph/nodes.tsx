@@ -1,11 +1,16 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { memo, type ReactNode } from 'react';
 import type { Problem } from '../../schema/problems';
 import type { BranchNodeData, GraphNodeData, StepNodeData } from './model';
 import { stepKind } from './stepDefaults';
 
+/** A read-only view's addition to a step node (a run's status): a class on the node and content under its header. */
+export interface NodeOverlay {
+  className: string;
+  content: ReactNode;
+}
 /** What a React Flow node carries: the graph node and the validation problems found on it. */
-export type FlowData = { node: GraphNodeData; problems: readonly Problem[]; highlight?: string };
+export type FlowData = { node: GraphNodeData; problems: readonly Problem[]; highlight?: string; overlay?: NodeOverlay };
 export type FlowNode = Node<FlowData, 'step' | 'container' | 'branch'>;
 
 function ProblemBadge({ problems }: { problems: readonly Problem[] }) {
@@ -56,11 +61,17 @@ export const StepNode = memo(function StepNode({ data, selected, type }: NodePro
   const extra = `${type === 'container' ? ' graph-group' : ''}${selected ? ' graph-node-selected' : ''}`;
   return (
     <div
-      className={nodeClass(step, data.problems, data.highlight, extra)}
+      className={nodeClass(
+        step,
+        data.problems,
+        data.highlight,
+        `${extra}${data.overlay ? ` ${data.overlay.className}` : ''}`,
+      )}
       data-testid="graph-node"
       data-slug={step.slug}>
       <Handle type="target" position={Position.Top} />
       <StepHeader data={step} problems={data.problems} />
+      {data.overlay?.content}
       <Handle type="source" position={Position.Bottom} title={`Drag to connect ${step.slug} to the next step`} />
     </div>
   );

@@ -1,18 +1,24 @@
 import { useState } from 'react';
-import { FINISHED_RUN_STATUSES, type RunRecord, type StepRecord } from '../../engine/records';
+import { FINISHED_RUN_STATUSES, type RunRecord } from '../../engine/records';
 import { deleteFinishedRun } from '../../store/runs';
 import { useDb } from '../DbContext';
-import { describeRunCost, runTotals } from './cost';
+import { describeRunCost } from './cost';
 import { formatUsage } from './LlmDetails';
 import { ThreadsView } from './ThreadsView';
 import { useExecutor } from '../ExecutorContext';
 import { useUi } from '../state';
 import { formatDuration, formatJson, formatTime, STATUS_LABEL } from './format';
-import { KeySettingsLink, StepRow } from './StepRow';
-import { useChildRuns, useRun, useRunSteps, useStepNames, useStorageFullRuns } from './useRuns';
+import { KeySettingsLink } from './StepRow';
+import { useChildRuns, useRun, useStepNames, useStorageFullRuns } from './useRuns';
+import { StepList } from '../runlist/StepList';
+import type { JournalOutline } from '../runlist/journalOutline';
+import { useAuthFailedStep, useJournalOutline, useRunTotals } from '../runlist/useJournal';
 import { RunWaits } from './WaitBanner';
 import { RunVersionLink } from '../versions/RunVersion';
+import { RunViews } from '../inspector/RunViews';
+import { SelectedStep } from '../stepview/SelectedStep';
 import { errorMessage } from '../../schema/errorMessage';
+import { RunBundleControls } from '../bundles/RunBundleControls';
 
 /** A run, live: status, controls, and every step execution in recording order. */
 export function RunDetail({ runId }: { runId: string }) {
@@ -23,7 +29,7 @@ export function RunDetail({ runId }: { runId: string }) {
 }
 
 function LoadedRun({ run }: { run: RunRecord }) {
-  const steps = useRunSteps(run.id);
+  const outline = useJournalOutline(run.id);
   const children = useChildRuns(run.id);
   const names = useStepNames(run.workflowHash);
   const showToast = useUi((s) => s.showToast);
@@ -33,11 +39,7 @@ function LoadedRun({ run }: { run: RunRecord }) {
   const storageFull =
     useStorageFullRuns(!finished).has(run.id) ||
     (run.status === 'paused' && run.waits?.some((wait) => wait.kind === 'storage-full') === true);
-  const all = steps.status === 'ready' ? steps.value : [];
-  const topSteps = all.filter((s) => !s.parentKey);
-  const keyFailure = run.error?.category === 'auth' ? topSteps.find((s) => s.error?.category === 'auth') : undefined;
-  const effects = new Map<string, StepRecord[]>();
-  for (const s of all) if (s.parentKey) effects.set(s.parentKey, [...(effects.get(s.parentKey) ?? []), s]);
+  const keyFailure = useAuthFailedStep(run, outline);
   return (
     <section
       className="run-detail"
@@ -58,6 +60,7 @@ function LoadedRun({ run }: { run: RunRecord }) {
           <RunTime run={run} />
         </div>
         <RunControls run={run} finished={finished} storageFull={storageFull} onError={onError} />
+        {finished && run.parentRunId === undefined && <RunBundleControls run={run} />}
       </header>
       <RunWaits run={run} storageFull={storageFull} onError={onError} />
       {!storageFull && run.error && (
@@ -71,19 +74,11 @@ function LoadedRun({ run }: { run: RunRecord }) {
           <pre>{formatJson(run.output)}</pre>
         </details>
       )}
-      <ol className="step-list" aria-label="Steps">
-        {topSteps.map((step) => (
-          <StepRow
-            key={step.key}
-            run={run}
-            step={step}
-            onError={onError}
-            effects={effects.get(step.key)}
-            name={names.get(step.slug)}
-          />
-        ))}
-      </ol>
-      <RunUsage steps={topSteps} />
+      <RunViews run={run}>
+        <StepList run={run} outline={outline} names={names} onError={onError} />
+      </RunViews>
+      <SelectedStep run={run} names={names} onError={onError} />
+      <RunUsage outline={outline} />
       <ThreadsView runId={run.id} />
       {children.status === 'ready' && children.value.length > 0 && (
         <div className="child-runs">
@@ -196,9 +191,9 @@ function DeleteRun({ run, onError }: { run: RunRecord; onError(e: unknown): void
 }
 
 /** Tokens and estimated cost of the whole run, summed over its LLM steps. */
-function RunUsage({ steps }: { steps: StepRecord[] }) {
-  const totals = runTotals(steps);
-  if (totals.llmSteps === 0) return null;
+function RunUsage({ outline }: { outline: JournalOutline | undefined }) {
+  const totals = useRunTotals(outline);
+  if (!totals || totals.llmSteps === 0) return null;
   return (
     <p className="run-usage muted" data-run-tokens={totals.usage.totalTokens}>
       Run usage: {formatUsage(totals.usage)} · {describeRunCost(totals)}

@@ -1,0 +1,181 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { FINISHED_RUN_STATUSES, type RunRecord, type StepRecord } from '../../engine/records';
+import { formatDuration } from '../runs/format';
+import { useStepNames } from '../runs/useRuns';
+import { buildTimeline, type Timeline, type TimelineBar, type TimelineRow } from './timeline';
+
+interface RunTimelineProps {
+  run: RunRecord;
+  records: readonly StepRecord[];
+  onOpenStep(stepKey: string): void;
+}
+
+const ZOOMS = [1, 2, 4, 8, 16, 32, 64, 128] as const;
+const ROW_HEIGHT = 30;
+const LANE_HEIGHT = 26;
+const TICKS = 6;
+
+/** The clock for bars still going: ticks each second while the run is unfinished (time only, nothing is read). */
+function useNow(running: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [running]);
+  return running ? now : 0;
+}
+
+/**
+ * A Gantt chart of the run: a row per step execution, grouped into lanes (top level, each parallel branch,
+ * each loop iteration), on one time axis fitted to the run and zoomable. Rows are virtualized, so a run
+ * of 10,000 steps draws only the rows on screen.
+ */
+export function RunTimeline({ run, records, onOpenStep }: RunTimelineProps) {
+  const running = !FINISHED_RUN_STATUSES.has(run.status);
+  const clock = useNow(running);
+  const now = running ? Math.max(clock, run.updatedAt) : (run.finishedAt ?? run.updatedAt);
+  const timeline = useMemo(
+    () => buildTimeline(records, now, { runStart: run.createdAt, runEnd: run.finishedAt }),
+    [records, now, run.createdAt, run.finishedAt],
+  );
+  const [zoom, setZoom] = useState(0);
+  const names = useStepNames(run.workflowHash);
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({
+    count: timeline.items.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (index) => (timeline.items[index]!.kind === 'lane' ? LANE_HEIGHT : ROW_HEIGHT),
+    overscan: 8,
+  });
+  if (timeline.rows === 0) return <p className="muted">Nothing has run yet.</p>;
+  const total = timeline.end - timeline.start;
+  const style = { '--timeline-zoom': ZOOMS[zoom] } as CSSProperties;
+  return (
+    <div className="run-timeline" data-testid="run-timeline" data-rows={timeline.rows}>
+      <div className="toolbar run-timeline-toolbar" role="toolbar" aria-label="Timeline zoom">
+        <span className="muted">
+          {timeline.rows} step{timeline.rows === 1 ? '' : 's'} over {formatDuration(total)}
+        </span>
+        <button type="button" className="button button-small" disabled={zoom === 0} onClick={() => setZoom(zoom - 1)}>
+          Zoom out
+        </button>
+        <button type="button" className="button button-small" disabled={zoom === 0} onClick={() => setZoom(0)}>
+          Fit to run
+        </button>
+        <button
+          type="button"
+          className="button button-small"
+          disabled={zoom === ZOOMS.length - 1}
+          onClick={() => setZoom(zoom + 1)}>
+          Zoom in
+        </button>
+        <span className="muted" aria-live="polite">
+          {ZOOMS[zoom]}×
+        </span>
+      </div>
+      <div className="run-timeline-scroll" ref={scroller} style={style}>
+        <div className="run-timeline-content">
+          <Axis timeline={timeline} zoom={ZOOMS[zoom]!} />
+          <div
+            className="run-timeline-rows"
+            style={{ height: virtual.getTotalSize() }}
+            role="list"
+            aria-label="Steps over time">
+            {virtual.getVirtualItems().map((item) => {
+              const entry = timeline.items[item.index]!;
+              const placed = { transform: `translateY(${item.start}px)`, height: item.size };
+              return entry.kind === 'lane' ? (
+                <div key={item.key} className="run-timeline-lane" style={placed} role="listitem">
+                  <span className="run-timeline-lane-label">{entry.lane.label}</span>
+                </div>
+              ) : (
+                <Row
+                  key={item.key}
+                  row={entry.row}
+                  name={names.get(entry.row.slug)}
+                  timeline={timeline}
+                  style={placed}
+                  onOpen={onOpenStep}
+                />
+              );
+            })}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function Row(props: {
+  row: TimelineRow;
+  name: string | undefined;
+  timeline: Timeline;
+  style: CSSProperties;
+  onOpen(stepKey: string): void;
+}) {
+  const { row, name, timeline, style, onOpen } = props;
+  const title = name ?? row.slug;
+  return (
+    <div className="run-timeline-row" style={style} role="listitem" data-step-key={row.stepKey} data-slug={row.slug}>
+      <span className="run-timeline-label" title={`${title} (${row.slug})`}>
+        {title}
+      </span>
+      <div className="run-timeline-track">
+        {row.bars.map((bar, index) => (
+          <Bar key={index} bar={bar} step={title} timeline={timeline} onOpen={() => onOpen(row.stepKey)} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function Bar({ bar, step, timeline, onOpen }: { bar: TimelineBar; step: string; timeline: Timeline; onOpen(): void }) {
+  const total = Math.max(1, timeline.end - timeline.start);
+  const left = ((bar.start - timeline.start) / total) * 100;
+  const width = ((bar.end - bar.start) / total) * 100;
+  const duration = formatDuration(bar.end - bar.start);
+  const text = `${step}: ${bar.label}, ${bar.ongoing ? `${duration} so far` : duration}`;
+  const ongoing = bar.ongoing ? ' run-bar-ongoing' : '';
+  return (
+    <button
+      type="button"
+      className={`run-timeline-bar run-bar-${bar.kind} run-bar-tone-${bar.tone}${ongoing}`}
+      style={{ left: `${left}%`, width: `${width}%` }}
+      data-kind={bar.kind}
+      data-tone={bar.tone}
+      aria-label={text}
+      title={text}
+      onClick={onOpen}
+    />
+  );
+}
+
+/** Time since the run started, at round intervals (more of them as the chart is zoomed in). */
+function Axis({ timeline, zoom }: { timeline: Timeline; zoom: number }) {
+  const total = timeline.end - timeline.start;
+  const step = niceStep(total / (TICKS * zoom));
+  const ticks: number[] = [];
+  for (let at = 0; at <= total && ticks.length < 1000; at += step) ticks.push(at);
+  return (
+    <div className="run-timeline-axis" aria-hidden>
+      <span className="run-timeline-label" />
+      <div className="run-timeline-track">
+        {ticks.map((at) => (
+          <span key={at} className="run-timeline-tick" style={{ left: `${total > 0 ? (at / total) * 100 : 0}%` }}>
+            {formatDuration(at)}
+          </span>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** 1, 2 or 5 times a power of ten, at least `raw` (and at least 1 ms). */
+export function niceStep(raw: number): number {
+  if (!(raw > 1)) return 1;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  for (const factor of [1, 2, 5, 10]) if (factor * power >= raw) return factor * power;
+  return 10 * power;
+}
