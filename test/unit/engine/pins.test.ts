@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StartOptions } from '../../../src/engine/engine';
 import { InputError } from '../../../src/engine/input';
-import type { StepRecord } from '../../../src/engine/records';
+import type { RunPin, StepRecord } from '../../../src/engine/records';
 import { TEMPLATES } from '../../../src/templates';
 import { runScenario, seedCustomers, type Scenario } from '../../support/crash';
 import { createTestEngine } from '../../support/engine';
@@ -43,24 +43,27 @@ describe('pinned outputs', () => {
     { pins: { polish: { output: 'PINNED POLISH' } }, ran: ['draft'], done: 'PINNED POLISH' },
     { pins: { draft: { output: 'D' }, polish: { output: 'P' } }, ran: [], done: 'P' },
     { pins: { gone: { output: 'a pin of a renamed step' } }, ran: ['draft', 'polish'], done: 'polish(polish: draft(…' },
-  ])('a pinned step completes with its pin, journaled once, and never runs ($ran ran)', async (row) => {
-    const t = setup();
-    const { id, run } = await runOnce(t, { pins: row.pins });
-    expect(run.status).toBe('completed');
-    expect(t.asked).toEqual(row.ran);
-    const text = String((run.output as { text: string }).text);
-    expect(row.done.endsWith('…') ? text.startsWith(row.done.slice(0, -1)) : text === row.done).toBe(true);
-    const steps = stepsOf(t, id);
-    expect(steps.map((s) => s.slug)).toEqual(['start', 'draft', 'polish', 'done']);
-    for (const [slug, pin] of Object.entries(row.pins)) {
-      const record = steps.find((s) => s.slug === slug);
-      if (slug === 'gone') continue;
-      expect(record).toMatchObject({ status: 'completed', output: pin.output, meta: { pinned: true }, attempts: [] });
-    }
-    // Only the steps that ran have attempts; a pinned one has neither attempts nor model rounds.
-    const rounds = [...t.data.steps.values()].filter((s) => s.kind === 'llm-round').map((s) => s.slug);
-    expect(rounds.sort()).toEqual([...row.ran].sort());
-  });
+  ] as Array<{ pins: Record<string, RunPin>; ran: string[]; done: string }>)(
+    'a pinned step completes with its pin, journaled once, and never runs ($ran ran)',
+    async (row) => {
+      const t = setup();
+      const { id, run } = await runOnce(t, { pins: row.pins });
+      expect(run.status).toBe('completed');
+      expect(t.asked).toEqual(row.ran);
+      const text = String((run.output as { text: string }).text);
+      expect(row.done.endsWith('…') ? text.startsWith(row.done.slice(0, -1)) : text === row.done).toBe(true);
+      const steps = stepsOf(t, id);
+      expect(steps.map((s) => s.slug)).toEqual(['start', 'draft', 'polish', 'done']);
+      for (const [slug, pin] of Object.entries(row.pins)) {
+        const record = steps.find((s) => s.slug === slug);
+        if (slug === 'gone') continue;
+        expect(record).toMatchObject({ status: 'completed', output: pin.output, meta: { pinned: true }, attempts: [] });
+      }
+      // Only the steps that ran have attempts; a pinned one has neither attempts nor model rounds.
+      const rounds = [...t.data.steps.values()].filter((s) => s.kind === 'llm-round').map((s) => s.slug);
+      expect(rounds.sort()).toEqual([...row.ran].sort());
+    },
+  );
 
   it('a pinned condition follows the pinned branch', async () => {
     const routed = chain('route', [
