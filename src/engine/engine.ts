@@ -29,6 +29,8 @@ export interface StartOptions {
   workflowId?: string;
   input: unknown;
   mode?: 'durable' | 'direct';
+  /** A replay of a run opened from a bundle (`RunRecord.replayOf`): the host serves its recorded answers. */
+  replayOf?: string;
   /** Pinned outputs by step slug (runs the user starts from the editor only): see `pins.ts`. */
   pins?: PinnedStart['pins'];
   /** "Run this step" or "run to here". */
@@ -73,6 +75,7 @@ export class Engine implements RunHost {
       mode: options.mode ?? 'durable',
     });
     if (options.workflowId) run.workflowId = options.workflowId;
+    if (options.replayOf) run.replayOf = options.replayOf;
     const pinned = await preparePinnedRun(this.deps.store, compiled, options, run);
     await this.deps.store.commit({ fences: [], runs: [pinned.run], steps: pinned.steps });
     this.deps.onChange?.(run.id);

@@ -249,6 +249,16 @@ export const runRecordSchema = z.object({
   forkedFrom: z.object({ runId: z.string(), stepKey: z.string() }).optional(),
   /** The last "restart from here": which step, and when. */
   restartedFrom: z.object({ stepKey: z.string(), at: z.number() }).optional(),
+  /** A run opened from a run bundle (read-only): when it was exported, and its model rounds' request fingerprints. */
+  importedFrom: z
+    .object({
+      exportedAt: z.string(),
+      importedAt: z.number(),
+      recording: z.array(z.object({ key: z.string(), request: z.string() })),
+    })
+    .optional(),
+  /** A replay of an imported run: unchanged model requests are answered from that run's recording. */
+  replayOf: z.string().optional(),
   /** Pinned outputs by step slug, passed by the editor at start: such steps complete with the pin, never run. */
   pins: z.record(z.string(), runPinSchema).optional(),
   /** "Run this step" (only it, its inputs copied from `inputsFrom`) or "run to here" (`reached`: it stopped there). */

@@ -1,10 +1,11 @@
 import type { StorageFullRun } from '../engine/storageFull';
 import type { StorageCommands } from './storageCommands';
+import type { BundleCommands } from './bundleCommands';
 
 export type { StorageFullRun };
 
 /** The executor's command API, called from the UI over Comlink. Every method runs in the executing tab. */
-export interface ExecutorApi extends StorageCommands {
+export interface ExecutorApi extends StorageCommands, BundleCommands {
   /** Starts a run of a saved workflow; rejects with a readable message when the workflow or input is invalid. */
   start(options: { workflowId: string; input: unknown; mode?: 'durable' | 'direct' }): Promise<string>;
   cancel(runId: string): Promise<void>;

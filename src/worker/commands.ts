@@ -4,6 +4,7 @@ import type { EngineStore } from '../engine/store';
 import type { TabflowDb } from '../store/db';
 import { getWorkflow } from '../store/workflows';
 import { storageCommands } from './storageCommands';
+import { bundleCommands } from './bundleCommands';
 import { providerKeyName } from '../store/keyVault';
 import { approveHost, settingValue } from '../store/settings';
 import { checkProvider } from './providerCheck';
@@ -38,6 +39,7 @@ export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore
       return engine.start({ workflow: record.doc, workflowId, input, mode: mode ?? 'durable' });
     },
     ...storageCommands(engine, db),
+    ...bundleCommands(engine, db, secrets),
     cancel: (runId) => engine.cancel(runId),
     pause: (runId) => engine.pause(runId),
     resume: (runId) => engine.resume(runId),

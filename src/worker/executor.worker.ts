@@ -20,6 +20,8 @@ import {
 } from './api';
 import { dispatch, engineCommands } from './commands';
 import { fetchHttp } from './httpRunner';
+import { replayRecordings } from './bundleCommands';
+import { createRecordedModelRunner } from '../llm/recorded';
 import { createStreamBroadcaster } from './streamBroadcast';
 import { CommandRelay } from './relay';
 import { installErrorTransfer } from './errorTransfer';
@@ -59,7 +61,8 @@ async function createEngine(): Promise<Engine> {
     clock: systemClock,
     runners: {
       http: fetchHttp,
-      model: lazyModelRunner(demoTokensPerSecond),
+      // A replay of a bundle's run is answered from its recording where a request is unchanged.
+      model: createRecordedModelRunner(replayRecordings(db), lazyModelRunner(demoTokensPerSecond)),
     },
     maxParallelism: await startupSetting('maxParallelism'),
     onStream: createStreamBroadcaster(),
@@ -237,6 +240,8 @@ const api: ExecutorApi = {
   restoreBackup: call('restoreBackup') as ExecutorApi['restoreBackup'],
   clearAllData: call('clearAllData') as ExecutorApi['clearAllData'],
   applyRetention: call('applyRetention') as ExecutorApi['applyRetention'],
+  exportRunBundle: call('exportRunBundle') as ExecutorApi['exportRunBundle'],
+  replayRun: call('replayRun') as ExecutorApi['replayRun'],
   role: async () => {
     await roleSettled;
     return relay.isLeader ? 'executor' : 'follower';

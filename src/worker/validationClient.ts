@@ -1,10 +1,13 @@
 import type { ImportPreview } from '../schema/importer';
+import type { BundleCheck } from '../schema/runBundle';
 import type { CheckReply, CheckRequest } from './importCheck';
 import { errorMessage } from '../schema/errorMessage';
 
 /** What checking import text came to: a preview, or why there is none. */
 export type ImportVerdict =
   | { kind: 'checked'; preview: ImportPreview }
+  /** The text is a run bundle (src/schema/runBundle.ts): its check. */
+  | { kind: 'bundle'; check: BundleCheck }
   | { kind: 'timed-out'; seconds: number }
   | { kind: 'failed'; message: string };
 
@@ -49,7 +52,13 @@ export function createImportChecker(
       };
       const timer = setTimeout(() => finish({ kind: 'timed-out', seconds: Math.ceil(timeoutMs / 1000) }), timeoutMs);
       worker.addEventListener('message', (event: MessageEvent<CheckReply>) => {
-        if (event.data?.id === id) finish({ kind: 'checked', preview: event.data.preview });
+        const reply = event.data;
+        if (reply?.id !== id) return;
+        finish(
+          reply.kind === 'bundle'
+            ? { kind: 'bundle', check: reply.check }
+            : { kind: 'checked', preview: reply.preview },
+        );
       });
       worker.addEventListener('error', (event: ErrorEvent) => {
         event.preventDefault?.();

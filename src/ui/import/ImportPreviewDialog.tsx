@@ -11,6 +11,8 @@ import { clearShareHash } from './importSources';
 import { useImportCheck } from './ImportCheckContext';
 import { importWorkflowDraft, importWorkflowFile } from './importWorkflow';
 import { errorMessage } from '../../schema/errorMessage';
+import { looksLikeRunBundle } from '../../schema/runBundle';
+import { BundleImportDialog } from '../bundles/BundleImportDialog';
 
 const SOURCE_LABELS = { file: 'File', drop: 'Dropped file', paste: 'Pasted JSON', link: 'Share link' } as const;
 
@@ -24,7 +26,14 @@ interface ImportPreviewDialogProps {
  * thread ("Checking…" meanwhile). Only "Import" writes; Cancel, Escape and errors leave the library
  * exactly as it was.
  */
-export function ImportPreviewDialog({ request, knownWorkflows }: ImportPreviewDialogProps) {
+export function ImportPreviewDialog(props: ImportPreviewDialogProps) {
+  // Routed by content: a run bundle opens as a run, whichever of the four sources brought it.
+  const { request } = props;
+  if (!('error' in request) && looksLikeRunBundle(request.text)) return <BundleImportDialog request={request} />;
+  return <WorkflowImportDialog {...props} />;
+}
+
+function WorkflowImportDialog({ request, knownWorkflows }: ImportPreviewDialogProps) {
   const db = useDb();
   const closeDialog = useUi((s) => s.closeDialog);
   const select = useUi((s) => s.select);
@@ -156,6 +165,8 @@ function previewOfVerdict(verdict: ImportVerdict): ImportPreview {
   switch (verdict.kind) {
     case 'checked':
       return verdict.preview;
+    case 'bundle':
+      return refused('run-bundle', 'this is a run bundle: it opens as a run, not as a workflow');
     case 'timed-out':
       return refused('check-timeout', `checking this file took longer than ${verdict.seconds} s; it was not imported`);
     case 'failed':

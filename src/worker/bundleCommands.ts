@@ -1,0 +1,86 @@
+import type { Engine } from '../engine/engine';
+import type { ModelReply } from '../engine/llmTypes';
+import type { RunRecord } from '../engine/records';
+import type { Recording } from '../llm/recorded';
+import type { WorkflowFile } from '../schema/workflow';
+import { exportRunBundle } from '../store/bundles';
+import type { TabflowDb } from '../store/db';
+import type { SecretsService } from './secrets';
+
+/** Run bundles in the executor: export one (checked for secret values) and replay an imported one. */
+export interface BundleCommands {
+  /** The run as bundle text; refused if any stored secret value were in it. */
+  exportRunBundle(runId: string): Promise<string>;
+  /**
+   * Re-runs a run opened from a bundle on its definition (or `workflow`, an edited copy) and input: unchanged
+   * model rounds are answered from its recording, the rest run live. Returns the new run's id.
+   */
+  replayRun(runId: string, workflow?: WorkflowFile): Promise<string>;
+}
+
+/** Shorter secret values are too likely to occur by chance in ordinary text to refuse an export over. */
+const MIN_SCANNED_SECRET_CHARS = 6;
+
+export function bundleCommands(engine: Engine, db: TabflowDb, secrets: SecretsService): BundleCommands {
+  return {
+    async exportRunBundle(runId) {
+      const text = JSON.stringify(await exportRunBundle(db, runId), null, 1);
+      // The journal never holds a secret; this is the last look before any byte leaves the browser.
+      for (const name of (await secrets.state()).names) {
+        const value = await secrets.read(name);
+        if (value && value.length >= MIN_SCANNED_SECRET_CHARS && text.includes(value))
+          throw new Error(`this run's records contain the value of the stored secret "${name}": it was not exported`);
+      }
+      return text;
+    },
+    async replayRun(runId, workflow) {
+      const run = await db.runs.get(runId);
+      if (!run?.importedFrom) throw new Error('only a run opened from a bundle can be replayed');
+      const definition = workflow ?? (await db.definitions.get(run.workflowHash))?.definition;
+      if (!definition) throw new Error('the workflow this run ran is not stored here');
+      return engine.start({
+        workflow: definition,
+        input: run.input,
+        replayOf: run.id,
+        ...(run.workflowId ? { workflowId: run.workflowId } : {}),
+      });
+    },
+  };
+}
+
+/** Runs whose recordings were looked up, kept this many at a time. */
+const CACHED_RUNS = 64;
+
+/**
+ * Which recording answers a model round, by the round's idempotency key (`runId:slug@path/rN`): the one of
+ * the imported run its run (or, for a subworkflow run, its top-level run) replays; none for any other run.
+ */
+export function replayRecordings(db: TabflowDb): (idempotencyKey: string) => Promise<Recording | undefined> {
+  const cache = new Map<string, Promise<Recording | undefined>>();
+  const load = async (runId: string): Promise<Recording | undefined> => {
+    let run: RunRecord | undefined = await db.runs.get(runId);
+    while (run?.parentRunId !== undefined) run = await db.runs.get(run.parentRunId);
+    const imported = run?.replayOf === undefined ? undefined : await db.runs.get(run.replayOf);
+    if (!imported?.importedFrom) return undefined;
+    const rounds = imported.importedFrom.recording;
+    const records = await db.steps.bulkGet(rounds.map((round) => round.key));
+    const answers = new Map<string, ModelReply>();
+    rounds.forEach((round, i) => {
+      const output = records[i]?.output as ModelReply | undefined;
+      if (output && typeof output.text === 'string') answers.set(round.request, output);
+    });
+    return answers;
+  };
+  return (idempotencyKey) => {
+    const runId = idempotencyKey.slice(0, idempotencyKey.indexOf(':'));
+    let found = cache.get(runId);
+    if (!found) {
+      if (cache.size >= CACHED_RUNS) cache.delete(cache.keys().next().value!);
+      found = load(runId);
+      cache.set(runId, found);
+      // A failed read is tried again by the next round.
+      found.catch(() => cache.delete(runId));
+    }
+    return found;
+  };
+}
