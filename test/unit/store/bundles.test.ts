@@ -1,71 +1,25 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../src/engine/clock';
-import { Engine } from '../../../src/engine/engine';
-import type { ModelRunner } from '../../../src/engine/llmTypes';
-import { createRecordedModelRunner, recordedRequestOf } from '../../../src/llm/recorded';
-import { requestFingerprint, type RunBundle } from '../../../src/schema/runBundle';
-import type { WorkflowFile } from '../../../src/schema/workflow';
+import type { RunBundle } from '../../../src/schema/runBundle';
 import { checkRunBundleForImport } from '../../../src/store/bundleCheck';
 import { exportRunBundle, importRunBundle } from '../../../src/store/bundles';
-import { TabflowDb } from '../../../src/store/db';
 import { DexieEngineStore } from '../../../src/store/engineStore';
-import { createWorkflow } from '../../../src/store/workflows';
-import { bundleCommands, replayRecordings } from '../../../src/worker/bundleCommands';
+import { bundleCommands } from '../../../src/worker/bundleCommands';
 import { SecretsService } from '../../../src/worker/secrets';
 import { chain, llm } from '../../support/flows';
-import { fakeModel } from '../../support/model';
+import {
+  bundleBrowser as browser,
+  countingModel,
+  openedBundleDbs as opened,
+  recordedRun,
+  storyWorkflow as twoSteps,
+} from '../../support/bundles';
 
 /** Run bundles end to end over IndexedDB: run, export, open elsewhere, replay from the recording, replay an edit. */
 
-const opened: TabflowDb[] = [];
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((db) => db.delete()));
 });
-
-function browser(model: ModelRunner) {
-  const db = new TabflowDb(`bundles-${crypto.randomUUID()}`);
-  opened.push(db);
-  const engine = new Engine({
-    store: new DexieEngineStore(db),
-    clock: new FakeClock(),
-    runners: { model: createRecordedModelRunner(replayRecordings(db), model) },
-    findWorkflow: async () => undefined,
-    secret: async () => undefined,
-  });
-  return { db, engine };
-}
-
-const twoSteps = (polishPrompt = 'Polish: {{steps.draft.output}}'): WorkflowFile =>
-  chain('Story', [
-    llm('draft', 'Write about {{input.value}}', { systemPrompt: 'You write briefly.', temperature: 0.2 }),
-    llm('polish', polishPrompt),
-  ]);
-
-/** A model that answers from the prompt and counts its calls (what a live provider would be). */
-function countingModel(tag: string) {
-  const calls: string[] = [];
-  const fingerprints: string[] = [];
-  const runner = fakeModel(({ key, userPrompt, round }) => {
-    calls.push(key.split(':')[1]!);
-    fingerprints.push(requestFingerprint(recordedRequestOf(round)));
-    return `${tag}(${userPrompt})`;
-  });
-  return { runner, calls, fingerprints };
-}
-
-async function recordedRun(secretAnswer = '') {
-  const live = countingModel('live');
-  const source = browser(async (round, call) => {
-    const reply = await live.runner(round, call);
-    return { ...reply, text: reply.text + secretAnswer };
-  });
-  const saved = await createWorkflow(source.db, twoSteps());
-  const runId = await source.engine.start({ workflow: saved.doc, workflowId: saved.id, input: { value: 'otters' } });
-  const run = await source.engine.awaitRun(runId);
-  expect(run.error?.message ?? run.status).toBe('completed');
-  return { source, runId, run, live };
-}
 
 async function opensElsewhere(bundle: RunBundle) {
   const checked = checkRunBundleForImport(JSON.stringify(bundle));

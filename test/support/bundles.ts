@@ -1,0 +1,64 @@
+import 'fake-indexeddb/auto';
+import { expect } from 'vitest';
+import { FakeClock } from '../../src/engine/clock';
+import { Engine } from '../../src/engine/engine';
+import type { ModelRunner } from '../../src/engine/llmTypes';
+import { createRecordedModelRunner, recordedRequestOf } from '../../src/llm/recorded';
+import { requestFingerprint } from '../../src/schema/runBundle';
+import type { WorkflowFile } from '../../src/schema/workflow';
+import { TabflowDb } from '../../src/store/db';
+import { DexieEngineStore } from '../../src/store/engineStore';
+import { createWorkflow } from '../../src/store/workflows';
+import { replayRecordings } from '../../src/worker/bundleCommands';
+import { chain, llm } from './flows';
+import { fakeModel } from './model';
+
+/** Run bundles in tests: a "browser" (a database and the worker's engine wiring), a recorded run to export. */
+
+export const openedBundleDbs: TabflowDb[] = [];
+
+/** A database with an engine whose model runner is the worker's: recordings first, else `model`. */
+export function bundleBrowser(model: ModelRunner) {
+  const db = new TabflowDb(`bundles-${crypto.randomUUID()}`);
+  openedBundleDbs.push(db);
+  const engine = new Engine({
+    store: new DexieEngineStore(db),
+    clock: new FakeClock(),
+    runners: { model: createRecordedModelRunner(replayRecordings(db), model) },
+    findWorkflow: async () => undefined,
+    secret: async () => undefined,
+  });
+  return { db, engine };
+}
+
+export const storyWorkflow = (polishPrompt = 'Polish: {{steps.draft.output}}'): WorkflowFile =>
+  chain('Story', [
+    llm('draft', 'Write about {{input.value}}', { systemPrompt: 'You write briefly.', temperature: 0.2 }),
+    llm('polish', polishPrompt),
+  ]);
+
+/** A model that answers `tag(prompt)` and counts its calls (what a live provider would be). */
+export function countingModel(tag: string) {
+  const calls: string[] = [];
+  const fingerprints: string[] = [];
+  const runner = fakeModel(({ key, userPrompt, round }) => {
+    calls.push(key.split(':')[1]!);
+    fingerprints.push(requestFingerprint(recordedRequestOf(round)));
+    return `${tag}(${userPrompt})`;
+  });
+  return { runner, calls, fingerprints };
+}
+
+/** The story workflow saved and run to completion on a live model; `suffix` is added to every answer. */
+export async function recordedRun(suffix = '') {
+  const live = countingModel('live');
+  const source = bundleBrowser(async (round, call) => {
+    const reply = await live.runner(round, call);
+    return { ...reply, text: reply.text + suffix };
+  });
+  const saved = await createWorkflow(source.db, storyWorkflow());
+  const runId = await source.engine.start({ workflow: saved.doc, workflowId: saved.id, input: { value: 'otters' } });
+  const run = await source.engine.awaitRun(runId);
+  expect(run.error?.message ?? run.status).toBe('completed');
+  return { source, runId, run, live };
+}
