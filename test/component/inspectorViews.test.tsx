@@ -190,8 +190,9 @@ describe('the run graph', { timeout: 30_000 }, () => {
     const node = screen.getAllByTestId('graph-node').find((n) => n.dataset.slug === 'risk_check')!;
     fireEvent.click(node);
     await waitFor(() => expect(screen.getByTestId('selected-step').textContent).toBe('run1:risk_check@fan.risk'));
-    // The step opens in the step list.
-    expect(within(views).getByRole('tab', { name: 'Steps' }).getAttribute('aria-selected')).toBe('true');
+    // Its inspector opens beside the graph, which stays.
+    expect((await screen.findByTestId('step-inspector')).dataset.stepKey).toBe('run1:risk_check@fan.risk');
+    expect(within(views).getByRole('tab', { name: 'Graph' }).getAttribute('aria-selected')).toBe('true');
   });
 
   it('moves between the views with the arrow keys', async () => {

@@ -8,6 +8,8 @@ import { RunTimeline } from './RunTimeline';
 
 export type RunView = 'steps' | 'graph' | 'timeline';
 
+const NO_RECORDS: readonly StepRecord[] = [];
+
 const VIEWS: ReadonlyArray<{ view: RunView; label: string }> = [
   { view: 'steps', label: 'Steps' },
   { view: 'graph', label: 'Graph' },
@@ -17,23 +19,18 @@ const VIEWS: ReadonlyArray<{ view: RunView; label: string }> = [
 /**
  * A run's three views: its step list (`children`), its workflow's graph with each step's live state, and a
  * timeline of every attempt and wait. Opening a step from the graph or the timeline selects it (its
- * address) and shows it in the step list.
+ * address), as a row of the list does.
  */
 export function RunViews({ run, children }: { run: RunRecord; children: ReactNode }) {
   const [view, setView] = useState<RunView>('steps');
   // The whole journal only for the graph and the timeline: the step list reads a window of it.
   const steps = useRunSteps(view === 'steps' ? '' : run.id);
-  const records: StepRecord[] = steps.status === 'ready' ? steps.value : [];
+  const records: readonly StepRecord[] = steps.status === 'ready' ? steps.value : NO_RECORDS;
   const showStep = useUi((s) => s.showStep);
   const id = useId();
   const tabs = useRef<Array<HTMLButtonElement | null>>([]);
-  const openStep = useCallback(
-    (stepKey: string) => {
-      showStep(run.id, stepKey);
-      setView('steps');
-    },
-    [showStep, run.id],
-  );
+  // The step's address: the run detail shows the selected step's inspector beside these views.
+  const openStep = useCallback((stepKey: string) => showStep(run.id, stepKey), [showStep, run.id]);
   // Arrow keys, Home and End move between the tabs (the WAI-ARIA tabs pattern), selecting as they go.
   const onKeyDown = (event: KeyboardEvent) => {
     const at = VIEWS.findIndex((v) => v.view === view);
