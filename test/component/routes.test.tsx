@@ -83,7 +83,8 @@ describe('every screen has an address', () => {
       return selected!;
     });
     expect(again.dataset.stepKey).toBe(ODD_KEY);
-    expect(again.querySelector('details')!.open).toBe(true);
+    // Its inspector shows beside the list (the row's own output stays folded).
+    await waitFor(() => expect(screen.getByTestId('step-inspector').dataset.stepKey).toBe(ODD_KEY));
     expect(document.querySelectorAll('.step-row[aria-current="step"]')).toHaveLength(1);
     // "Selected" goes back to the whole run.
     fireEvent.click(within(again).getByRole('link', { name: 'Selected' }));

@@ -37,6 +37,7 @@ export async function actionHandler(step: StepOf<'action'>, ctx: StepApi): Promi
     case 'table.update': {
       const where = ctx.resolve(config.where) as Record<string, unknown>;
       const set = ctx.resolve(config.set) as Record<string, unknown>;
+      ctx.begin({ input: { table: config.table, where, set, upsert: config.upsert ?? false } });
       return ok(await ctx.completeWithTableUpdate({ table: config.table, where, set, upsert: config.upsert ?? false }));
     }
     case 'http':

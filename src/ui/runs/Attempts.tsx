@@ -61,15 +61,27 @@ function waitLine({ attempt, waitedMs }: ListedAttempt): string | undefined {
   return `waited ${formatDuration(Math.max(0, waitedMs))} before trying again${server}`;
 }
 
-/** Every attempt with its error and the backoff wait that followed it; shown when a step retried. */
-export function Attempts({ step, effects }: { step: StepRecord; effects: readonly StepRecord[] }) {
+/**
+ * Every attempt with its error and the backoff wait that followed it; shown when a step retried, or
+ * (`always`, the step inspector) whenever there is an attempt.
+ */
+export function Attempts({
+  step,
+  effects,
+  always = false,
+}: {
+  step: StepRecord;
+  effects: readonly StepRecord[];
+  always?: boolean;
+}) {
   const listed = listAttempts(step, effects);
-  if (!hasRetries(listed)) return null;
+  if (always ? listed.length === 0 : !hasRetries(listed)) return null;
   const failed = listed.filter((l) => l.attempt.outcome !== 'ok' && l.attempt.outcome !== 'running').length;
   return (
     <details className="step-attempts" open={step.status !== 'completed'}>
       <summary>
-        {listed.length} attempts{failed > 0 ? `, ${failed} failed` : ''}
+        {listed.length} attempt{listed.length === 1 ? '' : 's'}
+        {failed > 0 ? `, ${failed} failed` : ''}
       </summary>
       <ol className="attempt-list">
         {listed.map((item) => (

@@ -59,7 +59,8 @@ export function StepRow({ run, step, onError, effects = [], name }: StepRowProps
         {step.wakeAt !== undefined && step.status !== 'completed' && waits.length === 0 && (
           <span className="muted">until {new Date(step.wakeAt).toLocaleTimeString()}</span>
         )}
-        <StepActions run={run} step={step} onError={onError} />
+        {/* The selected step's actions are in its inspector's header. */}
+        {!selected && <StepActions run={run} step={step} onError={onError} />}
       </div>
       {/* Each wait is answered on the row of the step it arose in (a tool call's, on its LLM step). */}
       {waits.map((wait) => (
@@ -69,7 +70,7 @@ export function StepRow({ run, step, onError, effects = [], name }: StepRowProps
       <Attempts step={step} effects={effects} />
       {step.error && <StepError step={step} />}
       {step.status === 'completed' && step.output !== undefined && (
-        <details className="step-output" open={selected || undefined}>
+        <details className="step-output">
           <summary>Output{step.meta?.provider === 'demo' ? ' (demo model)' : ''}</summary>
           <pre>{formatJson(step.output)}</pre>
         </details>
@@ -113,7 +114,8 @@ export function KeySettingsLink({ step }: { step: StepRecord }) {
   );
 }
 
-function StepActions({ run, step, onError }: StepRowProps) {
+/** Restart from a finished step, or fork the run with its output edited (durable runs only). */
+export function StepActions({ run, step, onError }: Pick<StepRowProps, 'run' | 'step' | 'onError'>) {
   const executor = useExecutor();
   const openDialog = useUi((s) => s.openDialog);
   const finished = step.status === 'completed' || step.status === 'failed' || step.status === 'cancelled';

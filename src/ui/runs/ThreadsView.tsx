@@ -23,26 +23,32 @@ export function ThreadsView({ runId }: { runId: string }) {
             {list
               .sort((a, b) => a.seq - b.seq)
               .map((m) => (
-                <li key={m.id} className={`thread-message role-${m.message.role}`} data-message-id={m.id}>
-                  <span className="thread-who">
-                    <span className="thread-role">{m.message.role}</span>
-                    {m.author && (
-                      <span
-                        className={
-                          m.author.provider === 'demo' ? 'badge badge-demo thread-author' : 'muted thread-author'
-                        }
-                        data-author-provider={m.author.provider}>
-                        {m.author.provider === 'demo' ? 'demo model' : `${m.author.provider} · ${m.author.model}`}
-                      </span>
-                    )}
-                  </span>
-                  <span className="thread-content">{messageText(m.message)}</span>
-                </li>
+                <ThreadMessageItem key={m.id} message={m} />
               ))}
           </ol>
         </section>
       ))}
     </details>
+  );
+}
+
+/** One message of a thread: its role, what answered it (a model's answer), and its text. */
+export function ThreadMessageItem({ message: m, note }: { message: ThreadMessageRecord; note?: string }) {
+  return (
+    <li className={`thread-message role-${m.message.role}`} data-message-id={m.id}>
+      <span className="thread-who">
+        <span className="thread-role">{m.message.role}</span>
+        {m.author && (
+          <span
+            className={m.author.provider === 'demo' ? 'badge badge-demo thread-author' : 'muted thread-author'}
+            data-author-provider={m.author.provider}>
+            {m.author.provider === 'demo' ? 'demo model' : `${m.author.provider} · ${m.author.model}`}
+          </span>
+        )}
+        {note && <span className="muted thread-note">{note}</span>}
+      </span>
+      <span className="thread-content">{messageText(m.message)}</span>
+    </li>
   );
 }
 
