@@ -20,6 +20,7 @@ import { Semaphore, type EngineDeps } from './runtime';
 import { QuotaError } from './store';
 import { directStore } from './directStore';
 import { preparePinnedRun, type PinnedStart } from './pins';
+import { BUDGET_CONTINUE, checkBudgetCaps, overBudgetError, pendingBudgetWait } from './budget';
 import { cancelledRun, editRun, forkedHistory, restartedRun, stepsFrom, type RunEdit } from './operator';
 
 import { DEFAULT_MAX_PARALLELISM } from '../schema/limits';
@@ -35,6 +36,8 @@ export interface StartOptions {
   pins?: PinnedStart['pins'];
   /** "Run this step" or "run to here". */
   partial?: PinnedStart['partial'];
+  /** Caps for this run (the run form), overriding the workflow's `config.limits` of the same kind. */
+  budget?: RunRecord['budget'];
 }
 
 /**
@@ -76,6 +79,7 @@ export class Engine implements RunHost {
     });
     if (options.workflowId) run.workflowId = options.workflowId;
     if (options.replayOf) run.replayOf = options.replayOf;
+    if (options.budget) run.budget = checkBudgetCaps(options.budget);
     const pinned = await preparePinnedRun(this.deps.store, compiled, options, run);
     await this.deps.store.commit({ fences: [], runs: [pinned.run], steps: pinned.steps });
     this.deps.onChange?.(run.id);
@@ -270,13 +274,13 @@ export class Engine implements RunHost {
   }
 
   /** Stops the run at once (in-flight work is aborted), cancels its child runs, and fences every older writer. */
-  async cancel(runId: string): Promise<void> {
+  async cancel(runId: string, why?: StepError): Promise<void> {
     const driver = this.drivers.get(runId);
     driver?.stop('cancelled');
     const run = await editRun(
       this.deps,
       runId,
-      (current, steps) => cancelledRun(current, steps, this.deps.clock.now()),
+      (current, steps) => cancelledRun(current, steps, this.deps.clock.now(), why),
       driver?.run,
     );
     if (!run) return;
@@ -321,21 +325,38 @@ export class Engine implements RunHost {
   }
 
   approve(runId: string, stepKey: string, approved: boolean, note?: string): Promise<void> {
-    return this.deliver(runId, { kind: 'approval', stepKey }, note === undefined ? { approved } : { approved, note });
+    return this.deliver(
+      runId,
+      { kind: 'approval', stepKey },
+      note === undefined ? { approved } : { approved, note },
+      note,
+    );
   }
 
   /** The user's answer to a step waiting to contact `host` (normal form). */
-  confirmHost(runId: string, host: string, approved: boolean): Promise<void> {
-    return this.deliver(runId, { kind: 'host', host }, { approved });
+  confirmHost(runId: string, host: string, approved: boolean, note?: string): Promise<void> {
+    return this.deliver(runId, { kind: 'host', host }, { approved }, note);
   }
 
-  private async deliver(runId: string, address: EventAddress, payload: unknown): Promise<void> {
+  /**
+   * The answer to a run waiting on its budget at the round `stepKey`: Continue raises the cap by the run's own cap
+   * (an event the round consumes once); Stop cancels the run as over budget. `note`: the user's reason, recorded.
+   */
+  async answerBudget(runId: string, stepKey: string, decision: 'continue' | 'stop', note?: string): Promise<void> {
+    const wait = pendingBudgetWait(this.drivers.get(runId)?.run ?? (await this.deps.store.loadRun(runId)), stepKey);
+    if (!wait) throw new InputError('this run is not waiting on its budget there any more');
+    if (decision === 'stop') return this.cancel(runId, overBudgetError(wait, note));
+    return this.deliver(runId, { kind: 'budget', stepKey }, BUDGET_CONTINUE, note);
+  }
+
+  private async deliver(runId: string, address: EventAddress, payload: unknown, note?: string): Promise<void> {
     const event: EventRecord = {
       id: this.newId(),
       runId,
       name: eventName(address),
       payload,
       sentAt: this.deps.clock.now(),
+      ...(note ? { note } : {}),
     };
     await this.deps.store.commit({ fences: [], events: [event] });
     this.drivers.get(runId)?.deliver(event);

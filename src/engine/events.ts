@@ -8,9 +8,11 @@ export type EventAddress =
   | { kind: 'named'; name: string }
   | { kind: 'approval'; stepKey: string }
   /** `host` in normal form. */
-  | { kind: 'host'; host: string };
+  | { kind: 'host'; host: string }
+  /** A Continue for the model round `stepKey`, waiting on the run's budget. */
+  | { kind: 'budget'; stepKey: string };
 
-const PREFIXES = { approval: 'approval:', host: 'confirm-host:' } as const;
+const PREFIXES = { approval: 'approval:', host: 'confirm-host:', budget: 'budget:' } as const;
 
 /** Why a user-chosen event name cannot be used, if it cannot. */
 export function eventNameProblem(name: string): string | undefined {
@@ -30,5 +32,7 @@ export function eventName(address: EventAddress): string {
       return `${PREFIXES.approval}${address.stepKey}`;
     case 'host':
       return `${PREFIXES.host}${address.host}`;
+    case 'budget':
+      return `${PREFIXES.budget}${address.stepKey}`;
   }
 }

@@ -1,5 +1,5 @@
 import type { EngineDeps } from './runtime';
-import { FINISHED_RUN_STATUSES, recordInRun, type RunRecord, type StepRecord } from './records';
+import { FINISHED_RUN_STATUSES, recordInRun, type RunRecord, type StepError, type StepRecord } from './records';
 import { FencedError } from './store';
 
 export interface RunEdit {
@@ -99,11 +99,18 @@ export function forkedHistory(
 }
 
 /** A cancel: the run and every open step end as cancelled, a running attempt with them (nothing, if finished). */
-export function cancelledRun(run: RunRecord, steps: StepRecord[], now: number): RunEdit | undefined {
+export function cancelledRun(run: RunRecord, steps: StepRecord[], now: number, why?: StepError): RunEdit | undefined {
   if (FINISHED_RUN_STATUSES.has(run.status)) return undefined;
   const open = steps.filter((s) => s.status === 'started' || s.status === 'waiting');
   return {
-    run: { ...run, status: 'cancelled', finishedAt: now, updatedAt: now, waits: undefined },
+    run: {
+      ...run,
+      status: 'cancelled',
+      finishedAt: now,
+      updatedAt: now,
+      waits: undefined,
+      ...(why ? { error: why } : {}),
+    },
     steps: open.map((s): StepRecord => ({
       ...s,
       status: 'cancelled',

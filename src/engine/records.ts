@@ -77,6 +77,8 @@ export const stepMetaSchema = z.object({
   winner: z.string().optional(),
   /** A forked run's edited step: the record it was copied from. */
   forkedFrom: z.string().optional(),
+  /** A model round that waited on the run's budget and was let go on: the cap it raised, and the user's reason. */
+  budgetRaise: z.object({ cap: z.enum(['tokens', 'cost']), by: z.number(), note: z.string().optional() }).optional(),
   /** The step did not run: its output is the workflow's pin for it (`src/engine/pins.ts`). */
   pinned: z.boolean().optional(),
   /** A "run this step" run's input: the record of an earlier run it was copied from. */
@@ -207,6 +209,16 @@ export const waitReasonSchema = z.discriminatedUnion('kind', [
   /** Browser storage is full: the run stopped and goes on when the user resumes it. */
   z.object({ kind: z.literal('storage-full') }),
   z.object({ kind: z.literal('child-run'), stepKey: z.string(), runId: z.string(), workflow: z.string() }),
+  /** A model round would pass the run's cap (`limit`, raised by each Continue) on `cap`; `used` so far. */
+  z.object({
+    kind: z.literal('budget'),
+    stepKey: z.string(),
+    cap: z.enum(['tokens', 'cost']),
+    limit: z.number(),
+    used: z.number(),
+    /** What a Continue adds to the cap: the run's own cap on `cap`. */
+    raiseBy: z.number(),
+  }),
 ]);
 export type WaitReason = z.infer<typeof waitReasonSchema>;
 export type WaitKind = WaitReason['kind'];
@@ -247,6 +259,10 @@ export const runRecordSchema = z.object({
   parentStepKey: z.string().optional(),
   /** A fork: the run and step it was copied from. */
   forkedFrom: z.object({ runId: z.string(), stepKey: z.string() }).optional(),
+  /** Caps set in the run form for this run; each overrides the workflow's `config.limits` of the same kind. */
+  budget: z
+    .object({ maxTokens: z.number().int().min(1).optional(), maxCostUsd: z.number().min(0).optional() })
+    .optional(),
   /** The last "restart from here": which step, and when. */
   restartedFrom: z.object({ stepKey: z.string(), at: z.number() }).optional(),
   /** A run opened from a run bundle (read-only): when it was exported, and its model rounds' request fingerprints. */
@@ -276,6 +292,8 @@ export const eventRecordSchema = z.object({
   payload: z.unknown(),
   sentAt: z.number(),
   consumedBy: z.string().optional(),
+  /** The reason the user gave with the answer (the approvals inbox). */
+  note: z.string().optional(),
 });
 export type EventRecord = z.infer<typeof eventRecordSchema>;
 

@@ -102,6 +102,8 @@ export interface StepApi {
   /** Tokens and estimated cost this run has spent so far. */
   spent(): { tokens: number; costUsd: number };
   spend(reply: { usage?: Usage; costUsd?: number }): void;
+  /** What the budget's Continues have added to the run's caps so far (`budget.ts`). */
+  budgetRaised(): { tokens: number; costUsd: number };
 }
 
 /** One handler per step type: the compiler finds every handler to update when a type is added. */

@@ -1,4 +1,5 @@
 import type { Step } from '../schema/steps';
+import { budgetRaises } from './budget';
 import type { CompiledScope, CompiledWorkflow } from './compile';
 import type { Frame, ScopeOutcome } from './frame';
 import { runScope, type ScopeHost } from './interpreter';
@@ -155,5 +156,9 @@ export abstract class StepServices {
 
   spend(reply: { usage?: Usage; costUsd?: number }): void {
     this.host.spend(reply);
+  }
+
+  budgetRaised(): { tokens: number; costUsd: number } {
+    return budgetRaises(this.host.journal.records.values());
   }
 }

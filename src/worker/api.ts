@@ -7,7 +7,13 @@ export type { StorageFullRun };
 /** The executor's command API, called from the UI over Comlink. Every method runs in the executing tab. */
 export interface ExecutorApi extends StorageCommands, BundleCommands {
   /** Starts a run of a saved workflow; rejects with a readable message when the workflow or input is invalid. */
-  start(options: { workflowId: string; input: unknown; mode?: 'durable' | 'direct' }): Promise<string>;
+  start(options: {
+    workflowId: string;
+    input: unknown;
+    mode?: 'durable' | 'direct';
+    /** This run's caps (the run form), overriding the workflow's `config.limits`. */
+    budget?: { maxTokens?: number; maxCostUsd?: number };
+  }): Promise<string>;
   cancel(runId: string): Promise<void>;
   pause(runId: string): Promise<void>;
   /**
@@ -22,7 +28,9 @@ export interface ExecutorApi extends StorageCommands, BundleCommands {
   sendEvent(runId: string, name: string, payload: unknown): Promise<void>;
   approve(runId: string, stepKey: string, approved: boolean, note?: string): Promise<void>;
   /** Allows (or refuses) a workflow's requests to `host`, remembered for that workflow. */
-  confirmHost(runId: string, host: string, approved: boolean): Promise<void>;
+  confirmHost(runId: string, host: string, approved: boolean, note?: string): Promise<void>;
+  /** Answers a run waiting on its budget at the model round `stepKey`: continue (the cap raised) or stop (cancelled). */
+  answerBudget(runId: string, stepKey: string, decision: 'continue' | 'stop', note?: string): Promise<void>;
   restartFrom(runId: string, stepKey: string): Promise<void>;
   fork(runId: string, stepKey: string, output: unknown): Promise<string>;
   /** Stores an API key (`provider:<id>`) or workflow secret (`secret:<NAME>`); an empty value deletes it. */

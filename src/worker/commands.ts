@@ -33,10 +33,10 @@ export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore
     async applySettings() {
       engine.slots.setCapacity(await settingValue(db, 'maxParallelism'));
     },
-    async start({ workflowId, input, mode }) {
+    async start({ workflowId, input, mode, budget }) {
       const record = await getWorkflow(db, workflowId);
       if (!record || record.deletedAt !== undefined) throw new Error('that workflow no longer exists');
-      return engine.start({ workflow: record.doc, workflowId, input, mode: mode ?? 'durable' });
+      return engine.start({ workflow: record.doc, workflowId, input, mode: mode ?? 'durable', budget });
     },
     ...storageCommands(engine, db),
     ...bundleCommands(engine, db, secrets),
@@ -48,14 +48,15 @@ export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore
     approve: (runId, stepKey, approved, note) => engine.approve(runId, stepKey, approved, note),
     restartFrom: (runId, stepKey) => engine.restartFrom(runId, stepKey),
     fork: (runId, stepKey, output) => engine.fork(runId, stepKey, output),
-    async confirmHost(runId, host, approved) {
+    answerBudget: (runId, stepKey, decision, note) => engine.answerBudget(runId, stepKey, decision, note),
+    async confirmHost(runId, host, approved, note) {
       const run = await store.loadRun(runId);
       if (!run) throw new Error('no such run');
       // The approval and the event name the host in the one normal form the step waits under.
       const normal = normalizeAllowedHost(host);
       if (normal === undefined || normal.startsWith('*.')) throw new Error(`"${host}" is not a host`);
       if (approved) await approveHost(db, run.workflowHash, normal);
-      await engine.confirmHost(runId, normal, approved);
+      await engine.confirmHost(runId, normal, approved, note);
     },
   };
 }

@@ -226,6 +226,7 @@ const api: ExecutorApi = {
   sendEvent: call('sendEvent') as ExecutorApi['sendEvent'],
   approve: call('approve') as ExecutorApi['approve'],
   confirmHost: call('confirmHost') as ExecutorApi['confirmHost'],
+  answerBudget: call('answerBudget') as ExecutorApi['answerBudget'],
   restartFrom: call('restartFrom') as ExecutorApi['restartFrom'],
   fork: call('fork') as ExecutorApi['fork'],
   saveSecret: call('saveSecret') as ExecutorApi['saveSecret'],

@@ -27,6 +27,7 @@ function renderWait(wait: WaitReason, step = record({})) {
     approve: vi.fn(async () => undefined),
     unlockKeys: vi.fn(async () => undefined),
     resume: vi.fn(async () => undefined),
+    answerBudget: vi.fn(async () => undefined),
   };
   const waiting = { ...run, waits: [wait] };
   render(
@@ -151,6 +152,19 @@ const CASES: Record<WaitKind, Case[]> = {
       wait: { kind: 'network', stepKey: 'run1:s@/r1' },
       async check() {
         expect(screen.getAllByText('Waiting for a network connection').length).toBeGreaterThan(0);
+      },
+    },
+  ],
+  budget: [
+    {
+      wait: { kind: 'budget', stepKey: 'run1:s@/r2', cap: 'cost', limit: 0.5, used: 0.52, raiseBy: 0.5 },
+      step: record({ stepType: 'llm', status: 'started' }),
+      async check(executor) {
+        expect(screen.getByTestId('budget-question').textContent).toContain(
+          'This run reached its budget of $0.50 — continue with $0.50 more?',
+        );
+        await userEvent.click(screen.getByRole('button', { name: 'Continue' }));
+        expect(executor.answerBudget).toHaveBeenCalledWith('run1', 'run1:s@/r2', 'continue');
       },
     },
   ],

@@ -60,7 +60,7 @@ export interface Outcome {
 }
 
 /** Remembers every step key ever stored as completed, whatever happens to the record later. */
-function watchCompletions(data: MemoryData): Set<string> {
+export function watchCompletions(data: MemoryData): Set<string> {
   const completed = new Set<string>();
   const put = data.steps.set.bind(data.steps);
   data.steps.set = (key, record) => {
@@ -159,6 +159,20 @@ export interface CrashPoint {
   phase: 'before' | 'after-commit';
 }
 
+/** A page that dies at the crash point: every store operation after it fails, as a revoked handle's would. */
+export function crashingPage(crash?: CrashPoint) {
+  const page = { ops: 0, dead: false };
+  const hook = (_operation: string, phase: 'before' | 'after-commit') => {
+    if (page.dead) throw new CrashError('the page is gone');
+    if (phase === 'before') page.ops++;
+    if (crash && page.ops === crash.op && phase === crash.phase) {
+      page.dead = true;
+      throw new CrashError(`crash at op ${crash.op} ${crash.phase}`);
+    }
+  };
+  return { page, hook };
+}
+
 export async function runScenario(scenario: Scenario, crash?: CrashPoint): Promise<Outcome> {
   const data = new MemoryData();
   scenario.seedTables?.(data);
@@ -174,39 +188,29 @@ export async function runScenario(scenario: Scenario, crash?: CrashPoint): Promi
       status: run.status,
       output: run.output,
       tables: tablesOf(data),
-      ops,
+      ops: page.ops,
       violations,
       completedKeys: [...completed].map(canonical).sort(),
       posts: Object.fromEntries(postsByKey),
     };
   };
-  let ops = 0;
-  let dead = false;
-  const hook = (_operation: string, phase: 'before' | 'after-commit') => {
-    // A dead page does nothing more: every later call of its handle fails.
-    if (dead) throw new CrashError('the page is gone');
-    if (phase === 'before') ops++;
-    if (crash && ops === crash.op && phase === crash.phase) {
-      dead = true;
-      throw new CrashError(`crash at op ${crash.op} ${crash.phase}`);
-    }
-  };
+  const { page, hook } = crashingPage(crash);
   const first = createTestEngine({
     data,
     clock,
     hook,
-    runners: runners(completed, violations, () => dead, posts),
+    runners: runners(completed, violations, () => page.dead, posts),
     workflows: scenario.workflows,
   });
   let runId: string | undefined;
   try {
     runId = await first.engine.start({ workflow: scenario.workflow, input: scenario.input, pins: scenario.pins });
     for (const event of scenario.events ?? []) await first.engine.sendEvent(runId, event.name, event.payload);
-    await finish(first, runId, () => dead);
+    await finish(first, runId, () => page.dead);
   } catch (error) {
-    if (!(error instanceof CrashError) && !dead) throw error;
+    if (!(error instanceof CrashError) && !page.dead) throw error;
   }
-  if (!dead) return outcome(runId!);
+  if (!page.dead) return outcome(runId!);
   // The page died: its handle is revoked and its drivers stop; a fresh engine resumes on the same data.
   first.store.revoke();
   first.engine.shutdown();

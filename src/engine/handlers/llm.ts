@@ -2,7 +2,7 @@ import { EFFECT_TIMEOUT_MS } from '../../schema/limits';
 import type { StepOf, ToolName } from '../../schema/steps';
 import { effectKey, ok, type StepOutcome } from '../frame';
 import type { ChatMessage, ModelReply, ToolSpec, Usage } from '../llmTypes';
-import { failure } from '../retry';
+import { untilWithinBudget } from '../budget';
 import type { EffectCall } from '../runtime';
 import { LLM_ROUND, type StepApi } from '../stepApi';
 import { structuredAnswer } from '../structuredOutput';
@@ -110,7 +110,7 @@ async function runRound(
 ): Promise<ModelReply> {
   const name = `r${round}`;
   const reply = await ctx.effect(name, LLM_ROUND, async (sub) => {
-    checkBudget(ctx);
+    await untilWithinBudget(sub);
     await ctx.untilModelReady(conversation.node.provider, conversation.node.model, sub.key);
     const history = await ctx.threadMessages(conversation.threadId);
     const messages: ChatMessage[] =
@@ -162,22 +162,6 @@ async function callModel(
   if (node.outputSchema && (reply.toolCalls.length === 0 || round.last))
     structuredAnswer(node.outputSchema, reply.text);
   return reply;
-}
-
-/** Per-run caps: reaching one fails the next LLM step, before it spends anything. */
-function checkBudget(ctx: StepApi): void {
-  const limits = ctx.workflow.config?.limits;
-  const { tokens, costUsd } = ctx.spent();
-  if (limits?.maxTokensPerRun !== undefined && tokens >= limits.maxTokensPerRun) {
-    throw failure('validation', `this run reached its cap of ${limits.maxTokensPerRun} tokens (${tokens} used)`, false);
-  }
-  if (limits?.maxCostUsdPerRun !== undefined && costUsd >= limits.maxCostUsdPerRun) {
-    throw failure(
-      'validation',
-      `this run reached its cost cap of $${limits.maxCostUsdPerRun} (about $${costUsd.toFixed(4)} used)`,
-      false,
-    );
-  }
 }
 
 function addUsage(total: Required<Usage>, usage: Usage): void {

@@ -6,6 +6,7 @@ import { useUi } from '../state';
 import { buildInput, describeEmptyFields, emptyUsedFields, inputFields, type InputField } from './runInputs';
 import { formValueOf, useRunFormHints, type RunFormHints, type Suggestions } from './useRunFormHints';
 import { errorMessage } from '../../schema/errorMessage';
+import { BudgetFields, EMPTY_BUDGET, parseBudget } from './BudgetFields';
 
 /** The run form: one field per input (`{{input.customerId}}` → "customerId"), then start. */
 export function RunDialog({ record }: { record: WorkflowRecord }) {
@@ -29,6 +30,7 @@ function RunForm({ record, fields, hints }: { record: WorkflowRecord; fields: In
   );
   const [fromLastRun] = useState(() => fields.some((f) => hints.lastInput?.[f.name] !== undefined));
   const [direct, setDirect] = useState(false);
+  const [budgetDraft, setBudgetDraft] = useState(EMPTY_BUDGET);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // Set once the user saw which inputs are empty and chose to start anyway; any edit clears it.
@@ -38,6 +40,8 @@ function RunForm({ record, fields, hints }: { record: WorkflowRecord; fields: In
     event.preventDefault();
     const built = buildInput(fields, values);
     if (!built.ok) return setError(built.error);
+    const budget = parseBudget(budgetDraft);
+    if (!budget.ok) return setError(budget.error);
     const empty = emptyUsedFields(fields, values);
     if (empty.length > 0 && emptyWarned === null) {
       setError(null);
@@ -50,6 +54,7 @@ function RunForm({ record, fields, hints }: { record: WorkflowRecord; fields: In
         workflowId: record.id,
         input: built.input,
         mode: direct ? 'direct' : 'durable',
+        ...(budget.budget ? { budget: budget.budget } : {}),
       });
       closeDialog();
       showRun(runId);
@@ -104,6 +109,7 @@ function RunForm({ record, fields, hints }: { record: WorkflowRecord; fields: In
           )}
         </label>
       ))}
+      <BudgetFields doc={record.doc} draft={budgetDraft} onChange={setBudgetDraft} />
       <label className="field-inline">
         <input type="checkbox" checked={direct} onChange={(e) => setDirect(e.target.checked)} />
         <span>Direct mode — not durable: no checkpoints, a reload ends the run (quick iteration)</span>

@@ -5,6 +5,7 @@ import { useExecutor } from '../ExecutorContext';
 import { requestStorageSettings } from '../settings/storageRequest';
 import { useUi } from '../state';
 import { formatDuration } from './format';
+import { formatCapAmount } from '../../schema/budgetCaps';
 
 /**
  * Every wait the engine reports (`RunRecord.waits`), in words and with its control. One exhaustive
@@ -55,6 +56,8 @@ export function describeWait(wait: WaitReason, now: number): string {
       return 'free browser storage';
     case 'child-run':
       return `the subworkflow “${wait.workflow}” to finish`;
+    case 'budget':
+      return `your answer: the run reached its budget of ${formatCapAmount(wait.cap, wait.limit)}`;
     default:
       return unreachable(wait);
   }
@@ -73,16 +76,25 @@ interface WaitProps {
   run: RunRecord;
   wait: WaitReason;
   onError(error: unknown): void;
+  /** The reason the user typed for the answer (the approvals inbox), recorded with it. */
+  note?: string;
+}
+
+/** The optional last argument of an answer: the user's reason, when there is one. */
+function withNote(note: string | undefined): [] | [string] {
+  return note ? [note] : [];
 }
 
 /** One wait with what the user can do about it. */
-export function WaitBanner({ run, wait, onError }: WaitProps) {
+export function WaitBanner({ run, wait, onError, note }: WaitProps) {
   const now = useNow(1_000);
   switch (wait.kind) {
     case 'host':
-      return <HostConsent run={run} host={wait.host} secrets={wait.secrets} onError={onError} />;
+      return <HostConsent run={run} host={wait.host} secrets={wait.secrets} onError={onError} note={note} />;
     case 'approval':
-      return <Approval run={run} stepKey={wait.stepKey} prompt={wait.prompt} onError={onError} />;
+      return <Approval run={run} stepKey={wait.stepKey} prompt={wait.prompt} onError={onError} note={note} />;
+    case 'budget':
+      return <BudgetQuestion run={run} wait={wait} onError={onError} note={note} />;
     case 'event':
       return <EventWait run={run} name={wait.name} timeoutAt={wait.timeoutAt} now={now} />;
     case 'keys-locked':
@@ -114,11 +126,13 @@ function HostConsent({
   host,
   secrets,
   onError,
+  note,
 }: {
   run: RunRecord;
   host: string;
   secrets: string[];
   onError(error: unknown): void;
+  note?: string;
 }) {
   const executor = useExecutor();
   return (
@@ -141,13 +155,13 @@ function HostConsent({
       <button
         type="button"
         className="button button-primary button-small"
-        onClick={() => executor.confirmHost(run.id, host, true).catch(onError)}>
+        onClick={() => executor.confirmHost(run.id, host, true, ...withNote(note)).catch(onError)}>
         Allow {host}
       </button>
       <button
         type="button"
         className="button button-small"
-        onClick={() => executor.confirmHost(run.id, host, false).catch(onError)}>
+        onClick={() => executor.confirmHost(run.id, host, false, ...withNote(note)).catch(onError)}>
         Refuse
       </button>
     </div>
@@ -159,11 +173,13 @@ function Approval({
   stepKey,
   prompt,
   onError,
+  note,
 }: {
   run: RunRecord;
   stepKey: string;
   prompt: string | undefined;
   onError(error: unknown): void;
+  note?: string;
 }) {
   const executor = useExecutor();
   return (
@@ -172,14 +188,56 @@ function Approval({
       <button
         type="button"
         className="button button-primary button-small"
-        onClick={() => executor.approve(run.id, stepKey, true).catch(onError)}>
+        onClick={() => executor.approve(run.id, stepKey, true, ...withNote(note)).catch(onError)}>
         Approve
       </button>
       <button
         type="button"
         className="button button-small"
-        onClick={() => executor.approve(run.id, stepKey, false).catch(onError)}>
+        onClick={() => executor.approve(run.id, stepKey, false, ...withNote(note)).catch(onError)}>
         Reject
+      </button>
+    </div>
+  );
+}
+
+/** "This run reached its budget of $0.50 — continue with $0.50 more?": Continue raises the cap, Stop cancels it. */
+function BudgetQuestion({
+  run,
+  wait,
+  onError,
+  note,
+}: {
+  run: RunRecord;
+  wait: Extract<WaitReason, { kind: 'budget' }>;
+  onError(error: unknown): void;
+  note?: string;
+}) {
+  const executor = useExecutor();
+  const [busy, setBusy] = useState(false);
+  const answer = (decision: 'continue' | 'stop') => {
+    setBusy(true);
+    executor
+      .answerBudget(run.id, wait.stepKey, decision, ...withNote(note))
+      .catch(onError)
+      .finally(() => setBusy(false));
+  };
+  return (
+    <div className="step-waiting" data-wait="budget" data-testid="budget-question">
+      <p>
+        This run reached its budget of {formatCapAmount(wait.cap, wait.limit)} — continue with{' '}
+        {formatCapAmount(wait.cap, wait.raiseBy)} more?{' '}
+        <span className="muted">({formatCapAmount(wait.cap, wait.used)} used)</span>
+      </p>
+      <button
+        type="button"
+        className="button button-primary button-small"
+        disabled={busy}
+        onClick={() => answer('continue')}>
+        Continue
+      </button>
+      <button type="button" className="button button-small" disabled={busy} onClick={() => answer('stop')}>
+        Stop
       </button>
     </div>
   );

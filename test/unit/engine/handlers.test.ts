@@ -97,6 +97,7 @@ function fakeApi(step: { stepSlug: string; stepType: string }, options: FakeOpti
     keepMessage: unused('keepMessage'),
     spent: unused('spent'),
     spend: unused('spend'),
+    budgetRaised: unused('budgetRaised'),
   };
   return { api, calls, requests, record: () => record };
 }

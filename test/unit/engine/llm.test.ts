@@ -243,16 +243,16 @@ describe('LLM steps', () => {
     expect((await t.runToEnd(id)).output).toBe('Once upon a time');
   });
 
-  it('a per-run token cap fails the next LLM step with a clear message', async () => {
+  it('a per-run token cap stops the next LLM step before it spends anything: it asks (budget.test.ts)', async () => {
     const m = scripted(() => ({ text: 'ok' }));
     const t = createTestEngine({ runners: { model: m.model } });
     const workflow = {
       ...chain('capped', [llm('a', 'one'), llm('b', 'two')]),
       workflowConfig: { name: 'capped', config: { limits: { maxTokensPerRun: 15 } } },
     } as WorkflowFile;
-    const run = await t.runToEnd(await t.engine.start({ workflow, input: {} }));
-    expect(run.status).toBe('failed');
-    expect(run.error?.message).toMatch(/cap of 15 tokens \(15 used\)/);
+    const id = await t.engine.start({ workflow, input: {} });
+    await t.quiesce();
+    expect(t.data.runs.get(id)).toMatchObject({ status: 'waiting', waits: [{ kind: 'budget', limit: 15, used: 15 }] });
     expect(m.rounds).toHaveLength(1);
   });
 
