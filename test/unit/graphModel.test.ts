@@ -19,6 +19,7 @@ import {
 import { problemsByNode } from '../../src/ui/graph/flow';
 import { placeNodes, toElkGraph } from '../../src/ui/graph/layout';
 import { buildGraph, structureKey, TOP_LEVEL } from '../../src/ui/graph/model';
+import { setAt } from '../../src/ui/forms/path';
 
 const trigger = (slug: string, next?: Record<string, string>): Step => ({
   stepSlug: slug,
@@ -108,6 +109,26 @@ describe('file → graph', () => {
     renamed.stepsConfig[0]!.name = 'Renamed';
     expect(structureKey(buildGraph(renamed))).toBe(structureKey(model));
     expect(structureKey(buildGraph(connect(FILE, 'b', 'failure', 'a')))).not.toBe(structureKey(model));
+  });
+
+  test('built on the previous model: unchanged nodes and edges keep their objects; an unseen change, the model', () => {
+    const model = buildGraph(FILE);
+    // A set step's values (its summary names only the keys): nothing the canvas shows changes.
+    const quiet = setAt(FILE, ['stepsConfig', 2, 'config', 'steps', 1, 'config', 'values', 'a'], 2);
+    expect(buildGraph(quiet, model)).toBe(model);
+    // A copy of the whole file (the canvas's own edits clone it) shows the same, too.
+    expect(buildGraph(structuredClone(FILE), model)).toBe(model);
+
+    const renamed = setAt(FILE, ['stepsConfig', 2, 'config', 'steps', 0, 'name'], 'Renamed a');
+    const next = buildGraph(renamed, model);
+    expect(next).toEqual(buildGraph(renamed));
+    expect(next.byId.get('a')!.data).toMatchObject({ name: 'Renamed a' });
+    expect(next.nodes.filter((n) => n !== model.byId.get(n.id)).map((n) => n.id)).toEqual(['a']);
+    expect(next.edges.every((e, i) => e === model.edges[i])).toBe(true);
+
+    const linked = buildGraph(connect(FILE, 'b', 'failure', 'a'), model);
+    expect(linked.edges.map((e) => e.id)).toContain('b->failure');
+    expect(linked.nodes.every((n) => n === model.byId.get(n.id))).toBe(true);
   });
 
   test('problems land on the innermost step of their path; the rest belong to the workflow', () => {

@@ -34,7 +34,7 @@ export function DocumentProvider({ record, autosave, undoKeys, children }: Docum
     createDocumentSession({
       initialText: record.draftText ?? formatDoc(record.doc),
       fallbackFile: record.doc,
-      write: (text) => autosave.change(text),
+      writeLater: (read) => autosave.change(read),
     }),
   );
   useStoreChanges(session, record, autosave);
@@ -72,8 +72,8 @@ function useStoreChanges(session: DocumentSession, record: WorkflowRecord, autos
     const doc = JSON.stringify(record.doc);
     if (doc === seenDoc.current) return;
     seenDoc.current = doc;
-    const text = session.getSnapshot().text;
-    if (!autosave.isIdle() || record.draftText !== undefined || textMatchesDoc(text, record.doc)) return;
+    if (!autosave.isIdle() || record.draftText !== undefined) return;
+    if (textMatchesDoc(session.getSnapshot().text, record.doc)) return;
     session.replaceFromStore(formatDoc(record.doc));
   }, [record, autosave, session]);
 }

@@ -1,25 +1,26 @@
 /**
- * Undo history over whole document texts. An edit with the same group key as the one before, within
- * `windowMs` of it, replaces the present instead of adding a step, so a drag or a typing burst undoes at once.
+ * Undo history over whole document texts (`T`: the session keeps them unformatted until read). An
+ * edit with the same group key as the one before, within `windowMs` of it, replaces the present
+ * instead of adding a step, so a drag or a typing burst undoes at once.
  */
-export interface History {
-  record(text: string, group: string | undefined, at: number): void;
+export interface History<T> {
+  record(text: T, group: string | undefined, at: number): void;
   /** The text to show after undoing, or undefined when there is nothing to undo. */
-  undo(): string | undefined;
-  redo(): string | undefined;
+  undo(): T | undefined;
+  redo(): T | undefined;
   canUndo(): boolean;
   canRedo(): boolean;
 }
 
-export function createHistory(initial: string, { limit, windowMs }: { limit: number; windowMs: number }): History {
-  const past: string[] = [];
-  const future: string[] = [];
+export function createHistory<T>(initial: T, { limit, windowMs }: { limit: number; windowMs: number }): History<T> {
+  const past: T[] = [];
+  const future: T[] = [];
   let present = initial;
   // The burst the present belongs to; undo and redo end it, so the next edit is a step of its own.
   let burst: { group: string; at: number } | undefined;
 
   /** Moves the present onto `to` and takes the next text from `from` (undo: past → future). */
-  function step(from: string[], to: string[]): string | undefined {
+  function step(from: T[], to: T[]): T | undefined {
     const next = from.pop();
     if (next === undefined) return undefined;
     to.push(present);

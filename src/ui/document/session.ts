@@ -1,5 +1,6 @@
 import type { WorkflowFile } from '../../schema/workflow';
-import { analyzeText, formatDoc } from '../editor/analysis';
+import { analyzeText } from '../editor/analysis';
+import { formattedText, plainText, sameText, type DocumentText } from './documentText';
 import { createHistory, type History } from './history';
 
 /**
@@ -14,6 +15,7 @@ export type ChangeOrigin = 'initial' | 'text' | 'structured' | 'history' | 'stor
 export type TextState = { kind: 'valid' } | { kind: 'invalid'; reason: 'json' | 'shape'; message: string };
 
 export interface DocumentSnapshot {
+  /** Formatted on first read after a structured edit (see `documentText.ts`). */
   readonly text: string;
   /** The last valid workflow: the text's own when it is one, else the one before the breaking edit. */
   readonly file: WorkflowFile;
@@ -33,7 +35,7 @@ export interface EditOptions {
 export interface DocumentSession {
   getSnapshot(): DocumentSnapshot;
   subscribe(listener: () => void): () => void;
-  /** A structured edit (graph, form): the text becomes `next`, formatted. */
+  /** A structured edit (graph, form): the text becomes `next`, formatted (when first read). */
   applyDoc(next: WorkflowFile, options?: EditOptions): void;
   /** A text edit (the JSON editor). */
   applyText(text: string, options?: EditOptions): void;
@@ -43,57 +45,76 @@ export interface DocumentSession {
   redo(): boolean;
 }
 
-export interface SessionOptions {
+/** How the session persists a changed text (the autosave's `change`). */
+export type SessionWrite =
+  | { write(text: string): void }
+  /** Given the text's reader instead: a structured edit's text is formatted only when it is written. */
+  | { writeLater(read: () => string): void };
+
+export type SessionOptions = SessionWrite & {
   initialText: string;
   /** Shown while the initial text is not a workflow (a draft): the saved document. */
   fallbackFile: WorkflowFile;
-  /** Persists a changed text (the autosave's `change`). */
-  write(text: string): void;
   now?: () => number;
   groupWindowMs?: number;
   /** Undo steps kept; the oldest go first. */
   historyLimit?: number;
-}
+};
 
 export const GROUP_WINDOW_MS = 1_000;
 export const HISTORY_LIMIT = 200;
 
 export function createDocumentSession(options: SessionOptions): DocumentSession {
-  const { write, now = Date.now } = options;
-  const history: History = createHistory(options.initialText, {
+  const { now = Date.now } = options;
+  const persist = (content: DocumentText) =>
+    'writeLater' in options ? options.writeLater(content.read) : options.write(content.read());
+  let content = plainText(options.initialText);
+  const history: History<DocumentText> = createHistory(content, {
     limit: options.historyLimit ?? HISTORY_LIMIT,
     windowMs: options.groupWindowMs ?? GROUP_WINDOW_MS,
   });
   const listeners = new Set<() => void>();
-  let snapshot = build(options.initialText, undefined, options.fallbackFile, 'initial', 0);
+  let snapshot = build(undefined, options.fallbackFile, 'initial', 0);
 
+  /** The snapshot of `content`; its `text` is read (formatted) only by whoever asks for it. */
   function build(
-    text: string,
     known: WorkflowFile | undefined,
     previous: WorkflowFile,
     origin: ChangeOrigin,
     revision: number,
   ): DocumentSnapshot {
-    const { file, textState } = known ? { file: known, textState: VALID } : readText(text, previous);
-    return { text, file, textState, revision, origin, canUndo: history.canUndo(), canRedo: history.canRedo() };
+    const shown = content;
+    const { file, textState } = known ? { file: known, textState: VALID } : readText(shown.read(), previous);
+    return {
+      get text() {
+        return shown.read();
+      },
+      file,
+      textState,
+      revision,
+      origin,
+      canUndo: history.canUndo(),
+      canRedo: history.canRedo(),
+    };
   }
 
-  function publish(text: string, origin: ChangeOrigin, known?: WorkflowFile): void {
-    snapshot = build(text, known, snapshot.file, origin, snapshot.revision + 1);
+  function publish(next: DocumentText, origin: ChangeOrigin, known?: WorkflowFile): void {
+    content = next;
+    snapshot = build(known, snapshot.file, origin, snapshot.revision + 1);
     for (const listener of [...listeners]) listener();
   }
 
-  function commit(text: string, origin: ChangeOrigin, group: string | undefined, known?: WorkflowFile): void {
-    if (text === snapshot.text) return;
-    history.record(text, group, now());
-    publish(text, origin, known);
-    if (origin !== 'store') write(text);
+  function commit(next: DocumentText, origin: ChangeOrigin, group: string | undefined, known?: WorkflowFile): void {
+    if (sameText(next, content)) return;
+    history.record(next, group, now());
+    publish(next, origin, known);
+    if (origin !== 'store') persist(next);
   }
 
-  function travel(text: string | undefined): boolean {
-    if (text === undefined) return false;
-    publish(text, 'history');
-    write(text);
+  function travel(next: DocumentText | undefined): boolean {
+    if (next === undefined) return false;
+    publish(next, 'history');
+    persist(next);
     return true;
   }
 
@@ -103,9 +124,9 @@ export function createDocumentSession(options: SessionOptions): DocumentSession 
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    applyDoc: (next, { group } = {}) => commit(formatDoc(next), 'structured', group, next),
-    applyText: (text, { group } = {}) => commit(text, 'text', group),
-    replaceFromStore: (text) => commit(text, 'store', undefined),
+    applyDoc: (next, { group } = {}) => commit(formattedText(next), 'structured', group, next),
+    applyText: (text, { group } = {}) => commit(plainText(text), 'text', group),
+    replaceFromStore: (text) => commit(plainText(text), 'store', undefined),
     undo: () => travel(history.undo()),
     redo: () => travel(history.redo()),
   };

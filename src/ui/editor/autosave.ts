@@ -56,9 +56,14 @@ export function statusOf(result: Exclude<WriteResult, { kind: 'conflict' }>): Sa
   return result.kind === 'saved' ? { kind: 'saved' } : { kind: 'draft', reason: result.reason };
 }
 
+/** A text, or its reader: a document's text is produced only when it is written (see `document/documentText.ts`). */
+export type PendingText = string | (() => string);
+
+const readPending = (text: PendingText): string => (typeof text === 'string' ? text : text());
+
 export interface Autosave {
   /** The editor text changed (by the user); it is written after `delayMs` of quiet. */
-  change(text: string): void;
+  change(text: PendingText): void;
   /** Writes a pending change now; resolves when every write so far has finished. */
   flush(): Promise<void>;
   hasPending(): boolean;
@@ -95,7 +100,7 @@ interface AutosaveOptions {
  * here as a conflict, holding this tab's text until the user chooses.
  */
 export function createAutosave({ write, onStatus, delayMs = AUTOSAVE_DELAY_MS }: AutosaveOptions): Autosave {
-  let pending: string | null = null;
+  let pending: PendingText | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let chain: Promise<void> = Promise.resolve();
   let writing = 0;
@@ -106,7 +111,7 @@ export function createAutosave({ write, onStatus, delayMs = AUTOSAVE_DELAY_MS }:
   function settle(text: string, result: WriteResult): void {
     if (result.kind === 'conflict') {
       clearTimeout(timer);
-      conflict = { theirs: result.theirs, mine: pending ?? text };
+      conflict = { theirs: result.theirs, mine: pending === null ? text : readPending(pending) };
       pending = null;
       onStatus({ kind: 'conflict', ...conflict });
       return;
@@ -119,7 +124,7 @@ export function createAutosave({ write, onStatus, delayMs = AUTOSAVE_DELAY_MS }:
     clearTimeout(timer);
     // Nothing is written over another tab's save until the user has chosen.
     if (pending === null || conflict) return chain;
-    const text = pending;
+    const text = readPending(pending);
     pending = null;
     onStatus({ kind: 'saving' });
     writing++;
@@ -160,7 +165,7 @@ export function createAutosave({ write, onStatus, delayMs = AUTOSAVE_DELAY_MS }:
   return {
     change(text) {
       if (conflict) {
-        conflict = { ...conflict, mine: text };
+        conflict = { ...conflict, mine: readPending(text) };
         onStatus({ kind: 'conflict', ...conflict });
         return;
       }

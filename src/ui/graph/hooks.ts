@@ -4,7 +4,7 @@ import type { Problem } from '../../schema/problems';
 import { validateWorkflowFile } from '../../schema/validate';
 import type { WorkflowFile } from '../../schema/workflow';
 import { layoutGraph, type Layout } from './layout';
-import { structureKey, type GraphModel } from './model';
+import { buildGraph, structureKey, type GraphModel } from './model';
 import { quickLayout } from './quickLayout';
 import type { FlowNode } from './nodes';
 
@@ -53,6 +53,20 @@ export function useLayout(model: GraphModel): ShownLayout {
     if (!elk) return { layout: quick, source: 'quick' };
     return { layout: new Map([...quick, ...elk.layout]), source: 'quick' };
   }, [key, quick, elk]);
+}
+
+/**
+ * The graph of the file, each one built on the one before: an edit that changes nothing the canvas
+ * shows (typing a prompt) keeps the model object, so nothing downstream of it is derived again.
+ */
+export function useGraphModel(file: WorkflowFile): GraphModel {
+  const [build] = useState(followingBuilder);
+  return useMemo(() => build(file), [build, file]);
+}
+
+function followingBuilder(): (file: WorkflowFile) => GraphModel {
+  let last: GraphModel | undefined;
+  return (file) => (last = buildGraph(file, last));
 }
 
 /** Quiet time after an edit before the graph's problems are checked again. */
@@ -150,7 +164,8 @@ function sameNode(a: FlowNode, b: FlowNode): boolean {
     !a.dragging &&
     a.data.highlight === b.data.highlight &&
     sameProblems(a.data.problems, b.data.problems) &&
-    JSON.stringify(a.data.node) === JSON.stringify(b.data.node)
+    // The model keeps a node's data object while it shows the same (`buildGraph`'s `previous`).
+    (a.data.node === b.data.node || JSON.stringify(a.data.node) === JSON.stringify(b.data.node))
   );
 }
 

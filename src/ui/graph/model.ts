@@ -70,10 +70,16 @@ export function edgeId(source: string, key: string): string {
   return `${source}->${key}`;
 }
 
-export function buildGraph(file: WorkflowFile): GraphModel {
+/**
+ * `previous`: the model of the file before an edit. Every node and edge that shows the same as there
+ * is its very object, and when nothing does (a prompt typed) `previous` itself is returned, so the
+ * canvas has nothing to redraw.
+ */
+export function buildGraph(file: WorkflowFile, previous?: GraphModel): GraphModel {
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const used = new Set<string>();
+  const previousEdges = new Map(previous?.edges.map((e) => [e.id, e]));
   const pending: Array<{ steps: Step[]; body: BodyPath; parentId: string | undefined }> = [
     { steps: file.stepsConfig as Step[], body: TOP_LEVEL, parentId: undefined },
   ];
@@ -84,34 +90,91 @@ export function buildGraph(file: WorkflowFile): GraphModel {
     const placed = steps.map((step, index) => {
       const id = uniqueId(step.stepSlug, used);
       if (!idsBySlug.has(step.stepSlug)) idsBySlug.set(step.stepSlug, id);
-      const path = [...body, index];
-      const data: StepNodeData = {
-        kind: 'step',
-        slug: step.stepSlug,
-        stepType: step.stepType,
-        name: step.name,
-        summary: summarizeStep(step),
-        path,
-        body,
-        index,
-      };
-      if (step.stepType === 'loop') {
-        data.ownBody = [...path, 'config', 'steps'];
-        pending.push({ steps: step.config.steps, body: data.ownBody, parentId: id });
-      }
-      nodes.push({ id, parentId, group: step.stepType === 'loop' || step.stepType === 'parallel', data });
-      if (step.stepType === 'parallel') addBranches(step, id, path, nodes, pending);
+      const node = stepNode(previous, step, { id, parentId, body, index });
+      nodes.push(node);
+      const { ownBody, path } = node.data as StepNodeData;
+      if (step.stepType === 'loop') pending.push({ steps: step.config.steps, body: ownBody!, parentId: id });
+      if (step.stepType === 'parallel') addBranches(step, id, path, nodes, pending, previous);
       return { step, id };
     });
     for (const { step, id } of placed) {
       for (const [key, target] of Object.entries(step.nextSteps ?? {})) {
         const targetId = idsBySlug.get(target);
         // A target outside this body is a validation problem shown on the step, not an edge.
-        if (targetId !== undefined) edges.push({ id: edgeId(id, key), source: id, target: targetId, key });
+        if (targetId !== undefined)
+          edges.push(reuseEdge(previousEdges, { id: edgeId(id, key), source: id, target: targetId, key }));
       }
     }
   }
+  if (previous && sameItems(previous.nodes, nodes) && sameItems(previous.edges, edges)) return previous;
   return { nodes, edges, byId: new Map(nodes.map((n) => [n.id, n])) };
+}
+
+/** The step each node was drawn from: files are never changed in place (an edit copies what it changes). */
+const sourceSteps = new WeakMap<GraphNode, Step>();
+
+function stepNode(
+  previous: GraphModel | undefined,
+  step: Step,
+  where: { id: string; parentId: string | undefined; body: BodyPath; index: number },
+): GraphNode {
+  const { id, parentId, body, index } = where;
+  const old = previous?.byId.get(id);
+  if (old && sourceSteps.get(old) === step && old.parentId === parentId && old.data.kind === 'step') {
+    if (old.data.index === index && samePath(old.data.body, body)) return old;
+  }
+  const path = [...body, index];
+  const data: StepNodeData = {
+    kind: 'step',
+    slug: step.stepSlug,
+    stepType: step.stepType,
+    name: step.name,
+    summary: summarizeStep(step),
+    path,
+    body,
+    index,
+  };
+  if (step.stepType === 'loop') data.ownBody = [...path, 'config', 'steps'];
+  const group = step.stepType === 'loop' || step.stepType === 'parallel';
+  const node = reuseNode(previous, { id, parentId, group, data });
+  sourceSteps.set(node, step);
+  return node;
+}
+
+function reuseNode(previous: GraphModel | undefined, node: GraphNode): GraphNode {
+  const old = previous?.byId.get(node.id);
+  const same = old && old.parentId === node.parentId && old.group === node.group && sameData(old.data, node.data);
+  return same ? old : node;
+}
+
+function reuseEdge(previous: ReadonlyMap<string, GraphEdge>, edge: GraphEdge): GraphEdge {
+  const old = previous.get(edge.id);
+  return old && old.source === edge.source && old.target === edge.target && old.key === edge.key ? old : edge;
+}
+
+function sameData(a: GraphNodeData, b: GraphNodeData): boolean {
+  if (a.kind === 'branch') {
+    return b.kind === 'branch' && a.branch === b.branch && a.parallel === b.parallel && samePath(a.ownBody, b.ownBody);
+  }
+  return (
+    b.kind === 'step' &&
+    a.slug === b.slug &&
+    a.stepType === b.stepType &&
+    a.name === b.name &&
+    a.summary === b.summary &&
+    a.index === b.index &&
+    samePath(a.path, b.path) &&
+    samePath(a.body, b.body) &&
+    samePath(a.ownBody, b.ownBody)
+  );
+}
+
+function samePath(a: BodyPath | undefined, b: BodyPath | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((s, i) => s === b[i]));
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 function addBranches(
@@ -120,11 +183,13 @@ function addBranches(
   path: PathSegment[],
   nodes: GraphNode[],
   pending: Array<{ steps: Step[]; body: BodyPath; parentId: string | undefined }>,
+  previous: GraphModel | undefined,
 ): void {
   for (const [branch, steps] of Object.entries(step.config.branches)) {
     const ownBody = [...path, 'config', 'branches', branch];
     const branchId = branchNodeId(id, branch);
-    nodes.push({ id: branchId, parentId: id, group: true, data: { kind: 'branch', parallel: id, branch, ownBody } });
+    const data: BranchNodeData = { kind: 'branch', parallel: id, branch, ownBody };
+    nodes.push(reuseNode(previous, { id: branchId, parentId: id, group: true, data }));
     pending.push({ steps, body: ownBody, parentId: branchId });
   }
 }
