@@ -23,6 +23,8 @@ export interface WorkflowRecord {
    * and is refused if another tab wrote since (compare-and-set, `src/store/workflows.ts`).
    */
   revision?: number;
+  /** Pinned step outputs (`src/store/pins.ts`, read only through `readPins`): not part of the document. */
+  pins?: unknown;
 }
 
 /** How a version came about: typed in an editor, a restore of an older one, an import, or kept over another tab's. */

@@ -3,6 +3,7 @@ import type { WorkflowDefinition, WorkflowFile } from '../../schema/workflow';
 import { collectScopes, isObject, objectField } from '../../schema/walk';
 import type { TabflowDb, WorkflowRecord } from '../../store/db';
 import { createWorkflow, listWorkflows, reviseNewWorkflow, saveDraftText, uniqueName } from '../../store/workflows';
+import { keepImportedPins, splitPinnedOutputs } from '../../store/pins';
 
 export interface ImportResult {
   workflow: WorkflowRecord;
@@ -36,9 +37,11 @@ export async function importWorkflowFile(db: TabflowDb, file: WorkflowFile): Pro
       const doc = renameSubworkflowSteps(record.doc, renames);
       if (doc !== record.doc) await reviseNewWorkflow(db, record.id, doc);
     }
-    const { bundledWorkflows: _bundled, ...own } = file;
+    const { bundledWorkflows: _bundled, ...withPins } = file;
+    const { doc: own, pins } = splitPinnedOutputs(withPins);
     const name = await uniqueName(db, file.workflowConfig.name);
     const workflow = await createWorkflow(db, renameSubworkflowSteps(withName(own, name), renames));
+    await keepImportedPins(db, workflow.id, pins);
     return { workflow, added, reused };
   });
 }

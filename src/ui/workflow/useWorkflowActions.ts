@@ -1,4 +1,5 @@
-import { buildExportFile, exportFileName, exportText, type WorkflowLookup } from '../../schema/exporter';
+import { exportFileName, exportText, type WorkflowLookup } from '../../schema/exporter';
+import { exportedWorkflow } from '../../store/pins';
 import { buildShareLink } from '../../schema/share';
 import { deleteWorkflow, duplicateWorkflow, getWorkflow, renameWorkflow, restoreWorkflow } from '../../store/workflows';
 import { copyText, downloadText } from '../common/clipboard';
@@ -27,9 +28,10 @@ export function useWorkflowActions(id: string, autosave: AutosaveHandle, lookup:
     return record;
   }
 
-  async function exportedText() {
+  /** Pinned outputs go only into an exported file, and only when asked: never into a copy or a share link. */
+  async function exportedText(withPins = false) {
     const record = await current();
-    return { record, text: exportText(buildExportFile(record.doc, lookup)) };
+    return { record, text: exportText(exportedWorkflow(record, lookup, withPins)) };
   }
 
   const draftNote = (hasDraft: boolean) =>
@@ -58,8 +60,8 @@ export function useWorkflowActions(id: string, autosave: AutosaveHandle, lookup:
         },
       });
     },
-    async exportFile() {
-      const { record, text } = await exportedText();
+    async exportFile(withPins = false) {
+      const { record, text } = await exportedText(withPins);
       const fileName = exportFileName(record.name);
       downloadText(fileName, text);
       toast({ message: `Exported ${fileName}${draftNote(record.draftText !== undefined)}`, tone: 'success' });
