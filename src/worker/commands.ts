@@ -46,7 +46,12 @@ export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore
     storageFull: async () => engine.storageFullRuns(),
     sendEvent: (runId, name, payload) => engine.sendEvent(runId, name, payload),
     approve: (runId, stepKey, approved, note) => engine.approve(runId, stepKey, approved, note),
-    restartFrom: (runId, stepKey) => engine.restartFrom(runId, stepKey),
+    async restartFrom(runId, stepKey) {
+      // A run opened from a bundle is read-only: Replay re-runs it as a new run.
+      const imported = (await store.loadRun(runId))?.importedFrom !== undefined;
+      if (imported) throw new Error('a run opened from a bundle is read-only: replay it');
+      return engine.restartFrom(runId, stepKey);
+    },
     fork: (runId, stepKey, output) => engine.fork(runId, stepKey, output),
     answerBudget: (runId, stepKey, decision, note) => engine.answerBudget(runId, stepKey, decision, note),
     async confirmHost(runId, host, approved, note) {

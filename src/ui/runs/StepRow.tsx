@@ -119,7 +119,8 @@ export function StepActions({ run, step, onError }: Pick<StepRowProps, 'run' | '
   const executor = useExecutor();
   const openDialog = useUi((s) => s.openDialog);
   const finished = step.status === 'completed' || step.status === 'failed' || step.status === 'cancelled';
-  if (!finished || run.mode === 'direct') return null;
+  // A run opened from a bundle is read-only: Replay re-runs it.
+  if (!finished || run.mode === 'direct' || run.importedFrom) return null;
   return (
     <span className="step-actions">
       <button

@@ -5,6 +5,7 @@ import { checkRunBundleForImport } from '../../../src/store/bundleCheck';
 import { exportRunBundle, importRunBundle } from '../../../src/store/bundles';
 import { DexieEngineStore } from '../../../src/store/engineStore';
 import { bundleCommands } from '../../../src/worker/bundleCommands';
+import { engineCommands } from '../../../src/worker/commands';
 import { SecretsService } from '../../../src/worker/secrets';
 import { chain, llm } from '../../support/flows';
 import {
@@ -99,6 +100,18 @@ describe('run bundles', () => {
     const draft = (await new DexieEngineStore(target.db).loadSteps(secondId)).find((s) => s.slug === 'draft')!;
     expect(draft.meta).toMatchObject({ provider: 'recorded' });
     expect(second.output).toContain('demo(Shorten: live(Write about otters))');
+  });
+
+  it('a run opened from a bundle is read-only: a restart is refused, a replay runs it again', async () => {
+    const { source, runId } = await recordedRun();
+    const { target, imported } = await opensElsewhere(await exportRunBundle(source.db, runId));
+    const store = new DexieEngineStore(target.db);
+    const commands = engineCommands(target.engine, target.db, store, new SecretsService(target.db));
+    const [first] = await store.loadSteps(imported.run.id);
+    await expect(commands.restartFrom(imported.run.id, first!.key)).rejects.toThrow(/read-only: replay it/);
+    expect((await store.loadRun(imported.run.id))?.generation).toBe(imported.run.generation);
+    const replayId = await commands.replayRun(imported.run.id);
+    expect((await target.engine.awaitRun(replayId)).output).toEqual(imported.run.output);
   });
 
   it('a run that is not a replay never gets a recorded answer, even for the very same request', async () => {
