@@ -1,6 +1,7 @@
 import type { StorageFullRun } from '../engine/storageFull';
 import type { StorageCommands } from './storageCommands';
 import type { BundleCommands } from './bundleCommands';
+import type { EditorStart } from '../store/pins';
 
 export type { StorageFullRun };
 
@@ -13,6 +14,8 @@ export interface ExecutorApi extends StorageCommands, BundleCommands {
     mode?: 'durable' | 'direct';
     /** This run's caps (the run form), overriding the workflow's `config.limits`. */
     budget?: { maxTokens?: number; maxCostUsd?: number };
+    /** Started from the editor: with the workflow's pins, as "run this step" or "run to here" (`src/store/pins.ts`). */
+    editor?: EditorStart;
   }): Promise<string>;
   cancel(runId: string): Promise<void>;
   pause(runId: string): Promise<void>;

@@ -3,6 +3,7 @@ import { normalizeAllowedHost } from '../schema/hosts';
 import type { EngineStore } from '../engine/store';
 import type { TabflowDb } from '../store/db';
 import { getWorkflow } from '../store/workflows';
+import { editorStartOptions } from '../store/pins';
 import { storageCommands } from './storageCommands';
 import { bundleCommands } from './bundleCommands';
 import { providerKeyName } from '../store/keyVault';
@@ -33,10 +34,12 @@ export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore
     async applySettings() {
       engine.slots.setCapacity(await settingValue(db, 'maxParallelism'));
     },
-    async start({ workflowId, input, mode, budget }) {
+    async start({ workflowId, input, mode, budget, editor }) {
       const record = await getWorkflow(db, workflowId);
       if (!record || record.deletedAt !== undefined) throw new Error('that workflow no longer exists');
-      return engine.start({ workflow: record.doc, workflowId, input, mode: mode ?? 'durable', budget });
+      // Pins and partial runs only when the editor asked: a relayed or programmatic start never gets them.
+      const fromEditor = editor ? await editorStartOptions(db, record, editor, input) : { input };
+      return engine.start({ workflow: record.doc, workflowId, mode: mode ?? 'durable', budget, ...fromEditor });
     },
     ...storageCommands(engine, db),
     ...bundleCommands(engine, db, secrets),
