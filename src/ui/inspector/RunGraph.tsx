@@ -70,10 +70,9 @@ function LoadedGraph({ run, records, onOpenStep, file }: RunGraphProps & { file:
     [states, onOpenStep],
   );
   return (
-    <div className="run-graph graph-view">
+    <div className="run-graph">
       <p className="muted run-graph-hint">
-        Click a step (or select it with the arrow keys and press Enter) to open it. Steps not reached yet are{' '}
-        {FINISHED_RUN_STATUSES.has(run.status) ? 'marked skipped' : 'pending'}.
+        Click a step, or select it with the arrow keys and press Enter, to open it.
       </p>
       <ErrorBoundary label="The run's graph">
         <LazyBoundary label="the graph" fallback={<div className="editor-loading muted">Loading graph…</div>}>
