@@ -169,6 +169,7 @@ export async function storeCommit(durationMs: number): Promise<TxFigure> {
   await store.commit({ fences: [], runs: [run] });
   return rate(durationMs, async (i) => {
     const step = {
+      kind: 'step' as const,
       key: `r:s${i}@`,
       runId: 'r',
       slug: `s${i}`,

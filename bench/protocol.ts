@@ -25,7 +25,7 @@ export interface TxFigure {
 /** Milliseconds since the resuming worker was created (its `performance.timeOrigin`). */
 export interface ResumeFigure {
   moduleEvaluatedMs: number;
-  /** Records in the run's journal as read at resume. */
+  /** Journal records read at resume (its end and the records read by key, or the whole journal). */
   stepsLoaded: number;
   /** The store calls made before the next step started, in order of their end. */
   storeCalls: Array<{ name: string; start: number; end: number }>;

@@ -10,6 +10,9 @@ export interface Figures {
   direct_steps_per_s_1000: number;
   parallel_100_ms: number;
   resume_ms_10000: number;
+  resume_ms_100: number;
+  worker_heap_mb_100: number;
+  worker_heap_mb_10000: number;
   stream_long_tasks: number;
   stream_longest_task_ms: number;
   initial_js_gzip_bytes: number;
@@ -32,6 +35,9 @@ export function goals(f: Figures): Goal[] {
   const durableShare = ratio(f.durable_steps_per_s_1000, f.raw_idb_tx_per_s);
   const pureShare = ratio(f.pure_steps_per_s_1000, f.raw_idb_tx_per_s);
   const scaling = ratio(f.durable_steps_per_s_10000, f.durable_steps_per_s_100);
+  const durable10000Share = ratio(f.durable_steps_per_s_10000, f.raw_idb_tx_per_s);
+  const resumeGrowth = ratio(f.resume_ms_10000, f.resume_ms_100);
+  const heapGrowth = ratio(f.worker_heap_mb_10000, f.worker_heap_mb_100);
   return [
     { name: 'durable_1000 ≥ 0.5 × raw', pass: durableShare >= 0.5, detail: `${durableShare.toFixed(2)} × raw` },
     {
@@ -41,7 +47,22 @@ export function goals(f: Figures): Goal[] {
     },
     { name: 'pure_1000 ≥ 1 × raw', pass: pureShare >= 1, detail: `${pureShare.toFixed(2)} × raw` },
     { name: 'durable_10000 ≥ 0.8 × durable_100', pass: scaling >= 0.8, detail: `${scaling.toFixed(2)} × durable_100` },
+    {
+      name: 'durable_1000 and durable_10000 ≥ 0.7 × raw',
+      pass: durableShare >= 0.7 && durable10000Share >= 0.7,
+      detail: `${durableShare.toFixed(2)} / ${durable10000Share.toFixed(2)} × raw`,
+    },
     { name: 'resume_ms_10000 < 300', pass: f.resume_ms_10000 < 300, detail: `${f.resume_ms_10000.toFixed(0)} ms` },
+    {
+      name: 'resume_ms_10000 ≤ 1.5 × resume_ms_100 (resume cost independent of history)',
+      pass: resumeGrowth <= 1.5,
+      detail: `${resumeGrowth.toFixed(2)} × (${f.resume_ms_10000.toFixed(0)} / ${f.resume_ms_100.toFixed(0)} ms)`,
+    },
+    {
+      name: 'worker heap after 10,000 steps < 2 × after 100',
+      pass: heapGrowth < 2,
+      detail: `${heapGrowth.toFixed(2)} × (${f.worker_heap_mb_10000} / ${f.worker_heap_mb_100} MB)`,
+    },
     {
       name: 'stream_long_tasks ≤ 2 and longest ≤ 100 ms',
       pass: f.stream_long_tasks <= 2 && f.stream_longest_task_ms <= 100,
@@ -80,6 +101,9 @@ const UNITS: Record<keyof Figures, string> = {
   direct_steps_per_s_1000: 'steps/s',
   parallel_100_ms: 'ms',
   resume_ms_10000: 'ms',
+  resume_ms_100: 'ms',
+  worker_heap_mb_100: 'MB',
+  worker_heap_mb_10000: 'MB',
   stream_long_tasks: 'tasks',
   stream_longest_task_ms: 'ms',
   initial_js_gzip_bytes: 'bytes',

@@ -19,6 +19,11 @@ export interface EngineMeasures {
   parallel100: RunFigure;
   prepared: RunFigure;
   resume: ResumeFigure & { workerClockSkewMs: number };
+  /** The same resume after 100 steps: what a resume costs whatever the history. */
+  resume100: ResumeFigure & { workerClockSkewMs: number };
+  /** The bench worker's heap (bytes, after a forced GC) with the engine of its last run kept. */
+  heapAfter100: number;
+  heapAfter10000: number;
 }
 
 export interface Measures {
@@ -42,6 +47,9 @@ export function toFigures({ engine: e, stream, editor, initialJs }: Measures): F
     direct_steps_per_s_1000: round(e.direct1000.stepsPerSecond),
     parallel_100_ms: round(e.parallel100.ms),
     resume_ms_10000: round(e.resume.nextStepStartedMs),
+    resume_ms_100: round(e.resume100.nextStepStartedMs),
+    worker_heap_mb_100: round(e.heapAfter100 / 2 ** 20, 2),
+    worker_heap_mb_10000: round(e.heapAfter10000 / 2 ** 20, 2),
     stream_long_tasks: stream.longTasks,
     stream_longest_task_ms: round(stream.longestTaskMs),
     initial_js_gzip_bytes: initialJs.gzipBytes,
@@ -76,6 +84,12 @@ export function toDetails({ engine: e, stream, editor, initialJs, requestedToken
     parallel_100_commits: e.parallel100.commits,
     resume_prepare_steps_per_s: round(e.prepared.stepsPerSecond),
     resume_journal_records: e.resume.stepsLoaded,
+    resume_100_journal_records: e.resume100.stepsLoaded,
+    resume_100_store_calls_ms: e.resume100.storeCalls.map((c) => ({
+      name: c.name,
+      start: round(c.start),
+      end: round(c.end),
+    })),
     resume_store_calls_ms: e.resume.storeCalls.map((c) => ({ name: c.name, start: round(c.start), end: round(c.end) })),
     resume_module_evaluated_ms: round(e.resume.moduleEvaluatedMs),
     resume_worker_clock_skew_ms: round(e.resume.workerClockSkewMs),
@@ -103,6 +117,7 @@ export function toNotes({ engine: e, stream, editor, initialJs, requestedTokensP
       `(not awaited: mirrored in the background), parallel_100 ${e.parallel100.commits}, ` +
       `durable_10000 ${e.durable10000.commits}`,
     `resume (${e.resume.stepsLoaded} records; ms after worker start): ${resumeTimeline(e.resume)}`,
+    `resume after 100 steps (${e.resume100.stepsLoaded} records): ${resumeTimeline(e.resume100)}`,
     `stream: ${round(stream.windowMs)} ms from "Start run" to completed; ` +
       `asked for ${requestedTokensPerSecond} tokens/s, observed ${paces.join(', ')} tokens/s per agent` +
       (paceHonoured

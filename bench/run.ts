@@ -10,9 +10,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 import { DEMO_TOKENS_PER_SECOND, measureInitialJs, measureStreaming } from './appBench';
 import { measureEditor } from './editorBench';
-import type { RunFigure, TxFigure } from './protocol';
+import { measureEngine } from './engineBench';
 import { goals, renderReport } from './report';
-import { toDetails, toFigures, toNotes, type EngineMeasures } from './results';
+import { toDetails, toFigures, toNotes } from './results';
 import { CHROMIUM_FLAGS } from '../test/support/chromium';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -41,67 +41,6 @@ function findChromium(): string {
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
-}
-
-function completed(run: RunFigure): RunFigure {
-  if (run.status !== 'completed') throw new Error(`a bench run ended ${run.status}`);
-  return run;
-}
-
-/** Repeats a short figure and keeps the run with the median rate: one GC pause does not decide it. */
-async function medianRun(times: number, once: () => Promise<RunFigure>): Promise<RunFigure> {
-  const runs: RunFigure[] = [];
-  for (let i = 0; i < times; i++) runs.push(completed(await once()));
-  runs.sort((a, b) => a.stepsPerSecond - b.stepsPerSecond);
-  return runs[Math.floor(runs.length / 2)]!;
-}
-
-/** The engine figures, in the bench page's worker: the product's engine and store, no-op runners. */
-async function measureEngine(page: Page): Promise<EngineMeasures> {
-  const call = <T>(fn: () => Promise<T>): Promise<T> => page.evaluate(fn);
-  const rawSamples: TxFigure[] = [];
-  const sampleRaw = async () => rawSamples.push(await call(() => window.bench.worker.rawIdb(1500)));
-  log('raw IndexedDB, Dexie, one engine write');
-  await sampleRaw();
-  const dexie = await call(() => window.bench.worker.dexieTx(1500));
-  const storeCommit = await call(() => window.bench.worker.storeCommit(1500));
-  log('warm-up');
-  await call(async () => {
-    await window.bench.worker.effects(300, 'durable');
-    await window.bench.worker.transforms(300);
-    await window.bench.worker.effects(300, 'direct');
-    await window.bench.worker.fanOut(20);
-  });
-  log('durable 100 and 1,000 steps, pure, direct, parallel');
-  const durable100 = await medianRun(5, () => call(() => window.bench.worker.effects(100, 'durable')));
-  const durable1000 = await medianRun(3, () => call(() => window.bench.worker.effects(1000, 'durable')));
-  const pure1000 = await medianRun(3, () => call(() => window.bench.worker.transforms(1000)));
-  const direct1000 = await medianRun(3, () => call(() => window.bench.worker.effects(1000, 'direct')));
-  const parallel100 = await medianRun(5, () => call(() => window.bench.worker.fanOut(100)));
-  await sampleRaw();
-  log('durable 10,000 steps');
-  const durable10000 = completed(await call(() => window.bench.worker.effects(10_000, 'durable')));
-  await sampleRaw();
-  log('resume: 10,000 completed steps, then the worker restarts');
-  const prepared = await call(() => window.bench.worker.prepareResume(10_000));
-  const resume = await call(() => window.bench.resume());
-  if (resume.status !== 'completed') throw new Error(`the resumed run ended ${resume.status}`);
-  // The physical limit drifts on a busy disk: sampled at the start, middle and end, the median is used.
-  const raw = [...rawSamples].sort((a, b) => a.perSecond - b.perSecond)[1]!;
-  return {
-    raw,
-    rawSamples,
-    dexie,
-    storeCommit,
-    durable100,
-    durable1000,
-    durable10000,
-    pure1000,
-    direct1000,
-    parallel100,
-    prepared,
-    resume,
-  };
 }
 
 async function openBenchPage(context: BrowserContext, url: string): Promise<Page> {
@@ -146,7 +85,7 @@ async function main(): Promise<void> {
     const editor = await measureEditor(context, app.url);
     for (const open of context.pages()) await open.close();
     const page = await openBenchPage(context, bench.url);
-    const engine = await measureEngine(page);
+    const engine = await measureEngine(context, page);
     const measures = { engine, stream, editor, initialJs, requestedTokensPerSecond: DEMO_TOKENS_PER_SECOND };
     const figures = toFigures(measures);
     const durability =

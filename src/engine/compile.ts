@@ -17,7 +17,7 @@ export interface CompiledWorkflow {
   top: CompiledScope;
   /** Container slug → its bodies by name ("body" for a loop, branch names for parallel). */
   bodies: ReadonlyMap<string, ReadonlyMap<string, CompiledScope>>;
-  /** Step slug → slugs whose outputs its templates and expressions read (resolved lazily per step). */
+  /** Step slug → slugs whose outputs its templates and expressions read (found on a step's first `get`). */
   reads: ReadonlyMap<string, ReadonlySet<string>>;
   /** Slugs of triggers that some step points to: reaching one ends the run with its data. */
   terminals: ReadonlySet<string>;
@@ -45,7 +45,7 @@ export function compileWorkflow(
   }
   const definition = options.parsed ? (file as ParsedWorkflow) : workflowFileSchema.parse(file);
   const bodies = new Map<string, Map<string, CompiledScope>>();
-  const reads = new Map<string, Set<string>>();
+  const reads = new StepReads();
   const terminals = new Set<string>();
   const top = compileScope(definition.stepsConfig, bodies, reads, terminals);
   return { definition, top, bodies, reads, terminals };
@@ -54,14 +54,14 @@ export function compileWorkflow(
 function compileScope(
   steps: Step[],
   bodies: Map<string, Map<string, CompiledScope>>,
-  reads: Map<string, Set<string>>,
+  reads: StepReads,
   terminals: Set<string>,
 ): CompiledScope {
   const bySlug = new Map(steps.map((s) => [s.stepSlug, s]));
   const pointedTo = new Set(steps.flatMap((s) => Object.values(s.nextSteps ?? {})));
   for (const step of steps) {
     if (step.stepType === 'trigger' && pointedTo.has(step.stepSlug)) terminals.add(step.stepSlug);
-    reads.set(step.stepSlug, stepReads(step));
+    reads.add(step);
     const children = childBodies(step);
     if (children.length > 0) {
       bodies.set(
@@ -74,6 +74,30 @@ function compileScope(
   const entry = steps.find((s) => !pointedTo.has(s.stepSlug))!;
   return { entry, steps: bySlug };
 }
+
+/**
+ * Every step's reads, each found the first time it is asked for: a resume compiles the whole definition but
+ * resolves only the steps it still runs. Keys (every slug) are known at once.
+ */
+class StepReads extends Map<string, ReadonlySet<string>> {
+  private readonly unread = new Map<string, Step>();
+
+  add(step: Step): void {
+    this.unread.set(step.stepSlug, step);
+    super.set(step.stepSlug, EMPTY_READS);
+  }
+
+  override get(slug: string): ReadonlySet<string> | undefined {
+    const step = this.unread.get(slug);
+    if (step === undefined) return super.get(slug);
+    this.unread.delete(slug);
+    const reads = stepReads(step);
+    super.set(slug, reads);
+    return reads;
+  }
+}
+
+const EMPTY_READS: ReadonlySet<string> = new Set();
 
 /** Slugs a step's own config reads through `{{steps.x…}}`, `{{loop.previous.x…}}` or `steps.x` in expressions. */
 function stepReads(step: Step): Set<string> {

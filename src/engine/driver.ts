@@ -36,6 +36,8 @@ export type DriverResult =
  */
 export class RunDriver implements StepHost {
   stopReason: StopReason | undefined;
+  /** The top-level step a resume walks on from (`frontier.ts`); undefined: from the workflow's entry. */
+  resumeAt: Step | undefined;
   private readonly controller = new AbortController();
   private paused: { promise: Promise<void>; release: () => void } | undefined;
   private readonly events: EventRecord[];
@@ -123,7 +125,8 @@ export class RunDriver implements StepHost {
     else this.setStatus('running');
     const frame: Frame = { path: '', loop: undefined, signal: this.signal };
     try {
-      const outcome = await runScope(this, scopeToRun(this.run, this.compiled), frame, this.run.createdAt);
+      const scope = scopeToRun(this.run, this.compiled);
+      const outcome = await runScope(this, scope, frame, this.run.createdAt, this.resumeAt);
       if (outcome.status === 'ok') return await this.finish('completed', outcome.output);
       return await this.finish('failed', undefined, outcome.error);
     } catch (error) {

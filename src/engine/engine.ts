@@ -19,6 +19,7 @@ import {
 import { Semaphore, type EngineDeps } from './runtime';
 import { QuotaError } from './store';
 import { directStore } from './directStore';
+import { loadJournal } from './frontier';
 import { preparePinnedRun, type PinnedStart } from './pins';
 import { BUDGET_CONTINUE, checkBudgetCaps, overBudgetError, pendingBudgetWait } from './budget';
 import { cancelledRun, editRun, forkedHistory, restartedRun, stepsFrom, type RunEdit } from './operator';
@@ -177,16 +178,18 @@ export class Engine implements RunHost {
   }
 
   private async launchNow(run: RunRecord): Promise<void> {
-    // The journal loads while the definition compiles: neither depends on the other.
-    const [compiled, steps, events] = await Promise.all([
-      this.compiledFor(run.workflowHash),
-      this.deps.store.loadSteps(run.id),
+    // The journal's end loads while the definition compiles; what it reads by key waits for the definition.
+    const compiling = this.compiledFor(run.workflowHash);
+    const [compiled, { steps, resumeAt }, events] = await Promise.all([
+      compiling,
+      loadJournal(this.deps.store, run, compiling),
       this.deps.store.loadEvents(run.id),
     ]);
     const store = run.mode === 'direct' ? directStore(this.deps.store) : this.deps.store;
     const nextSeq = steps.reduce((max, s) => Math.max(max, s.seq + 1), run.nextSeq);
     const journal = new Journal(store, { ...run, nextSeq }, steps, this.deps.defer ?? defaultDefer);
     const driver = new RunDriver(this.deps, journal, compiled, HANDLERS, this.slots, events, this);
+    driver.resumeAt = resumeAt;
     this.drivers.set(run.id, driver);
     const driving = driver.drive().then((result) => this.onDriverEnd(run.id, driver, result));
     this.running.add(driving);

@@ -42,8 +42,10 @@ export async function runScope(
   scope: CompiledScope,
   frame: Frame,
   startTime: number,
+  /** A step of `scope` whose record finished: the walk replays it and goes on (a resume from the journal's end). */
+  from?: Step,
 ): Promise<ScopeOutcome> {
-  let step: Step | undefined = scope.entry;
+  let step: Step | undefined = from ?? scope.entry;
   let output: unknown;
   let time = startTime;
   while (step) {

@@ -82,6 +82,25 @@ export class MemoryStore implements EngineStore {
     return stored.map((step) => readStepRecord(clone(step), step.key));
   }
 
+  async loadJournalTail(runId: string, isAnchor: (record: StepRecord) => boolean): Promise<StepRecord[]> {
+    this.enter('loadJournalTail');
+    const keys = this.data.stepsByRun.get(runId) ?? new Set();
+    const newestFirst = [...keys].map((k) => this.data.steps.get(k)!).sort((a, b) => b.seq - a.seq);
+    const tail: StepRecord[] = [];
+    for (const stored of newestFirst) {
+      const step = readStepRecord(clone(stored), stored.key);
+      tail.push(step);
+      if (isAnchor(step)) break;
+    }
+    return tail.reverse();
+  }
+
+  async loadStepsByKey(keys: readonly string[]): Promise<StepRecord[]> {
+    this.enter('loadStepsByKey');
+    const stored = keys.flatMap((key) => this.data.steps.get(key) ?? []);
+    return stored.map((step) => readStepRecord(clone(step), step.key));
+  }
+
   async loadEvents(runId: string): Promise<EventRecord[]> {
     this.enter('loadEvents');
     const stored = [...this.data.events.values()].filter((e) => e.runId === runId).sort((a, b) => a.sentAt - b.sentAt);

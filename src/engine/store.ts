@@ -38,6 +38,13 @@ export interface StoredDefinition {
 export interface EngineStore {
   loadRun(runId: string): Promise<RunRecord | undefined>;
   loadSteps(runId: string): Promise<StepRecord[]>;
+  /**
+   * The journal's newest records back to the newest one `isAnchor` accepts, in recording order (that one
+   * first); the whole journal when none does. Optional: without it (and `loadStepsByKey`) a resume reads it all.
+   */
+  loadJournalTail?(runId: string, isAnchor: (record: StepRecord) => boolean): Promise<StepRecord[]>;
+  /** The records stored under `keys`; missing ones are left out. */
+  loadStepsByKey?(keys: readonly string[]): Promise<StepRecord[]>;
   loadEvents(runId: string): Promise<EventRecord[]>;
   listUnfinishedRuns(): Promise<RunRecord[]>;
   loadDefinition(hash: string): Promise<StoredDefinition | undefined>;

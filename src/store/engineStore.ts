@@ -65,6 +65,28 @@ export class DexieEngineStore implements EngineStore {
     return stored.map((step) => readStepRecord(step, step.key));
   }
 
+  /** Newest first on `[runId+seq]`, stopping at the anchor: a resume reads the journal's end, not its history. */
+  async loadJournalTail(runId: string, isAnchor: (record: StepRecord) => boolean): Promise<StepRecord[]> {
+    const tail: StepRecord[] = [];
+    let anchored = false;
+    await this.db.steps
+      .where('[runId+seq]')
+      .between([runId, Dexie.minKey], [runId, Dexie.maxKey], true, true)
+      .reverse()
+      .until(() => anchored)
+      .each((stored) => {
+        const step = readStepRecord(stored, stored.key);
+        tail.push(step);
+        anchored = isAnchor(step);
+      });
+    return tail.reverse();
+  }
+
+  async loadStepsByKey(keys: readonly string[]): Promise<StepRecord[]> {
+    const stored = await this.db.steps.bulkGet([...keys]);
+    return stored.flatMap((step) => (step === undefined ? [] : [readStepRecord(step, step.key)]));
+  }
+
   async loadEvents(runId: string): Promise<EventRecord[]> {
     const stored = await this.db.events.where('runId').equals(runId).sortBy('sentAt');
     return stored.map((event) => readRecord(eventRecordSchema, event, event.id));

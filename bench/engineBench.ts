@@ -1,0 +1,94 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import type { ResumeFigure, RunFigure, TxFigure } from './protocol';
+import type { EngineMeasures } from './results';
+import { watchWorkerHeap } from './workerHeap';
+
+/** The engine figures, in the bench page's worker: the product's engine and store, no-op runners. */
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+function completed(run: RunFigure): RunFigure {
+  if (run.status !== 'completed') throw new Error(`a bench run ended ${run.status}`);
+  return run;
+}
+
+/** Repeats a short figure and keeps the run with the median rate: one GC pause does not decide it. */
+async function medianRun(times: number, once: () => Promise<RunFigure>): Promise<RunFigure> {
+  const runs: RunFigure[] = [];
+  for (let i = 0; i < times; i++) runs.push(completed(await once()));
+  runs.sort((a, b) => a.stepsPerSecond - b.stepsPerSecond);
+  return runs[Math.floor(runs.length / 2)]!;
+}
+
+async function openedBenchPage(page: Page): Promise<void> {
+  await page.locator('body[data-ready="true"]').waitFor();
+}
+
+/** `count` effects and a cut-off one, then a reload: a fresh worker resumes; the page is reloaded after. */
+async function resumeAfter(
+  page: Page,
+  count: number,
+): Promise<{ prepared: RunFigure; resume: ResumeFigure & { workerClockSkewMs: number } }> {
+  const prepared = await page.evaluate((n) => window.bench.worker.prepareResume(n), count);
+  const resume = await page.evaluate(() => window.bench.resume());
+  if (resume.status !== 'completed') throw new Error(`the resumed run of ${count} steps ended ${resume.status}`);
+  // The page's first worker is gone: a reload starts the next figure on a fresh one.
+  await page.reload();
+  await openedBenchPage(page);
+  return { prepared, resume };
+}
+
+export async function measureEngine(context: BrowserContext, page: Page): Promise<EngineMeasures> {
+  const call = <T>(fn: () => Promise<T>): Promise<T> => page.evaluate(fn);
+  const heap = await watchWorkerHeap(context, page);
+  const rawSamples: TxFigure[] = [];
+  const sampleRaw = async () => rawSamples.push(await call(() => window.bench.worker.rawIdb(1500)));
+  log('raw IndexedDB, Dexie, one engine write');
+  await sampleRaw();
+  const dexie = await call(() => window.bench.worker.dexieTx(1500));
+  const storeCommit = await call(() => window.bench.worker.storeCommit(1500));
+  log('warm-up');
+  await call(async () => {
+    await window.bench.worker.effects(300, 'durable');
+    await window.bench.worker.transforms(300);
+    await window.bench.worker.effects(300, 'direct');
+    await window.bench.worker.fanOut(20);
+  });
+  log('durable 100 and 1,000 steps, pure, direct, parallel');
+  const durable100 = await medianRun(5, () => call(() => window.bench.worker.effects(100, 'durable')));
+  // The last run's engine is kept by the worker: what it holds after the run is in this figure.
+  const heapAfter100 = await heap.usedAfterGc();
+  const durable1000 = await medianRun(3, () => call(() => window.bench.worker.effects(1000, 'durable')));
+  const pure1000 = await medianRun(3, () => call(() => window.bench.worker.transforms(1000)));
+  const direct1000 = await medianRun(3, () => call(() => window.bench.worker.effects(1000, 'direct')));
+  const parallel100 = await medianRun(5, () => call(() => window.bench.worker.fanOut(100)));
+  await sampleRaw();
+  log('durable 10,000 steps');
+  const durable10000 = completed(await call(() => window.bench.worker.effects(10_000, 'durable')));
+  const heapAfter10000 = await heap.usedAfterGc();
+  await sampleRaw();
+  log('resume: 100, then 10,000 completed steps, each time the worker restarts');
+  const short = await resumeAfter(page, 100);
+  const long = await resumeAfter(page, 10_000);
+  // The physical limit drifts on a busy disk: sampled at the start, middle and end, the median is used.
+  const raw = [...rawSamples].sort((a, b) => a.perSecond - b.perSecond)[1]!;
+  return {
+    raw,
+    rawSamples,
+    dexie,
+    storeCommit,
+    durable100,
+    durable1000,
+    durable10000,
+    pure1000,
+    direct1000,
+    parallel100,
+    prepared: long.prepared,
+    resume: long.resume,
+    resume100: short.resume,
+    heapAfter100,
+    heapAfter10000,
+  };
+}
