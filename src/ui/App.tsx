@@ -13,6 +13,7 @@ import { Toasts } from './common/Toasts';
 import { UpdateBanner } from './pwa/UpdateBanner';
 import { DbProvider, useDb } from './DbContext';
 import { Header } from './Header';
+import { Inbox } from './inbox/Inbox';
 import { ImportCheckProvider } from './import/ImportCheckContext';
 import { ImportPreviewDialog } from './import/ImportPreviewDialog';
 import { clearShareHash } from './import/importSources';
@@ -150,6 +151,8 @@ function MainScreen({ knownWorkflows, lookup, onImport, onPaste }: MainScreenPro
         <WorkflowView key={selectedId} id={selectedId} knownWorkflows={knownWorkflows} lookup={lookup} />
       ) : route.screen === 'malformed' ? (
         <MalformedAddress address={route.address} problem={route.problem} />
+      ) : route.screen === 'inbox' ? (
+        <Inbox />
       ) : (
         <Welcome onImport={onImport} onPaste={onPaste} />
       )}

@@ -1,6 +1,7 @@
 import { ExecutorRole } from './ExecutorRole';
 import { SidebarToggle } from './layout/SidebarToggle';
 import { ThemeSwitch } from './theme/ThemeSwitch';
+import { InboxButton } from './inbox/InboxButton';
 import { LIBRARY, routeHref } from './routing/routes';
 import { displayKeys } from './shortcuts';
 import './routing/routing.css';
@@ -32,6 +33,7 @@ export function Header({ onImportFile, onPaste, onNew, onHelp, onTables, onSetti
       <div className="header-actions">
         <ExecutorRole enabled={ready} />
         <ThemeSwitch />
+        <InboxButton />
         <button type="button" className="button button-dark" onClick={onImportFile} title={displayKeys('Mod+O')}>
           Import file
         </button>

@@ -18,6 +18,10 @@ export type Route =
   | { screen: 'step'; workflowId: string; runId: string; stepKey: string }
   | { screen: 'tables' }
   | { screen: 'settings' }
+  /** Every answer a run waits for (approvals, events, hosts, budgets), across all workflows. */
+  | { screen: 'inbox' }
+  /** Two runs of a workflow side by side, step by step. */
+  | { screen: 'compare'; workflowId: string; runA: string; runB: string }
   /** An address that names no screen: shown as such, with the way home. */
   | { screen: 'malformed'; address: string; problem: string };
 
@@ -27,6 +31,7 @@ export type DialogRoute = Extract<Route, { screen: 'tables' | 'settings' }>;
 export const LIBRARY: Route = { screen: 'library' };
 
 const PATTERNS = {
+  compare: '/w/:workflowId/compare/:runA/:runB',
   step: '/w/:workflowId/runs/:runId/steps/:stepKey',
   run: '/w/:workflowId/runs/:runId',
   runs: '/w/:workflowId/runs',
@@ -54,6 +59,10 @@ export function formatRoute(route: Route): string {
     case 'tables':
     case 'settings':
       return `/${route.screen}`;
+    case 'inbox':
+      return '/inbox';
+    case 'compare':
+      return `/w/${segment(route.workflowId)}/compare/${segment(route.runA)}/${segment(route.runB)}`;
     case 'malformed':
       return route.address;
   }
@@ -100,6 +109,16 @@ function matchPattern(pattern: string, path: string): Record<string, string | un
 function matchScreen(path: string): Route | null {
   if (matchPattern('/tables', path)) return { screen: 'tables' };
   if (matchPattern('/settings', path)) return { screen: 'settings' };
+  if (matchPattern('/inbox', path)) return { screen: 'inbox' };
+  const compare = matchPattern(PATTERNS.compare, path);
+  if (compare) {
+    const [workflowId, runA, runB] = [compare.workflowId, compare.runA, compare.runB].map(decodeSegment) as [
+      string,
+      string,
+      string,
+    ];
+    return { screen: 'compare', workflowId, runA, runB };
+  }
   const step = matchPattern(PATTERNS.step, path);
   if (step) {
     const [workflowId, runId, stepKey] = [step.workflowId, step.runId, step.stepKey].map(decodeSegment) as [
@@ -158,6 +177,8 @@ export function selectionOf(route: Route): RouteSelection {
     case 'library':
     case 'tables':
     case 'settings':
+    case 'inbox':
+    case 'compare':
     case 'malformed':
       return { selectedId: null, workflowTab: 'json', ...none };
   }

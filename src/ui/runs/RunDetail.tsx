@@ -14,6 +14,7 @@ import { StepList } from '../runlist/StepList';
 import type { JournalOutline } from '../runlist/journalOutline';
 import { useAuthFailedStep, useJournalOutline, useRunTotals } from '../runlist/useJournal';
 import { RunWaits } from './WaitBanner';
+import { RunAnswers } from '../inbox/RunAnswers';
 import { RunVersionLink } from '../versions/RunVersion';
 import { RunViews } from '../inspector/RunViews';
 import { SelectedStep } from '../stepview/SelectedStep';
@@ -63,6 +64,7 @@ function LoadedRun({ run }: { run: RunRecord }) {
         {finished && run.parentRunId === undefined && <RunBundleControls run={run} />}
       </header>
       <RunWaits run={run} storageFull={storageFull} onError={onError} />
+      <RunAnswers runId={run.id} />
       {!storageFull && run.error && (
         <p className="run-error" role="alert">
           {run.error.message} {keyFailure && <KeySettingsLink step={keyFailure} />}

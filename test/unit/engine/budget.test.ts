@@ -190,6 +190,20 @@ describe('budgets: reaching a cap asks instead of failing', () => {
   });
 });
 
+describe('answers carry the reason the user gave', () => {
+  it('an approval and a host confirmation record it on their event; an approval step outputs it too', async () => {
+    const t = createTestEngine({ runners: { model: countingModel().model } });
+    await t.engine.approve('r1', 'r1:review@', true, 'looks right');
+    await t.engine.confirmHost('r1', 'api.example.com', false, 'not this host');
+    await t.engine.approve('r1', 'r1:other@', false);
+    expect([...t.data.events.values()].map((e) => [e.name, e.payload, e.note])).toEqual([
+      ['approval:r1:review@', { approved: true, note: 'looks right' }, 'looks right'],
+      ['confirm-host:api.example.com', { approved: false }, 'not this host'],
+      ['approval:r1:other@', { approved: false }, undefined],
+    ]);
+  });
+});
+
 /** A capped run answered Continue at each question, with the page dying at store operation `crash.op`. */
 async function budgetRun(crash?: CrashPoint) {
   const data = new MemoryData();
