@@ -1,6 +1,6 @@
 import type { RunRecord, StepRecord } from '../../engine/records';
 import { useNow } from '../common/time';
-import { Attempts } from '../runs/Attempts';
+import { Attempts, hasRetries, listAttempts } from '../runs/Attempts';
 import { KeySettingsLink } from '../runs/StepRow';
 import { formatWake, waitsOfStep } from '../runs/WaitBanner';
 import { Fact, Facts, Section } from './parts';
@@ -20,9 +20,12 @@ export function StepErrorFacts({
 }) {
   const now = useNow(1_000);
   const retry = waitsOfStep(run, step.key).find((wait) => wait.kind === 'retry');
-  const lastError = step.error ?? [...step.attempts, ...effects.flatMap((e) => e.attempts)].at(-1)?.error;
-  const attempts = step.attempts.length + effects.reduce((n, e) => n + e.attempts.length, 0);
-  if (!lastError && !retry && attempts === 0) return null;
+  const listed = listAttempts(step, effects);
+  const lastError = step.error ?? listed.at(-1)?.attempt.error;
+  // A step whose every part succeeded at its first try has nothing to tell here.
+  const eventful =
+    hasRetries(listed) || listed.some(({ attempt }) => attempt.outcome !== 'ok' && attempt.outcome !== 'running');
+  if (!lastError && !retry && !eventful) return null;
   return (
     <Section title={step.error ? 'Error' : 'Attempts'}>
       {lastError && (

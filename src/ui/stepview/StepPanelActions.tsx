@@ -1,5 +1,6 @@
 import type { RunRecord, StepRecord } from '../../engine/records';
 import { StepActions } from '../runs/StepRow';
+import { StepPinActions } from '../pins/StepPinActions';
 
 export interface StepPanelActionsProps {
   run: RunRecord;
@@ -15,6 +16,7 @@ export function StepPanelActions({ run, step, onError }: StepPanelActionsProps) 
   return (
     <>
       <StepActions run={run} step={step} onError={onError} />
+      <StepPinActions run={run} step={step} onError={onError} />
     </>
   );
 }

@@ -27,7 +27,9 @@ export function valueAsText(value: unknown): string {
 function childrenOf(path: string, value: unknown): Array<[string, unknown]> | undefined {
   if (Array.isArray(value)) return value.map((item, index) => [`${path}[${index}]`, item]);
   if (typeof value === 'object' && value !== null)
-    return Object.entries(value).map(([key, item]) => [path ? `${path}.${key}` : key, item]);
+    return Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .map(([key, item]) => [path ? `${path}.${key}` : key, item]);
   return undefined;
 }
 
