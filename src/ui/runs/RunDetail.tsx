@@ -15,7 +15,9 @@ import type { JournalOutline } from '../runlist/journalOutline';
 import { useAuthFailedStep, useJournalOutline, useRunTotals } from '../runlist/useJournal';
 import { RunWaits } from './WaitBanner';
 import { RunAnswers } from '../inbox/RunAnswers';
+import { CompareWith } from '../compare/CompareWith';
 import { RunVersionLink } from '../versions/RunVersion';
+import { RunIterationNote } from '../pins/PinMarks';
 import { RunViews } from '../inspector/RunViews';
 import { SelectedStep } from '../stepview/SelectedStep';
 import { errorMessage } from '../../schema/errorMessage';
@@ -58,9 +60,11 @@ function LoadedRun({ run }: { run: RunRecord }) {
           <span className="muted">{run.mode === 'direct' ? 'direct · not durable' : 'durable'}</span>
           <span className="muted">started {formatTime(run.createdAt)}</span>
           <RunVersionLink run={run} />
+          <RunIterationNote run={run} />
           <RunTime run={run} />
         </div>
         <RunControls run={run} finished={finished} storageFull={storageFull} onError={onError} />
+        <CompareWith run={run} />
         {finished && run.parentRunId === undefined && <RunBundleControls run={run} />}
       </header>
       <RunWaits run={run} storageFull={storageFull} onError={onError} />
