@@ -5,6 +5,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { hashLocation, type LocationPort } from './routing/hashLocation';
 import { createNavigation } from './routing/navigation';
 import type { Route, RouteSelection, WorkflowTab } from './routing/routes';
+import type { RunFilters } from './runlist/filters';
 
 /**
  * UI-only view state: where the user is (mirrored from the address bar, which is the source of truth),
@@ -64,6 +65,8 @@ export interface UiState extends RouteSelection {
   /** Selects a step of the open run (null: the whole run). */
   showStep(runId: string, stepKey: string | null): void;
   setWorkflowTab(tab: WorkflowTab): void;
+  /** The all-runs screen with these filters (`replace`: this entry is edited in place, e.g. while typing a search). */
+  showAllRuns(filters: RunFilters, options?: { replace?: boolean }): void;
   openDialog(dialog: Dialog): void;
   closeDialog(): void;
   /** Follows the address bar (hash path, e.g. `/w/abc/json`) after Back, Forward, a typed or pasted URL. */

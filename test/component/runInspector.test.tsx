@@ -261,8 +261,12 @@ describe('run inspector', () => {
     const list = await renderRuns(db);
     expect(await within(runItem(list, 'run3')).findByText('key rejected by Local server')).toBeTruthy();
     const detail = await openRun(list, 'run3');
-    const links = await within(detail).findAllByRole('button', { name: 'Check the key in Settings' });
-    expect(links).toHaveLength(2); // on the run's error and on the step's
+    // On the run's error and on the step's (each appears once its record has been read).
+    const links = await waitFor(() => {
+      const found = within(detail).getAllByRole('button', { name: 'Check the key in Settings' });
+      expect(found).toHaveLength(2);
+      return found;
+    });
     await userEvent.click(links[1]!);
     expect(JSON.parse(screen.getByTestId('dialog').textContent!)).toEqual({
       kind: 'settings',

@@ -1,7 +1,7 @@
 import type { MouseEvent } from 'react';
 import type { RunRecord, StepRecord } from '../../engine/records';
 import { RunDetail } from '../runs/RunDetail';
-import { useRun, useRunSteps } from '../runs/useRuns';
+import { useRun, useStepRecord } from '../runs/useRuns';
 import { useUi } from '../state';
 import { NotFound } from './NotFound';
 import { routeHref, workflowRoute } from './routes';
@@ -48,8 +48,8 @@ function MissingRun() {
 function MissingStep({ runId }: { runId: string }) {
   const stepKey = useUi((s) => (s.selectedRunId === runId ? s.selectedStepKey : null));
   const showRun = useUi((s) => s.showRun);
-  const steps = useRunSteps(stepKey === null ? '' : runId);
-  if (stepKey === null || steps.status === 'loading' || steps.value.some((s) => s.key === stepKey)) return null;
+  const step = useStepRecord(stepKey);
+  if (stepKey === null || step.status === 'loading' || step.value?.runId === runId) return null;
   return (
     <NotFound title="This step is not in the run" detail={<>The run has no step “{stepKey}” (yet).</>}>
       <button type="button" className="button" onClick={() => showRun(runId)}>

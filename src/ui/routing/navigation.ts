@@ -17,6 +17,7 @@ type Navigation = Pick<
   | 'showRun'
   | 'showStep'
   | 'setWorkflowTab'
+  | 'showAllRuns'
   | 'openDialog'
   | 'closeDialog'
   | 'syncLocation'
@@ -82,6 +83,7 @@ export function createNavigation(
       if (!selectedId) return;
       go(workflowRoute(selectedId, tab === 'runs' ? { tab, ...lastRun.get(selectedId) } : { tab }));
     },
+    showAllRuns: (filters, options) => go({ screen: 'allRuns', filters }, options?.replace ?? false),
     openDialog: (dialog) => {
       if (dialog.kind === 'tables' || dialog.kind === 'settings') {
         addressedDialog = dialog;

@@ -1,6 +1,7 @@
 import { parse as parsePattern } from 'regexparam';
 import { matchRoute } from 'wouter';
 import { SHARE_FRAGMENT_KEY } from '../../schema/share';
+import { formatRunFilters, parseRunFilters, type RunFilters } from '../runlist/filters';
 
 /**
  * Every screen's address, as the path after `#` (hash routes: the build works from any static host
@@ -22,6 +23,8 @@ export type Route =
   | { screen: 'inbox' }
   /** Two runs of a workflow side by side, step by step. */
   | { screen: 'compare'; workflowId: string; runA: string; runB: string }
+  /** Every run of every workflow, filtered (`#/runs`, `#/runs/status=failed/q=…`). */
+  | { screen: 'allRuns'; filters: RunFilters }
   /** An address that names no screen: shown as such, with the way home. */
   | { screen: 'malformed'; address: string; problem: string };
 
@@ -59,6 +62,10 @@ export function formatRoute(route: Route): string {
     case 'tables':
     case 'settings':
       return `/${route.screen}`;
+    case 'allRuns': {
+      const filters = formatRunFilters(route.filters, segment);
+      return filters ? `/runs/${filters}` : '/runs';
+    }
     case 'inbox':
       return '/inbox';
     case 'compare':
@@ -119,6 +126,10 @@ function matchScreen(path: string): Route | null {
     ];
     return { screen: 'compare', workflowId, runA, runB };
   }
+  if (path === '/runs' || path.startsWith('/runs/')) {
+    const parsed = parseRunFilters(path.split('/').slice(2));
+    return parsed.ok ? { screen: 'allRuns', filters: parsed.filters } : malformed(path, parsed.problem);
+  }
   const step = matchPattern(PATTERNS.step, path);
   if (step) {
     const [workflowId, runId, stepKey] = [step.workflowId, step.runId, step.stepKey].map(decodeSegment) as [
@@ -177,6 +188,7 @@ export function selectionOf(route: Route): RouteSelection {
     case 'library':
     case 'tables':
     case 'settings':
+    case 'allRuns':
     case 'inbox':
     case 'compare':
     case 'malformed':

@@ -47,6 +47,16 @@ export function useRunSteps(runId: string): Loadable<StepRecord[]> {
   );
 }
 
+/** One journal record by its key (a keyed get: the rest of the journal is not read). */
+export function useStepRecord(stepKey: string | null): Loadable<StepRecord | undefined> {
+  const db = useDb();
+  return useLiveQuery(
+    async () => ({ status: 'ready' as const, value: stepKey === null ? undefined : await db.steps.get(stepKey) }),
+    [db, stepKey],
+    LOADING,
+  );
+}
+
 /**
  * A finished run's journal, for its line in the runs list; nothing while it runs (its open detail reads the
  * journal live already, and every step it writes would read the whole journal again here).
