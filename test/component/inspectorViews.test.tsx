@@ -264,3 +264,44 @@ describe('the run timeline', { timeout: 30_000 }, () => {
     expect(scroller.style.getPropertyValue('--timeline-zoom')).toBe('1');
   });
 });
+
+describe('a long run on the timeline', { timeout: 60_000 }, () => {
+  it('draws only the rows on screen of a 10,000-step run, and the next ones when scrolled', async () => {
+    const db = freshDb();
+    const many = Array.from({ length: 10_000 }, (_, i) =>
+      step(`s${i}`, {
+        startedAt: T0 + i * 10,
+        endedAt: T0 + i * 10 + 8,
+        attempts: [attempt(1, i * 10, i * 10 + 8, 'ok')],
+      }),
+    );
+    await db.definitions.put({ hash: 'hash1', definition: DEFINITION, parsed: true, savedAt: T0 });
+    await db.runs.put({ ...run, status: 'completed', finishedAt: T0 + 100_000 });
+    await db.steps.bulkPut(many);
+    const executor = { storageFull: vi.fn(async () => []) };
+    render(
+      <DbProvider db={db}>
+        <UiStoreProvider>
+          <ExecutorProvider executor={executor as unknown as ExecutorApi}>
+            <RunDetail runId="run1" />
+          </ExecutorProvider>
+        </UiStoreProvider>
+      </DbProvider>,
+    );
+    const detail = await screen.findByRole('region', { name: 'Run run1' }, { timeout: 20_000 });
+    await userEvent.click(within(detail).getByRole('tab', { name: 'Timeline' }));
+    const timeline = await screen.findByTestId('run-timeline', {}, { timeout: 20_000 });
+    expect(timeline.dataset.rows).toBe('10000');
+    const shown = () => [...timeline.querySelectorAll<HTMLElement>('[data-slug]')].map((row) => row.dataset.slug);
+    expect(shown().length).toBeGreaterThan(5);
+    expect(shown().length).toBeLessThan(60);
+    expect(timeline.querySelectorAll('.run-timeline-bar').length).toBeLessThan(60);
+    expect(shown()).toContain('s0');
+    const scroller = timeline.querySelector<HTMLElement>('.run-timeline-scroll')!;
+    scroller.scrollTop = 30 * 5_000;
+    fireEvent.scroll(scroller);
+    await waitFor(() => expect(shown()).toContain('s5000'));
+    expect(shown()).not.toContain('s0');
+    expect(shown().length).toBeLessThan(60);
+  });
+});

@@ -14,7 +14,10 @@ interface RunTimelineProps {
 const ZOOMS = [1, 2, 4, 8, 16, 32, 64, 128] as const;
 const ROW_HEIGHT = 30;
 const LANE_HEIGHT = 26;
-const TICKS = 6;
+/** About one time label per this many pixels of track. */
+const TICK_SPACING_PX = 90;
+/** The label column's width (`--timeline-label-width` in inspector.css), about. */
+const LABEL_PX = 180;
 
 /** The clock for bars still going: ticks each second while the run is unfinished (time only, nothing is read). */
 function useNow(running: boolean): number {
@@ -77,7 +80,10 @@ export function RunTimeline({ run, records, onOpenStep }: RunTimelineProps) {
       </div>
       <div className="run-timeline-scroll" ref={scroller} style={style}>
         <div className="run-timeline-content">
-          <Axis timeline={timeline} zoom={ZOOMS[zoom]!} />
+          <Axis
+            timeline={timeline}
+            trackPx={(Math.max(virtual.scrollRect?.width ?? 0, 2 * LABEL_PX) - LABEL_PX) * ZOOMS[zoom]!}
+          />
           <div
             className="run-timeline-rows"
             style={{ height: virtual.getTotalSize() }}
@@ -153,11 +159,11 @@ function Bar({ bar, step, timeline, onOpen }: { bar: TimelineBar; step: string; 
 }
 
 /** Time since the run started, at round intervals (more of them as the chart is zoomed in). */
-function Axis({ timeline, zoom }: { timeline: Timeline; zoom: number }) {
+function Axis({ timeline, trackPx }: { timeline: Timeline; trackPx: number }) {
   const total = timeline.end - timeline.start;
-  const step = niceStep(total / (TICKS * zoom));
+  const step = niceStep(total / Math.max(2, Math.floor(trackPx / TICK_SPACING_PX)));
   const ticks: number[] = [];
-  for (let at = 0; at <= total && ticks.length < 1000; at += step) ticks.push(at);
+  for (let at = 0; at <= total && ticks.length < 2000; at += step) ticks.push(at);
   return (
     <div className="run-timeline-axis" aria-hidden>
       <span className="run-timeline-label" />
