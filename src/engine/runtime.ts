@@ -39,9 +39,9 @@ export interface Network {
   untilOnline(signal: AbortSignal): Promise<void>;
   /**
    * Whether a model call for this step's provider and model goes over the network (a local demo model does not).
-   * Default: yes.
+   * Default: yes. `effectKey`: the round's key (a host that replays a recording may know its answer).
    */
-  neededFor?(provider: string | undefined, model: string): Promise<boolean>;
+  neededFor?(provider: string | undefined, model: string, effectKey?: string): Promise<boolean>;
 }
 
 export interface EngineDeps {
@@ -65,7 +65,7 @@ export interface EngineDeps {
   network?: Network;
   /** Keys behind a passphrase: a model call that needs a locked key waits until they are unlocked. */
   keys?: {
-    blocks(provider: string | undefined): Promise<boolean>;
+    blocks(provider: string | undefined, effectKey?: string): Promise<boolean>;
     untilUnlocked(signal: AbortSignal): Promise<void>;
   };
 }

@@ -124,9 +124,9 @@ export abstract class StepServices {
 
   async untilModelReady(provider: string | undefined, model: string, stepKey: string): Promise<void> {
     const { network, keys } = this.host.deps;
-    if (!network?.neededFor || (await network.neededFor(provider, model)))
+    if (!network?.neededFor || (await network.neededFor(provider, model, stepKey)))
       await this.host.untilOnline(this.signal, stepKey);
-    if (keys && (await keys.blocks(provider))) {
+    if (keys && (await keys.blocks(provider, stepKey))) {
       await this.host.waiting(() => keys.untilUnlocked(this.signal), { kind: 'keys-locked', stepKey, provider });
     }
   }

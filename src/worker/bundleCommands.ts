@@ -51,28 +51,47 @@ export function bundleCommands(engine: Engine, db: TabflowDb, secrets: SecretsSe
 /** Runs whose recordings were looked up, kept this many at a time. */
 const CACHED_RUNS = 64;
 
+/** What a replay may be answered from: the recorded answers, and the rounds recorded (by key within their run). */
+interface ReplaySource {
+  answers: Recording;
+  rounds: ReadonlySet<string>;
+}
+
+export interface ReplayRecordings {
+  /** The recorded answers a round (by its idempotency key) may use: none unless its run replays a bundle's run. */
+  answersFor(idempotencyKey: string): Promise<Recording | undefined>;
+  /**
+   * Whether the recording holds a round at this key in its run: such a round waits neither for the network nor
+   * for locked keys (if its request turned out changed, it runs live and fails like any offline call).
+   */
+  recordsRound(effectKey: string | undefined): Promise<boolean>;
+}
+
+/** A key without its run's id: `slug@path/r2` (a run's keys all start with `<runId>:`). */
+const withinRun = (key: string) => key.slice(key.indexOf(':') + 1);
+
 /**
- * Which recording answers a model round, by the round's idempotency key (`runId:slug@path/rN`): the one of
- * the imported run its run (or, for a subworkflow run, its top-level run) replays; none for any other run.
+ * The recordings of replays, by a round's key (`runId:slug@path/rN`): the imported run its run (or, for a
+ * subworkflow run, its top-level run) replays; nothing for any other run.
  */
-export function replayRecordings(db: TabflowDb): (idempotencyKey: string) => Promise<Recording | undefined> {
-  const cache = new Map<string, Promise<Recording | undefined>>();
-  const load = async (runId: string): Promise<Recording | undefined> => {
+export function replayRecordings(db: TabflowDb): ReplayRecordings {
+  const cache = new Map<string, Promise<ReplaySource | undefined>>();
+  const load = async (runId: string): Promise<ReplaySource | undefined> => {
     let run: RunRecord | undefined = await db.runs.get(runId);
     while (run?.parentRunId !== undefined) run = await db.runs.get(run.parentRunId);
     const imported = run?.replayOf === undefined ? undefined : await db.runs.get(run.replayOf);
     if (!imported?.importedFrom) return undefined;
-    const rounds = imported.importedFrom.recording;
-    const records = await db.steps.bulkGet(rounds.map((round) => round.key));
+    const recorded = imported.importedFrom.recording;
+    const records = await db.steps.bulkGet(recorded.map((round) => round.key));
     const answers = new Map<string, ModelReply>();
-    rounds.forEach((round, i) => {
+    recorded.forEach((round, i) => {
       const output = records[i]?.output as ModelReply | undefined;
       if (output && typeof output.text === 'string') answers.set(round.request, output);
     });
-    return answers;
+    return { answers, rounds: new Set(recorded.map((round) => withinRun(round.key))) };
   };
-  return (idempotencyKey) => {
-    const runId = idempotencyKey.slice(0, idempotencyKey.indexOf(':'));
+  const sourceOf = (key: string) => {
+    const runId = key.slice(0, key.indexOf(':'));
     let found = cache.get(runId);
     if (!found) {
       if (cache.size >= CACHED_RUNS) cache.delete(cache.keys().next().value!);
@@ -82,5 +101,9 @@ export function replayRecordings(db: TabflowDb): (idempotencyKey: string) => Pro
       found.catch(() => cache.delete(runId));
     }
     return found;
+  };
+  return {
+    answersFor: async (key) => (await sourceOf(key))?.answers,
+    recordsRound: async (key) => key !== undefined && (await sourceOf(key))?.rounds.has(withinRun(key)) === true,
   };
 }

@@ -38,6 +38,8 @@ const store = writeHold.wrap(new DexieEngineStore(db));
 const secrets = new SecretsService(db);
 /** Finished runs the retention setting lets go are deleted here, the executing tab, after runs change. */
 const retention = retentionScheduler(db);
+/** Replays of runs opened from bundles: their recorded model answers. */
+const replays = replayRecordings(db);
 
 /** Sleeps on the system clock; the demo model streams at its pace with it. */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -62,19 +64,22 @@ async function createEngine(): Promise<Engine> {
     runners: {
       http: fetchHttp,
       // A replay of a bundle's run is answered from its recording where a request is unchanged.
-      model: createRecordedModelRunner(replayRecordings(db), lazyModelRunner(demoTokensPerSecond)),
+      model: createRecordedModelRunner(replays.answersFor, lazyModelRunner(demoTokensPerSecond)),
     },
     maxParallelism: await startupSetting('maxParallelism'),
     onStream: createStreamBroadcaster(),
     onChange: () => retention.soon(),
     keys: {
       // Only a model call that would use a stored key waits for the passphrase.
-      blocks: async (provider) => (await secrets.isLocked()) && (await keyNeeded(provider)),
+      // A round a replay's recording answers needs no key.
+      blocks: async (provider, key) =>
+        !(await replays.recordsRound(key)) && (await secrets.isLocked()) && (await keyNeeded(provider)),
       untilUnlocked: (signal) => secrets.untilUnlocked(signal),
     },
     network: {
       // The offline demo model answers without the network: only steps it would not answer wait.
-      neededFor: modelNeedsNetwork,
+      neededFor: async (provider, model, key) =>
+        !(await replays.recordsRound(key)) && (await modelNeedsNetwork(provider, model)),
       isOnline: () => self.navigator.onLine !== false,
       untilOnline: (signal) =>
         new Promise<void>((resolve, reject) => {

@@ -17,14 +17,22 @@ import { fakeModel } from './model';
 
 export const openedBundleDbs: TabflowDb[] = [];
 
-/** A database with an engine whose model runner is the worker's: recordings first, else `model`. */
-export function bundleBrowser(model: ModelRunner) {
+/** A database with an engine wired as the worker wires its model runner and network: recordings first, else `model`. */
+export function bundleBrowser(model: ModelRunner, online = true) {
   const db = new TabflowDb(`bundles-${crypto.randomUUID()}`);
   openedBundleDbs.push(db);
+  const replays = replayRecordings(db);
   const engine = new Engine({
     store: new DexieEngineStore(db),
     clock: new FakeClock(),
-    runners: { model: createRecordedModelRunner(replayRecordings(db), model) },
+    runners: { model: createRecordedModelRunner(replays.answersFor, model) },
+    network: {
+      // Offline, as the worker's: only a round the replay's recording holds goes ahead.
+      isOnline: () => online,
+      untilOnline: (signal) =>
+        new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+      neededFor: async (_provider, _model, key) => !(await replays.recordsRound(key)),
+    },
     findWorkflow: async () => undefined,
     secret: async () => undefined,
   });

@@ -18,15 +18,24 @@ import {
 
 /** Run bundles end to end over IndexedDB: run, export, open elsewhere, replay from the recording, replay an edit. */
 
+/** Polls a condition over real IndexedDB work. */
+async function until(condition: () => Promise<boolean>, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((db) => db.delete()));
 });
 
-async function opensElsewhere(bundle: RunBundle) {
+async function opensElsewhere(bundle: RunBundle, online = true) {
   const checked = checkRunBundleForImport(JSON.stringify(bundle));
   if (!checked.ok) throw new Error(checked.problem.message);
   const live = countingModel('demo');
-  const target = browser(live.runner);
+  const target = browser(live.runner, online);
   const imported = await importRunBundle(target.db, checked.bundle);
   return { target, imported, live };
 }
@@ -112,6 +121,19 @@ describe('run bundles', () => {
     expect((await store.loadRun(imported.run.id))?.generation).toBe(imported.run.generation);
     const replayId = await commands.replayRun(imported.run.id);
     expect((await target.engine.awaitRun(replayId)).output).toEqual(imported.run.output);
+  });
+
+  it('offline, a replay goes ahead on its recorded rounds; a live run waits for the network', async () => {
+    const { source, runId, run } = await recordedRun();
+    const { target, imported, live } = await opensElsewhere(await exportRunBundle(source.db, runId), false);
+    const definition = (await target.db.definitions.get(imported.run.workflowHash))!.definition;
+    const input = imported.run.input;
+    const replayId = await target.engine.start({ workflow: definition, input, replayOf: imported.run.id });
+    expect((await target.engine.awaitRun(replayId)).output).toEqual(run.output);
+    const liveId = await target.engine.start({ workflow: definition, input });
+    await until(async () => (await target.db.runs.get(liveId))?.waits?.some((w) => w.kind === 'network') === true);
+    expect(live.calls).toEqual([]);
+    await target.engine.cancel(liveId);
   });
 
   it('a run that is not a replay never gets a recorded answer, even for the very same request', async () => {
