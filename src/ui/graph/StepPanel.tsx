@@ -2,6 +2,7 @@ import type { Ref } from 'react';
 import type { PathSegment, Problem } from '../../schema/problems';
 import type { WorkflowFile } from '../../schema/workflow';
 import { LazyStepFormPanel } from '../forms/LazyStepFormPanel';
+import { PinSectionAt } from '../pins/PinSection';
 
 interface StepPanelProps {
   file: WorkflowFile;
@@ -19,14 +20,17 @@ export function StepPanel({ file, stepPath, count, problems, workflowId, onChang
   return (
     <aside className="graph-panel" aria-label="Selected step" tabIndex={-1} ref={ref}>
       {stepPath ? (
-        <LazyStepFormPanel
-          key={JSON.stringify(stepPath)}
-          file={file}
-          stepPath={stepPath}
-          problems={problems}
-          workflowId={workflowId}
-          onChange={onChange}
-        />
+        <>
+          <LazyStepFormPanel
+            key={JSON.stringify(stepPath)}
+            file={file}
+            stepPath={stepPath}
+            problems={problems}
+            workflowId={workflowId}
+            onChange={onChange}
+          />
+          <PinSectionAt file={file} stepPath={stepPath} workflowId={workflowId} />
+        </>
       ) : (
         <p className="muted">
           {count > 1 ? `${count} steps selected.` : 'Select a step to edit it here (Enter opens the selected step).'}

@@ -3,6 +3,7 @@ import { memo, type ReactNode } from 'react';
 import type { Problem } from '../../schema/problems';
 import type { BranchNodeData, GraphNodeData, StepNodeData } from './model';
 import { stepKind } from './stepDefaults';
+import { PinnedNodeBadge } from '../pins/PinsContext';
 
 /** A read-only view's addition to a step node (a run's status): a class on the node and content under its header. */
 export interface NodeOverlay {
@@ -37,6 +38,7 @@ function StepHeader({ data, problems }: { data: StepNodeData; problems: readonly
         </span>
         <span className="graph-node-name">{data.name || data.slug}</span>
         <ProblemBadge problems={problems} />
+        <PinnedNodeBadge slug={data.slug} />
       </div>
       <div className="graph-node-summary" title={data.summary}>
         <span className="graph-node-type">{kind.label}</span> · {data.summary}

@@ -18,6 +18,7 @@ import { RunAnswers } from '../inbox/RunAnswers';
 import { CompareWith } from '../compare/CompareWith';
 import { RunVersionLink } from '../versions/RunVersion';
 import { RunIterationNote } from '../pins/PinMarks';
+import { RunIterationNote } from '../pins/PinMarks';
 import { RunViews } from '../inspector/RunViews';
 import { SelectedStep } from '../stepview/SelectedStep';
 import { errorMessage } from '../../schema/errorMessage';
@@ -60,6 +61,7 @@ function LoadedRun({ run }: { run: RunRecord }) {
           <span className="muted">{run.mode === 'direct' ? 'direct · not durable' : 'durable'}</span>
           <span className="muted">started {formatTime(run.createdAt)}</span>
           <RunVersionLink run={run} />
+          <RunIterationNote run={run} />
           <RunIterationNote run={run} />
           <RunTime run={run} />
         </div>

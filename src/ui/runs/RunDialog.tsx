@@ -6,6 +6,7 @@ import { useUi } from '../state';
 import { buildInput, describeEmptyFields, emptyUsedFields, inputFields, type InputField } from './runInputs';
 import { formValueOf, useRunFormHints, type RunFormHints, type Suggestions } from './useRunFormHints';
 import { errorMessage } from '../../schema/errorMessage';
+import { RunFormPinsNote } from '../pins/PinMarks';
 import { BudgetFields, EMPTY_BUDGET, parseBudget } from './BudgetFields';
 
 /** The run form: one field per input (`{{input.customerId}}` → "customerId"), then start. */
@@ -54,6 +55,7 @@ function RunForm({ record, fields, hints }: { record: WorkflowRecord; fields: In
         workflowId: record.id,
         input: built.input,
         mode: direct ? 'direct' : 'durable',
+        editor: { withPins: true },
         ...(budget.budget ? { budget: budget.budget } : {}),
       });
       closeDialog();
@@ -73,6 +75,7 @@ function RunForm({ record, fields, hints }: { record: WorkflowRecord; fields: In
     <form className="run-form" onSubmit={(e) => void submit(e)}>
       {fields.length === 0 && <p className="muted">This workflow takes no input.</p>}
       {fromLastRun && <p className="muted run-form-note">Filled in from the last run.</p>}
+      <RunFormPinsNote workflowId={record.id} />
       {fields.map((field) => (
         <label key={field.name} className="field">
           <span className="field-label">

@@ -7,6 +7,7 @@ import { formatDuration, formatJson, pathDepth, STATUS_LABEL } from './format';
 import { Attempts, hasRetries, listAttempts } from './Attempts';
 import { LlmDetails } from './LlmDetails';
 import { WaitBanner, waitsOfStep } from './WaitBanner';
+import { PinnedStepMark } from '../pins/PinMarks';
 
 interface StepRowProps {
   run: RunRecord;
@@ -48,6 +49,7 @@ export function StepRow({ run, step, onError, effects = [], name }: StepRowProps
         {step.path && <span className="step-path muted">{step.path}</span>}
         <span className="step-type muted">{step.stepType}</span>
         <span className={`status-label status-${step.status}`}>{STATUS_LABEL[step.status]}</span>
+        <PinnedStepMark step={step} />
         <StepLink run={run} step={step} selected={selected} />
         {duration && (
           <span className="muted step-took">

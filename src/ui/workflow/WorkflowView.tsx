@@ -17,6 +17,8 @@ import { validateWorkflowFile } from '../../schema/validate';
 import { useMemo } from 'react';
 import { useWorkflowActions } from './useWorkflowActions';
 import { WorkflowTitle } from './WorkflowTitle';
+import { useExportChoice } from '../pins/ExportChoice';
+import { PinsProvider } from '../pins/PinsContext';
 import { errorMessage } from '../../schema/errorMessage';
 
 interface WorkflowViewProps {
@@ -47,7 +49,8 @@ function Loaded({
   const run = (action: () => Promise<unknown>) => () => {
     action().catch((error: unknown) => showToast({ message: errorMessage(error), tone: 'error' }));
   };
-  useShortcut('exportFile', run(actions.exportFile));
+  const exportChoice = useExportChoice(record.id, (withPins) => run(() => actions.exportFile(withPins))());
+  useShortcut('exportFile', exportChoice.request);
   useShortcut('copyShareLink', run(actions.copyShareLink));
   const tab = useUi((s) => s.workflowTab);
   const setTab = useUi((s) => s.setWorkflowTab);
@@ -91,7 +94,7 @@ function Loaded({
             Delete
           </button>
           <span className="toolbar-gap" />
-          <button type="button" className="button" onClick={run(actions.exportFile)} title={displayKeys('Mod+Shift+E')}>
+          <button type="button" className="button" onClick={exportChoice.request} title={displayKeys('Mod+Shift+E')}>
             Export file
           </button>
           <button type="button" className="button" onClick={run(actions.copyJson)}>
@@ -119,6 +122,7 @@ function Loaded({
           </button>
         ))}
       </div>
+      {exportChoice.dialog}
       {/* The editor stays mounted behind the other tabs, so its undo history and unsaved text survive. */}
       <DocumentProvider key={record.id} record={record} autosave={autosave} undoKeys={tab !== 'runs'}>
         <ConflictBanner autosave={autosave} />
@@ -129,7 +133,9 @@ function Loaded({
         {/* The graph tab (address #/w/<id>/graph): its view goes here, inside the document session. */}
         {tab === 'graph' && (
           <div className="tab-panel">
-            <GraphPane knownWorkflows={knownWorkflows} />
+            <PinsProvider workflowId={record.id}>
+              <GraphPane knownWorkflows={knownWorkflows} />
+            </PinsProvider>
           </div>
         )}
       </DocumentProvider>

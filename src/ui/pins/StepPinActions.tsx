@@ -1,0 +1,82 @@
+import { useState } from 'react';
+import type { RunRecord, StepRecord } from '../../engine/records';
+import { pinStep, unpinStep } from '../../store/pins';
+import { useDb } from '../DbContext';
+import { useUi } from '../state';
+import { PARTIAL_LABEL, useIterate, type PartialKind } from './useIterate';
+import { useWorkflowPins } from './usePins';
+import './pins.css';
+
+interface StepPinActionsProps {
+  run: RunRecord;
+  step: StepRecord;
+  onError(error: unknown): void;
+}
+
+/**
+ * The inspected step's Pin output / Unpin (for later runs of its workflow started from the editor),
+ * and Run this step (on this run's outputs) / Run to here, for a step at the top level.
+ */
+export function StepPinActions({ run, step, onError }: StepPinActionsProps) {
+  const db = useDb();
+  const showToast = useUi((s) => s.showToast);
+  const pins = useWorkflowPins(run.workflowId);
+  const workflowId = run.workflowId;
+  if (workflowId === undefined || step.kind !== 'step' || pins.status === 'loading' || run.mode === 'direct')
+    return null;
+  const pinned = Object.hasOwn(pins.pins, step.slug);
+  const pin = () =>
+    pinStep(db, workflowId, step.slug, {
+      output: step.output,
+      branch: step.branch,
+      source: { kind: 'run', runId: run.id, stepKey: step.key },
+    }).then(() => showToast({ message: `Pinned the output of ${step.slug}: later runs use it`, tone: 'success' }));
+  const unpin = () => unpinStep(db, workflowId, step.slug).then(() => showToast({ message: `Unpinned ${step.slug}` }));
+  return (
+    <span className="step-actions pin-step-actions">
+      {pinned ? (
+        <button type="button" className="link-button" onClick={() => unpin().catch(onError)}>
+          Unpin output
+        </button>
+      ) : (
+        step.status === 'completed' && (
+          <button type="button" className="link-button" onClick={() => pin().catch(onError)}>
+            Pin output
+          </button>
+        )
+      )}
+      {step.path === '' && <IterateLinks workflowId={workflowId} run={run} slug={step.slug} onError={onError} />}
+    </span>
+  );
+}
+
+function IterateLinks({
+  workflowId,
+  run,
+  slug,
+  onError,
+}: {
+  workflowId: string;
+  run: RunRecord;
+  slug: string;
+  onError(error: unknown): void;
+}) {
+  const iterate = useIterate(workflowId);
+  const [busy, setBusy] = useState(false);
+  const start = (kind: PartialKind) => {
+    setBusy(true);
+    // Run this step takes this run's outputs as its inputs; run to here, this run's input.
+    iterate(kind, slug, run.id)
+      .catch(onError)
+      .finally(() => setBusy(false));
+  };
+  return (
+    <>
+      {(['step-only', 'up-to'] as const).map((kind) => (
+        <button key={kind} type="button" className="link-button" disabled={busy} onClick={() => start(kind)}>
+          {PARTIAL_LABEL[kind]}
+        </button>
+      ))}
+    </>
+  );
+}
