@@ -70,6 +70,11 @@ describe.skipIf(!chromiumPath)('the run inspector: graph and timeline', () => {
         await page.locator('.run-graph [data-testid="graph-node"][data-slug="pause"]').first().click();
         const inspector = page.getByTestId('step-inspector');
         await expect.poll(() => inspector.getAttribute('data-step-key')).toBe(`${runId}:pause@`);
+        // From the keyboard: the canvas takes focus, the arrows move the selection, Enter opens the step.
+        await page.locator('.run-graph [data-testid="graph-canvas"]').focus();
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('Enter');
+        await expect.poll(() => inspector.getAttribute('data-step-key')).toBe(`${runId}:digest@`);
 
         await views(page).getByRole('tab', { name: 'Timeline' }).click();
         const timeline = runLocator(page, runId).getByTestId('run-timeline');

@@ -140,10 +140,10 @@ function SelectedStep() {
   return <output data-testid="selected-step">{key ?? ''}</output>;
 }
 
-async function renderRun(db: TabflowDb) {
+async function renderRun(db: TabflowDb, records = RECORDS, runFields: Partial<RunRecord> = {}) {
   await db.definitions.put({ hash: 'hash1', definition: DEFINITION, parsed: true, savedAt: T0 });
-  await db.runs.put(run);
-  await db.steps.bulkPut(RECORDS);
+  await db.runs.put({ ...run, ...runFields });
+  await db.steps.bulkPut(records);
   // The run's address: selecting a step navigates within the workflow's runs.
   window.location.hash = '#/w/w1/runs/run1';
   const executor = { storageFull: vi.fn(async () => []) };
@@ -157,7 +157,7 @@ async function renderRun(db: TabflowDb) {
       </UiStoreProvider>
     </DbProvider>,
   );
-  const detail = await screen.findByRole('region', { name: 'Run run1' });
+  const detail = await screen.findByRole('region', { name: 'Run run1' }, { timeout: 20_000 });
   const views = within(detail).getByRole('tablist', { name: 'Run views' });
   return { detail, views };
 }
@@ -267,7 +267,6 @@ describe('the run timeline', { timeout: 30_000 }, () => {
 
 describe('a long run on the timeline', { timeout: 60_000 }, () => {
   it('draws only the rows on screen of a 10,000-step run, and the next ones when scrolled', async () => {
-    const db = freshDb();
     const many = Array.from({ length: 10_000 }, (_, i) =>
       step(`s${i}`, {
         startedAt: T0 + i * 10,
@@ -275,21 +274,8 @@ describe('a long run on the timeline', { timeout: 60_000 }, () => {
         attempts: [attempt(1, i * 10, i * 10 + 8, 'ok')],
       }),
     );
-    await db.definitions.put({ hash: 'hash1', definition: DEFINITION, parsed: true, savedAt: T0 });
-    await db.runs.put({ ...run, status: 'completed', finishedAt: T0 + 100_000 });
-    await db.steps.bulkPut(many);
-    const executor = { storageFull: vi.fn(async () => []) };
-    render(
-      <DbProvider db={db}>
-        <UiStoreProvider>
-          <ExecutorProvider executor={executor as unknown as ExecutorApi}>
-            <RunDetail runId="run1" />
-          </ExecutorProvider>
-        </UiStoreProvider>
-      </DbProvider>,
-    );
-    const detail = await screen.findByRole('region', { name: 'Run run1' }, { timeout: 20_000 });
-    await userEvent.click(within(detail).getByRole('tab', { name: 'Timeline' }));
+    const { views } = await renderRun(freshDb(), many, { status: 'completed', finishedAt: T0 + 100_000 });
+    await userEvent.click(within(views).getByRole('tab', { name: 'Timeline' }));
     const timeline = await screen.findByTestId('run-timeline', {}, { timeout: 20_000 });
     expect(timeline.dataset.rows).toBe('10000');
     const shown = () => [...timeline.querySelectorAll<HTMLElement>('[data-slug]')].map((row) => row.dataset.slug);
