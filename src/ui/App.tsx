@@ -14,6 +14,7 @@ import { UpdateBanner } from './pwa/UpdateBanner';
 import { DbProvider, useDb } from './DbContext';
 import { Header } from './Header';
 import { Inbox } from './inbox/Inbox';
+import { CompareView } from './compare/CompareView';
 import { ImportCheckProvider } from './import/ImportCheckContext';
 import { ImportPreviewDialog } from './import/ImportPreviewDialog';
 import { clearShareHash } from './import/importSources';
@@ -153,6 +154,8 @@ function MainScreen({ knownWorkflows, lookup, onImport, onPaste }: MainScreenPro
         <MalformedAddress address={route.address} problem={route.problem} />
       ) : route.screen === 'inbox' ? (
         <Inbox />
+      ) : route.screen === 'compare' ? (
+        <CompareView workflowId={route.workflowId} runA={route.runA} runB={route.runB} />
       ) : (
         <Welcome onImport={onImport} onPaste={onPaste} />
       )}

@@ -16,6 +16,7 @@ import { useAuthFailedStep, useJournalOutline, useRunTotals } from '../runlist/u
 import { RunWaits } from './WaitBanner';
 import { RunAnswers } from '../inbox/RunAnswers';
 import { CompareWith } from '../compare/CompareWith';
+import { CompareWith } from '../compare/CompareWith';
 import { RunVersionLink } from '../versions/RunVersion';
 import { RunIterationNote } from '../pins/PinMarks';
 import { RunIterationNote } from '../pins/PinMarks';
@@ -66,6 +67,7 @@ function LoadedRun({ run }: { run: RunRecord }) {
           <RunTime run={run} />
         </div>
         <RunControls run={run} finished={finished} storageFull={storageFull} onError={onError} />
+        <CompareWith run={run} />
         <CompareWith run={run} />
         {finished && run.parentRunId === undefined && <RunBundleControls run={run} />}
       </header>

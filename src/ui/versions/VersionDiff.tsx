@@ -96,14 +96,21 @@ function ChangedStep({ step }: { step: StepChange }) {
   );
 }
 
-function ChangeTable({ changes }: { changes: JsonChange[] }) {
+/** A JSON diff as a table; the two sides are "Before" and "After" unless named (a run comparison: "A", "B"). */
+export function ChangeTable({
+  changes,
+  labels = ['Before', 'After'],
+}: {
+  changes: JsonChange[];
+  labels?: [string, string];
+}) {
   return (
     <table className="diff-table">
       <thead>
         <tr>
           <th scope="col">Field</th>
-          <th scope="col">Before</th>
-          <th scope="col">After</th>
+          <th scope="col">{labels[0]}</th>
+          <th scope="col">{labels[1]}</th>
         </tr>
       </thead>
       <tbody>
