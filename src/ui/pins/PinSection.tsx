@@ -8,7 +8,7 @@ import type { WorkflowFile } from '../../schema/workflow';
 import { useDb } from '../DbContext';
 import { formatJson } from '../runs/format';
 import { PinEditor } from './PinEditor';
-import { PARTIAL_LABEL, useIterate, type PartialKind } from './useIterate';
+import { IterateButtons } from './IterateButtons';
 import { useWorkflowPins } from './usePins';
 import './pins.css';
 
@@ -107,7 +107,20 @@ export function PinSection({ workflowId, slug, stepType, topLevel }: PinSectionP
           )}
         </div>
       )}
-      <IterateButtons workflowId={workflowId} slug={slug} topLevel={topLevel} onError={setError} />
+      {topLevel ? (
+        <div className="pin-actions" role="group" aria-label="Run part of the workflow">
+          <IterateButtons
+            workflowId={workflowId}
+            slug={slug}
+            className="button button-small"
+            onError={(failure) => setError(errorMessage(failure))}
+          />
+        </div>
+      ) : (
+        <p className="muted pin-note">
+          Run this step and Run to here take a step at the top level, not one inside a loop or a branch.
+        </p>
+      )}
       {error && (
         <p className="form-error" role="alert">
           {error}
@@ -158,41 +171,5 @@ function LastRunPin({
     <button type="button" className="button button-small" onClick={() => onPin(record)}>
       Pin the last run&apos;s output
     </button>
-  );
-}
-
-function IterateButtons({
-  workflowId,
-  slug,
-  topLevel,
-  onError,
-}: {
-  workflowId: string;
-  slug: string;
-  topLevel: boolean;
-  onError(message: string): void;
-}) {
-  const iterate = useIterate(workflowId);
-  const [busy, setBusy] = useState(false);
-  if (!topLevel)
-    return (
-      <p className="muted pin-note">
-        Run this step and Run to here take a step at the top level, not one inside a loop or a branch.
-      </p>
-    );
-  const start = (kind: PartialKind) => {
-    setBusy(true);
-    iterate(kind, slug)
-      .catch((failure: unknown) => onError(errorMessage(failure)))
-      .finally(() => setBusy(false));
-  };
-  return (
-    <div className="pin-actions" role="group" aria-label="Run part of the workflow">
-      {(['step-only', 'up-to'] as const).map((kind) => (
-        <button key={kind} type="button" className="button button-small" disabled={busy} onClick={() => start(kind)}>
-          {PARTIAL_LABEL[kind]}
-        </button>
-      ))}
-    </div>
   );
 }

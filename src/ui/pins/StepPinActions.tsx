@@ -1,9 +1,8 @@
-import { useState } from 'react';
 import type { RunRecord, StepRecord } from '../../engine/records';
 import { pinStep, unpinStep } from '../../store/pins';
 import { useDb } from '../DbContext';
 import { useUi } from '../state';
-import { PARTIAL_LABEL, useIterate, type PartialKind } from './useIterate';
+import { IterateButtons } from './IterateButtons';
 import { useWorkflowPins } from './usePins';
 import './pins.css';
 
@@ -45,38 +44,16 @@ export function StepPinActions({ run, step, onError }: StepPinActionsProps) {
           </button>
         )
       )}
-      {step.path === '' && <IterateLinks workflowId={workflowId} run={run} slug={step.slug} onError={onError} />}
+      {/* Run this step takes this run's outputs as its inputs; run to here, this run's input. */}
+      {step.path === '' && (
+        <IterateButtons
+          workflowId={workflowId}
+          slug={step.slug}
+          inputsFrom={run.id}
+          className="link-button"
+          onError={onError}
+        />
+      )}
     </span>
-  );
-}
-
-function IterateLinks({
-  workflowId,
-  run,
-  slug,
-  onError,
-}: {
-  workflowId: string;
-  run: RunRecord;
-  slug: string;
-  onError(error: unknown): void;
-}) {
-  const iterate = useIterate(workflowId);
-  const [busy, setBusy] = useState(false);
-  const start = (kind: PartialKind) => {
-    setBusy(true);
-    // Run this step takes this run's outputs as its inputs; run to here, this run's input.
-    iterate(kind, slug, run.id)
-      .catch(onError)
-      .finally(() => setBusy(false));
-  };
-  return (
-    <>
-      {(['step-only', 'up-to'] as const).map((kind) => (
-        <button key={kind} type="button" className="link-button" disabled={busy} onClick={() => start(kind)}>
-          {PARTIAL_LABEL[kind]}
-        </button>
-      ))}
-    </>
   );
 }

@@ -16,5 +16,3 @@ export function useIterate(workflowId: string) {
     showRun(runId);
   };
 }
-
-export const PARTIAL_LABEL: Record<PartialKind, string> = { 'step-only': 'Run this step', 'up-to': 'Run to here' };
