@@ -5,7 +5,7 @@ import type { StepRecord } from '../../src/engine/records';
 import { decodeSharePayload, shareDataFromHash } from '../../src/schema/share';
 import { pinStep, readPins } from '../../src/store/pins';
 import { createWorkflow, getWorkflow } from '../../src/store/workflows';
-import { describeIteration, PinnedStepMark } from '../../src/ui/pins/PinMarks';
+import { describeIteration, IterationBadges, PinnedStepMark } from '../../src/ui/pins/PinMarks';
 import { PinSection } from '../../src/ui/pins/PinSection';
 import { StepPinActions } from '../../src/ui/pins/StepPinActions';
 import type { ExecutorApi } from '../../src/worker/api';
@@ -185,6 +185,35 @@ describe('the step inspector and the run', () => {
     [{ partial: { kind: 'up-to', slug: 'draft' }, finishedAt: 5 }, ['did not reach draft']],
   ] as const)('the run header says how the run was started: %j', (fields, notes) => {
     expect(describeIteration(aRun('r', fields as never))).toEqual(notes);
+  });
+});
+
+describe('the runs list', () => {
+  it('marks runs started with pins, as Run this step or as Run to here', async () => {
+    const t = await setup();
+    const runs = [
+      aRun('a', { pins: { draft: { output: 1 } } }),
+      aRun('b', { partial: { kind: 'step-only', slug: 'polish' } }),
+      aRun('c', { partial: { kind: 'up-to', slug: 'draft' } }),
+      aRun('d'),
+    ];
+    renderWithExecutor(
+      t.db,
+      {},
+      <ol>
+        {runs.map((run) => (
+          <li key={run.id} data-testid={run.id}>
+            <IterationBadges run={run} />
+          </li>
+        ))}
+      </ol>,
+    );
+    expect(runs.map((run) => screen.getByTestId(run.id).textContent)).toEqual([
+      '1 pinned',
+      'only polish',
+      'to draft',
+      '',
+    ]);
   });
 });
 

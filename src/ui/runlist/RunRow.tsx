@@ -3,6 +3,7 @@ import { describeRunCost, formatUsd, type RunTotals } from '../runs/cost';
 import { formatDuration, formatTime, STATUS_LABEL, summarizeInput } from '../runs/format';
 import { useRunVersion } from '../versions/useVersions';
 import { useJournalOutline, useRunTotals } from './useJournal';
+import { IterationBadges } from '../pins/PinMarks';
 
 interface RunRowProps {
   run: RunRecord;
@@ -37,6 +38,7 @@ export function RunRow({ run, active = false, storageFull = false, showWorkflow 
             restarted
           </span>
         )}
+        <IterationBadges run={run} />
       </span>
       {showWorkflow && <RunWorkflow run={run} />}
       <span className="run-item-line run-item-facts muted" data-testid="run-facts">
