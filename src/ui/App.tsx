@@ -15,6 +15,7 @@ import { DbProvider, useDb } from './DbContext';
 import { Header } from './Header';
 import { Inbox } from './inbox/Inbox';
 import { CompareView } from './compare/CompareView';
+import { AllRuns } from './runlist/AllRuns';
 import { ImportCheckProvider } from './import/ImportCheckContext';
 import { ImportPreviewDialog } from './import/ImportPreviewDialog';
 import { clearShareHash } from './import/importSources';
@@ -156,6 +157,8 @@ function MainScreen({ knownWorkflows, lookup, onImport, onPaste }: MainScreenPro
         <Inbox />
       ) : route.screen === 'compare' ? (
         <CompareView workflowId={route.workflowId} runA={route.runA} runB={route.runB} />
+      ) : route.screen === 'allRuns' ? (
+        <AllRuns filters={route.filters} />
       ) : (
         <Welcome onImport={onImport} onPaste={onPaste} />
       )}

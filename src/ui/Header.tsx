@@ -34,6 +34,9 @@ export function Header({ onImportFile, onPaste, onNew, onHelp, onTables, onSetti
         <ExecutorRole enabled={ready} />
         <ThemeSwitch />
         <InboxButton />
+        <a className="button button-dark header-runs-link" href={routeHref({ screen: 'allRuns', filters: {} })}>
+          Runs
+        </a>
         <button type="button" className="button button-dark" onClick={onImportFile} title={displayKeys('Mod+O')}>
           Import file
         </button>
