@@ -223,8 +223,9 @@ describe('pins leave the browser only when asked', () => {
     const record = await createWorkflow(db, doc);
     await pinStep(db, record.id, 'draft', { output: 'PINNED-VALUE', source: { kind: 'typed' } });
     const app = renderApp(db);
-    await app.user.click(await screen.findByRole('button', { name: /^Pinned flow/ }));
-    await screen.findByRole('textbox', { name: 'Workflow name' });
+    // A loaded 2-core box: the library's first read may take a while.
+    await app.user.click(await screen.findByRole('button', { name: /^Pinned flow/ }, { timeout: 10_000 }));
+    await screen.findByRole('textbox', { name: 'Workflow name' }, { timeout: 10_000 });
     await app.user.click(screen.getByRole('button', { name: 'Export file' }));
     const dialog = await screen.findByRole('dialog', { name: 'Export file' });
     const include = within(dialog).getByRole('checkbox', { name: /Include pinned outputs \(draft\)/ });
