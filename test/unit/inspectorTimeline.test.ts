@@ -8,13 +8,13 @@ import { journalAttempt, journalStep } from '../support/journalRecords';
 const record = (slug: string, fields: Partial<StepRecord> = {}) => journalStep('r', slug, fields);
 const attempt = journalAttempt;
 
-type BarShape = Pick<TimelineBar, 'kind' | 'start' | 'end' | 'tone' | 'ongoing'>;
+type BarShape = Pick<TimelineBar, 'kind' | 'start' | 'end' | 'tone' | 'until'>;
 const shape = (bar: TimelineBar): BarShape => ({
   kind: bar.kind,
   start: bar.start,
   end: bar.end,
   tone: bar.tone,
-  ongoing: bar.ongoing,
+  until: bar.until,
 });
 
 describe('timeline bars of one step', () => {
@@ -23,7 +23,7 @@ describe('timeline bars of one step', () => {
       name: 'a step that succeeded at once: one attempt bar',
       records: [record('a', { attempts: [attempt(1, 0, 10, 'ok')] })],
       now: 100,
-      bars: [{ kind: 'attempt', start: 0, end: 10, tone: 'ok', ongoing: false }],
+      bars: [{ kind: 'attempt', start: 0, end: 10, tone: 'ok', until: 'ended' }],
     },
     {
       name: 'a retried step: failed attempt, backoff, the retry',
@@ -36,9 +36,9 @@ describe('timeline bars of one step', () => {
       ],
       now: 100,
       bars: [
-        { kind: 'attempt', start: 0, end: 10, tone: 'error', ongoing: false },
-        { kind: 'backoff', start: 10, end: 40, tone: 'waiting', ongoing: false },
-        { kind: 'attempt', start: 40, end: 50, tone: 'ok', ongoing: false },
+        { kind: 'attempt', start: 0, end: 10, tone: 'error', until: 'ended' },
+        { kind: 'backoff', start: 10, end: 40, tone: 'waiting', until: 'ended' },
+        { kind: 'attempt', start: 40, end: 50, tone: 'ok', until: 'ended' },
       ],
     },
     {
@@ -53,8 +53,8 @@ describe('timeline bars of one step', () => {
       ],
       now: 30,
       bars: [
-        { kind: 'attempt', start: 0, end: 10, tone: 'error', ongoing: false },
-        { kind: 'backoff', start: 10, end: 70, tone: 'waiting', ongoing: true },
+        { kind: 'attempt', start: 0, end: 10, tone: 'error', until: 'ended' },
+        { kind: 'backoff', start: 10, end: 70, tone: 'waiting', until: 'planned' },
       ],
     },
     {
@@ -63,31 +63,31 @@ describe('timeline bars of one step', () => {
         record('a', { status: 'started', endedAt: undefined, attempts: [attempt(1, 5, undefined, 'running')] }),
       ],
       now: 25,
-      bars: [{ kind: 'attempt', start: 5, end: 25, tone: 'running', ongoing: true }],
+      bars: [{ kind: 'attempt', start: 5, end: 25, tone: 'running', until: 'now' }],
     },
     {
       name: 'a sleep still sleeping',
       records: [record('nap', { stepType: 'wait', status: 'waiting', endedAt: undefined, startedAt: 10 })],
       now: 60,
-      bars: [{ kind: 'sleep', start: 10, end: 60, tone: 'waiting', ongoing: true }],
+      bars: [{ kind: 'sleep', start: 10, end: 60, tone: 'waiting', until: 'now' }],
     },
     {
       name: 'an approval that was answered',
       records: [record('ok', { stepType: 'approval', startedAt: 10, endedAt: 90 })],
       now: 100,
-      bars: [{ kind: 'approval', start: 10, end: 90, tone: 'ok', ongoing: false }],
+      bars: [{ kind: 'approval', start: 10, end: 90, tone: 'ok', until: 'ended' }],
     },
     {
       name: 'an event wait',
       records: [record('ev', { stepType: 'event', startedAt: 0, endedAt: 30 })],
       now: 100,
-      bars: [{ kind: 'event', start: 0, end: 30, tone: 'ok', ongoing: false }],
+      bars: [{ kind: 'event', start: 0, end: 30, tone: 'ok', until: 'ended' }],
     },
     {
       name: 'a step with no attempt of its own (a transform): its span',
       records: [record('t', { startedAt: 3, endedAt: 4 })],
       now: 100,
-      bars: [{ kind: 'span', start: 3, end: 4, tone: 'ok', ongoing: false }],
+      bars: [{ kind: 'span', start: 3, end: 4, tone: 'ok', until: 'ended' }],
     },
     {
       name: "an LLM step: its rounds' attempts and backoff on its row",
@@ -104,9 +104,9 @@ describe('timeline bars of one step', () => {
       ],
       now: 100,
       bars: [
-        { kind: 'attempt', start: 0, end: 5, tone: 'error', ongoing: false },
-        { kind: 'backoff', start: 5, end: 25, tone: 'waiting', ongoing: false },
-        { kind: 'attempt', start: 25, end: 40, tone: 'ok', ongoing: false },
+        { kind: 'attempt', start: 0, end: 5, tone: 'error', until: 'ended' },
+        { kind: 'backoff', start: 5, end: 25, tone: 'waiting', until: 'ended' },
+        { kind: 'attempt', start: 25, end: 40, tone: 'ok', until: 'ended' },
       ],
     },
   ];
@@ -143,7 +143,9 @@ describe('timeline lanes', () => {
       record('line', { path: 'each[1]', startedAt: 10, endedAt: 12 }),
     ];
     const timeline = buildTimeline(records, 50, { runStart: 0, runEnd: 12 });
-    const outline = timeline.items.map((item) => (item.kind === 'lane' ? `# ${item.lane.label}` : item.row.slug));
+    const outline = timeline.items.map((item) =>
+      item.kind === 'lane' ? `# ${laneLabel(item.lane.path)}` : item.row.slug,
+    );
     expect(outline).toEqual([
       '# Top level',
       'start',

@@ -3,7 +3,14 @@ import { useEffect, useMemo, useRef, useState, type CSSProperties } from 'react'
 import { FINISHED_RUN_STATUSES, type RunRecord, type StepRecord } from '../../engine/records';
 import { formatDuration } from '../runs/format';
 import { useStepNames } from '../runs/useRuns';
-import { buildTimeline, type Timeline, type TimelineBar, type TimelineRow } from './timeline';
+import { buildTimeline, laneLabel, type TimelineBar, type TimelineRow } from './timeline';
+
+/** The time axis drawn: the run's span (to now while it runs). */
+interface Axis {
+  start: number;
+  end: number;
+  now: number;
+}
 
 interface RunTimelineProps {
   run: RunRecord;
@@ -37,12 +44,14 @@ function useNow(running: boolean): number {
  */
 export function RunTimeline({ run, records, onOpenStep }: RunTimelineProps) {
   const running = !FINISHED_RUN_STATUSES.has(run.status);
-  const clock = useNow(running);
-  const now = running ? Math.max(clock, run.updatedAt) : (run.finishedAt ?? run.updatedAt);
+  const builtAt = run.finishedAt ?? run.updatedAt;
+  // Built when the journal changes; the clock only stretches the bars still going (`until: 'now'`) as it ticks.
   const timeline = useMemo(
-    () => buildTimeline(records, now, { runStart: run.createdAt, runEnd: run.finishedAt }),
-    [records, now, run.createdAt, run.finishedAt],
+    () => buildTimeline(records, builtAt, { runStart: run.createdAt, runEnd: run.finishedAt }),
+    [records, builtAt, run.createdAt, run.finishedAt],
   );
+  const now = Math.max(useNow(running), builtAt);
+  const axis: Axis = { start: timeline.start, end: running ? Math.max(timeline.end, now) : timeline.end, now };
   const [zoom, setZoom] = useState(0);
   const names = useStepNames(run.workflowHash);
   const scroller = useRef<HTMLDivElement>(null);
@@ -53,7 +62,7 @@ export function RunTimeline({ run, records, onOpenStep }: RunTimelineProps) {
     overscan: 8,
   });
   if (timeline.rows === 0) return <p className="muted">Nothing has run yet.</p>;
-  const total = timeline.end - timeline.start;
+  const total = axis.end - axis.start;
   const style = { '--timeline-zoom': ZOOMS[zoom] } as CSSProperties;
   return (
     <div className="run-timeline" data-testid="run-timeline" data-rows={timeline.rows}>
@@ -80,8 +89,8 @@ export function RunTimeline({ run, records, onOpenStep }: RunTimelineProps) {
       </div>
       <div className="run-timeline-scroll" ref={scroller} style={style}>
         <div className="run-timeline-content">
-          <Axis
-            timeline={timeline}
+          <TimeAxis
+            axis={axis}
             trackPx={(Math.max(virtual.scrollRect?.width ?? 0, 2 * LABEL_PX) - LABEL_PX) * ZOOMS[zoom]!}
           />
           <div
@@ -94,14 +103,14 @@ export function RunTimeline({ run, records, onOpenStep }: RunTimelineProps) {
               const placed = { transform: `translateY(${item.start}px)`, height: item.size };
               return entry.kind === 'lane' ? (
                 <div key={item.key} className="run-timeline-lane" style={placed} role="listitem">
-                  <span className="run-timeline-lane-label">{entry.lane.label}</span>
+                  <span className="run-timeline-lane-label">{laneLabel(entry.lane.path)}</span>
                 </div>
               ) : (
                 <Row
                   key={item.key}
                   row={entry.row}
                   name={names.get(entry.row.slug)}
-                  timeline={timeline}
+                  axis={axis}
                   style={placed}
                   onOpen={onOpenStep}
                 />
@@ -117,11 +126,11 @@ export function RunTimeline({ run, records, onOpenStep }: RunTimelineProps) {
 function Row(props: {
   row: TimelineRow;
   name: string | undefined;
-  timeline: Timeline;
+  axis: Axis;
   style: CSSProperties;
   onOpen(stepKey: string): void;
 }) {
-  const { row, name, timeline, style, onOpen } = props;
+  const { row, name, axis, style, onOpen } = props;
   const title = name ?? row.slug;
   return (
     <div className="run-timeline-row" style={style} role="listitem" data-step-key={row.stepKey} data-slug={row.slug}>
@@ -130,20 +139,22 @@ function Row(props: {
       </span>
       <div className="run-timeline-track">
         {row.bars.map((bar, index) => (
-          <Bar key={index} bar={bar} step={title} timeline={timeline} onOpen={() => onOpen(row.stepKey)} />
+          <Bar key={index} bar={bar} step={title} axis={axis} onOpen={() => onOpen(row.stepKey)} />
         ))}
       </div>
     </div>
   );
 }
 
-function Bar({ bar, step, timeline, onOpen }: { bar: TimelineBar; step: string; timeline: Timeline; onOpen(): void }) {
-  const total = Math.max(1, timeline.end - timeline.start);
-  const left = ((bar.start - timeline.start) / total) * 100;
-  const width = ((bar.end - bar.start) / total) * 100;
-  const duration = formatDuration(bar.end - bar.start);
-  const text = `${step}: ${bar.label}, ${bar.ongoing ? `${duration} so far` : duration}`;
-  const ongoing = bar.ongoing ? ' run-bar-ongoing' : '';
+const UNTIL_WORDS: Record<TimelineBar['until'], string> = { ended: '', now: ' so far', planned: ', retry planned' };
+
+function Bar({ bar, step, axis, onOpen }: { bar: TimelineBar; step: string; axis: Axis; onOpen(): void }) {
+  const end = bar.until === 'now' ? Math.max(bar.end, axis.now) : bar.end;
+  const total = Math.max(1, axis.end - axis.start);
+  const left = ((bar.start - axis.start) / total) * 100;
+  const width = ((end - bar.start) / total) * 100;
+  const text = `${step}: ${bar.label}, ${formatDuration(end - bar.start)}${UNTIL_WORDS[bar.until]}`;
+  const ongoing = bar.until === 'ended' ? '' : ' run-bar-ongoing';
   return (
     <button
       type="button"
@@ -159,8 +170,8 @@ function Bar({ bar, step, timeline, onOpen }: { bar: TimelineBar; step: string; 
 }
 
 /** Time since the run started, at round intervals (more of them as the chart is zoomed in). */
-function Axis({ timeline, trackPx }: { timeline: Timeline; trackPx: number }) {
-  const total = timeline.end - timeline.start;
+function TimeAxis({ axis, trackPx }: { axis: Axis; trackPx: number }) {
+  const total = axis.end - axis.start;
   const step = niceStep(total / Math.max(2, Math.floor(trackPx / TICK_SPACING_PX)));
   const ticks: number[] = [];
   for (let at = 0; at <= total && ticks.length < 2000; at += step) ticks.push(at);

@@ -9,6 +9,8 @@ import type { Attempt, StepRecord } from '../../engine/records';
 
 export type BarKind = 'attempt' | 'backoff' | 'sleep' | 'event' | 'approval' | 'span';
 
+export type BarEnd = 'ended' | 'now' | 'planned';
+
 export type BarTone = 'ok' | 'error' | 'running' | 'waiting' | 'cancelled' | 'neutral';
 
 export interface TimelineBar {
@@ -18,8 +20,11 @@ export interface TimelineBar {
   tone: BarTone;
   /** What the bar is, in words: "attempt 2 of round 1", "retry backoff after attempt 1". */
   label: string;
-  /** Still going: `end` is the time the timeline was built (or a retry's planned start). */
-  ongoing: boolean;
+  /**
+   * `ended`; `now`: still going, `end` is the time the timeline was built (a view moves it with its clock);
+   * `planned`: a backoff whose retry is due at `end`.
+   */
+  until: BarEnd;
 }
 
 export interface TimelineRow {
@@ -31,10 +36,9 @@ export interface TimelineRow {
   bars: TimelineBar[];
 }
 
+/** A lane is a record path; `laneLabel` names it (when drawn: a long run has thousands). */
 export interface TimelineLane {
   path: string;
-  /** "Top level", "branch risk of fan", "iteration 3 of each"… */
-  label: string;
 }
 
 /** Lanes and rows in display order: `items` alternate a lane heading with that lane's rows. */
@@ -98,7 +102,7 @@ export function buildTimeline(
   const items: TimelineItem[] = [];
   // Lanes in the order they first ran (a Map keeps insertion order).
   for (const [path, rows] of byLane) {
-    items.push({ kind: 'lane', lane: { path, label: laneLabel(path) } });
+    items.push({ kind: 'lane', lane: { path } });
     for (const row of rows) items.push({ kind: 'row', row });
   }
   if (start === Infinity) start = end === -Infinity ? now : end;
@@ -113,9 +117,9 @@ function rowOf(record: StepRecord, effects: readonly StepRecord[], now: number):
   if (waitKind) {
     const what =
       waitKind === 'sleep' ? 'sleep' : waitKind === 'event' ? 'waiting for an event' : 'waiting for approval';
-    bars.push(bar(waitKind, record.startedAt, finish, STATUS_TONE[record.status], what, record.endedAt === undefined));
+    bars.push(bar(waitKind, record.startedAt, finish, STATUS_TONE[record.status], what, untilOf(record.endedAt)));
   } else if (CONTAINERS.has(record.stepType) || (record.attempts.length === 0 && effects.length === 0)) {
-    bars.push(bar('span', record.startedAt, finish, STATUS_TONE[record.status], 'step', record.endedAt === undefined));
+    bars.push(bar('span', record.startedAt, finish, STATUS_TONE[record.status], 'step', untilOf(record.endedAt)));
   }
   bars.push(...attemptBars(record, '', now));
   for (const effect of effects) bars.push(...attemptBars(effect, ` of ${effectName(effect)}`, now));
@@ -130,25 +134,25 @@ function attemptBars(record: StepRecord, of: string, now: number): TimelineBar[]
     const ended = attempt.endedAt ?? (attempt.outcome === 'running' ? undefined : record.endedAt);
     const outcome = attempt.outcome === 'running' ? 'running' : attempt.outcome === 'ok' ? 'succeeded' : 'failed';
     const label = `attempt ${attempt.n}${of}, ${attempt.outcome === 'error' ? 'failed' : outcome}`;
-    bars.push(
-      bar('attempt', attempt.startedAt, ended ?? now, OUTCOME_TONE[attempt.outcome], label, ended === undefined),
-    );
+    bars.push(bar('attempt', attempt.startedAt, ended ?? now, OUTCOME_TONE[attempt.outcome], label, untilOf(ended)));
     if (attempt.endedAt === undefined || attempt.outcome === 'ok') return;
     const next = attempts[i + 1];
     const retryAt = next?.startedAt ?? (i === attempts.length - 1 ? record.wakeAt : undefined);
     if (retryAt !== undefined && retryAt > attempt.endedAt) {
-      const waiting = next === undefined;
+      const until = next === undefined ? 'planned' : 'ended';
       bars.push(
-        bar('backoff', attempt.endedAt, retryAt, 'waiting', `retry backoff after attempt ${attempt.n}${of}`, waiting),
+        bar('backoff', attempt.endedAt, retryAt, 'waiting', `retry backoff after attempt ${attempt.n}${of}`, until),
       );
     }
   });
   return bars;
 }
 
-function bar(kind: BarKind, start: number, end: number, tone: BarTone, label: string, ongoing: boolean): TimelineBar {
-  return { kind, start, end: Math.max(start, end), tone, label, ongoing };
+function bar(kind: BarKind, start: number, end: number, tone: BarTone, label: string, until: BarEnd): TimelineBar {
+  return { kind, start, end: Math.max(start, end), tone, label, until };
 }
+
+const untilOf = (endedAt: number | undefined): BarEnd => (endedAt === undefined ? 'now' : 'ended');
 
 /** `…@path/r2` → "round 2", `…/r2/tool0` → "tool call 1 of round 2". */
 function effectName(effect: StepRecord): string {
