@@ -79,7 +79,7 @@ describe('the approvals inbox', () => {
       'Weather',
     ]);
     expect(screen.getByTestId('inbox-count').textContent).toBe('3');
-    expect(screen.getByRole('link', { name: 'Inbox: 3 waiting for an answer' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Inbox 3 waiting for an answer' })).toBeTruthy();
     expect(within(listed[1]!).getByTestId('budget-question').textContent).toContain(
       'This run reached its budget of $0.50 — continue with $0.50 more?',
     );

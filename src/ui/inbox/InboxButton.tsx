@@ -7,15 +7,16 @@ export function InboxButton() {
   const pending = usePendingAnswers();
   const count = pending.status === 'ready' ? pending.value.length : 0;
   return (
-    <a
-      className="button button-dark inbox-button"
-      href={routeHref({ screen: 'inbox' })}
-      aria-label={count === 0 ? 'Inbox: nothing waits for an answer' : `Inbox: ${count} waiting for an answer`}>
+    <a className="button button-dark inbox-button" href={routeHref({ screen: 'inbox' })}>
       Inbox
       {count > 0 && (
-        <span className="inbox-count" data-testid="inbox-count" aria-hidden>
-          {count}
-        </span>
+        <>
+          {' '}
+          <span className="inbox-count" data-testid="inbox-count">
+            {count}
+          </span>
+          <span className="inbox-hidden-words"> waiting for an answer</span>
+        </>
       )}
     </a>
   );
