@@ -84,7 +84,9 @@ describe('every screen has an address', () => {
     });
     expect(again.dataset.stepKey).toBe(ODD_KEY);
     // Its inspector shows beside the list (the row's own output stays folded).
-    await waitFor(() => expect(screen.getByTestId('step-inspector').dataset.stepKey).toBe(ODD_KEY));
+    await waitFor(() => expect(screen.getByTestId('step-inspector').dataset.stepKey).toBe(ODD_KEY), {
+      timeout: 5_000,
+    });
     expect(document.querySelectorAll('.step-row[aria-current="step"]')).toHaveLength(1);
     // "Selected" goes back to the whole run.
     fireEvent.click(within(again).getByRole('link', { name: 'Selected' }));

@@ -65,9 +65,10 @@ async function inspect(key: string, seed: Seed): Promise<HTMLElement> {
       </UiStoreProvider>
     </DbProvider>,
   );
-  const panel = await screen.findByTestId('step-inspector');
+  // Generous waits: on a loaded machine the live queries may take a while to answer.
+  const panel = await screen.findByTestId('step-inspector', {}, { timeout: 5_000 });
   // The facts that need the definition (rules, actions, loops) show once it has loaded.
-  await waitFor(() => expect(panel.dataset.state).toBe('ready'));
+  await waitFor(() => expect(panel.dataset.state).toBe('ready'), { timeout: 5_000 });
   return panel;
 }
 
