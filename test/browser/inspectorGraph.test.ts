@@ -29,8 +29,8 @@ function nodeState(page: Page, slug: string, status?: string) {
     .first();
 }
 
-async function runTemplate(page: Page): Promise<string> {
-  const template = page.locator(`[data-testid="template-item"][data-template-id="${TEMPLATE_ID}"]`);
+async function runTemplate(page: Page, templateId = TEMPLATE_ID): Promise<string> {
+  const template = page.locator(`[data-testid="template-item"][data-template-id="${templateId}"]`);
   await template.getByRole('button', { name: 'Use template' }).click();
   await page.locator('[data-testid="json-editor"] .cm-content').waitFor();
   return startRun(page);
@@ -99,4 +99,35 @@ describe.skipIf(!chromiumPath)('the run inspector: graph and timeline', () => {
     },
     120_000,
   );
+
+  it('draws parallel branches side by side, in lanes of their own, with the LLM rounds on the demo model', async () => {
+    const { context, page, errors } = await openCheckedPage(browser, { colorScheme: 'light' });
+    try {
+      const runId = await runTemplate(page, 'parallel-analysis');
+      await waitForRunStatus(page, runId, 'completed');
+      await views(page).getByRole('tab', { name: 'Graph' }).click();
+      for (const slug of ['lookup', 'analyses', 'risk_analyst', 'value_analyst', 'summary'])
+        await nodeState(page, slug, 'completed').waitFor();
+      await views(page).getByRole('tab', { name: 'Timeline' }).click();
+      const timeline = runLocator(page, runId).getByTestId('run-timeline');
+      await timeline.waitFor();
+      expect(await timeline.getByText('branch risk of analyses').count()).toBe(1);
+      expect(await timeline.getByText('branch value of analyses').count()).toBe(1);
+      // The two analysts ran at once: their bars overlap on the shared axis.
+      const span = async (slug: string) => {
+        const box = (await timeline.locator(`[data-slug="${slug}"] [data-kind="attempt"]`).first().boundingBox())!;
+        return [box.x, box.x + box.width];
+      };
+      const [riskFrom, riskTo] = await span('risk_analyst');
+      const [valueFrom, valueTo] = await span('value_analyst');
+      expect(Math.max(riskFrom!, valueFrom!)).toBeLessThanOrEqual(Math.min(riskTo!, valueTo!) + 2);
+      expect(
+        await timeline.locator('[data-slug="summary"] [data-kind="attempt"]').first().getAttribute('aria-label'),
+      ).toMatch(/^Summary: attempt 1 of round 1, succeeded, \d/);
+      await checkViews(page, 'inspector-timeline-parallel');
+      if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });
