@@ -34,7 +34,7 @@ function section(t: Awaited<ReturnType<typeof setup>>, slug = 'draft', topLevel 
 describe('the step panel: pin a typed output, unpin', () => {
   it.each([
     { typed: '', problem: 'Type the output as JSON' },
-    { typed: '{"text": "hi",}', problem: 'The output is not valid JSON' },
+    { typed: '{"text": "hi",}', problem: 'Not pinned: this is not valid JSON' },
     { typed: '{"__proto__": {"polluted": true}}', problem: '__proto__' },
   ])('"$typed" is refused with a message naming the problem, and nothing is pinned', async ({ typed, problem }) => {
     const t = await setup();

@@ -14,7 +14,7 @@ export function parseTypedPin(text: string): TypedPin {
   if (parsed.ok) return { ok: true, output: parsed.value };
   const problem = parsed.problems[0]!;
   const at = problem.path !== '$' && problem.path !== '' ? ` (at ${problem.path})` : '';
-  return { ok: false, problem: `The output is not valid JSON: ${problem.message}${at}` };
+  return { ok: false, problem: `Not pinned: ${problem.message}${at}` };
 }
 
 interface PinEditorProps {
