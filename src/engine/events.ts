@@ -19,7 +19,8 @@ export function eventNameProblem(name: string): string | undefined {
   const reserved = Object.values(PREFIXES).find((prefix) => name.startsWith(prefix));
   return (
     reserved &&
-    `event names starting with "${reserved}" are reserved for the engine's own approvals and host confirmations`
+    `event names starting with "${reserved}" are reserved for the engine's own approvals, host confirmations and ` +
+      'budget answers'
   );
 }
 

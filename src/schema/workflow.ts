@@ -31,7 +31,7 @@ export const workflowSettingsSchema = z.looseObject({
   secrets: z.record(z.string(), secretDeclarationSchema).optional(),
   /** Hosts `http` actions and the `http_request` tool may contact, e.g. "api.example.com". */
   allowedHosts: z.array(z.string().min(1).max(253)).optional(),
-  /** Per-run caps: reaching one fails the next LLM step with a clear message. */
+  /** Per-run caps (a run form may set its own): reaching one pauses the next model call and asks to continue. */
   limits: z
     .looseObject({
       maxTokensPerRun: z.number().int().min(1).optional(),

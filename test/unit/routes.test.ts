@@ -59,8 +59,11 @@ describe('route addresses', () => {
       { screen: 'step', workflowId: 'w1', runId: 'r1', stepKey: 'r1:classify@' },
       { screen: 'tables' },
       { screen: 'settings' },
+      { screen: 'inbox' },
+      { screen: 'compare', workflowId: 'w1', runA: 'r1', runB: 'r/2 #?' },
     ];
     for (const route of routes) expect(roundTrip(route)).toEqual(route);
+    expect(formatRoute({ screen: 'compare', workflowId: 'w1', runA: 'r1', runB: 'r2' })).toBe('/w/w1/compare/r1/r2');
   });
 
   test('step keys, run and workflow ids with any characters survive (round-trip property, 2,000 cases)', () => {

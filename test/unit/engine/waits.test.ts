@@ -145,7 +145,7 @@ describe("event names: the engine's own and the user's never meet", () => {
     expect(run.error).toMatchObject({ category: 'validation', retryable: false });
     expect(run.error?.message).toBe(
       'event "confirm-host:api.example.com": event names starting with "confirm-host:" ' +
-        "are reserved for the engine's own approvals and host confirmations",
+        "are reserved for the engine's own approvals, host confirmations and budget answers",
     );
   });
 });
