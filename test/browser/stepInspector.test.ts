@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLocator, startRun, waitForRunStatus } from './app';
+import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer';
+import { runLocator, saveLocalProvider, startRun, waitForRunStatus } from './app';
 import { checkA11y, openCheckedPage, SCREENSHOT_DIR } from './axe';
 import { chromiumPath, launch } from './browser';
 
@@ -9,11 +10,15 @@ const TEMPLATE = 'weather-outfit-chain';
 
 describe.skipIf(!chromiumPath)('the step inspector in a real browser', () => {
   let browser: Browser;
+  let server: OpenAIServer;
   beforeAll(async () => {
     browser = await launch();
+    // A slow stream, so the step is still answering when its inspector opens.
+    server = await startOpenAIServer({ chunkDelayMs: 250 });
   });
   afterAll(async () => {
     await browser?.close();
+    await server?.close();
   });
 
   it('an LLM step of a demo-model run shows its filled-in prompt, output and tokens, in both themes', async () => {
@@ -61,6 +66,29 @@ describe.skipIf(!chromiumPath)('the step inspector in a real browser', () => {
     const narrow = (await panel.boundingBox())!;
     expect(narrow.y).toBeGreaterThanOrEqual(narrowList.y + narrowList.height - 1);
     await page.screenshot({ path: resolve(SCREENSHOT_DIR, 'step-inspector-narrow.png') });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the live token stream of a running LLM step shows in its inspector, then its output', async () => {
+    const answer = 'Sunny and warm in Lisbon today with a light breeze from the sea in the afternoon';
+    server.script({ text: answer });
+    const { context, page, errors } = await openCheckedPage(browser, { colorScheme: 'light' });
+    await saveLocalProvider(page, server.url, 'sk-step-inspector-test');
+    await page.getByRole('dialog', { name: 'Settings' }).getByRole('button', { name: 'Close' }).click();
+    await page.locator(`[data-template-id="${TEMPLATE}"]`).getByRole('button', { name: 'Use template' }).click();
+    const runId = await startRun(page, { location: 'Lisbon' });
+    const row = runLocator(page, runId).locator('.step-row[data-step-slug="weather_agent"][data-status="started"]');
+    await row.getByRole('link', { name: 'Select' }).click();
+    const stream = page.locator('[data-testid="step-inspector"] [data-testid="step-stream"]');
+    await expect.poll(() => stream.textContent(), { timeout: 20_000 }).toMatch(/^Sunny and warm/);
+    const partial = (await stream.textContent())!;
+    expect(partial.length).toBeLessThan(answer.length); // seen while it streams, not after
+    await page.screenshot({ path: resolve(SCREENSHOT_DIR, 'step-inspector-streaming.png') });
+    await waitForRunStatus(page, runId, 'completed', 45_000);
+    const output = page.locator('[data-testid="step-inspector"]').getByRole('region', { name: 'Output' });
+    await expect.poll(() => output.getByRole('tabpanel').textContent()).toBe(answer);
+    expect(await stream.count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });
