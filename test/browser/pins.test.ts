@@ -1,42 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkflowFile } from '../../src/schema/workflow';
+import { chain, llm } from '../support/flows';
 import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer';
 import { importWorkflow, runLocator, saveLocalProvider, startRun, waitForRunStatus } from './app';
 import { axeViolations, SCREENSHOT_DIR } from './axe';
 import { chromiumPath, launch, openPage } from './browser';
 
 /** trigger → draft (LLM) → polish (LLM, reads draft): both answered by the local OpenAI-compatible server. */
-const workflow: WorkflowFile = {
-  workflowConfig: { name: 'Pins in the browser' },
-  stepsConfig: [
-    {
-      stepSlug: 'start',
-      name: 'Start',
-      stepType: 'trigger',
-      config: { type: 'manual' },
-      nextSteps: { default: 'draft' },
-    },
-    {
-      stepSlug: 'draft',
-      name: 'Draft',
-      stepType: 'llm',
-      config: {
-        llmNode: { name: 'draft', model: 'local-model', userPrompt: 'Draft about {{input.topic}}', tools: [] },
-      },
-      nextSteps: { success: 'polish' },
-    },
-    {
-      stepSlug: 'polish',
-      name: 'Polish',
-      stepType: 'llm',
-      config: {
-        llmNode: { name: 'polish', model: 'local-model', userPrompt: 'Polish: {{steps.draft.output}}', tools: [] },
-      },
-    },
-  ],
-};
+const workflow = chain('Pins in the browser', [
+  llm('draft', 'Draft about {{input.topic}}'),
+  llm('polish', 'Polish: {{steps.draft.output}}'),
+]);
 
 /** The user prompt of each chat request the server answered, in order. */
 const prompts = (server: OpenAIServer): string[] =>
