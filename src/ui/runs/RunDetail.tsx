@@ -16,9 +16,7 @@ import { useAuthFailedStep, useJournalOutline, useRunTotals } from '../runlist/u
 import { RunWaits } from './WaitBanner';
 import { RunAnswers } from '../inbox/RunAnswers';
 import { CompareWith } from '../compare/CompareWith';
-import { CompareWith } from '../compare/CompareWith';
 import { RunVersionLink } from '../versions/RunVersion';
-import { RunIterationNote } from '../pins/PinMarks';
 import { RunIterationNote } from '../pins/PinMarks';
 import { RunViews } from '../inspector/RunViews';
 import { SelectedStep } from '../stepview/SelectedStep';
@@ -63,11 +61,9 @@ function LoadedRun({ run }: { run: RunRecord }) {
           <span className="muted">started {formatTime(run.createdAt)}</span>
           <RunVersionLink run={run} />
           <RunIterationNote run={run} />
-          <RunIterationNote run={run} />
           <RunTime run={run} />
         </div>
         <RunControls run={run} finished={finished} storageFull={storageFull} onError={onError} />
-        <CompareWith run={run} />
         <CompareWith run={run} />
         {finished && run.parentRunId === undefined && <RunBundleControls run={run} />}
       </header>
