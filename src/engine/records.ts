@@ -271,6 +271,8 @@ export const runRecordSchema = z.object({
       exportedAt: z.string(),
       importedAt: z.number(),
       recording: z.array(z.object({ key: z.string(), request: z.string() })),
+      /** Its http steps' request fingerprints and hosts. */
+      http: z.array(z.object({ key: z.string(), request: z.string(), host: z.string() })).optional(),
     })
     .optional(),
   /** A replay of an imported run: unchanged model requests are answered from that run's recording. */

@@ -52,8 +52,11 @@ export interface EngineDeps {
   secret?(name: string): Promise<string | undefined>;
   /** Saved workflows by name, for subworkflow steps. */
   findWorkflow?(name: string): Promise<WorkflowFile | undefined>;
-  /** Whether the user allowed this workflow to contact `host`; undefined = ask (the step waits). */
-  isHostApproved?(workflowHash: string, host: string): Promise<boolean>;
+  /**
+   * Whether the user allowed this workflow to contact `host`; undefined = ask (the step waits). `runId`: the run
+   * asking (a replay of a recording may be answered without a request).
+   */
+  isHostApproved?(workflowHash: string, host: string, runId?: string): Promise<boolean>;
   /** Steps in flight across all runs (Convex's maxParallelism). Default 4. */
   maxParallelism?: number;
   defer?: Defer;

@@ -113,7 +113,7 @@ export abstract class StepServices {
 
   async isHostApproved(host: string): Promise<boolean> {
     const check = this.host.deps.isHostApproved;
-    return !check || check(this.run.workflowHash, host);
+    return !check || check(this.run.workflowHash, host, this.run.id);
   }
 
   http(request: HttpRequest, call: EffectCall): Promise<HttpResponse> {

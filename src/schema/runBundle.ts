@@ -58,6 +58,8 @@ const stepShape = z.looseObject({
 const messageShape = z.looseObject({ id, threadId: id, runId: id, seq: z.number().int().min(0) });
 /** A model round of the journal (`key`) and the fingerprint of the request it answered. */
 const roundShape = z.object({ key: id, request: hex64 });
+/** An http step of the journal, the fingerprint of its request and the host it went to (normal form). */
+const httpShape = z.object({ key: id, request: hex64, host: z.string().min(1).max(300) });
 
 export const runBundleSchema = z.object({
   about: z.string().max(1_000).optional(),
@@ -72,7 +74,7 @@ export const runBundleSchema = z.object({
   runs: z.array(runShape).min(1),
   steps: z.array(stepShape),
   messages: z.array(messageShape),
-  recording: z.object({ rounds: z.array(roundShape) }),
+  recording: z.object({ rounds: z.array(roundShape), http: z.array(httpShape).default([]) }),
 });
 export type RunBundle = z.infer<typeof runBundleSchema>;
 export type BundleRun = z.infer<typeof runShape>;
@@ -105,6 +107,18 @@ export function requestFingerprint(request: RecordedRequest): string {
     maxOutputTokens,
     providerOptions,
   };
+  return sha256Hex(new TextEncoder().encode(stableStringify(canonical)));
+}
+
+/** What an http request is, for matching a replayed one with a recorded one (headers aside: they carry secrets). */
+export interface RecordedHttpRequest {
+  method: string;
+  url: string;
+  body: string | undefined;
+}
+
+export function httpRequestFingerprint(request: RecordedHttpRequest): string {
+  const canonical = { method: request.method.toUpperCase(), url: request.url, body: request.body ?? null };
   return sha256Hex(new TextEncoder().encode(stableStringify(canonical)));
 }
 
@@ -247,6 +261,11 @@ function checkConsistency(bundle: RunBundle): void {
     const step = steps.get(round.key);
     if (step?.kind !== 'llm-round' || step.status !== 'completed')
       fail(['recording', 'rounds', i, 'key'], 'a recorded round is a completed model round of the journal');
+  });
+  bundle.recording.http.forEach((request, i) => {
+    const step = steps.get(request.key);
+    if (step?.kind !== 'step' || step.status !== 'completed')
+      fail(['recording', 'http', i, 'key'], 'a recorded request is a completed step of the journal');
   });
 }
 

@@ -1,6 +1,7 @@
 import { FINISHED_RUN_STATUSES, type RunRecord, type StepRecord, type ThreadMessageRecord } from '../engine/records';
 import { definitionHashSync } from '../schema/hash';
 import {
+  httpRequestFingerprint,
   requestFingerprint,
   RUN_BUNDLE_FORMAT,
   RUN_BUNDLE_NOTICE,
@@ -72,7 +73,10 @@ export async function exportRunBundle(db: TabflowDb, runId: string, now = new Da
     runs: runs.map(portableRun) as RunBundle['runs'],
     steps,
     messages,
-    recording: { rounds: recordedRounds(runs, steps, messages, definitions) },
+    recording: {
+      rounds: recordedRounds(runs, steps, messages, definitions),
+      http: recordedHttp(runs, steps, definitions),
+    },
   };
 }
 
@@ -102,6 +106,36 @@ function recordedRounds(
     if (request) rounds.push({ key: round.key, request: requestFingerprint(request) });
   }
   return rounds;
+}
+
+/**
+ * The fingerprint and host of every completed http step's request, rebuilt from its record as the step builds
+ * it (its query added to the URL, a JSON body serialised). A request that carries a secret is left out: the
+ * record holds a placeholder, not the value, so it could never match (nor could a replay send it).
+ */
+function recordedHttp(
+  runs: readonly RunRecord[],
+  steps: readonly StepRecord[],
+  definitions: ReadonlyMap<string, WorkflowFile>,
+): Array<{ key: string; request: string; host: string }> {
+  const hashOf = new Map(runs.map((r) => [r.id, r.workflowHash]));
+  const recorded: Array<{ key: string; request: string; host: string }> = [];
+  for (const step of steps) {
+    const input = isObject(step.input) ? step.input : undefined;
+    const definition = definitions.get(hashOf.get(step.runId) ?? '');
+    if (step.kind !== 'step' || step.status !== 'completed' || !input || !definition) continue;
+    if (stepConfigOf(definition, step.slug)?.action !== 'http') continue;
+    if (typeof input.method !== 'string' || typeof input.url !== 'string') continue;
+    if (Array.isArray(input.sendsSecrets) && input.sendsSecrets.length > 0) continue;
+    const url = new URL(input.url);
+    for (const [name, value] of Object.entries(isObject(input.query) ? input.query : {}))
+      url.searchParams.set(name, String(value));
+    const body =
+      input.body === undefined ? undefined : typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
+    const request = httpRequestFingerprint({ method: input.method, url: url.toString(), body });
+    recorded.push({ key: step.key, request, host: url.host });
+  }
+  return recorded;
 }
 
 /** What the model was asked in a round: the step's resolved system prompt, then its thread up to the round's answer. */
@@ -136,12 +170,17 @@ function roundRequest(
   };
 }
 
-/** The `llmNode` of the step with this slug, at any depth. */
-export function llmNodeOf(definition: WorkflowFile, slug: string): RawObject | undefined {
+/** The `config` of the step with this slug, at any depth. */
+function stepConfigOf(definition: WorkflowFile, slug: string): RawObject | undefined {
   const site = collectScopes(definition.stepsConfig, ['stepsConfig'])
     .flatMap((scope) => scope.sites)
     .find((s) => s.slug === slug);
-  return objectField(objectField(site?.raw, 'config'), 'llmNode');
+  return objectField(site?.raw, 'config');
+}
+
+/** The `llmNode` of the step with this slug, at any depth. */
+function llmNodeOf(definition: WorkflowFile, slug: string): RawObject | undefined {
+  return objectField(stepConfigOf(definition, slug), 'llmNode');
 }
 
 export interface ImportedBundle {
@@ -174,11 +213,9 @@ export async function importRunBundle(db: TabflowDb, bundle: RunBundle, now = Da
       if (run.parentStepKey !== undefined) run.parentStepKey = moved(run.parentStepKey);
       if (i > 0) return run;
       const recording = bundle.recording.rounds.map((r) => ({ key: moved(r.key), request: r.request }));
-      return {
-        ...run,
-        workflowId: workflow.id,
-        importedFrom: { exportedAt: bundle.exportedAt, importedAt: now, recording },
-      };
+      const http = bundle.recording.http.map((r) => ({ ...r, key: moved(r.key) }));
+      const importedFrom = { exportedAt: bundle.exportedAt, importedAt: now, recording, http };
+      return { ...run, workflowId: workflow.id, importedFrom };
     });
     await db.runs.bulkAdd(runs);
     await db.steps.bulkAdd(bundle.steps.map((stored) => movedStep(stored as StepRecord, moved)));

@@ -1,6 +1,6 @@
 import type { Engine } from '../engine/engine';
 import type { ModelReply } from '../engine/llmTypes';
-import type { RunRecord } from '../engine/records';
+import type { HttpResponse } from '../engine/runtime';
 import type { Recording } from '../llm/recorded';
 import type { WorkflowFile } from '../schema/workflow';
 import { exportRunBundle } from '../store/bundles';
@@ -51,15 +51,24 @@ export function bundleCommands(engine: Engine, db: TabflowDb, secrets: SecretsSe
 /** Runs whose recordings were looked up, kept this many at a time. */
 const CACHED_RUNS = 64;
 
-/** What a replay may be answered from: the recorded answers, and the rounds recorded (by key within their run). */
-interface ReplaySource {
+/**
+ * What a replay may be answered from: the recorded model answers, the rounds recorded (by key within their run),
+ * the recorded http responses by request fingerprint, the hosts the recording contacted, and the replay's
+ * workflow (the one whose host approvals apply to a request the recording did not make).
+ */
+export interface ReplaySource {
   answers: Recording;
   rounds: ReadonlySet<string>;
+  http: ReadonlyMap<string, HttpResponse>;
+  hosts: ReadonlySet<string>;
+  workflowHash: string;
 }
 
 export interface ReplayRecordings {
   /** The recorded answers a round (by its idempotency key) may use: none unless its run replays a bundle's run. */
   answersFor(idempotencyKey: string): Promise<Recording | undefined>;
+  /** What the run of this key (`runId:…`, or a run id) replays from; undefined unless it replays a bundle's run. */
+  sourceOf(key: string): Promise<ReplaySource | undefined>;
   /**
    * Whether the recording holds a round at this key in its run: such a round waits neither for the network nor
    * for locked keys (if its request turned out changed, it runs live and fails like any offline call).
@@ -77,21 +86,37 @@ const withinRun = (key: string) => key.slice(key.indexOf(':') + 1);
 export function replayRecordings(db: TabflowDb): ReplayRecordings {
   const cache = new Map<string, Promise<ReplaySource | undefined>>();
   const load = async (runId: string): Promise<ReplaySource | undefined> => {
-    let run: RunRecord | undefined = await db.runs.get(runId);
+    const own = await db.runs.get(runId);
+    let run = own;
     while (run?.parentRunId !== undefined) run = await db.runs.get(run.parentRunId);
     const imported = run?.replayOf === undefined ? undefined : await db.runs.get(run.replayOf);
-    if (!imported?.importedFrom) return undefined;
-    const recorded = imported.importedFrom.recording;
-    const records = await db.steps.bulkGet(recorded.map((round) => round.key));
+    if (!own || !imported?.importedFrom) return undefined;
+    const { recording, http = [] } = imported.importedFrom;
+    const outputs = async (keys: string[]) => (await db.steps.bulkGet(keys)).map((record) => record?.output);
     const answers = new Map<string, ModelReply>();
-    recorded.forEach((round, i) => {
-      const output = records[i]?.output as ModelReply | undefined;
-      if (output && typeof output.text === 'string') answers.set(round.request, output);
+    const replies = await outputs(recording.map((round) => round.key));
+    recording.forEach((round, i) => {
+      const reply = replies[i] as ModelReply | undefined;
+      if (reply && typeof reply.text === 'string') answers.set(round.request, reply);
     });
-    return { answers, rounds: new Set(recorded.map((round) => withinRun(round.key))) };
+    const responses = new Map<string, HttpResponse>();
+    const recorded = await outputs(http.map((request) => request.key));
+    http.forEach((request, i) => {
+      const output = recorded[i] as { status?: unknown; headers?: unknown; body?: unknown } | undefined;
+      if (typeof output?.status !== 'number') return;
+      const headers = (output.headers ?? {}) as Record<string, string>;
+      responses.set(request.request, { status: output.status, statusText: '', headers, body: output.body });
+    });
+    return {
+      answers,
+      rounds: new Set(recording.map((round) => withinRun(round.key))),
+      http: responses,
+      hosts: new Set(http.map((request) => request.host)),
+      workflowHash: own.workflowHash,
+    };
   };
   const sourceOf = (key: string) => {
-    const runId = key.slice(0, key.indexOf(':'));
+    const runId = key.includes(':') ? key.slice(0, key.indexOf(':')) : key;
     let found = cache.get(runId);
     if (!found) {
       if (cache.size >= CACHED_RUNS) cache.delete(cache.keys().next().value!);
@@ -103,6 +128,7 @@ export function replayRecordings(db: TabflowDb): ReplayRecordings {
     return found;
   };
   return {
+    sourceOf,
     answersFor: async (key) => (await sourceOf(key))?.answers,
     recordsRound: async (key) => key !== undefined && (await sourceOf(key))?.rounds.has(withinRun(key)) === true,
   };

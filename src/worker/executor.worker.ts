@@ -21,6 +21,7 @@ import {
 import { dispatch, engineCommands } from './commands';
 import { fetchHttp } from './httpRunner';
 import { replayRecordings } from './bundleCommands';
+import { replayHttp } from './recordedHttp';
 import { createRecordedModelRunner } from '../llm/recorded';
 import { createStreamBroadcaster } from './streamBroadcast';
 import { CommandRelay } from './relay';
@@ -58,11 +59,13 @@ const providerSettings = () => settingValue(db, 'providers');
 async function createEngine(): Promise<Engine> {
   // The demo model's pace (tokens/s); a setting so a benchmark or a demo can speed it up.
   const demoTokensPerSecond = await startupSetting('demoTokensPerSecond');
+  // A replay's recorded requests are answered from its recording; any other goes out only to a host confirmed here.
+  const http = replayHttp(replays, fetchHttp, (hash, host) => isHostApproved(db, hash, host));
   const deps: EngineDeps = {
     store,
     clock: systemClock,
     runners: {
-      http: fetchHttp,
+      http: http.http,
       // A replay of a bundle's run is answered from its recording where a request is unchanged.
       model: createRecordedModelRunner(replays.answersFor, lazyModelRunner(demoTokensPerSecond)),
     },
@@ -89,7 +92,7 @@ async function createEngine(): Promise<Engine> {
     },
     secret: (name) => secrets.read(workflowSecretName(name)),
     findWorkflow: async (name) => (await findWorkflowByName(db, name))?.doc,
-    isHostApproved: (hash, host) => isHostApproved(db, hash, host),
+    isHostApproved: http.isHostApproved,
   };
   return new Engine(deps);
 }

@@ -3,6 +3,8 @@ import { expect } from 'vitest';
 import { FakeClock } from '../../src/engine/clock';
 import { Engine } from '../../src/engine/engine';
 import type { ModelRunner } from '../../src/engine/llmTypes';
+import type { Runners } from '../../src/engine/runtime';
+import { replayHttp } from '../../src/worker/recordedHttp';
 import { createRecordedModelRunner, recordedRequestOf } from '../../src/llm/recorded';
 import { requestFingerprint } from '../../src/schema/runBundle';
 import type { WorkflowFile } from '../../src/schema/workflow';
@@ -17,15 +19,33 @@ import { fakeModel } from './model';
 
 export const openedBundleDbs: TabflowDb[] = [];
 
+type HttpRunner = NonNullable<Runners['http']>;
+
+interface BrowserOptions {
+  /** The live http runner (default: none, every request fails). */
+  http?: HttpRunner;
+  /** Host approvals given in this browser (default: none). */
+  approved?(workflowHash: string, host: string): boolean;
+}
+
 /** A database with an engine wired as the worker wires its model runner and network: recordings first, else `model`. */
-export function bundleBrowser(model: ModelRunner, online = true) {
+export function bundleBrowser(model: ModelRunner, online = true, options: BrowserOptions = {}) {
   const db = new TabflowDb(`bundles-${crypto.randomUUID()}`);
   openedBundleDbs.push(db);
   const replays = replayRecordings(db);
+  const noHttp: HttpRunner = async () => {
+    throw new Error('no http here');
+  };
+  const http = replayHttp(
+    replays,
+    options.http ?? noHttp,
+    async (hash, host) => options.approved?.(hash, host) ?? false,
+  );
   const engine = new Engine({
     store: new DexieEngineStore(db),
     clock: new FakeClock(),
-    runners: { model: createRecordedModelRunner(replays.answersFor, model) },
+    runners: { model: createRecordedModelRunner(replays.answersFor, model), http: http.http },
+    isHostApproved: http.isHostApproved,
     network: {
       // Offline, as the worker's: only a round the replay's recording holds goes ahead.
       isOnline: () => online,
