@@ -372,7 +372,8 @@ describe('the step inspector, per step type', () => {
   });
 });
 
-describe('the JSON tree', () => {
+// Rendering and typing through hundreds of tree items is slow in jsdom on a loaded machine.
+describe('the JSON tree', { timeout: 20_000 }, () => {
   const items = (panel: HTMLElement) => within(section(panel, 'Output')).getAllByRole('treeitem');
   const item = (panel: HTMLElement, label: string) => items(panel).find((el) => nameOf(el)!.startsWith(`${label}:`))!;
 
