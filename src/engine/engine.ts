@@ -321,10 +321,10 @@ export class Engine implements RunHost {
   }
 
   /** Kept until a waiting step consumes it, exactly once, even when sent before the run reaches the wait. */
-  async sendEvent(runId: string, name: string, payload: unknown): Promise<void> {
+  async sendEvent(runId: string, name: string, payload: unknown, note?: string): Promise<void> {
     const problem = eventNameProblem(name);
     if (problem) throw new InputError(`event "${name.slice(0, 200)}": ${problem}`);
-    await this.deliver(runId, { kind: 'named', name }, payload);
+    await this.deliver(runId, { kind: 'named', name }, payload, note);
   }
 
   approve(runId: string, stepKey: string, approved: boolean, note?: string): Promise<void> {

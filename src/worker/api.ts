@@ -28,7 +28,8 @@ export interface ExecutorApi extends StorageCommands, BundleCommands {
    * not have fit).
    */
   storageFull(): Promise<StorageFullRun[]>;
-  sendEvent(runId: string, name: string, payload: unknown): Promise<void>;
+  /** `note`: the reason the user gave, recorded on the event. */
+  sendEvent(runId: string, name: string, payload: unknown, note?: string): Promise<void>;
   approve(runId: string, stepKey: string, approved: boolean, note?: string): Promise<void>;
   /** Allows (or refuses) a workflow's requests to `host`, remembered for that workflow. */
   confirmHost(runId: string, host: string, approved: boolean, note?: string): Promise<void>;

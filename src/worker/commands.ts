@@ -47,7 +47,7 @@ export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore
     pause: (runId) => engine.pause(runId),
     resume: (runId) => engine.resume(runId),
     storageFull: async () => engine.storageFullRuns(),
-    sendEvent: (runId, name, payload) => engine.sendEvent(runId, name, payload),
+    sendEvent: (runId, name, payload, note) => engine.sendEvent(runId, name, payload, note),
     approve: (runId, stepKey, approved, note) => engine.approve(runId, stepKey, approved, note),
     async restartFrom(runId, stepKey) {
       // A run opened from a bundle is read-only: Replay re-runs it as a new run.

@@ -52,6 +52,7 @@ function renderInbox(runs: RunRecord[]) {
     approve: vi.fn(async () => undefined),
     answerBudget: vi.fn(async () => undefined),
     confirmHost: vi.fn(async () => undefined),
+    sendEvent: vi.fn(async () => undefined),
   };
   const proxy = new Proxy(executor as Record<string, unknown>, {
     get: (target, name: string) => target[name] ?? (async () => undefined),
@@ -101,6 +102,27 @@ describe('the approvals inbox', () => {
     await user.type(within(row).getByLabelText(/Reason/), 'checked the invoice');
     await user.click(within(row).getByRole('button', { name: button }));
     await waitFor(() => expect(executor[command]).toHaveBeenCalledWith(...args));
+  });
+
+  it('an event is sent from its own form, whose reason goes with it', async () => {
+    const event = aRun('r-event', {
+      workflowId: 'wf-d',
+      workflowName: 'Payments',
+      status: 'waiting',
+      waits: [{ kind: 'event', stepKey: 'r-event:paid@', name: 'payment_received' }],
+    });
+    const { ready, executor } = renderInbox([event]);
+    await ready;
+    const user = userEvent.setup();
+    const row = await item('r-event');
+    expect(within(row).queryByLabelText(/Reason/)).toBeNull();
+    await user.click(within(row).getByRole('button', { name: 'Send payment_received…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Send event' });
+    await user.type(within(dialog).getByLabelText(/Reason/), 'paid by wire');
+    await user.click(within(dialog).getByRole('button', { name: 'Send' }));
+    await waitFor(() =>
+      expect(executor.sendEvent).toHaveBeenCalledWith('r-event', 'payment_received', {}, 'paid by wire'),
+    );
   });
 
   it('without a reason, the answer carries none', async () => {

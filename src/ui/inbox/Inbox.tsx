@@ -46,7 +46,7 @@ function InboxItem({ item }: { item: PendingAnswer }) {
   const runLink = run.workflowId
     ? routeHref(workflowRoute(run.workflowId, { tab: 'runs', runId: run.id, stepKey }))
     : undefined;
-  // An event's answer is its payload, typed in the event form the control opens.
+  // An event's reason is typed in the event form its control opens, beside the payload.
   const takesReason = wait.kind !== 'event';
   return (
     <li className="inbox-item" data-testid="inbox-item" data-wait-kind={wait.kind} data-run={run.id}>

@@ -37,9 +37,10 @@ export function EventDialog({ runId, initialName = '' }: { runId: string; initia
   const closeDialog = useUi((s) => s.closeDialog);
   const [name, setName] = useState(initialName);
   const [payload, setPayload] = useState('{}');
+  const [note, setNote] = useState('');
   const { error, busy, submit } = useSubmit(async () => {
     if (!name.trim()) throw new Error('the event needs a name');
-    await executor.sendEvent(runId, name.trim(), parsePayload(payload));
+    await executor.sendEvent(runId, name.trim(), parsePayload(payload), ...(note.trim() ? [note.trim()] : []));
     closeDialog();
   });
   return (
@@ -52,6 +53,10 @@ export function EventDialog({ runId, initialName = '' }: { runId: string; initia
         <label className="field">
           <span className="field-label">Payload (JSON)</span>
           <textarea rows={5} value={payload} onChange={(e) => setPayload(e.target.value)} />
+        </label>
+        <label className="field">
+          <span className="field-label">Reason (optional, recorded with the event)</span>
+          <input value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
         </label>
         {error && (
           <p className="form-error" role="alert">

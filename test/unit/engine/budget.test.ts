@@ -191,15 +191,17 @@ describe('budgets: reaching a cap asks instead of failing', () => {
 });
 
 describe('answers carry the reason the user gave', () => {
-  it('an approval and a host confirmation record it on their event; an approval step outputs it too', async () => {
+  it('approvals, host confirmations and events record it on their event record', async () => {
     const t = createTestEngine({ runners: { model: countingModel().model } });
     await t.engine.approve('r1', 'r1:review@', true, 'looks right');
     await t.engine.confirmHost('r1', 'api.example.com', false, 'not this host');
     await t.engine.approve('r1', 'r1:other@', false);
+    await t.engine.sendEvent('r1', 'paid', { amount: 3 }, 'by wire');
     expect([...t.data.events.values()].map((e) => [e.name, e.payload, e.note])).toEqual([
       ['approval:r1:review@', { approved: true, note: 'looks right' }, 'looks right'],
       ['confirm-host:api.example.com', { approved: false }, 'not this host'],
       ['approval:r1:other@', { approved: false }, undefined],
+      ['paid', { amount: 3 }, 'by wire'],
     ]);
   });
 });
