@@ -92,4 +92,31 @@ describe.skipIf(!chromiumPath)('the step inspector in a real browser', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('a parallel step of a real run lists its branches with their state; a table query its rows', async () => {
+    const { context, page, errors } = await openCheckedPage(browser, { colorScheme: 'dark' });
+    await page.locator('[data-template-id="parallel-analysis"]').getByRole('button', { name: 'Use template' }).click();
+    const runId = await startRun(page, { customerId: 'cus_002' });
+    await waitForRunStatus(page, runId, 'completed', 45_000);
+    const panel = page.locator('[data-testid="step-inspector"][data-state="ready"]');
+    const fact = (term: string) => panel.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd');
+
+    await runLocator(page, runId)
+      .locator('.step-row[data-step-slug="lookup"]')
+      .getByRole('link', { name: 'Select' })
+      .click();
+    await expect.poll(() => fact('Rows read').textContent()).toBe('1');
+    await expect(fact('Table').textContent()).resolves.toBe('customers');
+
+    const row = runLocator(page, runId).locator('.step-row[data-step-slug="analyses"]');
+    await row.getByRole('link', { name: 'Select' }).click();
+    await expect.poll(() => panel.getAttribute('data-step-type')).toBe('parallel');
+    await expect(fact('Join').textContent()).resolves.toBe('all: every branch must finish');
+    const branches = panel.getByRole('list', { name: 'Branches' }).locator('li');
+    await expect.poll(() => branches.allTextContents()).toEqual(['risk completed', 'value completed']);
+    await panel.evaluate((element) => element.scrollTo(0, 0));
+    await checkA11y(page, 'step-inspector-parallel-dark');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });
