@@ -30,28 +30,61 @@ export interface EditorFigures {
   keystrokeMaxMs: number;
   typingLongTasks: number;
   keystrokes: number;
+  /** The keystrokes' stages (see `OBSERVERS`), median and max of each in ms. */
+  keystrokeStages: Record<keyof KeystrokeStage, { medianMs: number; maxMs: number }>;
 }
 
-/** Long tasks and keystroke timings, collected from the first moment of the page. */
+interface KeystrokeStage {
+  beforeInput: number;
+  inputHandlers: number;
+  afterInput: number;
+}
+
+function medianAndMax(values: readonly number[]): { medianMs: number; maxMs: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { medianMs: sorted[Math.floor(sorted.length / 2)] ?? 0, maxMs: sorted[sorted.length - 1] ?? 0 };
+}
+
+/**
+ * Long tasks and keystroke timings, collected from the first moment of the page. Each typed key is
+ * also split in stages, with performance measures of the same names for a trace: `keystroke:before-input`
+ * (keydown, keypress and the browser's own editing), `keystroke:input-handlers` (the input event's handlers:
+ * React's render and commit, the document session), `keystroke:after-input` (what runs before the next
+ * task: the frame that shows the key, effects).
+ */
 const OBSERVERS = `
   window.__longTasks = [];
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
   window.__keystrokes = [];
+  window.__keystrokeStages = [];
   addEventListener('keydown', (event) => {
     if (!(event.target instanceof HTMLTextAreaElement)) return;
     // Only keys that type: a key that changes no text (End, an arrow) would be timed until the next key's input.
     if (event.key.length !== 1 && event.key !== 'Backspace' && event.key !== 'Delete') return;
     const start = performance.now();
     performance.mark('keystroke-start');
+    let input = start;
+    let handled = start;
     // After the input event's handlers and the microtasks React flushes its render in, a task later.
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {
+      const end = performance.now();
       performance.mark('keystroke-end');
-      window.__keystrokes.push(performance.now() - start);
+      performance.measure('keystroke:before-input', { start, end: input });
+      performance.measure('keystroke:input-handlers', { start: input, end: handled });
+      performance.measure('keystroke:after-input', { start: handled, end });
+      window.__keystrokes.push(end - start);
+      const stage = { beforeInput: input - start, inputHandlers: handled - input, afterInput: end - handled };
+      window.__keystrokeStages.push(stage);
     };
-    addEventListener('input', () => channel.port2.postMessage(null), { once: true, capture: false });
+    // Capture on window runs before React's listener on its root, bubbling on window after it.
+    addEventListener('input', () => (input = performance.now()), { once: true, capture: true });
+    addEventListener('input', () => {
+      handled = performance.now();
+      channel.port2.postMessage(null);
+    }, { once: true, capture: false });
   }, true);
 `;
 
@@ -124,20 +157,31 @@ async function measureTyping(page: Page, workflow: EditorWorkflow) {
   const field = page.getByTestId('step-form').getByLabel('User prompt');
   await field.click();
   await page.keyboard.press('End');
+  type Collected = { __keystrokes: number[]; __keystrokeStages: KeystrokeStage[] };
   const from = await page.evaluate(() => {
-    (window as unknown as { __keystrokes: number[] }).__keystrokes = [];
+    const collected = window as unknown as Collected;
+    collected.__keystrokes = [];
+    collected.__keystrokeStages = [];
     return performance.now();
   });
   await page.keyboard.type(' and a few more words typed at a steady pace', { delay: 60 });
   await page.waitForTimeout(1_000);
-  const times = await page.evaluate(() => (window as unknown as { __keystrokes: number[] }).__keystrokes);
-  const sorted = [...times].sort((a, b) => a - b);
+  const { times, stages } = await page.evaluate(() => {
+    const collected = window as unknown as Collected;
+    return { times: collected.__keystrokes, stages: collected.__keystrokeStages };
+  });
+  const { medianMs, maxMs } = medianAndMax(times);
   const tasks = await longTasksSince(page, from);
   return {
     keystrokes: times.length,
-    median: sorted[Math.floor(sorted.length / 2)] ?? 0,
-    max: sorted[sorted.length - 1] ?? 0,
+    median: medianMs,
+    max: maxMs,
     longTasks: tasks.length,
+    stages: {
+      beforeInput: medianAndMax(stages.map((s) => s.beforeInput)),
+      inputHandlers: medianAndMax(stages.map((s) => s.inputHandlers)),
+      afterInput: medianAndMax(stages.map((s) => s.afterInput)),
+    },
   };
 }
 
@@ -166,5 +210,6 @@ export async function measureEditor(context: BrowserContext, appUrl: string): Pr
     keystrokeMaxMs: typing.max,
     typingLongTasks: typing.longTasks,
     keystrokes: typing.keystrokes,
+    keystrokeStages: typing.stages,
   };
 }

@@ -126,6 +126,13 @@ describe('file → graph', () => {
     expect(next.nodes.filter((n) => n !== model.byId.get(n.id)).map((n) => n.id)).toEqual(['a']);
     expect(next.edges.every((e, i) => e === model.edges[i])).toBe(true);
 
+    const resummed = buildGraph(
+      setAt(FILE, ['stepsConfig', 2, 'config', 'steps', 1, 'config', 'values'], { z: 1 }),
+      model,
+    );
+    expect(resummed.byId.get('b')!.data).toMatchObject({ summary: 'set z' });
+    expect(resummed.nodes.filter((n) => n !== model.byId.get(n.id)).map((n) => n.id)).toEqual(['b']);
+
     const linked = buildGraph(connect(FILE, 'b', 'failure', 'a'), model);
     expect(linked.edges.map((e) => e.id)).toContain('b->failure');
     expect(linked.nodes.every((n) => n === model.byId.get(n.id))).toBe(true);

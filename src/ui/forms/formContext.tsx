@@ -1,10 +1,11 @@
-import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { ExpressionContext } from '../../schema/expression';
-import { stepReach } from '../../schema/predecessors';
+import { stepReach, type StepReach } from '../../schema/predecessors';
 import { formatJsonPath, type PathSegment, type Problem } from '../../schema/problems';
 import { resolveTemplates } from '../../schema/template';
 import { isObject, objectField, type RawObject } from '../../schema/walk';
 import type { WorkflowFile } from '../../schema/workflow';
+import { drawsTheSame } from '../graph/sameGraph';
 import { expressionNames, templateNames, whileNames, type CompletionItem } from './completions';
 import { getAt, setAt, type JsonPath } from './path';
 import { problemsOfStep } from './stepProblems';
@@ -110,7 +111,8 @@ export function StepFormScope({ children, ...props }: StepFormProps & { children
  * another field does not evaluate every preview again.
  */
 function usePreviewContext(file: WorkflowFile, stepPath: JsonPath, lastRun: LastRun): ExpressionContext {
-  const reach = stepReach(file, stepPath);
+  const [reachOf] = useState(followingReach);
+  const reach = reachOf(file, stepPath);
   const settings = objectField(objectField(file as RawObject, 'workflowConfig'), 'config');
   const loopPath = innermostLoopPath(file, stepPath);
   const key = JSON.stringify([
@@ -121,6 +123,23 @@ function usePreviewContext(file: WorkflowFile, stepPath: JsonPath, lastRun: Last
   // The key stands for the file's parts the context reads; the file itself changes on every keystroke.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   return useMemo(() => previewContext(file, stepPath, lastRun), [key, lastRun]);
+}
+
+/**
+ * `stepReach`, computed again only when the graph changed: it reads nothing but slugs, types,
+ * `nextSteps` and bodies, which a keystroke in a prompt leaves as they were.
+ */
+function followingReach(): (file: WorkflowFile, stepPath: JsonPath) => StepReach | undefined {
+  let last: { file: WorkflowFile; path: JsonPath; reach: StepReach | undefined } | undefined;
+  return (file, stepPath) => {
+    const samePath = last?.path.length === stepPath.length && last.path.every((s, i) => s === stepPath[i]);
+    // A step of a bundled workflow reads that workflow's steps, which the graph does not compare.
+    if (!last || !samePath || stepPath[0] !== 'stepsConfig' || !drawsTheSame(last.file, file)) {
+      last = { file, path: stepPath, reach: stepReach(file, stepPath) };
+    }
+    last.file = file;
+    return last.reach;
+  };
 }
 
 /**

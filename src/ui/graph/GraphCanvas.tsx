@@ -3,6 +3,7 @@ import '@xyflow/react/dist/style.css';
 import './graph.css';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Problem } from '../../schema/problems';
+import type { StepType } from '../../schema/steps';
 import { useDocument, useDocumentSession, useDocumentWorkflowId } from '../document/DocumentProvider';
 import { Connecting, type PendingConnection } from './BranchChooser';
 import { canvasEvents } from './canvasEvents';
@@ -57,6 +58,7 @@ function Canvas({ knownWorkflows }: { knownWorkflows: readonly string[] }) {
   });
   const openPanel = useCallback(() => panel.current?.focus(), []);
   const [pending, setPending] = useState<PendingConnection | null>(null);
+  const onAdd = useCallback((type: StepType) => void commands.add(type), [commands]);
   const onConnectPending = useCallback((source: string, target: string) => setPending({ source, target }), []);
   useFitOnGrowth(flow, shown, model.nodes.length);
   const onKeyDown = useCanvasKeys({
@@ -95,7 +97,7 @@ function Canvas({ knownWorkflows }: { knownWorkflows: readonly string[] }) {
         />
       )}
       <div className="graph-body">
-        {!readOnly && <Palette onAdd={(type) => void commands.add(type)} disabled={readOnly} />}
+        {!readOnly && <Palette onAdd={onAdd} disabled={readOnly} />}
         <div
           className="graph-canvas"
           data-testid="graph-canvas"

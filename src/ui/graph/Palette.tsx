@@ -1,11 +1,15 @@
+import { memo } from 'react';
 import type { StepType } from '../../schema/steps';
 import { STEP_KINDS } from './stepDefaults';
 
 /** Drag data type of a palette entry dropped on the canvas. */
 export const PALETTE_MIME = 'application/x-tabflow-step-type';
 
-/** Every step type: click to add (after the selected step), or drag onto the canvas or into a container. */
-export function Palette({ onAdd, disabled }: { onAdd(type: StepType): void; disabled: boolean }) {
+/**
+ * Every step type: click to add (after the selected step), or drag onto the canvas or into a container.
+ * Memoised: typing in a step form does not draw it again.
+ */
+export const Palette = memo(function Palette({ onAdd, disabled }: { onAdd(type: StepType): void; disabled: boolean }) {
   return (
     <div className="graph-palette" role="toolbar" aria-label="Add a step" aria-orientation="vertical">
       {STEP_KINDS.map((kind) => (
@@ -29,4 +33,4 @@ export function Palette({ onAdd, disabled }: { onAdd(type: StepType): void; disa
       ))}
     </div>
   );
-}
+});

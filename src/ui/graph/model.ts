@@ -1,6 +1,7 @@
 import type { PathSegment } from '../../schema/problems';
 import type { Step, StepType } from '../../schema/steps';
 import type { WorkflowFile } from '../../schema/workflow';
+import { drawsTheSame } from './sameGraph';
 import { summarizeStep } from './stepSummary';
 
 /**
@@ -76,6 +77,20 @@ export function edgeId(source: string, key: string): string {
  * canvas has nothing to redraw.
  */
 export function buildGraph(file: WorkflowFile, previous?: GraphModel): GraphModel {
+  const before = previous && sourceFiles.get(previous);
+  if (previous && before && drawsTheSame(before, file)) {
+    sourceFiles.set(previous, file);
+    return previous;
+  }
+  const model = buildFresh(file, previous);
+  sourceFiles.set(model, file);
+  return model;
+}
+
+/** The file each model was last built for (or found to draw the same as). */
+const sourceFiles = new WeakMap<GraphModel, WorkflowFile>();
+
+function buildFresh(file: WorkflowFile, previous: GraphModel | undefined): GraphModel {
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const used = new Set<string>();
