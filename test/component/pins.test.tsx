@@ -140,6 +140,7 @@ describe('the step inspector and the run', () => {
     const run = aRun('r7', { workflowId: t.id, status: 'completed' });
     renderWithExecutor(t.db, t.executor, <StepPinActions run={run} step={completed('r7')} onError={() => undefined} />);
     await t.user.click(await screen.findByRole('button', { name: 'Pin output' }));
+    expect(screen.queryByTestId('step-pinned')).toBeNull();
     await waitFor(async () =>
       expect(await t.pins()).toMatchObject({
         pins: { draft: { output: { text: 'seen in a run' }, branch: 'success', source: { runId: 'r7' } } },

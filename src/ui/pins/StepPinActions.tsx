@@ -3,6 +3,7 @@ import { pinStep, unpinStep } from '../../store/pins';
 import { useDb } from '../DbContext';
 import { useUi } from '../state';
 import { IterateButtons } from './IterateButtons';
+import { PinnedStepMark } from './PinMarks';
 import { useWorkflowPins } from './usePins';
 import './pins.css';
 
@@ -33,6 +34,7 @@ export function StepPinActions({ run, step, onError }: StepPinActionsProps) {
   const unpin = () => unpinStep(db, workflowId, step.slug).then(() => showToast({ message: `Unpinned ${step.slug}` }));
   return (
     <span className="step-actions pin-step-actions">
+      <PinnedStepMark step={step} />
       {pinned ? (
         <button type="button" className="link-button" onClick={() => unpin().catch(onError)}>
           Unpin output

@@ -104,6 +104,16 @@ describe('pinned outputs', () => {
     expect(run.output).toEqual({ text: 'P' });
     expect(asked).toEqual([`${id}:draft@`]);
   });
+
+  it('a fork of a pinned run keeps its pins: the steps after the edited one stay pinned', async () => {
+    const t = setup();
+    const { id } = await runOnce(t, { pins: { polish: { output: 'P' } } });
+    t.asked.length = 0;
+    const forked = await t.engine.fork(id, `${id}:draft@`, 'edited draft');
+    const run = await t.runToEnd(forked);
+    expect(run).toMatchObject({ pins: { polish: { output: 'P' } }, output: { text: 'P' } });
+    expect(t.asked).toEqual([]);
+  });
 });
 
 describe('run this step, run to here', () => {
