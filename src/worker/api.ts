@@ -33,7 +33,7 @@ export interface ExecutorApi extends StorageCommands, BundleCommands {
   approve(runId: string, stepKey: string, approved: boolean, note?: string): Promise<void>;
   /** Allows (or refuses) a workflow's requests to `host`, remembered for that workflow. */
   confirmHost(runId: string, host: string, approved: boolean, note?: string): Promise<void>;
-  /** Answers a run waiting on its budget at the model round `stepKey`: continue (the cap raised) or stop (cancelled). */
+  /** Answers a run waiting on its budget at the model round `stepKey`: continue (cap raised) or stop (cancelled). */
   answerBudget(runId: string, stepKey: string, decision: 'continue' | 'stop', note?: string): Promise<void>;
   restartFrom(runId: string, stepKey: string): Promise<void>;
   fork(runId: string, stepKey: string, output: unknown): Promise<string>;
