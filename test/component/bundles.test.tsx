@@ -2,6 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { RunRecord } from '../../src/engine/records';
+import { LIMITS } from '../../src/schema/limits';
 import type { RunBundle } from '../../src/schema/runBundle';
 import type { WorkflowFile } from '../../src/schema/workflow';
 import { exportRunBundle, importRunBundle } from '../../src/store/bundles';
@@ -63,6 +64,20 @@ describe('opening a run bundle', () => {
     expect(await db.runs.count()).toBe(0);
     expect(await listWorkflows(db)).toEqual([]);
   });
+});
+
+test('a bundle file over the workflow import limit is read as a bundle, under the bundle limit', async () => {
+  const db = freshDb();
+  const app = renderApp(db);
+  const padding = Array.from({ length: 3 }, () => 'p'.repeat(1_900_000));
+  const padded = JSON.stringify({ ...bundle, padding });
+  expect(padded.length).toBeGreaterThan(LIMITS.importBytes);
+  const file = new File([padded], 'large.tabflow-bundle.json', { type: 'application/json' });
+  await app.user.upload(screen.getByLabelText('Workflow file'), file);
+  const dialog = await bundleDialog();
+  // Read and checked as a bundle, not refused by the 4 MB limit of workflow files.
+  expect(within(dialog).getByText('Story')).toBeTruthy();
+  expect((within(dialog).getByRole('button', { name: 'Open run' }) as HTMLButtonElement).disabled).toBe(false);
 });
 
 describe('replay controls', () => {

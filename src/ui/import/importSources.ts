@@ -1,4 +1,5 @@
 import { LIMITS } from '../../schema/limits';
+import { looksLikeRunBundle, RUN_BUNDLE_LIMITS } from '../../schema/runBundle';
 import { decodeSharePayload, formatBytes, shareDataFromHash, ShareLinkError } from '../../schema/share';
 import type { ImportSource, PreviewRequest } from '../state';
 
@@ -10,11 +11,30 @@ import type { ImportSource, PreviewRequest } from '../state';
  */
 export async function readImportFile(file: File, source: ImportSource): Promise<PreviewRequest> {
   const base = { source, label: file.name, sizeBytes: file.size };
+  if (await isLargeBundle(file)) return readWhole(file, base);
   if (file.size > LIMITS.importBytes) {
     return { ...base, error: `the file is ${formatBytes(file.size)}; the limit is ${formatBytes(LIMITS.importBytes)}` };
   }
+  return readWhole(file, base, LIMITS.importBytes + 1);
+}
+
+/** A file over the workflow limit that opens as a run bundle, within the bundle limit (a bundle's own). */
+async function isLargeBundle(file: File): Promise<boolean> {
+  if (file.size <= LIMITS.importBytes || file.size > RUN_BUNDLE_LIMITS.bytes) return false;
   try {
-    return { ...base, text: await file.slice(0, LIMITS.importBytes + 1).text() };
+    return looksLikeRunBundle(await file.slice(0, 4_096).text());
+  } catch {
+    return false;
+  }
+}
+
+async function readWhole(
+  file: File,
+  base: Pick<PreviewRequest, 'source' | 'label' | 'sizeBytes'>,
+  bytes = file.size,
+): Promise<PreviewRequest> {
+  try {
+    return { ...base, text: await file.slice(0, bytes).text() };
   } catch {
     return { ...base, error: 'the file could not be read (was it moved or deleted?)' };
   }
