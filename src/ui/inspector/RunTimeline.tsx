@@ -180,7 +180,11 @@ function TimeAxis({ axis, trackPx }: { axis: Axis; trackPx: number }) {
       <span className="run-timeline-label" />
       <div className="run-timeline-track">
         {ticks.map((at) => (
-          <span key={at} className="run-timeline-tick" style={{ left: `${total > 0 ? (at / total) * 100 : 0}%` }}>
+          <span
+            key={at}
+            // Near the end, a label reads leftwards from its line so it is not cut off.
+            className={total > 0 && at / total > 0.85 ? 'run-timeline-tick run-timeline-tick-end' : 'run-timeline-tick'}
+            style={{ left: `${total > 0 ? (at / total) * 100 : 0}%` }}>
             {formatDuration(at)}
           </span>
         ))}
