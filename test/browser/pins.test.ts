@@ -70,6 +70,10 @@ describe.skipIf(!chromiumPath)('pinned outputs and run this step in the browser'
     await panel.evaluate((section) => section.scrollIntoView({ block: 'center' }));
     await shot(page, 'pins-canvas-panel');
     expect(await axeViolations(page, '[data-testid="pin-section"]')).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot(page, 'pins-canvas-panel-dark');
+    expect(await axeViolations(page, '[data-testid="pin-section"]')).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // A typed output with a mistake is refused, naming it.
     await panel.getByRole('button', { name: 'Edit pin…' }).click();
