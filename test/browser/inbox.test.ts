@@ -109,6 +109,9 @@ describe.skipIf(!chromiumPath)('budgets, the approvals inbox and compare in the 
     await expect.poll(() => items.count()).toBe(2);
     expect(await items.locator('.inbox-workflow').allTextContents()).toEqual(['Needs approval', 'Two model calls']);
     await checkA11y(page, 'inbox');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await checkA11y(page, 'inbox-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     const approval = items.filter({ hasText: 'Needs approval' });
     const approvalRunLink = await approval.getByRole('link', { name: 'Open the run' }).getAttribute('href');
     const cappedRunLink = await items
@@ -153,6 +156,8 @@ describe.skipIf(!chromiumPath)('budgets, the approvals inbox and compare in the 
     expect(await tokensOf(page, 'B')).toBeGreaterThan(0);
     await page.screenshot({ path: 'test-results/compare-runs.png', fullPage: true });
     await checkA11y(page, 'compare');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await checkA11y(page, 'compare-dark');
     expect(logs.filter((line) => line.startsWith('pageerror'))).toEqual([]);
     await context.close();
   });

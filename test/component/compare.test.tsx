@@ -105,6 +105,11 @@ describe('comparing two runs', () => {
     expect(within(b).getByTestId('compare-tokens').textContent).toBe('150');
     expect(within(a).getByTestId('compare-cost').textContent).toMatch(/^≈ \$0\.0100 \(estimate/);
     expect(within(b).getByTestId('compare-cost').textContent).toMatch(/^≈ \$0\.0200 \(estimate/);
+    const reply = screen.getAllByTestId('compare-row').find((r) => r.dataset.place === 'reply@')!;
+    expect([...reply.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent)).toEqual([
+      'completed · 10 ms · 100 tokens · ≈ $0.0100',
+      'completed · 10 ms · 150 tokens · ≈ $0.0200',
+    ]);
     expect(within(a).getByTestId('compare-time').textContent).toBe('took 3.0 s (2.5 s running)');
     expect(within(b).getByTestId('compare-time').textContent).toBe('took 6.0 s (5.0 s running)');
     const origin = within(b).getByRole('link', { name: /run runA at classify@/ });

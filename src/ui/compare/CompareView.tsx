@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { RunRecord, StepRecord } from '../../engine/records';
 import { useNow } from '../common/time';
 import { routeHref, workflowRoute } from '../routing/routes';
-import { describeRunCost } from '../runs/cost';
+import { describeRunCost, formatUsd } from '../runs/cost';
 import { formatDuration, formatJson, formatTime, STATUS_LABEL } from '../runs/format';
 import { useRun, useRunSteps } from '../runs/useRuns';
 import { ChangeTable } from '../versions/VersionDiff';
@@ -174,6 +174,7 @@ function sideCell(record: StepRecord | undefined) {
       <span className="compare-step-facts muted">
         {took !== undefined && ` · ${formatDuration(took)}`}
         {tokens !== undefined && ` · ${tokens} tokens`}
+        {record.meta?.costUsd !== undefined && ` · ≈ ${formatUsd(record.meta.costUsd)}`}
         {record.meta?.forkedFrom && ' · edited in the fork'}
       </span>
     </>
