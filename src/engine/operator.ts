@@ -123,6 +123,8 @@ export function cancelledRun(run: RunRecord, steps: StepRecord[], now: number, w
 /** A restart from `stepKey`: the run runs again, without the result it had, marked with where it restarted. */
 export function restartedRun(run: RunRecord, stepKey: string, now: number): RunRecord {
   const next: RunRecord = { ...run, status: 'running', updatedAt: now, restartedFrom: { stepKey, at: now } };
+  // A "run to here" starts over: whether it reaches its step is said again when it does.
+  if (next.partial?.kind === 'up-to') next.partial = { kind: 'up-to', slug: next.partial.slug };
   delete next.output;
   delete next.error;
   delete next.finishedAt;

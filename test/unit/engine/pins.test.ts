@@ -179,6 +179,14 @@ describe('run this step, run to here', () => {
     });
     expect(stepsOf(t, id).map((s) => s.slug)).toEqual(['start', 'draft']);
   });
+
+  it('a restart of a run to here says again whether it reached its step', async () => {
+    const t = setup();
+    const { id } = await runOnce(t, { partial: { kind: 'up-to', slug: 'draft' } });
+    await t.engine.restartFrom(id, `${id}:draft@`);
+    expect(t.data.runs.get(id)?.partial).toEqual({ kind: 'up-to', slug: 'draft' });
+    expect(await t.runToEnd(id)).toMatchObject({ status: 'completed', partial: { reached: true } });
+  });
 });
 
 describe('crash injection over a pinned run', () => {
