@@ -3,7 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { StepRecord } from '../../src/engine/records';
 import { decodeSharePayload, shareDataFromHash } from '../../src/schema/share';
-import { pinStep, readPins } from '../../src/store/pins';
+import { exportedWorkflow, pinStep, readPins } from '../../src/store/pins';
+import { importWorkflowFile } from '../../src/ui/import/importWorkflow';
 import { createWorkflow, getWorkflow } from '../../src/store/workflows';
 import { describeIteration, IterationBadges, PinnedStepMark } from '../../src/ui/pins/PinMarks';
 import { PinSection } from '../../src/ui/pins/PinSection';
@@ -219,6 +220,19 @@ describe('the runs list', () => {
 });
 
 describe('pins leave the browser only when asked', () => {
+  it('a file exported with its pinned outputs gives them to the imported workflow, not its document', async () => {
+    const t = await setup();
+    await pinStep(t.db, t.id, 'draft', { output: 'CARRIED', source: { kind: 'typed' } }, 3);
+    const file = exportedWorkflow((await getWorkflow(t.db, t.id))!, () => undefined, true);
+    const { workflow } = await importWorkflowFile(t.db, file);
+    const imported = (await getWorkflow(t.db, workflow.id))!;
+    expect(JSON.stringify(imported.doc)).not.toContain('CARRIED');
+    expect(readPins(imported)).toEqual({
+      kind: 'ok',
+      pins: { draft: { output: 'CARRIED', source: { kind: 'typed' }, pinnedAt: 3 } },
+    });
+  });
+
   it('Export file asks first (pins off by default); Copy share link never carries them', async () => {
     const db = freshDb();
     const record = await createWorkflow(db, doc);
