@@ -66,27 +66,11 @@ export function RunTimeline({ run, records, onOpenStep }: RunTimelineProps) {
   const style = { '--timeline-zoom': ZOOMS[zoom] } as CSSProperties;
   return (
     <div className="run-timeline" data-testid="run-timeline" data-rows={timeline.rows}>
-      <div className="toolbar run-timeline-toolbar" role="toolbar" aria-label="Timeline zoom">
-        <span className="muted">
-          {timeline.rows} step{timeline.rows === 1 ? '' : 's'} over {formatDuration(total)}
-        </span>
-        <button type="button" className="button button-small" disabled={zoom === 0} onClick={() => setZoom(zoom - 1)}>
-          Zoom out
-        </button>
-        <button type="button" className="button button-small" disabled={zoom === 0} onClick={() => setZoom(0)}>
-          Fit to run
-        </button>
-        <button
-          type="button"
-          className="button button-small"
-          disabled={zoom === ZOOMS.length - 1}
-          onClick={() => setZoom(zoom + 1)}>
-          Zoom in
-        </button>
-        <span className="muted" aria-live="polite">
-          {ZOOMS[zoom]}×
-        </span>
-      </div>
+      <ZoomBar
+        summary={`${timeline.rows} step${timeline.rows === 1 ? '' : 's'} over ${formatDuration(total)}`}
+        zoom={zoom}
+        onZoom={setZoom}
+      />
       <div className="run-timeline-scroll" ref={scroller} style={style}>
         <div className="run-timeline-content">
           <TimeAxis
@@ -119,6 +103,31 @@ export function RunTimeline({ run, records, onOpenStep }: RunTimelineProps) {
           </div>
         </div>
       </div>
+    </div>
+  );
+}
+
+/** `zoom`: an index into ZOOMS, 0 being the whole run fitted. */
+function ZoomBar({ summary, zoom, onZoom }: { summary: string; zoom: number; onZoom(zoom: number): void }) {
+  return (
+    <div className="toolbar run-timeline-toolbar" role="toolbar" aria-label="Timeline zoom">
+      <span className="muted">{summary}</span>
+      <button type="button" className="button button-small" disabled={zoom === 0} onClick={() => onZoom(zoom - 1)}>
+        Zoom out
+      </button>
+      <button type="button" className="button button-small" disabled={zoom === 0} onClick={() => onZoom(0)}>
+        Fit to run
+      </button>
+      <button
+        type="button"
+        className="button button-small"
+        disabled={zoom === ZOOMS.length - 1}
+        onClick={() => onZoom(zoom + 1)}>
+        Zoom in
+      </button>
+      <span className="muted" aria-live="polite">
+        {ZOOMS[zoom]}×
+      </span>
     </div>
   );
 }
