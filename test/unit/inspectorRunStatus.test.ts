@@ -103,6 +103,17 @@ describe('node states of a run', () => {
     expect(found.get('line')).toMatchObject({ status: 'cancelled', executions: 2, stepKey: 'r:line@each[1]' });
   });
 
+  it('a step waiting out the backoff before its retry is waiting, with its attempts so far', () => {
+    const file = workflow({ forEach: [] });
+    const failed = { n: 1, startedAt: 0, endedAt: 5, outcome: 'error' as const };
+    const found = states(
+      file,
+      [journalStep('r', 'after', { status: 'started', endedAt: undefined, wakeAt: 50, attempts: [failed] })],
+      false,
+    );
+    expect(found.get('after')).toMatchObject({ status: 'waiting', attempts: 1 });
+  });
+
   it.each([
     [{ status: 'failed', attempts: 3, executions: 1 }, 'failed, 3 attempts'],
     [{ status: 'completed', attempts: 1, executions: 4 }, 'completed, ran 4 times'],

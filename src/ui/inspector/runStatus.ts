@@ -29,6 +29,13 @@ const RECORD_STATUS: Record<StepRecord['status'], NodeStatus> = {
   cancelled: 'cancelled',
 };
 
+/** A started step whose last attempt failed and whose retry is due later waits out its backoff. */
+function statusOf(record: StepRecord): NodeStatus {
+  const last = record.attempts[record.attempts.length - 1];
+  const backingOff = record.status === 'started' && record.wakeAt !== undefined && last?.outcome === 'error';
+  return backingOff ? 'waiting' : RECORD_STATUS[record.status];
+}
+
 /** `runFinished`: a step with no record was skipped (the run went another way), not pending. */
 export function nodeRunStates(
   model: GraphModel,
@@ -50,7 +57,7 @@ export function nodeRunStates(
     const latest = own.reduce<StepRecord | undefined>((a, b) => (a === undefined || b.seq > a.seq ? b : a), undefined);
     const state: NodeRunState = latest
       ? {
-          status: RECORD_STATUS[latest.status],
+          status: statusOf(latest),
           attempts: latest.attempts.length,
           executions: own.length,
           stepKey: latest.key,
