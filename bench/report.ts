@@ -21,6 +21,10 @@ export interface Figures {
   graph_drag_long_tasks: number;
   graph_drag_longest_task_ms: number;
   prompt_keystroke_max_ms: number;
+  runs_list_open_5000_ms: number;
+  runs_list_scroll_longest_task_ms: number;
+  run_detail_open_10000_ms: number;
+  run_detail_scroll_longest_task_ms: number;
 }
 
 export interface Goal {
@@ -88,6 +92,7 @@ export function goals(f: Figures): Goal[] {
       pass: f.prompt_keystroke_max_ms < 16,
       detail: `${f.prompt_keystroke_max_ms.toFixed(1)} ms`,
     },
+    ...inspectorGoals(f),
   ];
 }
 
@@ -112,7 +117,23 @@ const UNITS: Record<keyof Figures, string> = {
   graph_drag_long_tasks: 'tasks',
   graph_drag_longest_task_ms: 'ms',
   prompt_keystroke_max_ms: 'ms',
+  runs_list_open_5000_ms: 'ms',
+  runs_list_scroll_longest_task_ms: 'ms',
+  run_detail_open_10000_ms: 'ms',
+  run_detail_scroll_longest_task_ms: 'ms',
 };
+
+/** A list of 5,000 runs and a run of 10,000 steps: open in under 1 s, scroll with no long task over 50 ms. */
+function inspectorGoals(f: Figures): Goal[] {
+  return [
+    ['runs list of 5,000', f.runs_list_open_5000_ms, f.runs_list_scroll_longest_task_ms] as const,
+    ['run of 10,000 steps', f.run_detail_open_10000_ms, f.run_detail_scroll_longest_task_ms] as const,
+  ].map(([what, openMs, longestMs]) => ({
+    name: `${what}: opens in < 1,000 ms, scrolls with no long task over 50 ms`,
+    pass: openMs < 1000 && longestMs <= 50,
+    detail: `${openMs.toFixed(0)} ms, longest task ${longestMs.toFixed(0)} ms`,
+  }));
+}
 
 function format(value: number): string {
   return Number.isInteger(value)

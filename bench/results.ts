@@ -1,5 +1,6 @@
 import type { InitialJs, StreamFigure } from './appBench';
 import type { EditorFigures } from './editorBench';
+import type { InspectorFigures } from './inspectorBench';
 import type { ResumeFigure, RunFigure, TxFigure } from './protocol';
 import type { Figures } from './report';
 
@@ -30,13 +31,14 @@ export interface Measures {
   engine: EngineMeasures;
   stream: StreamFigure;
   editor: EditorFigures;
+  inspector: InspectorFigures;
   initialJs: InitialJs;
   requestedTokensPerSecond: number;
 }
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-export function toFigures({ engine: e, stream, editor, initialJs }: Measures): Figures {
+export function toFigures({ engine: e, stream, editor, inspector, initialJs }: Measures): Figures {
   return {
     raw_idb_tx_per_s: round(e.raw.perSecond),
     durable_steps_per_s_100: round(e.durable100.stepsPerSecond),
@@ -58,6 +60,10 @@ export function toFigures({ engine: e, stream, editor, initialJs }: Measures): F
     graph_drag_long_tasks: editor.dragLongTasks,
     graph_drag_longest_task_ms: round(editor.dragLongestTaskMs),
     prompt_keystroke_max_ms: round(editor.keystrokeMaxMs),
+    runs_list_open_5000_ms: round(inspector.runsListOpenMs),
+    runs_list_scroll_longest_task_ms: round(inspector.runsListScrollLongestTaskMs),
+    run_detail_open_10000_ms: round(inspector.runDetailOpenMs),
+    run_detail_scroll_longest_task_ms: round(inspector.runDetailScrollLongestTaskMs),
   };
 }
 
@@ -71,8 +77,9 @@ function resumeTimeline(resume: ResumeFigure): string {
   ].join(' · ');
 }
 
-export function toDetails({ engine: e, stream, editor, initialJs, requestedTokensPerSecond }: Measures) {
+export function toDetails({ engine: e, stream, editor, inspector, initialJs, requestedTokensPerSecond }: Measures) {
   return {
+    runs_inspector: inspector,
     raw_idb_tx_per_s_samples: e.rawSamples.map((r) => round(r.perSecond)),
     dexie_tx_per_s: round(e.dexie.perSecond),
     store_commit_tx_per_s: round(e.storeCommit.perSecond),

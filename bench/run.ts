@@ -10,6 +10,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 import { DEMO_TOKENS_PER_SECOND, measureInitialJs, measureStreaming } from './appBench';
 import { measureEditor } from './editorBench';
+import { measureInspector } from './inspectorBench';
 import { measureEngine } from './engineBench';
 import { goals, renderReport } from './report';
 import { toDetails, toFigures, toNotes } from './results';
@@ -83,10 +84,12 @@ async function main(): Promise<void> {
     const stream = await measureStreaming(context, app.url);
     log('the visual editor: 20- and 200-step graphs');
     const editor = await measureEditor(context, app.url);
+    log('the runs list (5,000 runs) and a run of 10,000 steps');
+    const inspector = await measureInspector(context, app.url);
     for (const open of context.pages()) await open.close();
     const page = await openBenchPage(context, bench.url);
     const engine = await measureEngine(context, page);
-    const measures = { engine, stream, editor, initialJs, requestedTokensPerSecond: DEMO_TOKENS_PER_SECOND };
+    const measures = { engine, stream, editor, inspector, initialJs, requestedTokensPerSecond: DEMO_TOKENS_PER_SECOND };
     const figures = toFigures(measures);
     const durability =
       'IndexedDB durability: the browser default for every figure ' +

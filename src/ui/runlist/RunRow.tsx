@@ -19,7 +19,7 @@ interface RunRowProps {
 export function RunRow({ run, active = false, storageFull = false, showWorkflow = false, open }: RunRowProps) {
   const finished = FINISHED_RUN_STATUSES.has(run.status);
   // Totals of a finished run only: a running one's open detail sums them already.
-  const totals = useRunTotals(useJournalOutline(run.id, finished));
+  const totals = useRunTotals(useJournalOutline(run.id, finished), run.restartedFrom?.at);
   const took = run.finishedAt !== undefined ? formatDuration(run.finishedAt - run.createdAt) : undefined;
   const body = (
     <>

@@ -3,17 +3,17 @@
  * recording order, each either a workflow step (a row of the step list) or an effect inside one.
  */
 
-/** The `[runId+seq]` index's keys, read without their records: primary keys and seqs, in seq order. */
-export interface JournalKeys {
-  keys: readonly string[];
-  seqs: readonly number[];
+/** A record's place in the journal: its key and its position in the `[runId+seq]` index (0 = the first). */
+export interface JournalEntry {
+  key: string;
+  position: number;
 }
 
 export interface JournalOutline {
   /** Top-level rows of the step list, in recording order. */
-  rows: ReadonlyArray<{ key: string; seq: number }>;
+  rows: readonly JournalEntry[];
   /** Each step's effect records (model rounds, tool calls), by the step's key. */
-  effects: ReadonlyMap<string, ReadonlyArray<{ key: string; seq: number }>>;
+  effects: ReadonlyMap<string, readonly JournalEntry[]>;
 }
 
 /**
@@ -22,12 +22,12 @@ export interface JournalOutline {
  * effect. A step's own path never makes its key extend another step's key: paths hold `[i]` or `.branch`
  * segments of enclosing containers, and a container and what it holds have different slugs.
  */
-export function outlineJournal({ keys, seqs }: JournalKeys): JournalOutline {
-  const rows: Array<{ key: string; seq: number }> = [];
-  const effects = new Map<string, Array<{ key: string; seq: number }>>();
+export function outlineJournal(keys: readonly string[]): JournalOutline {
+  const rows: JournalEntry[] = [];
+  const effects = new Map<string, JournalEntry[]>();
   const steps = new Set<string>();
-  keys.forEach((key, i) => {
-    const entry = { key, seq: seqs[i]! };
+  keys.forEach((key, position) => {
+    const entry = { key, position };
     const owner = ownerStep(key, steps);
     if (owner === undefined) {
       steps.add(key);

@@ -4,6 +4,7 @@ import Dexie from 'dexie';
 import type { RunRecord, StepRecord } from '../../engine/records';
 import { useDb } from '../DbContext';
 import { runTotals, type RunTotals } from '../runs/cost';
+import { indexPrimaryKeys } from './indexKeys';
 import { outlineJournal, type JournalOutline } from './journalOutline';
 
 /**
@@ -20,14 +21,10 @@ export function useJournalOutline(runId: string, enabled = true): JournalOutline
   const db = useDb();
   return useLiveQuery(async () => {
     if (!enabled) return undefined;
-    // One read transaction: the keys and the seqs come from the same state of the index.
-    return db.transaction('r', db.steps, async () => {
-      const [keys, indexKeys] = await Promise.all([
-        journalRange(db, runId).primaryKeys(),
-        journalRange(db, runId).keys(),
-      ]);
-      return outlineJournal({ keys, seqs: indexKeys.map((k) => (k as unknown as [string, number])[1]) });
-    });
+    // The count subscribes to the run's range (and to deletions); the keys are read without Dexie's notes.
+    await journalRange(db, runId).count();
+    const range = IDBKeyRange.bound([runId, -Infinity], [runId, Infinity]);
+    return outlineJournal(await indexPrimaryKeys(db, 'steps', '[runId+seq]', range));
   }, [db, runId, enabled]);
 }
 
@@ -37,7 +34,10 @@ export interface JournalWindow {
   effectsOf(stepKey: string): StepRecord[];
 }
 
-/** Rows `from`..`to` (exclusive) of the outline: one `[runId+seq]` range, plus effects recorded outside it. */
+/**
+ * Rows `from`..`to` (exclusive) of the outline: the `[runId+seq]` range from the first row's position to the
+ * last's (their effects recorded in between come with it), plus the rows' effects recorded outside it.
+ */
 export function useJournalWindow(
   runId: string,
   outline: JournalOutline | undefined,
@@ -46,19 +46,24 @@ export function useJournalWindow(
 ): JournalWindow | undefined {
   const db = useDb();
   const rows = outline?.rows.slice(from, to) ?? [];
-  const low = rows[0]?.seq;
-  const high = rows[rows.length - 1]?.seq;
+  const low = rows[0]?.position;
+  const high = rows[rows.length - 1]?.position;
   const outside: string[] = [];
   for (const row of rows)
     for (const effect of outline?.effects.get(row.key) ?? [])
-      if (effect.seq < low! || effect.seq > high!) outside.push(effect.key);
+      if (effect.position < low! || effect.position > high!) outside.push(effect.key);
   const outsideKeys = outside.join('\n');
   const records = useLiveQuery(async () => {
     if (low === undefined || high === undefined) return new Map<string, StepRecord>();
     const [inRange, effects] = await Promise.all([
-      db.steps.where('[runId+seq]').between([runId, low], [runId, high], true, true).toArray(),
+      journalRange(db, runId)
+        .offset(low)
+        .limit(high - low + 1)
+        .toArray(),
       outsideKeys ? db.steps.bulkGet(outsideKeys.split('\n')) : Promise.resolve([]),
     ]);
+    // A record written or deleted since the outline was read shifts positions: rows are matched by key, and
+    // the outline's next read (it changed too) asks again.
     const byKey = new Map<string, StepRecord>();
     for (const record of [...inRange, ...effects]) if (record) byKey.set(record.key, record);
     return byKey;
@@ -75,41 +80,41 @@ const TOTALS_CHUNK = 400;
 const FINAL_STATUSES: ReadonlySet<StepRecord['status']> = new Set(['completed', 'failed', 'cancelled']);
 
 /**
- * Tokens and cost over the run's steps. A finished step's record no longer changes (a restart records it
- * again under a new seq), so it is read once and kept by `key#seq`; each change reads only unfinished steps.
+ * Tokens and cost over the run's steps. A finished step's record no longer changes but by a restart (which
+ * deletes and records it again): it is read once and kept until `restartedAt` moves; each change of the
+ * journal reads only the steps not finished yet.
  */
-export function useRunTotals(outline: JournalOutline | undefined): RunTotals | undefined {
+export function useRunTotals(outline: JournalOutline | undefined, restartedAt?: number): RunTotals | undefined {
   const db = useDb();
-  /** key#seq → the step's record if it is an LLM step that counts, else null. */
-  const finished = useRef(new Map<string, StepRecord | null>());
+  /** step key → its record if it is an LLM step that counts, else null (finished steps only). */
+  const finished = useRef({ restartedAt, records: new Map<string, StepRecord | null>() });
   const [totals, setTotals] = useState<RunTotals>();
   useEffect(() => {
     if (!outline) return;
+    if (finished.current.restartedAt !== restartedAt) finished.current = { restartedAt, records: new Map() };
+    const cache = finished.current.records;
     let live = true;
-    const idOf = (row: { key: string; seq: number }) => `${row.key}#${row.seq}`;
     void (async () => {
-      const cache = finished.current;
-      const toRead = outline.rows.filter((row) => !cache.has(idOf(row)));
+      const toRead = outline.rows.filter((row) => !cache.has(row.key));
       const unfinished: StepRecord[] = [];
       for (let i = 0; i < toRead.length && live; i += TOTALS_CHUNK) {
         const chunk = toRead.slice(i, i + TOTALS_CHUNK);
-        const records = await db.steps.bulkGet(chunk.map((row) => row.key));
-        records.forEach((record, j) => {
-          if (!record || record.seq !== chunk[j]!.seq) return;
-          if (FINAL_STATUSES.has(record.status)) cache.set(idOf(chunk[j]!), counts(record) ? record : null);
+        for (const record of await db.steps.bulkGet(chunk.map((row) => row.key))) {
+          if (!record) continue;
+          if (FINAL_STATUSES.has(record.status)) cache.set(record.key, counts(record) ? record : null);
           else if (counts(record)) unfinished.push(record);
-        });
+        }
       }
       if (!live) return;
-      const current = new Set(outline.rows.map(idOf));
-      for (const id of cache.keys()) if (!current.has(id)) cache.delete(id);
+      const current = new Set(outline.rows.map((row) => row.key));
+      for (const key of cache.keys()) if (!current.has(key)) cache.delete(key);
       const counted = [...cache.values()].filter((record): record is StepRecord => record !== null);
       setTotals(runTotals([...counted, ...unfinished]));
-    })().catch(() => undefined);
+    })();
     return () => {
       live = false;
     };
-  }, [db, outline]);
+  }, [db, outline, restartedAt]);
   return outline ? totals : undefined;
 }
 

@@ -84,7 +84,7 @@ function LoadedRun({ run }: { run: RunRecord }) {
         <StepList run={run} outline={outline} names={names} onError={onError} />
       </RunViews>
       <SelectedStep run={run} names={names} onError={onError} />
-      <RunUsage outline={outline} />
+      <RunUsage outline={outline} run={run} />
       <ThreadsView runId={run.id} />
       {children.status === 'ready' && children.value.length > 0 && (
         <div className="child-runs">
@@ -197,8 +197,8 @@ function DeleteRun({ run, onError }: { run: RunRecord; onError(e: unknown): void
 }
 
 /** Tokens and estimated cost of the whole run, summed over its LLM steps. */
-function RunUsage({ outline }: { outline: JournalOutline | undefined }) {
-  const totals = useRunTotals(outline);
+function RunUsage({ outline, run }: { outline: JournalOutline | undefined; run: RunRecord }) {
+  const totals = useRunTotals(outline, run.restartedFrom?.at);
   if (!totals || totals.llmSteps === 0) return null;
   return (
     <p className="run-usage muted" data-run-tokens={totals.usage.totalTokens}>

@@ -10,8 +10,11 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
+/** One formatter for every time shown (making one per call is most of the cost of a long list's rows). */
+const TIME_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+
 export function formatTime(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+  return TIME_FORMAT.format(ms);
 }
 
 /** Compact JSON for display; long values are cut with a note. */

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import Dexie from 'dexie';
-import { FINISHED_RUN_STATUSES, type EventRecord, type RunRecord, type StepRecord } from '../../engine/records';
+import type { EventRecord, RunRecord, StepRecord } from '../../engine/records';
 import { EXECUTOR_CHANGED_CHANNEL, STORAGE_FULL_CHANNEL, type StorageFullRun } from '../../worker/api';
 import { useDb } from '../DbContext';
 import { useExecutor } from '../ExecutorContext';
@@ -54,22 +54,6 @@ export function useStepRecord(stepKey: string | null): Loadable<StepRecord | und
     async () => ({ status: 'ready' as const, value: stepKey === null ? undefined : await db.steps.get(stepKey) }),
     [db, stepKey],
     LOADING,
-  );
-}
-
-/**
- * A finished run's journal, for its line in the runs list; nothing while it runs (its open detail reads the
- * journal live already, and every step it writes would read the whole journal again here).
- */
-export function useFinishedRunSteps(run: RunRecord): StepRecord[] | undefined {
-  const db = useDb();
-  const finished = FINISHED_RUN_STATUSES.has(run.status);
-  return useLiveQuery(
-    async () =>
-      finished
-        ? await db.steps.where('[runId+seq]').between([run.id, Dexie.minKey], [run.id, Dexie.maxKey]).toArray()
-        : undefined,
-    [db, run.id, finished],
   );
 }
 

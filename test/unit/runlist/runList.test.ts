@@ -3,6 +3,7 @@ import type { RunRecord } from '../../../src/engine/records';
 import { formatRoute, parseRoute, type Route } from '../../../src/ui/routing/routes';
 import { dayStart, filterRuns, localDay, parseRunFilters, type RunFilters } from '../../../src/ui/runlist/filters';
 import { outlineJournal, WINDOW_PAGE_ROWS, windowPages } from '../../../src/ui/runlist/journalOutline';
+import { staleRuns } from '../../../src/ui/runlist/useRunIndex';
 
 /** The pure parts of the runs list: the journal's outline from its keys, the window's pages, the filters. */
 
@@ -35,7 +36,7 @@ describe('journal outline', () => {
       'r1:risk@each[1]',
       'r1:fan@each[1]/fan.a/x',
     ];
-    const outline = outlineJournal({ keys, seqs: keys.map((_, i) => i * 2) });
+    const outline = outlineJournal(keys);
     expect(outline.rows.map((row) => row.key)).toEqual([
       'r1:classify@',
       'r1:each@',
@@ -43,12 +44,12 @@ describe('journal outline', () => {
       'r1:risk@each[1]',
       'r1:fan@each[1]/fan.a/x',
     ]);
-    expect(outline.rows.map((row) => row.seq)).toEqual([0, 4, 6, 12, 14]);
+    expect(outline.rows.map((row) => row.position)).toEqual([0, 2, 3, 6, 7]);
     expect(outline.effects.get('r1:classify@')?.map((e) => e.key)).toEqual([
       'r1:classify@/r1',
       'r1:classify@/r1/tool0',
     ]);
-    expect(outline.effects.get('r1:risk@each[0]')?.map((e) => e.seq)).toEqual([10]);
+    expect(outline.effects.get('r1:risk@each[0]')?.map((e) => e.position)).toEqual([5]);
     expect(outline.effects.get('r1:risk@each[1]')).toBeUndefined();
   });
 
@@ -114,5 +115,25 @@ describe('run filters', () => {
     expect(ids({ query: 'd4' })).toEqual(['d4']);
     expect(ids({ query: 'cus_002', status: 'completed', workflowId: 'w1' })).toEqual(['a1', 'd4']);
     expect(localDay(dayStart('2026-03-29'))).toBe('2026-03-29');
+  });
+});
+
+describe('which run records to read again', () => {
+  const status = (entries: Record<string, RunRecord['status']>) => new Map(Object.entries(entries));
+  const known = status({ a: 'completed', b: 'completed', c: 'running', d: 'running' });
+  const order = ['a', 'b', 'c', 'd'];
+
+  test('only the runs written since, which moved to the end of the write order', () => {
+    expect(staleRuns({ byUpdate: order, status: known }, order, (id) => known.get(id))).toEqual([]);
+    // d wrote again (still last), then c: both at the end, in that order.
+    const now = { byUpdate: ['a', 'b', 'd', 'c'], status: known };
+    expect(staleRuns(now, order, (id) => known.get(id))).toEqual(['d', 'c']);
+    // A new run e, and b deleted.
+    expect(staleRuns({ byUpdate: ['a', 'c', 'd', 'e'], status: known }, order, (id) => known.get(id))).toEqual(['e']);
+  });
+
+  test('a status that moved without a new place in the order (a write in the same millisecond)', () => {
+    const now = { byUpdate: order, status: status({ a: 'completed', b: 'completed', c: 'completed', d: 'running' }) };
+    expect(staleRuns(now, order, (id) => known.get(id))).toEqual(['c']);
   });
 });
