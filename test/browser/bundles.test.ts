@@ -127,6 +127,7 @@ describe.skipIf(!chromiumPath)('run bundles in the browser', () => {
       const fromLink = await decodeSharePayload(shareDataFromHash(link.slice(link.indexOf('#')))!);
       expect(JSON.parse(fromLink)).toMatchObject({ format: 'tabflow-run-bundle', runId });
       for (const bytes of [file, link, fromLink]) expect(bytes).not.toContain(KEY);
+      console.log(`run bundle: file ${file.length} characters, link ${link.length} characters`);
       await recorder.close();
 
       // A fresh browser: no provider, no key. Once the app is kept offline by its service worker, the
@@ -140,6 +141,8 @@ describe.skipIf(!chromiumPath)('run bundles in the browser', () => {
         });
       });
       viewer.on('requestfailed', (request: Request) => offline && network.push(`failed: ${request.url()}`));
+      let servedOffline = 0;
+      viewer.on('request', () => offline && servedOffline++);
       const other = await viewer.newPage();
       await other.goto(link);
       await controlledByServiceWorker(other);
@@ -187,6 +190,7 @@ describe.skipIf(!chromiumPath)('run bundles in the browser', () => {
       await screenshot(other, 'edited-replay');
       expect(network).toEqual([]);
       expect(server.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(modelRequests);
+      console.log(`offline: ${servedOffline} requests, all answered by the service worker; ${network.length} went out`);
       await viewer.close();
     },
     120_000,
