@@ -137,6 +137,13 @@ describe('Compare with…', () => {
       </DbProvider>,
     );
     await userEvent.click(await screen.findByText('Compare with…', {}, { timeout: 5_000 }));
+    // A fork says where it came from, beside the menu.
+    expect(
+      screen
+        .getByText(/^forked from/)
+        .querySelector('a')
+        ?.getAttribute('href'),
+    ).toBe(`#/w/wf/runs/runA/steps/${encodeURIComponent('runA:classify@')}`);
     expect(screen.getByRole('link', { name: /^The previous run/ }).getAttribute('href')).toBe(
       '#/w/wf/compare/runA/runB',
     );
@@ -147,6 +154,28 @@ describe('Compare with…', () => {
     await waitFor(() =>
       expect(screen.getByRole('link', { name: 'Compare' }).getAttribute('href')).toBe('#/w/wf/compare/runC/runB'),
     );
+  });
+});
+
+describe('a restarted run', () => {
+  it('links to the step it restarted from, even with no other run to compare with', async () => {
+    const db = freshDb();
+    const restarted = aRun('runR', {
+      workflowId: 'wf',
+      status: 'running',
+      restartedFrom: { stepKey: 'runR:reply@', at: 2_000 },
+    });
+    await db.runs.put(restarted);
+    render(
+      <DbProvider db={db}>
+        <CompareWith run={restarted} />
+      </DbProvider>,
+    );
+    const origin = await screen.findByText(/^restarted from/, {}, { timeout: 5_000 });
+    expect(origin.querySelector('a')?.getAttribute('href')).toBe(
+      `#/w/wf/runs/runR/steps/${encodeURIComponent('runR:reply@')}`,
+    );
+    expect(screen.queryByText('Compare with…')).toBeNull();
   });
 });
 

@@ -7,6 +7,7 @@ import { formatDuration, formatJson, formatTime, STATUS_LABEL } from '../runs/fo
 import { useRun, useRunSteps } from '../runs/useRuns';
 import { ChangeTable } from '../versions/VersionDiff';
 import { compareRuns, type ComparedStep, type SideTotals, type StepDifference } from './compareRuns';
+import { RunOrigin } from './RunOrigin';
 import './compare.css';
 
 interface CompareProps {
@@ -116,43 +117,17 @@ function SideSummary({
         <dd data-testid="compare-tokens">{tokens.toLocaleString('en-US')}</dd>
         <dt>Cost</dt>
         <dd data-testid="compare-cost">{describeRunCost(totals.cost) ?? 'no LLM steps'}</dd>
-        <Origin run={run} workflowId={workflowId} />
+        {(run.forkedFrom || run.restartedFrom) && (
+          <>
+            <dt>Origin</dt>
+            <dd>
+              <RunOrigin run={run} workflowId={workflowId} />
+            </dd>
+          </>
+        )}
       </dl>
     </div>
   );
-}
-
-/** Forks and restarts link to where they came from. */
-function Origin({ run, workflowId }: { run: RunRecord; workflowId: string }) {
-  if (run.forkedFrom) {
-    const { runId, stepKey } = run.forkedFrom;
-    return (
-      <>
-        <dt>Forked from</dt>
-        <dd>
-          <a href={routeHref(workflowRoute(workflowId, { tab: 'runs', runId, stepKey }))}>
-            run <code>{runId.slice(0, 8)}</code> at <code>{stepKey.slice(runId.length + 1)}</code>
-          </a>
-        </dd>
-      </>
-    );
-  }
-  if (run.restartedFrom) {
-    const { stepKey, at } = run.restartedFrom;
-    return (
-      <>
-        <dt>Restarted</dt>
-        <dd>
-          from{' '}
-          <a href={routeHref(workflowRoute(workflowId, { tab: 'runs', runId: run.id, stepKey }))}>
-            <code>{stepKey.slice(run.id.length + 1)}</code>
-          </a>{' '}
-          at {formatTime(at)}
-        </dd>
-      </>
-    );
-  }
-  return null;
 }
 
 const DIFFERENCE_WORDS: Record<StepDifference, string> = {
