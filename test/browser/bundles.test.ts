@@ -189,6 +189,19 @@ describe.skipIf(!chromiumPath)('run bundles in the browser', () => {
       expect(edited.steps[2]!.output).not.toEqual(recorded.steps[2]!.output);
       await screenshot(other, 'edited-replay');
       expect(network).toEqual([]);
+      // The bundle screens in the dark theme too.
+      await other.emulateMedia({ colorScheme: 'dark' });
+      await other.goBack();
+      await runLocator(other, importedId)
+        .getByText(/Opened from a run bundle/)
+        .waitFor();
+      await screenshot(other, 'imported-run-dark');
+      await expectNoAxeViolations(other, 'imported run, dark');
+      await runLocator(other, importedId)
+        .getByRole('button', { name: /Edit prompts/ })
+        .click();
+      await screenshot(other, 'edit-dialog-dark');
+      await expectNoAxeViolations(other, 'edit dialog, dark');
       expect(server.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(modelRequests);
       console.log(`offline: ${servedOffline} requests, all answered by the service worker; ${network.length} went out`);
       await viewer.close();
