@@ -144,6 +144,7 @@ describe.skipIf(!chromiumPath)('budgets, the approvals inbox and compare in the 
     await waitForRunStatus(page, uncapped, 'completed');
     const run = runLocator(page, uncapped);
     await run.getByText('Compare with…').click();
+    await page.screenshot({ path: 'test-results/compare-with-menu.png' });
     await run.getByRole('link', { name: /^The previous run/ }).click();
     await page.getByRole('heading', { name: 'Compare runs of Two model calls' }).waitFor();
     expect(page.url()).toContain(`/compare/${capped}/${uncapped}`);
