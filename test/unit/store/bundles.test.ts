@@ -67,6 +67,11 @@ describe('run bundles', () => {
       bundle.steps.map((s) => [s.slug, s.kind, (s as { output?: unknown }).output]),
     );
     expect(imported.workflow.doc.workflowConfig.name).toBe('Story');
+    // Exported again from where it was opened, it carries the same recording.
+    const again = await exportRunBundle(target.db, imported.run.id);
+    const requests = (b: RunBundle) => b.recording.rounds.map((r) => r.request);
+    expect(requests(again)).toEqual(requests(bundle));
+    expect(again.steps.map((s) => s.output)).toEqual(bundle.steps.map((s) => s.output));
   });
 
   it('a replay reaches the same output with no live model call at all', async () => {
