@@ -107,6 +107,15 @@ describe.skipIf(!chromiumPath)('pinned outputs and run this step in the browser'
     await inspector.getByRole('button', { name: 'Run to here' }).waitFor();
     await shot(page, 'pins-step-inspector');
     expect(await axeViolations(page, '[data-testid="step-inspector"]')).toEqual([]);
+    // The run's graph marks the step it ran pinned.
+    const views = run.getByRole('tablist', { name: 'Run views' });
+    await views.getByRole('tab', { name: 'Graph' }).click();
+    const pinnedNode = (slug: string) =>
+      run.locator(`[data-testid="graph-node"][data-slug="${slug}"] [data-testid="node-pinned"]`);
+    await pinnedNode('draft').waitFor();
+    expect(await pinnedNode('polish').count()).toBe(0);
+    await shot(page, 'pins-run-graph');
+    await views.getByRole('tab', { name: 'Steps' }).click();
 
     // Unpin; Run this step (polish) from the panel: only polish runs, on the last run's draft output.
     const draftPanel = await openStepPanel(page, 'draft');

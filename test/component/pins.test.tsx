@@ -8,6 +8,7 @@ import { importWorkflowFile } from '../../src/ui/import/importWorkflow';
 import { createWorkflow, getWorkflow } from '../../src/store/workflows';
 import { describeIteration, IterationBadges, PinnedStepMark } from '../../src/ui/pins/PinMarks';
 import { PinSection } from '../../src/ui/pins/PinSection';
+import { PinnedNodeBadge, RunPinsProvider } from '../../src/ui/pins/PinsContext';
 import { StepPinActions } from '../../src/ui/pins/StepPinActions';
 import type { ExecutorApi } from '../../src/worker/api';
 import { chain, llm } from '../support/flows';
@@ -177,6 +178,24 @@ describe('the step inspector and the run', () => {
     );
     expect(screen.getByTestId('step-pinned').textContent).toBe('pinned');
     expect(screen.getByText('from an earlier run').getAttribute('title')).toContain('r1:draft@');
+  });
+
+  it('a run graph marks the steps the run started pinned', async () => {
+    const t = await setup();
+    renderWithExecutor(
+      t.db,
+      {},
+      <RunPinsProvider run={aRun('r', { pins: { draft: { output: 1 } } })}>
+        <span data-testid="draft">
+          <PinnedNodeBadge slug="draft" />
+        </span>
+        <span data-testid="polish">
+          <PinnedNodeBadge slug="polish" />
+        </span>
+      </RunPinsProvider>,
+    );
+    expect(screen.getByTestId('draft').textContent).toBe('pinned');
+    expect(screen.getByTestId('polish').textContent).toBe('');
   });
 
   it.each([

@@ -9,6 +9,7 @@ import { useDb } from '../DbContext';
 import { buildGraph } from '../graph/model';
 import type { NodeOverlay } from '../graph/nodes';
 import { describeNodeState, loopsBySlug, nodeRunStates, type NodeRunState } from './runStatus';
+import { RunPinsProvider } from '../pins/PinsContext';
 
 // React Flow and ELK load with this view, as with the editor's Graph tab.
 const RunCanvas = lazyChunk(() => import('../graph/RunCanvas'));
@@ -76,13 +77,15 @@ function LoadedGraph({ run, records, onOpenStep, file }: RunGraphProps & { file:
       </p>
       <ErrorBoundary label="The run's graph">
         <LazyBoundary label="the graph" fallback={<div className="editor-loading muted">Loading graph…</div>}>
-          <RunCanvas
-            model={model}
-            positions={file.ui?.positions}
-            overlays={overlays}
-            onOpen={onOpen}
-            label="The run's workflow graph. Arrow keys move between steps, Enter opens the step."
-          />
+          <RunPinsProvider run={run}>
+            <RunCanvas
+              model={model}
+              positions={file.ui?.positions}
+              overlays={overlays}
+              onOpen={onOpen}
+              label="The run's workflow graph. Arrow keys move between steps, Enter opens the step."
+            />
+          </RunPinsProvider>
         </LazyBoundary>
       </ErrorBoundary>
     </div>

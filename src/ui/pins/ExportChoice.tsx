@@ -1,6 +1,8 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Dialog } from '../common/Dialog';
-import { pinnedSlugs, useWorkflowPins } from './usePins';
+import { readPins } from '../../store/pins';
+import { getWorkflow } from '../../store/workflows';
+import { useDb } from '../DbContext';
 import './pins.css';
 
 /**
@@ -8,15 +10,23 @@ import './pins.css';
  * ticked); without any it exports at once. Copy JSON and share links never include them.
  */
 export function useExportChoice(workflowId: string, exportFile: (withPins: boolean) => void) {
-  const slugs = pinnedSlugs(useWorkflowPins(workflowId));
-  const [asking, setAsking] = useState(false);
-  const request = () => (slugs.length > 0 ? setAsking(true) : exportFile(false));
+  const db = useDb();
+  const [asking, setAsking] = useState<string[] | null>(null);
+  // Read at the click, not from a live query that may not have answered yet.
+  const request = () => {
+    void getWorkflow(db, workflowId).then((record) => {
+      const read = record ? readPins(record) : undefined;
+      const slugs = read?.kind === 'ok' ? Object.keys(read.pins) : [];
+      if (slugs.length > 0) setAsking(slugs);
+      else exportFile(false);
+    });
+  };
   const dialog: ReactNode = asking ? (
     <ExportDialog
-      slugs={slugs}
-      onClose={() => setAsking(false)}
+      slugs={asking}
+      onClose={() => setAsking(null)}
       onExport={(withPins) => {
-        setAsking(false);
+        setAsking(null);
         exportFile(withPins);
       }}
     />

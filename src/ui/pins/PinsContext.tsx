@@ -1,23 +1,32 @@
-import { createContext, useContext, type ReactNode } from 'react';
-import { useWorkflowPins, type PinsState } from './usePins';
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import type { RunRecord } from '../../engine/records';
+import { useWorkflowPins } from './usePins';
 
-/** The open workflow's pins, for the parts of the editor that mark pinned steps (the canvas's nodes). */
-const PinsContext = createContext<PinsState>({ status: 'loading' });
+/**
+ * The slugs a canvas marks "pinned": in the editor, the open workflow's pins; in a run's graph, the pins
+ * that run started with. Empty outside both.
+ */
+const PinnedSlugs = createContext<ReadonlySet<string>>(new Set());
 
+/** Around the editor's Graph tab. */
 export function PinsProvider({ workflowId, children }: { workflowId: string; children: ReactNode }) {
-  return <PinsContext.Provider value={useWorkflowPins(workflowId)}>{children}</PinsContext.Provider>;
+  const pins = useWorkflowPins(workflowId);
+  const slugs = useMemo(() => new Set(pins.status === 'ready' ? Object.keys(pins.pins) : []), [pins]);
+  return <PinnedSlugs.Provider value={slugs}>{children}</PinnedSlugs.Provider>;
 }
 
-export function useOpenWorkflowPins(): PinsState {
-  return useContext(PinsContext);
+/** Around a run's graph. */
+export function RunPinsProvider({ run, children }: { run: RunRecord; children: ReactNode }) {
+  const key = Object.keys(run.pins ?? {}).join('\n');
+  const slugs = useMemo(() => new Set(key ? key.split('\n') : []), [key]);
+  return <PinnedSlugs.Provider value={slugs}>{children}</PinnedSlugs.Provider>;
 }
 
-/** "pinned" on a canvas node whose step's output is pinned (nothing outside a workflow's editor). */
+/** "pinned" on a canvas node whose step's output is pinned. */
 export function PinnedNodeBadge({ slug }: { slug: string }) {
-  const pins = useOpenWorkflowPins();
-  if (pins.status !== 'ready' || !Object.hasOwn(pins.pins, slug)) return null;
+  if (!useContext(PinnedSlugs).has(slug)) return null;
   return (
-    <span className="pin-badge" data-testid="node-pinned" title="Runs started here use the pinned output">
+    <span className="pin-badge" data-testid="node-pinned" title="Its output is pinned: the step does not run">
       pinned
     </span>
   );
