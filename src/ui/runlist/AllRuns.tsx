@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { RUN_STATUSES, type RunRecord } from '../../engine/records';
 import { routeHref, workflowRoute } from '../routing/routes';
 import { STATUS_LABEL } from '../runs/format';
@@ -39,6 +39,7 @@ export function AllRuns({ filters }: { filters: RunFilters }) {
 const NO_RUNS: RunRecord[] = [];
 
 function RunLines({ runs }: { runs: readonly RunRecord[] }) {
+  const rowKey = useCallback((index: number) => runs[index]!.id, [runs]);
   return (
     <VirtualRows
       as="ul"
@@ -46,7 +47,7 @@ function RunLines({ runs }: { runs: readonly RunRecord[] }) {
       listClassName="all-runs-list"
       scrollerClassName="all-runs-scroller"
       count={runs.length}
-      rowKey={(index) => runs[index]!.id}
+      rowKey={rowKey}
       estimateRowPx={96}
       gapPx={4}
       renderRow={(index) => {

@@ -3,6 +3,7 @@ import { describeRunCost, formatUsd, type RunTotals } from '../runs/cost';
 import { formatDuration, formatTime, STATUS_LABEL, summarizeInput } from '../runs/format';
 import { useRunVersion } from '../versions/useVersions';
 import { useJournalOutline, useRunTotals } from './useJournal';
+import { useSettled } from './useSettled';
 import { IterationBadges } from '../pins/PinMarks';
 
 interface RunRowProps {
@@ -18,8 +19,9 @@ interface RunRowProps {
 /** One run: status, when, how long, tokens and cost, its input and error, and whether it is a fork or restarted. */
 export function RunRow({ run, active = false, storageFull = false, showWorkflow = false, open }: RunRowProps) {
   const finished = FINISHED_RUN_STATUSES.has(run.status);
-  // Totals of a finished run only: a running one's open detail sums them already.
-  const totals = useRunTotals(useJournalOutline(run.id, finished), run.restartedFrom?.at);
+  const settled = useSettled();
+  // Totals of a finished run only (a running one's open detail sums them already), once the row stays in view.
+  const totals = useRunTotals(useJournalOutline(run.id, finished && settled), run.restartedFrom?.at);
   const took = run.finishedAt !== undefined ? formatDuration(run.finishedAt - run.createdAt) : undefined;
   const body = (
     <>
@@ -40,7 +42,7 @@ export function RunRow({ run, active = false, storageFull = false, showWorkflow 
         )}
         <IterationBadges run={run} />
       </span>
-      {showWorkflow && <RunWorkflow run={run} />}
+      {showWorkflow && <RunWorkflow run={run} settled={settled} />}
       <span className="run-item-line run-item-facts muted" data-testid="run-facts">
         {took && <span>{took}</span>}
         {totals && totals.llmSteps > 0 && <span>{totals.usage.totalTokens} tokens</span>}
@@ -86,15 +88,19 @@ export function RunRow({ run, active = false, storageFull = false, showWorkflow 
 }
 
 /** "Customer Digest · version 7" (the version the run ran, when version history knew it). */
-function RunWorkflow({ run }: { run: RunRecord }) {
-  const version = useRunVersion(run);
-  const seq = version.status === 'ready' ? version.value?.seq : undefined;
+function RunWorkflow({ run, settled }: { run: RunRecord; settled: boolean }) {
   return (
     <span className="run-item-line run-item-workflow">
       <span className="run-item-workflow-name">{run.workflowName}</span>
-      {seq !== undefined && <span className="muted">version {seq}</span>}
+      {settled && <RunVersion run={run} />}
     </span>
   );
+}
+
+function RunVersion({ run }: { run: RunRecord }) {
+  const version = useRunVersion(run);
+  const seq = version.status === 'ready' ? version.value?.seq : undefined;
+  return seq === undefined ? null : <span className="muted">version {seq}</span>;
 }
 
 function RunCost({ totals }: { totals: RunTotals }) {

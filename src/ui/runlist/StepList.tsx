@@ -6,6 +6,8 @@ import { windowPages, WINDOW_PAGE_ROWS, type JournalOutline } from './journalOut
 import { useJournalWindow } from './useJournal';
 import { VirtualRows } from './VirtualRows';
 
+const NO_ROWS: JournalOutline['rows'] = [];
+
 interface StepListProps {
   run: RunRecord;
   outline: JournalOutline | undefined;
@@ -18,12 +20,13 @@ interface StepListProps {
  * side) are read from the journal and drawn, so a run of 10,000 steps opens as fast as one of ten.
  */
 export function StepList({ run, outline, names, onError }: StepListProps) {
-  const rows = outline?.rows ?? [];
+  const rows = outline?.rows ?? NO_ROWS;
   const [pages, setPages] = useState({ from: 0, to: 2 * WINDOW_PAGE_ROWS });
   const window = useJournalWindow(run.id, outline, pages.from, pages.to);
   const selectedKey = useUi((s) => (s.selectedRunId === run.id ? s.selectedStepKey : null));
   const selectedIndex = selectedKey === null ? -1 : rows.findIndex((row) => row.key === selectedKey);
   const count = rows.length;
+  const rowKey = useCallback((index: number) => rows[index]!.key, [rows]);
   const onVisibleRange = useCallback(
     (first: number, last: number) =>
       setPages((shown) => {
@@ -52,7 +55,7 @@ export function StepList({ run, outline, names, onError }: StepListProps) {
       listClassName="step-list"
       scrollerClassName="step-scroller"
       count={count}
-      rowKey={(index) => rows[index]!.key}
+      rowKey={rowKey}
       renderRow={renderRow}
       estimateRowPx={40}
       gapPx={6}

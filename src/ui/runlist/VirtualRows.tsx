@@ -1,4 +1,4 @@
-import { Fragment, useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { Fragment, useEffect, useLayoutEffect, useRef, useState, type Key, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import './runlist.css';
 
@@ -7,7 +7,10 @@ export const WHOLE_LIST_MAX_ROWS = 100;
 
 interface VirtualRowsProps {
   count: number;
-  /** A stable key per row (React's, and the virtualizer's size cache). */
+  /**
+   * A stable key per row (React's, and the virtualizer's size cache). Keep the function while the rows stay
+   * the same (`useCallback`): a new one makes the virtualizer lay out every row again.
+   */
   rowKey(index: number): string;
   /** The row's `<li>`. */
   renderRow(index: number): ReactNode;
@@ -57,12 +60,21 @@ function LongList(props: VirtualRowsProps) {
     overscan: 6,
   });
   const items = virtualizer.getVirtualItems();
-  // Rows render their own `<li>`: each drawn one is tagged with its index and measured here.
+  const scrolling = virtualizer.isScrolling;
+  // Rows drawn when the list last stood still; a row that comes into view while it scrolls is a placeholder
+  // until it stops (a fast scroll draws a few cheap rows a frame, not dozens of full ones).
+  const [shown, setShown] = useState<ReadonlySet<Key>>(() => new Set());
+  const drawnKeys = items.map((item) => item.key).join('\n');
+  useEffect(() => {
+    if (!scrolling) setShown(new Set(drawnKeys.split('\n')));
+  }, [scrolling, drawnKeys]);
+  // Rows render their own `<li>`: each drawn one is tagged with its index and measured here (placeholders keep
+  // their estimate, so a scroll does not make the virtualizer lay out the whole list again for each).
   useLayoutEffect(() => {
     const drawn = list.current?.children;
     items.forEach((item, i) => {
       const element = drawn?.[i];
-      if (!element) return;
+      if (!element || element.hasAttribute('data-placeholder')) return;
       element.setAttribute('data-index', String(item.index));
       virtualizer.measureElement(element);
     });
@@ -70,7 +82,10 @@ function LongList(props: VirtualRowsProps) {
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
   const { onVisibleRange, scrollToIndex = -1 } = props;
-  useEffect(() => onVisibleRange?.(first, last), [first, last, onVisibleRange]);
+  // Placeholders need nothing read: the range is reported once the list stands still.
+  useEffect(() => {
+    if (!scrolling) onVisibleRange?.(first, last);
+  }, [first, last, scrolling, onVisibleRange]);
   useEffect(() => {
     if (scrollToIndex >= 0) virtualizer.scrollToIndex(scrollToIndex, { align: 'auto' });
   }, [scrollToIndex, virtualizer]);
@@ -83,9 +98,19 @@ function LongList(props: VirtualRowsProps) {
         className={listClassName}
         aria-label={label}
         style={{ paddingTop: before, paddingBottom: Math.max(0, after) }}>
-        {items.map((item) => (
-          <Fragment key={item.key}>{renderRow(item.index)}</Fragment>
-        ))}
+        {items.map((item) =>
+          !scrolling || shown.has(String(item.key)) ? (
+            <Fragment key={item.key}>{renderRow(item.index)}</Fragment>
+          ) : (
+            <li
+              key={item.key}
+              className="virtual-placeholder"
+              data-placeholder
+              aria-hidden
+              style={{ height: item.size }}
+            />
+          ),
+        )}
       </List>
     </div>
   );

@@ -1,4 +1,5 @@
-import { FINISHED_RUN_STATUSES } from '../../engine/records';
+import { useCallback } from 'react';
+import { FINISHED_RUN_STATUSES, type RunRecord } from '../../engine/records';
 import { useUi } from '../state';
 import { AddressedRun } from '../routing/RunAddress';
 import { RunRow } from '../runlist/RunRow';
@@ -6,6 +7,8 @@ import { useRunIndex } from '../runlist/useRunIndex';
 import { VirtualRows } from '../runlist/VirtualRows';
 import { useStorageFullRuns } from './useRuns';
 import './runs.css';
+
+const NO_RUNS: RunRecord[] = [];
 
 /** The runs tab: this workflow's runs (newest first) beside the open run. */
 export function RunsPanel({ workflowId }: { workflowId: string }) {
@@ -15,8 +18,9 @@ export function RunsPanel({ workflowId }: { workflowId: string }) {
   const storageFull = useStorageFullRuns(
     runs.status === 'ready' && runs.value.some((r) => !FINISHED_RUN_STATUSES.has(r.status)),
   );
+  const list = runs.status === 'ready' ? runs.value : NO_RUNS;
+  const rowKey = useCallback((index: number) => list[index]!.id, [list]);
   if (runs.status === 'loading') return <p className="muted runs-empty">Loading runs…</p>;
-  const list = runs.value;
   if (list.length === 0 && !selectedRunId)
     return <p className="muted runs-empty">No runs yet. Press “Run” to start one.</p>;
   // The run the address names, even one that is not listed (then it says so); else the newest.
@@ -29,7 +33,7 @@ export function RunsPanel({ workflowId }: { workflowId: string }) {
         listClassName="runs-list"
         scrollerClassName="runs-list runs-list-scroller"
         count={list.length}
-        rowKey={(index) => list[index]!.id}
+        rowKey={rowKey}
         estimateRowPx={84}
         renderRow={(index) => {
           const run = list[index]!;
