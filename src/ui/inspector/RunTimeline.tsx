@@ -55,6 +55,8 @@ export function RunTimeline({ run, records, onOpenStep }: RunTimelineProps) {
   const [zoom, setZoom] = useState(0);
   const names = useStepNames(run.workflowHash);
   const scroller = useRef<HTMLDivElement>(null);
+  // The virtualizer's own state drives the rows; nothing memoized reads its functions.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtual = useVirtualizer({
     count: timeline.items.length,
     getScrollElement: () => scroller.current,
