@@ -154,9 +154,13 @@ async function measureDrag(page: Page): Promise<{ count: number; longest: number
 
 async function measureTyping(page: Page, workflow: EditorWorkflow) {
   await page.locator(`[data-testid="graph-node"][data-slug="${workflow.promptStep}"]`).click();
+  // The form loads its data (last run, secret names) and is drawn for the first time once the step is
+  // selected: that is the selection's work, so typing starts once the form is ready and the page is quiet.
+  await page.locator('[data-testid="step-form"][data-state="ready"]').waitFor();
   const field = page.getByTestId('step-form').getByLabel('User prompt');
   await field.click();
   await page.keyboard.press('End');
+  await page.waitForTimeout(500);
   type Collected = { __keystrokes: number[]; __keystrokeStages: KeystrokeStage[] };
   const from = await page.evaluate(() => {
     const collected = window as unknown as Collected;
