@@ -118,7 +118,7 @@ describe.skipIf(!chromiumPath)('the Content-Security-Policy', () => {
         .locator('[data-template-id="weather-outfit-chain"]')
         .getByRole('button', { name: 'Use template' })
         .click();
-      await page.getByRole('tab', { name: 'JSON' }).click();
+      await page.getByRole('tablist', { name: 'Workflow views' }).getByRole('tab', { name: 'JSON' }).click();
       const editor = page.locator('[data-testid="json-editor"] .cm-content');
       await editor.click();
       await page.keyboard.press('Control+Space'); // completion tooltip: more injected editor styles

@@ -56,7 +56,7 @@ describe.skipIf(!chromiumPath)('the visual editor', () => {
   it('builds a workflow from an empty one in the canvas and the forms, and runs it to completed', async () => {
     const { page, context, logs } = await openPage(browser);
     await page.getByRole('button', { name: 'New workflow' }).click();
-    await page.getByRole('tab', { name: 'Graph' }).click();
+    await page.getByRole('tablist', { name: 'Workflow views' }).getByRole('tab', { name: 'Graph' }).click();
     await page.locator('[data-testid="graph-canvas"][data-state="ready"]').waitFor();
     await node(page, 'start').click();
     await add(page, 'LLM');
@@ -90,7 +90,7 @@ describe.skipIf(!chromiumPath)('the visual editor', () => {
     expect(await axeViolations(page)).toEqual([]);
     await page.getByLabel('Theme').selectOption('light');
 
-    await page.getByRole('tab', { name: 'JSON' }).click();
+    await page.getByRole('tablist', { name: 'Workflow views' }).getByRole('tab', { name: 'JSON' }).click();
     // The editor catches up with the graph's edits once it is shown again.
     const shape = async () => (await savedDoc(page)).stepsConfig.map((s) => [s.stepSlug, s.stepType, s.nextSteps]);
     await expect.poll(shape).toEqual([
@@ -105,7 +105,7 @@ describe.skipIf(!chromiumPath)('the visual editor', () => {
     expect((doc.stepsConfig[1]!.config as { llmNode: { userPrompt: string } }).llmNode.userPrompt).toBe(
       'Write one sentence about durable workflows.',
     );
-    await page.getByRole('tab', { name: 'Graph' }).click();
+    await page.getByRole('tablist', { name: 'Workflow views' }).getByRole('tab', { name: 'Graph' }).click();
     expect(await axeViolations(page)).toEqual([]);
 
     const runId = await startRun(page);
@@ -114,7 +114,7 @@ describe.skipIf(!chromiumPath)('the visual editor', () => {
     await waitForRunStatus(page, runId, 'completed');
 
     // The canvas marks what changed since version 1 (the empty workflow).
-    await page.getByRole('tab', { name: 'Graph' }).click();
+    await page.getByRole('tablist', { name: 'Workflow views' }).getByRole('tab', { name: 'Graph' }).click();
     await page.getByLabel('Changes since').selectOption({ label: 'version 1' });
     await expect.poll(() => page.locator('.graph-node-added').count()).toBe(6);
     expect(await node(page, 'start').getAttribute('class')).toMatch(/graph-node-changed/);
@@ -137,7 +137,7 @@ describe.skipIf(!chromiumPath)('the visual editor', () => {
     await page.screenshot({ path: `${SHOTS}/editor-versions-diff.png` });
     await first.getByRole('button', { name: 'Restore version 1' }).click();
     await page.keyboard.press('Escape');
-    await page.getByRole('tab', { name: 'Graph' }).click();
+    await page.getByRole('tablist', { name: 'Workflow views' }).getByRole('tab', { name: 'Graph' }).click();
     await expect.poll(() => page.locator('[data-testid="graph-node"]').count()).toBe(1);
     await node(page, 'start').waitFor();
     expect(logs.filter((l) => l.startsWith('pageerror') || /Content Security Policy/.test(l))).toEqual([]);
@@ -147,7 +147,7 @@ describe.skipIf(!chromiumPath)('the visual editor', () => {
   it('moves a step into a loop by dragging it there, and back out; a palette entry dropped on it goes in', async () => {
     const { page, context } = await openPage(browser);
     await page.getByRole('button', { name: 'New workflow' }).click();
-    await page.getByRole('tab', { name: 'Graph' }).click();
+    await page.getByRole('tablist', { name: 'Workflow views' }).getByRole('tab', { name: 'Graph' }).click();
     await node(page, 'start').click();
     await add(page, 'Loop');
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
@@ -209,7 +209,7 @@ describe.skipIf(!chromiumPath)('the visual editor', () => {
     const { page, context } = await openPage(browser);
     await page.setViewportSize({ width: 390, height: 800 });
     await page.getByRole('button', { name: 'Use template' }).first().click();
-    await page.getByRole('tab', { name: 'Graph' }).click();
+    await page.getByRole('tablist', { name: 'Workflow views' }).getByRole('tab', { name: 'Graph' }).click();
     await page.locator('[data-testid="graph-canvas"]').waitFor();
     await page.locator('[data-testid="graph-node"]').first().waitFor();
     expect(await page.getByRole('toolbar', { name: 'Add a step' }).count()).toBe(0);
