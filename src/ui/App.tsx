@@ -13,9 +13,7 @@ import { Toasts } from './common/Toasts';
 import { UpdateBanner } from './pwa/UpdateBanner';
 import { DbProvider, useDb } from './DbContext';
 import { Header } from './Header';
-import { Inbox } from './inbox/Inbox';
-import { CompareView } from './compare/CompareView';
-import { AllRuns } from './runlist/AllRuns';
+import { LazyAllRuns, LazyCompareView, LazyInbox } from './lazyScreens';
 import { ImportCheckProvider } from './import/ImportCheckContext';
 import { ImportPreviewDialog } from './import/ImportPreviewDialog';
 import { clearShareHash } from './import/importSources';
@@ -154,11 +152,11 @@ function MainScreen({ knownWorkflows, lookup, onImport, onPaste }: MainScreenPro
       ) : route.screen === 'malformed' ? (
         <MalformedAddress address={route.address} problem={route.problem} />
       ) : route.screen === 'inbox' ? (
-        <Inbox />
+        <LazyInbox />
       ) : route.screen === 'compare' ? (
-        <CompareView workflowId={route.workflowId} runA={route.runA} runB={route.runB} />
+        <LazyCompareView workflowId={route.workflowId} runA={route.runA} runB={route.runB} />
       ) : route.screen === 'allRuns' ? (
-        <AllRuns filters={route.filters} />
+        <LazyAllRuns filters={route.filters} />
       ) : (
         <Welcome onImport={onImport} onPaste={onPaste} />
       )}

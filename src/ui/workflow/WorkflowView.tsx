@@ -11,7 +11,7 @@ import { useWorkflowRecord } from '../library/useLibrary';
 import { displayKeys, useShortcut } from '../shortcuts';
 import { useUi, type WorkflowTab } from '../state';
 import { NotFound } from '../routing/NotFound';
-import { RunsPanel } from '../runs/RunsPanel';
+import { LazyRunsPanel } from '../lazyScreens';
 import { hasErrors } from '../../schema/problems';
 import { validateWorkflowFile } from '../../schema/validate';
 import { useMemo } from 'react';
@@ -141,7 +141,7 @@ function Loaded({
       </DocumentProvider>
       {tab === 'runs' && (
         <div className="tab-panel">
-          <RunsPanel workflowId={record.id} />
+          <LazyRunsPanel workflowId={record.id} />
         </div>
       )}
     </article>
