@@ -5,6 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { buildExportFile, exportText } from '../src/schema/exporter';
 import { buildShareLink } from '../src/schema/share';
 import { parallelLlm } from './workflows';
+import { initialChunks } from './chunkGraph';
 
 /** Measures taken in the real app (the product build), as a person would use it. */
 
@@ -46,23 +47,6 @@ export interface InitialJs {
 
 const gzipSize = (body: Buffer) => gzipSync(body, { level: 9 }).length;
 
-/** `<script type="module" src>` and `<link rel="modulepreload" href>` of a built index.html. */
-function htmlScripts(html: string): string[] {
-  const urls: string[] = [];
-  for (const [tag] of html.matchAll(/<(?:script|link)\b[^>]*>/g)) {
-    const attribute = (name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1];
-    if (tag.startsWith('<script') && attribute('type') === 'module' && attribute('src')) urls.push(attribute('src')!);
-    if (tag.startsWith('<link') && attribute('rel') === 'modulepreload' && attribute('href'))
-      urls.push(attribute('href')!);
-  }
-  return urls;
-}
-
-/** Static `import … from "./x.js"` / `import "./x.js"` of a built chunk (never `import("…")`, which is lazy). */
-function staticImports(code: string): string[] {
-  return [...code.matchAll(/\bimport\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+\.js)["']/g)].map((m) => m[1]!);
-}
-
 /**
  * The first screen's JavaScript, read from the build: index.html's module entry and modulepreloads and,
  * transitively, every chunk they import statically — the scripts the page must load before it can show
@@ -70,18 +54,10 @@ function staticImports(code: string): string[] {
  * which request happens to start early.
  */
 export function measureInitialJs(distDir: string): InitialJs {
-  const pending = htmlScripts(readFileSync(join(distDir, 'index.html'), 'utf8')).map(
-    (url) => new URL(url, 'http://app/'),
-  );
-  const seen = new Set<string>();
-  const files: InitialJs['files'] = [];
-  for (let url = pending.shift(); url; url = pending.shift()) {
-    if (url.origin !== 'http://app' || seen.has(url.pathname)) continue;
-    seen.add(url.pathname);
-    const body = readFileSync(join(distDir, decodeURIComponent(url.pathname)));
-    files.push({ url: url.pathname, bytes: body.length, gzipBytes: gzipSize(body) });
-    pending.push(...staticImports(body.toString('utf8')).map((next) => new URL(next, url)));
-  }
+  const files = initialChunks(distDir).map((path) => {
+    const body = readFileSync(join(distDir, decodeURIComponent(path)));
+    return { url: path, bytes: body.length, gzipBytes: gzipSize(body) };
+  });
   const worker = readdirSync(join(distDir, 'assets')).find((name) => /^executor\.worker-.*\.js$/.test(name));
   return {
     gzipBytes: files.reduce((total, f) => total + f.gzipBytes, 0),

@@ -20,6 +20,9 @@ import { useGraphCommands } from './useGraphCommands';
 import { useVersionCompare } from './VersionCompare';
 
 /** The Graph tab: the open document as a canvas. Loaded lazily (React Flow and ELK stay out of the first screen). */
+// The run inspector's read-only canvas ships in this chunk (one download of React Flow for both).
+export { default as RunCanvas } from './RunCanvas';
+
 export default function GraphCanvas({ knownWorkflows }: { knownWorkflows: readonly string[] }) {
   return (
     <ReactFlowProvider>

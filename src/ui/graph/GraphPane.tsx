@@ -2,6 +2,10 @@ import { memo } from 'react';
 import { ErrorBoundary } from '../common/ErrorBoundary';
 import { LazyBoundary, lazyChunk } from '../common/LazyBoundary';
 
+// The graph model (no React Flow) loads with the first screen: the editor's canvas chunk and the run
+// screens' chunk both use it, and a lazy chunk imports only first-screen chunks (test/browser/chunks.test.ts).
+export { buildGraph } from './model';
+
 // React Flow and ELK are a lazy chunk: the first screen loads without them.
 const GraphCanvas = lazyChunk(() => import('./GraphCanvas'));
 

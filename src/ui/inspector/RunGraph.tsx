@@ -6,13 +6,17 @@ import type { WorkflowFile } from '../../schema/workflow';
 import { ErrorBoundary } from '../common/ErrorBoundary';
 import { LazyBoundary, lazyChunk } from '../common/LazyBoundary';
 import { useDb } from '../DbContext';
-import { buildGraph } from '../graph/model';
+import { buildGraph } from '../graph/GraphPane';
 import type { NodeOverlay } from '../graph/nodes';
+import type { RunCanvasProps } from '../graph/RunCanvas';
 import { describeNodeState, loopsBySlug, nodeRunStates, type NodeRunState } from './runStatus';
 import { RunPinsProvider } from '../pins/PinsContext';
 
 // React Flow and ELK load with this view, as with the editor's Graph tab.
-const RunCanvas = lazyChunk(() => import('../graph/RunCanvas'));
+// From the editor's canvas chunk: React Flow is downloaded once, in one chunk, for both.
+const RunCanvas = lazyChunk<RunCanvasProps>(() =>
+  import('../graph/GraphCanvas').then((m) => ({ default: m.RunCanvas })),
+);
 
 type Definition = { status: 'loading' } | { status: 'missing' } | { status: 'ready'; file: WorkflowFile };
 

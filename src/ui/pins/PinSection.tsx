@@ -8,7 +8,7 @@ import type { WorkflowFile } from '../../schema/workflow';
 import { useDb } from '../DbContext';
 import { formatJson } from '../runs/format';
 import { PinEditor } from './PinEditor';
-import { IterateButtons } from './IterateButtons';
+import { IterateButtons } from './PinsContext';
 import { useWorkflowPins } from './usePins';
 import './pins.css';
 

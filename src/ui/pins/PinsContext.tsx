@@ -2,6 +2,10 @@ import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import type { RunRecord } from '../../engine/records';
 import { useWorkflowPins } from './usePins';
 
+// The canvas's and the run inspector's Run this step buttons load with the first screen (not a lazy chunk
+// that both lazy chunks import).
+export { IterateButtons } from './IterateButtons';
+
 /**
  * The slugs a canvas marks "pinned": in the editor, the open workflow's pins; in a run's graph, the pins
  * that run started with. Empty outside both.

@@ -2,7 +2,7 @@ import type { RunRecord, StepRecord } from '../../engine/records';
 import { pinStep, unpinStep } from '../../store/pins';
 import { useDb } from '../DbContext';
 import { useUi } from '../state';
-import { IterateButtons } from './IterateButtons';
+import { IterateButtons } from './PinsContext';
 import { PinnedStepMark } from './PinMarks';
 import { useWorkflowPins } from './usePins';
 import './pins.css';
