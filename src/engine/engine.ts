@@ -22,7 +22,17 @@ import { directStore } from './directStore';
 import { loadJournal } from './frontier';
 import { preparePinnedRun, type PinnedStart } from './pins';
 import { BUDGET_CONTINUE, checkBudgetCaps, overBudgetError, pendingBudgetWait } from './budget';
-import { cancelledRun, editRun, forkedHistory, restartedRun, stepsFrom, type RunEdit } from './operator';
+import {
+  cancelledRun,
+  editRun,
+  forkedHistory,
+  forkedRun,
+  childRunRecord,
+  newRunRecord,
+  restartedRun,
+  stepsFrom,
+  type RunEdit,
+} from './operator';
 
 import { DEFAULT_MAX_PARALLELISM } from '../schema/limits';
 
@@ -66,12 +76,8 @@ export class Engine implements RunHost {
 
   /** Validates workflow and input, stores the definition once by content hash, and starts the run. */
   async start(options: StartOptions): Promise<string> {
-    const compiled = compileWorkflow(options.workflow);
-    checkInput(compiled, options.input);
-    const hash = await definitionHash(options.workflow);
-    this.compiled.set(hash, compiled);
-    await this.deps.store.saveDefinition(hash, compiled.definition);
-    const run = this.newRun({
+    const { compiled, hash } = await this.storeDefinition(options.workflow, options.input);
+    const run = newRunRecord(this.deps.clock.now(), {
       id: this.newId(),
       hash,
       name: compiled.definition.workflowConfig.name,
@@ -88,28 +94,14 @@ export class Engine implements RunHost {
     return run.id;
   }
 
-  private newRun(args: {
-    id: string;
-    hash: string;
-    name: string;
-    input: unknown;
-    mode: 'durable' | 'direct';
-  }): RunRecord {
-    const now = this.deps.clock.now();
-    return {
-      id: args.id,
-      workflowHash: args.hash,
-      workflowName: args.name,
-      mode: args.mode,
-      input: args.input,
-      status: 'pending',
-      generation: 0,
-      createdAt: now,
-      updatedAt: now,
-      activeMs: 0,
-      depth: 0,
-      nextSeq: 0,
-    };
+  /** Compiles and checks a workflow and its input, then stores the definition once by content hash. */
+  private async storeDefinition(workflow: WorkflowFile, input: unknown) {
+    const compiled = compileWorkflow(workflow);
+    checkInput(compiled, input);
+    const hash = await definitionHash(workflow);
+    this.compiled.set(hash, compiled);
+    await this.deps.store.saveDefinition(hash, compiled.definition);
+    return { compiled, hash };
   }
 
   /**
@@ -261,17 +253,8 @@ export class Engine implements RunHost {
     }
     const workflow = await this.deps.findWorkflow?.(args.workflowName);
     if (!workflow) throw new InputError(`no saved workflow is named "${args.workflowName}"`);
-    const compiled = compileWorkflow(workflow);
-    checkInput(compiled, args.input);
-    const hash = await definitionHash(workflow);
-    this.compiled.set(hash, compiled);
-    await this.deps.store.saveDefinition(hash, compiled.definition);
-    const run: RunRecord = {
-      ...this.newRun({ id: args.id, hash, name: args.workflowName, input: args.input, mode: args.parent.mode }),
-      parentRunId: args.parent.id,
-      parentStepKey: args.parentStepKey,
-      depth: args.parent.depth + 1,
-    };
+    const { hash } = await this.storeDefinition(workflow, args.input);
+    const run = childRunRecord(this.deps.clock.now(), { ...args, hash });
     await this.deps.store.commit({ fences: [], runs: [run] });
     await this.launch(run);
   }
@@ -392,15 +375,7 @@ export class Engine implements RunHost {
       id,
       this.deps.clock.now(),
     );
-    const forked: RunRecord = {
-      ...this.newRun({ id, hash: run.workflowHash, name: run.workflowName, input: run.input, mode: run.mode }),
-      status: 'running',
-      nextSeq: run.nextSeq,
-      forkedFrom: { runId, stepKey: key },
-    };
-    if (run.workflowId) forked.workflowId = run.workflowId;
-    // The shared history holds the origin's pinned steps: the steps after the edit keep its pins too.
-    if (run.pins) forked.pins = run.pins;
+    const forked = forkedRun(run, { id, stepKey: key, now: this.deps.clock.now() });
     await this.deps.store.commit({ fences: [], runs: [forked], steps: history });
     this.deps.onChange?.(id);
     await this.launch(forked);

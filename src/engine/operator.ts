@@ -130,3 +130,63 @@ export function restartedRun(run: RunRecord, stepKey: string, now: number): RunR
   delete next.finishedAt;
   return next;
 }
+
+/** A new run's record, before its first commit. */
+export function newRunRecord(
+  now: number,
+  args: { id: string; hash: string; name: string; input: unknown; mode: 'durable' | 'direct' },
+): RunRecord {
+  return {
+    id: args.id,
+    workflowHash: args.hash,
+    workflowName: args.name,
+    mode: args.mode,
+    input: args.input,
+    status: 'pending',
+    generation: 0,
+    createdAt: now,
+    updatedAt: now,
+    activeMs: 0,
+    depth: 0,
+    nextSeq: 0,
+  };
+}
+
+/** A subworkflow step's child run, in its parent's mode, one level deeper. */
+export function childRunRecord(
+  now: number,
+  args: { id: string; hash: string; workflowName: string; input: unknown; parent: RunRecord; parentStepKey: string },
+): RunRecord {
+  return {
+    ...newRunRecord(now, {
+      id: args.id,
+      hash: args.hash,
+      name: args.workflowName,
+      input: args.input,
+      mode: args.parent.mode,
+    }),
+    parentRunId: args.parent.id,
+    parentStepKey: args.parentStepKey,
+    depth: args.parent.depth + 1,
+  };
+}
+
+/** The record of a fork of `run` at `stepKey`: same definition, input and sequence, linked to its origin. */
+export function forkedRun(run: RunRecord, fork: { id: string; stepKey: string; now: number }): RunRecord {
+  const forked: RunRecord = {
+    ...newRunRecord(fork.now, {
+      id: fork.id,
+      hash: run.workflowHash,
+      name: run.workflowName,
+      input: run.input,
+      mode: run.mode,
+    }),
+    status: 'running',
+    nextSeq: run.nextSeq,
+    forkedFrom: { runId: run.id, stepKey: fork.stepKey },
+  };
+  if (run.workflowId) forked.workflowId = run.workflowId;
+  // The shared history holds the origin's pinned steps: the steps after the edit keep its pins too.
+  if (run.pins) forked.pins = run.pins;
+  return forked;
+}
