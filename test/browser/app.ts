@@ -54,3 +54,15 @@ export async function saveLocalProvider(page: Page, providerUrl: string, key: st
   await form.getByLabel('API key', { exact: true }).fill(key);
   await form.getByRole('button', { name: 'Save provider' }).click();
 }
+
+/** Waits until the service worker has precached the app and controls this page. */
+export async function controlledByServiceWorker(page: Page): Promise<void> {
+  await page.waitForFunction(
+    async () => {
+      const registration = await navigator.serviceWorker.ready;
+      return registration.active?.state === 'activated' && navigator.serviceWorker.controller !== null;
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+}

@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSharePayload, shareDataFromHash } from '../../src/schema/share';
 import { chain, llm } from '../support/flows';
 import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer';
-import { importWorkflow, runLocator, saveLocalProvider, startRun, waitForRunStatus } from './app';
+import {
+  controlledByServiceWorker,
+  importWorkflow,
+  runLocator,
+  saveLocalProvider,
+  startRun,
+  waitForRunStatus,
+} from './app';
 import { axeViolations, SCREENSHOT_DIR } from './axe';
 import { baseUrl, chromiumPath, launch } from './browser';
 
@@ -52,18 +59,6 @@ function storedRun(page: Page, runId: string): Promise<{ output: unknown; steps:
     db.close();
     return { output: run?.output, steps };
   }, runId);
-}
-
-/** Until the service worker has precached the app and controls the page (then it starts with no network). */
-async function controlledByServiceWorker(page: Page): Promise<void> {
-  await page.waitForFunction(
-    async () => {
-      const registration = await navigator.serviceWorker.ready;
-      return registration.active?.state === 'activated' && navigator.serviceWorker.controller !== null;
-    },
-    undefined,
-    { timeout: 30_000 },
-  );
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExportFile, exportText } from '../../src/schema/exporter';
 import { buildShareLink } from '../../src/schema/share';
 import { TEMPLATES } from '../../src/templates';
-import { runLocator, startRun, waitForRunStatus } from './app';
+import { controlledByServiceWorker, runLocator, startRun, waitForRunStatus } from './app';
 import { chromiumPath, launch } from './browser';
 import { serveStatic, type StaticSite } from './staticSite';
 
@@ -58,18 +58,6 @@ function singleCustomer() {
 
 async function newContext(browser: Browser): Promise<BrowserContext> {
   return browser.newContext({ viewport: { width: 1280, height: 800 } });
-}
-
-/** Waits until the service worker has precached the app and controls this page. */
-async function controlledByServiceWorker(page: Page): Promise<void> {
-  await page.waitForFunction(
-    async () => {
-      const registration = await navigator.serviceWorker.ready;
-      return registration.active?.state === 'activated' && navigator.serviceWorker.controller !== null;
-    },
-    undefined,
-    { timeout: 30_000 },
-  );
 }
 
 const deployment = (page: Page) =>
