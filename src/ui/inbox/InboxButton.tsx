@@ -15,7 +15,7 @@ export function InboxButton() {
           <span className="inbox-count" data-testid="inbox-count">
             {count}
           </span>
-          <span className="inbox-hidden-words"> waiting for an answer</span>
+          <span className="visually-hidden"> waiting for an answer</span>
         </>
       )}
     </a>

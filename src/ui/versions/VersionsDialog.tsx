@@ -113,7 +113,7 @@ function VersionRow({ version, current, picked, focused, onToggle }: VersionRowP
       aria-current={current ? 'true' : undefined}>
       <label className="version-compare">
         <input type="checkbox" checked={picked} onChange={onToggle} />
-        <span className="version-sr-only">Compare version {version.seq}</span>
+        <span className="visually-hidden">Compare version {version.seq}</span>
       </label>
       <div className="version-main">
         <div className="version-heading">
@@ -132,12 +132,12 @@ function VersionRow({ version, current, picked, focused, onToggle }: VersionRowP
         {!naming && (
           <button type="button" className="button button-small" onClick={() => setNaming(true)}>
             {version.name ? 'Rename' : 'Name'}
-            <span className="version-sr-only"> version {version.seq}</span>
+            <span className="visually-hidden"> version {version.seq}</span>
           </button>
         )}
         {!current && (
           <button type="button" className="button button-small" onClick={() => void restore()}>
-            Restore<span className="version-sr-only"> version {version.seq}</span>
+            Restore<span className="visually-hidden"> version {version.seq}</span>
           </button>
         )}
       </div>
@@ -169,7 +169,7 @@ function NameForm({
   return (
     <form className="version-name-form" onSubmit={submit} onKeyDown={onKeyDown}>
       <label>
-        <span className="version-sr-only">Name of version {version.seq}</span>
+        <span className="visually-hidden">Name of version {version.seq}</span>
         <input
           value={value}
           maxLength={200}
