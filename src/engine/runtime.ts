@@ -1,5 +1,6 @@
 import type { WorkflowFile } from '../schema/workflow';
 import type { Clock } from './clock';
+import type { DurableWaits } from './durable';
 import type { Defer } from './journal';
 import type { ModelRunner } from './llmTypes';
 import type { EngineStore } from './store';
@@ -57,6 +58,13 @@ export interface EngineDeps {
    * asking (a replay of a recording may be answered without a request).
    */
   isHostApproved?(workflowHash: string, host: string, runId?: string): Promise<boolean>;
+  /**
+   * A host replaying a recording: the output it recorded for the effect under `effectKey` begun with this `input`
+   * (an http step, a tool call), which then is not performed again. Default: none.
+   */
+  recordedOutput?(effectKey: string, input: unknown): Promise<{ output: unknown } | undefined>;
+  /** A runtime that keeps waits durable itself (DBOS, `durable.ts`); default: the clock and the store's events. */
+  durable?: DurableWaits;
   /** Steps in flight across all runs (Convex's maxParallelism). Default 4. */
   maxParallelism?: number;
   defer?: Defer;

@@ -87,6 +87,8 @@ export interface StepApi {
   /** Whether the user allowed this workflow to contact `host` (no consent check here: yes). */
   isHostApproved(host: string): Promise<boolean>;
   http(request: HttpRequest, call: EffectCall): Promise<HttpResponse>;
+  /** The output a replayed recording holds for this step (or effect) begun with `input`: do not perform it again. */
+  recordedOutput(input: unknown): Promise<{ output: unknown } | undefined>;
 
   /** Waits until a model call for this provider can go: the network (when it needs it) and unlocked keys. */
   untilModelReady(provider: string | undefined, model: string, effectKey: string): Promise<void>;

@@ -122,6 +122,10 @@ export abstract class StepServices {
     return http(request, call);
   }
 
+  async recordedOutput(input: unknown): Promise<{ output: unknown } | undefined> {
+    return this.host.deps.recordedOutput?.(this.key, input);
+  }
+
   async untilModelReady(provider: string | undefined, model: string, stepKey: string): Promise<void> {
     const { network, keys } = this.host.deps;
     if (!network?.neededFor || (await network.neededFor(provider, model, stepKey)))

@@ -36,6 +36,26 @@ async function runTree(db: TabflowDb, root: RunRecord): Promise<RunRecord[]> {
   return runs;
 }
 
+/**
+ * The completed http steps and tool calls of an imported run and its subworkflow runs: what a replay answers from
+ * by key and input (the records keep `{{secrets.NAME}}` placeholders, never a secret's value).
+ */
+export async function recordedEffects(db: TabflowDb, importedRunId: string): Promise<StepRecord[]> {
+  const root = await db.runs.get(importedRunId);
+  if (!root) return [];
+  const effects: StepRecord[] = [];
+  for (const run of await runTree(db, root))
+    for (const record of await journalOf(db, run.id))
+      if (record.status === 'completed' && (record.kind === 'tool-call' || isHttpInput(record.input)))
+        effects.push(record);
+  return effects;
+}
+
+/** An http step's recorded input (its method and URL), as `handlers/basic.ts` begins one. */
+function isHttpInput(input: unknown): boolean {
+  return isObject(input) && typeof input.method === 'string' && typeof input.url === 'string';
+}
+
 /** The document a run ran: its version (the hash addresses it), else the stored definition if it hashes the same. */
 async function definitionOf(db: TabflowDb, hash: string): Promise<WorkflowFile> {
   const version = await db.versions.where('definitionHash').equals(hash).first();

@@ -3,7 +3,8 @@ import type { ModelReply } from '../engine/llmTypes';
 import type { HttpResponse } from '../engine/runtime';
 import type { Recording } from '../llm/recorded';
 import type { WorkflowFile } from '../schema/workflow';
-import { exportRunBundle } from '../store/bundles';
+import { stableStringify } from '../schema/hash';
+import { exportRunBundle, recordedEffects } from '../store/bundles';
 import type { TabflowDb } from '../store/db';
 import type { SecretsService } from './secrets';
 
@@ -62,6 +63,8 @@ export interface ReplaySource {
   http: ReadonlyMap<string, HttpResponse>;
   hosts: ReadonlySet<string>;
   workflowHash: string;
+  /** Recorded outputs of http steps and tool calls, by `effectInputKey`. */
+  effects: ReadonlyMap<string, unknown>;
 }
 
 export interface ReplayRecordings {
@@ -74,10 +77,15 @@ export interface ReplayRecordings {
    * for locked keys (if its request turned out changed, it runs live and fails like any offline call).
    */
   recordsRound(effectKey: string | undefined): Promise<boolean>;
+  /** The output recorded for an http step or tool call at this key (within its run) begun with this input. */
+  outputOf(effectKey: string, input: unknown): Promise<{ output: unknown } | undefined>;
 }
 
 /** A key without its run's id: `slug@path/r2` (a run's keys all start with `<runId>:`). */
 const withinRun = (key: string) => key.slice(key.indexOf(':') + 1);
+
+/** An effect as a replay matches it: its place in its run and exactly what it began with. */
+const effectInputKey = (key: string, input: unknown) => `${withinRun(key)}\n${stableStringify(input)}`;
 
 /**
  * The recordings of replays, by a round's key (`runId:slug@path/rN`): the imported run its run (or, for a
@@ -113,6 +121,7 @@ export function replayRecordings(db: TabflowDb): ReplayRecordings {
       http: responses,
       hosts: new Set(http.map((request) => request.host)),
       workflowHash: own.workflowHash,
+      effects: new Map((await recordedEffects(db, imported.id)).map((r) => [effectInputKey(r.key, r.input), r.output])),
     };
   };
   const sourceOf = (key: string) => {
@@ -131,5 +140,10 @@ export function replayRecordings(db: TabflowDb): ReplayRecordings {
     sourceOf,
     answersFor: async (key) => (await sourceOf(key))?.answers,
     recordsRound: async (key) => key !== undefined && (await sourceOf(key))?.rounds.has(withinRun(key)) === true,
+    async outputOf(key, input) {
+      const effects = (await sourceOf(key))?.effects;
+      const lookup = effectInputKey(key, input);
+      return effects?.has(lookup) ? { output: effects.get(lookup) } : undefined;
+    },
   };
 }

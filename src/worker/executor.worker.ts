@@ -93,6 +93,8 @@ async function createEngine(): Promise<Engine> {
     secret: (name) => secrets.read(workflowSecretName(name)),
     findWorkflow: async (name) => (await findWorkflowByName(db, name))?.doc,
     isHostApproved: http.isHostApproved,
+    // A replay's recorded http responses and tool results: nothing sent, no table touched.
+    recordedOutput: replays.outputOf,
   };
   return new Engine(deps);
 }

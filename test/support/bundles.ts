@@ -26,6 +26,8 @@ interface BrowserOptions {
   http?: HttpRunner;
   /** Host approvals given in this browser (default: none). */
   approved?(workflowHash: string, host: string): boolean;
+  /** Secret values stored in this browser (default: none). */
+  secrets?: Record<string, string>;
 }
 
 /** A database with an engine wired as the worker wires its model runner and network: recordings first, else `model`. */
@@ -46,6 +48,7 @@ export function bundleBrowser(model: ModelRunner, online = true, options: Browse
     clock: new FakeClock(),
     runners: { model: createRecordedModelRunner(replays.answersFor, model), http: http.http },
     isHostApproved: http.isHostApproved,
+    recordedOutput: replays.outputOf,
     network: {
       // Offline, as the worker's: only a round the replay's recording holds goes ahead.
       isOnline: () => online,
@@ -54,7 +57,7 @@ export function bundleBrowser(model: ModelRunner, online = true, options: Browse
       neededFor: async (_provider, _model, key) => !(await replays.recordsRound(key)),
     },
     findWorkflow: async () => undefined,
-    secret: async () => undefined,
+    secret: async (name) => options.secrets?.[name],
   });
   return { db, engine };
 }

@@ -60,7 +60,11 @@ async function httpAction(config: HttpConfig, ctx: StepApi): Promise<StepOutcome
   const query = ctx.resolve(config.query ?? {}, placeholders);
   const body = ctx.resolve(config.body, placeholders);
   const sendsSecrets = [...secretNamesOf(config, ctx)];
-  ctx.begin({ input: { method: config.method, url: target.url.toString(), headers, query, body, sendsSecrets } });
+  const input = { method: config.method, url: target.url.toString(), headers, query, body, sendsSecrets };
+  ctx.begin({ input });
+  // A replay's recorded response (kept without the secrets it was sent with): nothing is sent, no host asked.
+  const recorded = await ctx.recordedOutput(input);
+  if (recorded) return ok(recorded.output);
   await confirmHost(ctx, target.host, sendsSecrets);
   const response = await sendHttp(ctx, target, () => buildRequest(config, target.url, ctx));
   return ok({ status: response.status, headers: response.headers, body: response.body });

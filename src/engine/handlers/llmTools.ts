@@ -18,7 +18,11 @@ type Args = Record<string, unknown>;
  */
 export async function runTool(ctx: StepApi, name: string, call: ToolCall, threadId: string): Promise<void> {
   const result = await ctx.effect(name, TOOL_CALL, async (sub) => {
-    sub.begin({ input: { tool: call.name, args: call.args } });
+    const input = { tool: call.name, args: call.args };
+    sub.begin({ input });
+    // A replay's recorded result: no table read or written, no request sent, no host asked.
+    const recorded = await sub.recordedOutput(input);
+    if (recorded) return recorded.output;
     return execute(sub, call).catch((error: unknown) => {
       if (!(error instanceof StepFailure) || error.stepError.retryable) throw error;
       return { error: error.message };

@@ -91,6 +91,7 @@ function fakeApi(step: { stepSlug: string; stepType: string }, options: FakeOpti
       if (!options.http) throw new Error('no http runner');
       return options.http(request);
     },
+    recordedOutput: async () => undefined,
     untilModelReady: unused('untilModelReady'),
     model: unused('model'),
     threadMessages: unused('threadMessages'),
