@@ -72,13 +72,21 @@ export const evaluatorSchema = z.discriminatedUnion('kind', [
     pattern: z.string().min(1).max(2_000),
     caseInsensitive: z.boolean().default(false),
   }),
-  z.strictObject({ ...evaluatorBase, kind: z.literal('jsonata'), expression: z.string().min(1).max(10_000) }),
+  z.strictObject({
+    ...evaluatorBase,
+    kind: z.literal('jsonata'),
+    expression: z.string().min(1).max(10_000),
+    /** What `expected` holds in the expression (absent: the cell's default expected value, if any). */
+    expected: expectedValueSchema.optional(),
+  }),
   z.strictObject({
     ...evaluatorBase,
     kind: z.literal('llm-judge'),
     /** Template over `input`, `output` and `expected` (the same `{{ }}` templates as workflow prompts). */
     prompt: z.string().min(1).max(100_000),
     model: z.strictObject({ provider: z.string().min(1).max(200).optional(), model: z.string().min(1).max(200) }),
+    /** What `{{expected}}` in the prompt reads. */
+    expected: expectedValueSchema.optional(),
   }),
 ]);
 export type Evaluator = z.infer<typeof evaluatorSchema>;
