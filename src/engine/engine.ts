@@ -49,6 +49,10 @@ export interface StartOptions {
   partial?: PinnedStart['partial'];
   /** Caps for this run (the run form), overriding the workflow's `config.limits` of the same kind. */
   budget?: RunRecord['budget'];
+  /** The run's id, chosen by the caller: a start with the id of a stored run returns it, never runs it again. */
+  runId?: string;
+  /** An experiment's cell (or judge) run: its batch (`RunRecord.batchId`). */
+  batchId?: string;
 }
 
 /**
@@ -76,9 +80,10 @@ export class Engine implements RunHost {
 
   /** Validates workflow and input, stores the definition once by content hash, and starts the run. */
   async start(options: StartOptions): Promise<string> {
+    if (options.runId !== undefined && (await this.deps.store.loadRun(options.runId))) return options.runId;
     const { compiled, hash } = await this.storeDefinition(options.workflow, options.input);
     const run = newRunRecord(this.deps.clock.now(), {
-      id: this.newId(),
+      id: options.runId ?? this.newId(),
       hash,
       name: compiled.definition.workflowConfig.name,
       input: options.input,
@@ -86,6 +91,7 @@ export class Engine implements RunHost {
     });
     if (options.workflowId) run.workflowId = options.workflowId;
     if (options.replayOf) run.replayOf = options.replayOf;
+    if (options.batchId) run.batchId = options.batchId;
     if (options.budget) run.budget = checkBudgetCaps(options.budget);
     const pinned = await preparePinnedRun(this.deps.store, compiled, options, run);
     await this.deps.store.commit({ fences: [], runs: [pinned.run], steps: pinned.steps });
@@ -251,7 +257,8 @@ export class Engine implements RunHost {
       if (!FINISHED_RUN_STATUSES.has(existing.status)) await this.launch(existing);
       return;
     }
-    const workflow = await this.deps.findWorkflow?.(args.workflowName);
+    const parent = { runId: args.parent.id, stepKey: args.parentStepKey };
+    const workflow = await this.deps.findWorkflow?.(args.workflowName, parent);
     if (!workflow) throw new InputError(`no saved workflow is named "${args.workflowName}"`);
     const { hash } = await this.storeDefinition(workflow, args.input);
     const run = childRunRecord(this.deps.clock.now(), { ...args, hash });

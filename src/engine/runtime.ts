@@ -51,8 +51,8 @@ export interface EngineDeps {
   runners: Runners;
   /** Secret values by name, read only at the moment of an HTTP request. */
   secret?(name: string): Promise<string | undefined>;
-  /** Saved workflows by name, for subworkflow steps. */
-  findWorkflow?(name: string): Promise<WorkflowFile | undefined>;
+  /** Saved workflows by name, for subworkflow steps; `parent`: the run and step asking (a replay may have its own). */
+  findWorkflow?(name: string, parent?: { runId: string; stepKey: string }): Promise<WorkflowFile | undefined>;
   /**
    * Whether the user allowed this workflow to contact `host`; undefined = ask (the step waits). `runId`: the run
    * asking (a replay of a recording may be answered without a request).

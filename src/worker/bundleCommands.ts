@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine';
 import type { ModelReply } from '../engine/llmTypes';
-import type { HttpResponse } from '../engine/runtime';
+import type { RunRecord } from '../engine/records';
+import type { EngineDeps, HttpResponse } from '../engine/runtime';
 import type { Recording } from '../llm/recorded';
 import type { WorkflowFile } from '../schema/workflow';
 import { stableStringify } from '../schema/hash';
@@ -46,6 +47,36 @@ export function bundleCommands(engine: Engine, db: TabflowDb, secrets: SecretsSe
         ...(run.workflowId ? { workflowId: run.workflowId } : {}),
       });
     },
+  };
+}
+
+type FindWorkflow = NonNullable<EngineDeps['findWorkflow']>;
+
+/**
+ * Subworkflow steps of a replay run the child definition the bundle carries (by content hash) for the same step
+ * of the imported run, when it has the name asked for; any other run, or a step the recording has no child for (an
+ * edited name, say), finds the workflow by name in the library (`byName`).
+ */
+export function replayWorkflows(db: TabflowDb, byName: FindWorkflow): FindWorkflow {
+  /** The imported run a replay run (or one of its subworkflow runs) stands for. */
+  const counterpart = async (runId: string): Promise<RunRecord | undefined> => {
+    const run = await db.runs.get(runId);
+    if (run?.replayOf !== undefined) {
+      const imported = await db.runs.get(run.replayOf);
+      return imported?.importedFrom ? imported : undefined;
+    }
+    if (run?.parentRunId === undefined || run.parentStepKey === undefined) return undefined;
+    return recordedChild(await counterpart(run.parentRunId), run.parentStepKey);
+  };
+  const recordedChild = async (parent: RunRecord | undefined, stepKey: string) =>
+    parent &&
+    (await db.runs.where('parentRunId').equals(parent.id).toArray()).find(
+      (child) => child.parentStepKey === `${parent.id}:${withinRun(stepKey)}`,
+    );
+  return async (name, parent) => {
+    const child = parent && (await recordedChild(await counterpart(parent.runId), parent.stepKey));
+    const carried = child && (await db.definitions.get(child.workflowHash))?.definition;
+    return carried?.workflowConfig.name === name ? carried : byName(name, parent);
   };
 }
 

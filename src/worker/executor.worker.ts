@@ -19,8 +19,9 @@ import {
   type ExecutorApi,
 } from './api';
 import { dispatch, engineCommands } from './commands';
+import { BatchScheduler } from './batch/scheduler';
 import { fetchHttp } from './httpRunner';
-import { replayRecordings } from './bundleCommands';
+import { replayRecordings, replayWorkflows } from './bundleCommands';
 import { replayHttp } from './recordedHttp';
 import { createRecordedModelRunner } from '../llm/recorded';
 import { createStreamBroadcaster } from './streamBroadcast';
@@ -91,7 +92,8 @@ async function createEngine(): Promise<Engine> {
         }),
     },
     secret: (name) => secrets.read(workflowSecretName(name)),
-    findWorkflow: async (name) => (await findWorkflowByName(db, name))?.doc,
+    // A replay's subworkflow steps run the child definitions its bundle carries.
+    findWorkflow: replayWorkflows(db, async (name) => (await findWorkflowByName(db, name))?.doc),
     isHostApproved: http.isHostApproved,
     // A replay's recorded http responses and tool results: nothing sent, no table touched.
     recordedOutput: replays.outputOf,
@@ -179,7 +181,8 @@ async function becomeExecutor(): Promise<void> {
   await seedDemoData(db);
   void secrets.sealStoredPlaintext();
   const engine = await createEngine();
-  commands = engineCommands(engine, db, store, secrets);
+  const batches = new BatchScheduler(engine, db);
+  commands = engineCommands(engine, db, store, secrets, batches);
   // Every tab hears of runs stopped by a full disk, which storage itself may not be able to say.
   const storageFull = new BroadcastChannel(STORAGE_FULL_CHANNEL);
   engine.watchStorage((runs) => storageFull.postMessage(runs));
@@ -188,6 +191,9 @@ async function becomeExecutor(): Promise<void> {
   new BroadcastChannel(EXECUTOR_CHANGED_CHANNEL).postMessage('executor');
   // Resuming runs goes on in the background: commands are taken from this moment.
   engine.resumeAll().catch((error: unknown) => console.error('Tabflow: resuming runs failed:', errorMessage(error)));
+  const experimentsFailed = (error: unknown) =>
+    console.error('Tabflow: resuming experiments failed:', errorMessage(error));
+  batches.resumeAll().catch(experimentsFailed);
   setTimeout(() => void loadModelModules().catch(() => undefined), MODEL_PRELOAD_DELAY_MS);
 }
 
@@ -253,6 +259,11 @@ const api: ExecutorApi = {
   applyRetention: call('applyRetention') as ExecutorApi['applyRetention'],
   exportRunBundle: call('exportRunBundle') as ExecutorApi['exportRunBundle'],
   replayRun: call('replayRun') as ExecutorApi['replayRun'],
+  startExperiment: call('startExperiment') as ExecutorApi['startExperiment'],
+  pauseExperiment: call('pauseExperiment') as ExecutorApi['pauseExperiment'],
+  resumeExperiment: call('resumeExperiment') as ExecutorApi['resumeExperiment'],
+  cancelExperiment: call('cancelExperiment') as ExecutorApi['cancelExperiment'],
+  retryFailedCells: call('retryFailedCells') as ExecutorApi['retryFailedCells'],
   role: async () => {
     await roleSettled;
     return relay.isLeader ? 'executor' : 'follower';

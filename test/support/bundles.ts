@@ -11,7 +11,7 @@ import type { WorkflowFile } from '../../src/schema/workflow';
 import { TabflowDb } from '../../src/store/db';
 import { DexieEngineStore } from '../../src/store/engineStore';
 import { createWorkflow } from '../../src/store/workflows';
-import { replayRecordings } from '../../src/worker/bundleCommands';
+import { replayRecordings, replayWorkflows } from '../../src/worker/bundleCommands';
 import { chain, llm } from './flows';
 import { fakeModel } from './model';
 
@@ -26,6 +26,8 @@ interface BrowserOptions {
   http?: HttpRunner;
   /** Host approvals given in this browser (default: none). */
   approved?(workflowHash: string, host: string): boolean;
+  /** The saved workflows of this browser's library, by name (default: none). */
+  library?: Record<string, WorkflowFile>;
   /** Secret values stored in this browser (default: none). */
   secrets?: Record<string, string>;
 }
@@ -56,7 +58,7 @@ export function bundleBrowser(model: ModelRunner, online = true, options: Browse
         new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
       neededFor: async (_provider, _model, key) => !(await replays.recordsRound(key)),
     },
-    findWorkflow: async () => undefined,
+    findWorkflow: replayWorkflows(db, async (name) => options.library?.[name]),
     secret: async (name) => options.secrets?.[name],
   });
   return { db, engine };
