@@ -277,6 +277,8 @@ export const runRecordSchema = z.object({
     .optional(),
   /** A replay of an imported run: unchanged model requests are answered from that run's recording. */
   replayOf: z.string().optional(),
+  /** A cell (or an LLM judge of one) of an experiment: the batch it belongs to (`src/store/batches.ts`). */
+  batchId: z.string().optional(),
   /** Pinned outputs by step slug, passed by the editor at start: such steps complete with the pin, never run. */
   pins: z.record(z.string(), runPinSchema).optional(),
   /** "Run this step" (only it, its inputs copied from `inputsFrom`) or "run to here" (`reached`: it stopped there). */

@@ -3,6 +3,7 @@ import { recordKind, type EventRecord, type RunRecord, type StepRecord } from '.
 import type { TableRow } from '../engine/store';
 import type { WorkflowFile } from '../schema/workflow';
 import { definitionHashSync } from '../schema/hash';
+import type { BatchCellRecord, BatchRecord, BatchRowRecord } from './batches';
 
 /** A saved workflow. `doc` is the definition exactly as imported or edited (unknown fields kept). */
 export interface WorkflowRecord {
@@ -111,7 +112,7 @@ export interface DeviceKeyRecord {
 export const DB_NAME = 'tabflow';
 
 /** The newest `version(n)` declared in `TabflowDb`. */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 export class TabflowDb extends Dexie {
   workflows!: EntityTable<WorkflowRecord, 'id'>;
@@ -126,6 +127,9 @@ export class TabflowDb extends Dexie {
   secrets!: Table<SecretRecord, string>;
   deviceKeys!: EntityTable<DeviceKeyRecord, 'id'>;
   versions!: EntityTable<VersionRecord, 'id'>;
+  batches!: EntityTable<BatchRecord, 'id'>;
+  batchRows!: Table<BatchRowRecord, [string, number]>;
+  batchCells!: EntityTable<BatchCellRecord, 'key'>;
 
   constructor(name: string = DB_NAME) {
     super(name);
@@ -157,6 +161,12 @@ export class TabflowDb extends Dexie {
     this.version(6).stores({}).upgrade(upgradeToVersion6);
     // Version 7: workflow versions, listed per workflow and found by the definition hash a run stores.
     this.version(7).stores({ versions: 'id, [workflowId+seq], definitionHash' }).upgrade(upgradeToVersion7);
+    // Version 8: experiments (`src/store/batches.ts`): a batch, its rows, and one cell per row and variant.
+    this.version(8).stores({
+      batches: 'id, workflowId, createdAt',
+      batchRows: '[batchId+rowIndex]',
+      batchCells: 'key, [batchId+rowIndex], [batchId+status+rowIndex], runId',
+    });
   }
 }
 

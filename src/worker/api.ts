@@ -2,11 +2,13 @@ import type { StorageFullRun } from '../engine/storageFull';
 import type { StorageCommands } from './storageCommands';
 import type { BundleCommands } from './bundleCommands';
 import type { EditorStart } from '../store/pins';
+import type { ExperimentCommands } from './batch/experimentApi';
 
 export type { StorageFullRun };
+export type { ExperimentCommands, ExperimentSpecInput, ExperimentStartOptions } from './batch/experimentApi';
 
 /** The executor's command API, called from the UI over Comlink. Every method runs in the executing tab. */
-export interface ExecutorApi extends StorageCommands, BundleCommands {
+export interface ExecutorApi extends StorageCommands, BundleCommands, ExperimentCommands {
   /** Starts a run of a saved workflow; rejects with a readable message when the workflow or input is invalid. */
   start(options: {
     workflowId: string;

@@ -10,14 +10,23 @@ import { providerKeyName } from '../store/keyVault';
 import { approveHost, settingValue } from '../store/settings';
 import { checkProvider } from './providerCheck';
 import type { SecretsService } from './secrets';
+import { BatchScheduler } from './batch/scheduler';
+import { experimentCommands } from './batch/commands';
 
 import type { CommandName, ExecutorApi, LocalQuery } from './api';
 
 type Commands = Omit<ExecutorApi, LocalQuery>;
 
 /** The executor's commands over an engine: what the executing tab runs, whoever asked. */
-export function engineCommands(engine: Engine, db: TabflowDb, store: EngineStore, secrets: SecretsService): Commands {
+export function engineCommands(
+  engine: Engine,
+  db: TabflowDb,
+  store: EngineStore,
+  secrets: SecretsService,
+  batches = new BatchScheduler(engine, db),
+): Commands {
   return {
+    ...experimentCommands(batches),
     saveSecret: (name, value) => secrets.save(name, value),
     keysState: () => secrets.state(),
     setPassphrase: (passphrase) => secrets.setPassphrase(passphrase),

@@ -151,6 +151,9 @@ describe('database versions', () => {
     await db.open();
     expect(db.verno).toBe(SCHEMA_VERSION);
     expect(db.tables.map((t) => t.name).sort()).toEqual([
+      'batchCells',
+      'batchRows',
+      'batches',
       'definitions',
       'deviceKeys',
       'events',
