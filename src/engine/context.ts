@@ -297,7 +297,11 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
 
   /** `sleep`: a wait step's own time; `retry`: the backoff before the next attempt. */
   async sleepUntil(at: number, kind: 'sleep' | 'retry' = 'sleep'): Promise<void> {
-    await this.host.waiting(() => this.host.deps.clock.sleepUntil(at, this.signal), {
+    const durable = kind === 'sleep' ? this.host.deps.durable : undefined;
+    const sleep = durable
+      ? () => durable.sleepUntil(this.key, at, this.signal)
+      : () => this.host.deps.clock.sleepUntil(at, this.signal);
+    await this.host.waiting(sleep, {
       kind,
       stepKey: this.key,
       wakeAt: at,
@@ -319,7 +323,13 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
     }
     await this.sync();
     const wakeAt = record.wakeAt;
-    const found = await this.host.waiting(() => this.host.nextEvent(eventName(address), wakeAt, this.signal), reason);
+    const name = eventName(address);
+    const durable = this.host.deps.durable;
+    // A durable host delivers the event itself (DBOS recv); the store's events are the tab's.
+    const next = durable
+      ? () => durable.receive(this.key, name, wakeAt, this.signal)
+      : () => this.host.nextEvent(name, wakeAt, this.signal);
+    const found = await this.host.waiting(next, reason);
     if (found.kind === 'timeout') return found;
     this.consumed = { ...found.event, consumedBy: this.key };
     this.host.claimEvent(this.consumed);

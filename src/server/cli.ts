@@ -1,0 +1,219 @@
+import { readFile } from 'node:fs/promises';
+import type { WorkflowFile } from '../schema/workflow';
+import {
+  approveStep,
+  cancelRun,
+  CommandError,
+  listRuns,
+  runStatus,
+  sendRunEvent,
+  submitRun,
+  withClient,
+  type RunStatus,
+} from './commands';
+import { describe } from './supervisor';
+import { startWorker } from './worker';
+
+/** The server subcommands of `tabflow` (src/cli/ dispatches here). Resolves with the exit code. */
+export interface CommandIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+}
+
+export const SERVER_COMMANDS = ['worker', 'submit', 'status', 'approve', 'send', 'cancel', 'list'] as const;
+export type ServerCommand = (typeof SERVER_COMMANDS)[number];
+
+export function isServerCommand(command: string): command is ServerCommand {
+  return (SERVER_COMMANDS as readonly string[]).includes(command);
+}
+
+const BOOLEAN_FLAGS = new Set(['json', 'reject', 'wait']);
+
+export const SERVER_USAGE = `Server commands (DBOS over PostgreSQL at --database-url, else TABFLOW_DATABASE_URL):
+  tabflow worker [--executor-id ID] [--concurrency N]   runs workflows (workers on one database share them)
+  tabflow submit workflow.json [--input JSON] [--id RUN] [--wait] [--json]
+  tabflow status RUN [--json]
+  tabflow approve RUN STEP [--reject] [--note TEXT] [--idempotency-key KEY]
+  tabflow send RUN EVENT JSON [--idempotency-key KEY]
+  tabflow cancel RUN
+  tabflow list [--json]`;
+
+interface Parsed {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+function parseArgs(argv: string[]): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  const queue = [...argv];
+  for (let arg = queue.shift(); arg !== undefined; arg = queue.shift()) {
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const equals = arg.indexOf('=');
+    const name = equals < 0 ? arg.slice(2) : arg.slice(2, equals);
+    const value = equals < 0 ? (BOOLEAN_FLAGS.has(name) ? true : queue.shift()) : arg.slice(equals + 1);
+    if (value === undefined) throw new CommandError(`--${name} needs a value`);
+    flags.set(name, value);
+  }
+  return { positional, flags };
+}
+
+function stringFlag(parsed: Parsed, name: string): string | undefined {
+  const value = parsed.flags.get(name);
+  return typeof value === 'string' ? value : undefined;
+}
+
+function databaseUrl(parsed: Parsed, env: NodeJS.ProcessEnv): string {
+  const url = stringFlag(parsed, 'database-url') ?? env.TABFLOW_DATABASE_URL;
+  if (!url) throw new CommandError('no database: pass --database-url postgres://… or set TABFLOW_DATABASE_URL');
+  if (!/^postgres(ql)?:\/\//.test(url))
+    throw new CommandError('--database-url must start with postgres:// or postgresql://');
+  return url;
+}
+
+function positional(parsed: Parsed, index: number, what: string): string {
+  const value = parsed.positional[index];
+  if (value === undefined) throw new CommandError(`missing ${what}\n\n${SERVER_USAGE}`);
+  return value;
+}
+
+export function parseJsonArgument(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CommandError(`${what} is not valid JSON: ${describe(error)}`);
+  }
+}
+
+async function readWorkflow(path: string): Promise<WorkflowFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CommandError(`cannot read ${path}: ${describe(error)}`);
+  }
+  const parsed = parseJsonArgument(text, path);
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new CommandError(`${path}: a workflow file is a JSON object with workflowConfig and stepsConfig`);
+  }
+  return parsed as WorkflowFile;
+}
+
+export async function runServerCommand(command: string, argv: string[], io: CommandIo): Promise<number> {
+  const out = (line: string) => io.stdout.write(`${line}\n`);
+  try {
+    const parsed = parseArgs(argv);
+    switch (command) {
+      case 'worker':
+        return await workerCommand(parsed, io);
+      case 'submit':
+        return await submitCommand(parsed, io, out);
+      case 'status': {
+        const runId = positional(parsed, 0, 'RUN');
+        const status = await withClient(databaseUrl(parsed, io.env), (client) => runStatus(client, runId));
+        out(parsed.flags.has('json') ? JSON.stringify(status) : formatStatus(status));
+        return 0;
+      }
+      case 'approve': {
+        const args = { runId: positional(parsed, 0, 'RUN'), step: positional(parsed, 1, 'STEP') };
+        const note = stringFlag(parsed, 'note');
+        const key = stringFlag(parsed, 'idempotency-key');
+        const approved = !parsed.flags.has('reject');
+        await withClient(databaseUrl(parsed, io.env), (client) =>
+          approveStep(client, {
+            ...args,
+            approved,
+            ...(note ? { note } : {}),
+            ...(key ? { idempotencyKey: key } : {}),
+          }),
+        );
+        out(`${approved ? 'approved' : 'rejected'} ${args.step} of run ${args.runId}`);
+        return 0;
+      }
+      case 'send': {
+        const runId = positional(parsed, 0, 'RUN');
+        const event = positional(parsed, 1, 'EVENT');
+        const payload = parseJsonArgument(positional(parsed, 2, 'JSON payload'), 'the event payload');
+        const key = stringFlag(parsed, 'idempotency-key');
+        await withClient(databaseUrl(parsed, io.env), (client) =>
+          sendRunEvent(client, { runId, event, payload, ...(key ? { idempotencyKey: key } : {}) }),
+        );
+        out(`sent ${event} to run ${runId}`);
+        return 0;
+      }
+      case 'cancel': {
+        const runId = positional(parsed, 0, 'RUN');
+        await withClient(databaseUrl(parsed, io.env), (client) => cancelRun(client, runId));
+        out(`cancelled run ${runId}`);
+        return 0;
+      }
+      case 'list': {
+        const runs = await withClient(databaseUrl(parsed, io.env), (client) => listRuns(client));
+        if (parsed.flags.has('json')) out(JSON.stringify(runs.map((r) => ({ id: r.workflowID, status: r.status }))));
+        else for (const run of runs) out(`${run.workflowID}  ${run.status}  ${new Date(run.createdAt).toISOString()}`);
+        return 0;
+      }
+      default:
+        throw new CommandError(`unknown command "${command}"\n\n${SERVER_USAGE}`);
+    }
+  } catch (error) {
+    io.stderr.write(`tabflow ${command}: ${describe(error)}\n`);
+    return 1;
+  }
+}
+
+async function submitCommand(parsed: Parsed, io: CommandIo, out: (line: string) => void): Promise<number> {
+  const workflow = await readWorkflow(positional(parsed, 0, 'workflow.json'));
+  const inputText = stringFlag(parsed, 'input');
+  const input = inputText === undefined ? {} : parseJsonArgument(inputText, '--input');
+  const id = stringFlag(parsed, 'id');
+  return withClient(databaseUrl(parsed, io.env), async (client) => {
+    const runId = await submitRun(client, { workflow, input }, id);
+    if (!parsed.flags.has('wait')) {
+      out(parsed.flags.has('json') ? JSON.stringify({ id: runId }) : runId);
+      return 0;
+    }
+    const result = await client.retrieveWorkflow(runId).getResult();
+    const status = await runStatus(client, runId);
+    out(parsed.flags.has('json') ? JSON.stringify(status) : formatStatus(status));
+    return result && typeof result === 'object' && 'status' in result && result.status === 'completed' ? 0 : 1;
+  });
+}
+
+async function workerCommand(parsed: Parsed, io: CommandIo): Promise<number> {
+  const concurrency = stringFlag(parsed, 'concurrency');
+  const worker = await startWorker({
+    databaseUrl: databaseUrl(parsed, io.env),
+    ...(stringFlag(parsed, 'executor-id') ? { executorId: stringFlag(parsed, 'executor-id') } : {}),
+    ...(concurrency ? { concurrency: positiveInteger(concurrency, '--concurrency') } : {}),
+    env: io.env,
+    log: (line) => io.stderr.write(`${line}\n`),
+  });
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await worker.stop();
+  return 0;
+}
+
+function positiveInteger(text: string, what: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new CommandError(`${what} must be a whole number of at least 1`);
+  return value;
+}
+
+export function formatStatus(status: RunStatus): string {
+  const lines = [`run ${status.id}: ${status.result?.status ?? status.dbosStatus.toLowerCase()}`];
+  if (status.executorId) lines.push(`  worker: ${status.executorId}`);
+  if (status.waitingFor) lines.push(`  waiting for: ${status.waitingFor.event} (step ${status.waitingFor.stepKey})`);
+  if (status.operations.length > 0) lines.push(`  recorded: ${status.operations.join(', ')}`);
+  if (status.result?.output !== undefined) lines.push(`  output: ${JSON.stringify(status.result.output)}`);
+  if (status.result?.error) lines.push(`  error: ${status.result.error.message}`);
+  if (status.error) lines.push(`  error: ${status.error}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,118 @@
+import { DBOSClient, type WorkflowStatus } from '@dbos-inc/dbos-sdk';
+import { randomUUID } from 'node:crypto';
+import { compileWorkflow } from '../engine/compile';
+import { eventName, eventNameProblem } from '../engine/events';
+import { checkInput } from '../engine/input';
+import { WAITING_EVENT, type EventMessage, type WaitingFor } from './dbosRuntime';
+import { replayUnsafeStep } from './replaySafety';
+import { RUN_QUEUE, RUN_WORKFLOW, type RunRequest, type RunResult } from './runWorkflow';
+import { APPLICATION_NAME, APPLICATION_VERSION } from './worker';
+
+/** A command's refusal: printed as it is, exit code 1 (never a stack trace). */
+export class CommandError extends Error {
+  override name = 'CommandError';
+}
+
+export async function withClient<T>(databaseUrl: string, work: (client: DBOSClient) => Promise<T>): Promise<T> {
+  const client = await DBOSClient.create({ systemDatabaseUrl: databaseUrl, applicationName: APPLICATION_NAME });
+  try {
+    return await work(client);
+  } finally {
+    await client.destroy();
+  }
+}
+
+/** Checks the workflow and its input here, before anything is queued; returns the run id (the workflow ID). */
+export async function submitRun(client: DBOSClient, request: RunRequest, runId?: string): Promise<string> {
+  const compiled = compileWorkflow(request.workflow);
+  checkInput(compiled, request.input);
+  const unsafe = replayUnsafeStep(request.workflow);
+  if (unsafe) throw new CommandError(unsafe);
+  const id = runId ?? randomUUID();
+  await client.enqueue(
+    { queueName: RUN_QUEUE, workflowName: RUN_WORKFLOW, workflowID: id, appVersion: APPLICATION_VERSION },
+    request,
+  );
+  return id;
+}
+
+export interface RunStatus {
+  id: string;
+  /** DBOS's status: ENQUEUED, PENDING, SUCCESS, ERROR, CANCELLED… */
+  dbosStatus: string;
+  executorId?: string;
+  /** The run's own outcome once its workflow has returned. */
+  result?: RunResult;
+  /** Recorded DBOS operations by name, in order (`slug@path` for effects). */
+  operations: string[];
+  waitingFor?: WaitingFor;
+  error?: string;
+}
+
+export async function runStatus(client: DBOSClient, runId: string): Promise<RunStatus> {
+  const status = await client.getWorkflow(runId);
+  if (!status) throw new CommandError(`no run has the id "${runId}" in this database`);
+  const steps = (await client.listWorkflowSteps(runId)) ?? [];
+  const result: RunStatus = { id: runId, dbosStatus: status.status, operations: steps.map((s) => s.name) };
+  if (status.executorId) result.executorId = status.executorId;
+  if (status.status === 'SUCCESS') result.result = status.output as RunResult;
+  if (status.status === 'ERROR') result.error = describeError(status.error);
+  if (status.status === 'PENDING') {
+    const waiting = await client.getEvent<WaitingFor | null>(runId, WAITING_EVENT, 0);
+    if (waiting) result.waitingFor = waiting;
+  }
+  return result;
+}
+
+export async function listRuns(client: DBOSClient, limit = 50): Promise<WorkflowStatus[]> {
+  return client.listWorkflows({ workflowName: RUN_WORKFLOW, sortDesc: true, limit, loadInput: false });
+}
+
+/** `STEP` as `slug` or `slug@path` (a step inside a loop or branch). */
+export function approvalTopic(runId: string, step: string): string {
+  const key = step.includes('@') ? step : `${step}@`;
+  return eventName({ kind: 'approval', stepKey: `${runId}:${key}` });
+}
+
+/**
+ * An approval is one decision per step: unless told otherwise its idempotency key is the run and step, so a second
+ * send (a retried command, a double click) is dropped by DBOS and the step consumes one answer.
+ */
+export async function approveStep(
+  client: DBOSClient,
+  args: { runId: string; step: string; approved: boolean; note?: string; idempotencyKey?: string },
+): Promise<void> {
+  await requireRun(client, args.runId);
+  const payload = args.note === undefined ? { approved: args.approved } : { approved: args.approved, note: args.note };
+  const key = args.idempotencyKey ?? `approval:${args.runId}:${args.step}`;
+  const message: EventMessage = { id: key, payload, sentAt: Date.now() };
+  if (args.note !== undefined) message.note = args.note;
+  await client.send(args.runId, message, approvalTopic(args.runId, args.step), key);
+}
+
+export async function sendRunEvent(
+  client: DBOSClient,
+  args: { runId: string; event: string; payload: unknown; idempotencyKey?: string },
+): Promise<void> {
+  const problem = eventNameProblem(args.event);
+  if (problem) throw new CommandError(`event "${args.event.slice(0, 200)}": ${problem}`);
+  await requireRun(client, args.runId);
+  const key = args.idempotencyKey ?? randomUUID();
+  const message: EventMessage = { id: key, payload: args.payload, sentAt: Date.now() };
+  await client.send(args.runId, message, eventName({ kind: 'named', name: args.event }), key);
+}
+
+export async function cancelRun(client: DBOSClient, runId: string): Promise<void> {
+  await requireRun(client, runId);
+  await client.cancelWorkflow(runId);
+}
+
+async function requireRun(client: DBOSClient, runId: string): Promise<void> {
+  if (!(await client.getWorkflow(runId))) throw new CommandError(`no run has the id "${runId}" in this database`);
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (error && typeof error === 'object' && 'message' in error) return String(error.message);
+  return String(error);
+}

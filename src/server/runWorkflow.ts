@@ -1,0 +1,80 @@
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import { systemClock } from '../engine/clock';
+import { Engine } from '../engine/engine';
+import { MemoryStore } from '../engine/memoryStore';
+import type { RunRecord, StepError } from '../engine/records';
+import type { Runners } from '../engine/runtime';
+import type { WorkflowFile } from '../schema/workflow';
+import { dbosRunners, dbosWaits, stepName } from './dbosRuntime';
+import { replayUnsafeStep } from './replaySafety';
+
+/** The DBOS workflow every run is: its name, and the queue `submit` puts runs on. */
+export const RUN_WORKFLOW = 'tabflowRun';
+export const RUN_QUEUE = 'tabflow-runs';
+
+export interface RunRequest {
+  workflow: WorkflowFile;
+  input: unknown;
+}
+
+/** What a finished run returns to DBOS (its workflow output). */
+export interface RunResult {
+  status: RunRecord['status'];
+  output?: unknown;
+  error?: StepError;
+  /** The journal's step keys (`slug@path`) in recording order, completed ones only. */
+  steps: string[];
+}
+
+export interface RunWorkflowDeps {
+  runners: Runners;
+  secret(name: string): Promise<string | undefined>;
+}
+
+/**
+ * The engine interprets the run inside the DBOS workflow, over a store that lives as long as this execution:
+ * durability is DBOS's. Every effect and wait is a DBOS operation (`dbosRuntime.ts`); after a crash DBOS runs this
+ * again from the top and the engine, asking for the same effects in the same order, gets their recorded results.
+ */
+export function registerRunWorkflow(deps: RunWorkflowDeps): (request: RunRequest) => Promise<RunResult> {
+  return DBOS.registerWorkflow(
+    async (request: RunRequest): Promise<RunResult> => {
+      const runId = DBOS.workflowID;
+      if (!runId) throw new Error('a Tabflow run must run as a DBOS workflow');
+      const unsafe = replayUnsafeStep(request.workflow);
+      if (unsafe)
+        return { status: 'failed', error: { message: unsafe, category: 'validation', retryable: false }, steps: [] };
+      return interpret(runId, request, deps);
+    },
+    { name: RUN_WORKFLOW },
+  );
+}
+
+async function interpret(runId: string, request: RunRequest, deps: RunWorkflowDeps): Promise<RunResult> {
+  const store = new MemoryStore();
+  let ids = 0;
+  const engine = new Engine({
+    store,
+    clock: systemClock,
+    runners: dbosRunners(runId, deps.runners),
+    durable: dbosWaits(runId),
+    // One step at a time: DBOS numbers operations in the order they are issued.
+    maxParallelism: 1,
+    // The run's id is the workflow's; anything else the engine names (events) is numbered after it.
+    newId: () => (ids++ === 0 ? runId : `${runId}/${ids}`),
+    secret: deps.secret,
+  });
+  try {
+    await engine.start({ workflow: request.workflow, input: request.input });
+    const run = await engine.awaitRun(runId);
+    const steps = (await store.loadSteps(runId))
+      .filter((step) => step.status === 'completed' && !step.parentKey)
+      .map((step) => stepName(runId, step.key));
+    const result: RunResult = { status: run.status, steps };
+    if (run.output !== undefined) result.output = run.output;
+    if (run.error) result.error = run.error;
+    return result;
+  } finally {
+    engine.shutdown();
+  }
+}

@@ -1,0 +1,82 @@
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import pg from 'pg';
+import { hostname } from 'node:os';
+import { serverRunners } from './runners';
+import { registerRunWorkflow, RUN_QUEUE } from './runWorkflow';
+import { Supervisor } from './supervisor';
+
+/** Every worker of this code base declares the same version, so any of them may take any run. */
+export const APPLICATION_NAME = 'tabflow';
+export const APPLICATION_VERSION = 'tabflow-server-1';
+
+export interface WorkerOptions {
+  databaseUrl: string;
+  executorId?: string;
+  env: NodeJS.ProcessEnv;
+  /** Runs one worker takes at once (DBOS queue worker concurrency). */
+  concurrency?: number;
+  heartbeatMs?: number;
+  staleAfterMs?: number;
+  log(line: string): void;
+}
+
+export interface RunningWorker {
+  executorId: string;
+  supervisor: Supervisor;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_HEARTBEAT_MS = 2_000;
+/** A worker silent this long is taken for dead and its runs are adopted. */
+export const DEFAULT_STALE_AFTER_MS = 10_000;
+
+/** Launches DBOS in this process: recovers this executor's own pending runs, takes queued ones, supervises. */
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const executorId = options.executorId ?? `${hostname()}-${process.pid}`;
+  DBOS.setConfig({
+    name: APPLICATION_NAME,
+    systemDatabaseUrl: options.databaseUrl,
+    executorID: executorId,
+    applicationVersion: APPLICATION_VERSION,
+    logLevel: options.env.TABFLOW_DBOS_LOG_LEVEL ?? 'warn',
+  });
+  const env = options.env;
+  registerRunWorkflow({ runners: serverRunners(env), secret: async (name) => env[name] });
+  await DBOS.launch();
+  await DBOS.registerQueue(RUN_QUEUE, {
+    workerConcurrency: options.concurrency ?? 16,
+    onConflict: 'always_update',
+    minPollingIntervalMs: 200,
+  });
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+  const supervisor = new Supervisor({
+    pool,
+    executorId,
+    heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    staleAfterMs: options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
+    resume: async (id) => void (await DBOS.resumeWorkflow(id)),
+    log: options.log,
+  });
+  await supervisor.start();
+  options.log(`worker ${executorId} is taking runs from ${redactUrl(options.databaseUrl)}`);
+  return {
+    executorId,
+    supervisor,
+    async stop() {
+      await supervisor.stop();
+      await pool.end();
+      await DBOS.shutdown();
+    },
+  };
+}
+
+/** A database URL without its password, for logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable database URL)';
+  }
+}
