@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEffectServer, type EffectServer } from '../browser/effectServer';
+import { query, startPostgres, type Postgres } from '../support/postgres';
+import { spawnWorker, stopWorker, tabflow, until, type WorkerProcess } from './support/cluster';
+import { serverTestsEnabled } from './support/setup';
+import { effectWorkflow, writeWorkflow } from './support/workflows';
+
+const enabled = serverTestsEnabled();
+
+describe.runIf(enabled)('tabflow worker / submit / status / approve on DBOS over PostgreSQL', () => {
+  let postgres: Postgres;
+  let effects: EffectServer;
+  let worker: WorkerProcess;
+  let url: string;
+
+  beforeAll(async () => {
+    postgres = await startPostgres();
+    url = postgres.createDatabase('commands');
+    effects = await startEffectServer();
+    worker = await spawnWorker(url, 'worker-a');
+  }, 120_000);
+
+  afterAll(async () => {
+    if (worker) await stopWorker(worker);
+    await effects?.close();
+    postgres?.stop();
+  });
+
+  const statusOf = async (runId: string) => JSON.parse((await tabflow(url, 'status', runId, '--json')).stdout);
+
+  it('runs http, demo-model and approval steps to completion, the approval sent twice consumed once', async () => {
+    const file = writeWorkflow(effectWorkflow(effects.origin));
+    const submitted = await tabflow(url, 'submit', file, '--input', '{"order":"o-1"}', '--id', 'run-1');
+    expect(submitted).toMatchObject({ code: 0, stdout: 'run-1' });
+
+    const waiting = await until('the approval wait', async () => {
+      const status = await statusOf('run-1');
+      return status.waitingFor ? status : undefined;
+    });
+    expect(waiting.waitingFor).toMatchObject({ stepKey: 'approve@', event: 'approval:run-1:approve@' });
+    expect(waiting.operations).toEqual(expect.arrayContaining(['charge@', 'summary@/r1']));
+
+    expect((await tabflow(url, 'approve', 'run-1', 'approve')).code).toBe(0);
+    expect((await tabflow(url, 'approve', 'run-1', 'approve')).code).toBe(0);
+    const done = await until('the run to finish', async () => {
+      const status = await statusOf('run-1');
+      return status.result ? status : undefined;
+    });
+    expect(done.result).toMatchObject({
+      status: 'completed',
+      steps: ['start@', 'charge@', 'summary@', 'approve@', 'ship@'],
+    });
+    expect(effects.requests.get('run-1:charge@')).toBe(1);
+    expect(effects.requests.get('run-1:ship@')).toBe(1);
+    // Two sends with the run-and-step key: one message was ever stored, one recv consumed it.
+    const stored = await query(url, `SELECT consumed FROM dbos.notifications WHERE destination_uuid = 'run-1'`);
+    expect(stored).toEqual([{ consumed: true }]);
+    const received = await query(
+      url,
+      `SELECT count(*)::int AS n FROM dbos.operation_outputs
+       WHERE workflow_uuid = 'run-1' AND function_name = 'DBOS.recv'`,
+    );
+    expect(received[0].n).toBe(1);
+  }, 120_000);
+
+  it('says what is wrong with a bad command and exits 1', async () => {
+    const file = writeWorkflow(effectWorkflow(effects.origin));
+    const badInput = await tabflow(url, 'submit', file, '--input', '{"order":');
+    expect(badInput.code).toBe(1);
+    expect(badInput.stderr).toContain('--input is not valid JSON');
+    const schema = await tabflow(url, 'submit', file, '--input', '{}');
+    expect(schema.stderr).toContain("input does not match the workflow's input schema");
+    expect((await tabflow(url, 'status', 'no-such-run')).stderr).toContain('no run has the id "no-such-run"');
+    expect((await tabflow(url, 'send', 'run-1', 'approval:x', '{}')).stderr).toContain('reserved');
+    const noDb = await tabflow('', 'list');
+    expect(noDb).toMatchObject({ code: 1 });
+  }, 60_000);
+});
