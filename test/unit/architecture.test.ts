@@ -27,7 +27,14 @@ const RULES: FolderRule[] = [
   {
     folder: 'store',
     packages: ['dexie', 'zod'],
-    internal: ['store/', 'schema/', 'engine/store.ts', 'engine/records.ts', 'engine/recordCheck.ts'],
+    internal: [
+      'store/',
+      'schema/',
+      'engine/store.ts',
+      'engine/records.ts',
+      'engine/recordCheck.ts',
+      'templates/demoCustomers.ts',
+    ],
   },
   {
     folder: 'llm',
@@ -40,6 +47,12 @@ const RULES: FolderRule[] = [
     folder: 'worker',
     packages: ['comlink'],
     internal: ['worker/', 'engine/', 'store/', 'llm/', 'schema/'],
+  },
+  // The headless command (`tabflow run`): the engine wired for Node (src/tabflow.ts loads the DBOS runtime lazily).
+  {
+    folder: 'cli',
+    packages: ['node:fs', 'node:fs/promises', 'node:path', 'node:util'],
+    internal: ['cli/', 'engine/', 'schema/', 'llm/', 'templates/', 'store/bundleCheck.ts'],
   },
   {
     folder: 'ui',
@@ -59,6 +72,7 @@ const RULES: FolderRule[] = [
       '@xyflow/react/*',
       'elkjs/*',
       '@tanstack/react-virtual',
+      'uplot',
     ],
     // Run commands reach the executor only through its client (ExecutorContext.tsx).
     internal: [
@@ -225,6 +239,24 @@ describe('architecture: folder import rules from the READMEs', () => {
     };
     for (const file of [...edges.keys()].sort()) if (!state.has(file)) visit(file);
     expect(cycles).toEqual([]);
+  });
+
+  it('the headless command reaches no browser-only module, even through what it imports', () => {
+    const reached = new Set<string>();
+    const queue = [...graph.keys()].filter((path) => path.startsWith('cli/'));
+    const browserOnly: string[] = [];
+    for (let path = queue.pop(); path !== undefined; path = queue.pop()) {
+      if (reached.has(path)) continue;
+      reached.add(path);
+      for (const { specifier, target } of graph.get(path) ?? []) {
+        if (target === undefined && /^(dexie|comlink|react|react-dom|workbox-window)(\/|$)/.test(specifier))
+          browserOnly.push(`${path} imports ${specifier}`);
+        if (target !== undefined && /^(ui|worker)\//.test(target)) browserOnly.push(`${path} imports ${target}`);
+        if (target !== undefined) queue.push(target);
+      }
+    }
+    expect(reached.has('cli/main.ts')).toBe(true);
+    expect(browserOnly).toEqual([]);
   });
 
   it('the check sees the real graph (a known import is found)', () => {

@@ -1,0 +1,103 @@
+import type { ProviderConfig, ProviderSettings } from '../llm/providers';
+
+/** Which provider answers model steps by default: `TABFLOW_MODEL_PROVIDER` or `--model-provider`. */
+export const MODEL_PROVIDER_CHOICES = ['demo', 'openai', 'openai-compatible'] as const;
+export type ModelProviderChoice = (typeof MODEL_PROVIDER_CHOICES)[number];
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Provider entries built from the environment, and where each one's key comes from (by variable name). */
+export interface EnvProviders {
+  settings: ProviderSettings;
+  /** Entry id → the environment variable holding its key. */
+  keyVariables: Record<string, string>;
+}
+
+export const OPENAI_ENTRY_ID = 'openai';
+export const COMPATIBLE_ENTRY_ID = 'openai-compatible';
+
+/**
+ * The providers a headless run may use, from environment variables (keys are read by name, at each request,
+ * never copied into settings):
+ * - `OPENAI_API_KEY`: OpenAI over the Responses API (`TABFLOW_BASE_URL` moves it to another address);
+ * - `TABFLOW_BASE_URL`: any OpenAI-compatible server over Chat Completions, with `TABFLOW_API_KEY` (else
+ *   `OPENAI_API_KEY`, else no key);
+ * - `TABFLOW_MODEL`: the model of steps that name none;
+ * - `TABFLOW_MODEL_PROVIDER` (or `--model-provider`, `chooseModelProvider`): the default entry; `demo` keeps
+ *   every step on the demo model.
+ * Without any of them every model step runs on the offline demo model. A step naming `openai`,
+ * `openai-compatible` or `demo` as its provider gets that one.
+ */
+export function providersFromEnv(env: Env, choice: ModelProviderChoice | undefined): EnvProviders {
+  const wanted = choice ?? defaultChoice(env);
+  if (wanted === 'demo') return { settings: { providers: [] }, keyVariables: {} };
+  const defaultModel = env.TABFLOW_MODEL?.trim() || undefined;
+  const baseUrl = env.TABFLOW_BASE_URL?.trim() || undefined;
+  const providers: ProviderConfig[] = [];
+  const keyVariables: Record<string, string> = {};
+  if (env.OPENAI_API_KEY?.trim()) {
+    providers.push({ id: OPENAI_ENTRY_ID, name: 'openai', kind: 'openai', ...optional({ baseUrl, defaultModel }) });
+    keyVariables[OPENAI_ENTRY_ID] = 'OPENAI_API_KEY';
+  }
+  if (baseUrl) {
+    providers.push({ id: COMPATIBLE_ENTRY_ID, name: 'openai-compatible', kind: 'openai-compatible', baseUrl });
+    if (defaultModel) providers[providers.length - 1]!.defaultModel = defaultModel;
+    keyVariables[COMPATIBLE_ENTRY_ID] = env.TABFLOW_API_KEY?.trim() ? 'TABFLOW_API_KEY' : 'OPENAI_API_KEY';
+  }
+  const defaultId = wanted === 'openai' ? OPENAI_ENTRY_ID : COMPATIBLE_ENTRY_ID;
+  return { settings: { providers, defaultProviderId: defaultId }, keyVariables };
+}
+
+/** OpenAI when its key is there, else a server at TABFLOW_BASE_URL, else the demo model. */
+function defaultChoice(env: Env): ModelProviderChoice {
+  if (env.OPENAI_API_KEY?.trim()) return 'openai';
+  return env.TABFLOW_BASE_URL?.trim() ? 'openai-compatible' : 'demo';
+}
+
+/**
+ * The provider choice of `--model-provider` (else `TABFLOW_MODEL_PROVIDER`), or what is wrong with it: an unknown
+ * name, or a provider the environment does not configure. Names variables, never their values.
+ */
+export function chooseModelProvider(
+  env: Env,
+  flag: string | undefined,
+): { ok: true; choice: ModelProviderChoice | undefined } | { ok: false; message: string } {
+  const given = flag ?? (env.TABFLOW_MODEL_PROVIDER?.trim() || undefined);
+  if (given === undefined) return { ok: true, choice: undefined };
+  const source = flag !== undefined ? '--model-provider' : 'TABFLOW_MODEL_PROVIDER';
+  const choice = parseModelProvider(given);
+  if (!choice)
+    return {
+      ok: false,
+      message: `${source} must be one of ${MODEL_PROVIDER_CHOICES.join(', ')} (got "${given.slice(0, 40)}")`,
+    };
+  if (choice === 'openai' && !env.OPENAI_API_KEY?.trim())
+    return { ok: false, message: `${source} is openai but OPENAI_API_KEY is not set` };
+  if (choice === 'openai-compatible' && !env.TABFLOW_BASE_URL?.trim())
+    return { ok: false, message: `${source} is openai-compatible but TABFLOW_BASE_URL is not set` };
+  return { ok: true, choice };
+}
+
+export function parseModelProvider(value: string): ModelProviderChoice | undefined {
+  const wanted = value.trim().toLowerCase();
+  return MODEL_PROVIDER_CHOICES.find((choice) => choice === wanted);
+}
+
+/** A workflow secret `NAME` is the environment variable `TABFLOW_SECRET_NAME`, read at the moment of a request. */
+export function secretVariable(name: string): string {
+  return `TABFLOW_SECRET_${name}`;
+}
+
+/** Every secret value the environment holds for this process: keys and workflow secrets, to keep out of output. */
+export function secretValues(env: Env): string[] {
+  return Object.entries(env)
+    .filter(([name]) => /(^OPENAI_API_KEY$|^TABFLOW_API_KEY$|^TABFLOW_SECRET_)/.test(name))
+    .map(([, value]) => value?.trim() ?? '')
+    .filter((value) => value.length >= 4);
+}
+
+function optional<T extends Record<string, string | undefined>>(fields: T): Partial<Record<keyof T, string>> {
+  const out: Partial<Record<keyof T, string>> = {};
+  for (const [name, value] of Object.entries(fields)) if (value !== undefined) out[name as keyof T] = value;
+  return out;
+}

@@ -1,0 +1,66 @@
+/**
+ * The demo customers the templates and the customer tools work on: the tab seeds and resets its `customers` table
+ * with exactly these (src/store/demoData.ts), and a headless run starts with them (src/cli/).
+ */
+export const DEMO_CUSTOMERS = [
+  {
+    id: 'cus_001',
+    name: 'Ada Lovelace',
+    email: 'ada@example.com',
+    plan: 'pro',
+    monthlySpend: 99,
+    lastLogin: '2026-11-20',
+    openTickets: 0,
+    status: 'active',
+  },
+  {
+    id: 'cus_002',
+    name: 'Grace Hopper',
+    email: 'grace@example.com',
+    plan: 'team',
+    monthlySpend: 249,
+    lastLogin: '2026-09-02',
+    openTickets: 3,
+    status: 'at_risk',
+  },
+  {
+    id: 'cus_003',
+    name: 'Alan Turing',
+    email: 'alan@example.com',
+    plan: 'free',
+    monthlySpend: 0,
+    lastLogin: '2026-06-14',
+    openTickets: 1,
+    status: 'at_risk',
+  },
+  {
+    id: 'cus_004',
+    name: 'Katherine Johnson',
+    email: 'katherine@example.com',
+    plan: 'enterprise',
+    monthlySpend: 1200,
+    lastLogin: '2026-11-21',
+    openTickets: 0,
+    status: 'active',
+  },
+  {
+    id: 'cus_005',
+    name: 'Edsger Dijkstra',
+    email: 'edsger@example.com',
+    plan: 'pro',
+    monthlySpend: 99,
+    lastLogin: '2026-03-30',
+    openTickets: 0,
+    status: 'churned',
+  },
+  {
+    id: 'cus_006',
+    name: 'Barbara Liskov',
+    email: 'barbara@example.com',
+    plan: 'team',
+    monthlySpend: 249,
+    lastLogin: '2026-11-10',
+    openTickets: 2,
+    status: 'active',
+  },
+] as const;
