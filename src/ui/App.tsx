@@ -14,6 +14,7 @@ import { UpdateBanner } from './pwa/UpdateBanner';
 import { DbProvider, useDb } from './DbContext';
 import { Header } from './Header';
 import { LazyAllRuns, LazyCompareView, LazyInbox } from './lazyScreens';
+import { LazyExperiment, LazyExperimentList, LazyExperimentSetup } from './lazyScreens';
 import { ImportCheckProvider } from './import/ImportCheckContext';
 import { ImportPreviewDialog } from './import/ImportPreviewDialog';
 import { clearShareHash } from './import/importSources';
@@ -157,6 +158,12 @@ function MainScreen({ knownWorkflows, lookup, onImport, onPaste }: MainScreenPro
         <LazyCompareView workflowId={route.workflowId} runA={route.runA} runB={route.runB} />
       ) : route.screen === 'allRuns' ? (
         <LazyAllRuns filters={route.filters} />
+      ) : route.screen === 'experiments' ? (
+        <LazyExperimentList />
+      ) : route.screen === 'newExperiment' ? (
+        <LazyExperimentSetup workflowId={route.workflowId} />
+      ) : route.screen === 'experiment' ? (
+        <LazyExperiment key={route.batchId} batchId={route.batchId} />
       ) : (
         <Welcome onImport={onImport} onPaste={onPaste} />
       )}

@@ -37,6 +37,9 @@ export function Header({ onImportFile, onPaste, onNew, onHelp, onTables, onSetti
         <a className="button button-dark header-runs-link" href={routeHref({ screen: 'allRuns', filters: {} })}>
           Runs
         </a>
+        <a className="button button-dark header-runs-link" href={routeHref({ screen: 'experiments' })}>
+          Experiments
+        </a>
         <button type="button" className="button button-dark" onClick={onImportFile} title={displayKeys('Mod+O')}>
           Import file
         </button>

@@ -4,3 +4,6 @@ export { RunsPanel } from './runs/RunsPanel';
 export { Inbox } from './inbox/Inbox';
 export { CompareView } from './compare/CompareView';
 export { AllRuns } from './runlist/AllRuns';
+export { ExperimentList } from './experiments/ExperimentList';
+export { ExperimentSetup } from './experiments/ExperimentSetup';
+export { ExperimentScreen } from './experiments/ExperimentScreen';

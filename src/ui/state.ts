@@ -67,6 +67,8 @@ export interface UiState extends RouteSelection {
   setWorkflowTab(tab: WorkflowTab): void;
   /** The all-runs screen with these filters (`replace`: this entry is edited in place, e.g. while typing a search). */
   showAllRuns(filters: RunFilters, options?: { replace?: boolean }): void;
+  /** Any screen by its route (e.g. an experiment once it started). */
+  goTo(route: Route, options?: { replace?: boolean }): void;
   openDialog(dialog: Dialog): void;
   closeDialog(): void;
   /** Follows the address bar (hash path, e.g. `/w/abc/json`) after Back, Forward, a typed or pasted URL. */

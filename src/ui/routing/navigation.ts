@@ -18,6 +18,7 @@ type Navigation = Pick<
   | 'showStep'
   | 'setWorkflowTab'
   | 'showAllRuns'
+  | 'goTo'
   | 'openDialog'
   | 'closeDialog'
   | 'syncLocation'
@@ -84,6 +85,7 @@ export function createNavigation(
       go(workflowRoute(selectedId, tab === 'runs' ? { tab, ...lastRun.get(selectedId) } : { tab }));
     },
     showAllRuns: (filters, options) => go({ screen: 'allRuns', filters }, options?.replace ?? false),
+    goTo: (route, options) => go(route, options?.replace ?? false),
     openDialog: (dialog) => {
       if (dialog.kind === 'tables' || dialog.kind === 'settings') {
         addressedDialog = dialog;

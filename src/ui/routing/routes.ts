@@ -2,6 +2,7 @@ import { parse as parsePattern } from 'regexparam';
 import { matchRoute } from 'wouter';
 import { SHARE_FRAGMENT_KEY } from '../../schema/share';
 import { formatRunFilters, parseRunFilters, type RunFilters } from '../runlist/filters';
+import { formatExperimentRoute, matchExperimentRoute } from './experimentRoutes';
 
 /**
  * Every screen's address, as the path after `#` (hash routes: the build works from any static host
@@ -25,6 +26,10 @@ export type Route =
   | { screen: 'compare'; workflowId: string; runA: string; runB: string }
   /** Every run of every workflow, filtered (`#/runs`, `#/runs/status=failed/q=…`). */
   | { screen: 'allRuns'; filters: RunFilters }
+  /** Every experiment (`#/experiments`), the setup of a new one (of a workflow), and one experiment. */
+  | { screen: 'experiments' }
+  | { screen: 'newExperiment'; workflowId: string | null }
+  | { screen: 'experiment'; batchId: string }
   /** An address that names no screen: shown as such, with the way home. */
   | { screen: 'malformed'; address: string; problem: string };
 
@@ -70,6 +75,10 @@ export function formatRoute(route: Route): string {
       return '/inbox';
     case 'compare':
       return `/w/${segment(route.workflowId)}/compare/${segment(route.runA)}/${segment(route.runB)}`;
+    case 'experiments':
+    case 'newExperiment':
+    case 'experiment':
+      return formatExperimentRoute(route, segment);
     case 'malformed':
       return route.address;
   }
@@ -117,6 +126,8 @@ function matchScreen(path: string): Route | null {
   if (matchPattern('/tables', path)) return { screen: 'tables' };
   if (matchPattern('/settings', path)) return { screen: 'settings' };
   if (matchPattern('/inbox', path)) return { screen: 'inbox' };
+  const experiment = matchExperimentRoute(path, matchPattern, decodeSegment);
+  if (experiment) return experiment;
   const compare = matchPattern(PATTERNS.compare, path);
   if (compare) {
     const [workflowId, runA, runB] = [compare.workflowId, compare.runA, compare.runB].map(decodeSegment) as [
@@ -191,6 +202,9 @@ export function selectionOf(route: Route): RouteSelection {
     case 'allRuns':
     case 'inbox':
     case 'compare':
+    case 'experiments':
+    case 'newExperiment':
+    case 'experiment':
     case 'malformed':
       return { selectedId: null, workflowTab: 'json', ...none };
   }
