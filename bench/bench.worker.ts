@@ -19,6 +19,8 @@ import {
 } from './measures';
 import { RESUME_WORKER_NAME, type BenchApi, type ResumeFigure } from './protocol';
 import { effectChain, fanOut, HOLD_SLUG, pureChain, resumeChain } from './workflows';
+import { langgraphSteps } from './peers/langgraphPeer';
+import { xstateSteps } from './peers/xstatePeer';
 
 /** Milliseconds after this worker was created at which its module began to run (script loaded and parsed). */
 const MODULE_EVALUATED_MS = performance.now();
@@ -47,6 +49,8 @@ const api: BenchApi = {
   async fanOut(branches) {
     return timedRun(createBenchEngine(await freshDb(), answerAtOnce), fanOut(branches), branches);
   },
+  xstate: (count) => xstateSteps(count, async () => OK),
+  langgraph: (count) => langgraphSteps(count, async () => OK),
   async prepareResume(count) {
     let held!: () => void;
     const holding = new Promise<void>((resolve) => (held = resolve));

@@ -2,6 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { ResumeFigure, RunFigure, TxFigure } from './protocol';
 import type { EngineMeasures } from './results';
 import { watchWorkerHeap } from './workerHeap';
+import type { PeerMeasures } from './peers/report';
 
 /** The engine figures, in the bench page's worker: the product's engine and store, no-op runners. */
 
@@ -64,6 +65,7 @@ export async function measureEngine(context: BrowserContext, page: Page): Promis
   const pure1000 = await medianRun(3, () => call(() => window.bench.worker.transforms(1000)));
   const direct1000 = await medianRun(3, () => call(() => window.bench.worker.effects(1000, 'direct')));
   const parallel100 = await medianRun(5, () => call(() => window.bench.worker.fanOut(100)));
+  const peers = await measurePeers(call);
   await sampleRaw();
   log('durable 10,000 steps');
   const durable10000 = completed(await call(() => window.bench.worker.effects(10_000, 'durable')));
@@ -90,5 +92,18 @@ export async function measureEngine(context: BrowserContext, page: Page): Promis
     resume100: short.resume,
     heapAfter100,
     heapAfter10000,
+    peers,
   };
+}
+
+/** The browser peers on the same workload, after a warm-up each: XState the median of 3, LangGraph one run. */
+async function measurePeers(call: <T>(fn: () => Promise<T>) => Promise<T>): Promise<PeerMeasures> {
+  log('peers: XState + snapshot per step, LangGraph.js + IndexedDB saver (1,000 steps)');
+  await call(() => window.bench.worker.xstate(300));
+  await call(() => window.bench.worker.langgraph(100));
+  const xstateRuns = [];
+  for (let i = 0; i < 3; i++) xstateRuns.push(await call(() => window.bench.worker.xstate(1000)));
+  xstateRuns.sort((a, b) => a.stepsPerSecond - b.stepsPerSecond);
+  const langgraph1000 = await call(() => window.bench.worker.langgraph(1000));
+  return { xstate1000: xstateRuns[1]!, langgraph1000 };
 }

@@ -1,3 +1,5 @@
+import type { PeerFigure } from './peers/figures';
+
 /** What the bench page offers Playwright (`window.bench`), and what the bench worker answers. */
 
 /** The worker that continues a cut-off run is told apart by its name (it starts resuming at once). */
@@ -43,6 +45,9 @@ export interface BenchApi {
   fanOut(branches: number): Promise<RunFigure>;
   /** Runs `count` effects and a last one that never answers; resolves once that one has started. */
   prepareResume(count: number): Promise<RunFigure>;
+  /** The browser peers (`peers/`): `count` no-op effects, each followed by the peer's durable write. */
+  xstate(count: number): Promise<PeerFigure>;
+  langgraph(count: number): Promise<PeerFigure>;
 }
 
 export interface BenchPage {

@@ -1,6 +1,8 @@
+import { PEER_UNITS, peerGoals, type PeerFigures } from './peers/report';
+
 /** The figures `npm run bench` reports, its goals, and how they are printed. */
 
-export interface Figures {
+export interface Figures extends PeerFigures {
   raw_idb_tx_per_s: number;
   durable_steps_per_s_100: number;
   durable_steps_per_s_1000: number;
@@ -93,6 +95,7 @@ export function goals(f: Figures): Goal[] {
       detail: `${f.prompt_keystroke_max_ms.toFixed(1)} ms`,
     },
     ...inspectorGoals(f),
+    ...peerGoals(f),
   ];
 }
 
@@ -121,6 +124,7 @@ const UNITS: Record<keyof Figures, string> = {
   runs_list_scroll_longest_task_ms: 'ms',
   run_detail_open_10000_ms: 'ms',
   run_detail_scroll_longest_task_ms: 'ms',
+  ...PEER_UNITS,
 };
 
 /** A list of 5,000 runs and a run of 10,000 steps: open in under 1 s, scroll with no long task over 50 ms. */

@@ -3,6 +3,7 @@ import type { EditorFigures } from './editorBench';
 import type { InspectorFigures } from './inspectorBench';
 import type { ResumeFigure, RunFigure, TxFigure } from './protocol';
 import type { Figures } from './report';
+import { peerFigures, peerNotes, type PeerMeasures } from './peers/report';
 
 /** From what the browser measured to the reported figures, the details kept for profiling, and notes. */
 
@@ -25,6 +26,7 @@ export interface EngineMeasures {
   /** The bench worker's heap (bytes, after a forced GC) with the engine of its last run kept. */
   heapAfter100: number;
   heapAfter10000: number;
+  peers: PeerMeasures;
 }
 
 export interface Measures {
@@ -64,6 +66,7 @@ export function toFigures({ engine: e, stream, editor, inspector, initialJs }: M
     runs_list_scroll_longest_task_ms: round(inspector.runsListScrollLongestTaskMs),
     run_detail_open_10000_ms: round(inspector.runDetailOpenMs),
     run_detail_scroll_longest_task_ms: round(inspector.runDetailScrollLongestTaskMs),
+    ...peerFigures(e.peers),
   };
 }
 
@@ -123,6 +126,7 @@ export function toNotes({ engine: e, stream, editor, initialJs, requestedTokensP
     `commits: pure_1000 ${e.pure1000.commits}, direct_1000 ${e.direct1000.commits} ` +
       `(not awaited: mirrored in the background), parallel_100 ${e.parallel100.commits}, ` +
       `durable_10000 ${e.durable10000.commits}`,
+    ...peerNotes(e.peers),
     `resume (${e.resume.stepsLoaded} records; ms after worker start): ${resumeTimeline(e.resume)}`,
     `resume after 100 steps (${e.resume100.stepsLoaded} records): ${resumeTimeline(e.resume100)}`,
     `stream: ${round(stream.windowMs)} ms from "Start run" to completed; ` +
