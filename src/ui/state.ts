@@ -4,7 +4,7 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { hashLocation, type LocationPort } from './routing/hashLocation';
 import { createNavigation } from './routing/navigation';
-import type { Route, RouteSelection, WorkflowTab } from './routing/routes';
+import type { Route, RouteSelection, RunView, WorkflowTab } from './routing/routes';
 import type { RunFilters } from './runlist/filters';
 
 /**
@@ -64,6 +64,8 @@ export interface UiState extends RouteSelection {
   showRun(runId: string | null): void;
   /** Selects a step of the open run (null: the whole run). */
   showStep(runId: string, stepKey: string | null): void;
+  /** Shows another view of the open run (Steps, Graph, Timeline): a new address, so Back returns to the last one. */
+  showRunView(view: RunView): void;
   setWorkflowTab(tab: WorkflowTab): void;
   /** The all-runs screen with these filters (`replace`: this entry is edited in place, e.g. while typing a search). */
   showAllRuns(filters: RunFilters, options?: { replace?: boolean }): void;

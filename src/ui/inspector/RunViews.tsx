@@ -1,12 +1,11 @@
-import { useCallback, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import type { RunRecord, StepRecord } from '../../engine/records';
-import { useRunSteps } from '../runs/useRuns';
+import { runViewOfRoute, type RunView } from '../routing/routes';
 import { useUi } from '../state';
 import './inspector.css';
 import { RunGraph } from './RunGraph';
 import { RunTimeline } from './RunTimeline';
-
-export type RunView = 'steps' | 'graph' | 'timeline';
+import { useJournalRecords } from './useJournalRecords';
 
 const NO_RECORDS: readonly StepRecord[] = [];
 
@@ -22,10 +21,11 @@ const VIEWS: ReadonlyArray<{ view: RunView; label: string }> = [
  * address), as a row of the list does.
  */
 export function RunViews({ run, children }: { run: RunRecord; children: ReactNode }) {
-  const [view, setView] = useState<RunView>('steps');
-  // The whole journal only for the graph and the timeline: the step list reads a window of it.
-  const steps = useRunSteps(view === 'steps' ? '' : run.id);
-  const records: readonly StepRecord[] = steps.status === 'ready' ? steps.value : NO_RECORDS;
+  // The view is part of the run's address (`?view=timeline`): a reload, Back and Forward restore it.
+  const view = useUi((s) => runViewOfRoute(s.route));
+  const setView = useUi((s) => s.showRunView);
+  // The whole journal only for the graph and the timeline (read incrementally): the step list reads a window of it.
+  const records = useJournalRecords(run.id, view !== 'steps', run.restartedFrom?.at) ?? NO_RECORDS;
   const showStep = useUi((s) => s.showStep);
   const id = useId();
   const tabs = useRef<Array<HTMLButtonElement | null>>([]);

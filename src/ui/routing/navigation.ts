@@ -1,7 +1,17 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { Dialog, UiState } from '../state';
 import type { LocationPort } from './hashLocation';
-import { formatRoute, isDialogRoute, LIBRARY, parseRoute, selectionOf, workflowRoute, type Route } from './routes';
+import {
+  formatRoute,
+  isDialogRoute,
+  LIBRARY,
+  parseRoute,
+  runViewOfRoute,
+  selectionOf,
+  workflowRoute,
+  type Route,
+  type RunView,
+} from './routes';
 
 /** The part of the UI store that is the address bar's: where the user is, and the dialog it names. */
 type Navigation = Pick<
@@ -16,6 +26,7 @@ type Navigation = Pick<
   | 'select'
   | 'showRun'
   | 'showStep'
+  | 'showRunView'
   | 'setWorkflowTab'
   | 'showAllRuns'
   | 'goTo'
@@ -38,13 +49,17 @@ export function createNavigation(
   /** The last Tables/Settings dialog asked for, with its options (Settings' `provider`), for its address. */
   let addressedDialog: Dialog = { kind: 'none' };
   /** The run (and step) last open per workflow, so the Runs tab reopens on it. */
-  const lastRun = new Map<string, { runId: string; stepKey: string | null }>();
+  const lastRun = new Map<string, { runId: string; stepKey: string | null; runView: RunView }>();
 
   const stateOf = (route: Route) => {
     const background = isDialogRoute(route) ? backgroundOf(location.returnTo()) : route;
     const selection = selectionOf(background);
     if (selection.selectedId && selection.selectedRunId) {
-      lastRun.set(selection.selectedId, { runId: selection.selectedRunId, stepKey: selection.selectedStepKey });
+      lastRun.set(selection.selectedId, {
+        runId: selection.selectedRunId,
+        stepKey: selection.selectedStepKey,
+        runView: runViewOfRoute(background),
+      });
     }
     const dialog: Dialog = !isDialogRoute(route)
       ? heldDialog
@@ -66,8 +81,10 @@ export function createNavigation(
     else go(get().background, true);
   };
   const inRun = (runId: string | null, stepKey: string | null) => {
-    const { selectedId } = get();
-    if (selectedId) go(workflowRoute(selectedId, { tab: 'runs', runId, stepKey }));
+    const { selectedId, selectedRunId, route } = get();
+    // Another step of the same run keeps the run's view (Graph, Timeline).
+    const runView = runId !== null && runId === selectedRunId ? runViewOfRoute(route) : undefined;
+    if (selectedId) go(workflowRoute(selectedId, { tab: 'runs', runId, stepKey, runView }));
   };
 
   return {
@@ -79,6 +96,12 @@ export function createNavigation(
     },
     showRun: (runId) => inRun(runId, null),
     showStep: (runId, stepKey) => inRun(runId, stepKey),
+    showRunView: (view) => {
+      const { route } = get();
+      if (route.screen !== 'run' && route.screen !== 'step') return;
+      const { view: _shown, ...rest } = route;
+      go(view === 'steps' ? rest : { ...rest, view });
+    },
     setWorkflowTab: (tab) => {
       const { selectedId } = get();
       if (!selectedId) return;

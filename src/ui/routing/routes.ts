@@ -12,12 +12,16 @@ import { formatExperimentRoute, matchExperimentRoute } from './experimentRoutes'
 
 export type WorkflowTab = 'json' | 'graph' | 'runs';
 
+/** A run's views; the step list is the default, the others are named in its address (`…/view=timeline`). */
+export type RunView = 'steps' | 'graph' | 'timeline';
+const RUN_VIEWS: ReadonlySet<string> = new Set<RunView>(['graph', 'timeline']);
+
 export type Route =
   | { screen: 'library' }
   | { screen: 'workflow'; workflowId: string; tab: 'json' | 'graph' }
   | { screen: 'runs'; workflowId: string }
-  | { screen: 'run'; workflowId: string; runId: string }
-  | { screen: 'step'; workflowId: string; runId: string; stepKey: string }
+  | { screen: 'run'; workflowId: string; runId: string; view?: Exclude<RunView, 'steps'> }
+  | { screen: 'step'; workflowId: string; runId: string; stepKey: string; view?: Exclude<RunView, 'steps'> }
   | { screen: 'tables' }
   | { screen: 'settings' }
   /** Every answer a run waits for (approvals, events, hosts, budgets), across all workflows. */
@@ -61,9 +65,11 @@ export function formatRoute(route: Route): string {
     case 'runs':
       return `/w/${segment(route.workflowId)}/runs`;
     case 'run':
-      return `/w/${segment(route.workflowId)}/runs/${segment(route.runId)}`;
-    case 'step':
-      return `/w/${segment(route.workflowId)}/runs/${segment(route.runId)}/steps/${segment(route.stepKey)}`;
+      return `/w/${segment(route.workflowId)}/runs/${segment(route.runId)}${viewQuery(route.view)}`;
+    case 'step': {
+      const step = `/w/${segment(route.workflowId)}/runs/${segment(route.runId)}/steps/${segment(route.stepKey)}`;
+      return `${step}${viewQuery(route.view)}`;
+    }
     case 'tables':
     case 'settings':
       return `/${route.screen}`;
@@ -82,6 +88,12 @@ export function formatRoute(route: Route): string {
     case 'malformed':
       return route.address;
   }
+}
+
+const viewQuery = (view: RunView | undefined) => (view === undefined || view === 'steps' ? '' : `/view=${view}`);
+
+function runViewOf(name: string): Exclude<RunView, 'steps'> | undefined {
+  return RUN_VIEWS.has(name) ? (name as Exclude<RunView, 'steps'>) : undefined;
 }
 
 /** The `href` of a route, for links. */
@@ -122,7 +134,16 @@ function matchPattern(pattern: string, path: string): Record<string, string | un
   return matched ? (params as Record<string, string | undefined>) : null;
 }
 
-function matchScreen(path: string): Route | null {
+function matchScreen(address: string): Route | null {
+  // A run's view is its address's last segment (`…/runs/<run>/view=timeline`); no id is, since ids escape `=`.
+  const at = address.lastIndexOf('/view=');
+  if (at >= 0) {
+    const screen = matchScreen(address.slice(0, at));
+    const view = runViewOf(address.slice(at + '/view='.length));
+    if (screen?.screen !== 'run' && screen?.screen !== 'step') return null;
+    return view ? { ...screen, view } : malformed(address, `a run has no “${address.slice(at + 6, at + 46)}” view`);
+  }
+  const path = address;
   if (matchPattern('/tables', path)) return { screen: 'tables' };
   if (matchPattern('/settings', path)) return { screen: 'settings' };
   if (matchPattern('/inbox', path)) return { screen: 'inbox' };
@@ -172,6 +193,11 @@ export function isDialogRoute(route: Route): route is DialogRoute {
   return route.screen === 'tables' || route.screen === 'settings';
 }
 
+/** The view of the run a route shows (the step list unless its address names another). */
+export function runViewOfRoute(route: Route): RunView {
+  return (route.screen === 'run' || route.screen === 'step') && route.view ? route.view : 'steps';
+}
+
 /** What the main area shows for a route: the workflow and its view, or no workflow. */
 export interface RouteSelection {
   selectedId: string | null;
@@ -213,10 +239,14 @@ export function selectionOf(route: Route): RouteSelection {
 /** The route that shows a workflow's view: a tab, or the runs tab open on a run (and a step in it). */
 export function workflowRoute(
   workflowId: string,
-  view: { tab: 'json' | 'graph' } | { tab: 'runs'; runId?: string | null; stepKey?: string | null },
+  view:
+    | { tab: 'json' | 'graph' }
+    | { tab: 'runs'; runId?: string | null; stepKey?: string | null; runView?: RunView | undefined },
 ): Route {
   if (view.tab !== 'runs') return { screen: 'workflow', workflowId, tab: view.tab };
   if (!view.runId) return { screen: 'runs', workflowId };
-  if (view.stepKey === undefined || view.stepKey === null) return { screen: 'run', workflowId, runId: view.runId };
-  return { screen: 'step', workflowId, runId: view.runId, stepKey: view.stepKey };
+  const shown = view.runView === undefined || view.runView === 'steps' ? {} : { view: view.runView };
+  if (view.stepKey === undefined || view.stepKey === null)
+    return { screen: 'run', workflowId, runId: view.runId, ...shown };
+  return { screen: 'step', workflowId, runId: view.runId, stepKey: view.stepKey, ...shown };
 }
