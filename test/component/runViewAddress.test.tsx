@@ -30,9 +30,7 @@ afterAll(() => Object.defineProperty(Element.prototype, 'clientHeight', clientSi
 
 const DEFINITION = {
   workflowConfig: { name: 'Views' },
-  stepsConfig: [
-    { stepSlug: 'start', name: 'Start', stepType: 'trigger', config: { type: 'manual' }, nextSteps: {} },
-  ],
+  stepsConfig: [{ stepSlug: 'start', name: 'Start', stepType: 'trigger', config: { type: 'manual' }, nextSteps: {} }],
 } as unknown as WorkflowFile;
 
 const run: RunRecord = {
