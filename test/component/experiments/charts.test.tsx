@@ -133,7 +133,7 @@ describe('the charts’ data', () => {
       ['Local server', '33.3% (1/3)', '33.3% (1/3)', '66.7% (2/3)'],
     ]);
     expect(tableOf('cost')).toEqual([
-      ['Variant', 'Cells', 'Judges', 'Total', 'Tokens (cells + judges)'],
+      ['Variant', 'Cells', 'Judges', 'Total', 'Tokens (+ judges)'],
       ['Demo model', '$0.25', '$0.05', '$0.30', '250 + 40'],
       ['Local server', '$1.00', '$0', '$1.00', '20 + 20'],
     ]);

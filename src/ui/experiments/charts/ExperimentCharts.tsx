@@ -11,7 +11,7 @@ import { VariantCharts } from './VariantCharts';
 const ROWS_PER_CHUNK = 1_000;
 /** While cells keep finishing, the charts are redrawn at most this often. */
 const REFRESH_MS = 1_500;
-export const HISTOGRAM_BINS = 20;
+export const HISTOGRAM_BINS = 12;
 
 /** What the charts need of a cell (outputs are left behind: they can be large). */
 function chartCell(cell: CellResult): CellResult {

@@ -47,6 +47,7 @@ export function VariantCharts({ summaries, histogram, evaluators }: VariantChart
 
 function Figure({ figure }: { figure: ChartFigure }) {
   const titleId = useId();
+  const tableId = useId();
   return (
     <figure className="chart-figure" aria-labelledby={titleId} data-chart={figure.id}>
       <figcaption id={titleId} className="chart-title">
@@ -59,9 +60,12 @@ function Figure({ figure }: { figure: ChartFigure }) {
           <ChartCanvas spec={figure.spec} />
         </LazyBoundary>
       )}
-      <div className="chart-table-scroll">
+      {/* Focusable: a table wider than a phone scrolls, and a keyboard must reach what is scrolled away. */}
+      <div className="chart-table-scroll" tabIndex={0} role="region" aria-labelledby={tableId}>
         <table className="chart-table">
-          <caption className="visually-hidden">{figure.title}: the numbers</caption>
+          <caption id={tableId} className="visually-hidden">
+            {figure.title}: the numbers
+          </caption>
           <thead>
             <tr>
               {figure.table.columns.map((column, i) => (

@@ -105,7 +105,7 @@ function costFigure(summaries: readonly VariantSummary[]): ChartFigure {
     ...(totals.every((t) => t === 0) ? { empty: 'No cost recorded (the demo model is free).' } : {}),
     spec: bars(summaries, totals, 'usd'),
     table: {
-      columns: ['Variant', 'Cells', 'Judges', 'Total', 'Tokens (cells + judges)'],
+      columns: ['Variant', 'Cells', 'Judges', 'Total', 'Tokens (+ judges)'],
       rows: summaries.map((s, i) => ({
         key: s.variantId,
         cells: [
