@@ -123,3 +123,35 @@ export function expressionsOf(step: Step): string[] {
   if (step.stepType === 'action' && step.config.action === 'transform') return [step.config.expression];
   return [];
 }
+
+/** Compiled workflows kept by an engine: at most this many distinct definitions. */
+export const COMPILED_CACHE_LIMIT = 32;
+
+/**
+ * The engine's compiled workflows by definition hash, least recently used dropped first, so a worker that runs
+ * many distinct workflows holds a bounded number. A dropped one is compiled again from its stored definition.
+ */
+export class CompiledCache {
+  private readonly entries = new Map<string, CompiledWorkflow>();
+
+  constructor(private readonly limit = COMPILED_CACHE_LIMIT) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(hash: string): CompiledWorkflow | undefined {
+    const compiled = this.entries.get(hash);
+    if (compiled === undefined) return undefined;
+    // Re-inserted: a Map iterates in insertion order, so the first key is always the least recently used.
+    this.entries.delete(hash);
+    this.entries.set(hash, compiled);
+    return compiled;
+  }
+
+  set(hash: string, compiled: CompiledWorkflow): void {
+    this.entries.delete(hash);
+    this.entries.set(hash, compiled);
+    while (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
+  }
+}

@@ -1,5 +1,5 @@
 import type { WorkflowFile } from '../schema/workflow';
-import { compileWorkflow, type CompiledWorkflow } from './compile';
+import { CompiledCache, compileWorkflow, type CompiledWorkflow } from './compile';
 import { RunDriver, type DriverResult } from './driver';
 import { checkInput, InputError } from './input';
 import { StorageFullRuns, type StorageFullRun } from './storageFull';
@@ -64,7 +64,7 @@ export class Engine implements RunHost {
   private readonly drivers = new Map<string, RunDriver>();
   private readonly launching = new Set<string>();
   private readonly finished = new Map<string, Array<(run: RunRecord) => void>>();
-  private readonly compiled = new Map<string, CompiledWorkflow>();
+  private readonly compiled = new CompiledCache();
   private readonly running = new Set<Promise<unknown>>();
   /** Kept in memory: on a really full disk even the pause that says so cannot be written. */
   private readonly storageFull: StorageFullRuns;
