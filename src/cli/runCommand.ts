@@ -131,7 +131,7 @@ async function execute(plan: Plan, ctx: Context): Promise<number> {
     runId = plan.kind === 'start' ? await engine.start({ workflow: plan.workflow, input: plan.input }) : plan.run.id;
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    reporter.error(`the input does not fit the workflow: ${error.message}`);
+    reporter.error(error.message);
     return EXIT.failed;
   }
   if (plan.kind === 'continue') await engine.resumeAll();

@@ -12,13 +12,17 @@ import {
 const cliWiring: ConformanceWiring = ({ store, clock }) => embeddedEngineDeps({ store, clock, env: {} });
 
 describe('conformance: tabflow run and the tab run every template and held-in flow alike', () => {
-  it.each(conformanceCases().map((c) => [c.id, c] as const))('%s', async (_id, c) => {
-    const inTab = await runConformanceCase(c, browserWiring);
-    const headless = await runConformanceCase(c, cliWiring);
-    expect(inTab.status, JSON.stringify(inTab.output)).toBe('completed');
-    expect(inTab.stepKeys.length).toBeGreaterThan(1);
-    expect(compareResults(inTab, headless)).toEqual([]);
-  }, 60_000);
+  it.each(conformanceCases().map((c) => [c.id, c] as const))(
+    '%s',
+    async (_id, c) => {
+      const inTab = await runConformanceCase(c, browserWiring);
+      const headless = await runConformanceCase(c, cliWiring);
+      expect(inTab.status, JSON.stringify(inTab.output)).toBe('completed');
+      expect(inTab.stepKeys.length).toBeGreaterThan(1);
+      expect(compareResults(inTab, headless)).toEqual([]);
+    },
+    60_000,
+  );
 
   it('the comparison sees a different output and a different step sequence', () => {
     const base = { status: 'completed' as const, output: { a: 1 }, stepKeys: ['start@', 'a@'] };
