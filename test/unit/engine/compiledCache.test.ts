@@ -28,7 +28,7 @@ describe('compiled-workflow cache', () => {
     expect(cache.get('c')).toBe(compiled);
   });
 
-  it('a worker running many distinct workflows stays bounded; each run, dropped or not, resumes to its end', async () => {
+  it('a worker running many distinct workflows stays bounded; every run, dropped or not, resumes', async () => {
     const count = COMPILED_CACHE_LIMIT + 8;
     const first = createTestEngine();
     const ids: string[] = [];
