@@ -166,7 +166,7 @@ describe('tabflow run: approvals, events and hosts are answered by flags, else t
 });
 
 describe('tabflow run: keys never appear in output', () => {
-  it('a provider that refuses the key: the run fails saying so, and neither the key nor the store holds it', async () => {
+  it('a provider refusing the key: the run fails saying so; no output and no store holds the key', async () => {
     const key = `sk-test-${crypto.randomUUID()}`;
     const server = await localServer((request, response) => {
       response.writeHead(401, { 'content-type': 'application/json' });
