@@ -114,10 +114,13 @@ describe('evaluateCell: jsonata', () => {
   });
 
   it('a hostile expression is stopped by the expression budget and fails with a reason', async () => {
-    const raw = { kind: 'jsonata', expression: '($f := function($n){ $n = 0 ? 0 : $f($n - 1) + 1 }; $f(100000000))' };
-    const result = await verdict(raw, null);
+    // Five million calls: without the budget this runs for many seconds and answers a list.
+    const slow = { kind: 'jsonata', expression: '($f := function($n){ $n > 0 ? $f($n - 1) : 0 }; [1..100000].$f(50))' };
+    const result = await verdict(slow, null);
     expect(result.pass).toBe(false);
-    expect(result.reason).toMatch(/^the expression failed: /);
+    expect(result.reason).toMatch(/^the expression failed: .*timeout/i);
+    const deep = { kind: 'jsonata', expression: '($f := function($n){ $n = 0 ? 0 : $f($n - 1) + 1 }; $f(100000000))' };
+    expect((await verdict(deep, null)).reason).toMatch(/^the expression failed: /);
   });
 
   it('the llm judge is left to its own run', async () => {
