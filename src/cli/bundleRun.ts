@@ -21,7 +21,8 @@ export async function loadBundleRun(store: CliStore, bundle: RunBundle): Promise
   for (const { hash, workflow } of bundle.definitions) store.importDefinition(hash, workflow as WorkflowFile, false);
   const runs = (bundle.runs as RunRecord[]).map(continuingRun);
   const steps = bundle.steps as StepRecord[];
-  const kept = steps.filter((step) => step.status === 'completed' || runOf(runs, step.runId)?.status === 'completed');
+  const completedRuns = new Set(runs.filter((run) => run.status === 'completed').map((run) => run.id));
+  const kept = steps.filter((step) => step.status === 'completed' || completedRuns.has(step.runId));
   await store.commit({
     fences: [],
     runs,
@@ -31,10 +32,6 @@ export async function loadBundleRun(store: CliStore, bundle: RunBundle): Promise
   const run = runs[0]!;
   if (run.status === 'completed') return { kind: 'finished', run };
   return { kind: 'continues', run, kept: kept.length, dropped: steps.length - kept.length };
-}
-
-function runOf(runs: readonly RunRecord[], id: string): RunRecord | undefined {
-  return runs.find((run) => run.id === id);
 }
 
 /** A failed or cancelled run is running again (its next writer bumps the generation); a completed one stays. */
