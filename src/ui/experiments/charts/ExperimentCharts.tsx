@@ -1,6 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CellResult } from '../../../schema/experiment';
+import { errorMessage } from '../../../schema/errorMessage';
 import { latencyHistogram, summarizeVariants } from '../../../schema/experimentSummary';
 import { getBatch, readCellWindow, type BatchRecord } from '../../../store/batches';
 import type { TabflowDb } from '../../../store/db';
@@ -35,23 +36,35 @@ export async function readChartCells(db: TabflowDb, batch: BatchRecord): Promise
 export function ExperimentCharts({ batchId }: { batchId: string }) {
   const db = useDb();
   const batch = useLiveQuery(async () => (await getBatch(db, batchId)) ?? null, [db, batchId]);
-  const cells = useThrottledCells(db, batch ?? undefined);
+  const read = useThrottledCells(db, batch ?? undefined);
+  const cells = read?.cells;
   const spec = batch?.spec;
   const evaluators = useMemo(() => (spec ? spec.evaluators.map((e) => ({ id: e.id, label: e.label })) : []), [spec]);
   const summaries = useMemo(() => (spec && cells ? summarizeVariants(spec, cells) : []), [spec, cells]);
   const histogram = useMemo(() => (cells ? latencyHistogram(cells, HISTOGRAM_BINS) : []), [cells]);
   if (batch === undefined || (batch && cells === undefined)) return <p className="muted">Loading charts…</p>;
   if (batch === null) return <p className="muted">This experiment is not on this device.</p>;
+  if (read?.error) return <p className="error-text">The charts could not read the cells: {read.error}</p>;
   return <VariantCharts summaries={summaries} histogram={histogram} evaluators={evaluators} />;
 }
 
+interface CellsRead {
+  batchId: string;
+  seq: number;
+  cells: CellResult[];
+  /** The last read failed (the numbers shown are gone with it). */
+  error?: string;
+}
+
 /**
- * The batch's cells, read again after the batch record moves: at most one read starts per `REFRESH_MS`
- * (a batch that changes every few milliseconds still gets redrawn), and an older read never replaces a newer one.
+ * The batch's cells, read again after the batch record moves: at most one read starts per `REFRESH_MS`, or per
+ * four times the last read's duration on a large batch (reading stays a small share of the main thread), so a
+ * batch that changes every few milliseconds still gets redrawn; an older read never replaces a newer one.
  */
-function useThrottledCells(db: TabflowDb, batch: BatchRecord | undefined): CellResult[] | undefined {
-  const [read, setRead] = useState<{ batchId: string; seq: number; cells: CellResult[] } | undefined>(undefined);
+function useThrottledCells(db: TabflowDb, batch: BatchRecord | undefined): CellsRead | undefined {
+  const [read, setRead] = useState<CellsRead | undefined>(undefined);
   const lastStart = useRef(Number.NEGATIVE_INFINITY);
+  const gap = useRef(REFRESH_MS);
   const seq = useRef(0);
   const latest = useRef(batch);
   useEffect(() => {
@@ -64,17 +77,21 @@ function useThrottledCells(db: TabflowDb, batch: BatchRecord | undefined): CellR
       () => {
         const target = latest.current;
         if (!target) return;
-        lastStart.current = Date.now();
+        const started = (lastStart.current = Date.now());
         const mine = ++seq.current;
-        void readChartCells(db, target).then((cells) =>
-          setRead((prev) =>
-            prev && prev.batchId === target.id && prev.seq > mine ? prev : { batchId: target.id, seq: mine, cells },
-          ),
+        void readChartCells(db, target).then(
+          (cells) => {
+            gap.current = Math.max(REFRESH_MS, 4 * (Date.now() - started));
+            setRead((prev) =>
+              prev && prev.batchId === target.id && prev.seq > mine ? prev : { batchId: target.id, seq: mine, cells },
+            );
+          },
+          (error: unknown) => setRead({ batchId: target.id, seq: mine, cells: [], error: errorMessage(error) }),
         );
       },
-      Math.max(0, lastStart.current + REFRESH_MS - Date.now()),
+      Math.max(0, lastStart.current + gap.current - Date.now()),
     );
     return () => clearTimeout(timer);
   }, [db, version]);
-  return read && batch && read.batchId === batch.id ? read.cells : undefined;
+  return read && batch && read.batchId === batch.id ? read : undefined;
 }
