@@ -97,7 +97,14 @@ export class RunSession {
       if (wait.kind === 'storage-full' || !QUESTION_KINDS.has(wait.kind)) continue;
       if (this.answered.has(wait.stepKey)) continue;
       const given = this.givenAnswer(run.id, wait);
-      if (given) {
+      if (!given && wait.kind === 'event' && wait.timeoutAt !== undefined) {
+        // The workflow says what happens without the event: the process waits for the timeout and follows it.
+        this.answered.add(wait.stepKey);
+        const until = new Date(wait.timeoutAt).toISOString();
+        this.reporter.note(
+          `step "${stepLabel(wait.stepKey, run.id)}" waits for the event "${wait.name}" until ${until}`,
+        );
+      } else if (given) {
         this.answered.add(wait.stepKey);
         // After this commit returns: the engine is inside it now.
         setImmediate(() => void given().catch((error: unknown) => this.reporter.error(String(error))));

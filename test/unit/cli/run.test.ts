@@ -140,6 +140,23 @@ describe('tabflow run: approvals, events and hosts are answered by flags, else t
     expect(sent.stdout).toContain('"n":7');
   });
 
+  it('an event wait with a timeout is waited out and its timeout branch followed', async () => {
+    const doc = chain('Signal or not', [
+      {
+        stepSlug: 'signal',
+        name: 'Signal',
+        stepType: 'event',
+        config: { event: 'go', timeoutMs: 200 },
+        nextSteps: { success: 'after', timeout: 'after' },
+      },
+      set('after', { done: true }),
+    ]);
+    const result = await tabflow(['run', jsonFile(doc)]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/step "signal" waits for the event "go" until \d{4}-/);
+    expect(JSON.parse(result.stdout)).toEqual({ done: true });
+  });
+
   it('asks for --allow-host before contacting a host, and never contacts one outside allowedHosts', async () => {
     const server = await localServer((_request, response) => response.end('{"ok":true}'));
     servers.push(server);
