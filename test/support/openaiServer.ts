@@ -35,6 +35,26 @@ export interface RecordedRequest {
   body: any;
   authorization: string | undefined;
   headers: Record<string, string | string[] | undefined>;
+  /** The whole reply was written (false: still going, or the client went away first). */
+  answered: boolean;
+}
+
+/**
+ * Requests and full answers per idempotency key: the `idempotency-key` header, or — for clients that send
+ * none, as the AI SDK's chat client — the last user message (a test makes each step's prompt unique).
+ */
+export function countByIdempotencyKey(requests: readonly RecordedRequest[]) {
+  const counts = new Map<string, { requests: number; answered: number }>();
+  for (const request of requests) {
+    if (request.method !== 'POST') continue;
+    const header = request.headers['idempotency-key'];
+    const key = typeof header === 'string' ? header : lastUserText(request.body);
+    const count = counts.get(key) ?? { requests: 0, answered: 0 };
+    count.requests++;
+    if (request.answered) count.answered++;
+    counts.set(key, count);
+  }
+  return counts;
 }
 
 export interface OpenAIServer {
@@ -78,15 +98,16 @@ export async function startOpenAIServer(
     const raw = await readBody(req);
     const body = raw ? JSON.parse(raw) : undefined;
     const path = (req.url ?? '/').split('?')[0]!;
-    if (requests.length < MAX_RECORDED) {
-      requests.push({
-        method: req.method ?? 'GET',
-        path,
-        body,
-        authorization: req.headers.authorization,
-        headers: { ...req.headers },
-      });
-    }
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      body,
+      authorization: req.headers.authorization,
+      headers: { ...req.headers },
+      answered: false,
+    };
+    if (requests.length < MAX_RECORDED) requests.push(recorded);
+    res.on('finish', () => void (recorded.answered = true));
     res.on('close', () => {
       if (!res.writableFinished) state.closedEarly++;
     });
@@ -175,11 +196,14 @@ function toAnswer(
 
 /** The deterministic default: "echo: " + the last user message. */
 function echo(body: any): ScriptedReply {
+  return { text: `echo: ${lastUserText(body)}` };
+}
+
+function lastUserText(body: any): string {
   const chat: any[] = Array.isArray(body?.messages) ? body.messages : Array.isArray(body?.input) ? body.input : [];
   const lastUser = [...chat].reverse().find((m) => m?.role === 'user');
   const parts: any[] = Array.isArray(lastUser?.content) ? lastUser.content : [];
-  const content = typeof lastUser?.content === 'string' ? lastUser.content : parts.map((p) => p?.text ?? '').join('');
-  return { text: `echo: ${content}` };
+  return typeof lastUser?.content === 'string' ? lastUser.content : parts.map((p) => p?.text ?? '').join('');
 }
 
 /** Words with their trailing space: several deltas whose concatenation is the text. */

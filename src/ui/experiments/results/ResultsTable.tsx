@@ -23,15 +23,16 @@ interface ResultsTableProps {
 }
 
 const ROW_PX = 34;
-const WIDTHS: Record<ResultColumn['kind'], string> = {
-  row: '4.5rem',
-  input: 'minmax(8rem, 12rem)',
-  output: 'minmax(10rem, 18rem)',
-  metric: '6.5rem',
-  check: '6rem',
-  checkReason: '0',
-  error: '0',
-  runId: '0',
+/** Column widths in rem: fixed, so the header rows and the body rows (each a grid of its own) line up. */
+const WIDTHS_REM: Record<ResultColumn['kind'], number> = {
+  row: 4,
+  input: 11,
+  output: 14,
+  metric: 6.5,
+  check: 7,
+  checkReason: 0,
+  error: 0,
+  runId: 0,
 };
 
 interface DrawnRow {
@@ -107,7 +108,10 @@ interface TableFrameProps extends ResultsTableProps {
 function TableFrame({ scroller, long, rows, totalPx, ...props }: TableFrameProps) {
   const { groups, count, rowAt } = props;
   const columns = groups.flatMap((group) => group.columns);
-  const style = { '--results-columns': columns.map((c) => WIDTHS[c.kind]).join(' ') } as CSSProperties;
+  const style = {
+    '--results-columns': columns.map((c) => `${WIDTHS_REM[c.kind]}rem`).join(' '),
+    '--results-width': `${columns.reduce((sum, c) => sum + WIDTHS_REM[c.kind], 0)}rem`,
+  } as CSSProperties;
   return (
     <div
       ref={scroller}
