@@ -127,6 +127,28 @@ describe('tabflow run: approvals, events and hosts are answered by flags, else t
     expect(approved.stdout).toContain('The change was approved');
   });
 
+  it('with a file store, the answer continues the waiting run: nothing before the approval runs again', async () => {
+    const store = ['--store', `file:${tempDir()}`];
+    const args = [
+      'run',
+      template('approval-before-update'),
+      '--input',
+      '{"customerId":"cus_004"}',
+      ...store,
+      ...FAST_DEMO,
+    ];
+    const waiting = await tabflow(args);
+    expect(waiting.code).toBe(3);
+    expect(waiting.stderr).toMatch(/✓ proposer +completed/);
+    expect(waiting.stderr).toContain('it continues this run from its last finished step');
+    const runId = /started run (\S+)/.exec(waiting.stderr)![1]!;
+    const approved = await tabflow([...args, '--approve', 'approve']);
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(approved.stderr).toContain(`resumed run ${runId}`);
+    expect(approved.stderr).not.toMatch(/proposer/);
+    expect(approved.stderr).toMatch(/✓ apply +completed/);
+  });
+
   it('sends an --event when the run waits for it', async () => {
     const doc = chain('Waits for a signal', [
       { stepSlug: 'signal', name: 'Signal', stepType: 'event', config: { event: 'go' } },
