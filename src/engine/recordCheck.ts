@@ -64,7 +64,7 @@ function isMeta(v: unknown): boolean {
   if (v.budgetRaise !== undefined) return false;
   if (!optional(v.rounds, isInt) || !optional(v.costUsd, isNum) || !optional(v.priceSource, isPriceSource))
     return false;
-  if (!optional(v.pinned, (p) => typeof p === 'boolean')) return false;
+  if (!optional(v.pinned, (p) => typeof p === 'boolean') || !optional(v.items, isInt)) return false;
   return optional(
     v.usage,
     (u) => isPlain(u) && onlyKeys(u, USAGE_KEYS) && USAGE_FIELDS.every((field) => optional(u[field], isNum)),

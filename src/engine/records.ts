@@ -83,6 +83,8 @@ export const stepMetaSchema = z.object({
   pinned: z.boolean().optional(),
   /** A "run this step" run's input: the record of an earlier run it was copied from. */
   copiedFrom: z.string().optional(),
+  /** A for-each loop: how many items its list had when it started (so iterations show done/total while it runs). */
+  items: z.number().int().optional(),
 });
 export type StepMeta = z.infer<typeof stepMetaSchema>;
 

@@ -27,7 +27,7 @@ export type EventWait = { kind: 'event'; event: EventRecord } | { kind: 'timeout
 
 /** Fields a step may record when it starts. */
 /** A step begins started, or already waiting (a wait or event step records its wake time at once). */
-export type BeginFields = Partial<Pick<StepRecord, 'input' | 'wakeAt' | 'childRunId'>> & {
+export type BeginFields = Partial<Pick<StepRecord, 'input' | 'wakeAt' | 'childRunId' | 'meta'>> & {
   status?: 'started' | 'waiting';
 };
 

@@ -1,6 +1,5 @@
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { DBCore } from 'dexie';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunRecord, StepRecord } from '../../src/engine/records';
 import type { WorkflowFile } from '../../src/schema/workflow';
@@ -10,6 +9,7 @@ import { ExecutorProvider } from '../../src/ui/ExecutorContext';
 import { RunDetail } from '../../src/ui/runs/RunDetail';
 import { UiStoreProvider } from '../../src/ui/state';
 import type { ExecutorApi } from '../../src/worker/api';
+import { countStepReads } from '../support/countReads';
 import { journalStep } from '../support/journalRecords';
 import { freshDb } from './helpers';
 
@@ -51,36 +51,6 @@ const run: RunRecord = {
 
 const step = (i: number, fields: Partial<StepRecord> = {}) =>
   journalStep('run1', `s${i}`, { startedAt: T0 + i * 10, endedAt: T0 + i * 10 + 5, ...fields });
-
-/** Counts the step records IndexedDB hands out (every read of the journal, whatever its query). */
-function countStepReads(db: TabflowDb) {
-  const counter = { records: 0 };
-  db.use({
-    stack: 'dbcore',
-    name: 'count-step-reads',
-    create: (down: DBCore): DBCore => ({
-      ...down,
-      table(name) {
-        const table = down.table(name);
-        if (name !== 'steps') return table;
-        return {
-          ...table,
-          async query(request) {
-            const answer = await table.query(request);
-            if (request.values) counter.records += answer.result.length;
-            return answer;
-          },
-          async getMany(request) {
-            const answer = await table.getMany(request);
-            counter.records += answer.filter(Boolean).length;
-            return answer;
-          },
-        };
-      },
-    }),
-  });
-  return counter;
-}
 
 async function renderRun(db: TabflowDb, hash: string) {
   window.location.hash = hash;

@@ -58,6 +58,18 @@ describe('node states of a run', () => {
       after: 'skipped',
     },
     {
+      name: 'a list from an expression, still running: the total is the length its record noted at the start',
+      file: workflow({ forEach: '{{input.items}}' }),
+      records: [
+        journalStep('r', 'each', { stepType: 'loop', status: 'started', endedAt: undefined, meta: { items: 4 } }),
+        iteration(0, 'completed'),
+        iteration(1, 'started'),
+      ],
+      finished: false,
+      each: { status: 'running', iterations: { done: 1, total: 4 } },
+      after: 'pending',
+    },
+    {
       name: 'a while loop still going: iterations done, no total',
       file: workflow({ while: 'index < 5' }),
       records: [

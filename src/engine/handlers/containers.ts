@@ -26,7 +26,6 @@ function throwIfFailed(outcome: ScopeOutcome): unknown {
 }
 
 export async function loopHandler(step: StepOf<'loop'>, ctx: StepApi): Promise<StepOutcome> {
-  ctx.begin();
   const controller = childController(ctx);
   const iterate = (index: number, item: unknown) => {
     const frame: Frame = {
@@ -44,8 +43,11 @@ export async function loopHandler(step: StepOf<'loop'>, ctx: StepApi): Promise<S
         `forEach must resolve to a list, got ${items === null ? 'null' : typeof items}`,
         false,
       );
+    // The list's length is on the loop's record from its start: the run shows iterations done of it.
+    ctx.begin({ meta: { items: items.length } });
     return ok(await pool(items, step.config.concurrency ?? 1, iterate, controller));
   }
+  ctx.begin();
   return ok(await whileLoop(step, ctx, iterate));
 }
 

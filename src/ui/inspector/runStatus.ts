@@ -106,11 +106,12 @@ function loopIterations(
   }
   const done = [...finished.values()].filter(Boolean).length;
   const { forEach } = loop.config;
+  // A resolved list's length is recorded at the loop's start (`meta.items`), so it shows while the loop runs.
   const total = Array.isArray(forEach)
     ? forEach.length
     : latest?.status === 'completed' && Array.isArray(latest.output)
       ? latest.output.length
-      : undefined;
+      : latest?.meta?.items;
   return { done, total };
 }
 

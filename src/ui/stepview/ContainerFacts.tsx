@@ -32,7 +32,7 @@ function LoopFacts({ step, config, inside, prefix }: ContainerProps) {
     ? step.output.length
     : Array.isArray(config?.forEach)
       ? config.forEach.length
-      : undefined;
+      : step.meta?.items;
   const done = [...iterations.values()].filter((list) => summarize(list) === 'completed').length;
   const sorted = [...iterations].sort((a, b) => a[0] - b[0]);
   return (

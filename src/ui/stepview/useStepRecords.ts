@@ -3,6 +3,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import type { StepRecord, ThreadMessageRecord } from '../../engine/records';
 import { collectScopes, objectField, type RawObject } from '../../schema/walk';
 import { useDb } from '../DbContext';
+import { indexPrimaryKeys } from '../runlist/indexKeys';
 
 /** Reactive reads of the step inspector (Dexie liveQuery): the step's records, its definition, its thread. */
 
@@ -33,14 +34,24 @@ export function useInspectedStep(runId: string, stepKey: string | null): Inspect
   }, [db, runId, stepKey]);
 }
 
+/**
+ * What a container holds is recorded after it: the journal's keys from its `seq` on are read (keys only, the
+ * records stay on disk), and only the records whose path is inside it (`each[2]…` for a loop's iterations,
+ * `fan.risk…` for a parallel step's branches, from the key `runId:slug@path`).
+ */
 async function recordsInside(db: ReturnType<typeof useDb>, container: StepRecord): Promise<StepRecord[]> {
   const prefix = container.path ? `${container.path}/${container.slug}` : container.slug;
-  const all = (await db.steps
-    .where('[runId+seq]')
-    .between([container.runId, Dexie.minKey], [container.runId, Dexie.maxKey])
-    .toArray()) as StepRecord[];
-  // `each[2]…` for a loop's iterations, `fan.risk…` for a parallel step's branches.
-  return all.filter((r) => r.kind === 'step' && (r.path.startsWith(`${prefix}[`) || r.path.startsWith(`${prefix}.`)));
+  const { runId, seq } = container;
+  // The count subscribes the live query to what is recorded after the container (keys read natively are not noted).
+  await db.steps.where('[runId+seq]').between([runId, seq], [runId, Dexie.maxKey]).count();
+  const later = await indexPrimaryKeys(db, 'steps', '[runId+seq]', IDBKeyRange.bound([runId, seq], [runId, Infinity]));
+  const slugAt = runId.length + 1;
+  const inside = later.filter((key) => {
+    const path = key.slice(key.indexOf('@', slugAt) + 1);
+    return path.startsWith(`${prefix}[`) || path.startsWith(`${prefix}.`);
+  });
+  const records = (await db.steps.bulkGet(inside)) as Array<StepRecord | undefined>;
+  return records.filter((r): r is StepRecord => r?.kind === 'step');
 }
 
 export type StepConfig = { status: 'loading' } | { status: 'ready'; config: RawObject | undefined };
