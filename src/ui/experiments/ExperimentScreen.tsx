@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { RowSource, Variant } from '../../schema/experiment';
 import { errorMessage } from '../../schema/errorMessage';
 import { getBatch, type BatchRecord } from '../../store/batches';
+import { lazyChunk, LazyBoundary } from '../common/LazyBoundary';
 import { useDb } from '../DbContext';
 import { useExecutor } from '../ExecutorContext';
 import { NotFound } from '../routing/NotFound';
@@ -11,6 +12,13 @@ import { formatTime } from '../runs/format';
 import { useUi } from '../state';
 import { addSample, estimateRemainingMs, formatEta, progressOf, type ProgressSample } from './progress';
 import './experiments.css';
+
+const ExperimentResults = lazyChunk<{ batchId: string }>(() =>
+  import('./results/ExperimentResults').then((m) => ({ default: m.ExperimentResults })),
+);
+const ExperimentCharts = lazyChunk<{ batchId: string }>(() =>
+  import('./charts/ExperimentCharts').then((m) => ({ default: m.ExperimentCharts })),
+);
 
 type BatchState = { status: 'loading' } | { status: 'missing' } | { status: 'ready'; batch: BatchRecord };
 
@@ -44,10 +52,13 @@ export function ExperimentScreen({ batchId }: { batchId: string }) {
       <ExperimentFacts batch={batch} />
       <ExperimentProgress batch={batch} />
       <ExperimentCommands batch={batch} />
-      {/*
-        RESULTS AND CHARTS GO HERE: the batch-results part's ExperimentResults ({ batchId }) and the evaluators
-        part's ExperimentCharts ({ batchId }), each loaded lazily behind a LazyBoundary once it exists.
-      */}
+      {/* The results table (results/) and the charts (charts/), each a lazy chunk of its own. */}
+      <LazyBoundary label="the charts" fallback={<p className="muted">Loading the charts…</p>}>
+        <ExperimentCharts batchId={batch.id} />
+      </LazyBoundary>
+      <LazyBoundary label="the results" fallback={<p className="muted">Loading the results…</p>}>
+        <ExperimentResults batchId={batch.id} />
+      </LazyBoundary>
     </section>
   );
 }
