@@ -31,7 +31,8 @@ export function isServerCommand(command: string): command is ServerCommand {
 const BOOLEAN_FLAGS = new Set(['json', 'reject', 'wait']);
 
 export const SERVER_USAGE = `Server commands (DBOS over PostgreSQL at --database-url, else TABFLOW_DATABASE_URL):
-  tabflow worker [--executor-id ID] [--concurrency N]   runs workflows (workers on one database share them)
+  tabflow worker [--executor-id ID] [--concurrency N] [--heartbeat-ms N] [--stale-after-ms N]
+      runs workflows; workers on one database share them and adopt the runs of one that stopped
   tabflow submit workflow.json [--input JSON] [--id RUN] [--wait] [--json]
   tabflow status RUN [--json]
   tabflow approve RUN STEP [--reject] [--note TEXT] [--idempotency-key KEY]
@@ -185,11 +186,20 @@ async function submitCommand(parsed: Parsed, io: CommandIo, out: (line: string) 
 }
 
 async function workerCommand(parsed: Parsed, io: CommandIo): Promise<number> {
-  const concurrency = stringFlag(parsed, 'concurrency');
+  const number = (flag: string) => {
+    const text = stringFlag(parsed, flag);
+    return text === undefined ? undefined : positiveInteger(text, `--${flag}`);
+  };
+  const executorId = stringFlag(parsed, 'executor-id');
+  const concurrency = number('concurrency');
+  const heartbeatMs = number('heartbeat-ms');
+  const staleAfterMs = number('stale-after-ms');
   const worker = await startWorker({
     databaseUrl: databaseUrl(parsed, io.env),
-    ...(stringFlag(parsed, 'executor-id') ? { executorId: stringFlag(parsed, 'executor-id') } : {}),
-    ...(concurrency ? { concurrency: positiveInteger(concurrency, '--concurrency') } : {}),
+    ...(executorId ? { executorId } : {}),
+    ...(concurrency ? { concurrency } : {}),
+    ...(heartbeatMs ? { heartbeatMs } : {}),
+    ...(staleAfterMs ? { staleAfterMs } : {}),
     env: io.env,
     log: (line) => io.stderr.write(`${line}\n`),
   });

@@ -42,7 +42,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   });
   const env = options.env;
   registerRunWorkflow({ runners: serverRunners(env), secret: async (name) => env[name] });
-  await DBOS.launch();
+  await launchOneAtATime(options.databaseUrl);
   await DBOS.registerQueue(RUN_QUEUE, {
     workerConcurrency: options.concurrency ?? 16,
     onConflict: 'always_update',
@@ -54,7 +54,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     executorId,
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     staleAfterMs: options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
-    resume: async (id) => void (await DBOS.resumeWorkflow(id)),
+    resume: async (id) => void (await DBOS.resumeWorkflow(id, { queueName: RUN_QUEUE })),
     log: options.log,
   });
   await supervisor.start();
@@ -68,6 +68,24 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       await DBOS.shutdown();
     },
   };
+}
+
+/** Arbitrary, fixed: the advisory lock workers take to create or migrate DBOS's tables one at a time. */
+const LAUNCH_LOCK = 7_346_112;
+
+/** Workers started together on a fresh database would race to create DBOS's tables; they take turns. */
+async function launchOneAtATime(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    // Polled, never waited for in a query: DBOS's CREATE INDEX CONCURRENTLY waits for every running statement.
+    while (!(await client.query('SELECT pg_try_advisory_lock($1) AS got', [LAUNCH_LOCK])).rows[0]?.got) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await DBOS.launch();
+  } finally {
+    await client.end();
+  }
 }
 
 /** A database URL without its password, for logs. */

@@ -60,7 +60,7 @@ describe.runIf(enabled)('tabflow worker / submit / status / approve on DBOS over
       `SELECT count(*)::int AS n FROM dbos.operation_outputs
        WHERE workflow_uuid = 'run-1' AND function_name = 'DBOS.recv'`,
     );
-    expect(received[0].n).toBe(1);
+    expect(received[0]?.n).toBe(1);
   }, 120_000);
 
   it('says what is wrong with a bad command and exits 1', async () => {

@@ -4,7 +4,6 @@ import { Writable } from 'node:stream';
 import { runServerCommand } from '../../../src/server/cli';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
 const MAIN = resolve(import.meta.dirname, 'workerMain.ts');
 
 export interface WorkerProcess {
@@ -19,9 +18,22 @@ export interface WorkerProcess {
 export async function spawnWorker(
   databaseUrl: string,
   executorId: string,
+  flags: string[] = [],
   env: Record<string, string> = {},
 ): Promise<WorkerProcess> {
-  const child = spawn(TSX, [MAIN, 'worker', '--database-url', databaseUrl, '--executor-id', executorId], {
+  // One process (node with tsx's loader, not the tsx wrapper), so SIGKILL kills the worker itself.
+  const args = [
+    '--import',
+    'tsx',
+    MAIN,
+    'worker',
+    '--database-url',
+    databaseUrl,
+    '--executor-id',
+    executorId,
+    ...flags,
+  ];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, TABFLOW_DEMO_TOKENS_PER_SECOND: '100000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
