@@ -15,7 +15,7 @@ const EXPECTED_STEPS = ['start@', 'charge@', 'summary@', 'pause@', 'ship@'];
 
 type Recovery = 'supervisor' | 'restart';
 
-describe.runIf(enabled)('a worker killed mid-run (SIGKILL), 16 runs over 2 worker processes', () => {
+describe.runIf(enabled)(`a worker killed mid-run (SIGKILL), ${RUNS} runs over 2 worker processes`, () => {
   let postgres: Postgres;
   const workers: WorkerProcess[] = [];
   const servers: SideEffects[] = [];
