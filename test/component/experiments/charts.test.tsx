@@ -9,6 +9,17 @@ import { ExperimentCharts } from '../../../src/ui/experiments/charts/ExperimentC
 import { VariantCharts } from '../../../src/ui/experiments/charts/VariantCharts';
 import { freshDb } from '../helpers';
 
+// A switch to make the cells' read fail (the disk going away), passing through otherwise.
+const failCellReads = vi.hoisted(() => ({ on: false }));
+vi.mock('../../../src/store/batches', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../../src/store/batches')>();
+  return {
+    ...actual,
+    readCellWindow: (...args: Parameters<typeof actual.readCellWindow>) =>
+      failCellReads.on ? Promise.reject(new Error('the disk went away')) : actual.readCellWindow(...args),
+  };
+});
+
 // The canvas (uPlot, a lazy chunk) cannot draw in jsdom: a stand-in shows the spec it was given.
 vi.mock('../../../src/ui/experiments/charts/ChartCanvas', () => ({
   default: ({ spec }: { spec: unknown }) => <div data-testid="chart-canvas" data-spec={JSON.stringify(spec)} />,
@@ -157,39 +168,45 @@ describe('the charts’ data', () => {
   });
 });
 
+/** The cells above stored as a running batch `b1`, as the scheduler writes them. */
+async function storeBatch() {
+  const db = freshDb();
+  const stored: BatchCellRecord[] = cells.map((cell) => ({
+    ...cell,
+    key: cellRunId('b1', cell.rowIndex, cell.variantId === 'a' ? 0 : 1),
+    batchId: 'b1',
+    variantIndex: cell.variantId === 'a' ? 0 : 1,
+    attempt: 0,
+  }));
+  const counts = emptyCounts();
+  for (const cell of stored) counts[cell.status]++;
+  const spec = { name: 'Check', workflowId: 'w1', source: { kind: 'list', column: 'text' }, mapping: {} } as const;
+  await insertBatch(
+    db,
+    {
+      id: 'b1',
+      name: 'Check',
+      workflowId: 'w1',
+      spec: { ...spec, variants, evaluators },
+      variantWorkflows: [],
+      columns: ['text'],
+      rowCount: 4,
+      status: 'running',
+      counts,
+      totals: { tokens: 0, costUsd: 0, judgeTokens: 0, judgeCostUsd: 0 },
+      concurrency: 2,
+      createdAt: 1,
+      updatedAt: 1,
+    },
+    [{ text: 'a' }, { text: 'b' }, { text: 'c' }, { text: 'd' }],
+    stored,
+  );
+  return { db, stored };
+}
+
 describe('ExperimentCharts', () => {
   it('reads the batch’s cells and follows them as they finish', async () => {
-    const db = freshDb();
-    const stored: BatchCellRecord[] = cells.map((cell) => ({
-      ...cell,
-      key: cellRunId('b1', cell.rowIndex, cell.variantId === 'a' ? 0 : 1),
-      batchId: 'b1',
-      variantIndex: cell.variantId === 'a' ? 0 : 1,
-      attempt: 0,
-    }));
-    const counts = emptyCounts();
-    for (const cell of stored) counts[cell.status]++;
-    const spec = { name: 'Check', workflowId: 'w1', source: { kind: 'list', column: 'text' }, mapping: {} } as const;
-    await insertBatch(
-      db,
-      {
-        id: 'b1',
-        name: 'Check',
-        workflowId: 'w1',
-        spec: { ...spec, variants, evaluators },
-        variantWorkflows: [],
-        columns: ['text'],
-        rowCount: 4,
-        status: 'running',
-        counts,
-        totals: { tokens: 0, costUsd: 0, judgeTokens: 0, judgeCostUsd: 0 },
-        concurrency: 2,
-        createdAt: 1,
-        updatedAt: 1,
-      },
-      [{ text: 'a' }, { text: 'b' }, { text: 'c' }, { text: 'd' }],
-      stored,
-    );
+    const { db, stored } = await storeBatch();
     render(
       <DbProvider db={db}>
         <ExperimentCharts batchId="b1" />
@@ -200,6 +217,24 @@ describe('ExperimentCharts', () => {
     const finished = { ...running, status: 'completed' as const, latencyMs: 3000, evaluations: verdicts(true, true) };
     await editBatch(db, 'b1', { keys: [running.key] }, () => ({ cells: [finished] }), 2);
     expect(await screen.findAllByText('50.0% (2/4)', undefined, { timeout: 5_000 })).toHaveLength(2);
+  });
+
+  it('a failed read of the cells says so, and the next change of the batch reads again', async () => {
+    const { db, stored } = await storeBatch();
+    failCellReads.on = true;
+    try {
+      render(
+        <DbProvider db={db}>
+          <ExperimentCharts batchId="b1" />
+        </DbProvider>,
+      );
+      expect(await screen.findByText('The charts could not read the cells: the disk went away')).toBeTruthy();
+    } finally {
+      failCellReads.on = false;
+    }
+    const running = stored.find((cell) => cell.status === 'running')!;
+    await editBatch(db, 'b1', { keys: [running.key] }, () => ({ cells: [{ ...running, status: 'cancelled' }] }), 2);
+    expect(await screen.findAllByText('33.3% (1/3)', undefined, { timeout: 5_000 })).toHaveLength(2);
   });
 
   it('says so when the experiment is not on this device', async () => {
