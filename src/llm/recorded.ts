@@ -24,7 +24,10 @@ export function recordedRequestOf(round: ModelRound): RecordedRequest {
   };
 }
 
-/** The recorded answer to this round, if it was recorded: labelled as recorded, priced at nothing (it cost nothing). */
+/**
+ * The recorded answer to this round, if it was recorded: labelled as recorded, with the usage and the estimated cost
+ * the recording noted (what the answer cost when it was made; the replay itself sends nothing).
+ */
 export function recordedAnswer(recording: Recording, round: ModelRound): ModelReply | undefined {
   const reply = recording.get(requestFingerprint(recordedRequestOf(round)));
   if (!reply) return undefined;
@@ -35,6 +38,8 @@ export function recordedAnswer(recording: Recording, round: ModelRound): ModelRe
     usage: reply.usage,
     provider: 'recorded',
     model: reply.model,
+    ...(reply.costUsd !== undefined ? { costUsd: reply.costUsd } : {}),
+    ...(reply.priceSource ? { priceSource: reply.priceSource } : {}),
     note: `the recorded answer of ${reply.provider} (${reply.model}): no request was made`,
   };
 }

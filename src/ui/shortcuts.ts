@@ -28,7 +28,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Arrows / Enter', description: "In the graph: select the nearest step that way / open the step's form" },
   { keys: 'Delete / Mod+D', description: 'In the graph: delete / duplicate the selection (Mod+C, Mod+V: copy, paste)' },
   { id: 'help', keys: '?', description: 'Show these keyboard shortcuts', outsideText: true },
-  { keys: 'Escape', description: 'Close a dialog' },
+  { keys: 'Escape', description: "Close a dialog, or a run's step panel (focus returns to what opened it)" },
 ];
 
 export function isMacPlatform(): boolean {

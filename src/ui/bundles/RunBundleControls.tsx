@@ -1,9 +1,11 @@
+import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import type { RunRecord } from '../../engine/records';
 import { errorMessage } from '../../schema/errorMessage';
 import { RUN_BUNDLE_LIMITS } from '../../schema/runBundle';
 import { encodeSharePayload, formatBytes, SHARE_FRAGMENT_KEY } from '../../schema/share';
 import { copyText, downloadText } from '../common/clipboard';
+import { useDb } from '../DbContext';
 import { useExecutor } from '../ExecutorContext';
 import { formatTime } from '../runs/format';
 import { useUi } from '../state';
@@ -17,6 +19,21 @@ type LinkState =
 function bundleFileName(run: RunRecord): string {
   const base = run.workflowName.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '') || 'run';
   return `${base}-run.tabflow-bundle.json`;
+}
+
+/** What a replay ran: the bundle's workflow as recorded, or an edited copy of it (Edit prompts & replay). */
+function ReplayNote({ run, replayOf }: { run: RunRecord; replayOf: string }) {
+  const db = useDb();
+  const origin = useLiveQuery(() => db.runs.get(replayOf), [db, replayOf]);
+  const edited = origin !== undefined && origin.workflowHash !== run.workflowHash;
+  return (
+    <p className="bundle-origin" role="note" data-replay={edited ? 'edited' : 'as-recorded'}>
+      {edited
+        ? 'A replay of a bundle’s run on an edited copy of its workflow: the changed steps and what depends on them ' +
+          'ran live; unchanged requests were answered from its recording (“recorded”).'
+        : 'A replay of a bundle’s run: unchanged requests were answered from its recording (“recorded”).'}
+    </p>
+  );
 }
 
 /**
@@ -58,11 +75,7 @@ export function RunBundleControls({ run }: { run: RunRecord }) {
           answers each unchanged model request from the recording, with no key and no request.
         </p>
       )}
-      {run.replayOf && (
-        <p className="bundle-origin" role="note">
-          A replay of a bundle&apos;s run: unchanged model requests were answered from its recording (“recorded”).
-        </p>
-      )}
+      {run.replayOf && <ReplayNote run={run} replayOf={run.replayOf} />}
       <div className="toolbar" role="toolbar" aria-label="Run bundle">
         {run.importedFrom && (
           <>

@@ -40,6 +40,16 @@ export function RunRow({ run, active = false, storageFull = false, showWorkflow 
             restarted
           </span>
         )}
+        {run.importedFrom && (
+          <span className="badge" title={`Opened from a run bundle exported ${run.importedFrom.exportedAt}`}>
+            imported
+          </span>
+        )}
+        {run.replayOf && (
+          <span className="badge" title="A replay of a run opened from a bundle">
+            replay
+          </span>
+        )}
         <IterationBadges run={run} />
       </span>
       {showWorkflow && <RunWorkflow run={run} settled={settled} />}

@@ -1,6 +1,5 @@
 import type { ReactNode } from 'react';
 import type { RunRecord, StepRecord } from '../../engine/records';
-import { useUi } from '../state';
 import { formatDuration, STATUS_LABEL } from '../runs/format';
 import { waitsOfStep, WaitBanner } from '../runs/WaitBanner';
 import { missingInputReason } from './missingInput';
@@ -9,6 +8,7 @@ import { StepErrorFacts } from './StepErrorFacts';
 import { StepFacts } from './stepFacts';
 import { StepRounds } from './StepRounds';
 import { StepThread } from './StepThread';
+import { useCloseStep } from './useCloseStep';
 import { useStepConfig } from './useStepRecords';
 import { ValueView } from './ValueView';
 import './stepview.css';
@@ -33,7 +33,7 @@ export interface StepInspectorProps {
  * it saw and wrote, its error with the attempt history and the next retry, tokens and cost.
  */
 export function StepInspector({ run, step, effects, inside, name, onError, actions }: StepInspectorProps) {
-  const showStep = useUi((s) => s.showStep);
+  const close = useCloseStep(run.id);
   const definition = useStepConfig(run.workflowHash, step.slug);
   const config = definition.status === 'ready' ? definition.config : undefined;
   // A retry's wait is told with the error it follows (StepErrorFacts), the others here with their controls.
@@ -54,7 +54,7 @@ export function StepInspector({ run, step, effects, inside, name, onError, actio
         </h3>
         <div className="step-inspector-actions" role="toolbar" aria-label="Step actions">
           {actions}
-          <button type="button" className="button button-small" onClick={() => showStep(run.id, null)}>
+          <button type="button" className="button button-small" onClick={close}>
             Close
           </button>
         </div>

@@ -9,7 +9,11 @@ export function RunVersionLink({ run }: { run: RunRecord }) {
   const version = useRunVersion(run);
   if (version.status === 'loading' || run.workflowId === undefined) return null;
   const workflowId = run.workflowId;
-  if (!version.value) return <span className="muted">ran a definition from before version history</span>;
+  // A bundle's run and its replays say where their definition came from themselves (`bundles/RunBundleControls`).
+  if (!version.value)
+    return run.importedFrom || run.replayOf ? null : (
+      <span className="muted">ran a definition from before version history</span>
+    );
   const { id, seq } = version.value;
   return (
     <button
