@@ -18,40 +18,48 @@ export const COMPATIBLE_ENTRY_ID = 'openai-compatible';
 
 /**
  * The providers a headless run may use, from environment variables (keys are read by name, at each request,
- * never copied into settings):
- * - `OPENAI_API_KEY`: OpenAI over the Responses API (`TABFLOW_BASE_URL` moves it to another address);
- * - `TABFLOW_BASE_URL`: any OpenAI-compatible server over Chat Completions, with `TABFLOW_API_KEY` (else
- *   `OPENAI_API_KEY`, else no key);
- * - `TABFLOW_MODEL`: the model of steps that name none;
+ * never copied into settings) — the same names the server runtime reads (src/server/runners.ts):
+ * - `TABFLOW_BASE_URL`: any OpenAI-compatible server over Chat Completions, with `TABFLOW_API_KEY` (or no key);
+ * - `OPENAI_API_KEY`: OpenAI over the Responses API (`OPENAI_BASE_URL` moves it, e.g. to a proxy);
+ * - `TABFLOW_MODEL`: the model of steps that name none; `TABFLOW_REQUESTS_PER_MINUTE`: a cap per provider;
  * - `TABFLOW_MODEL_PROVIDER` (or `--model-provider`, `chooseModelProvider`): the default entry; `demo` keeps
- *   every step on the demo model.
- * Without any of them every model step runs on the offline demo model. A step naming `openai`,
- * `openai-compatible` or `demo` as its provider gets that one.
+ *   every step on the demo model. Unset: the server at TABFLOW_BASE_URL, else OpenAI, else the demo model.
+ * A step naming `openai`, `openai-compatible` or `demo` as its provider gets that one.
  */
 export function providersFromEnv(env: Env, choice: ModelProviderChoice | undefined): EnvProviders {
   const wanted = choice ?? defaultChoice(env);
   if (wanted === 'demo') return { settings: { providers: [] }, keyVariables: {} };
   const defaultModel = env.TABFLOW_MODEL?.trim() || undefined;
-  const baseUrl = env.TABFLOW_BASE_URL?.trim() || undefined;
+  const perMinute = positiveNumber(env.TABFLOW_REQUESTS_PER_MINUTE);
+  const limit = perMinute === undefined ? {} : { requestsPerMinute: perMinute };
   const providers: ProviderConfig[] = [];
   const keyVariables: Record<string, string> = {};
   if (env.OPENAI_API_KEY?.trim()) {
-    providers.push({ id: OPENAI_ENTRY_ID, name: 'openai', kind: 'openai', ...optional({ baseUrl, defaultModel }) });
+    const baseUrl = env.OPENAI_BASE_URL?.trim() || undefined;
+    const entry: ProviderConfig = { id: OPENAI_ENTRY_ID, name: 'openai', kind: 'openai', ...limit };
+    providers.push({ ...entry, ...optional({ baseUrl, defaultModel }) });
     keyVariables[OPENAI_ENTRY_ID] = 'OPENAI_API_KEY';
   }
+  const baseUrl = env.TABFLOW_BASE_URL?.trim() || undefined;
   if (baseUrl) {
-    providers.push({ id: COMPATIBLE_ENTRY_ID, name: 'openai-compatible', kind: 'openai-compatible', baseUrl });
-    if (defaultModel) providers[providers.length - 1]!.defaultModel = defaultModel;
-    keyVariables[COMPATIBLE_ENTRY_ID] = env.TABFLOW_API_KEY?.trim() ? 'TABFLOW_API_KEY' : 'OPENAI_API_KEY';
+    const entry: ProviderConfig = {
+      id: COMPATIBLE_ENTRY_ID,
+      name: 'openai-compatible',
+      kind: 'openai-compatible',
+      ...limit,
+    };
+    providers.push({ ...entry, ...optional({ baseUrl, defaultModel }) });
+    // Only its own key: a key for OpenAI is never sent to another server.
+    keyVariables[COMPATIBLE_ENTRY_ID] = 'TABFLOW_API_KEY';
   }
   const defaultId = wanted === 'openai' ? OPENAI_ENTRY_ID : COMPATIBLE_ENTRY_ID;
   return { settings: { providers, defaultProviderId: defaultId }, keyVariables };
 }
 
-/** OpenAI when its key is there, else a server at TABFLOW_BASE_URL, else the demo model. */
+/** The server at TABFLOW_BASE_URL when one is named, else OpenAI when its key is there, else the demo model. */
 function defaultChoice(env: Env): ModelProviderChoice {
-  if (env.OPENAI_API_KEY?.trim()) return 'openai';
-  return env.TABFLOW_BASE_URL?.trim() ? 'openai-compatible' : 'demo';
+  if (env.TABFLOW_BASE_URL?.trim()) return 'openai-compatible';
+  return env.OPENAI_API_KEY?.trim() ? 'openai' : 'demo';
 }
 
 /**
@@ -100,4 +108,10 @@ function optional<T extends Record<string, string | undefined>>(fields: T): Part
   const out: Partial<Record<keyof T, string>> = {};
   for (const [name, value] of Object.entries(fields)) if (value !== undefined) out[name as keyof T] = value;
   return out;
+}
+
+/** A positive finite number from a variable, else undefined (unset or not a number). */
+export function positiveNumber(value: string | undefined): number | undefined {
+  const number = Number(value);
+  return value !== undefined && value.trim() !== '' && Number.isFinite(number) && number > 0 ? number : undefined;
 }

@@ -33,11 +33,13 @@ export const RUN_USAGE = `Usage: tabflow run <workflow.json | bundle.json> [opti
   --reject STEP           reject it instead
   --event NAME=JSON       send the event NAME with this payload when the run waits for it (repeatable)
   --allow-host HOST       let http steps contact HOST (it must also be in the workflow's allowedHosts)
-  --demo-speed N          the demo model's pace in tokens per second (default 60)
+  --demo-speed N          the demo model's pace in tokens per second (else TABFLOW_DEMO_TOKENS_PER_SECOND, else 60)
 
-Environment: OPENAI_API_KEY, TABFLOW_BASE_URL, TABFLOW_API_KEY, TABFLOW_MODEL, TABFLOW_MODEL_PROVIDER,
-TABFLOW_SECRET_<NAME> (the workflow secret NAME). Exit codes: 0 completed, 1 failed or refused, 2 usage,
-3 waiting for an answer (the message says which flag gives it), 130 interrupted.`;
+Environment: TABFLOW_BASE_URL + TABFLOW_API_KEY (an OpenAI-compatible server), OPENAI_API_KEY (+ OPENAI_BASE_URL),
+TABFLOW_MODEL, TABFLOW_MODEL_PROVIDER, TABFLOW_REQUESTS_PER_MINUTE, TABFLOW_SECRET_<NAME> (the workflow secret NAME).
+
+Exit codes: 0 completed, 1 failed or refused, 2 usage, 3 waiting for an answer (the message says which flag gives
+it), 130 interrupted.`;
 
 export type ParsedRunArgs = { ok: true; args: RunArgs } | { ok: false; message: string };
 

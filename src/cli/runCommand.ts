@@ -9,7 +9,7 @@ import { DEMO_CUSTOMERS } from '../templates/demoCustomers';
 import { loadBundleRun } from './bundleRun';
 import { openStore, type CliStore } from './cliStore';
 import { embeddedEngineDeps } from './embedded';
-import { chooseModelProvider, secretValues, type ModelProviderChoice } from './environment';
+import { chooseModelProvider, positiveNumber, secretValues, type ModelProviderChoice } from './environment';
 import { loadInput, loadRunFile } from './load';
 import { createReporter, type CliIo, type Reporter } from './report';
 import { parseRunArgs, RUN_USAGE, type RunArgs } from './runArgs';
@@ -120,7 +120,7 @@ async function execute(plan: Plan, ctx: Context): Promise<number> {
       allowedHosts: args.allowedHosts,
       workflows: plan.kind === 'start' ? ((plan.workflow.bundledWorkflows ?? []) as WorkflowFile[]) : plan.workflows,
       ...(ctx.modelProvider ? { modelProvider: ctx.modelProvider } : {}),
-      ...(args.demoTokensPerSecond ? { demoTokensPerSecond: args.demoTokensPerSecond } : {}),
+      ...demoPace(args, io.env),
     }),
   );
   session.attach(engine);
@@ -153,6 +153,12 @@ async function execute(plan: Plan, ctx: Context): Promise<number> {
   }
   reporter.waiting(outcome.runId, outcome.questions, durable);
   return EXIT.waiting;
+}
+
+/** `--demo-speed`, else `TABFLOW_DEMO_TOKENS_PER_SECOND` (as the server reads it), else the demo model's own pace. */
+function demoPace(args: RunArgs, env: CliIo['env']): { demoTokensPerSecond?: number } {
+  const pace = args.demoTokensPerSecond ?? positiveNumber(env.TABFLOW_DEMO_TOKENS_PER_SECOND);
+  return pace === undefined ? {} : { demoTokensPerSecond: pace };
 }
 
 function finish(run: RunRecord, reporter: Reporter): number {

@@ -16,10 +16,11 @@ describe('tabflow run: providers come from the environment, by name', () => {
     expect(openai.settings).toMatchObject({ defaultProviderId: 'openai', providers: [{ kind: 'openai' }] });
     expect(openai.keyVariables).toEqual({ openai: 'OPENAI_API_KEY' });
     const both = { OPENAI_API_KEY: 'k', TABFLOW_BASE_URL: 'http://127.0.0.1:11434/v1', TABFLOW_API_KEY: 't' };
-    expect(providersFromEnv(both, undefined).settings.defaultProviderId).toBe('openai');
-    const local = providersFromEnv(both, 'openai-compatible');
+    const local = providersFromEnv(both, undefined);
     expect(local.settings.defaultProviderId).toBe('openai-compatible');
-    expect(local.keyVariables['openai-compatible']).toBe('TABFLOW_API_KEY');
+    // Each entry reads its own key: OpenAI's is never sent to the other server.
+    expect(local.keyVariables).toEqual({ openai: 'OPENAI_API_KEY', 'openai-compatible': 'TABFLOW_API_KEY' });
+    expect(providersFromEnv(both, 'openai').settings.defaultProviderId).toBe('openai');
     expect(providersFromEnv(both, 'demo').settings.providers).toEqual([]);
   });
 
@@ -36,7 +37,7 @@ describe('tabflow run: providers come from the environment, by name', () => {
 
   it.each([
     ['an OpenAI-compatible server (Chat Completions)', 'TABFLOW_BASE_URL', '/v1/chat/completions'],
-    ['OpenAI moved by TABFLOW_BASE_URL (Responses API)', 'OPENAI_API_KEY', '/v1/responses'],
+    ['OpenAI moved by OPENAI_BASE_URL (Responses API)', 'OPENAI_API_KEY', '/v1/responses'],
   ])('a model step is answered by %s, with the key from the environment', async (_what, keyed, path) => {
     const key = 'sk-local-test-key';
     const server = await startOpenAIServer({ apiKey: key });
@@ -45,7 +46,7 @@ describe('tabflow run: providers come from the environment, by name', () => {
     const env: Record<string, string> =
       keyed === 'TABFLOW_BASE_URL'
         ? { TABFLOW_BASE_URL: server.url, TABFLOW_API_KEY: key }
-        : { OPENAI_API_KEY: key, TABFLOW_BASE_URL: server.url };
+        : { OPENAI_API_KEY: key, OPENAI_BASE_URL: server.url };
     const doc = chain('Ask', [llm('ask', 'Say hello to {{input.value}}')]);
     const result = await tabflow(['run', jsonFile(doc), '--input', '{"value":"Ada"}', '--json'], env);
     expect(result.code, result.stdout).toBe(0);

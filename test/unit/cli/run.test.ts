@@ -215,7 +215,7 @@ describe('tabflow run: keys never appear in output', () => {
     });
     servers.push(server);
     const dir = tempDir();
-    const env = { TABFLOW_BASE_URL: `http://${server.host}/v1`, TABFLOW_API_KEY: key, OPENAI_API_KEY: key };
+    const env = { TABFLOW_BASE_URL: `http://${server.host}/v1`, TABFLOW_API_KEY: key };
     const argv = ['run', template('support-routing'), '--input', '{"message":"hi"}', '--store', `file:${dir}`];
     for (const mode of [[], ['--json']]) {
       const result = await tabflow([...argv, ...mode, '--model-provider', 'openai-compatible'], env);
