@@ -67,18 +67,17 @@ function FileSource({ onLoad }: { onLoad(rows: LoadedRows): void }) {
     onLoad(rowsFromFile(file.name, await file.text()));
   }
   const onDrop = (event: DragEvent) => {
+    // The page's drop handler (which imports workflows) leaves a drop on a `data-drop-zone` alone.
     event.preventDefault();
-    // The app's own drop handler imports workflows: a file dropped here is rows, not a workflow.
-    event.stopPropagation();
     setOver(false);
     void read(event.dataTransfer.files[0]);
   };
   return (
     <div
       className={over ? 'experiment-drop experiment-drop-over' : 'experiment-drop'}
+      data-drop-zone=""
       onDragOver={(e) => {
         e.preventDefault();
-        e.stopPropagation();
         setOver(true);
       }}
       onDragLeave={() => setOver(false)}

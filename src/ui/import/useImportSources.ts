@@ -90,6 +90,8 @@ function useFileDrop(preview: Preview): boolean {
     const onDrop = async (e: DragEvent) => {
       depth = 0;
       setDragging(false);
+      // A drop zone of its own (an experiment's rows file) takes the file: it is not a workflow.
+      if (e.target instanceof Element && e.target.closest('[data-drop-zone]')) return;
       const file = e.dataTransfer?.files[0];
       if (!file) return;
       e.preventDefault();

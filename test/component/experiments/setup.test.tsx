@@ -1,11 +1,13 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { ExperimentRow } from '../../../src/schema/experiment';
 import type { WorkflowFile } from '../../../src/schema/workflow';
 import type { ExperimentSpecInput, ExperimentStartOptions } from '../../../src/worker/api';
 import { createWorkflow } from '../../../src/store/workflows';
+import { App } from '../../../src/ui/App';
 import { ExperimentSetup } from '../../../src/ui/experiments/ExperimentSetup';
+import type { ExecutorApi } from '../../../src/worker/api';
 import { freshDb, renderWithExecutor } from '../helpers';
 
 const WORKFLOW: WorkflowFile = {
@@ -211,5 +213,19 @@ describe('the setup flow', () => {
       "Couldn't start: row 1, column “topic”: empty, but topic is required",
     );
     expect(window.location.hash).not.toContain('experiments/');
+  });
+
+  it('a file dropped on the rows zone is read as rows, never offered as a workflow import', async () => {
+    const db = freshDb();
+    const record = await createWorkflow(db, structuredClone(WORKFLOW));
+    window.location.hash = `#/experiments/new/${record.id}`;
+    const executor = new Proxy({}, { get: () => async () => undefined }) as ExecutorApi;
+    render(<App db={db} executor={executor} />);
+    const form = await screen.findByRole('form', { name: 'Experiment setup' }, { timeout: 5_000 });
+    const zone = within(form).getByText('or drop a CSV or JSON file here').parentElement!;
+    const file = new File(['topic,max_words\nowls,50\n'], 'dropped.csv', { type: 'text/csv' });
+    fireEvent.drop(zone, { dataTransfer: { files: [file], types: ['Files'] } });
+    await within(form).findByText('1 row, columns: topic, max_words');
+    expect(screen.queryByRole('dialog', { name: 'Import preview' })).toBeNull();
   });
 });
