@@ -29,23 +29,28 @@ async function bundleDialog() {
 }
 
 describe('opening a run bundle', () => {
-  test('a bundle file goes through the import flow and opens as a read-only imported run', async () => {
-    const db = freshDb();
-    const app = renderApp(db);
-    const file = new File([JSON.stringify(bundle)], 'story.tabflow-bundle.json', { type: 'application/json' });
-    await app.user.upload(screen.getByLabelText('Workflow file'), file);
-    const dialog = await bundleDialog();
-    expect(within(dialog).getByText('Story')).toBeTruthy();
-    expect(within(dialog).getByText(/2 model answers/)).toBeTruthy();
-    await app.user.click(within(dialog).getByRole('button', { name: 'Open run' }));
-    expect(await screen.findByText(/Opened from a run bundle/)).toBeTruthy();
-    const runs = await db.runs.toArray();
-    expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ status: 'completed', importedFrom: { exportedAt: bundle.exportedAt } });
-    expect((await listWorkflows(db)).map((w) => w.name)).toEqual(['Story']);
-    // Read-only: no restart or fork on its steps.
-    expect(screen.queryByRole('button', { name: 'Restart from here' })).toBeNull();
-  });
+  // The run screens load lazily: on a loaded machine that takes seconds in jsdom.
+  test(
+    'a bundle file goes through the import flow and opens as a read-only imported run',
+    { timeout: 30_000 },
+    async () => {
+      const db = freshDb();
+      const app = renderApp(db);
+      const file = new File([JSON.stringify(bundle)], 'story.tabflow-bundle.json', { type: 'application/json' });
+      await app.user.upload(screen.getByLabelText('Workflow file'), file);
+      const dialog = await bundleDialog();
+      expect(within(dialog).getByText('Story')).toBeTruthy();
+      expect(within(dialog).getByText(/2 model answers/)).toBeTruthy();
+      await app.user.click(within(dialog).getByRole('button', { name: 'Open run' }));
+      expect(await screen.findByText(/Opened from a run bundle/, {}, { timeout: 20_000 })).toBeTruthy();
+      const runs = await db.runs.toArray();
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toMatchObject({ status: 'completed', importedFrom: { exportedAt: bundle.exportedAt } });
+      expect((await listWorkflows(db)).map((w) => w.name)).toEqual(['Story']);
+      // Read-only: no restart or fork on its steps.
+      expect(screen.queryByRole('button', { name: 'Restart from here' })).toBeNull();
+    },
+  );
 
   test('a hostile bundle pasted: the problem names its JSON path, and nothing is opened or saved', async () => {
     const db = freshDb();
