@@ -95,7 +95,7 @@ function EvaluatorForm({ draft, problems, columns, onChange }: EvaluatorFormProp
       {draft.kind !== 'jsonata' && draft.kind !== 'llm-judge' && text('path', 'Output path (empty: all of it)')}
       {draft.kind === 'json-schema' && text('schemaText', 'JSON Schema', true, 'schema')}
       {(draft.kind === 'equals' || draft.kind === 'contains') && (
-        <ExpectedFields draft={draft} columns={columns} set={set} field={field} />
+        <ExpectedFields draft={draft} columns={columns} set={set} field={field} optional={false} />
       )}
       {draft.kind === 'contains' && (
         <Check label="Case-sensitive" checked={draft.caseSensitive} onChange={(v) => set({ caseSensitive: v })} />
@@ -105,6 +105,9 @@ function EvaluatorForm({ draft, problems, columns, onChange }: EvaluatorFormProp
         <Check label="Ignore case" checked={draft.caseInsensitive} onChange={(v) => set({ caseInsensitive: v })} />
       )}
       {draft.kind === 'jsonata' && text('expression', 'JSONata over input, output, expected', true)}
+      {(draft.kind === 'jsonata' || draft.kind === 'llm-judge') && (
+        <ExpectedFields draft={draft} columns={columns} set={set} field={field} optional />
+      )}
       {draft.kind === 'llm-judge' && text('prompt', 'Judge prompt (answers pass/fail and a reason)', true)}
       {draft.kind === 'llm-judge' && text('judgeProvider', 'Judge provider')}
       {draft.kind === 'llm-judge' && text('judgeModel', 'Judge model')}
@@ -119,8 +122,10 @@ function ExpectedFields(props: {
   columns: readonly string[];
   set(patch: Partial<EvaluatorDraft>): void;
   field: FieldFn;
+  /** Jsonata and judges may go without an expected value. */
+  optional: boolean;
 }) {
-  const { draft, columns, set, field } = props;
+  const { draft, columns, set, field, optional } = props;
   return (
     <>
       {field('expectedFrom', 'Expected value from', (id) => (
@@ -128,34 +133,37 @@ function ExpectedFields(props: {
           id={id}
           value={draft.expectedFrom}
           onChange={(e) => set({ expectedFrom: e.target.value as EvaluatorDraft['expectedFrom'] })}>
+          {optional && <option value="none">None</option>}
           <option value="value">A value typed here</option>
           <option value="column">A column of each row</option>
         </select>
       ))}
-      {draft.expectedFrom === 'value'
-        ? field('expected', 'Expected (JSON or text)', (id, describedBy) => (
-            <input
-              id={id}
-              value={draft.expectedText}
-              aria-describedby={describedBy}
-              onChange={(e) => set({ expectedText: e.target.value })}
-            />
-          ))
-        : field('expected', 'Expected column', (id, describedBy) => (
-            <select
-              id={id}
-              value={draft.expectedColumn}
-              aria-describedby={describedBy}
-              aria-invalid={describedBy ? true : undefined}
-              onChange={(e) => set({ expectedColumn: e.target.value })}>
-              <option value="">Choose a column…</option>
-              {columns.map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </select>
-          ))}
+      {draft.expectedFrom === 'none'
+        ? null
+        : draft.expectedFrom === 'value'
+          ? field('expected', 'Expected (JSON or text)', (id, describedBy) => (
+              <input
+                id={id}
+                value={draft.expectedText}
+                aria-describedby={describedBy}
+                onChange={(e) => set({ expectedText: e.target.value })}
+              />
+            ))
+          : field('expected', 'Expected column', (id, describedBy) => (
+              <select
+                id={id}
+                value={draft.expectedColumn}
+                aria-describedby={describedBy}
+                aria-invalid={describedBy ? true : undefined}
+                onChange={(e) => set({ expectedColumn: e.target.value })}>
+                <option value="">Choose a column…</option>
+                {columns.map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+            ))}
     </>
   );
 }

@@ -11,7 +11,8 @@ export interface EvaluatorDraft {
   /** Dotted path into the output (`''`: all of it); not for jsonata and llm-judge. */
   path: string;
   schemaText: string;
-  expectedFrom: ExpectedValue['from'];
+  /** `none`: no expected value (jsonata and judges only; equals and contains need one). */
+  expectedFrom: ExpectedValue['from'] | 'none';
   /** The expected value as typed: JSON when it parses as JSON, else the text itself. */
   expectedText: string;
   expectedColumn: string;
@@ -43,7 +44,7 @@ export function newEvaluatorDraft(kind: EvaluatorKind, id: string, expectedColum
     label: EVALUATOR_KINDS.find((k) => k.kind === kind)?.label ?? kind,
     path: '',
     schemaText: '{\n  "type": "object"\n}',
-    expectedFrom: expectedColumn ? 'column' : 'value',
+    expectedFrom: expectedColumn ? 'column' : kind === 'jsonata' || kind === 'llm-judge' ? 'none' : 'value',
     expectedText: '',
     expectedColumn,
     caseSensitive: true,
@@ -102,15 +103,17 @@ function evaluatorOf(
     case 'regex':
       need('pattern', draft.pattern, 'the pattern');
       return { ...base, kind: 'regex', path, pattern: draft.pattern, caseInsensitive: draft.caseInsensitive };
-    case 'jsonata':
+    case 'jsonata': {
       need('expression', draft.expression, 'the expression');
-      return { ...base, kind: 'jsonata', expression: draft.expression };
+      const expected = optionalExpected(draft, need);
+      return { ...base, kind: 'jsonata', expression: draft.expression, ...expected };
+    }
     case 'llm-judge': {
       need('prompt', draft.prompt, 'the prompt');
       need('judgeModel', draft.judgeModel, 'the model');
       const provider = draft.judgeProvider.trim();
       const model = { model: draft.judgeModel.trim(), ...(provider ? { provider } : {}) };
-      return { ...base, kind: 'llm-judge', prompt: draft.prompt, model };
+      return { ...base, kind: 'llm-judge', prompt: draft.prompt, model, ...optionalExpected(draft, need) };
     }
   }
 }
@@ -126,7 +129,18 @@ function parseSchema(text: string, add: Add): Record<string, unknown> | undefine
   return undefined;
 }
 
+/** What `expected` holds in a jsonata expression or a judge's prompt, when the draft names one. */
+function optionalExpected(draft: EvaluatorDraft, need: Need): { expected?: ExpectedValue } {
+  if (draft.expectedFrom === 'none') return {};
+  const expected = expectedOf(draft, need);
+  return expected ? { expected } : {};
+}
+
 function expectedOf(draft: EvaluatorDraft, need: Need): ExpectedValue | undefined {
+  if (draft.expectedFrom === 'none') {
+    need('expected', '', 'the expected value');
+    return undefined;
+  }
   if (draft.expectedFrom === 'column') {
     need('expected', draft.expectedColumn, 'the expected column');
     return draft.expectedColumn ? { from: 'column', column: draft.expectedColumn } : undefined;
