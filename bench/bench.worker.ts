@@ -19,6 +19,7 @@ import {
 } from './measures';
 import { RESUME_WORKER_NAME, type BenchApi, type ResumeFigure } from './protocol';
 import { effectChain, fanOut, HOLD_SLUG, pureChain, resumeChain } from './workflows';
+import { batchRun, batchStart } from './batchMeasures';
 import { langgraphSteps } from './peers/langgraphPeer';
 import { xstateSteps } from './peers/xstatePeer';
 
@@ -51,6 +52,8 @@ const api: BenchApi = {
   },
   xstate: (count) => xstateSteps(count, async () => OK),
   langgraph: (count) => langgraphSteps(count, async () => OK),
+  batch: (rows, concurrency) => batchRun(rows, answerAtOnce, concurrency),
+  batchStart: (rows) => batchStart(rows, answerAtOnce),
   async prepareResume(count) {
     let held!: () => void;
     const holding = new Promise<void>((resolve) => (held = resolve));

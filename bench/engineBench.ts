@@ -65,6 +65,7 @@ export async function measureEngine(context: BrowserContext, page: Page): Promis
   const pure1000 = await medianRun(3, () => call(() => window.bench.worker.transforms(1000)));
   const direct1000 = await medianRun(3, () => call(() => window.bench.worker.effects(1000, 'direct')));
   const parallel100 = await medianRun(5, () => call(() => window.bench.worker.fanOut(100)));
+  const { batch1000, batchStart10000 } = await measureBatches(call);
   const peers = await measurePeers(call);
   await sampleRaw();
   log('durable 10,000 steps');
@@ -87,6 +88,8 @@ export async function measureEngine(context: BrowserContext, page: Page): Promis
     pure1000,
     direct1000,
     parallel100,
+    batch1000,
+    batchStart10000,
     prepared: long.prepared,
     resume: long.resume,
     resume100: short.resume,
@@ -94,6 +97,17 @@ export async function measureEngine(context: BrowserContext, page: Page): Promis
     heapAfter10000,
     peers,
   };
+}
+
+/** Experiments: a 1,000-row batch of a 3-step workflow to its end (after a warm-up), and a 10,000-row start. */
+async function measureBatches(call: <T>(fn: () => Promise<T>) => Promise<T>) {
+  log('experiments: a batch of 1,000 rows × 3 steps, the start of one of 10,000 rows');
+  await call(() => window.bench.worker.batch(100));
+  const batch1000 = await call(() => window.bench.worker.batch(1000));
+  if (batch1000.status !== 'completed' || batch1000.completed !== 1000)
+    throw new Error(`the bench batch ended ${batch1000.status} with ${batch1000.completed} cells completed`);
+  const batchStart10000 = await call(() => window.bench.worker.batchStart(10_000));
+  return { batch1000, batchStart10000 };
 }
 
 /** The browser peers on the same workload, after a warm-up each: XState the median of 3, LangGraph one run. */

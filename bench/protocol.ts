@@ -36,6 +36,24 @@ export interface ResumeFigure {
   status: string;
 }
 
+/** An experiment's batch run to its end (`batchMeasures.ts`). */
+export interface BatchFigure {
+  rows: number;
+  steps: number;
+  ms: number;
+  stepsPerSecond: number;
+  completed: number;
+  status: string;
+  concurrency: number;
+}
+
+/** The start command of a batch: from the call to its return (rows checked, everything stored). */
+export interface BatchStartFigure {
+  rows: number;
+  cells: number;
+  ms: number;
+}
+
 export interface BenchApi {
   rawIdb(durationMs: number): Promise<TxFigure>;
   dexieTx(durationMs: number): Promise<TxFigure>;
@@ -48,6 +66,10 @@ export interface BenchApi {
   /** The browser peers (`peers/`): `count` no-op effects, each followed by the peer's durable write. */
   xstate(count: number): Promise<PeerFigure>;
   langgraph(count: number): Promise<PeerFigure>;
+  /** An experiment of `rows` rows over a 3-step workflow without LLM steps, run to its end. */
+  batch(rows: number, concurrency?: number): Promise<BatchFigure>;
+  /** Only the start command of an experiment of `rows` rows. */
+  batchStart(rows: number): Promise<BatchStartFigure>;
 }
 
 export interface BenchPage {

@@ -1,7 +1,7 @@
 import type { InitialJs, StreamFigure } from './appBench';
 import type { EditorFigures } from './editorBench';
 import type { InspectorFigures } from './inspectorBench';
-import type { ResumeFigure, RunFigure, TxFigure } from './protocol';
+import type { BatchFigure, BatchStartFigure, ResumeFigure, RunFigure, TxFigure } from './protocol';
 import type { Figures } from './report';
 import { peerFigures, peerNotes, type PeerMeasures } from './peers/report';
 
@@ -19,6 +19,9 @@ export interface EngineMeasures {
   pure1000: RunFigure;
   direct1000: RunFigure;
   parallel100: RunFigure;
+  /** An experiment of 1,000 rows × 3 steps, and the start command of one of 10,000 rows. */
+  batch1000: BatchFigure;
+  batchStart10000: BatchStartFigure;
   prepared: RunFigure;
   resume: ResumeFigure & { workerClockSkewMs: number };
   /** The same resume after 100 steps: what a resume costs whatever the history. */
@@ -50,6 +53,8 @@ export function toFigures({ engine: e, stream, editor, inspector, initialJs }: M
     pure_steps_per_s_1000: round(e.pure1000.stepsPerSecond),
     direct_steps_per_s_1000: round(e.direct1000.stepsPerSecond),
     parallel_100_ms: round(e.parallel100.ms),
+    batch_steps_per_s_1000: round(e.batch1000.stepsPerSecond),
+    batch_start_ms_10000: round(e.batchStart10000.ms),
     resume_ms_10000: round(e.resume.nextStepStartedMs),
     resume_ms_100: round(e.resume100.nextStepStartedMs),
     worker_heap_mb_100: round(e.heapAfter100 / 2 ** 20, 2),
@@ -92,6 +97,9 @@ export function toDetails({ engine: e, stream, editor, inspector, initialJs, req
     pure_1000_commits: e.pure1000.commits,
     direct_1000_commits: e.direct1000.commits,
     parallel_100_commits: e.parallel100.commits,
+    batch_1000_ms: round(e.batch1000.ms),
+    batch_1000_cells_at_once: e.batch1000.concurrency,
+    batch_start_10000_cells: e.batchStart10000.cells,
     resume_prepare_steps_per_s: round(e.prepared.stepsPerSecond),
     resume_journal_records: e.resume.stepsLoaded,
     resume_100_journal_records: e.resume100.stepsLoaded,

@@ -66,6 +66,7 @@ export class Engine implements RunHost {
   private readonly finished = new Map<string, Array<(run: RunRecord) => void>>();
   private readonly compiled = new CompiledCache();
   private readonly running = new Set<Promise<unknown>>();
+  private readonly savedDefinitions = new Set<string>();
   /** Kept in memory: on a really full disk even the pause that says so cannot be written. */
   private readonly storageFull: StorageFullRuns;
 
@@ -106,7 +107,9 @@ export class Engine implements RunHost {
     checkInput(compiled, input);
     const hash = await definitionHash(workflow);
     this.compiled.set(hash, compiled);
-    await this.deps.store.saveDefinition(hash, compiled.definition);
+    // A hash never changes content: stored once by this engine (a batch starts thousands of runs of one definition).
+    if (!this.savedDefinitions.has(hash)) await this.deps.store.saveDefinition(hash, compiled.definition);
+    this.savedDefinitions.add(hash);
     return { compiled, hash };
   }
 
@@ -234,7 +237,8 @@ export class Engine implements RunHost {
   }
 
   async awaitRun(runId: string, signal?: AbortSignal): Promise<RunRecord> {
-    const stored = await this.deps.store.loadRun(runId);
+    // A run driven here has not settled yet (its driver goes before it settles): nothing to read.
+    const stored = this.drivers.has(runId) ? undefined : await this.deps.store.loadRun(runId);
     if (stored && FINISHED_RUN_STATUSES.has(stored.status)) return stored;
     return new Promise((resolve, reject) => {
       const list = this.finished.get(runId) ?? [];
@@ -402,5 +406,6 @@ export class Engine implements RunHost {
   shutdown(): void {
     for (const driver of this.drivers.values()) driver.stop('superseded');
     this.drivers.clear();
+    this.savedDefinitions.clear(); // a restore may empty the definitions before this engine goes on
   }
 }

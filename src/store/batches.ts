@@ -1,6 +1,7 @@
 import Dexie from 'dexie';
 import { z } from 'zod';
 import {
+  cellRunId,
   CELL_STATUSES,
   experimentSpecSchema,
   type CellResult,
@@ -10,13 +11,15 @@ import {
 } from '../schema/experiment';
 import type { WorkflowFile } from '../schema/workflow';
 import type { TabflowDb } from './db';
-import { toStoreError } from './errors';
 
 /**
  * Experiments in IndexedDB: a batch (the spec, the workflow each variant runs, status and counts), its rows
- * (`batchRows`, by `[batchId+rowIndex]`), and one cell per (row, variant) (`batchCells`). A cell's key is
- * `cellRunId(batchId, rowIndex, variantIndex)`; each attempt at it is a durable run (`attemptRunId`).
- * The batch's counts and totals change only in the transaction that changes a cell, so they never drift.
+ * (`batchRows`, `ROWS_PER_CHUNK` rows a record), and its cells (`batchCells`). A cell is one (row, variant); cells
+ * are numbered row by row (`cellIndex`), and a cell gets its record when it first starts: the cells from
+ * `cellsCreated` to `cellLimit` are queued, those past `cellLimit` (a cancel) cancelled, without records. So a
+ * 10,000-row start writes a few records, not 10,000. A cell's key is `cellRunId(batchId, rowIndex, variantIndex)`;
+ * each attempt at it is a durable run (`attemptRunId`). The batch's counts and totals change only in the
+ * transaction that changes a cell (`batchWrites.ts`), so they never drift.
  */
 
 export const BATCH_STATUSES = ['running', 'paused', 'completed', 'cancelled'] as const;
@@ -29,6 +32,7 @@ const countsSchema = z.object(
   >,
 );
 export type CellCounts = Record<CellStatus, number>;
+export type { CellStatus };
 
 export const batchTotalsSchema = z.object({
   /** Tokens and estimated cost of the cells' own runs (every step's meta). */
@@ -55,18 +59,36 @@ export const batchRecordSchema = z.object({
   totals: batchTotalsSchema,
   /** At most this many cells are started at once. */
   concurrency: z.number().int().min(1),
+  /** `spec.variants.length`. */
+  variantCount: z.number().int().min(1).optional(),
+  /**
+   * Cells (numbered row by row, `cellIndex`) with a record: every cell before this one has started at least once.
+   * Absent: every cell has a record.
+   */
+  cellsCreated: z.number().int().min(0).optional(),
+  /** Cells from this one on will never start (the batch was cancelled before they did). Absent: all may. */
+  cellLimit: z.number().int().min(0).optional(),
   createdAt: z.number(),
   updatedAt: z.number(),
   finishedAt: z.number().optional(),
 });
 export type BatchRecord = z.infer<typeof batchRecordSchema>;
 
-export const batchRowRecordSchema = z.object({
+/** One row as the reads return it. */
+export interface BatchRowRecord {
+  batchId: string;
+  rowIndex: number;
+  row: ExperimentRow;
+}
+
+/** Rows stored a chunk a record: `rowIndex` is the chunk's first row. */
+export const ROWS_PER_CHUNK = 256;
+export const batchRowChunkSchema = z.object({
   batchId: z.string(),
   rowIndex: z.number().int().min(0),
-  row: z.record(z.string(), z.unknown()),
+  rows: z.array(z.record(z.string(), z.unknown())),
 });
-export type BatchRowRecord = z.infer<typeof batchRowRecordSchema>;
+export type BatchRowChunk = z.infer<typeof batchRowChunkSchema>;
 
 const evaluationSchema = z.object({
   evaluatorId: z.string(),
@@ -133,7 +155,35 @@ export function getBatch(db: TabflowDb, batchId: string): Promise<BatchRecord | 
   return db.batches.get(batchId);
 }
 
-/** The cells of rows `fromRow` (inclusive) to `toRow` (exclusive), by row then variant. */
+/** Where a batch's cells stand: how many, how many have a record, and the first that will never start. */
+export function cellRange(batch: BatchRecord): { total: number; created: number; limit: number; variants: number } {
+  const variants = Math.max(1, batch.spec.variants.length);
+  const total = batch.rowCount * variants;
+  return { total, created: batch.cellsCreated ?? total, limit: batch.cellLimit ?? total, variants };
+}
+
+/** The number of a cell, row by row. */
+export function cellIndex(batch: BatchRecord, rowIndex: number, variantIndex: number): number {
+  return rowIndex * cellRange(batch).variants + variantIndex;
+}
+
+/** A cell without a record yet: queued, or cancelled past the batch's `cellLimit`. */
+export function unstartedCell(batch: BatchRecord, index: number): BatchCellRecord {
+  const { variants, limit } = cellRange(batch);
+  const rowIndex = Math.floor(index / variants);
+  const variantIndex = index % variants;
+  return {
+    key: cellRunId(batch.id, rowIndex, variantIndex),
+    batchId: batch.id,
+    rowIndex,
+    variantIndex,
+    variantId: batch.spec.variants[variantIndex]?.id ?? String(variantIndex),
+    status: index < limit ? 'queued' : 'cancelled',
+    attempt: 0,
+  };
+}
+
+/** Every cell of rows `fromRow` (inclusive) to `toRow` (exclusive), by row then variant, unstarted ones too. */
 export async function readCellWindow(
   db: TabflowDb,
   batchId: string,
@@ -141,20 +191,45 @@ export async function readCellWindow(
   toRow: number,
 ): Promise<BatchCellRecord[]> {
   if (toRow <= fromRow) return [];
-  const cells = await db.batchCells
-    .where('[batchId+rowIndex]')
-    .between([batchId, fromRow], [batchId, toRow], true, false)
-    .toArray();
-  return cells.sort((a, b) => a.rowIndex - b.rowIndex || a.variantIndex - b.variantIndex);
+  return db.transaction('r', [db.batches, db.batchCells], async () => {
+    const batch = await db.batches.get(batchId);
+    if (!batch) return [];
+    const stored = await db.batchCells
+      .where('[batchId+rowIndex]')
+      .between([batchId, fromRow], [batchId, toRow], true, false)
+      .toArray();
+    const { created, variants } = cellRange(batch);
+    const last = Math.min(toRow, batch.rowCount) * variants;
+    const cells = [...stored];
+    for (let index = Math.max(created, fromRow * variants); index < last; index++)
+      cells.push(unstartedCell(batch, index));
+    return cells.sort((a, b) => a.rowIndex - b.rowIndex || a.variantIndex - b.variantIndex);
+  });
 }
 
 /** The rows `fromRow` (inclusive) to `toRow` (exclusive), as imported. */
-export function readRowWindow(db: TabflowDb, batchId: string, fromRow: number, toRow: number) {
-  if (toRow <= fromRow) return Promise.resolve([] as BatchRowRecord[]);
-  return db.batchRows.where('[batchId+rowIndex]').between([batchId, fromRow], [batchId, toRow], true, false).toArray();
+export async function readRowWindow(
+  db: TabflowDb,
+  batchId: string,
+  fromRow: number,
+  toRow: number,
+): Promise<BatchRowRecord[]> {
+  if (toRow <= fromRow) return [];
+  const first = fromRow - (fromRow % ROWS_PER_CHUNK);
+  const chunks = await db.batchRows
+    .where('[batchId+rowIndex]')
+    .between([batchId, first], [batchId, toRow], true, false)
+    .toArray();
+  const rows: BatchRowRecord[] = [];
+  for (const chunk of chunks)
+    chunk.rows.forEach((row, offset) => {
+      const rowIndex = chunk.rowIndex + offset;
+      if (rowIndex >= fromRow && rowIndex < toRow) rows.push({ batchId, rowIndex, row });
+    });
+  return rows;
 }
 
-/** Cells of a batch with `status`, in row order; at most `limit`. */
+/** Cells with a record (started at least once) with `status`, in row order; at most `limit`. */
 export function cellsWithStatus(
   db: TabflowDb,
   batchId: string,
@@ -169,16 +244,30 @@ export function cellsWithStatus(
 
 /** The cells by status, counted from the cells themselves (the batch record keeps the same counts). */
 export async function countCellsByStatus(db: TabflowDb, batchId: string): Promise<CellCounts> {
-  const counts = emptyCounts();
-  await Promise.all(
-    CELL_STATUSES.map(async (status) => {
+  return db.transaction('r', [db.batches, db.batchCells], async () => {
+    const counts = emptyCounts();
+    const batch = await db.batches.get(batchId);
+    if (!batch) return counts;
+    for (const status of CELL_STATUSES) {
       counts[status] = await db.batchCells
         .where('[batchId+status+rowIndex]')
         .between([batchId, status, Dexie.minKey], [batchId, status, Dexie.maxKey])
         .count();
-    }),
-  );
-  return counts;
+    }
+    const { total, created, limit } = cellRange(batch);
+    counts.queued += limit - created;
+    counts.cancelled += total - limit;
+    return counts;
+  });
+}
+
+/** The rows of the chunk holding `rowIndex`, as imported (a scheduler keeps it while it starts their cells). */
+export async function getRowChunk(
+  db: TabflowDb,
+  batchId: string,
+  rowIndex: number,
+): Promise<BatchRowChunk | undefined> {
+  return db.batchRows.get([batchId, rowIndex - (rowIndex % ROWS_PER_CHUNK)]);
 }
 
 /** One row of a batch, as imported. */
@@ -187,7 +276,8 @@ export async function getBatchRow(
   batchId: string,
   rowIndex: number,
 ): Promise<ExperimentRow | undefined> {
-  return (await db.batchRows.get([batchId, rowIndex]))?.row;
+  const chunk = await getRowChunk(db, batchId, rowIndex);
+  return chunk?.rows[rowIndex - chunk.rowIndex];
 }
 
 /** The cell whose attempt ran as `runId` (a run's inspector links to its batch through it). */
@@ -195,100 +285,4 @@ export function cellOfRun(db: TabflowDb, runId: string): Promise<BatchCellRecord
   return db.batchCells.where('runId').equals(runId).first();
 }
 
-/** The batch, its rows and all its cells in one transaction: all of it is stored, or none. */
-export async function insertBatch(
-  db: TabflowDb,
-  batch: BatchRecord,
-  rows: readonly ExperimentRow[],
-  cells: BatchCellRecord[],
-): Promise<void> {
-  const rowRecords = rows.map((row, rowIndex): BatchRowRecord => ({ batchId: batch.id, rowIndex, row }));
-  try {
-    await db.transaction('rw', [db.batches, db.batchRows, db.batchCells], async () => {
-      await db.batches.add(batch);
-      await db.batchRows.bulkAdd(rowRecords);
-      await db.batchCells.bulkAdd(cells);
-    });
-  } catch (error) {
-    throw toStoreError(error);
-  }
-}
-
-/** What an edit of a batch writes: fields of the batch record, and cells as they now are. */
-export interface BatchEdit {
-  batch?: Partial<Pick<BatchRecord, 'status' | 'concurrency' | 'finishedAt'>>;
-  cells?: BatchCellRecord[];
-}
-
-/** Which cells an edit reads: by key, or every cell of the batch with one of these statuses. */
-export type CellSelection = { keys: readonly string[] } | { statuses: readonly CellStatus[] };
-
-/**
- * Reads the batch and the selected cells, lets `edit` decide, and writes what it returns — all in one
- * transaction. The batch's counts and totals follow the cells' changes here and only here; a batch
- * with no queued or running cell left is completed (unless cancelled). `edit` returning undefined
- * writes nothing. Resolves to the batch as stored after the edit (undefined: no such batch).
- */
-export async function editBatch(
-  db: TabflowDb,
-  batchId: string,
-  selection: CellSelection,
-  edit: (batch: BatchRecord, cells: BatchCellRecord[]) => BatchEdit | undefined,
-  now: number,
-): Promise<BatchRecord | undefined> {
-  try {
-    return await db.transaction('rw', [db.batches, db.batchCells], async () => {
-      const batch = await db.batches.get(batchId);
-      if (!batch) return undefined;
-      const cells = await selectCells(db, batchId, selection);
-      const change = edit(batch, cells);
-      if (!change) return batch;
-      const before = new Map(cells.map((cell) => [cell.key, cell]));
-      const next: BatchRecord = {
-        ...batch,
-        ...change.batch,
-        counts: { ...batch.counts },
-        totals: { ...batch.totals },
-        updatedAt: now,
-      };
-      for (const cell of change.cells ?? []) applyCellChange(next, before.get(cell.key), cell);
-      settleStatus(next, now);
-      if (change.cells?.length) await db.batchCells.bulkPut(change.cells);
-      await db.batches.put(next);
-      return next;
-    });
-  } catch (error) {
-    throw toStoreError(error);
-  }
-}
-
-async function selectCells(db: TabflowDb, batchId: string, selection: CellSelection): Promise<BatchCellRecord[]> {
-  if ('keys' in selection) {
-    const found = await db.batchCells.bulkGet([...selection.keys]);
-    return found.filter((cell): cell is BatchCellRecord => cell?.batchId === batchId);
-  }
-  const lists = await Promise.all(selection.statuses.map((status) => cellsWithStatus(db, batchId, status)));
-  return lists.flat();
-}
-
-function applyCellChange(batch: BatchRecord, before: BatchCellRecord | undefined, after: BatchCellRecord): void {
-  if (before) batch.counts[before.status]--;
-  batch.counts[after.status]++;
-  const totals = batch.totals;
-  totals.tokens += (after.tokens ?? 0) - (before?.tokens ?? 0);
-  totals.costUsd += (after.costUsd ?? 0) - (before?.costUsd ?? 0);
-  totals.judgeTokens += (after.judgeTokens ?? 0) - (before?.judgeTokens ?? 0);
-  totals.judgeCostUsd += (after.judgeCostUsd ?? 0) - (before?.judgeCostUsd ?? 0);
-}
-
-/** A running or paused batch with nothing left to run has completed; one given work again runs. */
-function settleStatus(batch: BatchRecord, now: number): void {
-  const open = batch.counts.queued + batch.counts.running + batch.counts.waiting;
-  if (open === 0 && (batch.status === 'running' || batch.status === 'paused')) {
-    batch.status = 'completed';
-    batch.finishedAt = now;
-  } else if (open > 0 && batch.status === 'completed') {
-    batch.status = 'running';
-  }
-  if (batch.status === 'running' || batch.status === 'paused') delete batch.finishedAt;
-}
+export { editBatch, insertBatch, type BatchEdit, type CellSelection } from './batchWrites';

@@ -3,7 +3,7 @@ import { recordKind, type EventRecord, type RunRecord, type StepRecord } from '.
 import type { TableRow } from '../engine/store';
 import type { WorkflowFile } from '../schema/workflow';
 import { definitionHashSync } from '../schema/hash';
-import type { BatchCellRecord, BatchRecord, BatchRowRecord } from './batches';
+import type { BatchCellRecord, BatchRecord, BatchRowChunk } from './batches';
 import type { LeaseRecord } from './leases';
 
 /** A saved workflow. `doc` is the definition exactly as imported or edited (unknown fields kept). */
@@ -129,7 +129,7 @@ export class TabflowDb extends Dexie {
   deviceKeys!: EntityTable<DeviceKeyRecord, 'id'>;
   versions!: EntityTable<VersionRecord, 'id'>;
   batches!: EntityTable<BatchRecord, 'id'>;
-  batchRows!: Table<BatchRowRecord, [string, number]>;
+  batchRows!: Table<BatchRowChunk, [string, number]>;
   batchCells!: EntityTable<BatchCellRecord, 'key'>;
   leases!: Table<LeaseRecord, [string, number]>;
 
@@ -163,7 +163,7 @@ export class TabflowDb extends Dexie {
     this.version(6).stores({}).upgrade(upgradeToVersion6);
     // Version 7: workflow versions, listed per workflow and found by the definition hash a run stores.
     this.version(7).stores({ versions: 'id, [workflowId+seq], definitionHash' }).upgrade(upgradeToVersion7);
-    // Version 8: experiments (`src/store/batches.ts`): a batch, its rows, and one cell per row and variant.
+    // Version 8: experiments (`src/store/batches.ts`): a batch, its rows a chunk a record, and its started cells.
     this.version(8).stores({
       batches: 'id, workflowId, createdAt',
       batchRows: '[batchId+rowIndex]',

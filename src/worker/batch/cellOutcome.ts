@@ -43,11 +43,13 @@ export interface CellWork {
   row: ExperimentRow;
   batchId: string;
   now: () => number;
+  /** The workflow has LLM steps: its tokens and cost are read from the run's steps (else there are none). */
+  countUsage: boolean;
 }
 
 /** The outcome of a finished cell run: its status, output, usage and, once completed, every evaluator's verdict. */
 export async function cellOutcome(work: CellWork, run: RunRecord): Promise<CellOutcome> {
-  const usage = runUsage(await work.engine.deps.store.loadSteps(run.id));
+  const usage = work.countUsage ? runUsage(await work.engine.deps.store.loadSteps(run.id)) : { tokens: 0, costUsd: 0 };
   const base = { tokens: usage.tokens, costUsd: usage.costUsd, latencyMs: latencyOf(run) };
   if (run.status === 'failed') return { ...base, status: 'failed', error: run.error?.message ?? 'the run failed' };
   if (run.status !== 'completed') return { ...base, status: 'cancelled', error: run.error?.message };

@@ -3,7 +3,6 @@ import { checkInput, InputError } from '../../engine/input';
 import { errorMessage } from '../../schema/errorMessage';
 import { checkEvaluators } from '../../schema/evaluators';
 import {
-  cellRunId,
   experimentSpecSchema,
   MAX_EXPERIMENT_ROWS,
   type ExperimentRow,
@@ -13,7 +12,7 @@ import { checkExperimentRows, columnsOf, experimentInputs } from '../../schema/e
 import { applyVariant } from '../../schema/variants';
 import { isObject } from '../../schema/walk';
 import type { WorkflowFile } from '../../schema/workflow';
-import { emptyCounts, type BatchCellRecord, type BatchRecord } from '../../store/batches';
+import { emptyCounts, type BatchRecord } from '../../store/batches';
 import type { ExperimentStartOptions } from './experimentApi';
 
 /** Cells started at once when the experiment does not say. */
@@ -32,7 +31,6 @@ export interface ExperimentWorkflow {
 export interface PreparedBatch {
   batch: BatchRecord;
   rows: ExperimentRow[];
-  cells: BatchCellRecord[];
 }
 
 /** The inputs of one cell's run: each mapped workflow input from its column (an absent value stays absent). */
@@ -115,7 +113,7 @@ function checkRunInputs(spec: ExperimentSpec, workflows: VariantWorkflow[], rows
   }
 }
 
-/** Checks the spec and the rows and builds the batch with every cell queued; throws InputError. */
+/** Checks the spec and the rows and builds the batch, every cell queued; throws InputError. */
 export function prepareBatch(
   specInput: unknown,
   rowsInput: unknown,
@@ -136,14 +134,8 @@ export function prepareBatch(
     Math.max(1, Math.floor(options.concurrency ?? DEFAULT_BATCH_CONCURRENCY)),
   );
   const { batchId, now } = ids;
-  const cells: BatchCellRecord[] = [];
-  for (let rowIndex = 0; rowIndex < rows.length; rowIndex++) {
-    spec.variants.forEach((variant, variantIndex) => {
-      const key = cellRunId(batchId, rowIndex, variantIndex);
-      cells.push({ key, batchId, rowIndex, variantIndex, variantId: variant.id, status: 'queued', attempt: 0 });
-    });
-  }
-  const counts = { ...emptyCounts(), queued: cells.length };
+  const cellCount = rows.length * spec.variants.length;
+  const counts = { ...emptyCounts(), queued: cellCount };
   const batch: BatchRecord = {
     id: batchId,
     name: spec.name,
@@ -156,8 +148,11 @@ export function prepareBatch(
     counts,
     totals: { tokens: 0, costUsd: 0, judgeTokens: 0, judgeCostUsd: 0 },
     concurrency,
+    variantCount: spec.variants.length,
+    cellsCreated: 0,
+    cellLimit: cellCount,
     createdAt: now,
     updatedAt: now,
   };
-  return { batch, rows, cells };
+  return { batch, rows };
 }

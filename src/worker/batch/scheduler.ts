@@ -1,23 +1,28 @@
 import type { Engine } from '../../engine/engine';
 import { InputError } from '../../engine/input';
-import type { RunRecord } from '../../engine/records';
 import { errorMessage } from '../../schema/errorMessage';
 import type { WorkflowFile } from '../../schema/workflow';
 import {
   attemptRunId,
+  cellRange,
   cellsWithStatus,
   editBatch,
-  getBatch,
-  getBatchRow,
+  getRowChunk,
   insertBatch,
   listBatches,
+  unstartedCell,
   type BatchCellRecord,
   type BatchRecord,
+  type BatchRowChunk,
+  type CellSelection,
 } from '../../store/batches';
+import type { ExperimentRow } from '../../schema/experiment';
+import { collectScopes } from '../../schema/walk';
 import type { TabflowDb } from '../../store/db';
 import { listVersions } from '../../store/versions';
 import { getWorkflow } from '../../store/workflows';
 import { cellOutcome, type CellOutcome } from './cellOutcome';
+import { GroupCommit } from './groupCommit';
 import type { ExperimentCommands } from './experimentApi';
 import { cellInput, parseSpec, prepareBatch, type ExperimentWorkflow } from './prepare';
 
@@ -31,9 +36,15 @@ import { cellInput, parseSpec, prepareBatch, type ExperimentWorkflow } from './p
 export class BatchScheduler implements ExperimentCommands {
   /** Cells seen through here, by batch: from their claim to their bookkeeping. */
   private readonly inHand = new Map<string, Set<string>>();
-  private readonly pumping = new Set<string>();
-  private readonly pumpAgain = new Set<string>();
+  /** Each batch's bookkeeping: one transaction at a time, with every cell that finished meanwhile. */
+  private readonly bookkeeping = new GroupCommit<FinishedCell>((batchId, finished) =>
+    this.settleAndClaim(batchId, finished),
+  );
   private readonly working = new Set<Promise<void>>();
+  /** Batches cancelled here: a cell whose start was under way when it happened is cancelled once started. */
+  private readonly cancelled = new Set<string>();
+  /** The last chunk of rows read, by batch: cells start in row order, so most starts read no row. */
+  private readonly rowChunks = new Map<string, BatchRowChunk>();
   private stopped = false;
 
   constructor(
@@ -50,7 +61,7 @@ export class BatchScheduler implements ExperimentCommands {
       spec.variants.some((v) => v.versionSeq),
     );
     const prepared = prepareBatch(spec, rows, options, workflow, { batchId: this.newId(), now: this.now() });
-    await insertBatch(this.db, prepared.batch, prepared.rows, prepared.cells);
+    await insertBatch(this.db, prepared.batch, prepared.rows);
     this.pump(prepared.batch.id);
     return prepared.batch.id;
   }
@@ -65,16 +76,21 @@ export class BatchScheduler implements ExperimentCommands {
   }
 
   async pauseExperiment(batchId: string): Promise<void> {
-    await this.edit(batchId, [], (batch) => (batch.status === 'running' ? { batch: { status: 'paused' } } : undefined));
+    await this.edit(batchId, { keys: [] }, (batch) =>
+      batch.status === 'running' ? { batch: { status: 'paused' } } : undefined,
+    );
   }
 
   async resumeExperiment(batchId: string): Promise<void> {
-    await this.edit(batchId, [], (batch) => (batch.status === 'paused' ? { batch: { status: 'running' } } : undefined));
+    await this.edit(batchId, { keys: [] }, (batch) =>
+      batch.status === 'paused' ? { batch: { status: 'running' } } : undefined,
+    );
     this.pump(batchId);
   }
 
   async cancelExperiment(batchId: string): Promise<void> {
     const now = this.now();
+    this.cancelled.add(batchId);
     await editBatch(
       this.db,
       batchId,
@@ -83,7 +99,7 @@ export class BatchScheduler implements ExperimentCommands {
         batch.status === 'completed' || batch.status === 'cancelled'
           ? undefined
           : {
-              batch: { status: 'cancelled', finishedAt: now },
+              batch: { status: 'cancelled', finishedAt: now, cellLimit: cellRange(batch).created },
               cells: queued.map((cell) => ({ ...cell, status: 'cancelled', finishedAt: now })),
             },
       now,
@@ -132,8 +148,8 @@ export class BatchScheduler implements ExperimentCommands {
     while (this.working.size > 0) await Promise.race(this.working);
   }
 
-  private async edit(batchId: string, keys: string[], edit: Parameters<typeof editBatch>[3]) {
-    return editBatch(this.db, batchId, { keys }, edit, this.now());
+  private async edit(batchId: string, selection: CellSelection, edit: Parameters<typeof editBatch>[3]) {
+    return editBatch(this.db, batchId, selection, edit, this.now());
   }
 
   private cellsInHand(batchId: string): Set<string> {
@@ -142,65 +158,50 @@ export class BatchScheduler implements ExperimentCommands {
     return cells;
   }
 
-  /** Starts queued cells up to the batch's concurrency; asked again while it works, it goes round once more. */
+  /** Starts queued cells up to the batch's concurrency (with the next bookkeeping transaction of the batch). */
   private pump(batchId: string): void {
     if (this.stopped) return;
-    if (this.pumping.has(batchId)) {
-      this.pumpAgain.add(batchId);
-      return;
-    }
-    this.pumping.add(batchId);
-    const pumping = this.fill(batchId)
+    const claiming = this.bookkeeping
+      .add(batchId)
       .catch((error: unknown) =>
         console.error('Tabflow: an experiment could not start its cells:', errorMessage(error)),
-      )
-      .finally(() => this.pumping.delete(batchId));
-    this.track(pumping);
+      );
+    this.track(claiming);
   }
 
-  private async fill(batchId: string): Promise<void> {
-    do {
-      this.pumpAgain.delete(batchId);
-      const batch = await getBatch(this.db, batchId);
-      if (this.stopped || !batch || batch.status !== 'running') return;
-      const free = batch.concurrency - this.cellsInHand(batchId).size;
-      if (free <= 0) continue;
-      const queued = await cellsWithStatus(this.db, batchId, 'queued', free);
-      const now = this.now();
-      let claimed: BatchCellRecord[] = [];
-      const stored = await this.edit(
-        batchId,
-        queued.map((cell) => cell.key),
-        (current, cells) => {
-          if (current.status !== 'running') return undefined;
-          claimed = cells
-            .filter((cell) => cell.status === 'queued')
-            .map((cell) => ({
-              ...cell,
-              status: 'running',
-              runId: attemptRunId(cell.key, cell.attempt),
-              startedAt: now,
-            }));
-          return claimed.length > 0 ? { cells: claimed } : undefined;
-        },
-      );
-      if (!stored || this.stopped) return;
-      for (const cell of claimed) this.take(stored, cell);
-    } while (this.pumpAgain.has(batchId));
+  /**
+   * One transaction: records the cells that finished (while each still runs that attempt) and claims queued cells
+   * into the free places (retried ones first, then cells without a record, in row order). The claimed cells start
+   * once it has committed.
+   */
+  private async settleAndClaim(batchId: string, finished: FinishedCell[]): Promise<void> {
+    if (this.stopped) return;
+    const now = this.now();
+    let claimed: BatchCellRecord[] = [];
+    const keys = finished.map((done) => done.cell.key);
+    const stored = await this.edit(batchId, { keys, queued: MAX_CLAIM }, (current, cells) => {
+      const settled = finished.flatMap((done) => settledCell(cells, done, now) ?? []);
+      const places = Math.min(MAX_CLAIM, current.concurrency - this.cellsInHand(batchId).size + finished.length);
+      claimed = current.status === 'running' ? claimCells(current, cells, places, now) : [];
+      if (settled.length + claimed.length === 0) return undefined;
+      const created = claimed.filter((cell) => !cells.some((c) => c.key === cell.key)).length;
+      return { cells: [...settled, ...claimed], batch: { cellsCreated: cellRange(current).created + created } };
+    });
+    const inHand = this.cellsInHand(batchId);
+    for (const done of finished) inHand.delete(done.cell.key);
+    if (!stored || this.stopped) return;
+    for (const cell of claimed) this.take(stored, cell);
   }
 
   private take(batch: BatchRecord, cell: BatchCellRecord): void {
     const inHand = this.cellsInHand(batch.id);
     if (inHand.has(cell.key)) return;
     inHand.add(cell.key);
-    const work = this.runCell(batch, cell)
-      .catch((error: unknown) => {
-        if (!this.stopped) console.error(`Tabflow: cell ${cell.key} could not be recorded:`, errorMessage(error));
-      })
-      .finally(() => {
-        inHand.delete(cell.key);
-        this.pump(batch.id);
-      });
+    const work = this.runCell(batch, cell).catch((error: unknown) => {
+      if (!this.stopped) console.error(`Tabflow: cell ${cell.key} could not be recorded:`, errorMessage(error));
+      inHand.delete(cell.key);
+      this.pump(batch.id);
+    });
     this.track(work);
   }
 
@@ -209,11 +210,20 @@ export class BatchScheduler implements ExperimentCommands {
     void work.finally(() => this.working.delete(work));
   }
 
-  /** Starts (or finds) the cell's run, waits for it, evaluates it and records the outcome once. */
+  private async rowOf(batchId: string, rowIndex: number): Promise<ExperimentRow> {
+    let chunk = this.rowChunks.get(batchId);
+    if (!chunk || rowIndex < chunk.rowIndex || rowIndex >= chunk.rowIndex + chunk.rows.length) {
+      chunk = await getRowChunk(this.db, batchId, rowIndex);
+      if (chunk) this.rowChunks.set(batchId, chunk);
+    }
+    return chunk?.rows[rowIndex - chunk.rowIndex] ?? {};
+  }
+
+  /** Starts (or finds) the cell's run, waits for it, evaluates it, records the outcome once and claims the next. */
   private async runCell(batch: BatchRecord, cell: BatchCellRecord): Promise<void> {
     const runId = cell.runId!;
-    const row = (await getBatchRow(this.db, batch.id, cell.rowIndex)) ?? {};
-    let run: RunRecord;
+    const row = await this.rowOf(batch.id, cell.rowIndex);
+    let outcome: CellOutcome;
     try {
       await this.engine.start({
         workflow: batch.variantWorkflows[cell.variantIndex]!,
@@ -222,28 +232,66 @@ export class BatchScheduler implements ExperimentCommands {
         runId,
         batchId: batch.id,
       });
-      if ((await getBatch(this.db, batch.id))?.status === 'cancelled') await this.engine.cancel(runId);
-      run = await this.engine.awaitRun(runId);
+      if (this.cancelled.has(batch.id) || batch.status === 'cancelled') await this.engine.cancel(runId);
+      const run = await this.engine.awaitRun(runId);
+      if (this.stopped) return;
+      const work = {
+        engine: this.engine,
+        evaluators: batch.spec.evaluators,
+        row,
+        batchId: batch.id,
+        now: this.now,
+        countUsage: hasModelSteps(batch.variantWorkflows[cell.variantIndex]!),
+      };
+      outcome = await cellOutcome(work, run);
     } catch (error) {
       if (this.stopped) return;
-      await this.finish(batch.id, cell, { status: 'failed', error: errorMessage(error) });
-      return;
+      outcome = { status: 'failed', error: errorMessage(error) };
     }
     if (this.stopped) return;
-    const work = { engine: this.engine, evaluators: batch.spec.evaluators, row, batchId: batch.id, now: this.now };
-    const outcome = await cellOutcome(work, run);
-    if (!this.stopped) await this.finish(batch.id, cell, outcome);
+    await this.bookkeeping.add(batch.id, { cell, outcome });
   }
+}
 
-  /** Records the outcome, only while the cell is still running this attempt (a second bookkeeping writes nothing). */
-  private async finish(batchId: string, cell: BatchCellRecord, outcome: CellOutcome): Promise<void> {
-    const finishedAt = this.now();
-    await this.edit(batchId, [cell.key], (_batch, [current]) =>
-      current?.status === 'running' && current.runId === cell.runId
-        ? { cells: [{ ...current, ...outcome, finishedAt }] }
-        : undefined,
-    );
+/** Cells claimed by one transaction at most (a batch's own concurrency bounds it further). */
+const MAX_CLAIM = 64;
+
+interface FinishedCell {
+  cell: BatchCellRecord;
+  outcome: CellOutcome;
+}
+
+/** The finished cell's record, only while it is still running this attempt (a second bookkeeping writes nothing). */
+function settledCell(cells: BatchCellRecord[], finished: FinishedCell, now: number): BatchCellRecord | undefined {
+  const current = cells.find((cell) => cell.key === finished.cell.key);
+  if (current?.status !== 'running' || current.runId !== finished.cell.runId) return undefined;
+  return { ...current, ...finished.outcome, finishedAt: now };
+}
+
+/** Up to `places` queued cells, running: retried ones (with a record) first, then unstarted ones in row order. */
+function claimCells(batch: BatchRecord, cells: BatchCellRecord[], places: number, now: number): BatchCellRecord[] {
+  if (places <= 0) return [];
+  const queued = cells.filter((cell) => cell.status === 'queued').slice(0, places);
+  const { created, limit } = cellRange(batch);
+  const fresh = Math.max(0, Math.min(places - queued.length, limit - created));
+  for (let i = 0; i < fresh; i++) queued.push(unstartedCell(batch, created + i));
+  return queued.map((cell) => ({
+    ...cell,
+    status: 'running',
+    runId: attemptRunId(cell.key, cell.attempt),
+    startedAt: now,
+  }));
+}
+
+/** Whether any step of the workflow is an LLM step (else a cell's run has no tokens to read). */
+const modelSteps = new WeakMap<object, boolean>();
+function hasModelSteps(workflow: WorkflowFile): boolean {
+  let known = modelSteps.get(workflow);
+  if (known === undefined) {
+    known = collectScopes(workflow.stepsConfig, []).some((scope) => scope.sites.some((s) => s.stepType === 'llm'));
+    modelSteps.set(workflow, known);
   }
+  return known;
 }
 
 /** A failed cell queued again as its next attempt, its results cleared. */

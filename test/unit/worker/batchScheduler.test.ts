@@ -3,7 +3,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Dexie } from 'dexie';
 import type { ExperimentSpec } from '../../../src/schema/experiment';
 import { cellRunId } from '../../../src/schema/experiment';
-import { countCellsByStatus, getBatch, readCellWindow } from '../../../src/store/batches';
+import {
+  countCellsByStatus,
+  getBatch,
+  readCellWindow,
+  readRowWindow,
+  ROWS_PER_CHUNK,
+} from '../../../src/store/batches';
 import { BatchTab, CrashPlan, EffectLog, threeStepWorkflow, until } from '../../support/batchTab';
 
 const names: string[] = [];
@@ -138,6 +144,14 @@ describe('the batch scheduler', () => {
     expect(batch.status).toBe('cancelled');
     expect(batch.counts).toMatchObject({ completed: 2, cancelled: 4, running: 0, queued: 0 });
     expect(await countCellsByStatus(tab.db, batchId)).toEqual(batch.counts);
+    expect((await readCellWindow(tab.db, batchId, 0, 6)).map((cell) => cell.status)).toEqual([
+      'completed',
+      'completed',
+      'cancelled',
+      'cancelled',
+      'cancelled',
+      'cancelled',
+    ]);
     const cancelledRuns = (await tab.db.runs.where('status').equals('cancelled').toArray()).map((run) => run.id);
     expect(cancelledRuns.sort()).toEqual([cellRunId(batchId, 2, 0), cellRunId(batchId, 3, 0)]);
   });
@@ -168,19 +182,24 @@ describe('the batch scheduler', () => {
     expect((await getBatch(tab.db, batchId))!.counts).toMatchObject({ completed: 3, failed: 0 });
   });
 
-  it('stores 10,000 rows and their cells in one transaction, with bulk writes', async () => {
+  it('starts 10,000 rows × 2 variants in one transaction of a few bulk writes: no record per row or cell', async () => {
     const tab = newTab('b-' + crypto.randomUUID());
     const rows = Array.from({ length: 10_000 }, (_, i) => ({ word: `w${i}` }));
     const variants = [
       { id: 'a', label: 'A' },
       { id: 'b', label: 'B' },
     ];
+    const transactions: string[][] = [];
     const mutations: Array<{ table: string; type: string; count: number }> = [];
     tab.db.use({
       stack: 'dbcore',
       name: 'spy',
       create: (down) => ({
         ...down,
+        transaction: (tables, mode, options) => {
+          if (mode === 'readwrite') transactions.push([...tables].sort());
+          return down.transaction(tables, mode, options);
+        },
         table: (name) => {
           const table = down.table(name);
           return {
@@ -195,14 +214,28 @@ describe('the batch scheduler', () => {
       }),
     });
     await tab.saveWorkflow('wf', threeStepWorkflow());
-    tab.scheduler.stop(); // only the start is measured here: no cell runs
+    transactions.length = 0;
+    tab.scheduler.stop(); // only the start is looked at here: no cell runs
     const batchId = await tab.scheduler.startExperiment(spec({ variants }), rows);
+    expect(transactions).toEqual([['batchCells', 'batchRows', 'batches']]);
     expect(mutations).toEqual([
       { table: 'batches', type: 'add', count: 1 },
-      { table: 'batchRows', type: 'add', count: 10_000 },
-      { table: 'batchCells', type: 'add', count: 20_000 },
+      { table: 'batchRows', type: 'add', count: Math.ceil(10_000 / ROWS_PER_CHUNK) },
     ]);
     expect((await getBatch(tab.db, batchId))!.counts.queued).toBe(20_000);
+    expect(await countCellsByStatus(tab.db, batchId)).toMatchObject({ queued: 20_000, running: 0 });
+    const window = await readCellWindow(tab.db, batchId, 9_998, 10_000);
+    expect(window.map((cell) => [cell.key, cell.status])).toEqual([
+      [cellRunId(batchId, 9_998, 0), 'queued'],
+      [cellRunId(batchId, 9_998, 1), 'queued'],
+      [cellRunId(batchId, 9_999, 0), 'queued'],
+      [cellRunId(batchId, 9_999, 1), 'queued'],
+    ]);
+    expect((await readRowWindow(tab.db, batchId, 255, 258)).map((row) => row.row.word)).toEqual([
+      'w255',
+      'w256',
+      'w257',
+    ]);
   });
 });
 
