@@ -17,6 +17,7 @@ import { RunWaits } from './WaitBanner';
 import { RunAnswers } from '../inbox/RunAnswers';
 import { CompareWith } from '../compare/CompareWith';
 import { RunVersionLink } from '../versions/RunVersion';
+import { RunBatchLink } from './RunBatchLink';
 import { RunIterationNote } from '../pins/PinMarks';
 import { RunViews } from '../inspector/RunViews';
 import { SelectedStep } from '../stepview/SelectedStep';
@@ -60,6 +61,7 @@ function LoadedRun({ run }: { run: RunRecord }) {
           <span className="muted">{run.mode === 'direct' ? 'direct · not durable' : 'durable'}</span>
           <span className="muted">started {formatTime(run.createdAt)}</span>
           <RunVersionLink run={run} />
+          <RunBatchLink run={run} />
           <RunIterationNote run={run} />
           <RunTime run={run} />
         </div>
