@@ -2,6 +2,7 @@ import { ExecutorRole } from './ExecutorRole';
 import { SidebarToggle } from './layout/SidebarToggle';
 import { ThemeSwitch } from './theme/ThemeSwitch';
 import { InboxButton } from './inbox/InboxButton';
+import { ExperimentsLink } from './experiments/ExperimentLinks';
 import { LIBRARY, routeHref } from './routing/routes';
 import { displayKeys } from './shortcuts';
 import './routing/routing.css';
@@ -37,9 +38,7 @@ export function Header({ onImportFile, onPaste, onNew, onHelp, onTables, onSetti
         <a className="button button-dark header-runs-link" href={routeHref({ screen: 'allRuns', filters: {} })}>
           Runs
         </a>
-        <a className="button button-dark header-runs-link" href={routeHref({ screen: 'experiments' })}>
-          Experiments
-        </a>
+        <ExperimentsLink />
         <button type="button" className="button button-dark" onClick={onImportFile} title={displayKeys('Mod+O')}>
           Import file
         </button>

@@ -11,7 +11,7 @@ import { useWorkflowRecord } from '../library/useLibrary';
 import { displayKeys, useShortcut } from '../shortcuts';
 import { useUi, type WorkflowTab } from '../state';
 import { NotFound } from '../routing/NotFound';
-import { routeHref } from '../routing/routes';
+import { RunOverTableLink } from '../experiments/ExperimentLinks';
 import { LazyRunsPanel } from '../lazyScreens';
 import { hasErrors } from '../../schema/problems';
 import { validateWorkflowFile } from '../../schema/validate';
@@ -78,9 +78,7 @@ function Loaded({
             onClick={() => openDialog({ kind: 'run', workflowId: record.id })}>
             Run
           </button>
-          <a className="button" href={routeHref({ screen: 'newExperiment', workflowId: record.id })}>
-            Run over a table…
-          </a>
+          <RunOverTableLink workflowId={record.id} />
           <button
             type="button"
             className="button"
