@@ -256,10 +256,13 @@ describe('a reload at every point between a cell start and its bookkeeping', () 
     const first = newTab('b-' + crypto.randomUUID(), { plan: clean });
     await first.saveWorkflow('wf', threeStepWorkflow());
     const clean0 = clean.ops;
-    await first.untilFinished(await first.scheduler.startExperiment(spec({ evaluators: [judge] }), rowsOf(words)));
+    const start = (tab: BatchTab) =>
+      tab.scheduler.startExperiment(spec({ evaluators: [judge] }), rowsOf(words), { concurrency: 2 });
+    await first.untilFinished(await start(first));
     const total = clean.ops - clean0;
     expect(total).toBeGreaterThan(20);
 
+    let reached = 0;
     for (let crashAt = 1; crashAt <= total; crashAt++) {
       const name = `b-${crypto.randomUUID()}`;
       const plan = new CrashPlan();
@@ -267,18 +270,19 @@ describe('a reload at every point between a cell start and its bookkeeping', () 
       const before = newTab(name, { plan, log });
       await before.saveWorkflow('wf', threeStepWorkflow());
       plan.crashAt = plan.ops + crashAt;
-      const batchId = await before.scheduler
-        .startExperiment(spec({ evaluators: [judge] }), rowsOf(words), { concurrency: 2 })
-        .catch(() => undefined);
-      await until(() => before.dead, 5_000).catch(() => {
-        throw new Error(`crash point ${crashAt} was never reached`);
-      });
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      before.close();
-
-      const after = newTab(name, { log });
-      await after.engine.resumeAll();
-      await after.scheduler.resumeAll();
+      const batchId = await start(before).catch(() => undefined);
+      // Cells finishing together share a transaction, so a run may have fewer operations than the clean one.
+      const done = async () => batchId !== undefined && (await getBatch(before.db, batchId))?.status === 'completed';
+      await until(async () => before.dead || (await done()));
+      let after = before;
+      if (before.dead) {
+        reached++;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        before.close();
+        after = newTab(name, { log });
+        await after.engine.resumeAll();
+        await after.scheduler.resumeAll();
+      }
       const stored = batchId ?? (await after.db.batches.toCollection().first())?.id;
       if (stored === undefined) continue; // the start itself was cut off: nothing was stored, nothing runs
       await after.untilFinished(stored);
@@ -295,5 +299,6 @@ describe('a reload at every point between a cell start and its bookkeeping', () 
       expect(batch.totals.judgeTokens, where).toBe(30);
       after.close();
     }
+    expect(reached).toBeGreaterThan(total * 0.8);
   }, 120_000);
 });
