@@ -125,7 +125,7 @@ function TableSource({ onLoad }: { onLoad(rows: LoadedRows | null): void }) {
         <option value="">Choose a table…</option>
         {(tables ?? []).map((t) => (
           <option key={t.name} value={t.name}>
-            {t.name} ({t.rows} rows)
+            {t.name} ({t.rows.toLocaleString('en')} row{t.rows === 1 ? '' : 's'})
           </option>
         ))}
       </select>

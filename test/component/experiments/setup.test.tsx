@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { ExperimentRow } from '../../../src/schema/experiment';
 import type { WorkflowFile } from '../../../src/schema/workflow';
 import type { ExperimentSpecInput, ExperimentStartOptions } from '../../../src/worker/api';
+import type { TabflowDb } from '../../../src/store/db';
+import { importTableRows } from '../../../src/store/tableImport';
 import { createWorkflow } from '../../../src/store/workflows';
 import { App } from '../../../src/ui/App';
 import { ExperimentSetup } from '../../../src/ui/experiments/ExperimentSetup';
@@ -45,8 +47,9 @@ interface Started {
   options: ExperimentStartOptions | undefined;
 }
 
-async function openSetup() {
+async function openSetup(prepare?: (db: TabflowDb) => Promise<unknown>) {
   const db = freshDb();
+  await prepare?.(db);
   const record = await createWorkflow(db, structuredClone(WORKFLOW));
   const started: Started[] = [];
   const executor = {
@@ -227,5 +230,29 @@ describe('the setup flow', () => {
     fireEvent.drop(zone, { dataTransfer: { files: [file], types: ['Files'] } });
     await within(form).findByText('1 row, columns: topic, max_words');
     expect(screen.queryByRole('dialog', { name: 'Import preview' })).toBeNull();
+  });
+
+  it('a pasted list is one column, filling the first input', async () => {
+    const { user, form, select, start } = await openSetup();
+    await user.click(within(form).getByRole('radio', { name: 'A pasted list' }));
+    await user.type(within(form).getByRole('textbox', { name: /One value per line/ }), 'owls{Enter}{Enter}bats');
+    await within(form).findByText('2 rows, columns: topic');
+    expect(select(/^topic/).value).toBe('topic');
+    expect(within(form).getByRole('alert').textContent).toContain('the required input max_words has no column');
+    expect((start() as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('a local table’s rows, with its id column, run as they are stored', async () => {
+    const { user, form, start, started } = await openSetup((db) =>
+      importTableRows(db, 'topics', [{ topic: 'owls', max_words: 50 }]),
+    );
+    await user.click(within(form).getByRole('radio', { name: 'A local table' }));
+    await within(form).findByRole('option', { name: 'topics (1 row)' });
+    await user.selectOptions(within(form).getByRole('combobox', { name: 'Table' }), 'topics');
+    await within(form).findByText('1 row, columns: topic, max_words, id');
+    await user.click(start());
+    await waitFor(() => expect(started).toHaveLength(1));
+    expect(started[0]!.rows).toEqual([{ topic: 'owls', max_words: 50, id: 'row_1' }]);
+    expect(started[0]!.spec.source).toEqual({ kind: 'table', table: 'topics' });
   });
 });
