@@ -38,7 +38,8 @@ export function recordedAnswer(recording: Recording, round: ModelRound): ModelRe
     usage: reply.usage,
     provider: 'recorded',
     model: reply.model,
-    ...(reply.costUsd !== undefined ? { costUsd: reply.costUsd } : {}),
+    // The offline demo model's answers were free: so is their replay (rather than "no price known").
+    ...(reply.costUsd !== undefined || reply.provider === 'demo' ? { costUsd: reply.costUsd ?? 0 } : {}),
     ...(reply.priceSource ? { priceSource: reply.priceSource } : {}),
     note: `the recorded answer of ${reply.provider} (${reply.model}): no request was made`,
   };

@@ -14,6 +14,7 @@ import {
   waitForRunStatus,
 } from './app';
 import { axeViolations, SCREENSHOT_DIR } from './axe';
+import { storedRun } from './storedRuns';
 import { baseUrl, chromiumPath, launch } from './browser';
 
 const KEY = 'sk-bundle-browser-KEY-5d1e8b7a';
@@ -22,44 +23,6 @@ const workflow = chain('Bundle story', [
   llm('draft', 'Write one line about {{input.value}}', { systemPrompt: 'Be brief.' }),
   llm('polish', 'Polish this line: {{steps.draft.output}}'),
 ]);
-
-interface StoredStep {
-  slug: string;
-  kind: string;
-  output: unknown;
-  provider: string | undefined;
-}
-
-/** A run's output and its steps' outputs and answering providers, read from IndexedDB as stored. */
-function storedRun(page: Page, runId: string): Promise<{ output: unknown; steps: StoredStep[] }> {
-  return page.evaluate(async (id) => {
-    const db = await new Promise<IDBDatabase>((done, fail) => {
-      const request = indexedDB.open('tabflow');
-      request.onsuccess = () => done(request.result);
-      request.onerror = () => fail(request.error);
-    });
-    const all = <T>(store: string) =>
-      new Promise<T[]>((done) => {
-        const request = db.transaction(store).objectStore(store).getAll();
-        request.onsuccess = () => done(request.result as T[]);
-      });
-    type Step = {
-      runId: string;
-      seq: number;
-      slug: string;
-      kind: string;
-      output: unknown;
-      meta?: { provider?: string };
-    };
-    const run = (await all<{ id: string; output: unknown }>('runs')).find((r) => r.id === id);
-    const steps = (await all<Step>('steps'))
-      .filter((s) => s.runId === id && s.kind === 'step')
-      .sort((a, b) => a.seq - b.seq)
-      .map((s) => ({ slug: s.slug, kind: s.kind, output: s.output, provider: s.meta?.provider }));
-    db.close();
-    return { output: run?.output, steps };
-  }, runId);
-}
 
 async function screenshot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(150);

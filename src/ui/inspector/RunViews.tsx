@@ -1,4 +1,4 @@
-import { useCallback, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { RunRecord, StepRecord } from '../../engine/records';
 import { runViewOfRoute, type RunView } from '../routing/routes';
 import { useUi } from '../state';
@@ -21,9 +21,14 @@ const VIEWS: ReadonlyArray<{ view: RunView; label: string }> = [
  * address), as a row of the list does.
  */
 export function RunViews({ run, children }: { run: RunRecord; children: ReactNode }) {
-  // The view is part of the run's address (`?view=timeline`): a reload, Back and Forward restore it.
-  const view = useUi((s) => runViewOfRoute(s.route));
-  const setView = useUi((s) => s.showRunView);
+  // The addressed run's view is part of its address (`…/view=timeline`): a reload, Back and Forward restore it.
+  // A run shown inside it (a subworkflow step's child run) keeps its own.
+  const addressed = useUi((s) => s.selectedRunId === run.id);
+  const addressedView = useUi((s) => runViewOfRoute(s.route));
+  const showRunView = useUi((s) => s.showRunView);
+  const [ownView, setOwnView] = useState<RunView>('steps');
+  const view = addressed ? addressedView : ownView;
+  const setView = addressed ? showRunView : setOwnView;
   // The whole journal only for the graph and the timeline (read incrementally): the step list reads a window of it.
   const records = useJournalRecords(run.id, view !== 'steps', run.restartedFrom?.at) ?? NO_RECORDS;
   const showStep = useUi((s) => s.showStep);

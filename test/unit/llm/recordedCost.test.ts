@@ -46,6 +46,12 @@ describe('a recorded answer', () => {
     });
   });
 
+  it("of the demo model costs nothing, as the demo model's answers did", () => {
+    const demo = { ...recorded, provider: 'demo', costUsd: undefined, priceSource: undefined };
+    const answer = recordedAnswer(new Map([[requestFingerprint(recordedRequestOf(round)), demo]]), round)!;
+    expect(answer.costUsd).toBe(0);
+  });
+
   it('of a model with no price known stays unpriced', () => {
     const unpriced = { ...recorded, costUsd: undefined, priceSource: undefined };
     const answer = recordedAnswer(new Map([[requestFingerprint(recordedRequestOf(round)), unpriced]]), round)!;
