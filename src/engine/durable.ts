@@ -1,4 +1,4 @@
-import type { EventWait } from './stepApi';
+import type { EventRecord } from './records';
 
 /**
  * A host whose runtime keeps the run durable itself (DBOS over PostgreSQL, `src/server/`): the run's waits go
@@ -9,5 +9,8 @@ export interface DurableWaits {
   /** A wait step's sleep until `at`; the host may keep the deadline it recorded first for `stepKey`. */
   sleepUntil(stepKey: string, at: number, signal: AbortSignal): Promise<void>;
   /** The event named `eventName` for this run, consumed once, or a timeout at `deadline`. */
-  receive(stepKey: string, eventName: string, deadline: number | undefined, signal: AbortSignal): Promise<EventWait>;
+  receive(stepKey: string, eventName: string, deadline: number | undefined, signal: AbortSignal): Promise<Received>;
 }
+
+/** How a durable wait for an event ended (`stepApi.ts`'s EventWait; declared here so the port imports no step API). */
+export type Received = { kind: 'event'; event: EventRecord } | { kind: 'timeout' };

@@ -1,12 +1,13 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
+import type { Pool } from 'pg';
 import { systemClock } from '../engine/clock';
 import { Engine } from '../engine/engine';
-import { MemoryStore } from '../engine/memoryStore';
 import type { RunRecord, StepError } from '../engine/records';
 import type { Runners } from '../engine/runtime';
 import type { WorkflowFile } from '../schema/workflow';
 import { dbosRunners, dbosWaits, stepName } from './dbosRuntime';
 import { replayUnsafeStep } from './replaySafety';
+import { ServerRunStore } from './tables';
 
 /** The DBOS workflow every run is: its name, and the queue `submit` puts runs on. */
 export const RUN_WORKFLOW = 'tabflowRun';
@@ -22,11 +23,13 @@ export interface RunResult {
   status: RunRecord['status'];
   output?: unknown;
   error?: StepError;
-  /** The journal's step keys (`slug@path`) in recording order, completed ones only. */
+  /** The journal's keys in recording order, without the run id: `slug@path`, `…/r1`, `…/r1/tool0`. */
   steps: string[];
 }
 
 export interface RunWorkflowDeps {
+  /** The server's tables (`tables.ts`). */
+  pool: Pool;
   runners: Runners;
   secret(name: string): Promise<string | undefined>;
 }
@@ -51,7 +54,7 @@ export function registerRunWorkflow(deps: RunWorkflowDeps): (request: RunRequest
 }
 
 async function interpret(runId: string, request: RunRequest, deps: RunWorkflowDeps): Promise<RunResult> {
-  const store = new MemoryStore();
+  const store = new ServerRunStore(deps.pool, runId);
   let ids = 0;
   const engine = new Engine({
     store,
@@ -67,9 +70,7 @@ async function interpret(runId: string, request: RunRequest, deps: RunWorkflowDe
   try {
     await engine.start({ workflow: request.workflow, input: request.input });
     const run = await engine.awaitRun(runId);
-    const steps = (await store.loadSteps(runId))
-      .filter((step) => step.status === 'completed' && !step.parentKey)
-      .map((step) => stepName(runId, step.key));
+    const steps = (await store.loadSteps(runId)).map((step) => stepName(runId, step.key));
     const result: RunResult = { status: run.status, steps };
     if (run.output !== undefined) result.output = run.output;
     if (run.error) result.error = run.error;

@@ -1,9 +1,10 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import pg from 'pg';
 import { hostname } from 'node:os';
-import { serverRunners } from './runners';
+import { serverEffects } from './runners';
 import { registerRunWorkflow, RUN_QUEUE } from './runWorkflow';
 import { Supervisor } from './supervisor';
+import { ensureTables, seedDemoCustomers } from './tables';
 
 /** Every worker of this code base declares the same version, so any of them may take any run. */
 export const APPLICATION_NAME = 'tabflow';
@@ -40,15 +41,17 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     applicationVersion: APPLICATION_VERSION,
     logLevel: options.env.TABFLOW_DBOS_LOG_LEVEL ?? 'warn',
   });
-  const env = options.env;
-  registerRunWorkflow({ runners: serverRunners(env), secret: async (name) => env[name] });
-  await launchOneAtATime(options.databaseUrl);
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
+  registerRunWorkflow({ pool, ...serverEffects(options.env) });
+  await launchOneAtATime(options.databaseUrl, async () => {
+    await ensureTables(pool);
+    await seedDemoCustomers(pool);
+  });
   await DBOS.registerQueue(RUN_QUEUE, {
     workerConcurrency: options.concurrency ?? 16,
     onConflict: 'always_update',
     minPollingIntervalMs: 200,
   });
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
   const supervisor = new Supervisor({
     pool,
     executorId,
@@ -73,8 +76,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 /** Arbitrary, fixed: the advisory lock workers take to create or migrate DBOS's tables one at a time. */
 const LAUNCH_LOCK = 7_346_112;
 
-/** Workers started together on a fresh database would race to create DBOS's tables; they take turns. */
-async function launchOneAtATime(databaseUrl: string): Promise<void> {
+/** Workers started together on a fresh database would race to create DBOS's tables and ours; they take turns. */
+async function launchOneAtATime(databaseUrl: string, prepare: () => Promise<void>): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -82,6 +85,7 @@ async function launchOneAtATime(databaseUrl: string): Promise<void> {
     while (!(await client.query('SELECT pg_try_advisory_lock($1) AS got', [LAUNCH_LOCK])).rows[0]?.got) {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+    await prepare();
     await DBOS.launch();
   } finally {
     await client.end();

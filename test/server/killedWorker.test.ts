@@ -11,7 +11,7 @@ const RUNS = Number(process.env.TABFLOW_KILL_TEST_RUNS ?? 16);
 const SLEEP_MS = 10_000;
 const HEARTBEAT_MS = 500;
 const STALE_AFTER_MS = 2_000;
-const EXPECTED_STEPS = ['start@', 'charge@', 'summary@', 'pause@', 'ship@'];
+const EXPECTED_STEPS = ['start@', 'charge@', 'summary@', 'summary@/r1', 'pause@', 'ship@'];
 
 type Recovery = 'supervisor' | 'restart';
 

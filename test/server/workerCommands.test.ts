@@ -48,7 +48,7 @@ describe.runIf(enabled)('tabflow worker / submit / status / approve on DBOS over
     });
     expect(done.result).toMatchObject({
       status: 'completed',
-      steps: ['start@', 'charge@', 'summary@', 'approve@', 'ship@'],
+      steps: ['start@', 'charge@', 'summary@', 'summary@/r1', 'approve@', 'ship@'],
     });
     expect(effects.requests.get('run-1:charge@')).toBe(1);
     expect(effects.requests.get('run-1:ship@')).toBe(1);

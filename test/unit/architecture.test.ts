@@ -54,6 +54,12 @@ const RULES: FolderRule[] = [
     packages: ['node:fs', 'node:fs/promises', 'node:path', 'node:util'],
     internal: ['cli/', 'engine/', 'schema/', 'llm/', 'templates/', 'store/bundleCheck.ts'],
   },
+  // The DBOS runtime (`tabflow worker` and the server commands): one more adapter around the engine, never a fork.
+  {
+    folder: 'server',
+    packages: ['@dbos-inc/dbos-sdk', 'pg', 'node:crypto', 'node:fs/promises', 'node:os'],
+    internal: ['server/', 'engine/', 'schema/', 'llm/', 'templates/', 'cli/embedded.ts', 'cli/environment.ts'],
+  },
   {
     folder: 'ui',
     packages: [
