@@ -286,6 +286,14 @@ describe.skipIf(!chromiumPath)('experiments in the browser', () => {
         expect(record[`${label} / run id`]).toBe(cell.runId);
       }
 
+      // A cell opens its run in the inspector, at the run's address; Back returns to the results.
+      const third = cells.find((c) => c.rowIndex === 2 && c.variantId === cells[0]!.variantId)!;
+      await page.getByRole('region', { name: 'Results' }).locator('[data-row-index="2"] a').first().click();
+      await page.locator(`.run-detail[data-run-id="${third.runId}"][data-run-status="completed"]`).waitFor();
+      expect(decodeURIComponent(page.url())).toContain(`/runs/${third.runId}`);
+      await page.goBack();
+      await page.getByRole('table', { name: /^Results of / }).waitFor();
+
       // Dark theme and a phone's width.
       await page.emulateMedia({ colorScheme: 'dark' });
       await screenshots(page, 'dark');

@@ -61,7 +61,7 @@ async function exported(button: 'Export CSV' | 'Export JSON') {
   return downloads[0]!;
 }
 
-describe('exporting results', () => {
+describe('exporting results', { timeout: 20_000 }, () => {
   it('the CSV read back by the app’s own parseCsv gives every input, output, metric and verdict', async () => {
     const { fileName, text, type } = await exported('Export CSV');
     expect(fileName).toBe(exportFileName('Sentiment check', 'csv'));

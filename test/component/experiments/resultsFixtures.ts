@@ -66,6 +66,8 @@ export async function storeExperiment(db: TabflowDb, options: FixtureOptions): P
     createdAt: 1,
     updatedAt: 1,
   };
-  await insertBatch(db, batch, options.rows, cells);
+  await insertBatch(db, batch, options.rows);
+  // Every cell gets its record here (no `cellsCreated`: all of them have one), as once each had started.
+  await db.batchCells.bulkAdd(cells);
   return batch;
 }

@@ -21,6 +21,8 @@ vi.mock('../../../src/store/batches', async (original) => {
 
 /** The results screen over a stored experiment (fake-indexeddb): the matrix, sort, filter, live cells, windows. */
 const PATIENT = { timeout: 5_000 };
+/** A test's own limit: a busy 2-core machine runs several of these reads at once. */
+const SLOW_TEST_MS = 20_000;
 
 const texts = ['great product', 'awful, broken', 'fine I guess'];
 
@@ -56,7 +58,7 @@ const drawnRows = () =>
     Number(r.dataset.rowIndex),
   );
 
-describe('experiment results', () => {
+describe('experiment results', { timeout: SLOW_TEST_MS }, () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('shows a column group per variant: inputs, outputs, status, tokens, cost, latency, verdicts', async () => {
@@ -205,7 +207,7 @@ function layOut() {
   };
 }
 
-describe('a long experiment', () => {
+describe('a long experiment', { timeout: SLOW_TEST_MS }, () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('draws only the rows in view and reads only a window of cells around them', async () => {

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type CSSProperties, type ReactNode, type RefObject } from 'react';
+import { memo, useEffect, useRef, useState, type CSSProperties, type ReactNode, type RefObject } from 'react';
 import type { CellResult } from '../../../schema/experiment';
 import { routeHref } from '../../routing/routes';
 import { columnValue, type ColumnGroup, type ResultColumn, type ResultRow } from './columns';
@@ -131,7 +131,15 @@ function TableFrame({ scroller, long, rows, totalPx, ...props }: TableFrameProps
           const row = drawn.placeholder ? undefined : rowAt(drawn.index);
           const position = { transform: `translateY(${drawn.start}px)` };
           return row ? (
-            <BodyRow key={drawn.key} {...props} row={row} ariaRowIndex={drawn.index + 3} style={position} />
+            <BodyRow
+              key={drawn.key}
+              groups={groups}
+              row={row}
+              ariaRowIndex={drawn.index + 3}
+              startPx={drawn.start}
+              workflowId={props.workflowId}
+              onOpenRow={props.onOpenRow}
+            />
           ) : (
             <div
               key={drawn.key}
@@ -210,7 +218,17 @@ function ColumnHeaderRow(props: {
   );
 }
 
-function BodyRow(props: ResultsTableProps & { row: ResultRow; ariaRowIndex: number; style: CSSProperties }) {
+interface BodyRowProps {
+  groups: readonly ColumnGroup[];
+  row: ResultRow;
+  ariaRowIndex: number;
+  startPx: number;
+  workflowId: string;
+  onOpenRow(rowIndex: number): void;
+}
+
+/** One row; memoized: while the table scrolls, rows already drawn keep their elements (only their place moves). */
+const BodyRow = memo(function BodyRow(props: BodyRowProps) {
   const { row, groups } = props;
   let colIndex = 0;
   const cells: ReactNode[] = [];
@@ -234,11 +252,11 @@ function BodyRow(props: ResultsTableProps & { row: ResultRow; ariaRowIndex: numb
       aria-rowindex={props.ariaRowIndex}
       className="results-row"
       data-row-index={row.rowIndex}
-      style={props.style}>
+      style={{ transform: `translateY(${props.startPx}px)` }}>
       {cells}
     </div>
   );
-}
+});
 
 interface TableCellProps {
   column: ResultColumn;
