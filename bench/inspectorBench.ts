@@ -39,7 +39,12 @@ async function longTasksSince(page: Page, from: number): Promise<Task[]> {
 }
 
 /** Ms from a click until `selector` is drawn (and at least `minRuns` runs counted), polled each frame. */
-async function timeUntil(page: Page, click: () => Promise<void>, selector: string, minRuns = 0): Promise<number> {
+export async function timeUntil(
+  page: Page,
+  click: () => Promise<void>,
+  selector: string,
+  minRuns = 0,
+): Promise<number> {
   const from = await page.evaluate(() => performance.now());
   await click();
   const done = await page.waitForFunction(
@@ -55,7 +60,7 @@ async function timeUntil(page: Page, click: () => Promise<void>, selector: strin
 }
 
 /** Scrolls a box from top to bottom in `frames` equal steps, one a frame; the long tasks meanwhile, and rows drawn. */
-async function scrollThrough(page: Page, selector: string, frames: number) {
+export async function scrollThrough(page: Page, selector: string, frames: number) {
   const from = await page.evaluate(() => performance.now());
   await page.evaluate(
     ({ selector, frames }) =>
@@ -78,7 +83,8 @@ async function scrollThrough(page: Page, selector: string, frames: number) {
   return { count: tasks.length, longest: tasks.reduce((max, task) => Math.max(max, task.duration), 0), rows };
 }
 
-export async function measureInspector(context: BrowserContext, appUrl: string): Promise<InspectorFigures> {
+/** A page of the app watching long tasks, with a workflow made from the first template (records to seed name it). */
+export async function openSeedingPage(context: BrowserContext, appUrl: string) {
   const page = await context.newPage();
   await page.addInitScript(LONG_TASKS);
   // tsx keeps the names of inner functions of what is evaluated in the page through a helper the page lacks.
@@ -86,7 +92,11 @@ export async function measureInspector(context: BrowserContext, appUrl: string):
   await page.goto(appUrl);
   await page.getByTestId('template-item').first().getByRole('button', { name: 'Use template' }).click();
   await page.waitForURL(/#\/w\/[^/]+\/json/);
-  const workflowId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+  return { page, workflowId: decodeURIComponent(new URL(page.url()).hash.split('/')[2]!) };
+}
+
+export async function measureInspector(context: BrowserContext, appUrl: string): Promise<InspectorFigures> {
+  const { page, workflowId } = await openSeedingPage(context, appUrl);
   const request = { workflowId, workflowName: 'Bench: seeded', runs: RUNS, steps: STEPS, now: Date.now() };
   await page.evaluate(seedRunsInPage, request);
   // Back to the start page, reloaded: the seeded records are read as any stored ones would be.

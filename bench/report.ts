@@ -1,8 +1,9 @@
 import { PEER_UNITS, peerGoals, type PeerFigures } from './peers/report';
+import { RESULTS_UNITS, resultsGoals, type ResultsReportFigures } from './resultsBench';
 
 /** The figures `npm run bench` reports, its goals, and how they are printed. */
 
-export interface Figures extends PeerFigures {
+export interface Figures extends PeerFigures, ResultsReportFigures {
   raw_idb_tx_per_s: number;
   durable_steps_per_s_100: number;
   durable_steps_per_s_1000: number;
@@ -98,6 +99,7 @@ export function goals(f: Figures): Goal[] {
     },
     ...batchGoals(f),
     ...inspectorGoals(f),
+    ...resultsGoals(f),
     ...peerGoals(f),
   ];
 }
@@ -129,6 +131,7 @@ const UNITS: Record<keyof Figures, string> = {
   runs_list_scroll_longest_task_ms: 'ms',
   run_detail_open_10000_ms: 'ms',
   run_detail_scroll_longest_task_ms: 'ms',
+  ...RESULTS_UNITS,
   ...PEER_UNITS,
 };
 

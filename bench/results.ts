@@ -1,6 +1,7 @@
 import type { InitialJs, StreamFigure } from './appBench';
 import type { EditorFigures } from './editorBench';
 import type { InspectorFigures } from './inspectorBench';
+import { resultsReportFigures, type ResultsFigures } from './resultsBench';
 import type { BatchFigure, BatchStartFigure, ResumeFigure, RunFigure, TxFigure } from './protocol';
 import type { Figures } from './report';
 import { peerFigures, peerNotes, type PeerMeasures } from './peers/report';
@@ -37,13 +38,14 @@ export interface Measures {
   stream: StreamFigure;
   editor: EditorFigures;
   inspector: InspectorFigures;
+  results: ResultsFigures;
   initialJs: InitialJs;
   requestedTokensPerSecond: number;
 }
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-export function toFigures({ engine: e, stream, editor, inspector, initialJs }: Measures): Figures {
+export function toFigures({ engine: e, stream, editor, inspector, results, initialJs }: Measures): Figures {
   return {
     raw_idb_tx_per_s: round(e.raw.perSecond),
     durable_steps_per_s_100: round(e.durable100.stepsPerSecond),
@@ -71,6 +73,7 @@ export function toFigures({ engine: e, stream, editor, inspector, initialJs }: M
     runs_list_scroll_longest_task_ms: round(inspector.runsListScrollLongestTaskMs),
     run_detail_open_10000_ms: round(inspector.runDetailOpenMs),
     run_detail_scroll_longest_task_ms: round(inspector.runDetailScrollLongestTaskMs),
+    ...resultsReportFigures(results),
     ...peerFigures(e.peers),
   };
 }
@@ -85,9 +88,11 @@ function resumeTimeline(resume: ResumeFigure): string {
   ].join(' · ');
 }
 
-export function toDetails({ engine: e, stream, editor, inspector, initialJs, requestedTokensPerSecond }: Measures) {
+export function toDetails(measures: Measures) {
+  const { engine: e, stream, editor, inspector, initialJs, requestedTokensPerSecond } = measures;
   return {
     runs_inspector: inspector,
+    experiment_results: measures.results,
     raw_idb_tx_per_s_samples: e.rawSamples.map((r) => round(r.perSecond)),
     dexie_tx_per_s: round(e.dexie.perSecond),
     store_commit_tx_per_s: round(e.storeCommit.perSecond),

@@ -11,6 +11,7 @@ import { preview, type PreviewServer } from 'vite';
 import { DEMO_TOKENS_PER_SECOND, measureInitialJs, measureStreaming } from './appBench';
 import { measureEditor } from './editorBench';
 import { measureInspector } from './inspectorBench';
+import { measureResults } from './resultsBench';
 import { measureEngine } from './engineBench';
 import { goals, renderReport } from './report';
 import { toDetails, toFigures, toNotes } from './results';
@@ -86,10 +87,20 @@ async function main(): Promise<void> {
     const editor = await measureEditor(context, app.url);
     log('the runs list (5,000 runs) and a run of 10,000 steps');
     const inspector = await measureInspector(context, app.url);
+    log('the results table of an experiment of 10,000 rows × 2 variants');
+    const experimentResults = await measureResults(context, app.url);
     for (const open of context.pages()) await open.close();
     const page = await openBenchPage(context, bench.url);
     const engine = await measureEngine(context, page);
-    const measures = { engine, stream, editor, inspector, initialJs, requestedTokensPerSecond: DEMO_TOKENS_PER_SECOND };
+    const measures = {
+      engine,
+      stream,
+      editor,
+      inspector,
+      results: experimentResults,
+      initialJs,
+      requestedTokensPerSecond: DEMO_TOKENS_PER_SECOND,
+    };
     const figures = toFigures(measures);
     const durability =
       'IndexedDB durability: the browser default for every figure ' +
