@@ -56,6 +56,8 @@ async function startupSetting<K extends SettingKey>(key: K): Promise<SettingValu
 }
 
 const providerSettings = () => settingValue(db, 'providers');
+/** Experiments hear of every run change (a cell's run that waits shows its cell waiting); set once executing. */
+let experimentRunChanged: (runId: string) => void = () => undefined;
 
 async function createEngine(): Promise<Engine> {
   // The demo model's pace (tokens/s); a setting so a benchmark or a demo can speed it up.
@@ -72,7 +74,10 @@ async function createEngine(): Promise<Engine> {
     },
     maxParallelism: await startupSetting('maxParallelism'),
     onStream: createStreamBroadcaster(),
-    onChange: () => retention.soon(),
+    onChange: (runId) => {
+      retention.soon();
+      experimentRunChanged(runId);
+    },
     keys: {
       // Only a model call that would use a stored key waits for the passphrase.
       // A round a replay's recording answers needs no key.
@@ -182,6 +187,7 @@ async function becomeExecutor(): Promise<void> {
   void secrets.sealStoredPlaintext();
   const engine = await createEngine();
   const batches = new BatchScheduler(engine, db);
+  experimentRunChanged = (runId) => batches.runChanged(runId);
   commands = engineCommands(engine, db, store, secrets, batches);
   // Every tab hears of runs stopped by a full disk, which storage itself may not be able to say.
   const storageFull = new BroadcastChannel(STORAGE_FULL_CHANNEL);

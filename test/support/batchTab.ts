@@ -60,6 +60,7 @@ export class BatchTab {
       runners: this.runners(),
       maxParallelism: options.maxParallelism ?? 4,
       isHostApproved: async () => true,
+      onChange: (runId) => this.scheduler.runChanged(runId),
     });
     const prefix = options.name;
     this.scheduler = new BatchScheduler(

@@ -23,6 +23,7 @@ import { listVersions } from '../../store/versions';
 import { getWorkflow } from '../../store/workflows';
 import { cellOutcome, type CellOutcome } from './cellOutcome';
 import { GroupCommit } from './groupCommit';
+import { WaitingCells } from './waitingCells';
 import type { ExperimentCommands } from './experimentApi';
 import { cellInput, parseSpec, prepareBatch, type ExperimentWorkflow } from './prepare';
 
@@ -46,13 +47,21 @@ export class BatchScheduler implements ExperimentCommands {
   /** The last chunk of rows read, by batch: cells start in row order, so most starts read no row. */
   private readonly rowChunks = new Map<string, BatchRowChunk>();
   private stopped = false;
+  private readonly waiting: WaitingCells;
 
   constructor(
     private readonly engine: Engine,
     private readonly db: TabflowDb,
     private readonly now: () => number = () => Date.now(),
     private readonly newId: () => string = () => crypto.randomUUID(),
-  ) {}
+  ) {
+    this.waiting = new WaitingCells(db, engine.deps.store, now);
+  }
+
+  /** Told of every change of a run (the engine's `onChange`): a cell's run that waits shows its cell waiting. */
+  runChanged(runId: string): void {
+    if (!this.stopped) this.waiting.runChanged(runId);
+  }
 
   async startExperiment(...[specInput, rows, options = {}]: Parameters<ExperimentCommands['startExperiment']>) {
     const spec = parseSpec(specInput);
@@ -105,7 +114,7 @@ export class BatchScheduler implements ExperimentCommands {
       now,
     );
     // A cell claimed but not started yet is cancelled by `runCell` once its start returns.
-    for (const cell of await cellsWithStatus(this.db, batchId, 'running'))
+    for (const cell of await this.cellsStarted(batchId))
       if (cell.runId) await this.engine.cancel(cell.runId).catch(() => undefined);
   }
 
@@ -132,8 +141,8 @@ export class BatchScheduler implements ExperimentCommands {
   /** At the executor's start: every batch that was running goes on, and every cell that was running is seen through. */
   async resumeAll(): Promise<void> {
     for (const batch of await listBatches(this.db)) {
-      if (batch.counts.running === 0 && batch.status !== 'running') continue;
-      for (const cell of await cellsWithStatus(this.db, batch.id, 'running')) this.take(batch, cell);
+      if (batch.counts.running + batch.counts.waiting === 0 && batch.status !== 'running') continue;
+      for (const cell of await this.cellsStarted(batch.id)) this.take(batch, cell);
       this.pump(batch.id);
     }
   }
@@ -150,6 +159,15 @@ export class BatchScheduler implements ExperimentCommands {
 
   private async edit(batchId: string, selection: CellSelection, edit: Parameters<typeof editBatch>[3]) {
     return editBatch(this.db, batchId, selection, edit, this.now());
+  }
+
+  /** The cells whose runs started and have not finished: running, or waiting. */
+  private async cellsStarted(batchId: string): Promise<BatchCellRecord[]> {
+    const [running, waiting] = await Promise.all([
+      cellsWithStatus(this.db, batchId, 'running'),
+      cellsWithStatus(this.db, batchId, 'waiting'),
+    ]);
+    return [...running, ...waiting];
   }
 
   private cellsInHand(batchId: string): Set<string> {
@@ -222,6 +240,7 @@ export class BatchScheduler implements ExperimentCommands {
   /** Starts (or finds) the cell's run, waits for it, evaluates it, records the outcome once and claims the next. */
   private async runCell(batch: BatchRecord, cell: BatchCellRecord): Promise<void> {
     const runId = cell.runId!;
+    this.waiting.watch(runId, batch.id, cell.key);
     const row = await this.rowOf(batch.id, cell.rowIndex);
     let outcome: CellOutcome;
     try {
@@ -249,6 +268,7 @@ export class BatchScheduler implements ExperimentCommands {
       outcome = { status: 'failed', error: errorMessage(error) };
     }
     if (this.stopped) return;
+    this.waiting.forget(runId);
     await this.bookkeeping.add(batch.id, { cell, outcome });
   }
 }
@@ -264,7 +284,8 @@ interface FinishedCell {
 /** The finished cell's record, only while it is still running this attempt (a second bookkeeping writes nothing). */
 function settledCell(cells: BatchCellRecord[], finished: FinishedCell, now: number): BatchCellRecord | undefined {
   const current = cells.find((cell) => cell.key === finished.cell.key);
-  if (current?.status !== 'running' || current.runId !== finished.cell.runId) return undefined;
+  const started = current?.status === 'running' || current?.status === 'waiting';
+  if (!started || current.runId !== finished.cell.runId) return undefined;
   return { ...current, ...finished.outcome, finishedAt: now };
 }
 

@@ -156,6 +156,31 @@ describe('the batch scheduler', () => {
     expect(cancelledRuns.sort()).toEqual([cellRunId(batchId, 2, 0), cellRunId(batchId, 3, 0)]);
   });
 
+  it('a cell whose run waits for an approval shows waiting, and completes once approved', async () => {
+    const tab = newTab('b-' + crypto.randomUUID());
+    const workflow = threeStepWorkflow('Approve first');
+    const steps = workflow.stepsConfig as unknown as Array<Record<string, unknown>>;
+    steps[0]!.nextSteps = { default: 'ok' };
+    steps.splice(1, 0, {
+      stepSlug: 'ok',
+      name: 'OK?',
+      stepType: 'approval',
+      config: { prompt: 'Send {{input.word}}?' },
+      nextSteps: { approved: 'upper' },
+    });
+    await tab.saveWorkflow('wf', workflow);
+    const batchId = await tab.scheduler.startExperiment(spec(), rowsOf(WORDS.slice(0, 2)), { concurrency: 2 });
+    await until(async () => (await getBatch(tab.db, batchId))!.counts.waiting === 2);
+    expect((await readCellWindow(tab.db, batchId, 0, 2)).map((cell) => cell.status)).toEqual(['waiting', 'waiting']);
+    for (const row of [0, 1]) {
+      const runId = cellRunId(batchId, row, 0);
+      const asked = (await tab.store.loadSteps(runId)).find((step) => step.slug === 'ok')!;
+      await tab.engine.approve(runId, asked.key, true);
+    }
+    await tab.untilFinished(batchId);
+    expect((await getBatch(tab.db, batchId))!.counts).toMatchObject({ completed: 2, waiting: 0, running: 0 });
+  });
+
   it('Retry failed gives only the failed cells a fresh run id and runs them again', async () => {
     let failing = true;
     const tab = newTab('b-' + crypto.randomUUID(), {
