@@ -179,7 +179,8 @@ describe('experiment results', { timeout: SLOW_TEST_MS }, () => {
     expect(inputCell.getAttribute('title')).toBe(long);
     await user.click(within(table()).getByRole('button', { name: 'Row 1: details' }));
     const detail = await screen.findByRole('region', { name: 'Row 1' });
-    expect(within(detail).getByText(long)).toBeTruthy();
+    // The detail reads its row itself: "Loading…" first.
+    expect(await within(detail).findByText(long)).toBeTruthy();
     await user.click(within(detail).getByRole('button', { name: 'Close' }));
     await user.click(within(table()).getByRole('button', { name: 'Row 3: details' }));
     const third = await screen.findByRole('region', { name: 'Row 3' });
