@@ -159,7 +159,10 @@ describe.skipIf(!chromiumPath)('the run inspector: replays, views in the address
       // A node opens its step; Escape closes the panel and focus is back on the node.
       const node = other.locator('[data-testid="graph-node"][data-slug="notify"]');
       await node.click();
-      await other.getByTestId('step-inspector').waitFor();
+      await other
+        .getByTestId('step-inspector')
+        .getByText(/answered from the recording this run replays/)
+        .waitFor();
       await shoot(other, 'step-1280-light');
       await other.keyboard.press('Escape');
       await other.getByTestId('step-inspector').waitFor({ state: 'detached' });

@@ -3,7 +3,7 @@ import { ok, type StepOutcome } from '../frame';
 import { failure } from '../retry';
 import type { HttpRequest } from '../runtime';
 import type { StepApi } from '../stepApi';
-import { allowedTarget, confirmHost, sendHttp } from './http';
+import { allowedTarget, confirmHost, RECORDED_OUTPUT_NOTE, sendHttp } from './http';
 
 /** Handlers of steps that finish in one go: triggers, conditions and actions. */
 
@@ -64,7 +64,10 @@ async function httpAction(config: HttpConfig, ctx: StepApi): Promise<StepOutcome
   ctx.begin({ input });
   // A replay's recorded response (kept without the secrets it was sent with): nothing is sent, no host asked.
   const recorded = await ctx.recordedOutput(input);
-  if (recorded) return ok(recorded.output);
+  if (recorded) {
+    ctx.setMeta({ note: RECORDED_OUTPUT_NOTE });
+    return ok(recorded.output);
+  }
   await confirmHost(ctx, target.host, sendsSecrets);
   const response = await sendHttp(ctx, target, () => buildRequest(config, target.url, ctx));
   return ok({ status: response.status, headers: response.headers, body: response.body });

@@ -10,6 +10,9 @@ import type { StepApi } from '../stepApi';
  * `schema/hosts.ts`), the same consent, the same idempotency rule, timeout and error classes.
  */
 
+/** The note on an http step or tool call a replay's recording answered (`StepApi.recordedOutput`). */
+export const RECORDED_OUTPUT_NOTE = 'answered from the recording this run replays: nothing was sent or changed';
+
 /** The URL as it will be requested, if its host is one of the workflow's allowedHosts. */
 export function allowedTarget(ctx: StepApi, url: string, category: ErrorCategory): HttpTarget {
   const target = httpTargetOf(url);

@@ -5,7 +5,7 @@ import { failure, StepFailure } from '../retry';
 import { TOOL_CALL, type StepApi } from '../stepApi';
 import type { TableRow } from '../store';
 import { CUSTOMER_STATUSES } from '../tools';
-import { allowedTarget, confirmHost, sendHttp } from './http';
+import { allowedTarget, confirmHost, RECORDED_OUTPUT_NOTE, sendHttp } from './http';
 
 const QUERY_LIMIT = 50;
 const TOOL_TIMEOUT = { defaultMs: EFFECT_TIMEOUT_MS.toolCall, what: 'a tool call' };
@@ -22,7 +22,10 @@ export async function runTool(ctx: StepApi, name: string, call: ToolCall, thread
     sub.begin({ input });
     // A replay's recorded result: no table read or written, no request sent, no host asked.
     const recorded = await sub.recordedOutput(input);
-    if (recorded) return recorded.output;
+    if (recorded) {
+      sub.setMeta({ note: RECORDED_OUTPUT_NOTE });
+      return recorded.output;
+    }
     return execute(sub, call).catch((error: unknown) => {
       if (!(error instanceof StepFailure) || error.stepError.retryable) throw error;
       return { error: error.message };

@@ -65,6 +65,7 @@ function ToolCallItem({ tool }: { tool: StepRecord }) {
         <code className="tool-call-name">{name}</code>{' '}
         <span className={`status-label status-${tool.status}`}>{STATUS_LABEL[tool.status]}</span>
         {refused && <span className="step-error"> · the tool answered with an error</span>}
+        {tool.meta?.note && <span className="muted"> · {tool.meta.note}</span>}
       </p>
       <div className="tool-call-parts">
         <div>

@@ -92,6 +92,7 @@ function ActionFacts({ step, config }: FactsProps) {
           {Array.isArray(input.sendsSecrets) && input.sendsSecrets.length > 0 && (
             <Fact term="Sends secrets">{input.sendsSecrets.join(', ')} (shown as placeholders)</Fact>
           )}
+          {step.meta?.note && <Fact term="Note">{step.meta.note}</Fact>}
         </Facts>
       );
     case 'table.query':

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelReply, ModelRunner, ToolCall } from '../../../src/engine/llmTypes';
+import { RECORDED_OUTPUT_NOTE } from '../../../src/engine/handlers/http';
 import type { RunRecord } from '../../../src/engine/records';
 import type { HttpRequest, HttpResponse } from '../../../src/engine/runtime';
 import { checkRunBundleForImport } from '../../../src/store/bundleCheck';
@@ -112,6 +113,15 @@ describe('tool calls and secret http steps in a replay', () => {
     expect(triage?.output).toContain('the source row');
     expect(live.sent).toEqual([]);
     expect(demo.calls).toEqual([]);
+    // Each says it was answered from the recording.
+    const journal = await target.db.steps.where('[runId+seq]').between([replayId, 0], [replayId, Infinity]).toArray();
+    const answered = journal.filter((s) => s.meta?.note === RECORDED_OUTPUT_NOTE);
+    expect(answered.map((s) => s.key.slice(replayId.length + 1)).sort()).toEqual([
+      'notify@',
+      'triage@/r1/tool0',
+      'triage@/r1/tool1',
+      'triage@/r1/tool2',
+    ]);
     expect((await target.db.tableRows.get(['notes', 'n1']))?.row).toEqual(note('a row of this browser').row);
   });
 });
