@@ -112,6 +112,8 @@ export const experimentSpecSchema = z.strictObject({
   evaluators: z.array(evaluatorSchema).max(20).default([]),
 });
 export type ExperimentSpec = z.infer<typeof experimentSpecSchema>;
+/** The spec as the setup screen may send it (fields with defaults left out). */
+export type ExperimentSpecInput = z.input<typeof experimentSpecSchema>;
 
 /** One row of the experiment's table, as imported (after mapping checks passed). */
 export type ExperimentRow = Record<string, unknown>;

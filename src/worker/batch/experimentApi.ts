@@ -1,8 +1,6 @@
-import type { z } from 'zod';
-import type { experimentSpecSchema, ExperimentRow } from '../../schema/experiment';
+import type { ExperimentRow, ExperimentSpecInput } from '../../schema/experiment';
 
-/** The spec as the setup screen builds it (fields with defaults may be left out). */
-export type ExperimentSpecInput = z.input<typeof experimentSpecSchema>;
+export type { ExperimentSpecInput };
 
 export interface ExperimentStartOptions {
   /** Cells started at once (default `DEFAULT_BATCH_CONCURRENCY`, at most `MAX_BATCH_CONCURRENCY`). */
