@@ -19,6 +19,11 @@ export function countStepReads(db: TabflowDb) {
             if (request.values) counter.records += answer.result.length;
             return answer;
           },
+          async get(request) {
+            const answer = await table.get(request);
+            if (answer !== undefined) counter.records++;
+            return answer;
+          },
           async getMany(request) {
             const answer = await table.getMany(request);
             counter.records += answer.filter(Boolean).length;
