@@ -138,6 +138,7 @@ async function screenshots(page: Page, theme: string): Promise<void> {
   }
   const results = page.getByRole('region', { name: 'Results' });
   await results.scrollIntoViewIfNeeded();
+  await results.locator('.results-scroller').evaluate((table) => (table.scrollLeft = 0));
   await results.screenshot({ path: path('results') });
   await results.locator('[data-verdict="fail"] a').first().hover();
   await page.waitForTimeout(200);

@@ -175,7 +175,7 @@ function GroupHeaderRow({ groups }: { groups: readonly ColumnGroup[] }) {
             aria-colspan={span}
             className="results-group-header"
             style={{ gridColumn: `${colIndex} / span ${span}` }}>
-            {group.variant ? group.variant.label : 'Row'}
+            {group.variant ? <span className="results-group-label">{group.variant.label}</span> : 'Row'}
           </div>
         );
       })}
