@@ -52,8 +52,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** initdb + pg_ctl start into a new temporary directory; `stop()` stops the server and deletes the directory. */
-export async function startPostgres(): Promise<Postgres> {
+/**
+ * initdb + pg_ctl start into a new temporary directory; `stop()` stops the server and deletes the directory. Tests
+ * run without fsync (nothing there outlives the test); `fsync: true` (the bench) commits as a real server does.
+ */
+export async function startPostgres(options: { fsync?: boolean } = {}): Promise<Postgres> {
   if (!postgresAvailable()) throw new Error(POSTGRES_INSTALL_HINT);
   const dir = mkdtempSync(join(tmpdir(), 'tabflow-pg-'));
   // The postgres user must reach its data directory inside the temporary one.
@@ -74,8 +77,8 @@ export async function startPostgres(): Promise<Postgres> {
   };
   try {
     runAsPostgres('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
-    const options = `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`;
-    runAsPostgres('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
+    const settings = `-h 127.0.0.1 -p ${port} -k ${dir} -c max_connections=200${options.fsync ? '' : ' -c fsync=off'}`;
+    runAsPostgres('pg_ctl', ['-D', data, '-o', settings, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
     started = true;
   } catch (error) {
     stop();
