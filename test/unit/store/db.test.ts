@@ -157,7 +157,6 @@ describe('database versions', () => {
       'definitions',
       'deviceKeys',
       'events',
-      'leases',
       'messages',
       'runs',
       'secrets',
