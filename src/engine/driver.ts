@@ -133,6 +133,7 @@ export class RunDriver implements StepHost {
       return await this.onStopped(error);
     } finally {
       this.watchdog.abort();
+      this.journal.progressed();
     }
   }
 
@@ -268,6 +269,8 @@ export class RunDriver implements StepHost {
     const id = this.nextWaitId++;
     this.waits.set(id, reason);
     this.refreshStatus();
+    // Waiting with everything before it durable is progress (a resume on a disk that was full holds until then).
+    if (this.run.status === 'waiting') this.journal.sync().then(() => this.journal.progressed(), ignoreFailure);
     try {
       return await fn();
     } finally {
@@ -374,6 +377,9 @@ export class RunDriver implements StepHost {
     }
   }
 }
+
+/** A failed write is handled where it is awaited (`durably`); here it only means no progress. */
+function ignoreFailure(): void {}
 
 function sameWaits(stored: readonly WaitReason[] | undefined, current: readonly WaitReason[]): boolean {
   return JSON.stringify(stored ?? []) === JSON.stringify(current);

@@ -312,6 +312,8 @@ export class Engine implements RunHost {
     });
     this.setStorageFull(runId, false);
     if (edited) await this.launch(edited.run);
+    // A disk that was full may still take a small write and not the run's next: the resume says so once that fails.
+    if (edited && full) await this.drivers.get(runId)?.journal.firstStepCommit;
   }
 
   /** Kept until a waiting step consumes it, exactly once, even when sent before the run reaches the wait. */

@@ -38,6 +38,12 @@ export class Journal {
   private pending: Pending | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private failure: unknown;
+  private firstLanded!: { resolve: () => void; reject: (error: unknown) => void };
+  /**
+   * Settles once the run made progress: a commit with step records landed, or it ended or waits without one
+   * (`progressed`); rejects with the error that stopped the journal before that.
+   */
+  readonly firstStepCommit = new Promise<void>((resolve, reject) => (this.firstLanded = { resolve, reject }));
 
   constructor(
     private readonly store: EngineStore,
@@ -46,6 +52,7 @@ export class Journal {
     private readonly defer: Defer,
   ) {
     for (const step of steps) this.records.set(step.key, step);
+    this.firstStepCommit.catch(() => undefined);
   }
 
   get generation(): number {
@@ -102,6 +109,11 @@ export class Journal {
     });
   }
 
+  /** The run went as far as it can for now (it ended, or waits with everything durable): stop waiting for a step. */
+  progressed(): void {
+    this.firstLanded.resolve();
+  }
+
   /** Resolves when everything queued so far is durable. */
   sync(): Promise<void> {
     return this.enqueue(() => undefined);
@@ -137,6 +149,7 @@ export class Journal {
   private async commit(batch: Pending): Promise<void> {
     if (this.failure !== undefined) {
       batch.waiters.forEach((w) => w.reject(this.failure));
+      this.firstLanded.reject(this.failure);
       return;
     }
     const commit: CommitBatch = {
@@ -155,10 +168,12 @@ export class Journal {
         if (record) this.records.set(key, { ...record, output });
       }
       batch.waiters.forEach((w) => w.resolve());
+      if (commit.steps!.length > 0) this.firstLanded.resolve();
     } catch (error) {
       // After a failed write nothing later may commit on top of a gap: the journal is dead.
       this.failure = error;
       batch.waiters.forEach((w) => w.reject(error));
+      this.firstLanded.reject(error);
     }
   }
 }
