@@ -7,11 +7,15 @@ import { storeExperiment } from './resultsFixtures';
 
 /** How many cells each read of a window of cells returned. */
 const cellReads = vi.hoisted(() => [] as number[]);
+/** Set: reads of a thousand rows at once (every row, for a sort or a filter) fail with this message. */
+const failWholeReads = vi.hoisted(() => ({ message: undefined as string | undefined }));
 vi.mock('../../../src/store/batches', async (original) => {
   const batches = await original<typeof import('../../../src/store/batches')>();
   return {
     ...batches,
     readCellWindow: async (...args: Parameters<typeof batches.readCellWindow>) => {
+      const [, , fromRow, toRow] = args;
+      if (failWholeReads.message && fromRow === 0 && toRow === 3) throw new Error(failWholeReads.message);
       const cells = await batches.readCellWindow(...args);
       cellReads.push(cells.length);
       return cells;
@@ -161,6 +165,39 @@ describe('experiment results', { timeout: SLOW_TEST_MS }, () => {
     expect(
       within(table().querySelector<HTMLElement>('[data-row-index="1"]')!).getAllByRole('cell')[1]!.textContent,
     ).toBe('negative');
+  });
+
+  it('a sorted table follows the cells as they finish (every row read again, about once a second)', async () => {
+    const db = freshDb();
+    await storeExperiment(db, { rows: texts.map((text) => ({ text })), cellOf: finished });
+    const user = userEvent.setup();
+    renderWithExecutor(db, {}, <ExperimentResults batchId="b1" />);
+    await waitFor(() => expect(drawnRows()).toEqual([0, 1, 2]), PATIENT);
+    await user.click(within(table()).getByRole('button', { name: 'Sort by Demo model latency (ms)' }));
+    await waitFor(() => expect(drawnRows()).toEqual([0, 1, 2]), PATIENT);
+    // Row 2 becomes the fastest: the cell and the batch record change in one transaction, as the scheduler writes.
+    await db.transaction('rw', [db.batchCells, db.batches], async () => {
+      await db.batchCells.update('b1.r2.v0', { latencyMs: 1 });
+      await db.batches.update('b1', { updatedAt: 2 });
+    });
+    await waitFor(() => expect(drawnRows()).toEqual([2, 0, 1]), PATIENT);
+  });
+
+  it('a failed read of every row (to sort) says so, and the rows in view stay', async () => {
+    const db = freshDb();
+    await storeExperiment(db, { rows: texts.map((text) => ({ text })), cellOf: finished });
+    const user = userEvent.setup();
+    renderWithExecutor(db, {}, <ExperimentResults batchId="b1" />);
+    await waitFor(() => expect(drawnRows()).toEqual([0, 1, 2]), PATIENT);
+    failWholeReads.message = 'the disk went away';
+    try {
+      await user.click(within(table()).getByRole('button', { name: 'Sort by text' }));
+      const alert = await screen.findByRole('alert');
+      expect(alert.textContent).toBe("Couldn't read the rows to sort or filter: the disk went away");
+      expect(drawnRows()).toEqual([0, 1, 2]);
+    } finally {
+      failWholeReads.message = undefined;
+    }
   });
 
   it('opens a row in full: inputs, each variant’s whole output, error and every verdict with its reason', async () => {

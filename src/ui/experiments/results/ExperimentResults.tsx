@@ -33,10 +33,11 @@ function Results({ batch }: { batch: BatchRecord }) {
   const whole = sort !== undefined || isFiltering(filter);
   const from = Math.max(0, range.first - WINDOW_MARGIN_ROWS);
   const to = Math.min(batch.rowCount, range.last + 1 + WINDOW_MARGIN_ROWS);
-  const all = useAllRows(batch, whole);
+  const allRows = useAllRows(batch, whole);
+  const all = allRows?.status === 'ready' ? allRows.rows : undefined;
   // Until every row is read for a sort or filter, the table keeps showing the rows in view as they were.
-  const pending = whole && all === undefined;
-  const windowed = useRowWindow(batch.id, from, to, !whole || pending);
+  const pending = allRows?.status === 'loading';
+  const windowed = useRowWindow(batch.id, from, to, !whole || !all);
   const seen = useMemo(() => all ?? [...(windowed?.rows.values() ?? []), ...(windowed?.sample ?? [])], [all, windowed]);
   const outputPaths = useOutputPaths(batch.id, seen);
   const sources: ColumnSources = {
@@ -96,6 +97,11 @@ function Results({ batch }: { batch: BatchRecord }) {
         </p>
       )}
       {pending && <p className="results-note">Reading every row…</p>}
+      {allRows?.status === 'error' && (
+        <p role="alert" className="results-problem">
+          Couldn't read the rows to sort or filter: {allRows.message}
+        </p>
+      )}
       {ordered?.length === 0 ? (
         <p className="results-note">No row matches these filters.</p>
       ) : (

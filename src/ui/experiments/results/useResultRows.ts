@@ -83,13 +83,19 @@ export async function readAllRows(db: TabflowDb, batch: BatchRecord): Promise<Re
   return all;
 }
 
+/** After a read of every row, the next one waits this long: a busy batch re-reads at most about once a second. */
+export const REREAD_PAUSE_MS = 1_000;
+
+export type AllRows =
+  { status: 'loading' } | { status: 'ready'; rows: readonly ResultRow[] } | { status: 'error'; message: string };
+
 /**
  * Every row, read again each time the batch record changes (`updatedAt`): one read at a time, and changes
- * during a read ask for one more read after it, so a busy batch never piles reads up.
+ * during a read ask for one more read after it (and a pause), so a busy batch never piles reads up.
  */
-export function useAllRows(batch: BatchRecord, enabled: boolean): readonly ResultRow[] | undefined {
+export function useAllRows(batch: BatchRecord, enabled: boolean): AllRows | undefined {
   const db = useDb();
-  const [rows, setRows] = useState<readonly ResultRow[]>();
+  const [state, setState] = useState<AllRows>({ status: 'loading' });
   const wanted = useRef<BatchRecord | undefined>(undefined);
   const reading = useRef(false);
   useEffect(() => {
@@ -98,12 +104,18 @@ export function useAllRows(batch: BatchRecord, enabled: boolean): readonly Resul
     reading.current = true;
     void (async () => {
       try {
-        for (let next = wanted.current; next;) {
-          const read = await readAllRows(db, next);
+        let next = wanted.current;
+        while (next) {
+          const rows = await readAllRows(db, next);
           if (wanted.current === undefined) break;
-          setRows(read);
-          next = wanted.current === next ? undefined : wanted.current;
+          setState({ status: 'ready', rows });
+          // A record object per version of the batch: the same one means nothing changed during the read.
+          if (wanted.current === next) break;
+          await new Promise((resolve) => setTimeout(resolve, REREAD_PAUSE_MS));
+          next = wanted.current;
         }
+      } catch (error) {
+        setState({ status: 'error', message: error instanceof Error ? error.message : String(error) });
       } finally {
         reading.current = false;
       }
@@ -111,5 +123,5 @@ export function useAllRows(batch: BatchRecord, enabled: boolean): readonly Resul
   }, [db, batch, enabled]);
   useEffect(() => () => void (wanted.current = undefined), []);
   // The last rows read stay shown while a newer read is on its way (no flash of an empty table).
-  return enabled ? rows : undefined;
+  return enabled ? state : undefined;
 }
