@@ -54,7 +54,7 @@ export function registerRunWorkflow(deps: RunWorkflowDeps): (request: RunRequest
 }
 
 async function interpret(runId: string, request: RunRequest, deps: RunWorkflowDeps): Promise<RunResult> {
-  const store = new ServerRunStore(deps.pool, runId);
+  const store = new ServerRunStore(deps.pool);
   let ids = 0;
   const engine = new Engine({
     store,

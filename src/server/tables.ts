@@ -11,14 +11,13 @@ import {
   type TableUpdateOutput,
 } from '../engine/store';
 import { DEMO_CUSTOMERS } from '../templates/demoCustomers';
-import { stepName } from './dbosRuntime';
 import { HEARTBEAT_SCHEMA } from './supervisor';
 
 /**
  * The server's tables (customers…) live in PostgreSQL, shared by every run and worker. A query is a DBOS step (its
  * rows recorded, so a replay reads what the run read). An update commits in one transaction with a row saying that
- * its step key applied it: a replay, or a second execution after a crash between the write and DBOS's record,
- * finds that row and returns the first output — each update is applied exactly once.
+ * its step key applied it: a replay, or a second execution after a crash, finds that row and returns the first
+ * output — each update is applied exactly once.
  */
 const ROWS = `${HEARTBEAT_SCHEMA}.table_rows`;
 const APPLIED = `${HEARTBEAT_SCHEMA}.applied_updates`;
@@ -88,10 +87,7 @@ async function applyOnce(pool: Pool, key: string, update: TableUpdate): Promise<
 
 /** The run's store inside its DBOS workflow: the journal in memory (DBOS keeps it), tables in PostgreSQL. */
 export class ServerRunStore extends MemoryStore {
-  constructor(
-    private readonly pool: Pool,
-    private readonly runId: string,
-  ) {
+  constructor(private readonly pool: Pool) {
     super();
   }
 
@@ -104,11 +100,9 @@ export class ServerRunStore extends MemoryStore {
     const updates = batch.tableUpdates ?? [];
     if (updates.length === 0) return super.commit(batch);
     const outputs: Record<string, TableUpdateOutput> = {};
-    for (const update of updates) {
-      const name = `${stepName(this.runId, update.outputOf)}/table`;
-      // The key names the run too: two runs' updates never share a row of `applied_updates`.
-      outputs[update.outputOf] = await DBOS.runStep(() => applyOnce(this.pool, update.outputOf, update), { name });
-    }
+    // Not a DBOS step: the journal's group commit runs outside the workflow's context. The row under the step key
+    // is what keeps it once: a replay's commit finds it and gets the first output back.
+    for (const update of updates) outputs[update.outputOf] = await applyOnce(this.pool, update.outputOf, update);
     const steps = batch.steps?.map((step) => (outputs[step.key] ? { ...step, output: outputs[step.key] } : step));
     await super.commit({ ...batch, tableUpdates: [], ...(steps ? { steps } : {}) });
     return { tableOutputs: outputs };

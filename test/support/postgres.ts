@@ -12,8 +12,8 @@ import { join } from 'node:path';
 export const POSTGRES_BIN = process.env.TABFLOW_POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
 
 export const POSTGRES_INSTALL_HINT =
-  'PostgreSQL 15 is not installed: the server (DBOS) tests are SKIPPED. Install it with ' +
-  '`apt-get install -y postgresql` (Debian), or set TABFLOW_POSTGRES_BIN to its bin directory.';
+  `PostgreSQL 15 is not installed (no initdb in ${POSTGRES_BIN}): install it with \`apt-get install -y postgresql\` ` +
+  '(Debian), or set TABFLOW_POSTGRES_BIN to its bin directory.';
 
 export function postgresAvailable(): boolean {
   return existsSync(join(POSTGRES_BIN, 'initdb')) && existsSync(join(POSTGRES_BIN, 'pg_ctl'));

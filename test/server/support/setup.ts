@@ -4,6 +4,6 @@ import { POSTGRES_INSTALL_HINT, postgresAvailable } from '../../support/postgres
 export function serverTestsEnabled(): boolean {
   if (postgresAvailable()) return true;
   if (process.env.CI === 'true') throw new Error(`CI must run the server tests. ${POSTGRES_INSTALL_HINT}`);
-  console.warn(`\n*** ${POSTGRES_INSTALL_HINT} ***\n`);
+  console.warn(`\n*** SKIPPED server (DBOS) tests: ${POSTGRES_INSTALL_HINT} ***\n`);
   return false;
 }
