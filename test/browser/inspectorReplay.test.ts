@@ -60,7 +60,9 @@ async function storeSecret(page: Page, name: string, value: string): Promise<voi
   await settings.getByRole('button', { name: 'Close' }).click();
 }
 
+/** A screenshot with the run's views in sight (below the run's header and output). */
 async function shoot(page: Page, name: string): Promise<void> {
+  await page.getByRole('tablist', { name: 'Run views' }).first().scrollIntoViewIfNeeded();
   await page.waitForTimeout(300);
   await page.screenshot({ path: resolve(shots, `${name}.png`) });
 }
@@ -139,12 +141,23 @@ describe.skipIf(!chromiumPath)('the run inspector: replays, views in the address
       await list.filter({ hasText: 'imported' }).first().waitFor();
       await list.filter({ hasText: 'replay' }).first().waitFor();
 
+      // The toasts of the import would cover the canvas (a toast may also go by itself meanwhile).
+      const dismiss = other.getByRole('button', { name: 'Dismiss' });
+      while ((await dismiss.count()) > 0)
+        await dismiss
+          .first()
+          .click({ timeout: 2_000 })
+          .catch(() => undefined);
       // The Graph view: the loop's iterations done of total; the address names the view.
       await viewTab(other, 'Graph').click();
       expect(other.url()).toContain(`/runs/${encodeURIComponent(replayId)}/view=graph`);
       const loopNode = other.locator('[data-testid="graph-node"][data-slug="each"] [data-testid="run-node-state"]');
       await expect.poll(() => loopNode.getAttribute('data-iterations')).toBe('3/3');
       await shoot(other, 'graph-1280-light');
+      await other
+        .getByTestId('graph-canvas')
+        .first()
+        .screenshot({ path: resolve(shots, 'graph-canvas-1280-light.png') });
       await noAxeViolations(other, 'run graph');
       await viewTab(other, 'Timeline').click();
       await other.getByTestId('run-timeline').waitFor();
