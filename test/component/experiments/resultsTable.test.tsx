@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ExperimentResults } from '../../../src/ui/experiments/results/ExperimentResults';
 import { freshDb, renderWithExecutor } from '../helpers';
-import { storeExperiment } from './resultsFixtures';
+import { storeExperiment, type FixtureOptions } from './resultsFixtures';
 
 /** How many cells each read of a window of cells returned. */
 const cellReads = vi.hoisted(() => [] as number[]);
@@ -62,14 +62,21 @@ const drawnRows = () =>
     Number(r.dataset.rowIndex),
   );
 
+/** The results of the three stored rows (`finished` cells unless said), drawn. */
+async function openResults(cellOf: FixtureOptions['cellOf'] = finished) {
+  const db = freshDb();
+  await storeExperiment(db, { rows: texts.map((text) => ({ text })), cellOf });
+  const user = userEvent.setup();
+  renderWithExecutor(db, {}, <ExperimentResults batchId="b1" />);
+  await waitFor(() => expect(drawnRows()).toEqual([0, 1, 2]), PATIENT);
+  return { db, user };
+}
+
 describe('experiment results', { timeout: SLOW_TEST_MS }, () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('shows a column group per variant: inputs, outputs, status, tokens, cost, latency, verdicts', async () => {
-    const db = freshDb();
-    await storeExperiment(db, { rows: texts.map((text) => ({ text })), cellOf: finished });
-    renderWithExecutor(db, {}, <ExperimentResults batchId="b1" />);
-    await waitFor(() => expect(drawnRows()).toEqual([0, 1, 2]), PATIENT);
+    await openResults();
     const headers = within(table()).getAllByRole('columnheader');
     const groups = headers.filter((h) => h.hasAttribute('aria-colspan')).map((h) => h.textContent);
     expect(groups).toEqual(['Row', 'Demo model', 'Local server']);
@@ -118,11 +125,7 @@ describe('experiment results', { timeout: SLOW_TEST_MS }, () => {
   });
 
   it('sorts by any column (ascending, descending, off) and filters by status, failed check and text', async () => {
-    const db = freshDb();
-    await storeExperiment(db, { rows: texts.map((text) => ({ text })), cellOf: finished });
-    const user = userEvent.setup();
-    renderWithExecutor(db, {}, <ExperimentResults batchId="b1" />);
-    await waitFor(() => expect(drawnRows()).toEqual([0, 1, 2]), PATIENT);
+    const { user } = await openResults();
     const sortLatency = within(table()).getByRole('button', { name: 'Sort by Local server latency (ms)' });
     await user.click(sortLatency);
     await waitFor(() => expect(drawnRows()).toEqual([2, 1, 0]), PATIENT);
@@ -151,10 +154,7 @@ describe('experiment results', { timeout: SLOW_TEST_MS }, () => {
   });
 
   it('a cell that finishes shows at once (liveQuery), its output columns joining the table', async () => {
-    const db = freshDb();
-    await storeExperiment(db, { rows: texts.map((text) => ({ text })) });
-    renderWithExecutor(db, {}, <ExperimentResults batchId="b1" />);
-    await waitFor(() => expect(drawnRows()).toEqual([0, 1, 2]), PATIENT);
+    const { db } = await openResults(() => undefined);
     expect(table().querySelectorAll('[data-status="queued"]')).toHaveLength(6);
     const cell = (await db.batchCells.get('b1.r1.v0'))!;
     await db.batchCells.put({ ...cell, ...finished(1, { id: 'demo' }) });
@@ -168,11 +168,7 @@ describe('experiment results', { timeout: SLOW_TEST_MS }, () => {
   });
 
   it('a sorted table follows the cells as they finish (every row read again, about once a second)', async () => {
-    const db = freshDb();
-    await storeExperiment(db, { rows: texts.map((text) => ({ text })), cellOf: finished });
-    const user = userEvent.setup();
-    renderWithExecutor(db, {}, <ExperimentResults batchId="b1" />);
-    await waitFor(() => expect(drawnRows()).toEqual([0, 1, 2]), PATIENT);
+    const { db, user } = await openResults();
     await user.click(within(table()).getByRole('button', { name: 'Sort by Demo model latency (ms)' }));
     await waitFor(() => expect(drawnRows()).toEqual([0, 1, 2]), PATIENT);
     // Row 2 becomes the fastest: the cell and the batch record change in one transaction, as the scheduler writes.
@@ -184,11 +180,7 @@ describe('experiment results', { timeout: SLOW_TEST_MS }, () => {
   });
 
   it('a failed read of every row (to sort) says so, and the rows in view stay', async () => {
-    const db = freshDb();
-    await storeExperiment(db, { rows: texts.map((text) => ({ text })), cellOf: finished });
-    const user = userEvent.setup();
-    renderWithExecutor(db, {}, <ExperimentResults batchId="b1" />);
-    await waitFor(() => expect(drawnRows()).toEqual([0, 1, 2]), PATIENT);
+    const { user } = await openResults();
     failWholeReads.message = 'the disk went away';
     try {
       await user.click(within(table()).getByRole('button', { name: 'Sort by text' }));
