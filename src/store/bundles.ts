@@ -37,7 +37,7 @@ async function runTree(db: TabflowDb, root: RunRecord): Promise<RunRecord[]> {
 }
 
 /**
- * The completed http steps and tool calls of an imported run and its subworkflow runs: what a replay answers from
+ * The completed http and table steps and tool calls of an imported run and its subworkflow runs: what a replay answers from
  * by key and input (the records keep `{{secrets.NAME}}` placeholders, never a secret's value).
  */
 export async function recordedEffects(db: TabflowDb, importedRunId: string): Promise<StepRecord[]> {
@@ -46,14 +46,15 @@ export async function recordedEffects(db: TabflowDb, importedRunId: string): Pro
   const effects: StepRecord[] = [];
   for (const run of await runTree(db, root))
     for (const record of await journalOf(db, run.id))
-      if (record.status === 'completed' && (record.kind === 'tool-call' || isHttpInput(record.input)))
+      if (record.status === 'completed' && (record.kind === 'tool-call' || isRecordedStepInput(record.input)))
         effects.push(record);
   return effects;
 }
 
-/** An http step's recorded input (its method and URL), as `handlers/basic.ts` begins one. */
-function isHttpInput(input: unknown): boolean {
-  return isObject(input) && typeof input.method === 'string' && typeof input.url === 'string';
+/** An http step's (its method and URL) or a table step's (its table) recorded input, as `handlers/basic.ts` begins one. */
+function isRecordedStepInput(input: unknown): boolean {
+  if (!isObject(input)) return false;
+  return (typeof input.method === 'string' && typeof input.url === 'string') || typeof input.table === 'string';
 }
 
 /** The document a run ran: its version (the hash addresses it), else the stored definition if it hashes the same. */

@@ -30,19 +30,33 @@ export async function actionHandler(step: StepOf<'action'>, ctx: StepApi): Promi
     case 'table.query': {
       const where = ctx.resolve(config.where ?? {}) as Record<string, unknown>;
       const limit = config.limit ?? 1000;
-      ctx.begin({ input: { table: config.table, where, limit } });
+      const input = { table: config.table, where, limit };
+      ctx.begin({ input });
+      const replayed = await recordedOutcome(ctx, input);
+      if (replayed) return replayed;
       const rows = await ctx.attempt(() => ctx.queryTable(config.table, where, limit));
       return ok({ rows, count: rows.length });
     }
     case 'table.update': {
       const where = ctx.resolve(config.where) as Record<string, unknown>;
       const set = ctx.resolve(config.set) as Record<string, unknown>;
-      ctx.begin({ input: { table: config.table, where, set, upsert: config.upsert ?? false } });
+      const input = { table: config.table, where, set, upsert: config.upsert ?? false };
+      ctx.begin({ input });
+      const replayed = await recordedOutcome(ctx, input);
+      if (replayed) return replayed;
       return ok(await ctx.completeWithTableUpdate({ table: config.table, where, set, upsert: config.upsert ?? false }));
     }
     case 'http':
       return httpAction(config, ctx);
   }
+}
+
+/** A replay's recorded output of this step begun with `input` (`StepApi.recordedOutput`): nothing is done again. */
+async function recordedOutcome(ctx: StepApi, input: unknown): Promise<StepOutcome | undefined> {
+  const recorded = await ctx.recordedOutput(input);
+  if (!recorded) return undefined;
+  ctx.setMeta({ note: RECORDED_OUTPUT_NOTE });
+  return ok(recorded.output);
 }
 
 type HttpConfig = Extract<StepOf<'action'>['config'], { action: 'http' }>;
@@ -63,11 +77,8 @@ async function httpAction(config: HttpConfig, ctx: StepApi): Promise<StepOutcome
   const input = { method: config.method, url: target.url.toString(), headers, query, body, sendsSecrets };
   ctx.begin({ input });
   // A replay's recorded response (kept without the secrets it was sent with): nothing is sent, no host asked.
-  const recorded = await ctx.recordedOutput(input);
-  if (recorded) {
-    ctx.setMeta({ note: RECORDED_OUTPUT_NOTE });
-    return ok(recorded.output);
-  }
+  const replayed = await recordedOutcome(ctx, input);
+  if (replayed) return replayed;
   await confirmHost(ctx, target.host, sendsSecrets);
   const response = await sendHttp(ctx, target, () => buildRequest(config, target.url, ctx));
   return ok({ status: response.status, headers: response.headers, body: response.body });

@@ -23,7 +23,21 @@ const desk = () =>
   chain(
     'Desk',
     [
-      llm('triage', 'Handle {{input.value}}', { tools: ['table_query', 'table_update', 'http_request'] }),
+      {
+        stepSlug: 'lookup',
+        name: 'lookup',
+        stepType: 'action',
+        config: { action: 'table.query', table: 'notes', where: { id: 'n1' } },
+      },
+      {
+        stepSlug: 'mark',
+        name: 'mark',
+        stepType: 'action',
+        config: { action: 'table.update', table: 'notes', where: { id: 'n1' }, set: { seen: true } },
+      },
+      llm('triage', 'Handle {{input.value}}: {{steps.lookup.output.rows}}', {
+        tools: ['table_query', 'table_update', 'http_request'],
+      }),
       http('notify', 'https://api.example.com/notify', {
         headers: { authorization: 'Bearer {{secrets.API_TOKEN}}' },
         body: { text: '{{steps.triage.output}}' },
@@ -90,7 +104,7 @@ async function recordedDesk() {
   return { run, text };
 }
 
-describe('tool calls and secret http steps in a replay', () => {
+describe('tool calls, table steps and secret http steps in a replay', () => {
   it('come from the recording: no table read or written, no request, no confirmation, no secret needed', async () => {
     const { run, text } = await recordedDesk();
     expect(text).not.toContain(SECRET);
@@ -117,6 +131,8 @@ describe('tool calls and secret http steps in a replay', () => {
     const journal = await target.db.steps.where('[runId+seq]').between([replayId, 0], [replayId, Infinity]).toArray();
     const answered = journal.filter((s) => s.meta?.note === RECORDED_OUTPUT_NOTE);
     expect(answered.map((s) => s.key.slice(replayId.length + 1)).sort()).toEqual([
+      'lookup@',
+      'mark@',
       'notify@',
       'triage@/r1/tool0',
       'triage@/r1/tool1',
