@@ -20,8 +20,6 @@ import {
 import { RESUME_WORKER_NAME, type BenchApi, type ResumeFigure } from './protocol';
 import { effectChain, fanOut, HOLD_SLUG, pureChain, resumeChain } from './workflows';
 import { batchRun, batchStart } from './batchMeasures';
-import { langgraphSteps } from './peers/langgraphPeer';
-import { xstateSteps } from './peers/xstatePeer';
 
 /** Milliseconds after this worker was created at which its module began to run (script loaded and parsed). */
 const MODULE_EVALUATED_MS = performance.now();
@@ -50,8 +48,9 @@ const api: BenchApi = {
   async fanOut(branches) {
     return timedRun(createBenchEngine(await freshDb(), answerAtOnce), fanOut(branches), branches);
   },
-  xstate: (count) => xstateSteps(count, async () => OK),
-  langgraph: (count) => langgraphSteps(count, async () => OK),
+  // Loaded on first use: the resuming worker and the heap figures never carry the peers' libraries.
+  xstate: async (count) => (await import('./peers/xstatePeer')).xstateSteps(count, async () => OK),
+  langgraph: async (count) => (await import('./peers/langgraphPeer')).langgraphSteps(count, async () => OK),
   batch: (rows, concurrency) => batchRun(rows, answerAtOnce, concurrency),
   batchStart: (rows) => batchStart(rows, answerAtOnce),
   async prepareResume(count) {
