@@ -37,8 +37,8 @@ async function runTree(db: TabflowDb, root: RunRecord): Promise<RunRecord[]> {
 }
 
 /**
- * The completed http and table steps and tool calls of an imported run and its subworkflow runs: what a replay answers from
- * by key and input (the records keep `{{secrets.NAME}}` placeholders, never a secret's value).
+ * The completed http and table steps and tool calls of an imported run and its subworkflow runs: what a replay
+ * answers from by key and input (the records keep `{{secrets.NAME}}` placeholders, never a secret's value).
  */
 export async function recordedEffects(db: TabflowDb, importedRunId: string): Promise<StepRecord[]> {
   const root = await db.runs.get(importedRunId);
@@ -51,7 +51,7 @@ export async function recordedEffects(db: TabflowDb, importedRunId: string): Pro
   return effects;
 }
 
-/** An http step's (its method and URL) or a table step's (its table) recorded input, as `handlers/basic.ts` begins one. */
+/** An http step's recorded input (its method and URL) or a table step's (its table), as `handlers/basic.ts` has it. */
 function isRecordedStepInput(input: unknown): boolean {
   if (!isObject(input)) return false;
   return (typeof input.method === 'string' && typeof input.url === 'string') || typeof input.table === 'string';
