@@ -119,33 +119,10 @@ export async function runServerCommand(command: string, argv: string[], io: Comm
         out(parsed.flags.has('json') ? JSON.stringify(status) : formatStatus(status));
         return 0;
       }
-      case 'approve': {
-        const args = { runId: positional(parsed, 0, 'RUN'), step: positional(parsed, 1, 'STEP') };
-        const note = stringFlag(parsed, 'note');
-        const key = stringFlag(parsed, 'idempotency-key');
-        const approved = !parsed.flags.has('reject');
-        await withClient(databaseUrl(parsed, io.env), (client) =>
-          approveStep(client, {
-            ...args,
-            approved,
-            ...(note ? { note } : {}),
-            ...(key ? { idempotencyKey: key } : {}),
-          }),
-        );
-        out(`${approved ? 'approved' : 'rejected'} ${args.step} of run ${args.runId}`);
-        return 0;
-      }
-      case 'send': {
-        const runId = positional(parsed, 0, 'RUN');
-        const event = positional(parsed, 1, 'EVENT');
-        const payload = parseJsonArgument(positional(parsed, 2, 'JSON payload'), 'the event payload');
-        const key = stringFlag(parsed, 'idempotency-key');
-        await withClient(databaseUrl(parsed, io.env), (client) =>
-          sendRunEvent(client, { runId, event, payload, ...(key ? { idempotencyKey: key } : {}) }),
-        );
-        out(`sent ${event} to run ${runId}`);
-        return 0;
-      }
+      case 'approve':
+        return await approveCommand(parsed, io, out);
+      case 'send':
+        return await sendCommand(parsed, io, out);
       case 'cancel': {
         const runId = positional(parsed, 0, 'RUN');
         await withClient(databaseUrl(parsed, io.env), (client) => cancelRun(client, runId));
@@ -165,6 +142,35 @@ export async function runServerCommand(command: string, argv: string[], io: Comm
     io.stderr.write(`tabflow ${command}: ${describe(error)}\n`);
     return 1;
   }
+}
+
+async function approveCommand(parsed: Parsed, io: CommandIo, out: (line: string) => void): Promise<number> {
+  const args = { runId: positional(parsed, 0, 'RUN'), step: positional(parsed, 1, 'STEP') };
+  const note = stringFlag(parsed, 'note');
+  const key = stringFlag(parsed, 'idempotency-key');
+  const approved = !parsed.flags.has('reject');
+  await withClient(databaseUrl(parsed, io.env), (client) =>
+    approveStep(client, {
+      ...args,
+      approved,
+      ...(note ? { note } : {}),
+      ...(key ? { idempotencyKey: key } : {}),
+    }),
+  );
+  out(`${approved ? 'approved' : 'rejected'} ${args.step} of run ${args.runId}`);
+  return 0;
+}
+
+async function sendCommand(parsed: Parsed, io: CommandIo, out: (line: string) => void): Promise<number> {
+  const runId = positional(parsed, 0, 'RUN');
+  const event = positional(parsed, 1, 'EVENT');
+  const payload = parseJsonArgument(positional(parsed, 2, 'JSON payload'), 'the event payload');
+  const key = stringFlag(parsed, 'idempotency-key');
+  await withClient(databaseUrl(parsed, io.env), (client) =>
+    sendRunEvent(client, { runId, event, payload, ...(key ? { idempotencyKey: key } : {}) }),
+  );
+  out(`sent ${event} to run ${runId}`);
+  return 0;
 }
 
 async function submitCommand(parsed: Parsed, io: CommandIo, out: (line: string) => void): Promise<number> {
