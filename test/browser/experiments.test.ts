@@ -266,6 +266,16 @@ describe.skipIf(!chromiumPath)('experiments in the browser', () => {
       await expect(charts.getByText('100%').first().isVisible()).resolves.toBe(true);
       await screenshots(page, 'light');
       expect(await axeViolations(page)).toEqual([]);
+      // A row in full: its inputs, each variant's whole output and every verdict with its reason.
+      await page.getByRole('button', { name: 'Row 1: details' }).click();
+      const detail = page.getByRole('region', { name: 'Row 1' });
+      await detail
+        .getByRole('article', { name: 'Local' })
+        .getByText('echo: Tone of: review 0', { exact: false })
+        .waitFor();
+      await detail.screenshot({ path: resolve(SCREENSHOT_DIR, 'experiments-row-detail-light.png') });
+      expect(await axeViolations(page)).toEqual([]);
+      await detail.getByRole('button', { name: 'Close' }).click();
 
       // Export CSV: the download, read back by the app's own parser, has every run's output.
       const download = page.waitForEvent('download');

@@ -92,10 +92,10 @@ export function ResultsFilters({
           : `${total.toLocaleString('en-US')} rows`}
       </p>
       <div className="results-export">
-        <button type="button" onClick={() => onExport('csv')}>
+        <button type="button" className="button button-small" onClick={() => onExport('csv')}>
           Export CSV
         </button>
-        <button type="button" onClick={() => onExport('json')}>
+        <button type="button" className="button button-small" onClick={() => onExport('json')}>
           Export JSON
         </button>
       </div>

@@ -33,7 +33,7 @@ export function RowDetail({ rowIndex, batch, onClose }: RowDetailProps) {
         <h3 id="results-detail-title" tabIndex={-1} ref={heading}>
           Row {rowIndex + 1}
         </h3>
-        <button type="button" onClick={onClose}>
+        <button type="button" className="button button-small" onClick={onClose}>
           Close
         </button>
       </header>
