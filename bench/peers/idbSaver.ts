@@ -2,9 +2,10 @@ import { BaseCheckpointSaver, type CheckpointTuple } from '@langchain/langgraph/
 import { commit, read, readAll, type PeerDb } from './idb';
 
 /**
- * A LangGraph.js checkpoint saver over IndexedDB, written as a user of the library would: each `put` (a
- * checkpoint and its metadata) and each `putWrites` (a task's writes) is one readwrite transaction;
- * checkpoints are keyed `[thread, namespace, id]` (ids sort by time), writes by checkpoint, task and index.
+ * A LangGraph.js checkpoint saver over IndexedDB, written as a user of the library would, one commit per node:
+ * a task's writes (`putWrites`) are kept until the next checkpoint, and each `put` writes that checkpoint, its
+ * metadata and the writes kept so far in one readwrite transaction. Checkpoints are keyed `[thread, namespace,
+ * id]` (ids sort by time), writes by checkpoint, task and index.
  */
 
 type Config = Parameters<BaseCheckpointSaver['getTuple']>[0];
@@ -48,6 +49,9 @@ function address(config: Config): { thread: string; ns: string; id: string | und
 }
 
 export class IndexedDbSaver extends BaseCheckpointSaver {
+  /** Writes of tasks whose next checkpoint is not stored yet: they commit with it. */
+  private unsaved: StoredWrite[] = [];
+
   constructor(private readonly peer: PeerDb) {
     super();
   }
@@ -99,7 +103,12 @@ export class IndexedDbSaver extends BaseCheckpointSaver {
       metadataType,
       metadata: meta,
     };
-    await commit(this.peer, ['checkpoints'], (tx) => tx.objectStore('checkpoints').put(record));
+    const writes = this.unsaved;
+    this.unsaved = [];
+    await commit(this.peer, ['checkpoints', 'writes'], (tx) => {
+      tx.objectStore('checkpoints').put(record);
+      for (const write of writes) tx.objectStore('writes').put(write);
+    });
     return { configurable: { thread_id: thread, checkpoint_ns: ns, checkpoint_id: checkpoint.id } };
   }
 
@@ -112,7 +121,7 @@ export class IndexedDbSaver extends BaseCheckpointSaver {
         return { thread, ns, checkpointId: id, taskId, idx, channel, type, value: body };
       }),
     );
-    await commit(this.peer, ['writes'], (tx) => records.forEach((record) => tx.objectStore('writes').put(record)));
+    this.unsaved.push(...records);
   }
 
   async deleteThread(threadId: string): Promise<void> {

@@ -52,6 +52,6 @@ export function peerNotes(peers: PeerMeasures): string[] {
     `peers at 1,000 steps, same browser run, each step a no-op effect then a durable write: XState v5 ` +
       `${round(x.stepsPerSecond)} steps/s (${x.commits} transactions; caveat: one snapshot replaced each step, ` +
       `no history and no fence), LangGraph.js ${round(l.stepsPerSecond)} steps/s (${l.commits} transactions, ` +
-      `durability "sync", its checkpoint and the node's writes per node)`,
+      `durability "sync", one transaction per node: its checkpoint with the writes before it)`,
   ];
 }
