@@ -66,6 +66,9 @@ async function interpret(runId: string, request: RunRequest, deps: RunWorkflowDe
     // The run's id is the workflow's; anything else the engine names (events) is numbered after it.
     newId: () => (ids++ === 0 ? runId : `${runId}/${ids}`),
     secret: deps.secret,
+    // A subworkflow step calls a workflow the file bundles (as `tabflow run` and a bundle import do); it runs
+    // inside this run's DBOS workflow, its operations among the parent's.
+    findWorkflow: async (name) => request.workflow.bundledWorkflows?.find((w) => w.workflowConfig.name === name),
   });
   try {
     await engine.start({ workflow: request.workflow, input: request.input });

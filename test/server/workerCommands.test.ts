@@ -63,6 +63,41 @@ describe.runIf(enabled)('tabflow worker / submit / status / approve on DBOS over
     expect(received[0]?.n).toBe(1);
   }, 120_000);
 
+  it('runs a subworkflow step on a workflow the file bundles, its request once under the child run’s key', async () => {
+    const child = effectWorkflow(effects.origin, { approval: false });
+    const parent = {
+      workflowConfig: { name: 'Parent' },
+      stepsConfig: [
+        {
+          stepSlug: 'start',
+          name: 'Start',
+          stepType: 'trigger',
+          config: { type: 'manual' },
+          nextSteps: { default: 'sub' },
+        },
+        {
+          stepSlug: 'sub',
+          name: 'Order',
+          stepType: 'subworkflow',
+          config: { workflow: 'Order', input: { order: 'o-sub' } },
+        },
+      ],
+      bundledWorkflows: [child],
+    };
+    const file = writeWorkflow(parent as unknown as Parameters<typeof writeWorkflow>[0]);
+    expect((await tabflow(url, 'submit', file, '--id', 'run-sub')).code).toBe(0);
+    const done = await until('the parent to finish', async () => {
+      const status = await statusOf('run-sub');
+      return status.result ? status : undefined;
+    });
+    expect(done.result.status).toBe('completed');
+    const charged = [...effects.requests.keys()].filter((key) => key.endsWith(':charge@') && key.startsWith('run-sub'));
+    expect(charged).toHaveLength(1);
+    expect(effects.requests.get(charged[0]!)).toBe(1);
+    // The child's request is a DBOS step of the parent's workflow, named by the child run's key.
+    expect(done.operations).toContain(charged[0]);
+  }, 120_000);
+
   it('says what is wrong with a bad command and exits 1', async () => {
     const file = writeWorkflow(effectWorkflow(effects.origin));
     const badInput = await tabflow(url, 'submit', file, '--input', '{"order":');
