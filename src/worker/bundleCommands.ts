@@ -124,6 +124,20 @@ const effectInputKey = (key: string, input: unknown) => `${withinRun(key)}\n${st
  */
 export function replayRecordings(db: TabflowDb): ReplayRecordings {
   const cache = new Map<string, Promise<ReplaySource | undefined>>();
+  // Read once per imported run, however many subworkflow runs its replays start (a loop of them, say).
+  const effectsCache = new Map<string, Promise<ReadonlyMap<string, unknown>>>();
+  const effectsOf = (importedId: string) => {
+    let found = effectsCache.get(importedId);
+    if (!found) {
+      if (effectsCache.size >= CACHED_RUNS) effectsCache.delete(effectsCache.keys().next().value!);
+      found = recordedEffects(db, importedId).then(
+        (records) => new Map(records.map((r) => [effectInputKey(r.key, r.input), r.output])),
+      );
+      effectsCache.set(importedId, found);
+      found.catch(() => effectsCache.delete(importedId));
+    }
+    return found;
+  };
   const load = async (runId: string): Promise<ReplaySource | undefined> => {
     const own = await db.runs.get(runId);
     let run = own;
@@ -152,7 +166,7 @@ export function replayRecordings(db: TabflowDb): ReplayRecordings {
       http: responses,
       hosts: new Set(http.map((request) => request.host)),
       workflowHash: own.workflowHash,
-      effects: new Map((await recordedEffects(db, imported.id)).map((r) => [effectInputKey(r.key, r.input), r.output])),
+      effects: await effectsOf(imported.id),
     };
   };
   const sourceOf = (key: string) => {
