@@ -115,6 +115,21 @@ export interface ReplayRecordings {
 /** A key without its run's id: `slug@path/r2` (a run's keys all start with `<runId>:`). */
 const withinRun = (key: string) => key.slice(key.indexOf(':') + 1);
 
+/** `load` of a run id, read once and kept for the last `CACHED_RUNS` runs; a failed read is tried again next time. */
+function cachedRuns<T>(load: (runId: string) => Promise<T>): (runId: string) => Promise<T> {
+  const cache = new Map<string, Promise<T>>();
+  return (runId) => {
+    let found = cache.get(runId);
+    if (!found) {
+      if (cache.size >= CACHED_RUNS) cache.delete(cache.keys().next().value!);
+      found = load(runId);
+      cache.set(runId, found);
+      found.catch(() => cache.delete(runId));
+    }
+    return found;
+  };
+}
+
 /** An effect as a replay matches it: its place in its run and exactly what it began with. */
 const effectInputKey = (key: string, input: unknown) => `${withinRun(key)}\n${stableStringify(input)}`;
 
@@ -123,21 +138,11 @@ const effectInputKey = (key: string, input: unknown) => `${withinRun(key)}\n${st
  * subworkflow run, its top-level run) replays; nothing for any other run.
  */
 export function replayRecordings(db: TabflowDb): ReplayRecordings {
-  const cache = new Map<string, Promise<ReplaySource | undefined>>();
   // Read once per imported run, however many subworkflow runs its replays start (a loop of them, say).
-  const effectsCache = new Map<string, Promise<ReadonlyMap<string, unknown>>>();
-  const effectsOf = (importedId: string) => {
-    let found = effectsCache.get(importedId);
-    if (!found) {
-      if (effectsCache.size >= CACHED_RUNS) effectsCache.delete(effectsCache.keys().next().value!);
-      found = recordedEffects(db, importedId).then(
-        (records) => new Map(records.map((r) => [effectInputKey(r.key, r.input), r.output])),
-      );
-      effectsCache.set(importedId, found);
-      found.catch(() => effectsCache.delete(importedId));
-    }
-    return found;
-  };
+  const effectsOf = cachedRuns(async (importedId) => {
+    const records = await recordedEffects(db, importedId);
+    return new Map<string, unknown>(records.map((r) => [effectInputKey(r.key, r.input), r.output]));
+  });
   const load = async (runId: string): Promise<ReplaySource | undefined> => {
     const own = await db.runs.get(runId);
     let run = own;
@@ -169,18 +174,8 @@ export function replayRecordings(db: TabflowDb): ReplayRecordings {
       effects: await effectsOf(imported.id),
     };
   };
-  const sourceOf = (key: string) => {
-    const runId = key.includes(':') ? key.slice(0, key.indexOf(':')) : key;
-    let found = cache.get(runId);
-    if (!found) {
-      if (cache.size >= CACHED_RUNS) cache.delete(cache.keys().next().value!);
-      found = load(runId);
-      cache.set(runId, found);
-      // A failed read is tried again by the next round.
-      found.catch(() => cache.delete(runId));
-    }
-    return found;
-  };
+  const sourceByRun = cachedRuns(load);
+  const sourceOf = (key: string) => sourceByRun(key.includes(':') ? key.slice(0, key.indexOf(':')) : key);
   return {
     sourceOf,
     answersFor: async (key) => (await sourceOf(key))?.answers,
