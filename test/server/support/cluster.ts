@@ -51,9 +51,13 @@ export async function spawnWorker(
   return { executorId, child, log: () => log, exited };
 }
 
+/** SIGTERM (a clean DBOS shutdown), then SIGKILL if it has not exited within 10 s: no worker outlives its test. */
 export async function stopWorker(worker: WorkerProcess): Promise<void> {
-  if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGTERM');
+  if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
+  worker.child.kill('SIGTERM');
+  const killer = setTimeout(() => worker.child.kill('SIGKILL'), 10_000);
   await worker.exited;
+  clearTimeout(killer);
 }
 
 /** Runs a server command in this process, as `tabflow` would; its exit code and output. */
