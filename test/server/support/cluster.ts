@@ -45,7 +45,10 @@ export async function spawnWorker(
   const ready = Date.now();
   while (!log.includes('is taking runs')) {
     if (child.exitCode !== null) throw new Error(`worker ${executorId} exited: ${log}`);
-    if (Date.now() - ready > 60_000) throw new Error(`worker ${executorId} did not start: ${log}`);
+    if (Date.now() - ready > 60_000) {
+      child.kill('SIGKILL');
+      throw new Error(`worker ${executorId} did not start: ${log}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return { executorId, child, log: () => log, exited };
