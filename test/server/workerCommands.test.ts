@@ -98,6 +98,22 @@ describe.runIf(enabled)('tabflow worker / submit / status / approve on DBOS over
     expect(done.operations).toContain(charged[0]);
   }, 120_000);
 
+  it('cancels a run waiting for its approval; it never ships', async () => {
+    const file = writeWorkflow(effectWorkflow(effects.origin));
+    expect((await tabflow(url, 'submit', file, '--input', '{"order":"o-2"}', '--id', 'run-2')).code).toBe(0);
+    await until('the approval wait', async () => ((await statusOf('run-2')).waitingFor ? true : undefined));
+    expect(await tabflow(url, 'cancel', 'run-2')).toMatchObject({ code: 0, stdout: 'cancelled run run-2' });
+    await until('the cancellation', async () =>
+      (await statusOf('run-2')).dbosStatus === 'CANCELLED' ? true : undefined,
+    );
+    expect((await tabflow(url, 'approve', 'run-2', 'approve')).code).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await statusOf('run-2')).dbosStatus).toBe('CANCELLED');
+    expect(effects.requests.get('run-2:ship@')).toBeUndefined();
+    const listed = JSON.parse((await tabflow(url, 'list', '--json')).stdout);
+    expect(listed).toEqual(expect.arrayContaining([{ id: 'run-2', status: 'CANCELLED' }]));
+  }, 120_000);
+
   it('says what is wrong with a bad command and exits 1', async () => {
     const file = writeWorkflow(effectWorkflow(effects.origin));
     const badInput = await tabflow(url, 'submit', file, '--input', '{"order":');
