@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { secretValues } from '../cli/environment';
+import { scrubber } from '../cli/report';
 import type { WorkflowFile } from '../schema/workflow';
 import {
   approveStep,
@@ -105,7 +107,9 @@ async function readWorkflow(path: string): Promise<WorkflowFile> {
 }
 
 export async function runServerCommand(command: string, argv: string[], io: CommandIo): Promise<number> {
-  const out = (line: string) => io.stdout.write(`${line}\n`);
+  // As `tabflow run` does: no key or secret value of this environment is printed, even one a run recorded.
+  const scrub = scrubber(secretValues(io.env));
+  const out = (line: string) => io.stdout.write(`${scrub(line)}\n`);
   try {
     const parsed = parseArgs(argv);
     switch (command) {
@@ -139,7 +143,7 @@ export async function runServerCommand(command: string, argv: string[], io: Comm
         throw new CommandError(`unknown command "${command}"\n\n${SERVER_USAGE}`);
     }
   } catch (error) {
-    io.stderr.write(`tabflow ${command}: ${describe(error)}\n`);
+    io.stderr.write(scrub(`tabflow ${command}: ${describe(error)}\n`));
     return 1;
   }
 }

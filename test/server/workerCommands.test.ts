@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEffectServer, type EffectServer } from '../browser/effectServer';
 import { query, startPostgres, type Postgres } from '../support/postgres';
-import { spawnWorker, stopWorker, tabflow, until, type WorkerProcess } from './support/cluster';
+import { spawnWorker, stopWorker, tabflow, tabflowWithEnv, until, type WorkerProcess } from './support/cluster';
+import { chain, set } from '../support/flows';
 import { serverTestsEnabled } from './support/setup';
 import { effectWorkflow, writeWorkflow } from './support/workflows';
 
@@ -112,6 +113,16 @@ describe.runIf(enabled)('tabflow worker / submit / status / approve on DBOS over
     expect(effects.requests.get('run-2:ship@')).toBeUndefined();
     const listed = JSON.parse((await tabflow(url, 'list', '--json')).stdout);
     expect(listed).toEqual(expect.arrayContaining([{ id: 'run-2', status: 'CANCELLED' }]));
+  }, 120_000);
+
+  it('prints no secret value of its environment, even one inside a run’s recorded output', async () => {
+    const file = writeWorkflow(chain('Echo', [set('echo', { token: '{{input.value}}' })]));
+    expect((await tabflow(url, 'submit', file, '--input', '{"value":"tok-5ecret-77"}', '--id', 'run-3')).code).toBe(0);
+    await until('the echo', async () => ((await statusOf('run-3')).result ? true : undefined));
+    const env = { TABFLOW_SECRET_TOKEN: 'tok-5ecret-77' };
+    const shown = await tabflowWithEnv(env, url, 'status', 'run-3');
+    expect(shown.stdout).toContain('output: {"token":"[secret]"}');
+    expect(shown.stdout).not.toContain('tok-5ecret-77');
   }, 120_000);
 
   it('says what is wrong with a bad command and exits 1', async () => {

@@ -58,7 +58,16 @@ const RULES: FolderRule[] = [
   {
     folder: 'server',
     packages: ['@dbos-inc/dbos-sdk', 'pg', 'node:crypto', 'node:fs/promises', 'node:os'],
-    internal: ['server/', 'engine/', 'schema/', 'llm/', 'templates/', 'cli/embedded.ts', 'cli/environment.ts'],
+    internal: [
+      'server/',
+      'engine/',
+      'schema/',
+      'llm/',
+      'templates/',
+      'cli/embedded.ts',
+      'cli/environment.ts',
+      'cli/report.ts',
+    ],
   },
   {
     folder: 'ui',

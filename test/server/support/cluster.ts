@@ -65,6 +65,16 @@ export async function stopWorker(worker: WorkerProcess): Promise<void> {
 
 /** Runs a server command in this process, as `tabflow` would; its exit code and output. */
 export async function tabflow(databaseUrl: string, command: string, ...argv: string[]) {
+  return tabflowWithEnv({}, databaseUrl, command, ...argv);
+}
+
+/** `tabflow` with more environment variables (secrets, say). */
+export async function tabflowWithEnv(
+  env: Record<string, string>,
+  databaseUrl: string,
+  command: string,
+  ...argv: string[]
+) {
   let stdout = '';
   let stderr = '';
   const sink = (append: (text: string) => void) =>
@@ -72,7 +82,7 @@ export async function tabflow(databaseUrl: string, command: string, ...argv: str
   const code = await runServerCommand(command, argv, {
     stdout: sink((text) => (stdout += text)),
     stderr: sink((text) => (stderr += text)),
-    env: { TABFLOW_DATABASE_URL: databaseUrl },
+    env: { TABFLOW_DATABASE_URL: databaseUrl, ...env },
   });
   return { code, stdout: stdout.trim(), stderr: stderr.trim() };
 }
