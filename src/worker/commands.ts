@@ -50,7 +50,7 @@ export function engineCommands(
       const fromEditor = editor ? await editorStartOptions(db, record, editor, input) : { input };
       return engine.start({ workflow: record.doc, workflowId, mode: mode ?? 'durable', budget, ...fromEditor });
     },
-    ...storageCommands(engine, db),
+    ...storageCommands(engine, db, Date.now, batches),
     ...bundleCommands(engine, db, secrets),
     cancel: (runId) => engine.cancel(runId),
     pause: (runId) => engine.pause(runId),

@@ -42,7 +42,17 @@ async function stopDriving(engine: Engine): Promise<void> {
   await Promise.race([engine.idle(), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS))]);
 }
 
-export function storageCommands(engine: Engine, db: TabflowDb, now: () => number = Date.now): StorageCommands {
+/** The experiments' side of a restore: batches restored running go on (`BatchScheduler.resumeAll`). */
+export interface RestoredBatches {
+  resumeAll(): Promise<void>;
+}
+
+export function storageCommands(
+  engine: Engine,
+  db: TabflowDb,
+  now: () => number = Date.now,
+  batches?: RestoredBatches,
+): StorageCommands {
   const check = (file: Blob): Promise<BackupCheck> => checkBackupFile(file, backupTables(db), db.verno);
   return {
     async previewBackup(file, mode) {
@@ -61,6 +71,10 @@ export function storageCommands(engine: Engine, db: TabflowDb, now: () => number
         engine
           .resumeAll()
           .catch((error: unknown) => console.error('Tabflow: resuming runs failed:', errorMessage(error)));
+        // A batch restored running (by a replace, or brought by a merge) starts its next cells without a reload.
+        batches
+          ?.resumeAll()
+          .catch((error: unknown) => console.error('Tabflow: resuming experiments failed:', errorMessage(error)));
       }
     },
     async clearAllData() {

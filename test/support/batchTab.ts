@@ -4,10 +4,12 @@ import { FakeClock } from '../../src/engine/clock';
 import { Engine } from '../../src/engine/engine';
 import type { EngineStore } from '../../src/engine/store';
 import type { Runners } from '../../src/engine/runtime';
+import type { ModelRunner } from '../../src/engine/llmTypes';
 import { getBatch } from '../../src/store/batches';
 import { TabflowDb } from '../../src/store/db';
 import { DexieEngineStore } from '../../src/store/engineStore';
 import { BatchScheduler } from '../../src/worker/batch/scheduler';
+import type { ExperimentSpec } from '../../src/schema/experiment';
 import type { WorkflowFile } from '../../src/schema/workflow';
 import { fakeModel } from './model';
 
@@ -39,6 +41,8 @@ export interface BatchTabOptions {
   gate?: (url: string) => Promise<number | void>;
   /** The judge model's verdict on an output (default: pass). */
   judge?: (prompt: string) => { pass: boolean; reason: string };
+  /** The model runner (default: a fake model answering as `judge` says). */
+  model?: ModelRunner;
 }
 
 /** The engine, its Dexie store and the batch scheduler over one fake-indexeddb database: one browser tab. */
@@ -151,10 +155,12 @@ export class BatchTab {
           body: { echo: request.url.split('/').pop() },
         };
       },
-      model: fakeModel(({ userPrompt }) => {
-        if (this.dead) throw new CrashError('the tab is gone');
-        return this.options.judge?.(userPrompt) ?? { pass: true, reason: 'looks right' };
-      }),
+      model:
+        this.options.model ??
+        fakeModel(({ userPrompt }) => {
+          if (this.dead) throw new CrashError('the tab is gone');
+          return this.options.judge?.(userPrompt) ?? { pass: true, reason: 'looks right' };
+        }),
     };
   }
 
@@ -233,4 +239,17 @@ export function threeStepWorkflow(name = 'Three steps'): WorkflowFile {
       },
     ],
   } as WorkflowFile;
+}
+
+/** An experiment over a list of words, each mapped to the workflow's `word` input, with one variant. */
+export function wordsSpec(overrides: Partial<ExperimentSpec> = {}): ExperimentSpec {
+  return {
+    name: 'Words',
+    workflowId: 'wf',
+    source: { kind: 'list', column: 'word' },
+    mapping: { word: 'word' },
+    variants: [{ id: 'v1', label: 'As saved' }],
+    evaluators: [],
+    ...overrides,
+  };
 }

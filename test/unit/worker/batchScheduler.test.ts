@@ -10,7 +10,7 @@ import {
   readRowWindow,
   ROWS_PER_CHUNK,
 } from '../../../src/store/batches';
-import { BatchTab, CrashPlan, EffectLog, threeStepWorkflow, until } from '../../support/batchTab';
+import { BatchTab, CrashPlan, EffectLog, threeStepWorkflow, until, wordsSpec } from '../../support/batchTab';
 
 const names: string[] = [];
 const tabs: BatchTab[] = [];
@@ -29,17 +29,7 @@ function newTab(name: string, options: Partial<ConstructorParameters<typeof Batc
 
 const WORDS = ['ada', 'grace', 'alan', 'edsger', 'barbara', 'donald'];
 
-function spec(overrides: Partial<ExperimentSpec> = {}): ExperimentSpec {
-  return {
-    name: 'Words',
-    workflowId: 'wf',
-    source: { kind: 'list', column: 'word' },
-    mapping: { word: 'word' },
-    variants: [{ id: 'v1', label: 'As saved' }],
-    evaluators: [],
-    ...overrides,
-  };
-}
+const spec = wordsSpec;
 
 const rowsOf = (words: string[]) => words.map((word) => ({ word, expected: word.toUpperCase() }));
 
