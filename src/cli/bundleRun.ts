@@ -15,7 +15,10 @@ export type LoadedBundle =
  * a failed, cancelled or unfinished record is left out, so that step runs again. A completed run stays completed.
  * The bundle was checked by `checkRunBundleForImport` (every record against the engine's schemas).
  */
-export async function loadBundleRun(store: CliStore, bundle: RunBundle): Promise<LoadedBundle> {
+export async function loadBundleRun(
+  store: Pick<CliStore, 'loadRun' | 'importDefinition' | 'commit'>,
+  bundle: RunBundle,
+): Promise<LoadedBundle> {
   const stored = await store.loadRun(bundle.runId);
   if (stored) return { kind: 'already-stored', run: stored };
   for (const { hash, workflow } of bundle.definitions) store.importDefinition(hash, workflow as WorkflowFile, false);

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { secretValues } from '../cli/environment';
 import { scrubber } from '../cli/report';
+import { bundleProblemText, looksLikeRunBundle } from '../schema/runBundle';
 import type { WorkflowFile } from '../schema/workflow';
+import { checkRunBundleForImport } from '../store/bundleCheck';
 import {
   approveStep,
   cancelRun,
@@ -13,6 +15,7 @@ import {
   withClient,
   type RunStatus,
 } from './commands';
+import type { RunRequest } from './runWorkflow';
 import { describe } from './supervisor';
 import { startWorker } from './worker';
 
@@ -36,6 +39,7 @@ export const SERVER_USAGE = `Server commands (DBOS over PostgreSQL at --database
   tabflow worker [--executor-id ID] [--concurrency N] [--heartbeat-ms N] [--stale-after-ms N]
       runs workflows; workers on one database share them and adopt the runs of one that stopped
   tabflow submit workflow.json [--input JSON] [--id RUN] [--wait] [--json]
+  tabflow submit bundle.json [--wait] [--json]   a run bundle from the tab: continues from its last finished step
   tabflow status RUN [--json]
   tabflow approve RUN STEP [--reject] [--note TEXT] [--idempotency-key KEY]
   tabflow send RUN EVENT JSON [--idempotency-key KEY]
@@ -92,13 +96,35 @@ export function parseJsonArgument(text: string, what: string): unknown {
   }
 }
 
-async function readWorkflow(path: string): Promise<WorkflowFile> {
-  let text: string;
+/** A workflow and its `--input`, or a run bundle (checked as the tab opens one), which carries its run's own. */
+async function readRunRequest(parsed: Parsed): Promise<RunRequest> {
+  const path = positional(parsed, 0, 'workflow.json');
+  const text = await readText(path);
+  const inputText = stringFlag(parsed, 'input');
+  if (!looksLikeRunBundle(text)) {
+    const input = inputText === undefined ? {} : parseJsonArgument(inputText, '--input');
+    return { workflow: parseWorkflow(text, path), input };
+  }
+  if (inputText !== undefined || parsed.flags.has('id'))
+    throw new CommandError(`${path} is a run bundle: it carries its own run id and input (drop --input and --id)`);
+  const checked = checkRunBundleForImport(text);
+  if (!checked.ok) throw new CommandError(`${path} is not a usable run bundle: ${bundleProblemText(checked.problem)}`);
+  const { bundle } = checked;
+  const run = bundle.runs.find((r) => r.id === bundle.runId);
+  const main = run && bundle.definitions.find((d) => d.hash === run.workflowHash);
+  if (!run || !main) throw new CommandError(`${path}: the bundle holds no run "${bundle.runId}" with its workflow`);
+  return { workflow: main.workflow as WorkflowFile, input: run.input, bundle };
+}
+
+async function readText(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (error) {
     throw new CommandError(`cannot read ${path}: ${describe(error)}`);
   }
+}
+
+function parseWorkflow(text: string, path: string): WorkflowFile {
   const parsed = parseJsonArgument(text, path);
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new CommandError(`${path}: a workflow file is a JSON object with workflowConfig and stepsConfig`);
@@ -178,12 +204,9 @@ async function sendCommand(parsed: Parsed, io: CommandIo, out: (line: string) =>
 }
 
 async function submitCommand(parsed: Parsed, io: CommandIo, out: (line: string) => void): Promise<number> {
-  const workflow = await readWorkflow(positional(parsed, 0, 'workflow.json'));
-  const inputText = stringFlag(parsed, 'input');
-  const input = inputText === undefined ? {} : parseJsonArgument(inputText, '--input');
-  const id = stringFlag(parsed, 'id');
+  const request = await readRunRequest(parsed);
   return withClient(databaseUrl(parsed, io.env), async (client) => {
-    const runId = await submitRun(client, { workflow, input }, id);
+    const runId = await submitRun(client, request, request.bundle?.runId ?? stringFlag(parsed, 'id'));
     if (!parsed.flags.has('wait')) {
       out(parsed.flags.has('json') ? JSON.stringify({ id: runId }) : runId);
       return 0;

@@ -4,6 +4,8 @@ import { systemClock } from '../engine/clock';
 import { Engine } from '../engine/engine';
 import type { RunRecord, StepError } from '../engine/records';
 import type { Runners } from '../engine/runtime';
+import { loadBundleRun } from '../cli/bundleRun';
+import type { RunBundle } from '../schema/runBundle';
 import type { WorkflowFile } from '../schema/workflow';
 import { dbosRunners, dbosWaits, stepName } from './dbosRuntime';
 import { replayUnsafeStep } from './replaySafety';
@@ -16,6 +18,8 @@ export const RUN_QUEUE = 'tabflow-runs';
 export interface RunRequest {
   workflow: WorkflowFile;
   input: unknown;
+  /** A run bundle exported from the tab (checked at `submit`): the run continues from its last finished step. */
+  bundle?: RunBundle;
 }
 
 /** What a finished run returns to DBOS (its workflow output). */
@@ -44,7 +48,10 @@ export function registerRunWorkflow(deps: RunWorkflowDeps): (request: RunRequest
     async (request: RunRequest): Promise<RunResult> => {
       const runId = DBOS.workflowID;
       if (!runId) throw new Error('a Tabflow run must run as a DBOS workflow');
-      const unsafe = replayUnsafeStep(request.workflow);
+      const unsafe =
+        request.bundle && request.bundle.runId !== runId
+          ? `a run bundle continues under its own run id "${request.bundle.runId}", not "${runId}"`
+          : replayUnsafeStep(request.workflow);
       if (unsafe)
         return { status: 'failed', error: { message: unsafe, category: 'validation', retryable: false }, steps: [] };
       return interpret(runId, request, deps);
@@ -55,6 +62,7 @@ export function registerRunWorkflow(deps: RunWorkflowDeps): (request: RunRequest
 
 async function interpret(runId: string, request: RunRequest, deps: RunWorkflowDeps): Promise<RunResult> {
   const store = new ServerRunStore(deps.pool);
+  const { bundle } = request;
   let ids = 0;
   const engine = new Engine({
     store,
@@ -63,15 +71,17 @@ async function interpret(runId: string, request: RunRequest, deps: RunWorkflowDe
     durable: dbosWaits(runId),
     // One step at a time: DBOS numbers operations in the order they are issued.
     maxParallelism: 1,
-    // The run's id is the workflow's; anything else the engine names (events) is numbered after it.
-    newId: () => (ids++ === 0 ? runId : `${runId}/${ids}`),
+    // The run's id is the workflow's (a bundle's run has it already); anything else the engine names (events) is
+    // numbered after it.
+    newId: () => (ids++ === 0 && !bundle ? runId : `${runId}/${ids}`),
     secret: deps.secret,
     // A subworkflow step calls a workflow the file bundles (as `tabflow run` and a bundle import do); it runs
     // inside this run's DBOS workflow, its operations among the parent's.
     findWorkflow: async (name) => request.workflow.bundledWorkflows?.find((w) => w.workflowConfig.name === name),
   });
   try {
-    await engine.start({ workflow: request.workflow, input: request.input });
+    if (bundle) await continueBundle(engine, store, bundle);
+    else await engine.start({ workflow: request.workflow, input: request.input });
     const run = await engine.awaitRun(runId);
     const steps = (await store.loadSteps(runId)).map((step) => stepName(runId, step.key));
     const result: RunResult = { status: run.status, steps };
@@ -81,4 +91,13 @@ async function interpret(runId: string, request: RunRequest, deps: RunWorkflowDe
   } finally {
     engine.shutdown();
   }
+}
+
+/**
+ * The bundle's journal into this execution's store as `tabflow run` loads it (its completed records replay their
+ * results, the rest run again, here as DBOS operations); the same records on every execution keep the replay's order.
+ */
+async function continueBundle(engine: Engine, store: ServerRunStore, bundle: RunBundle): Promise<void> {
+  const loaded = await loadBundleRun(store, bundle);
+  if (loaded.kind !== 'finished') await engine.resumeAll();
 }

@@ -10,6 +10,7 @@ import {
   type TableUpdate,
   type TableUpdateOutput,
 } from '../engine/store';
+import type { WorkflowFile } from '../schema/workflow';
 import { DEMO_CUSTOMERS } from '../templates/demoCustomers';
 import { HEARTBEAT_SCHEMA } from './supervisor';
 
@@ -89,6 +90,11 @@ async function applyOnce(pool: Pool, key: string, update: TableUpdate): Promise<
 export class ServerRunStore extends MemoryStore {
   constructor(private readonly pool: Pool) {
     super();
+  }
+
+  /** A run bundle's definitions (`loadBundleRun`), as `tabflow run`'s memory store takes them. */
+  importDefinition(hash: string, definition: WorkflowFile, parsed: boolean): void {
+    if (!this.data.definitions.has(hash)) this.data.definitions.set(hash, { definition, parsed });
   }
 
   override async queryTable(table: string, where: Record<string, unknown>, limit: number): Promise<TableRow[]> {

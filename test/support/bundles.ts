@@ -6,6 +6,8 @@ import type { ModelRunner } from '../../src/engine/llmTypes';
 import type { Runners } from '../../src/engine/runtime';
 import { replayHttp } from '../../src/worker/recordedHttp';
 import { createRecordedModelRunner, recordedRequestOf } from '../../src/llm/recorded';
+import { failure } from '../../src/engine/retry';
+import { exportRunBundle } from '../../src/store/bundles';
 import { requestFingerprint } from '../../src/schema/runBundle';
 import type { WorkflowFile } from '../../src/schema/workflow';
 import { TabflowDb } from '../../src/store/db';
@@ -94,4 +96,19 @@ export async function recordedRun(suffix = '') {
   const run = await source.engine.awaitRun(runId);
   expect(run.error?.message ?? run.status).toBe('completed');
   return { source, runId, run, live };
+}
+
+/** The story run in a tab whose provider answered the draft, then refused the key for the polish: the run failed. */
+export async function failedRunBundle() {
+  const live = countingModel('live');
+  const model: ModelRunner = async (round, call) => {
+    if (call.idempotencyKey.includes(':polish@')) throw failure('auth', 'the provider refused the key', false);
+    return live.runner(round, call);
+  };
+  const tab = bundleBrowser(model);
+  const saved = await createWorkflow(tab.db, storyWorkflow());
+  const runId = await tab.engine.start({ workflow: saved.doc, workflowId: saved.id, input: { value: 'otters' } });
+  const run = await tab.engine.awaitRun(runId);
+  expect(run.status).toBe('failed');
+  return { bundle: await exportRunBundle(tab.db, runId), runId };
 }

@@ -67,6 +67,8 @@ const RULES: FolderRule[] = [
       'cli/embedded.ts',
       'cli/environment.ts',
       'cli/report.ts',
+      'cli/bundleRun.ts',
+      'store/bundleCheck.ts',
     ],
   },
   {

@@ -1,30 +1,12 @@
 import 'fake-indexeddb/auto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { failure } from '../../../src/engine/retry';
-import type { ModelRunner } from '../../../src/engine/llmTypes';
 import { exportRunBundle } from '../../../src/store/bundles';
-import { createWorkflow } from '../../../src/store/workflows';
-import { bundleBrowser, countingModel, openedBundleDbs, recordedRun, storyWorkflow } from '../../support/bundles';
+import { failedRunBundle, openedBundleDbs, recordedRun } from '../../support/bundles';
 import { FAST_DEMO, jsonFile, tabflow, tempDir } from './harness';
 
 afterAll(async () => {
   await Promise.all(openedBundleDbs.splice(0).map((db) => db.delete()));
 });
-
-/** The story run in a tab whose provider answered the draft, then refused the key for the polish: the run failed. */
-async function failedRunBundle() {
-  const live = countingModel('live');
-  const model: ModelRunner = async (round, call) => {
-    if (call.idempotencyKey.includes(':polish@')) throw failure('auth', 'the provider refused the key', false);
-    return live.runner(round, call);
-  };
-  const tab = bundleBrowser(model);
-  const saved = await createWorkflow(tab.db, storyWorkflow());
-  const runId = await tab.engine.start({ workflow: saved.doc, workflowId: saved.id, input: { value: 'otters' } });
-  const run = await tab.engine.awaitRun(runId);
-  expect(run.status).toBe('failed');
-  return { bundle: await exportRunBundle(tab.db, runId), runId };
-}
 
 describe('tabflow run bundle.json: a run exported from the tab continues from its last finished step', () => {
   it('a failed run: the finished steps replay their recorded results, the failed one runs again here', async () => {
