@@ -8,6 +8,7 @@ import type { ModelRunner } from '../../src/engine/llmTypes';
 import { getBatch } from '../../src/store/batches';
 import { TabflowDb } from '../../src/store/db';
 import { DexieEngineStore } from '../../src/store/engineStore';
+import { findWorkflowByName } from '../../src/store/workflows';
 import { BatchScheduler } from '../../src/worker/batch/scheduler';
 import type { ExperimentSpec } from '../../src/schema/experiment';
 import type { WorkflowFile } from '../../src/schema/workflow';
@@ -64,6 +65,7 @@ export class BatchTab {
       runners: this.runners(),
       maxParallelism: options.maxParallelism ?? 4,
       isHostApproved: async () => true,
+      findWorkflow: async (name) => (await findWorkflowByName(this.db, name))?.doc,
       onChange: (runId) => this.scheduler.runChanged(runId),
     });
     const prefix = options.name;

@@ -1,5 +1,6 @@
 import type { Engine } from '../../engine/engine';
 import type { RunRecord, StepRecord } from '../../engine/records';
+import type { EngineStore } from '../../engine/store';
 import { evaluateCell, judgeWorkflow, readJudgeVerdict } from '../../schema/evaluators';
 import type { EvaluationResult, Evaluator, ExperimentRow } from '../../schema/experiment';
 import { judgeRunId, type BatchCellRecord } from '../../store/batches';
@@ -32,6 +33,19 @@ export function runUsage(steps: readonly StepRecord[]): { tokens: number; costUs
   return { tokens, costUsd };
 }
 
+/** Tokens and estimated cost of a run and of every child run its steps started (subworkflows, nested). */
+export async function runTreeUsage(store: EngineStore, runId: string): Promise<{ tokens: number; costUsd: number }> {
+  const steps = await store.loadSteps(runId);
+  const total = runUsage(steps);
+  // A retried subworkflow step names the same child run again: it counts once.
+  for (const childId of new Set(steps.flatMap((step) => step.childRunId ?? []))) {
+    const child = await runTreeUsage(store, childId);
+    total.tokens += child.tokens;
+    total.costUsd += child.costUsd;
+  }
+  return total;
+}
+
 /** Running time: the run's active time (a closed tab does not count), else start to end. */
 function latencyOf(run: RunRecord): number {
   return run.activeMs > 0 ? run.activeMs : Math.max(0, (run.finishedAt ?? run.updatedAt) - run.createdAt);
@@ -43,13 +57,13 @@ export interface CellWork {
   row: ExperimentRow;
   batchId: string;
   now: () => number;
-  /** The workflow has LLM steps: its tokens and cost are read from the run's steps (else there are none). */
+  /** The workflow has LLM or subworkflow steps: its tokens and cost are read from its runs' steps (else none). */
   countUsage: boolean;
 }
 
 /** The outcome of a finished cell run: its status, output, usage and, once completed, every evaluator's verdict. */
 export async function cellOutcome(work: CellWork, run: RunRecord): Promise<CellOutcome> {
-  const usage = work.countUsage ? runUsage(await work.engine.deps.store.loadSteps(run.id)) : { tokens: 0, costUsd: 0 };
+  const usage = work.countUsage ? await runTreeUsage(work.engine.deps.store, run.id) : { tokens: 0, costUsd: 0 };
   const base = { tokens: usage.tokens, costUsd: usage.costUsd, latencyMs: latencyOf(run) };
   if (run.status === 'failed') return { ...base, status: 'failed', error: run.error?.message ?? 'the run failed' };
   if (run.status !== 'completed') return { ...base, status: 'cancelled', error: run.error?.message };

@@ -304,12 +304,15 @@ function claimCells(batch: BatchRecord, cells: BatchCellRecord[], places: number
   }));
 }
 
-/** Whether any step of the workflow is an LLM step (else a cell's run has no tokens to read). */
+/** Whether any step of the workflow is an LLM or a subworkflow step (else a cell's runs have no tokens to read). */
 const modelSteps = new WeakMap<object, boolean>();
+const USAGE_STEP_TYPES: ReadonlySet<string> = new Set(['llm', 'subworkflow']);
 function hasModelSteps(workflow: WorkflowFile): boolean {
   let known = modelSteps.get(workflow);
   if (known === undefined) {
-    known = collectScopes(workflow.stepsConfig, []).some((scope) => scope.sites.some((s) => s.stepType === 'llm'));
+    known = collectScopes(workflow.stepsConfig, []).some((scope) =>
+      scope.sites.some((site) => USAGE_STEP_TYPES.has(site.stepType ?? '')),
+    );
     modelSteps.set(workflow, known);
   }
   return known;
