@@ -269,8 +269,10 @@ export class RunDriver implements StepHost {
     const id = this.nextWaitId++;
     this.waits.set(id, reason);
     this.refreshStatus();
-    // Waiting with everything before it durable is progress (a resume on a disk that was full holds until then).
-    if (this.run.status === 'waiting') this.journal.sync().then(() => this.journal.progressed(), ignoreFailure);
+    // Waiting with everything before it durable is progress (a resume on a disk that was full holds until then);
+    // a wait whose time is already up is not: the run writes its end at once.
+    if (this.run.status === 'waiting' && !isDue(reason, this.deps.clock.now()))
+      this.journal.sync().then(() => this.journal.progressed(), ignoreFailure);
     try {
       return await fn();
     } finally {
@@ -376,6 +378,12 @@ export class RunDriver implements StepHost {
       });
     }
   }
+}
+
+/** A sleep or retry backoff whose wake time passed, or an event wait whose timeout passed. */
+function isDue(reason: WaitReason, now: number): boolean {
+  const until = 'wakeAt' in reason ? reason.wakeAt : 'timeoutAt' in reason ? reason.timeoutAt : undefined;
+  return until !== undefined && until <= now;
 }
 
 /** A failed write is handled where it is awaited (`durably`); here it only means no progress. */
