@@ -17,10 +17,11 @@ import { forEachChunk, primaryKeyOf, yieldToEventLoop } from './tableChunks';
 type AnyRecord = Record<string, unknown>;
 type AnyTable = Table<AnyRecord, unknown>;
 
-/** Every table a backup carries: all of the database's tables, enumerated, but the secret ones. */
+/** Every table a backup carries: all of the database's tables, enumerated, but the secret ones and the leases. */
 export function backupTables(db: TabflowDb): BackupTableInfo[] {
+  // Writer leases belong to this browser's writers, like its runs' generations in flight (`leases.ts`).
   return db.tables
-    .filter((table) => !SECRET_TABLES.has(table.name))
+    .filter((table) => !SECRET_TABLES.has(table.name) && table.name !== 'leases')
     .map((table) => ({ name: table.name, keyPath: table.schema.primKey.keyPath ?? [] }));
 }
 

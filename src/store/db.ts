@@ -4,6 +4,7 @@ import type { TableRow } from '../engine/store';
 import type { WorkflowFile } from '../schema/workflow';
 import { definitionHashSync } from '../schema/hash';
 import type { BatchCellRecord, BatchRecord, BatchRowChunk } from './batches';
+import type { LeaseRecord } from './leases';
 
 /** A saved workflow. `doc` is the definition exactly as imported or edited (unknown fields kept). */
 export interface WorkflowRecord {
@@ -112,7 +113,7 @@ export interface DeviceKeyRecord {
 export const DB_NAME = 'tabflow';
 
 /** The newest `version(n)` declared in `TabflowDb`. */
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 export class TabflowDb extends Dexie {
   workflows!: EntityTable<WorkflowRecord, 'id'>;
@@ -130,6 +131,7 @@ export class TabflowDb extends Dexie {
   batches!: EntityTable<BatchRecord, 'id'>;
   batchRows!: Table<BatchRowChunk, [string, number]>;
   batchCells!: EntityTable<BatchCellRecord, 'key'>;
+  leases!: Table<LeaseRecord, [string, number]>;
 
   constructor(name: string = DB_NAME) {
     super(name);
@@ -167,6 +169,8 @@ export class TabflowDb extends Dexie {
       batchRows: '[batchId+rowIndex]',
       batchCells: 'key, [batchId+rowIndex], [batchId+status+rowIndex], runId',
     });
+    // Version 9: each run's writer lease (`src/store/leases.ts`), so a step commit is fenced without reading its run.
+    this.version(9).stores({ leases: '[runId+generation], &runId' });
   }
 }
 

@@ -29,7 +29,8 @@ import type { ParsedWorkflow } from '../schema/workflow';
 import type { TabflowDb, TableRowRecord } from './db';
 import { ChangeSignal } from './changeSignal';
 import { toStoreError } from './errors';
-import { commitNative } from './nativeCommit';
+import { commitNative, leaseStoreNeeded } from './nativeCommit';
+import { planLeases } from './leases';
 
 const UNFINISHED_RUN_STATUSES = RUN_STATUSES.filter((status) => !FINISHED_RUN_STATUSES.has(status));
 
@@ -128,9 +129,10 @@ export class DexieEngineStore implements EngineStore {
   }
 
   async commit(batch: CommitBatch): Promise<CommitResult> {
-    const tables = touchedTables(this.db, batch);
+    const native = !nonEmpty(batch.tableUpdates);
+    const tables = touchedTables(this.db, batch, native);
     if (tables.length === 0) return { tableOutputs: {} };
-    if (!nonEmpty(batch.tableUpdates))
+    if (native)
       return this.commitOnNativeConnection(
         batch,
         tables.map((table) => table.name),
@@ -165,10 +167,16 @@ function reportUnreadable(error: UnreadableRecordError): void {
   console.error(`${error.message}; this run is left as it is and not resumed`);
 }
 
-/** Exactly the tables the batch reads or writes, so unrelated commits do not queue behind it. */
-function touchedTables(db: TabflowDb, batch: CommitBatch): Table[] {
+/**
+ * Exactly the tables the batch reads or writes, so unrelated commits do not queue behind it. On the native
+ * path a step's fence is its lease (`runs` is read only for a takeover); the Dexie path reads every fenced run.
+ */
+function touchedTables(db: TabflowDb, batch: CommitBatch, native: boolean): Table[] {
   const tables: Table[] = [];
-  if (batch.fences.length > 0 || nonEmpty(batch.runs)) tables.push(db.runs);
+  const leases = planLeases(batch);
+  const readsRuns = native ? leases.read.length > 0 : batch.fences.length > 0;
+  if (readsRuns || nonEmpty(batch.runs)) tables.push(db.runs);
+  if (native ? leaseStoreNeeded(leases) : leases.moved.length > 0) tables.push(db.leases);
   if (nonEmpty(batch.steps) || nonEmpty(batch.deleteStepKeys)) tables.push(db.steps);
   if (nonEmpty(batch.events)) tables.push(db.events);
   if (nonEmpty(batch.tableUpdates)) tables.push(db.tableRows);
@@ -193,11 +201,23 @@ async function writeBatch(db: TabflowDb, batch: CommitBatch): Promise<CommitResu
     if (target) steps.set(target.key, { ...target, output });
   }
   if (nonEmpty(batch.deleteStepKeys)) await db.steps.bulkDelete(batch.deleteStepKeys!);
+  // Fenced by reading above; a run written under a new generation still moves its lease, for the native path.
+  for (const lease of planLeases(batch).moved) {
+    await db.leases
+      .where(':id')
+      .between(...leaseBounds(lease.runId))
+      .delete();
+    await db.leases.put(lease);
+  }
   if (nonEmpty(batch.runs)) await db.runs.bulkPut(batch.runs!);
   if (steps.size > 0) await db.steps.bulkPut([...steps.values()]);
   if (nonEmpty(batch.events)) await db.events.bulkPut(batch.events!);
   if (nonEmpty(batch.messages)) await db.messages.bulkPut(batch.messages!);
   return structuredClone(result);
+}
+
+function leaseBounds(runId: string): [[string, number], [string, number], boolean, boolean] {
+  return [[runId, -Infinity], [runId, Infinity], true, true];
 }
 
 /** Keyed gets only. A run not stored yet has no owner to conflict with, so its fence passes. */

@@ -1,4 +1,5 @@
 import { FencedError, type CommitBatch } from '../engine/store';
+import { isConstraintError, leaseRange, planLeases, type Fence, type LeasePlan } from './leases';
 
 /** One record written or key deleted by a commit, for change notification. */
 export interface TouchedRecord {
@@ -9,31 +10,59 @@ export interface TouchedRecord {
 
 /**
  * Writes a batch (no table updates) as one readwrite transaction on the native connection: every
- * request is issued at once and the fences are checked in their read callbacks, so the transaction
- * costs one IndexedDB round trip. Resolves once it has committed; rejects with `FencedError` (nothing
- * kept) when a fenced run's generation moved on, or with the transaction's own error.
+ * request is issued at once. A step's fence is its writer's lease (`leases.ts`), checked inside IndexedDB,
+ * so the commit is asked for at once; a takeover's fence is a read of the run, checked in its callback.
+ * Resolves once it has committed; rejects with `FencedError` (nothing kept) when a fenced run's generation
+ * moved on, or with the transaction's own error.
  */
 export function commitNative(idb: IDBDatabase, batch: CommitBatch, storeNames: string[]): Promise<TouchedRecord[]> {
   const tx = idb.transaction(storeNames, 'readwrite');
   const touched: TouchedRecord[] = [];
+  const leases = planLeases(batch);
   return new Promise((resolve, reject) => {
     let refusal: FencedError | undefined;
+    const refuse = (fenced: FencedError) => {
+      refusal ??= fenced;
+      abortQuietly(tx);
+    };
     tx.oncomplete = () => resolve(touched);
     tx.onabort = () => reject(refusal ?? tx.error ?? new DOMException('the transaction was aborted', 'AbortError'));
     try {
-      checkFences(tx, batch.fences, (fenced) => {
-        refusal = fenced;
-        tx.abort();
-      });
+      checkFences(tx, leases.read, refuse);
       // Requests run in the order issued: the fence reads above see the runs as they were before this batch.
+      writeLeases(tx, leases, refuse);
       issueWrites(tx, batch, touched);
-      if (batch.fences.length === 0) commitEarly(tx);
+      if (leases.read.length === 0) commitEarly(tx);
     } catch (error) {
       // A request refused synchronously (a record that cannot be cloned or keyed): keep none of the batch.
       abortQuietly(tx);
       reject(error);
     }
   });
+}
+
+/** The lease tables of the plan: every one the batch moves or fences by lease. */
+export function leaseStoreNeeded(plan: LeasePlan): boolean {
+  return plan.leased.length > 0 || plan.moved.length > 0;
+}
+
+/**
+ * A moved lease replaces every lease of its run; a fenced writer puts its own, which fails on the unique
+ * `runId` when the run's lease is under another generation (the transaction then aborts by itself).
+ */
+function writeLeases(tx: IDBTransaction, plan: LeasePlan, refuse: (error: FencedError) => void): void {
+  if (!leaseStoreNeeded(plan)) return;
+  const leases = tx.objectStore('leases');
+  for (const lease of plan.moved) {
+    leases.delete(leaseRange(lease.runId));
+    leases.put(lease);
+  }
+  for (const fence of plan.leased) {
+    const put = leases.put({ runId: fence.runId, generation: fence.generation });
+    put.onerror = () => {
+      if (isConstraintError(put.error)) refuse(new FencedError(fence.runId));
+    };
+  }
 }
 
 function issueWrites(tx: IDBTransaction, batch: CommitBatch, touched: TouchedRecord[]): void {
@@ -51,7 +80,7 @@ function issueWrites(tx: IDBTransaction, batch: CommitBatch, touched: TouchedRec
 }
 
 /** Reads each fenced run; the first stale generation aborts. The last read to pass commits early. */
-function checkFences(tx: IDBTransaction, fences: CommitBatch['fences'], refuse: (error: FencedError) => void): void {
+function checkFences(tx: IDBTransaction, fences: readonly Fence[], refuse: (error: FencedError) => void): void {
   if (fences.length === 0) return;
   const runs = tx.objectStore('runs');
   let unchecked = fences.length;

@@ -157,6 +157,7 @@ describe('database versions', () => {
       'definitions',
       'deviceKeys',
       'events',
+      'leases',
       'messages',
       'runs',
       'secrets',

@@ -61,7 +61,7 @@ describe('DexieEngineStore transactions', () => {
     await store.commit({ fences: [{ runId: 'r1', generation: 0 }], runs: [aRun('r1')], steps: [aStep('r1', 'a', 0)] });
     await store.commit({ fences: [], events: [anEvent('e1', 'r1', 1)] });
     expect(spy.transactions).toEqual([
-      { stores: ['runs', 'steps'], mode: 'readwrite' },
+      { stores: ['leases', 'runs', 'steps'], mode: 'readwrite' },
       { stores: ['events'], mode: 'readwrite' },
     ]);
   });
@@ -90,7 +90,7 @@ describe('DexieEngineStore transactions', () => {
     ]);
   });
 
-  it("a step's commit without table updates reads nothing but its run's fence", async () => {
+  it("a step's commit without table updates reads nothing: its fence is its writer's lease", async () => {
     const db = freshDb();
     const spy = spyOn(db);
     const store = new DexieEngineStore(db);
@@ -103,9 +103,9 @@ describe('DexieEngineStore transactions', () => {
       runs: [aRun('r1', { nextSeq: 2_001 })],
       steps: [completed(history[1_999]!, 'again'), next],
     });
-    expect(spy.transactions).toEqual([{ stores: ['runs', 'steps'], mode: 'readwrite' }]);
-    expect(spy.reads()).toEqual([{ table: 'runs', op: 'get' }]);
-    expect(spy.calls.filter((c) => c.op === 'put')).toHaveLength(3);
+    expect(spy.transactions).toEqual([{ stores: ['leases', 'runs', 'steps'], mode: 'readwrite' }]);
+    expect(spy.reads()).toEqual([]);
+    expect(spy.calls.filter((c) => c.op === 'put').map((c) => c.table)).toEqual(['leases', 'runs', 'steps', 'steps']);
   });
 
   it("loadSteps is a single range query on the run's [runId+seq] index", async () => {
