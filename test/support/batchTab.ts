@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
-import type { DBCore, DBCoreMutateRequest } from 'dexie';
+import { Dexie, type DBCore, type DBCoreMutateRequest } from 'dexie';
 import { FakeClock } from '../../src/engine/clock';
 import { Engine } from '../../src/engine/engine';
-import type { EngineStore } from '../../src/engine/store';
+import { QuotaError, type EngineStore } from '../../src/engine/store';
 import type { Runners } from '../../src/engine/runtime';
 import type { ModelRunner } from '../../src/engine/llmTypes';
 import { getBatch } from '../../src/store/batches';
@@ -42,6 +42,9 @@ export interface BatchTabOptions {
   gate?: (url: string) => Promise<number | void>;
   /** The judge model's verdict on an output (default: pass). */
   judge?: (prompt: string) => { pass: boolean; reason: string };
+  /** A disk that fills: while a flag is on, the engine's commits (`runs`) or the batch tables' writes (`batches`) are
+   * refused as a full disk refuses them; `refusedBatchWrites` counts the latter. */
+  disk?: { runsFull?: boolean; batchesFull?: boolean; refusedBatchWrites?: number };
   /** The model runner (default: a fake model answering as `judge` says). */
   model?: ModelRunner;
 }
@@ -92,6 +95,8 @@ export class BatchTab {
       get: (target, prop, receiver) => {
         const value = Reflect.get(target, prop, receiver) as unknown;
         if (typeof value !== 'function') return value;
+        if (prop === 'commit' && this.options.disk?.runsFull)
+          return () => Promise.reject(new QuotaError('QuotaExceededError: the disk is full'));
         // A dead store answers as a real one would: with a rejected promise, never a synchronous throw.
         return (...args: unknown[]) => {
           try {
@@ -118,6 +123,11 @@ export class BatchTab {
               this.op();
             } catch (error) {
               return Promise.reject(error);
+            }
+            const disk = this.options.disk;
+            if (disk?.batchesFull) {
+              disk.refusedBatchWrites = (disk.refusedBatchWrites ?? 0) + 1;
+              return Promise.reject(new DOMException('the disk is full', 'QuotaExceededError'));
             }
             // Counted once the transaction commits: a write in a transaction cut off later never happened.
             if (name === 'batchCells' && 'values' in request) {
@@ -253,5 +263,22 @@ export function wordsSpec(overrides: Partial<ExperimentSpec> = {}): ExperimentSp
     variants: [{ id: 'v1', label: 'As saved' }],
     evaluators: [],
     ...overrides,
+  };
+}
+
+/** The tabs a test opens, each over its own database; `closeAll` (in `afterEach`) closes them and deletes those. */
+export function testTabs(prefix: string) {
+  const tabs: BatchTab[] = [];
+  return {
+    open(options: Partial<BatchTabOptions> = {}): BatchTab {
+      const tab = new BatchTab({ name: `${prefix}-${crypto.randomUUID()}`, ...options });
+      tabs.push(tab);
+      return tab;
+    },
+    async closeAll(): Promise<void> {
+      const closing = tabs.splice(0);
+      for (const tab of closing) tab.close();
+      await Promise.all(closing.map((tab) => Dexie.delete(tab.db.name)));
+    },
   };
 }

@@ -7,6 +7,7 @@ import {
   cellRange,
   cellsWithStatus,
   editBatch,
+  getBatch,
   getRowChunk,
   insertBatch,
   listBatches,
@@ -46,6 +47,9 @@ export class BatchScheduler implements ExperimentCommands {
   private readonly cancelled = new Set<string>();
   /** The last chunk of rows read, by batch: cells start in row order, so most starts read no row. */
   private readonly rowChunks = new Map<string, BatchRowChunk>();
+  /** Batches whose bookkeeping or claim failed here (a full disk…): seen through again when storage frees up. */
+  private readonly stalled = new Set<string>();
+  private storageFullCount = 0;
   private stopped = false;
   private readonly waiting: WaitingCells;
 
@@ -56,6 +60,11 @@ export class BatchScheduler implements ExperimentCommands {
     private readonly newId: () => string = () => crypto.randomUUID(),
   ) {
     this.waiting = new WaitingCells(db, engine.deps.store, now);
+    engine.watchStorage((runs) => {
+      // Fewer runs stopped by a full disk: space was freed (a run was resumed), so the stalled writes may fit now.
+      if (runs.length < this.storageFullCount) this.retryStalled();
+      this.storageFullCount = runs.length;
+    });
   }
 
   /** Told of every change of a run (the engine's `onChange`): a cell's run that waits shows its cell waiting. */
@@ -90,11 +99,13 @@ export class BatchScheduler implements ExperimentCommands {
     );
   }
 
+  /** Goes on with a paused batch; on a running one, sees through again the cells whose bookkeeping failed here. */
   async resumeExperiment(batchId: string): Promise<void> {
     await this.edit(batchId, { keys: [] }, (batch) =>
       batch.status === 'paused' ? { batch: { status: 'running' } } : undefined,
     );
-    this.pump(batchId);
+    const batch = await getBatch(this.db, batchId);
+    if (batch) await this.seeThrough(batch);
   }
 
   async cancelExperiment(batchId: string): Promise<void> {
@@ -142,9 +153,29 @@ export class BatchScheduler implements ExperimentCommands {
   async resumeAll(): Promise<void> {
     for (const batch of await listBatches(this.db)) {
       if (batch.counts.running + batch.counts.waiting === 0 && batch.status !== 'running') continue;
-      for (const cell of await this.cellsStarted(batch.id)) this.take(batch, cell);
-      this.pump(batch.id);
+      await this.seeThrough(batch);
     }
+  }
+
+  /** Every started cell not in hand here is seen through (its run found by id), then free places are claimed. */
+  private async seeThrough(batch: BatchRecord): Promise<void> {
+    this.stalled.delete(batch.id);
+    for (const cell of await this.cellsStarted(batch.id)) this.take(batch, cell);
+    this.pump(batch.id);
+  }
+
+  private retryStalled(): void {
+    for (const batchId of [...this.stalled]) {
+      const retry = getBatch(this.db, batchId).then((batch) => (batch ? this.seeThrough(batch) : undefined));
+      this.track(retry.catch((error: unknown) => this.stall(batchId, 'could not go on', error)));
+    }
+  }
+
+  /** A write of the batch failed: said in the console, and tried again once storage frees up or on Resume. */
+  private stall(batchId: string, what: string, error: unknown): void {
+    if (this.stopped) return;
+    this.stalled.add(batchId);
+    console.error(`Tabflow: an experiment ${what}:`, errorMessage(error));
   }
 
   /** The tab is going away: nothing more is started or recorded here (the next executor resumes). */
@@ -181,9 +212,7 @@ export class BatchScheduler implements ExperimentCommands {
     if (this.stopped) return;
     const claiming = this.bookkeeping
       .add(batchId)
-      .catch((error: unknown) =>
-        console.error('Tabflow: an experiment could not start its cells:', errorMessage(error)),
-      );
+      .catch((error: unknown) => this.stall(batchId, 'could not start its cells', error));
     this.track(claiming);
   }
 
@@ -216,7 +245,7 @@ export class BatchScheduler implements ExperimentCommands {
     if (inHand.has(cell.key)) return;
     inHand.add(cell.key);
     const work = this.runCell(batch, cell).catch((error: unknown) => {
-      if (!this.stopped) console.error(`Tabflow: cell ${cell.key} could not be recorded:`, errorMessage(error));
+      this.stall(batch.id, `could not record its cell ${cell.key}`, error);
       inHand.delete(cell.key);
       this.pump(batch.id);
     });

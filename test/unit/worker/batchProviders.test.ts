@@ -1,19 +1,16 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Dexie } from 'dexie';
 import type { ExperimentSpec } from '../../../src/schema/experiment';
 import { getBatch } from '../../../src/store/batches';
-import { BatchTab } from '../../support/batchTab';
+import { testTabs, type BatchTab } from '../../support/batchTab';
 import { chain, llm } from '../../support/flows';
 import { createHarness, type Harness } from '../llm/harness';
 
-const names: string[] = [];
-const tabs: BatchTab[] = [];
+const tabs = testTabs('rpm');
 const harnesses: Harness[] = [];
 afterEach(async () => {
-  for (const tab of tabs.splice(0)) tab.close();
+  await tabs.closeAll();
   await Promise.all(harnesses.splice(0).map((h) => h.close()));
-  await Promise.all(names.splice(0).map((name) => Dexie.delete(name)));
 });
 
 const PER_MINUTE = 3;
@@ -30,10 +27,7 @@ async function rateLimitedTab(): Promise<{ tab: BatchTab; sent: number[] }> {
   });
   harnesses.push(harness);
   harness.settings.providers[0]!.requestsPerMinute = PER_MINUTE;
-  const name = 'rpm-' + crypto.randomUUID();
-  names.push(name);
-  const tab = new BatchTab({ name, model: harness.runner });
-  tabs.push(tab);
+  const tab = tabs.open({ model: harness.runner });
   const workflow = chain('Ask', [llm('ask', 'Say {{input.word}}')], {
     inputSchema: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] },
   });

@@ -1,31 +1,18 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Dexie } from 'dexie';
 import { exportBackup, type RestoreMode } from '../../../src/store/backup';
 import { getBatch } from '../../../src/store/batches';
 import { storageCommands } from '../../../src/worker/storageCommands';
-import { BatchTab, threeStepWorkflow, until, wordsSpec } from '../../support/batchTab';
+import { testTabs, threeStepWorkflow, until, wordsSpec } from '../../support/batchTab';
 
-const names: string[] = [];
-const tabs: BatchTab[] = [];
-afterEach(async () => {
-  for (const tab of tabs.splice(0)) tab.close();
-  await Promise.all(names.splice(0).map((name) => Dexie.delete(name)));
-});
-
-function newTab(options: Partial<ConstructorParameters<typeof BatchTab>[0]> = {}): BatchTab {
-  const name = 'restore-' + crypto.randomUUID();
-  names.push(name);
-  const tab = new BatchTab({ name, ...options });
-  tabs.push(tab);
-  return tab;
-}
+const tabs = testTabs('restore');
+afterEach(() => tabs.closeAll());
 
 const spec = wordsSpec();
 
 /** A backup of a batch caught running: two of its five cells mid-flight (their http step never answers). */
 async function backupOfRunningBatch(): Promise<{ backup: Blob; batchId: string }> {
-  const tab = newTab({ gate: () => new Promise<never>(() => undefined) });
+  const tab = tabs.open({ gate: () => new Promise<never>(() => undefined) });
   await tab.saveWorkflow('wf', threeStepWorkflow());
   const words = ['ada', 'grace', 'alan', 'edsger', 'barbara'];
   const batchId = await tab.scheduler.startExperiment(
@@ -44,7 +31,7 @@ describe('restoring a backup of a running batch', () => {
     'in %s mode, the batch goes on at once, without a reload',
     async (mode) => {
       const { backup, batchId } = await backupOfRunningBatch();
-      const tab = newTab();
+      const tab = tabs.open();
       await tab.saveWorkflow('wf', threeStepWorkflow());
       await storageCommands(tab.engine, tab.db, Date.now, tab.scheduler).restoreBackup(backup, mode);
       await tab.untilFinished(batchId);

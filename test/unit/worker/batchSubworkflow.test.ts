@@ -1,18 +1,13 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Dexie } from 'dexie';
 import type { ModelRunner } from '../../../src/engine/llmTypes';
 import { getBatch, readCellWindow } from '../../../src/store/batches';
-import { BatchTab, wordsSpec } from '../../support/batchTab';
+import { testTabs, wordsSpec, type BatchTab } from '../../support/batchTab';
 import { chain, llm } from '../../support/flows';
 import { fakeModel } from '../../support/model';
 
-const names: string[] = [];
-const tabs: BatchTab[] = [];
-afterEach(async () => {
-  for (const tab of tabs.splice(0)) tab.close();
-  await Promise.all(names.splice(0).map((name) => Dexie.delete(name)));
-});
+const tabs = testTabs('sub');
+afterEach(() => tabs.closeAll());
 
 /** 15 tokens and $0.002 a round. */
 const pricedModel: ModelRunner = async (round, call) => ({
@@ -24,10 +19,7 @@ const wordInput = { inputSchema: { type: 'object', properties: { word: { type: '
 
 /** The cell's workflow has no LLM step of its own: its one model round is in the subworkflow (nested twice). */
 async function tabWithNestedModel(): Promise<BatchTab> {
-  const name = 'sub-' + crypto.randomUUID();
-  names.push(name);
-  const tab = new BatchTab({ name, model: pricedModel });
-  tabs.push(tab);
+  const tab = tabs.open({ model: pricedModel });
   const subworkflow = (slug: string, workflow: string) => ({
     stepSlug: slug,
     name: slug,
