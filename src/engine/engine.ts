@@ -266,6 +266,7 @@ export class Engine implements RunHost {
     if (!workflow) throw new InputError(`no saved workflow is named "${args.workflowName}"`);
     const { hash } = await this.storeDefinition(workflow, args.input);
     const run = childRunRecord(this.deps.clock.now(), { ...args, hash });
+    if (args.parent.batchId) run.batchId = args.parent.batchId; // an experiment's subworkflow runs are its runs too
     await this.deps.store.commit({ fences: [], runs: [run] });
     await this.launch(run);
   }

@@ -117,6 +117,16 @@ function RunFilterBar({ filters, runs }: { filters: RunFilters; runs: readonly R
         To
         <input type="date" value={filters.to ?? ''} onChange={(e) => set({ to: e.target.value })} />
       </label>
+      <label>
+        Experiments’ runs
+        <select
+          value={filters.experiments ?? ''}
+          onChange={(e) => set({ experiments: (e.target.value || undefined) as RunFilters['experiments'] })}>
+          <option value="">Left out</option>
+          <option value="include">Included</option>
+          <option value="only">Only these</option>
+        </select>
+      </label>
       <label className="run-search">
         Search runs
         <input

@@ -30,6 +30,11 @@ export function RunRow({ run, active = false, storageFull = false, showWorkflow 
         <span>{storageFull ? 'storage full' : STATUS_LABEL[run.status]}</span>
         <span className="muted">{formatTime(run.createdAt)}</span>
         {run.mode === 'direct' && <span className="muted">not durable</span>}
+        {run.batchId !== undefined && (
+          <span className="badge" title="A run of an experiment: its screen lists it with its row">
+            experiment
+          </span>
+        )}
         {run.forkedFrom && (
           <span className="badge" title={`Forked from run ${run.forkedFrom.runId}`}>
             fork

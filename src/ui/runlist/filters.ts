@@ -14,9 +14,21 @@ export interface RunFilters {
   to?: string;
   /** Matched, case-insensitively, against the run id, its input summary and its error. */
   query?: string;
+  /** Experiments' runs (`RunRecord.batchId`): left out unless `include`d, or `only` they. */
+  experiments?: ExperimentRuns;
 }
 
-const PARAM = { status: 'status', workflowId: 'workflow', from: 'from', to: 'to', query: 'q' } as const;
+export const EXPERIMENT_RUNS = ['include', 'only'] as const;
+export type ExperimentRuns = (typeof EXPERIMENT_RUNS)[number];
+
+const PARAM = {
+  status: 'status',
+  workflowId: 'workflow',
+  from: 'from',
+  to: 'to',
+  query: 'q',
+  experiments: 'experiments',
+} as const;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** `status=failed/q=…` (fixed order, empty filters left out, values encoded); `parseRunFilters` reads it back. */
@@ -67,6 +79,12 @@ export function parseRunFilters(segments: readonly string[]): ParsedFilters {
   if (workflowId) filters.workflowId = workflowId;
   const text = values.get(PARAM.query);
   if (text) filters.query = text;
+  const experiments = values.get(PARAM.experiments);
+  if (experiments) {
+    if (!(EXPERIMENT_RUNS as readonly string[]).includes(experiments))
+      return { ok: false, problem: `the “experiments” filter is “include” or “only”, not “${experiments}”` };
+    filters.experiments = experiments as ExperimentRuns;
+  }
   return { ok: true, filters };
 }
 
@@ -100,10 +118,17 @@ export function filterRuns(runs: readonly RunRecord[], filters: RunFilters): Run
     (run) =>
       (!filters.status || run.status === filters.status) &&
       (!filters.workflowId || run.workflowId === filters.workflowId) &&
+      keepsExperimentRun(filters.experiments, run) &&
       run.createdAt >= after &&
       run.createdAt < before &&
       (!needle || searchText(run).includes(needle)),
   );
+}
+
+/** Whether an experiment's run (or any other) is kept: experiments' runs are left out by default. */
+export function keepsExperimentRun(experiments: ExperimentRuns | undefined, run: RunRecord): boolean {
+  const fromExperiment = run.batchId !== undefined;
+  return experiments === 'include' || (experiments === 'only' ? fromExperiment : !fromExperiment);
 }
 
 function nextDay(day: string): string {

@@ -45,5 +45,8 @@ describe("a cell's totals", () => {
     const batch = (await getBatch(tab.db, batchId))!;
     expect(batch.totals.tokens).toBe(30);
     expect(batch.totals.costUsd).toBeCloseTo(0.004);
+    // The subworkflow runs are the experiment's too (the runs lists leave them out with its cell runs).
+    const children = (await tab.db.runs.toArray()).filter((run) => run.parentRunId !== undefined);
+    expect(children.map((run) => run.batchId)).toEqual([batchId, batchId, batchId, batchId]);
   });
 });
