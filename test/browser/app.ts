@@ -66,3 +66,10 @@ export async function controlledByServiceWorker(page: Page): Promise<void> {
     { timeout: 30_000 },
   );
 }
+
+/** Presses "Use template" on the first template and returns the new workflow's id (from its address). */
+export async function useFirstTemplate(page: Page): Promise<string> {
+  await page.getByTestId('template-item').first().getByRole('button', { name: 'Use template' }).click();
+  await page.waitForURL(/#\/w\/[^/]+\/json/);
+  return decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+}

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedRunsInPage } from '../support/seedRuns';
+import { useFirstTemplate } from './app';
 import { checkA11y, openCheckedPage, SCREENSHOT_DIR } from './axe';
 import { chromiumPath, launch } from './browser';
 
@@ -42,9 +43,7 @@ describe.skipIf(!chromiumPath)("an experiment's runs in a workflow's runs tab", 
   it('are left out until "Show runs from experiments" is ticked; a cell run keeps its badge', async () => {
     const { context, page, errors } = await openCheckedPage(browser, { colorScheme: 'light' });
     try {
-      await page.getByTestId('template-item').first().getByRole('button', { name: 'Use template' }).click();
-      await page.waitForURL(/#\/w\/[^/]+\/json/);
-      const workflowId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+      const workflowId = await useFirstTemplate(page);
       const now = Date.parse('2026-12-01T12:00:00Z');
       await page.evaluate(seedRunsInPage, { workflowId, workflowName: 'Seeded', runs: 5, steps: 10, now });
       const cellRuns = ['run-00000', 'run-00001', 'run-00002'];
