@@ -1,5 +1,6 @@
 import type { WorkflowFile } from '../schema/workflow';
 import type { Clock } from './clock';
+import type { BranchRunner } from './branches';
 import type { DurableWaits } from './durable';
 import type { Defer } from './journal';
 import type { ModelRunner } from './llmTypes';
@@ -65,6 +66,8 @@ export interface EngineDeps {
   recordedOutput?(effectKey: string, input: unknown): Promise<{ output: unknown } | undefined>;
   /** A runtime that keeps waits durable itself (DBOS, `durable.ts`); default: the clock and the store's events. */
   durable?: DurableWaits;
+  /** A runtime that runs multi-step branches and iterations apart (DBOS child workflows, `branches.ts`). */
+  branches?: BranchRunner;
   /** Steps in flight across all runs (Convex's maxParallelism). Default 4. */
   maxParallelism?: number;
   defer?: Defer;

@@ -88,8 +88,16 @@ export abstract class StepServices {
     return this.host.compiled.bodies.get(this.step.stepSlug) ?? new Map();
   }
 
+  abstract sync(): Promise<void>;
+
   runBody(body: CompiledScope, frame: Frame): Promise<ScopeOutcome> {
-    return runScope(this.host, body, frame, this.logicalNow);
+    const run = () => runScope(this.host, body, frame, this.logicalNow);
+    const branches = this.host.deps.branches;
+    // One step is one operation, issued in order; several run apart, everything recorded before and after them.
+    if (!branches || (body.steps.size < 2 && !branches.everyBody)) return run();
+    const runId = this.host.run.id;
+    const work = () => run().then(async (outcome) => (await this.sync(), outcome));
+    return this.sync().then(() => branches.runBranch(runId, frame.path, [...body.steps.keys()], work));
   }
 
   outputAt(slug: string, path: string): { found: true; value: unknown } | { found: false } {

@@ -4,7 +4,6 @@ import { compileWorkflow } from '../engine/compile';
 import { eventName, eventNameProblem } from '../engine/events';
 import { checkInput } from '../engine/input';
 import { WAITING_EVENT, type EventMessage, type WaitingFor } from './dbosRuntime';
-import { replayUnsafeStep } from './replaySafety';
 import { RUN_QUEUE, RUN_WORKFLOW, type RunRequest, type RunResult } from './runWorkflow';
 import { APPLICATION_NAME, APPLICATION_VERSION } from './worker';
 
@@ -26,8 +25,6 @@ export async function withClient<T>(databaseUrl: string, work: (client: DBOSClie
 export async function submitRun(client: DBOSClient, request: RunRequest, runId?: string): Promise<string> {
   const compiled = compileWorkflow(request.workflow);
   checkInput(compiled, request.input);
-  const unsafe = replayUnsafeStep(request.workflow);
-  if (unsafe) throw new CommandError(unsafe);
   const id = runId ?? randomUUID();
   await client.enqueue(
     { queueName: RUN_QUEUE, workflowName: RUN_WORKFLOW, workflowID: id, appVersion: APPLICATION_VERSION },

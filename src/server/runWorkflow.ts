@@ -2,13 +2,23 @@ import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { Pool } from 'pg';
 import { systemClock } from '../engine/clock';
 import { Engine } from '../engine/engine';
+import type { BranchRunner } from '../engine/branches';
+import type { ScopeOutcome } from '../engine/frame';
 import type { RunRecord, StepError } from '../engine/records';
 import type { Runners } from '../engine/runtime';
 import { loadBundleRun } from '../cli/bundleRun';
 import type { RunBundle } from '../schema/runBundle';
 import type { WorkflowFile } from '../schema/workflow';
 import { dbosRunners, dbosWaits, stepName } from './dbosRuntime';
-import { replayUnsafeStep } from './replaySafety';
+import {
+  BRANCH_WORKFLOW,
+  childBranches,
+  dbosStartBranch,
+  recordsOf,
+  targetBranch,
+  type BranchRequest,
+  type BranchResult,
+} from './branchWorkflow';
 import { ServerRunStore } from './tables';
 
 /** The DBOS workflow every run is: its name, and the queue `submit` puts runs on. */
@@ -36,6 +46,8 @@ export interface RunWorkflowDeps {
   pool: Pool;
   runners: Runners;
   secret(name: string): Promise<string | undefined>;
+  /** The child workflow multi-step branches run as (`registerBranchWorkflow`). */
+  branchWorkflow(branch: BranchRequest): Promise<BranchResult>;
 }
 
 /**
@@ -48,12 +60,10 @@ export function registerRunWorkflow(deps: RunWorkflowDeps): (request: RunRequest
     async (request: RunRequest): Promise<RunResult> => {
       const runId = DBOS.workflowID;
       if (!runId) throw new Error('a Tabflow run must run as a DBOS workflow');
-      const unsafe =
-        request.bundle && request.bundle.runId !== runId
-          ? `a run bundle continues under its own run id "${request.bundle.runId}", not "${runId}"`
-          : replayUnsafeStep(request.workflow);
-      if (unsafe)
-        return { status: 'failed', error: { message: unsafe, category: 'validation', retryable: false }, steps: [] };
+      if (request.bundle && request.bundle.runId !== runId) {
+        const message = `a run bundle continues under its own run id "${request.bundle.runId}", not "${runId}"`;
+        return { status: 'failed', error: { message, category: 'validation', retryable: false }, steps: [] };
+      }
       return interpret(runId, request, deps);
     },
     { name: RUN_WORKFLOW },
@@ -63,22 +73,9 @@ export function registerRunWorkflow(deps: RunWorkflowDeps): (request: RunRequest
 async function interpret(runId: string, request: RunRequest, deps: RunWorkflowDeps): Promise<RunResult> {
   const store = new ServerRunStore(deps.pool);
   const { bundle } = request;
-  let ids = 0;
-  const engine = new Engine({
-    store,
-    clock: systemClock,
-    runners: dbosRunners(runId, deps.runners),
-    durable: dbosWaits(runId),
-    // One step at a time: DBOS numbers operations in the order they are issued.
-    maxParallelism: 1,
-    // The run's id is the workflow's (a bundle's run has it already); anything else the engine names (events) is
-    // numbered after it.
-    newId: () => (ids++ === 0 && !bundle ? runId : `${runId}/${ids}`),
-    secret: deps.secret,
-    // A subworkflow step calls a workflow the file bundles (as `tabflow run` and a bundle import do); it runs
-    // inside this run's DBOS workflow, its operations among the parent's.
-    findWorkflow: async (name) => request.workflow.bundledWorkflows?.find((w) => w.workflowConfig.name === name),
-  });
+  const branches = childBranches(store, request.workflow, dbosStartBranch(deps.branchWorkflow));
+  // The run's id is the workflow's (a bundle's run has it already).
+  const engine = runEngine(runId, store, request, deps, branches, bundle ? 0 : 1);
   try {
     if (bundle) await continueBundle(engine, store, bundle);
     else await engine.start({ workflow: request.workflow, input: request.input });
@@ -91,6 +88,65 @@ async function interpret(runId: string, request: RunRequest, deps: RunWorkflowDe
   } finally {
     engine.shutdown();
   }
+}
+
+/** The engine of a run's workflow or of one of its branches' child workflows, over `store`. */
+function runEngine(
+  runId: string,
+  store: ServerRunStore,
+  request: RunRequest,
+  deps: RunWorkflowDeps,
+  branches: BranchRunner,
+  ownIds: number,
+): Engine {
+  const workflowId = DBOS.workflowID ?? runId;
+  let ids = 0;
+  return new Engine({
+    store,
+    clock: systemClock,
+    runners: dbosRunners(runId, deps.runners),
+    durable: dbosWaits(runId),
+    branches,
+    // One step at a time: DBOS numbers operations in the order they are issued.
+    maxParallelism: 1,
+    // The first `ownIds` ids are the workflow's own; anything else the engine names (events) is numbered after it.
+    newId: () => (ids++ < ownIds ? workflowId : `${workflowId}/${ids}`),
+    secret: deps.secret,
+    // A subworkflow step calls a workflow the file bundles (as `tabflow run` and a bundle import do); it runs
+    // inside this run's DBOS workflow, its operations among the parent's.
+    findWorkflow: async (name) => request.workflow.bundledWorkflows?.find((w) => w.workflowConfig.name === name),
+  });
+}
+
+/**
+ * A multi-step branch's child workflow (`branchWorkflow.ts`): the run resumed from the journal it was given, in an
+ * engine that runs only that branch; its outcome and records go back to the parent.
+ */
+export function registerBranchWorkflow(
+  deps: Omit<RunWorkflowDeps, 'branchWorkflow'>,
+): (branch: BranchRequest) => Promise<BranchResult> {
+  const workflow: (branch: BranchRequest) => Promise<BranchResult> = DBOS.registerWorkflow(
+    async (branch: BranchRequest): Promise<BranchResult> => {
+      const rootId = branch.journal.runs[0]!.id;
+      const store = new ServerRunStore(deps.pool);
+      for (const [hash, stored] of branch.definitions) store.importDefinition(hash, stored.definition, stored.parsed);
+      await store.commit({ fences: [], ...structuredClone(branch.journal) });
+      let finished!: (outcome: Promise<ScopeOutcome>) => void;
+      const outcome = new Promise<Promise<ScopeOutcome>>((resolve) => (finished = resolve));
+      const branches = targetBranch(store, branch.target, finished, branch.workflow, dbosStartBranch(workflow));
+      const request = { workflow: branch.workflow, input: undefined };
+      const engine = runEngine(rootId, store, request, { ...deps, branchWorkflow: workflow }, branches, 0);
+      try {
+        await engine.resumeAll();
+        const result = await await outcome;
+        return { outcome: result, records: recordsOf(store, branch.target, branch.journal) };
+      } finally {
+        engine.shutdown();
+      }
+    },
+    { name: BRANCH_WORKFLOW },
+  );
+  return workflow;
 }
 
 /**

@@ -2,7 +2,7 @@ import { DBOS } from '@dbos-inc/dbos-sdk';
 import pg from 'pg';
 import { hostname } from 'node:os';
 import { serverEffects } from './runners';
-import { registerRunWorkflow, RUN_QUEUE } from './runWorkflow';
+import { registerBranchWorkflow, registerRunWorkflow, RUN_QUEUE } from './runWorkflow';
 import { Supervisor } from './supervisor';
 import { ensureTables, seedDemoCustomers } from './tables';
 
@@ -42,7 +42,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     logLevel: options.env.TABFLOW_DBOS_LOG_LEVEL ?? 'warn',
   });
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
-  registerRunWorkflow({ pool, ...serverEffects(options.env) });
+  const effects = { pool, ...serverEffects(options.env) };
+  registerRunWorkflow({ ...effects, branchWorkflow: registerBranchWorkflow(effects) });
   await launchOneAtATime(options.databaseUrl, async () => {
     await ensureTables(pool);
     await seedDemoCustomers(pool);

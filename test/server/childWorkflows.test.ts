@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkflowFile } from '../../src/schema/workflow';
+import { browserWiring, runConformanceCase, type ConformanceResult } from '../support/conformance';
+import { chain, http, llm, set, transform } from '../support/flows';
+import { query, startPostgres, type Postgres } from '../support/postgres';
+import { spawnWorker, stopWorker, tabflow, until, type WorkerProcess } from './support/cluster';
+import { serverTestsEnabled } from './support/setup';
+import { startSideEffects, type SideEffects } from './support/sideEffects';
+import { writeWorkflow } from './support/workflows';
+
+const enabled = serverTestsEnabled();
+
+const demo = (slug: string, prompt: string) => ({ ...llm(slug, prompt), nextSteps: {} });
+
+/** A parallel step of two branches of two steps each, then a loop whose body has two steps, two at once. */
+function branchyWorkflow(): WorkflowFile {
+  const demoLlm = (slug: string, prompt: string) => {
+    const step = demo(slug, prompt) as unknown as { config: { llmNode: Record<string, unknown> } };
+    step.config.llmNode.model = 'demo';
+    return step;
+  };
+  return chain('Branchy', [
+    {
+      stepSlug: 'fan',
+      name: 'Fan',
+      stepType: 'parallel',
+      config: {
+        join: 'all',
+        branches: {
+          a: [
+            set('a1', { text: 'alpha {{input.value}}' }, { success: 'a2' }),
+            demoLlm('a2', 'Say {{steps.a1.output}}'),
+          ],
+          b: [
+            transform('b1', '$uppercase(input.value)', { success: 'b2' }),
+            demoLlm('b2', 'Shout {{steps.b1.output}}'),
+          ],
+        },
+      },
+    },
+    {
+      stepSlug: 'each',
+      name: 'Each',
+      stepType: 'loop',
+      config: {
+        forEach: ['x', 'y', 'z'],
+        concurrency: 2,
+        steps: [set('tag', { item: '{{loop.item}}' }, { success: 'say' }), demoLlm('say', 'Item {{loop.item}}')],
+      },
+    },
+    transform('out', '{ "fan": steps.fan.output, "each": steps.each.output }'),
+  ]);
+}
+
+/** Two branches of two http steps each, against the side-effect server (each request takes `delayMs`). */
+function httpBranches(origin: string): WorkflowFile {
+  const call = (slug: string, next?: string) =>
+    http(slug, `${origin}/${slug}`, { body: { step: slug } }, next ? { success: next } : undefined);
+  const workflow = chain(
+    'Http branches',
+    [
+      {
+        stepSlug: 'fan',
+        name: 'Fan',
+        stepType: 'parallel',
+        config: { join: 'all', branches: { a: [call('a1', 'a2'), call('a2')], b: [call('b1', 'b2'), call('b2')] } },
+      },
+    ],
+    { allowedHosts: [new URL(origin).host] },
+  );
+  return workflow;
+}
+
+const sorted = (keys: string[]) => [...keys].sort();
+
+describe.runIf(enabled)('multi-step branches and loop iterations as DBOS child workflows', () => {
+  let postgres: Postgres;
+  const workers: WorkerProcess[] = [];
+  let effects: SideEffects;
+
+  beforeAll(async () => {
+    postgres = await startPostgres();
+    effects = await startSideEffects(1_500);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const worker of workers) await stopWorker(worker);
+    await effects?.close();
+    postgres?.stop();
+  });
+
+  async function resultOf(url: string, id: string) {
+    return until(
+      `run ${id}`,
+      async () => {
+        const answer = JSON.parse((await tabflow(url, 'status', id, '--json')).stdout);
+        return answer.result || answer.error ? answer : undefined;
+      },
+      90_000,
+    );
+  }
+
+  it('runs to the same output and step keys as the tab’s engine, each branch and iteration a child', async () => {
+    const url = postgres.createDatabase('children');
+    workers.push(await spawnWorker(url, 'children'));
+    const workflow = branchyWorkflow();
+    const input = { value: 'otters' };
+    const expected = await runConformanceCase({ id: 'branchy', workflow, input, approve: [] }, browserWiring);
+    expect(expected.status).toBe('completed');
+
+    const submitted = await tabflow(url, 'submit', writeWorkflow(workflow), '--input', JSON.stringify(input));
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const status = await resultOf(url, submitted.stdout);
+    expect(status.error).toBeUndefined();
+    const actual: ConformanceResult = status.result;
+    expect(actual.status).toBe('completed');
+    expect(actual.output).toEqual(expected.output);
+    // Branches interleave in the tab and run side by side here: the same keys, not in the same order.
+    expect(sorted(status.result.steps)).toEqual(sorted(expected.stepKeys));
+
+    const children = await query<{ id: string }>(
+      url,
+      `SELECT workflow_uuid AS id FROM dbos.workflow_status WHERE name = 'tabflowBranch' ORDER BY workflow_uuid`,
+    );
+    const id = submitted.stdout;
+    expect(children.map((c) => c.id)).toEqual(
+      ['each[0]', 'each[1]', 'each[2]', 'fan.a', 'fan.b'].map((path) => `${id}:${path}`),
+    );
+    // Each model round is one DBOS operation, in the child workflow of its branch.
+    const rounds = await query<{ wf: string; name: string }>(
+      url,
+      `SELECT workflow_uuid AS wf, function_name AS name FROM dbos.operation_outputs WHERE function_name LIKE '%/r1'
+       ORDER BY function_name`,
+    );
+    expect(rounds).toEqual(
+      ['a2@fan.a', 'b2@fan.b', 'say@each[0]', 'say@each[1]', 'say@each[2]'].map((name) => ({
+        wf: `${id}:${name.slice(name.indexOf('@') + 1)}`,
+        name: `${name}/r1`,
+      })),
+    );
+  }, 180_000);
+
+  it('survives a worker SIGKILLed mid-branch: restarted, each step recorded once, each effect once', async () => {
+    const url = postgres.createDatabase('children_kill');
+    const first = await spawnWorker(url, 'branch-worker');
+    workers.push(first);
+    const id = 'kill-branches';
+    const submitted = await tabflow(url, 'submit', writeWorkflow(httpBranches(effects.origin)), '--id', id);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    // Killed once a branch's second request is on its way (its first recorded).
+    await until('a second step in flight', async () =>
+      effects.requests.some((r) => r.key === `${id}:a2@fan.a` || r.key === `${id}:b2@fan.b`) ? true : undefined,
+    );
+    const killedAt = Date.now();
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const inFlight = effects.inFlightAt(killedAt);
+    workers.push(await spawnWorker(url, 'branch-worker'));
+
+    const status = await resultOf(url, id);
+    expect(status.result).toMatchObject({ status: 'completed' });
+    const keys = ['a1@fan.a', 'a2@fan.a', 'b1@fan.b', 'b2@fan.b'];
+    expect(sorted(status.result.steps)).toEqual(sorted(['start@', 'fan@', ...keys]));
+    const recorded = await query<{ name: string; n: number }>(
+      url,
+      `SELECT function_name AS name, count(*)::int AS n FROM dbos.operation_outputs
+       WHERE function_name = ANY($1) GROUP BY function_name ORDER BY function_name`,
+      [keys],
+    );
+    expect(recorded).toEqual(keys.map((name) => ({ name, n: 1 })));
+    for (const key of keys) {
+      const sent = effects.requests.filter((r) => r.key === `${id}:${key}`).length;
+      // Sent again only if it was in flight at the kill; applied once either way (the same idempotency key).
+      expect(sent, key).toBe(inFlight.has(`${id}:${key}`) ? 2 : 1);
+      expect(effects.applied.has(`${id}:${key}`)).toBe(true);
+    }
+    expect(inFlight.size).toBeGreaterThan(0);
+  }, 180_000);
+});
