@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { compileWorkflow } from '../engine/compile';
 import { eventName, eventNameProblem } from '../engine/events';
 import { checkInput } from '../engine/input';
+import { BRANCH_WORKFLOW } from './branchWorkflow';
 import { WAITING_EVENT, type EventMessage, type WaitingFor } from './dbosRuntime';
 import { RUN_QUEUE, RUN_WORKFLOW, type RunRequest, type RunResult } from './runWorkflow';
 import { APPLICATION_NAME, APPLICATION_VERSION } from './worker';
@@ -55,10 +56,34 @@ export async function runStatus(client: DBOSClient, runId: string): Promise<RunS
   if (status.status === 'SUCCESS') result.result = status.output as RunResult;
   if (status.status === 'ERROR') result.error = describeError(status.error);
   if (status.status === 'PENDING') {
-    const waiting = await client.getEvent<WaitingFor | null>(runId, WAITING_EVENT, 0);
-    if (waiting) result.waitingFor = waiting;
+    const waiting = (await waitsOf(client, runId))[0];
+    if (waiting) result.waitingFor = waiting.waitingFor;
   }
   return result;
+}
+
+/** What the run waits for now: its own workflow's wait, then those of its branches' child workflows. */
+async function waitsOf(
+  client: DBOSClient,
+  runId: string,
+): Promise<Array<{ workflowId: string; waitingFor: WaitingFor }>> {
+  const branches = await client.listWorkflows({
+    workflow_id_prefix: `${runId}:`,
+    workflowName: BRANCH_WORKFLOW,
+    status: 'PENDING',
+    loadInput: false,
+  });
+  const waits: Array<{ workflowId: string; waitingFor: WaitingFor }> = [];
+  for (const workflowId of [runId, ...branches.map((b) => b.workflowID)]) {
+    const waitingFor = await client.getEvent<WaitingFor | null>(workflowId, WAITING_EVENT, 0);
+    if (waitingFor) waits.push({ workflowId, waitingFor });
+  }
+  return waits;
+}
+
+/** A message goes to the workflow waiting for its topic: a step inside a multi-step branch waits in its child. */
+async function destinationOf(client: DBOSClient, runId: string, topic: string): Promise<string> {
+  return (await waitsOf(client, runId)).find((w) => w.waitingFor.event === topic)?.workflowId ?? runId;
 }
 
 export async function listRuns(client: DBOSClient, limit = 50): Promise<WorkflowStatus[]> {
@@ -84,7 +109,8 @@ export async function approveStep(
   const key = args.idempotencyKey ?? `approval:${args.runId}:${args.step}`;
   const message: EventMessage = { id: key, payload, sentAt: Date.now() };
   if (args.note !== undefined) message.note = args.note;
-  await client.send(args.runId, message, approvalTopic(args.runId, args.step), key);
+  const topic = approvalTopic(args.runId, args.step);
+  await client.send(await destinationOf(client, args.runId, topic), message, topic, key);
 }
 
 export async function sendRunEvent(
@@ -96,7 +122,8 @@ export async function sendRunEvent(
   await requireRun(client, args.runId);
   const key = args.idempotencyKey ?? randomUUID();
   const message: EventMessage = { id: key, payload: args.payload, sentAt: Date.now() };
-  await client.send(args.runId, message, eventName({ kind: 'named', name: args.event }), key);
+  const topic = eventName({ kind: 'named', name: args.event });
+  await client.send(await destinationOf(client, args.runId, topic), message, topic, key);
 }
 
 export async function cancelRun(client: DBOSClient, runId: string): Promise<void> {

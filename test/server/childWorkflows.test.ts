@@ -10,6 +10,14 @@ import { writeWorkflow } from './support/workflows';
 
 const enabled = serverTestsEnabled();
 
+/** A parallel step `fan` (join all) of these branches. */
+const fan = (branches: Record<string, unknown[]>) => ({
+  stepSlug: 'fan',
+  name: 'Fan',
+  stepType: 'parallel',
+  config: { join: 'all', branches },
+});
+
 const demo = (slug: string, prompt: string) => ({ ...llm(slug, prompt), nextSteps: {} });
 
 /** A parallel step of two branches of two steps each, then a loop whose body has two steps, two at once. */
@@ -20,24 +28,10 @@ function branchyWorkflow(): WorkflowFile {
     return step;
   };
   return chain('Branchy', [
-    {
-      stepSlug: 'fan',
-      name: 'Fan',
-      stepType: 'parallel',
-      config: {
-        join: 'all',
-        branches: {
-          a: [
-            set('a1', { text: 'alpha {{input.value}}' }, { success: 'a2' }),
-            demoLlm('a2', 'Say {{steps.a1.output}}'),
-          ],
-          b: [
-            transform('b1', '$uppercase(input.value)', { success: 'b2' }),
-            demoLlm('b2', 'Shout {{steps.b1.output}}'),
-          ],
-        },
-      },
-    },
+    fan({
+      a: [set('a1', { text: 'alpha {{input.value}}' }, { success: 'a2' }), demoLlm('a2', 'Say {{steps.a1.output}}')],
+      b: [transform('b1', '$uppercase(input.value)', { success: 'b2' }), demoLlm('b2', 'Shout {{steps.b1.output}}')],
+    }),
     {
       stepSlug: 'each',
       name: 'Each',
@@ -52,23 +46,12 @@ function branchyWorkflow(): WorkflowFile {
   ]);
 }
 
-/** Two branches of two http steps each, against the side-effect server (each request takes `delayMs`). */
+/** Two branches of two http steps each, against the side-effect server (each request takes its delay). */
 function httpBranches(origin: string): WorkflowFile {
   const call = (slug: string, next?: string) =>
     http(slug, `${origin}/${slug}`, { body: { step: slug } }, next ? { success: next } : undefined);
-  const workflow = chain(
-    'Http branches',
-    [
-      {
-        stepSlug: 'fan',
-        name: 'Fan',
-        stepType: 'parallel',
-        config: { join: 'all', branches: { a: [call('a1', 'a2'), call('a2')], b: [call('b1', 'b2'), call('b2')] } },
-      },
-    ],
-    { allowedHosts: [new URL(origin).host] },
-  );
-  return workflow;
+  const branches = { a: [call('a1', 'a2'), call('a2')], b: [call('b1', 'b2'), call('b2')] };
+  return chain('Http branches', [fan(branches)], { allowedHosts: [new URL(origin).host] });
 }
 
 const sorted = (keys: string[]) => [...keys].sort();
@@ -139,6 +122,34 @@ describe.runIf(enabled)('multi-step branches and loop iterations as DBOS child w
       })),
     );
   }, 180_000);
+
+  it('an approval inside a multi-step branch waits in its child: status shows it, approve reaches it', async () => {
+    const url = postgres.createDatabase('children_approval');
+    workers.push(await spawnWorker(url, 'approval-worker'));
+    const approval = {
+      stepSlug: 'ok',
+      name: 'OK?',
+      stepType: 'approval',
+      config: { prompt: 'Go on?' },
+      nextSteps: { approved: 'after', rejected: 'after' },
+    };
+    const workflow = chain('Approval branch', [
+      fan({
+        a: [approval, set('after', { done: true })],
+        b: [set('b1', { n: 1 }, { success: 'b2' }), set('b2', { n: 2 })],
+      }),
+    ]);
+    const id = 'approval-in-branch';
+    expect((await tabflow(url, 'submit', writeWorkflow(workflow), '--id', id)).code).toBe(0);
+    const waiting = await until('the approval wait', async () => {
+      const status = JSON.parse((await tabflow(url, 'status', id, '--json')).stdout);
+      return status.waitingFor ? status : undefined;
+    });
+    expect(waiting.waitingFor).toMatchObject({ stepKey: 'ok@fan.a', event: `approval:${id}:ok@fan.a` });
+    expect((await tabflow(url, 'approve', id, 'ok@fan.a')).code).toBe(0);
+    const status = await resultOf(url, id);
+    expect(status.result).toMatchObject({ status: 'completed', output: { a: { done: true }, b: { n: 2 } } });
+  }, 120_000);
 
   it('survives a worker SIGKILLed mid-branch: restarted, each step recorded once, each effect once', async () => {
     const url = postgres.createDatabase('children_kill');
