@@ -151,40 +151,57 @@ describe.runIf(enabled)('multi-step branches and loop iterations as DBOS child w
     expect(status.result).toMatchObject({ status: 'completed', output: { a: { done: true }, b: { n: 2 } } });
   }, 120_000);
 
-  it('survives a worker SIGKILLed mid-branch: restarted, each step recorded once, each effect once', async () => {
-    const url = postgres.createDatabase('children_kill');
-    const first = await spawnWorker(url, 'branch-worker');
-    workers.push(first);
-    const id = 'kill-branches';
+  const SUPERVISED = ['--heartbeat-ms', '500', '--stale-after-ms', '2000'];
+
+  /** The run's worker is SIGKILLed mid-branch; a restart under its executor id, or the other's supervisor, ends it. */
+  async function killMidBranch(recovery: 'restart' | 'supervisor') {
+    const url = postgres.createDatabase(`children_kill_${recovery}`);
+    const names = recovery === 'restart' ? ['branch-worker'] : ['branch-a', 'branch-b'];
+    const started: WorkerProcess[] = [];
+    for (const name of names) started.push(await spawnWorker(url, `${recovery}-${name}`, SUPERVISED));
+    workers.push(...started);
+    const id = `kill-branches-${recovery}`;
     const submitted = await tabflow(url, 'submit', writeWorkflow(httpBranches(effects.origin)), '--id', id);
     expect(submitted.code, submitted.stderr).toBe(0);
     // Killed once a branch's second request is on its way (its first recorded).
     await until('a second step in flight', async () =>
       effects.requests.some((r) => r.key === `${id}:a2@fan.a` || r.key === `${id}:b2@fan.b`) ? true : undefined,
     );
-    const killedAt = Date.now();
-    first.child.kill('SIGKILL');
-    await first.exited;
-    const inFlight = effects.inFlightAt(killedAt);
-    workers.push(await spawnWorker(url, 'branch-worker'));
-
-    const status = await resultOf(url, id);
-    expect(status.result).toMatchObject({ status: 'completed' });
-    const keys = ['a1@fan.a', 'a2@fan.a', 'b1@fan.b', 'b2@fan.b'];
-    expect(sorted(status.result.steps)).toEqual(sorted(['start@', 'fan@', ...keys]));
-    const recorded = await query<{ name: string; n: number }>(
+    const [owner] = await query<{ executor: string }>(
       url,
-      `SELECT function_name AS name, count(*)::int AS n FROM dbos.operation_outputs
-       WHERE function_name = ANY($1) GROUP BY function_name ORDER BY function_name`,
-      [keys],
+      `SELECT executor_id AS executor FROM dbos.workflow_status WHERE workflow_uuid = $1`,
+      [id],
     );
-    expect(recorded).toEqual(keys.map((name) => ({ name, n: 1 })));
-    for (const key of keys) {
-      const sent = effects.requests.filter((r) => r.key === `${id}:${key}`).length;
-      // Sent again only if it was in flight at the kill; applied once either way (the same idempotency key).
-      expect(sent, key).toBe(inFlight.has(`${id}:${key}`) ? 2 : 1);
-      expect(effects.applied.has(`${id}:${key}`)).toBe(true);
-    }
-    expect(inFlight.size).toBeGreaterThan(0);
-  }, 180_000);
+    const victim = started.find((w) => w.executorId === owner?.executor)!;
+    const killedAt = Date.now();
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+    const inFlight = effects.inFlightAt(killedAt);
+    if (recovery === 'restart') workers.push(await spawnWorker(url, victim.executorId, SUPERVISED));
+    return { url, id, inFlight };
+  }
+
+  for (const recovery of ['restart', 'supervisor'] as const) {
+    it(`survives a worker SIGKILLed mid-branch (${recovery}): each step recorded once, each effect once`, async () => {
+      const { url, id, inFlight } = await killMidBranch(recovery);
+      const status = await resultOf(url, id);
+      expect(status.result).toMatchObject({ status: 'completed' });
+      const keys = ['a1@fan.a', 'a2@fan.a', 'b1@fan.b', 'b2@fan.b'];
+      expect(sorted(status.result.steps)).toEqual(sorted(['start@', 'fan@', ...keys]));
+      const recorded = await query<{ name: string; n: number }>(
+        url,
+        `SELECT function_name AS name, count(*)::int AS n FROM dbos.operation_outputs
+         WHERE function_name = ANY($1) GROUP BY function_name ORDER BY function_name`,
+        [keys],
+      );
+      expect(recorded).toEqual(keys.map((name) => ({ name, n: 1 })));
+      for (const key of keys) {
+        const sent = effects.requests.filter((r) => r.key === `${id}:${key}`).length;
+        // Sent again only if it was in flight at the kill; applied once either way (the same idempotency key).
+        expect(sent, key).toBe(inFlight.has(`${id}:${key}`) ? 2 : 1);
+        expect(effects.applied.has(`${id}:${key}`)).toBe(true);
+      }
+      expect(inFlight.size).toBeGreaterThan(0);
+    }, 180_000);
+  }
 });
