@@ -8,6 +8,7 @@ import { formatBytes } from '../schema/share';
 import type { WorkflowFile } from '../schema/workflow';
 import { checkRunBundleForImport } from '../store/bundleCheck';
 import type { RunArgs } from './runArgs';
+import { errorMessage } from '../schema/errorMessage';
 
 /** What the file named on the command line holds: a workflow to start, or a run bundle to continue. */
 export type LoadedFile =
@@ -85,5 +86,5 @@ function fileError(error: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'it is a directory';
   if (code === 'EACCES') return 'permission denied';
-  return (error instanceof Error ? error.message : String(error)).slice(0, 200);
+  return errorMessage(error).slice(0, 200);
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { normalizeAllowedHost } from '../schema/hosts';
 import { parseStoreSpec, type StoreSpec } from './cliStore';
+import { errorMessage } from '../schema/errorMessage';
 
 /** A step's answer given on the command line: `--approve STEP` / `--reject STEP` (STEP: a slug, or `slug@path`). */
 export interface ApprovalAnswer {
@@ -65,7 +66,7 @@ export function parseRunArgs(argv: readonly string[]): ParsedRunArgs {
       },
     });
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    return { ok: false, message: errorMessage(error) };
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1)
@@ -136,5 +137,5 @@ function parseHosts(flags: readonly string[]): Set<string> | { ok: false; messag
 }
 
 function errorText(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).slice(0, 200);
+  return errorMessage(error).slice(0, 200);
 }

@@ -14,6 +14,7 @@ import { loadInput, loadRunFile } from './load';
 import { createReporter, type CliIo, type Reporter } from './report';
 import { parseRunArgs, RUN_USAGE, type RunArgs } from './runArgs';
 import { RunSession, type Stopped } from './session';
+import { errorMessage } from '../schema/errorMessage';
 
 export const EXIT = { completed: 0, failed: 1, usage: 2, waiting: 3, interrupted: 130 } as const;
 
@@ -59,7 +60,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   try {
     store = openStore(args.store);
   } catch (error) {
-    reporter.error(error instanceof Error ? error.message : String(error));
+    reporter.error(errorMessage(error));
     return EXIT.failed;
   }
   try {

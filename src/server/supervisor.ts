@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { errorMessage } from '../schema/errorMessage';
 
 /**
  * Failover between workers. DBOS recovers a dead executor's pending runs only when a process starts again with the
@@ -87,5 +88,5 @@ export class Supervisor {
 }
 
 export function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

@@ -1,4 +1,5 @@
 import type { Evaluator, EvaluatorKind, ExpectedValue } from '../../schema/experiment';
+import { errorMessage } from '../../schema/errorMessage';
 
 /**
  * One evaluator as its form holds it (text fields as typed), and the evaluator it stands for or the
@@ -124,7 +125,7 @@ function parseSchema(text: string, add: Add): Record<string, unknown> | undefine
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
     add('schema', 'a JSON Schema is an object, e.g. { "type": "object" }');
   } catch (error) {
-    add('schema', `not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    add('schema', `not valid JSON: ${errorMessage(error)}`);
   }
   return undefined;
 }

@@ -4,6 +4,7 @@ import type { EngineStore } from '../../engine/store';
 import { evaluateCell, judgeWorkflow, readJudgeVerdict } from '../../schema/evaluators';
 import type { EvaluationResult, Evaluator, ExperimentRow } from '../../schema/experiment';
 import { judgeRunId, type BatchCellRecord } from '../../store/batches';
+import { errorMessage } from '../../schema/errorMessage';
 
 /** What a cell's bookkeeping records once its run has finished (and its judges answered). */
 export type CellOutcome = Pick<
@@ -106,7 +107,7 @@ async function runJudge(
     await work.engine.start({ workflow: judge.workflow, input: judge.input, runId, batchId: work.batchId });
     judgeRun = await work.engine.awaitRun(runId);
   } catch (error) {
-    return verdictOf(false, `the judge could not run: ${error instanceof Error ? error.message : String(error)}`);
+    return verdictOf(false, `the judge could not run: ${errorMessage(error)}`);
   }
   const usage = runUsage(await work.engine.deps.store.loadSteps(runId));
   const verdict =

@@ -11,6 +11,7 @@ import { filterRows, isFiltering, sortRows, type ResultFilter, type ResultSort }
 import { readAllRows, useAllRows, useBatchRecord, useRowWindow } from './useResultRows';
 import { useOutputPaths } from './useOutputPaths';
 import './results.css';
+import { errorMessage } from '../../../schema/errorMessage';
 
 /** Rows read beyond each end of those in view. */
 const WINDOW_MARGIN_ROWS = 30;
@@ -77,7 +78,7 @@ function Results({ batch }: { batch: BatchRecord }) {
       const text = format === 'csv' ? resultsCsv(complete, rows) : resultsJson(batch, rows, Date.now());
       downloadText(exportFileName(batch.name, format), text, format === 'csv' ? 'text/csv' : 'application/json');
     } catch (error) {
-      setExportProblem(`Couldn't export the results: ${error instanceof Error ? error.message : String(error)}`);
+      setExportProblem(`Couldn't export the results: ${errorMessage(error)}`);
     }
   };
   return (

@@ -13,6 +13,7 @@ import {
 import type { TabflowDb } from '../../../store/db';
 import { useDb } from '../../DbContext';
 import type { ResultRow } from './columns';
+import { errorMessage } from '../../../schema/errorMessage';
 
 /**
  * The results' reads (Dexie liveQuery: live in every tab, never polling). Unsorted and unfiltered, only the
@@ -115,7 +116,7 @@ export function useAllRows(batch: BatchRecord, enabled: boolean): AllRows | unde
           next = wanted.current;
         }
       } catch (error) {
-        setState({ status: 'error', message: error instanceof Error ? error.message : String(error) });
+        setState({ status: 'error', message: errorMessage(error) });
       } finally {
         reading.current = false;
       }
