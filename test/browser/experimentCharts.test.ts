@@ -78,8 +78,10 @@ async function storeExperiment(page: Page): Promise<void> {
       };
       const tx = db.transaction(['batches', 'batchRows', 'batchCells'], 'readwrite');
       tx.objectStore('batches').put(batch);
-      for (let rowIndex = 0; rowIndex < rows; rowIndex++) {
-        tx.objectStore('batchRows').put({ batchId, rowIndex, row: { text: `Review number ${rowIndex}` } });
+      // Rows are stored a chunk of 256 a record (`batchRowChunkSchema`), keyed by the chunk's first row.
+      for (let first = 0; first < rows; first += 256) {
+        const chunk = Array.from({ length: Math.min(256, rows - first) }, (_, i) => ({ text: `Review ${first + i}` }));
+        tx.objectStore('batchRows').put({ batchId, rowIndex: first, rows: chunk });
       }
       for (const cell of cells) tx.objectStore('batchCells').put(cell);
       await new Promise<void>((done, fail) => {
