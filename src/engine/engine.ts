@@ -1,10 +1,9 @@
 import type { WorkflowFile } from '../schema/workflow';
-import { CompiledCache, compileWorkflow, type CompiledWorkflow } from './compile';
+import { Definitions } from './definitions';
 import { RunDriver, type DriverResult } from './driver';
-import { checkInput, InputError } from './input';
+import { InputError } from './input';
 import { StorageFullRuns, type StorageFullRun } from './storageFull';
 import type { RunHost } from './stepServices';
-import { definitionHash } from '../schema/hash';
 import { HANDLERS } from './handlers';
 import { eventName, eventNameProblem, type EventAddress } from './events';
 import { defaultDefer, Journal } from './journal';
@@ -64,15 +63,15 @@ export class Engine implements RunHost {
   private readonly drivers = new Map<string, RunDriver>();
   private readonly launching = new Set<string>();
   private readonly finished = new Map<string, Array<(run: RunRecord) => void>>();
-  private readonly compiled = new CompiledCache();
   private readonly running = new Set<Promise<unknown>>();
-  private readonly savedDefinitions = new Set<string>();
   /** Kept in memory: on a really full disk even the pause that says so cannot be written. */
   private readonly storageFull: StorageFullRuns;
+  private readonly definitions: Definitions;
 
   constructor(readonly deps: EngineDeps) {
     this.slots = new Semaphore(deps.maxParallelism ?? DEFAULT_MAX_PARALLELISM);
     this.storageFull = new StorageFullRuns(deps.clock);
+    this.definitions = new Definitions(deps.store);
   }
 
   private newId(): string {
@@ -82,7 +81,7 @@ export class Engine implements RunHost {
   /** Validates workflow and input, stores the definition once by content hash, and starts the run. */
   async start(options: StartOptions): Promise<string> {
     if (options.runId !== undefined && (await this.deps.store.loadRun(options.runId))) return options.runId;
-    const { compiled, hash } = await this.storeDefinition(options.workflow, options.input);
+    const { compiled, hash } = await this.definitions.save(options.workflow, options.input);
     const run = newRunRecord(this.deps.clock.now(), {
       id: options.runId ?? this.newId(),
       hash,
@@ -99,18 +98,6 @@ export class Engine implements RunHost {
     this.deps.onChange?.(run.id);
     await this.launch(pinned.run);
     return run.id;
-  }
-
-  /** Compiles and checks a workflow and its input, then stores the definition once by content hash. */
-  private async storeDefinition(workflow: WorkflowFile, input: unknown) {
-    const compiled = compileWorkflow(workflow);
-    checkInput(compiled, input);
-    const hash = await definitionHash(workflow);
-    this.compiled.set(hash, compiled);
-    // A hash never changes content: stored once by this engine (a batch starts thousands of runs of one definition).
-    if (!this.savedDefinitions.has(hash)) await this.deps.store.saveDefinition(hash, compiled.definition);
-    this.savedDefinitions.add(hash);
-    return { compiled, hash };
   }
 
   /**
@@ -180,7 +167,7 @@ export class Engine implements RunHost {
 
   private async launchNow(run: RunRecord): Promise<void> {
     // The journal's end loads while the definition compiles; what it reads by key waits for the definition.
-    const compiling = this.compiledFor(run.workflowHash);
+    const compiling = this.definitions.compiledFor(run.workflowHash);
     const [compiled, { steps, resumeAt }, events] = await Promise.all([
       compiling,
       loadJournal(this.deps.store, run, compiling),
@@ -195,17 +182,6 @@ export class Engine implements RunHost {
     const driving = driver.drive().then((result) => this.onDriverEnd(run.id, driver, result));
     this.running.add(driving);
     void driving.finally(() => this.running.delete(driving));
-  }
-
-  private async compiledFor(hash: string): Promise<CompiledWorkflow> {
-    const cached = this.compiled.get(hash);
-    if (cached) return cached;
-    const stored = await this.deps.store.loadDefinition(hash);
-    if (!stored) throw new Error(`the definition ${hash} of this run is missing`);
-    // Stored definitions were validated before they were saved, and a hash never changes content.
-    const compiled = compileWorkflow(stored.definition, stored.parsed ? { parsed: true } : { validated: true });
-    this.compiled.set(hash, compiled);
-    return compiled;
   }
 
   private onDriverEnd(runId: string, driver: RunDriver, result: DriverResult): void {
@@ -264,7 +240,7 @@ export class Engine implements RunHost {
     const parent = { runId: args.parent.id, stepKey: args.parentStepKey };
     const workflow = await this.deps.findWorkflow?.(args.workflowName, parent);
     if (!workflow) throw new InputError(`no saved workflow is named "${args.workflowName}"`);
-    const { hash } = await this.storeDefinition(workflow, args.input);
+    const { hash } = await this.definitions.save(workflow, args.input);
     const run = childRunRecord(this.deps.clock.now(), { ...args, hash });
     if (args.parent.batchId) run.batchId = args.parent.batchId; // an experiment's subworkflow runs are its runs too
     await this.deps.store.commit({ fences: [], runs: [run] });
@@ -409,6 +385,6 @@ export class Engine implements RunHost {
   shutdown(): void {
     for (const driver of this.drivers.values()) driver.stop('superseded');
     this.drivers.clear();
-    this.savedDefinitions.clear(); // a restore may empty the definitions before this engine goes on
+    this.definitions.forgetSaved();
   }
 }

@@ -12,7 +12,7 @@ const waitingWorkflow = (i: number) =>
     set('done', { workflow: i, payload: '{{steps.go.output}}' }, {}),
   ]);
 
-const compiledOf = (engine: object) => (engine as { compiled: CompiledCache }).compiled;
+const compiledOf = (engine: object) => (engine as { definitions: { compiled: CompiledCache } }).definitions.compiled;
 
 describe('compiled-workflow cache', () => {
   it('keeps at most its limit, dropping the least recently used first', () => {
