@@ -1,27 +1,18 @@
 import { FINISHED_RUN_STATUSES, type RunRecord, type StepRecord, type ThreadMessageRecord } from '../engine/records';
 import { definitionHashSync } from '../schema/hash';
-import {
-  httpRequestFingerprint,
-  requestFingerprint,
-  RUN_BUNDLE_FORMAT,
-  RUN_BUNDLE_NOTICE,
-  RUN_BUNDLE_VERSION,
-  type RecordedRequest,
-  type RunBundle,
-} from '../schema/runBundle';
-import { collectScopes, isObject, objectField, type RawObject } from '../schema/walk';
+import { BundleExportError, buildRunBundle } from '../engine/runBundle';
+import type { RunBundle } from '../schema/runBundle';
+import { isObject } from '../schema/walk';
 import type { WorkflowFile } from '../schema/workflow';
 import type { TabflowDb, WorkflowRecord } from './db';
 import { createWorkflow, newId, uniqueName } from './workflows';
 
-/** Run bundles out of and into the database: export one finished run, import a checked bundle (`bundleCheck.ts`). */
+/**
+ * Run bundles out of and into the database: export one finished run (built by the pure `engine/runBundle.ts`, as the
+ * CLI and the server build theirs), import a checked bundle (`bundleCheck.ts`).
+ */
 
-/** Rounds an LLM step offers its tools in when its `maxToolRoundtrips` is not set (src/engine/handlers/llm.ts). */
-const DEFAULT_TOOL_ROUNDTRIPS = 5;
-
-export class BundleExportError extends Error {
-  override name = 'BundleExportError';
-}
+export { BundleExportError };
 
 /** Key order of a journal read: a run's records by `[runId+seq]`. */
 function journalOf(db: TabflowDb, runId: string): Promise<StepRecord[]> {
@@ -83,125 +74,7 @@ export async function exportRunBundle(db: TabflowDb, runId: string, now = new Da
     steps.push(...(await journalOf(db, run.id)));
     messages.push(...((await db.messages.where('runId').equals(run.id).toArray()) as unknown as ThreadMessageRecord[]));
   }
-  return {
-    about: RUN_BUNDLE_NOTICE,
-    format: RUN_BUNDLE_FORMAT,
-    version: RUN_BUNDLE_VERSION,
-    exportedAt: now.toISOString(),
-    runId: root.id,
-    definitions: [...definitions].map(([hash, workflow]) => ({ hash, workflow })),
-    // Every run was checked finished above.
-    runs: runs.map(portableRun) as RunBundle['runs'],
-    steps,
-    messages,
-    recording: {
-      rounds: recordedRounds(runs, steps, messages, definitions),
-      http: recordedHttp(runs, steps, definitions),
-    },
-  };
-}
-
-/** A run as another browser should hold it: no links into this browser's library or other runs. */
-function portableRun(run: RunRecord): RunRecord {
-  const { workflowId: _w, forkedFrom: _f, restartedFrom: _r, importedFrom: _i, replayOf: _p, ...rest } = run;
-  return rest;
-}
-
-/** The fingerprint of every completed model round's request, rebuilt from its step, thread and definition. */
-function recordedRounds(
-  runs: readonly RunRecord[],
-  steps: readonly StepRecord[],
-  messages: readonly ThreadMessageRecord[],
-  definitions: ReadonlyMap<string, WorkflowFile>,
-): Array<{ key: string; request: string }> {
-  const byKey = new Map(steps.map((s) => [s.key, s]));
-  const hashOf = new Map(runs.map((r) => [r.id, r.workflowHash]));
-  const threads = new Map<string, ThreadMessageRecord[]>();
-  for (const m of messages) threads.set(m.threadId, [...(threads.get(m.threadId) ?? []), m]);
-  const rounds: Array<{ key: string; request: string }> = [];
-  for (const round of steps) {
-    if (round.kind !== 'llm-round' || round.status !== 'completed') continue;
-    const step = byKey.get(round.parentKey);
-    const definition = definitions.get(hashOf.get(round.runId) ?? '');
-    const request = step && definition && roundRequest(round, step, threads, definition);
-    if (request) rounds.push({ key: round.key, request: requestFingerprint(request) });
-  }
-  return rounds;
-}
-
-/**
- * The fingerprint and host of every completed http step's request, rebuilt from its record as the step builds
- * it (its query added to the URL, a JSON body serialised). A request that carries a secret is left out: the
- * record holds a placeholder, not the value, so it could never match (nor could a replay send it).
- */
-function recordedHttp(
-  runs: readonly RunRecord[],
-  steps: readonly StepRecord[],
-  definitions: ReadonlyMap<string, WorkflowFile>,
-): Array<{ key: string; request: string; host: string }> {
-  const hashOf = new Map(runs.map((r) => [r.id, r.workflowHash]));
-  const recorded: Array<{ key: string; request: string; host: string }> = [];
-  for (const step of steps) {
-    const input = isObject(step.input) ? step.input : undefined;
-    const definition = definitions.get(hashOf.get(step.runId) ?? '');
-    if (step.kind !== 'step' || step.status !== 'completed' || !input || !definition) continue;
-    if (stepConfigOf(definition, step.slug)?.action !== 'http') continue;
-    if (typeof input.method !== 'string' || typeof input.url !== 'string') continue;
-    if (Array.isArray(input.sendsSecrets) && input.sendsSecrets.length > 0) continue;
-    const url = new URL(input.url);
-    for (const [name, value] of Object.entries(isObject(input.query) ? input.query : {}))
-      url.searchParams.set(name, String(value));
-    const body =
-      input.body === undefined ? undefined : typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
-    const request = httpRequestFingerprint({ method: input.method, url: url.toString(), body });
-    recorded.push({ key: step.key, request, host: url.host });
-  }
-  return recorded;
-}
-
-/** What the model was asked in a round: the step's resolved system prompt, then its thread up to the round's answer. */
-function roundRequest(
-  round: StepRecord,
-  step: StepRecord,
-  threads: ReadonlyMap<string, ThreadMessageRecord[]>,
-  definition: WorkflowFile,
-): RecordedRequest | undefined {
-  const input = isObject(step.input) ? step.input : {};
-  const node = llmNodeOf(definition, step.slug);
-  const thread = typeof input.threadId === 'string' ? threads.get(input.threadId) : undefined;
-  const answer = thread?.find((m) => m.id === round.key);
-  const roundNumber = Number(round.key.slice(step.key.length).replace(/^\/r/, ''));
-  if (!node || !thread || !answer || !Number.isInteger(roundNumber)) return undefined;
-  const history = thread
-    .filter((m) => m.seq < answer.seq)
-    .sort((a, b) => a.seq - b.seq)
-    .map((m) => m.message);
-  const system = typeof input.systemPrompt === 'string' ? [{ role: 'system', content: input.systemPrompt }] : [];
-  const maxRoundtrips = typeof node.maxToolRoundtrips === 'number' ? node.maxToolRoundtrips : DEFAULT_TOOL_ROUNDTRIPS;
-  const tools = Array.isArray(input.tools) ? input.tools.filter((t): t is string => typeof t === 'string') : [];
-  return {
-    provider: typeof node.provider === 'string' ? node.provider : undefined,
-    model: String(node.model),
-    messages: [...system, ...history],
-    toolNames: roundNumber <= maxRoundtrips ? tools : [],
-    outputSchema: node.outputSchema,
-    temperature: typeof node.temperature === 'number' ? node.temperature : undefined,
-    maxOutputTokens: typeof node.maxOutputTokens === 'number' ? node.maxOutputTokens : undefined,
-    providerOptions: node.providerOptions,
-  };
-}
-
-/** The `config` of the step with this slug, at any depth. */
-function stepConfigOf(definition: WorkflowFile, slug: string): RawObject | undefined {
-  const site = collectScopes(definition.stepsConfig, ['stepsConfig'])
-    .flatMap((scope) => scope.sites)
-    .find((s) => s.slug === slug);
-  return objectField(site?.raw, 'config');
-}
-
-/** The `llmNode` of the step with this slug, at any depth. */
-function llmNodeOf(definition: WorkflowFile, slug: string): RawObject | undefined {
-  return objectField(stepConfigOf(definition, slug), 'llmNode');
+  return buildRunBundle({ runs, steps, messages, definitions }, now);
 }
 
 export interface ImportedBundle {

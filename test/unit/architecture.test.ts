@@ -31,6 +31,7 @@ const RULES: FolderRule[] = [
       'store/',
       'schema/',
       'engine/store.ts',
+      'engine/runBundle.ts',
       'engine/records.ts',
       'engine/recordCheck.ts',
       'templates/demoCustomers.ts',
