@@ -1,5 +1,6 @@
 import type { TableRow } from '../engine/store';
 import { locateJsonError } from '../schema/jsonSyntax';
+import { restoreFormula } from '../schema/csvFormula';
 import { checkJsonShape } from '../schema/jsonText';
 import { formatBytes } from '../schema/share';
 import type { TabflowDb, TableRowRecord } from './db';
@@ -171,7 +172,7 @@ class CsvReader {
     const blank = this.text[this.pos] === '\r' || this.text[this.pos] === '\n';
     const fields: string[] = [];
     for (;;) {
-      fields.push(this.text[this.pos] === '"' ? this.readQuoted() : this.readUnquoted());
+      fields.push(restoreFormula(this.text[this.pos] === '"' ? this.readQuoted() : this.readUnquoted()));
       const end = this.text[this.pos];
       if (end === ',') {
         this.pos++;

@@ -92,7 +92,11 @@ export function ResultsFilters({
           : `${total.toLocaleString('en-US')} rows`}
       </p>
       <div className="results-export">
-        <button type="button" className="button button-small" onClick={() => onExport('csv')}>
+        <button
+          type="button"
+          className="button button-small"
+          title="Text that a spreadsheet would run as a formula (starting with =, +, -, @) is written with a ' in front"
+          onClick={() => onExport('csv')}>
           Export CSV
         </button>
         <button type="button" className="button button-small" onClick={() => onExport('json')}>

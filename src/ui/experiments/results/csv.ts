@@ -1,9 +1,11 @@
+import { neutraliseFormula } from '../../../schema/csvFormula';
 import type { Scalar } from './flatten';
 
 /**
  * Pure: RFC 4180 CSV. A field is quoted when it holds a comma, a quote, a line break or starts or ends with
- * a space (doubled quotes inside); records end with CRLF. `parseCsv` (src/store/tableImport.ts) reads it
- * back to the same text.
+ * a space (doubled quotes inside); records end with CRLF. A cell a spreadsheet would read as a formula
+ * (`=`, `+`, `-`, `@`, tab, CR first) gets a `'` in front (`schema/csvFormula.ts`). `parseCsv`
+ * (src/store/tableImport.ts) reads it back to the same text.
  */
 
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
@@ -14,7 +16,8 @@ export function csvText(value: Scalar | undefined): string {
   return typeof value === 'string' ? value : String(value);
 }
 
-export function csvField(text: string): string {
+export function csvField(raw: string): string {
+  const text = neutraliseFormula(raw);
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
