@@ -1,4 +1,5 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, ftruncateSync, writeSync } from 'node:fs';
+import { compactLog, COMPACT_AFTER_LINES, dropUnfinishedCompaction, type CompactionOptions } from './logCompaction';
 import { join } from 'node:path';
 import { MemoryData, MemoryStore } from '../engine/memoryStore';
 import type { EventRecord, RunRecord, StepRecord, ThreadMessageRecord } from '../engine/records';
@@ -48,20 +49,28 @@ export class FileStore implements EngineStore {
     this.fd = fd;
   }
 
-  /** Opens (or creates) the store in `dir`; refuses a directory another live process holds. */
-  static open(dir: string): FileStore {
+  /**
+   * Opens (or creates) the store in `dir`; refuses a directory another live process holds. A log of more than
+   * `compactAfterLines` lines is first rewritten as the snapshot of what it holds (`logCompaction.ts`).
+   */
+  static open(dir: string, options: CompactionOptions = {}): FileStore {
     mkdirSync(dir, { recursive: true });
     const lock = StoreLock.take(dir);
     try {
       const path = join(dir, LOG_FILE);
+      dropUnfinishedCompaction(path);
       const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
       const { entries, intactBytes } = parseLog(text, path);
       const data = new MemoryData();
       const replay = new MemoryStore(data);
       for (const entry of entries) applyEntry(replay, data, entry);
+      const compacted =
+        entries.length > (options.compactAfterLines ?? COMPACT_AFTER_LINES) &&
+        compactLog(path, data, entries.length, options);
       const fd = openSync(path, 'a+');
-      // A torn last line (the process died while writing it) goes, so the next line starts clean.
-      if (Buffer.byteLength(text) !== intactBytes) ftruncateSync(fd, intactBytes);
+      // A torn last line (the process died while writing it) goes, so the next line starts clean (a compacted log
+      // was written whole, without it).
+      if (!compacted && Buffer.byteLength(text) !== intactBytes) ftruncateSync(fd, intactBytes);
       return new FileStore(dir, data, fd, lock, entries.length === 0);
     } catch (error) {
       lock.release();
