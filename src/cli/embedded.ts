@@ -6,7 +6,7 @@ import { createModelRunner } from '../llm/modelRunner';
 import { isHostAllowed } from '../schema/hosts';
 import type { WorkflowFile } from '../schema/workflow';
 import { providersFromEnv, secretVariable, type Env, type ModelProviderChoice } from './environment';
-import { nodeHttp } from './httpRunner';
+import { nodeHttpWithoutEchoes } from './echoedSecrets';
 
 export interface EmbeddedOptions {
   store: EngineStore;
@@ -53,7 +53,8 @@ export function embeddedEngineDeps(options: EmbeddedOptions): EngineDeps {
   return {
     store: options.store,
     clock,
-    runners: { http: nodeHttp, model },
+    // An answer echoing a secret is journaled with its placeholder, never the value (`echoedSecrets.ts`).
+    runners: { http: nodeHttpWithoutEchoes(env), model },
     secret: async (name) => env[secretVariable(name)],
     findWorkflow: async (name) => workflows.find((w) => w.workflowConfig.name === name),
     isHostApproved: async (_hash, host) => isHostAllowed(host, allowedHosts),

@@ -249,7 +249,8 @@ describe('tabflow run: keys never appear in output', () => {
         TABFLOW_SECRET_TOKEN: token,
       });
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toContain('Bearer [secret]');
+      // Journaled (and so printed) as its placeholder: the value never reaches the record.
+      expect(result.stdout).toContain('Bearer {{secrets.TOKEN}}');
       expect(result.stdout + result.stderr).not.toContain(token);
     }
     expect(server.seen[0]!.headers.authorization).toBe(`Bearer ${token}`);
