@@ -34,11 +34,7 @@ export function embeddedEngineDeps(options: EmbeddedOptions): EngineDeps {
   const sleep = (ms: number, signal?: AbortSignal) => clock.sleepUntil(clock.now() + ms, signal);
   const model = createModelRunner({
     settings: async () => settings,
-    // Read at each round from the environment, never kept.
-    key: async (providerId) => {
-      const variable = keyVariables[providerId];
-      return variable ? env[variable]?.trim() || undefined : undefined;
-    },
+    key: envKeyReader(env, keyVariables),
     demoModel: (id) =>
       createDemoModel({
         modelId: isDemoModelId(id) ? id : undefined,
@@ -59,5 +55,13 @@ export function embeddedEngineDeps(options: EmbeddedOptions): EngineDeps {
     findWorkflow: async (name) => workflows.find((w) => w.workflowConfig.name === name),
     isHostApproved: async (_hash, host) => isHostAllowed(host, allowedHosts),
     ...(options.onChange ? { onChange: options.onChange } : {}),
+  };
+}
+
+/** An entry's key, read at each round from the environment variable named for it (never kept). */
+export function envKeyReader(env: Env, keyVariables: Record<string, string>) {
+  return async (providerId: string): Promise<string | undefined> => {
+    const variable = keyVariables[providerId];
+    return variable ? env[variable]?.trim() || undefined : undefined;
   };
 }

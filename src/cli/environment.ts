@@ -110,6 +110,47 @@ function optional<T extends Record<string, string | undefined>>(fields: T): Part
   return out;
 }
 
+/** A provider's request limit shared by every worker on a database: a DBOS queue's `rateLimit` and concurrency. */
+export interface RequestLimit {
+  rate?: { limitPerPeriod: number; periodSec: number };
+  /** Requests to one provider in flight at once, across all workers. */
+  concurrent?: number;
+}
+
+/**
+ * The worker's limit per provider entry: `TABFLOW_REQUEST_LIMIT` as `N/Ss` (N requests per S seconds, e.g. `500/60s`)
+ * or `TABFLOW_REQUESTS_PER_MINUTE` (N per 60 s), and `TABFLOW_CONCURRENT_REQUESTS`. Undefined: no limit. A value
+ * that does not parse is named (never guessed at), so a worker does not start unlimited by a typo.
+ */
+export function requestLimitFromEnv(env: Env): { ok: true; limit?: RequestLimit } | { ok: false; message: string } {
+  const spec = env.TABFLOW_REQUEST_LIMIT?.trim();
+  const perMinute = wholeNumber(env, 'TABFLOW_REQUESTS_PER_MINUTE');
+  const concurrent = wholeNumber(env, 'TABFLOW_CONCURRENT_REQUESTS');
+  for (const parsed of [perMinute, concurrent]) if (typeof parsed === 'string') return { ok: false, message: parsed };
+  if (spec && perMinute !== undefined)
+    return { ok: false, message: 'set TABFLOW_REQUEST_LIMIT or TABFLOW_REQUESTS_PER_MINUTE, not both' };
+  const limit: RequestLimit = {};
+  if (spec) {
+    const match = /^(\d+)\/(\d+(?:\.\d+)?)s$/.exec(spec);
+    const [count, seconds] = [Number(match?.[1]), Number(match?.[2])];
+    if (!match || count < 1 || !(seconds > 0))
+      return { ok: false, message: `TABFLOW_REQUEST_LIMIT must look like 500/60s (got "${spec.slice(0, 40)}")` };
+    limit.rate = { limitPerPeriod: count, periodSec: seconds };
+  } else if (typeof perMinute === 'number') limit.rate = { limitPerPeriod: perMinute, periodSec: 60 };
+  if (typeof concurrent === 'number') limit.concurrent = concurrent;
+  return limit.rate || limit.concurrent ? { ok: true, limit } : { ok: true };
+}
+
+/** A variable holding a whole number of at least 1: the number, undefined when unset, else what is wrong. */
+function wholeNumber(env: Env, name: string): number | string | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  const value = Number(text);
+  return Number.isInteger(value) && value >= 1
+    ? value
+    : `${name} must be a whole number of at least 1 (got "${text.slice(0, 40)}")`;
+}
+
 /** A positive finite number from a variable, else undefined (unset or not a number). */
 export function positiveNumber(value: string | undefined): number | undefined {
   const number = Number(value);

@@ -17,6 +17,8 @@ export interface RunArgs {
   modelProvider: string | undefined;
   approvals: ApprovalAnswer[];
   events: Array<{ name: string; payload: unknown }>;
+  /** `--budget`: the answer to every budget question of the run (Continue raises the cap by as much again). */
+  budget: 'continue' | 'stop' | undefined;
   /** Normal form (`schema/hosts.ts`); read like allowedHosts entries (no port: any port; `*.example.com`). */
   allowedHosts: Set<string>;
   demoTokensPerSecond: number | undefined;
@@ -33,6 +35,7 @@ export const RUN_USAGE = `Usage: tabflow run <workflow.json | bundle.json> [opti
   --approve STEP          approve the approval step STEP when the run reaches it (repeatable; STEP or STEP@path)
   --reject STEP           reject it instead
   --event NAME=JSON       send the event NAME with this payload when the run waits for it (repeatable)
+  --budget continue|stop  answer the run's budget questions: continue (raise the cap by as much again) or stop
   --allow-host HOST       let http steps contact HOST (it must also be in the workflow's allowedHosts)
   --demo-speed N          the demo model's pace in tokens per second (else TABFLOW_DEMO_TOKENS_PER_SECOND, else 60)
 
@@ -61,6 +64,7 @@ export function parseRunArgs(argv: readonly string[]): ParsedRunArgs {
         approve: { type: 'string', multiple: true },
         reject: { type: 'string', multiple: true },
         event: { type: 'string', multiple: true },
+        budget: { type: 'string' },
         'allow-host': { type: 'string', multiple: true },
         'demo-speed': { type: 'string' },
       },
@@ -79,6 +83,9 @@ export function parseRunArgs(argv: readonly string[]): ParsedRunArgs {
   if (!Array.isArray(events)) return events;
   const hosts = parseHosts(values['allow-host'] ?? []);
   if (!(hosts instanceof Set)) return hosts;
+  const budget = values.budget;
+  if (budget !== undefined && budget !== 'continue' && budget !== 'stop')
+    return { ok: false, message: `--budget must be continue or stop (got "${budget.slice(0, 40)}")` };
   const speed = values['demo-speed'] === undefined ? undefined : Number(values['demo-speed']);
   if (speed !== undefined && !(speed > 0 && Number.isFinite(speed)))
     return { ok: false, message: `--demo-speed must be a positive number of tokens per second` };
@@ -100,6 +107,7 @@ export function parseRunArgs(argv: readonly string[]): ParsedRunArgs {
         ...(values.reject ?? []).map((step) => ({ step, approved: false })),
       ],
       events,
+      budget,
       allowedHosts: hosts,
       demoTokensPerSecond: speed,
     },

@@ -29,7 +29,7 @@ export class RunSession {
   readonly stopped: Promise<Stopped>;
 
   constructor(
-    private readonly args: Pick<RunArgs, 'approvals' | 'events'>,
+    private readonly args: Pick<RunArgs, 'approvals' | 'events'> & Partial<Pick<RunArgs, 'budget'>>,
     private readonly reporter: Reporter,
     rootId?: string,
   ) {
@@ -127,6 +127,9 @@ export class RunSession {
       const event = this.args.events.find((e) => e.name === wait.name);
       return event && (() => engine.sendEvent(runId, event.name, event.payload, 'sent on the command line'));
     }
+    const budget = this.args.budget;
+    if (wait.kind === 'budget' && budget)
+      return () => engine.answerBudget(runId, wait.stepKey, budget, `${budget} on the command line (tabflow run)`);
     return undefined;
   }
 }
@@ -143,7 +146,7 @@ function answerFlag(wait: StepWaitReason, runId: string): string {
     case 'host':
       return `--allow-host ${wait.host}`;
     case 'budget':
-      return "raise the workflow's workflowConfig.config.limits (a headless run cannot raise a budget)";
+      return '--budget continue (or --budget stop)';
     default:
       return 'this wait cannot be answered headless';
   }
