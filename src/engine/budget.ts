@@ -7,7 +7,8 @@ import { InputError } from './input';
 /**
  * Per-run budgets: caps on tokens and estimated cost. Reaching one never fails the run: the next model
  * round waits for the user (a `budget` wait). Continue raises the cap by the run's own cap, recorded on
- * that round's record (`meta.budgetRaise`), so the raise survives a reload; Stop cancels the run as over budget.
+ * that round's record (`meta.budgetRaise`) and in the run's totals in the same commit, so the raise survives a
+ * reload; Stop cancels the run as over budget.
  */
 
 export type BudgetWait = Extract<WaitReason, { kind: 'budget' }>;
@@ -40,6 +41,12 @@ export function budgetRaises(records: Iterable<StepRecord>): BudgetAmounts {
     else if (raise?.cap === 'cost') raised.costUsd += raise.by;
   }
   return raised;
+}
+
+/** What the Continues added so far: the run's totals (`runTotals.ts`), else summed from the records in memory. */
+export function budgetRaised(run: Pick<RunRecord, 'totals'>, records: Iterable<StepRecord>): BudgetAmounts {
+  const totals = run.totals;
+  return totals ? { tokens: totals.raisedTokens, costUsd: totals.raisedCostUsd } : budgetRaises(records);
 }
 
 /** The first cap the run has reached (tokens before cost), with its raised limit; none: within budget. */

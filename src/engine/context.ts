@@ -96,6 +96,12 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
     Object.assign(this.meta, meta);
   }
 
+  checkpoint(meta: StepMeta): void {
+    if (!this.record || this.finished) return;
+    this.record = { ...this.record, meta: { ...this.record.meta, ...meta } };
+    this.host.journal.putStepLazily(this.record);
+  }
+
   begin(fields: BeginFields = {}): StepRecord {
     if (this.record) return this.record;
     this.record = this.newRecord(this.now(), fields);

@@ -17,7 +17,7 @@ import {
 } from './records';
 import { RunStopped, type EngineDeps, type Semaphore } from './runtime';
 import { FencedError, QuotaError } from './store';
-import { LLM_ROUND, type EventWait, type HandlerTable } from './stepApi';
+import type { EventWait, HandlerTable } from './stepApi';
 import type { RunHost, StepHost } from './stepServices';
 import { Threads } from './threads';
 import type { Usage } from './llmTypes';
@@ -62,10 +62,8 @@ export class RunDriver implements StepHost {
   ) {
     this.events = events.filter((e) => e.consumedBy === undefined);
     this.threads = new Threads(deps.store, journal, () => deps.clock.now());
-    for (const record of journal.records.values()) {
-      if (record.stepType === LLM_ROUND && record.status === 'completed')
-        this.spend(record.output as { usage?: Usage; costUsd?: number });
-    }
+    // Kept on the run (`runTotals.ts`): a resume need not sum the whole journal.
+    this.spend({ usage: { totalTokens: journal.run.totals?.tokens ?? 0 }, costUsd: journal.run.totals?.costUsd ?? 0 });
   }
 
   spend(reply: { usage?: Usage; costUsd?: number } | undefined): void {
@@ -160,6 +158,7 @@ export class RunDriver implements StepHost {
       // The final write may be the one that did not fit: the run has not finished.
       delete paused.finishedAt;
       delete paused.output;
+      delete paused.totals; // they may count a round the failed write lost: the resume sums the journal
       await this.deps.store
         .commit({ fences: [{ runId: this.runId, generation: this.run.generation }], runs: [paused] })
         .catch(() => undefined);

@@ -168,14 +168,14 @@ export class Engine implements RunHost {
   private async launchNow(run: RunRecord): Promise<void> {
     // The journal's end loads while the definition compiles; what it reads by key waits for the definition.
     const compiling = this.definitions.compiledFor(run.workflowHash);
-    const [compiled, { steps, resumeAt }, events] = await Promise.all([
+    const [compiled, { steps, resumeAt, totals }, events] = await Promise.all([
       compiling,
       loadJournal(this.deps.store, run, compiling),
       this.deps.store.loadEvents(run.id),
     ]);
     const store = run.mode === 'direct' ? directStore(this.deps.store) : this.deps.store;
     const nextSeq = steps.reduce((max, s) => Math.max(max, s.seq + 1), run.nextSeq);
-    const journal = new Journal(store, { ...run, nextSeq }, steps, this.deps.defer ?? defaultDefer);
+    const journal = new Journal(store, { ...run, nextSeq, totals }, steps, this.deps.defer ?? defaultDefer);
     const driver = new RunDriver(this.deps, journal, compiled, HANDLERS, this.slots, events, this);
     driver.resumeAt = resumeAt;
     this.drivers.set(run.id, driver);

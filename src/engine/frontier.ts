@@ -1,6 +1,7 @@
 import { childBodies, type Step } from '../schema/steps';
 import type { CompiledWorkflow } from './compile';
 import { stepKey, type RunRecord, type StepRecord } from './records';
+import { totalsOf, type RunTotals } from './runTotals';
 import type { EngineStore } from './store';
 
 /**
@@ -14,6 +15,8 @@ export interface LoadedJournal {
   steps: StepRecord[];
   /** The top-level step the walk starts from (it replays from its record); undefined: from the entry. */
   resumeAt: Step | undefined;
+  /** The run's model totals to carry on from. */
+  totals: RunTotals;
 }
 
 /** A top-level step's own record that finished well. Triggers never anchor: a terminal one ends the run. */
@@ -28,11 +31,11 @@ export function isResumeAnchor(record: StepRecord): boolean {
 }
 
 /**
- * Runs whose state is spread over the whole journal read it whole: model steps (tokens spent, budget raises,
- * threads) and "run this step" runs (their copied inputs are top-level records off the walked path).
+ * Runs whose state is spread over the whole journal read it whole: "run this step" runs (their copied inputs are
+ * top-level records off the walked path) and model runs written before their run kept its totals (`runTotals.ts`).
  */
 function needsWholeJournal(run: RunRecord, compiled: CompiledWorkflow): boolean {
-  return run.partial !== undefined || compiled.definition.stepsConfig.some(hasModelStep);
+  return run.partial !== undefined || (run.totals === undefined && compiled.definition.stepsConfig.some(hasModelStep));
 }
 
 function hasModelStep(step: Step): boolean {
@@ -57,25 +60,73 @@ export function keysReadFrom(runId: string, compiled: CompiledWorkflow, from: St
   return [...slugs].map((slug) => stepKey(runId, slug, ''));
 }
 
+/** Iteration paths of a top-level loop start with `slug[index]` (slugs are letters, digits, `_` and `-`). */
+const TOP_LOOP_ITERATION = /^([A-Za-z0-9_-]+)\[\d+\]/;
+
+/** The slug of the top-level loop whose iteration holds `record`, if any. */
+export function topLoopOf(record: StepRecord): string | undefined {
+  return TOP_LOOP_ITERATION.exec(record.path)?.[1];
+}
+
+/** The journal's end as read: `resumeAt` the top-level step the walk starts from; none: the whole journal was read. */
+interface Tail {
+  records: StepRecord[];
+  resumeAt: Step | undefined;
+}
+
+/**
+ * Reads back to the newest completed top-level step, or to the first record of a top-level loop's iteration. A loop
+ * that recorded its progress (`meta.loopProgress`) is read from its newest finished iteration on (every record of
+ * it and later ones has seq ≥ `fromSeq`), with its own record by key; else the read goes on back to the anchor.
+ */
+async function readTail(
+  store: Required<Pick<EngineStore, 'loadJournalTail' | 'loadStepsByKey'>>,
+  runId: string,
+  compiling: Promise<CompiledWorkflow>,
+): Promise<Tail> {
+  const newest = await store.loadJournalTail(runId, (r) => isResumeAnchor(r) || topLoopOf(r) !== undefined);
+  const first = newest[0];
+  const loopSlug = first && !isResumeAnchor(first) ? topLoopOf(first) : undefined;
+  if (loopSlug === undefined) return anchored(newest, await compiling);
+  const [compiled, [loopRecord]] = await Promise.all([compiling, store.loadStepsByKey([stepKey(runId, loopSlug, '')])]);
+  const loopStep = compiled.top.steps.get(loopSlug);
+  const progress = loopRecord?.meta?.loopProgress;
+  if (!loopStep || loopStep.stepType !== 'loop' || !progress)
+    return anchored(await store.loadJournalTail(runId, isResumeAnchor), compiled);
+  const tail = await store.loadJournalTail(runId, (r) => isResumeAnchor(r) || r.seq < progress.fromSeq);
+  // A top-level step completed after the loop's progress: the loop ended and the walk went on from there.
+  if (tail[0] && isResumeAnchor(tail[0]) && tail[0].seq >= progress.fromSeq) return anchored(tail, compiled);
+  return { records: [loopRecord!, ...tail.filter((r) => r.key !== loopRecord!.key)], resumeAt: loopStep };
+}
+
+function anchored(records: StepRecord[], compiled: CompiledWorkflow): Tail {
+  const anchor = records[0] !== undefined && isResumeAnchor(records[0]) ? records[0] : undefined;
+  return { records, resumeAt: anchor && compiled.top.steps.get(anchor.slug) };
+}
+
 /**
  * The records a driver needs to continue `run`: the journal's tail and what it reads by key when the store
- * can read a tail (and the run allows it), else the whole journal.
+ * can read a tail (and the run allows it), else the whole journal. The run's model totals come along: stored,
+ * or summed from the whole journal (a model-free run's tail has none to sum).
  */
 export async function loadJournal(
   store: EngineStore,
   run: RunRecord,
   compiling: Promise<CompiledWorkflow>,
 ): Promise<LoadedJournal> {
-  if (!store.loadJournalTail || !store.loadStepsByKey)
-    return { steps: await store.loadSteps(run.id), resumeAt: undefined };
-  const [compiled, tail] = await Promise.all([compiling, store.loadJournalTail(run.id, isResumeAnchor)]);
-  const anchor = tail[0] !== undefined && isResumeAnchor(tail[0]) ? tail[0] : undefined;
-  if (!anchor) return { steps: tail, resumeAt: undefined };
-  const resumeAt = compiled.top.steps.get(anchor.slug);
-  if (!resumeAt || needsWholeJournal(run, compiled))
-    return { steps: await store.loadSteps(run.id), resumeAt: undefined };
-  const loaded = new Set(tail.map((record) => record.key));
-  const missing = keysReadFrom(run.id, compiled, resumeAt).filter((key) => !loaded.has(key));
+  const whole = async (): Promise<LoadedJournal> => {
+    const steps = await store.loadSteps(run.id);
+    return { steps, resumeAt: undefined, totals: totalsOf(steps) };
+  };
+  if (!store.loadJournalTail || !store.loadStepsByKey) return whole();
+  const { loadJournalTail, loadStepsByKey } = store;
+  const tailStore = { loadJournalTail: loadJournalTail.bind(store), loadStepsByKey: loadStepsByKey.bind(store) };
+  const [compiled, tail] = await Promise.all([compiling, readTail(tailStore, run.id, compiling)]);
+  if (needsWholeJournal(run, compiled)) return whole();
+  const totals = run.totals ?? totalsOf(tail.records);
+  if (!tail.resumeAt) return { steps: tail.records, resumeAt: undefined, totals };
+  const loaded = new Set(tail.records.map((record) => record.key));
+  const missing = keysReadFrom(run.id, compiled, tail.resumeAt).filter((key) => !loaded.has(key));
   const read = missing.length > 0 ? await store.loadStepsByKey(missing) : [];
-  return { steps: [...read, ...tail], resumeAt };
+  return { steps: [...read, ...tail.records], resumeAt: tail.resumeAt, totals };
 }

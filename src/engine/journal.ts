@@ -1,5 +1,6 @@
 import type { EventRecord, RunRecord, StepRecord, ThreadMessageRecord } from './records';
 import type { CommitBatch, EngineStore, TableUpdate } from './store';
+import { keepRunTotals } from './runTotals';
 
 /** Runs `fn` soon, after the current burst of microtasks: the moment a group commit closes. */
 export type Defer = (fn: () => void) => void;
@@ -68,12 +69,14 @@ export class Journal {
 
   /** Records a step (or effect) in memory and queues it; the promise resolves once it is durable. */
   putStep(record: StepRecord): Promise<void> {
+    keepRunTotals(this, record);
     this.records.set(record.key, record);
     return this.enqueue((p) => p.steps.set(record.key, record));
   }
 
   /** Queues the record without waiting: it rides along with the next durable write (pure steps). */
   putStepLazily(record: StepRecord): void {
+    keepRunTotals(this, record);
     this.records.set(record.key, record);
     this.enqueue((p) => p.steps.set(record.key, record)).catch(() => undefined);
   }

@@ -128,6 +128,7 @@ export function restartedRun(run: RunRecord, stepKey: string, now: number): RunR
   delete next.output;
   delete next.error;
   delete next.finishedAt;
+  delete next.totals; // the dropped records' rounds no longer count: the next launch sums the journal
   return next;
 }
 

@@ -61,7 +61,7 @@ const SETTINGS_PRICE_KEYS: ReadonlySet<string> = new Set(['kind']);
 function isMeta(v: unknown): boolean {
   if (!isPlain(v) || !onlyKeys(v, META_KEYS) || !META_STRINGS.every((field) => optional(v[field], isStr))) return false;
   // Rare (a budget's Continue): the schema checks it.
-  if (v.budgetRaise !== undefined) return false;
+  if (v.budgetRaise !== undefined || v.loopProgress !== undefined) return false;
   if (!optional(v.rounds, isInt) || !optional(v.costUsd, isNum) || !optional(v.priceSource, isPriceSource))
     return false;
   if (!optional(v.pinned, (p) => typeof p === 'boolean') || !optional(v.items, isInt)) return false;

@@ -85,6 +85,8 @@ export const stepMetaSchema = z.object({
   copiedFrom: z.string().optional(),
   /** A for-each loop: how many items its list had when it started (so iterations show done/total while it runs). */
   items: z.number().int().optional(),
+  /** A top-level loop: iterations before `done` finished; records of iteration `done - 1` on have seq ≥ `fromSeq`. */
+  loopProgress: z.object({ done: z.number().int().min(1), fromSeq: z.number().int().min(0) }).optional(),
 });
 export type StepMeta = z.infer<typeof stepMetaSchema>;
 
@@ -285,6 +287,10 @@ export const runRecordSchema = z.object({
   pins: z.record(z.string(), runPinSchema).optional(),
   /** "Run this step" (only it, its inputs copied from `inputsFrom`) or "run to here" (`reached`: it stopped there). */
   partial: partialRunSchema.optional(),
+  /** Model rounds' running totals (tokens, cost, budget raises), changed in each round's commit (`runTotals.ts`). */
+  totals: z
+    .object({ tokens: z.number(), costUsd: z.number(), raisedTokens: z.number(), raisedCostUsd: z.number() })
+    .optional(),
   depth: z.number().int().min(0),
   nextSeq: z.number().int().min(0),
 });

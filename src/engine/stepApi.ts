@@ -80,6 +80,12 @@ export interface StepApi {
   runBody(body: CompiledScope, frame: Frame): Promise<ScopeOutcome>;
   /** The completed output of `slug` at exactly `path`. */
   outputAt(slug: string, path: string): { found: true; value: unknown } | { found: false };
+  /** Whether `slug` at `path` has a record in memory, finished or not (a loop's resumed iteration). */
+  hasRecordAt(slug: string, path: string): boolean;
+  /** Rewrites the step's record now with `meta` (a loop's progress); it commits with this tick's writes. */
+  checkpoint(meta: StepMeta): void;
+  /** Reads the records a resume left in storage into memory (`history.ts`); at once when it read them all. */
+  loadHistory(): Promise<void>;
   /** Starts (or finds) the child run `childId` and waits until it has finished. */
   runChild(childId: string, workflowName: string, input: unknown): Promise<RunRecord>;
 

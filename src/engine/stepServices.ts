@@ -1,11 +1,12 @@
 import type { Step } from '../schema/steps';
-import { budgetRaises } from './budget';
+import { budgetRaised } from './budget';
 import type { CompiledScope, CompiledWorkflow } from './compile';
 import type { Frame, ScopeOutcome } from './frame';
 import { runScope, type ScopeHost } from './interpreter';
 import type { Journal } from './journal';
 import type { ChatMessage, ModelReply, ModelRound, Usage } from './llmTypes';
-import type { EventRecord, RunRecord, ThreadMessageRecord, WaitReason } from './records';
+import { loadHistory } from './history';
+import { stepKey, type EventRecord, type RunRecord, type ThreadMessageRecord, type WaitReason } from './records';
 import { failure } from './retry';
 import type { EffectCall, EngineDeps, HttpRequest, HttpResponse, RunStopped } from './runtime';
 import type { EventWait, StepApi } from './stepApi';
@@ -34,6 +35,8 @@ export interface StepHost extends ScopeHost, ScopeSource {
   readonly run: RunRecord;
   readonly children: RunHost;
   readonly threads: Threads;
+  /** Where a resume's walk started (`frontier.ts`); undefined: the whole journal was read. */
+  readonly resumeAt: Step | undefined;
   readonly spent: { tokens: number; costUsd: number };
   spend(reply: { usage?: Usage; costUsd?: number } | undefined): void;
   /** Awaits a journal write; a failed write stops the run and throws its stop error. */
@@ -104,6 +107,14 @@ export abstract class StepServices {
     return this.host.outputAt(slug, path);
   }
 
+  hasRecordAt(slug: string, path: string): boolean {
+    return this.host.record(stepKey(this.host.runId, slug, path)) !== undefined;
+  }
+
+  loadHistory(): Promise<void> {
+    return loadHistory(this.host.deps.store, this.host.journal, this.host.resumeAt === undefined);
+  }
+
   async runChild(childId: string, workflowName: string, input: unknown): Promise<RunRecord> {
     const { children } = this.host;
     await children.ensureChildRun({ id: childId, workflowName, input, parent: this.host.run, parentStepKey: this.key });
@@ -171,6 +182,6 @@ export abstract class StepServices {
   }
 
   budgetRaised(): { tokens: number; costUsd: number } {
-    return budgetRaises(this.host.journal.records.values());
+    return budgetRaised(this.host.run, this.host.journal.records.values());
   }
 }

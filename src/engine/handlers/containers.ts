@@ -1,18 +1,16 @@
 import type { StepOf } from '../../schema/steps';
 import type { CompiledScope } from '../compile';
-import { branchPath, iterationPath, ok, type Frame, type ScopeOutcome, type StepOutcome } from '../frame';
+import { branchPath, ok, type Frame, type ScopeOutcome, type StepOutcome } from '../frame';
 import { failure, StepFailure } from '../retry';
 import { RunStopped } from '../runtime';
 import type { StepApi } from '../stepApi';
 
-const DEFAULT_MAX_ITERATIONS = 50;
-
-function bodyOf(ctx: StepApi, name: string): CompiledScope {
+export function bodyOf(ctx: StepApi, name: string): CompiledScope {
   return ctx.bodies().get(name)!;
 }
 
 /** A controller for the container's children: aborts with the parent, and on its own when a child fails. */
-function childController(ctx: StepApi): AbortController {
+export function childController(ctx: StepApi): AbortController {
   const controller = new AbortController();
   const parent = ctx.signal;
   if (parent.aborted) controller.abort(parent.reason);
@@ -20,85 +18,9 @@ function childController(ctx: StepApi): AbortController {
   return controller;
 }
 
-function throwIfFailed(outcome: ScopeOutcome): unknown {
+export function throwIfFailed(outcome: ScopeOutcome): unknown {
   if (outcome.status === 'failed') throw new StepFailure(outcome.error);
   return outcome.output;
-}
-
-export async function loopHandler(step: StepOf<'loop'>, ctx: StepApi): Promise<StepOutcome> {
-  const controller = childController(ctx);
-  const iterate = (index: number, item: unknown) => {
-    const frame: Frame = {
-      path: iterationPath(ctx.frame.path, step.stepSlug, index),
-      loop: { item, index, containerPath: ctx.frame.path, slug: step.stepSlug },
-      signal: controller.signal,
-    };
-    return ctx.runBody(bodyOf(ctx, 'body'), frame).then(throwIfFailed);
-  };
-  if (step.config.forEach !== undefined) {
-    const items = Array.isArray(step.config.forEach) ? step.config.forEach : ctx.resolve(step.config.forEach);
-    if (!Array.isArray(items))
-      throw failure(
-        'validation',
-        `forEach must resolve to a list, got ${items === null ? 'null' : typeof items}`,
-        false,
-      );
-    // The list's length is on the loop's record from its start: the run shows iterations done of it.
-    ctx.begin({ meta: { items: items.length } });
-    return ok(await pool(items, step.config.concurrency ?? 1, iterate, controller));
-  }
-  ctx.begin();
-  return ok(await whileLoop(step, ctx, iterate));
-}
-
-/** Runs `work` over `items`, at most `concurrency` at once; the first failure stops the rest. */
-async function pool(
-  items: unknown[],
-  concurrency: number,
-  work: (index: number, item: unknown) => Promise<unknown>,
-  controller: AbortController,
-): Promise<unknown[]> {
-  const results: unknown[] = new Array(items.length);
-  let next = 0;
-  let failed: unknown;
-  const worker = async () => {
-    while (next < items.length && failed === undefined) {
-      const index = next++;
-      try {
-        results[index] = await work(index, items[index]);
-      } catch (error) {
-        failed ??= error;
-        controller.abort(new RunStopped('branch-lost'));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  if (failed !== undefined) throw failed;
-  return results;
-}
-
-async function whileLoop(
-  step: StepOf<'loop'>,
-  ctx: StepApi,
-  iterate: (index: number, item: unknown) => Promise<unknown>,
-): Promise<unknown[]> {
-  const results: unknown[] = [];
-  const max = step.config.maxIterations ?? DEFAULT_MAX_ITERATIONS;
-  const body = bodyOf(ctx, 'body');
-  for (let index = 0; ; index++) {
-    const previous: Record<string, { output: unknown }> = {};
-    if (index > 0) {
-      const path = iterationPath(ctx.frame.path, step.stepSlug, index - 1);
-      for (const slug of body.steps.keys()) {
-        const output = ctx.outputAt(slug, path);
-        if (output.found) previous[slug] = { output: output.value };
-      }
-    }
-    if (!(await ctx.condition(step.config.while!, { index, previous, item: results[index - 1] }))) return results;
-    if (index >= max)
-      throw failure('validation', `the while loop reached maxIterations (${max}) and its condition still holds`, false);
-    results.push(await iterate(index, results[index - 1]));
-  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { HandlerTable } from '../stepApi';
 import { actionHandler, conditionHandler, triggerHandler } from './basic';
-import { loopHandler, parallelHandler } from './containers';
+import { parallelHandler } from './containers';
+import { loopHandler } from './loop';
 import { subworkflowHandler } from './delegated';
 import { llmHandler } from './llm';
 import { approvalHandler, eventHandler, waitHandler } from './waits';

@@ -56,6 +56,9 @@ function fakeApi(step: { stepSlug: string; stepType: string }, options: FakeOpti
     evaluate: (source) => evaluateExpression(source, scope, { nowMs: NOW, seed: KEY }),
     condition: (source) => evaluateCondition(source, scope, { nowMs: NOW, seed: KEY }),
     setMeta: unused('setMeta'),
+    hasRecordAt: unused('hasRecordAt'),
+    checkpoint: unused('checkpoint'),
+    loadHistory: unused('loadHistory'),
     begin(fields: BeginFields = {}) {
       calls.push(`begin ${JSON.stringify(fields)}`);
       record ??= { key: KEY, status: 'started', attempts: [], ...fields } as unknown as StepRecord;
