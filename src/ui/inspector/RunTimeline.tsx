@@ -1,8 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type RefObject } from 'react';
 import { FINISHED_RUN_STATUSES, type RunRecord, type StepRecord } from '../../engine/records';
 import { formatDuration } from '../runs/format';
 import { useStepNames } from '../runs/useRuns';
+import { axisTicks } from './timeAxis';
 import { buildTimeline, laneLabel, type TimelineBar, type TimelineRow } from './timeline';
 
 /** The time axis drawn: the run's span (to now while it runs). */
@@ -21,8 +22,6 @@ interface RunTimelineProps {
 const ZOOMS = [1, 2, 4, 8, 16, 32, 64, 128] as const;
 const ROW_HEIGHT = 30;
 const LANE_HEIGHT = 26;
-/** About one time label per this many pixels of track. */
-const TICK_SPACING_PX = 90;
 /** The label column's width (`--timeline-label-width` in inspector.css), about. */
 const LABEL_PX = 180;
 
@@ -77,7 +76,7 @@ export function RunTimeline({ run, records, onOpenStep }: RunTimelineProps) {
         <div className="run-timeline-content">
           <TimeAxis
             axis={axis}
-            trackPx={(Math.max(virtual.scrollRect?.width ?? 0, 2 * LABEL_PX) - LABEL_PX) * ZOOMS[zoom]!}
+            fallbackTrackPx={(Math.max(virtual.scrollRect?.width ?? 0, 2 * LABEL_PX) - LABEL_PX) * ZOOMS[zoom]!}
           />
           <div
             className="run-timeline-rows"
@@ -180,23 +179,22 @@ function Bar({ bar, step, axis, onOpen }: { bar: TimelineBar; step: string; axis
   );
 }
 
-/** Time since the run started, at round intervals (more of them as the chart is zoomed in). */
-function TimeAxis({ axis, trackPx }: { axis: Axis; trackPx: number }) {
+/** Time since the run started, at round intervals spaced so that no two labels overlap (`timeAxis.ts`). */
+function TimeAxis({ axis, fallbackTrackPx }: { axis: Axis; fallbackTrackPx: number }) {
+  const track = useRef<HTMLDivElement>(null);
+  const measured = useWidth(track);
   const total = axis.end - axis.start;
-  const step = niceStep(total / Math.max(2, Math.floor(trackPx / TICK_SPACING_PX)));
-  const ticks: number[] = [];
-  for (let at = 0; at <= total && ticks.length < 2000; at += step) ticks.push(at);
+  const ticks = axisTicks(total, measured > 0 ? measured : fallbackTrackPx);
   return (
     <div className="run-timeline-axis" aria-hidden>
       <span className="run-timeline-label" />
-      <div className="run-timeline-track">
-        {ticks.map((at) => (
+      <div className="run-timeline-track" ref={track} data-testid="timeline-axis-track">
+        {ticks.map((tick) => (
           <span
-            key={at}
-            // Near the end, a label reads leftwards from its line so it is not cut off.
-            className={total > 0 && at / total > 0.85 ? 'run-timeline-tick run-timeline-tick-end' : 'run-timeline-tick'}
-            style={{ left: `${total > 0 ? (at / total) * 100 : 0}%` }}>
-            {formatDuration(at)}
+            key={tick.at}
+            className={tick.align === 'end' ? 'run-timeline-tick run-timeline-tick-end' : 'run-timeline-tick'}
+            style={{ left: `${total > 0 ? (tick.at / total) * 100 : 0}%` }}>
+            {tick.label}
           </span>
         ))}
       </div>
@@ -204,10 +202,17 @@ function TimeAxis({ axis, trackPx }: { axis: Axis; trackPx: number }) {
   );
 }
 
-/** 1, 2 or 5 times a power of ten, at least `raw` (and at least 1 ms). */
-export function niceStep(raw: number): number {
-  if (!(raw > 1)) return 1;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  for (const factor of [1, 2, 5, 10]) if (factor * power >= raw) return factor * power;
-  return 10 * power;
+/** The element's width in px, kept current as it resizes (0 where it cannot be measured, as in jsdom). */
+function useWidth(ref: RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    setWidth(element.getBoundingClientRect().width);
+    if (typeof ResizeObserver !== 'function') return;
+    const observer = new ResizeObserver(() => setWidth(element.getBoundingClientRect().width));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
 }
