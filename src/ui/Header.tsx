@@ -1,4 +1,5 @@
 import { ExecutorRole } from './ExecutorRole';
+import { HeaderMenu } from './layout/HeaderMenu';
 import { SidebarToggle } from './layout/SidebarToggle';
 import { ThemeSwitch } from './theme/ThemeSwitch';
 import { InboxButton } from './inbox/InboxButton';
@@ -31,7 +32,7 @@ export function Header({ onImportFile, onPaste, onNew, onHelp, onTables, onSetti
         <h1 className="brand-name">Tabflow</h1>
         <span className="brand-tagline">LLM workflows that live in your browser</span>
       </a>
-      <div className="header-actions">
+      <HeaderMenu>
         <ExecutorRole enabled={ready} />
         <ThemeSwitch />
         <InboxButton />
@@ -62,7 +63,7 @@ export function Header({ onImportFile, onPaste, onNew, onHelp, onTables, onSetti
           title="Keyboard shortcuts (?)">
           ?
         </button>
-      </div>
+      </HeaderMenu>
     </header>
   );
 }

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { waitForRunStatus } from './app';
+import { headerCommand, waitForRunStatus } from './app';
 import { checkA11y, openCheckedPage, type ColorScheme } from './axe';
 import { chromiumPath, launch } from './browser';
 
@@ -38,17 +38,17 @@ async function visitMainScreens(page: Page, label: string) {
   await waitForRunStatus(page, (await detail.getAttribute('data-run-id'))!, 'completed');
   await checkA11y(page, `${label}-runs-tab`);
 
-  await page.getByRole('button', { name: 'Settings' }).click();
+  await (await headerCommand(page, 'button', 'Settings')).click();
   await page.getByRole('dialog', { name: 'Settings' }).waitFor();
   await checkA11y(page, `${label}-settings`);
   await closeDialog(page, 'Settings');
 
-  await page.getByRole('button', { name: 'Tables' }).click();
+  await (await headerCommand(page, 'button', 'Tables')).click();
   await page.getByRole('dialog', { name: 'Tables' }).getByRole('table').first().waitFor();
   await checkA11y(page, `${label}-tables`);
   await closeDialog(page, 'Tables');
 
-  await page.getByRole('button', { name: 'Paste JSON' }).click();
+  await (await headerCommand(page, 'button', 'Paste JSON')).click();
   const paste = page.getByRole('dialog', { name: 'Paste JSON' });
   await paste.getByRole('textbox').fill(PASTED);
   await paste.getByRole('button', { name: 'Preview import' }).click();

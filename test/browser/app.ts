@@ -73,3 +73,14 @@ export async function useFirstTemplate(page: Page): Promise<string> {
   await page.waitForURL(/#\/w\/[^/]+\/json/);
   return decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
 }
+
+/**
+ * A header command (`role` and exact name). Below 720 px the commands fold behind the header's Menu button:
+ * it is opened first when the command is not shown.
+ */
+export async function headerCommand(page: Page, role: 'button' | 'link', name: string) {
+  const command = page.locator('.app-header').getByRole(role, { name, exact: true });
+  const menu = page.locator('.app-header').getByRole('button', { name: /^Menu/ });
+  if (!(await command.isVisible()) && (await menu.isVisible())) await menu.click();
+  return command;
+}

@@ -21,11 +21,12 @@ export type ColorScheme = 'light' | 'dark';
 /** A page for accessibility checks, in a colour scheme and size; the app runs under its own CSP, as for anyone. */
 export async function openCheckedPage(
   browser: Browser,
-  options: { colorScheme: ColorScheme; width?: number; height?: number },
+  options: { colorScheme: ColorScheme; width?: number; height?: number; hasTouch?: boolean },
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
     colorScheme: options.colorScheme,
+    hasTouch: options.hasTouch ?? false,
   });
   const page = await context.newPage();
   const errors: string[] = [];

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLocator, waitForRunStatus } from './app';
+import { headerCommand, runLocator, waitForRunStatus } from './app';
 import { checkA11y, openCheckedPage } from './axe';
 import { chromiumPath, launch } from './browser';
 
@@ -74,7 +74,7 @@ describe.skipIf(!chromiumPath)(`a narrow screen (${WIDTH}×${HEIGHT})`, () => {
 
       // Tables and Settings open within the width too (a wide table scrolls inside its own box).
       for (const name of ['Tables', 'Settings']) {
-        await page.getByRole('button', { name, exact: true }).click();
+        await (await headerCommand(page, 'button', name)).click();
         const opened = page.getByRole('dialog', { name });
         await opened.waitFor();
         expect((await opened.boundingBox())!.width, name).toBeLessThanOrEqual(WIDTH);
