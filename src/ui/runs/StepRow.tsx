@@ -8,6 +8,7 @@ import { Attempts, hasRetries, listAttempts } from './Attempts';
 import { LlmDetails } from './LlmDetails';
 import { WaitBanner, waitsOfStep } from './WaitBanner';
 import { PinnedStepMark } from '../pins/PinMarks';
+import { useStepDuration } from './StepDuration';
 
 interface StepRowProps {
   run: RunRecord;
@@ -22,7 +23,7 @@ interface StepRowProps {
 /** One step execution: status, attempts, output or error, and what an operator can do with it. */
 export function StepRow({ run, step, onError, effects = [], name }: StepRowProps) {
   const { selected, rowRef } = useStepSelection(run, step);
-  const duration = step.endedAt !== undefined ? formatDuration(step.endedAt - step.startedAt) : undefined;
+  const duration = useStepDuration(run, step);
   const listed = listAttempts(step, effects);
   const retried = hasRetries(listed);
   const waits = waitsOfStep(run, step.key);

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { RunRecord, StepRecord } from '../../engine/records';
-import { formatDuration, STATUS_LABEL } from '../runs/format';
+import { STATUS_LABEL } from '../runs/format';
+import { useStepDuration } from '../runs/StepDuration';
 import { waitsOfStep, WaitBanner } from '../runs/WaitBanner';
 import { missingInputReason } from './missingInput';
 import { Section } from './parts';
@@ -39,6 +40,7 @@ export function StepInspector({ run, step, effects, inside, name, onError, actio
   // A retry's wait is told with the error it follows (StepErrorFacts), the others here with their controls.
   const waits = waitsOfStep(run, step.key).filter((wait) => wait.kind !== 'retry');
   const title = name ?? step.slug;
+  const took = useStepDuration(run, step);
   return (
     <aside
       className="step-inspector"
@@ -62,9 +64,7 @@ export function StepInspector({ run, step, effects, inside, name, onError, actio
           <span className="muted">{step.stepType}</span>{' '}
           <span className={`status-label status-${step.status}`}>{STATUS_LABEL[step.status]}</span>
           {step.path && <span className="muted"> · in {step.path}</span>}
-          {step.endedAt !== undefined && (
-            <span className="muted"> · took {formatDuration(step.endedAt - step.startedAt)}</span>
-          )}
+          {took !== undefined && <span className="muted"> · took {took}</span>}
           {step.branch && <span className="muted"> · then “{step.branch}”</span>}
         </p>
       </header>
