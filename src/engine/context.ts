@@ -303,7 +303,8 @@ export class StepContext extends StepServices implements StepApi, OpenStep {
 
   /** `sleep`: a wait step's own time; `retry`: the backoff before the next attempt. */
   async sleepUntil(at: number, kind: 'sleep' | 'retry' = 'sleep'): Promise<void> {
-    const durable = kind === 'sleep' ? this.host.deps.durable : undefined;
+    // A durable host keeps both deadlines (a retry's backoff too): a recovered run wakes at the one set first.
+    const durable = this.host.deps.durable;
     const sleep = durable
       ? () => durable.sleepUntil(this.key, at, this.signal)
       : () => this.host.deps.clock.sleepUntil(at, this.signal);

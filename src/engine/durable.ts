@@ -6,7 +6,7 @@ import type { EventRecord } from './records';
  * Without it (the tab, tests) the engine waits on its clock and on the events in its store.
  */
 export interface DurableWaits {
-  /** A wait step's sleep until `at`; the host may keep the deadline it recorded first for `stepKey`. */
+  /** A wait step's sleep, or a retry's backoff, until `at`; the host may keep the deadline it recorded first. */
   sleepUntil(stepKey: string, at: number, signal: AbortSignal): Promise<void>;
   /** The event named `eventName` for this run, consumed once, or a timeout at `deadline`. */
   receive(stepKey: string, eventName: string, deadline: number | undefined, signal: AbortSignal): Promise<Received>;
