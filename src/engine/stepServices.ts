@@ -100,7 +100,7 @@ export abstract class StepServices {
     if (!branches || (body.steps.size < 2 && !branches.everyBody)) return run();
     const runId = this.host.run.id;
     const work = () => run().then(async (outcome) => (await this.sync(), outcome));
-    return this.sync().then(() => branches.runBranch(runId, frame.path, [...body.steps.keys()], work));
+    return this.sync().then(() => branches.runBranch(runId, frame.path, [...body.steps.keys()], work, frame.signal));
   }
 
   outputAt(slug: string, path: string): { found: true; value: unknown } | { found: false } {
@@ -117,8 +117,13 @@ export abstract class StepServices {
 
   async runChild(childId: string, workflowName: string, input: unknown): Promise<RunRecord> {
     const { children } = this.host;
-    await children.ensureChildRun({ id: childId, workflowName, input, parent: this.host.run, parentStepKey: this.key });
-    return this.host.waiting(() => children.awaitRun(childId, this.signal), {
+    const { branches } = this.host.deps;
+    const child = { id: childId, workflowName, input, parent: this.host.run, parentStepKey: this.key };
+    // A host that runs child runs apart (DBOS child workflows) creates and drives the child itself.
+    const apart = branches?.runChild && (() => branches.runChild!(child, this.signal));
+    if (!apart) await children.ensureChildRun(child);
+    const run = apart || (() => children.awaitRun(childId, this.signal));
+    return this.host.waiting(run, {
       kind: 'child-run',
       stepKey: this.key,
       runId: childId,

@@ -1,28 +1,35 @@
-import { DBOS } from '@dbos-inc/dbos-sdk';
-import type { BranchRunner } from '../engine/branches';
+import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
+import { AsyncResource } from 'node:async_hooks';
+import type { BranchRunner, ChildRunRequest } from '../engine/branches';
 import type { ScopeOutcome } from '../engine/frame';
-import type { RunRecord, StepRecord, ThreadMessageRecord } from '../engine/records';
+import { InputError } from '../engine/input';
+import type { RunRecord } from '../engine/records';
 import type { StoredDefinition } from '../engine/store';
 import type { WorkflowFile } from '../schema/workflow';
+import {
+  inside,
+  insideEarlierWhile,
+  isEarlierIteration,
+  journalFor,
+  recordPath,
+  whileLoopsOf,
+  type Journal,
+} from './branchJournal';
 import type { ServerRunStore } from './tables';
 
 /**
- * Multi-step branches and loop iterations as DBOS child workflows. DBOS numbers a workflow's operations in issue
- * order, so two branches interleaving in one workflow would not replay alike; in a child of its own each branch's
- * operations are numbered apart. A child is self-contained (DBOS may recover it on any worker, without its parent):
- * it gets the journal as it stood when the branch started, resumes the run from it in an engine of its own, runs
- * only its branch (its siblings wait forever, its ancestors replay their recorded steps) and returns the branch's
- * outcome with the records it made, which the parent adds to its journal.
+ * Multi-step branches and loop iterations, and subworkflow steps' child runs, as DBOS child workflows. DBOS numbers
+ * a workflow's operations in issue order, so two branches interleaving in one workflow would not replay alike; in a
+ * child of its own each branch's operations are numbered apart. A child is self-contained (DBOS may recover it on
+ * any worker, without its parent): it gets the records on its way (`branchJournal.ts`), resumes the run from them in
+ * an engine of its own, runs only its branch (its ancestors replay their recorded steps) and returns the branch's
+ * outcome with the records it made, which the parent adds to its journal. A branch that loses a `join: any` race
+ * or whose sibling failed is cancelled, with its own children (a cancelled workflow is never run again).
  */
 export const BRANCH_WORKFLOW = 'tabflowBranch';
+export const SUBWORKFLOW_WORKFLOW = 'tabflowSubworkflow';
 
-export interface Journal {
-  runs: RunRecord[];
-  steps: StepRecord[];
-  messages: ThreadMessageRecord[];
-}
-
-/** Where a child workflow's branch is: the branch, and the run ids and frame paths that lead to it. */
+/** Where a child workflow's branch is: the branch's run and frame path. */
 export interface BranchTarget {
   runId: string;
   path: string;
@@ -42,84 +49,137 @@ export interface BranchResult {
   records: Journal;
 }
 
-export type StartBranch = (request: BranchRequest, workflowId: string) => Promise<BranchResult>;
-
-/** `runId:slug@path/r1` → `path/r1`: where in its run a record is. */
-function recordPath(key: string): string {
-  return key.slice(key.indexOf('@') + 1);
+/** A subworkflow step's child run as a child workflow of its own (its DBOS workflowID is the child run's id). */
+export interface SubworkflowRequest {
+  child: ChildRunRequest;
+  /** The top run's workflow file: its `bundledWorkflows` are what the child (and its own subworkflows) call. */
+  workflow: WorkflowFile;
 }
 
-const inside = (path: string, scope: string) => path === scope || path.startsWith(`${scope}/`);
-
-/** The journal of the store as it is now, but only the target's run and the runs enclosing it. */
-export function journalFor(store: ServerRunStore, runId: string): Journal {
-  const runs: RunRecord[] = [];
-  for (let id: string | undefined = runId; id; id = store.data.runs.get(id)?.parentRunId) {
-    const run = store.data.runs.get(id);
-    if (run) runs.unshift(structuredClone(run));
-  }
-  const ids = new Set(runs.map((r) => r.id));
-  const steps = [...store.data.steps.values()].filter((s) => ids.has(s.runId)).map((s) => structuredClone(s));
-  const messages = [...store.data.messages.values()].filter((m) => ids.has(m.runId)).map((m) => structuredClone(m));
-  return { runs, steps, messages };
+export interface SubworkflowResult {
+  run: RunRecord;
+  /** The child run's records and those of the runs it started. */
+  records: Journal;
 }
 
-/** What the branch recorded: its own steps and messages, and the runs (subworkflows) started inside it. */
-export function recordsOf(store: ServerRunStore, target: BranchTarget, before: Journal): Journal {
-  const known = new Set(before.runs.map((r) => r.id));
-  const seenMessages = new Set(before.messages.map((m) => m.id));
-  const runs = [...store.data.runs.values()].filter((r) => !known.has(r.id));
-  const newRuns = new Set(runs.map((r) => r.id));
-  const steps = [...store.data.steps.values()].filter(
-    (s) => newRuns.has(s.runId) || (s.runId === target.runId && inside(recordPath(s.key), target.path)),
-  );
-  const messages = [...store.data.messages.values()].filter((m) => !seenMessages.has(m.id));
-  return structuredClone({ runs, steps, messages });
+/** The child workflows a run's engine starts (`registerChildWorkflows`). */
+export interface ChildWorkflows {
+  branch(request: BranchRequest): Promise<BranchResult>;
+  subworkflow(request: SubworkflowRequest): Promise<SubworkflowResult>;
 }
 
-/** The parent's side: each branch is a child workflow, started in the order the engine asks (DBOS's order). */
-export function childBranches(store: ServerRunStore, workflow: WorkflowFile, start: StartBranch): BranchRunner {
+/** The id of a branch's child workflow: deterministic, so a recovered parent finds the child it started. */
+export const branchWorkflowId = (runId: string, path: string) => `${runId}:${path}`;
+
+/** The parent's side: each branch and child run is a child workflow, started in the order the engine asks. */
+export function childBranches(store: ServerRunStore, workflow: WorkflowFile, children: ChildWorkflows): BranchRunner {
   return {
-    runBranch: async (runId, path, slugs, work) => {
+    runBranch: async (runId, path, slugs, work, signal) => {
       if (slugs.length < 2) return work();
       const definitions = structuredClone([...store.data.definitions]);
-      const request = { target: { runId, path }, journal: journalFor(store, runId), workflow, definitions };
-      const result = await start(request, `${runId}:${path}`);
+      const request = { target: { runId, path }, journal: journalFor(store, runId, path), workflow, definitions };
+      const result = await awaitChild(children.branch, branchWorkflowId(runId, path), request, signal);
       await store.commit({ fences: [], ...result.records });
       return result.outcome;
     },
+    runChild: async (child, signal) => {
+      // Refused as the engine refuses a name it cannot find, before any child workflow starts.
+      if (!workflow.bundledWorkflows?.some((w) => w.workflowConfig.name === child.workflowName))
+        throw new InputError(`no saved workflow is named "${child.workflowName}"`);
+      const request = { child: structuredClone(child), workflow };
+      const result = await awaitChild(children.subworkflow, child.id, request, signal);
+      await store.commit({ fences: [], ...result.records });
+      return result.run;
+    },
   };
+}
+
+/**
+ * Cancels a child workflow and its own children as no operation of the workflow asking: bound outside every
+ * workflow's context, so whatever order a replay learns of a race in, the parent's recorded operations stay the same
+ * (a cancel is idempotent, and a cancelled workflow is never run again, not even by a recovered parent).
+ */
+const cancelWithChildren = AsyncResource.bind((workflowID: string) =>
+  DBOS.cancelWorkflow(workflowID, { cancelChildren: true }),
+);
+
+const CANCELLED_CODE = new DBOSErrors.DBOSAwaitedWorkflowCancelledError('').dbosErrorCode;
+
+/** An awaited child was cancelled (also as a replay revives the recorded error: a plain Error with its code). */
+function wasCancelled(error: unknown): boolean {
+  return (
+    typeof error === 'object' && error !== null && 'dbosErrorCode' in error && error.dbosErrorCode === CANCELLED_CODE
+  );
+}
+
+/**
+ * Starts the child workflow (or, replayed, finds the one started before) and awaits its result. When `signal`
+ * fires (a race lost, a sibling failed) the child is cancelled and the branch ends with the signal's reason.
+ */
+async function awaitChild<Request, Result>(
+  workflow: (request: Request) => Promise<Result>,
+  workflowID: string,
+  request: Request,
+  signal: AbortSignal,
+): Promise<Result> {
+  if (signal.aborted) throw signal.reason;
+  const handle = await DBOS.startWorkflow(workflow, { workflowID })(request);
+  const aborted = new Promise<never>((_, reject) =>
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+  );
+  const result = handle.getResult();
+  try {
+    return await Promise.race([result, aborted]);
+  } catch (error) {
+    if (!signal.aborted && !wasCancelled(error)) throw error;
+    result.catch(() => undefined);
+    // A replay may learn of the cancellation before the sibling outcome that caused it: the same signal follows.
+    // (A branch cancelled with its parent waits here for nothing: its workflow is cancelled, nothing it does counts.)
+    await aborted.catch(() => undefined);
+    await cancelWithChildren(workflowID);
+    throw signal.reason;
+  }
 }
 
 const never = () => new Promise<ScopeOutcome>(() => undefined);
 
 /**
+ * Outcome of an earlier forEach iteration in a child that runs a later one: the loop's pool only needs it settled
+ * to reach the target; the child never finishes the loop, so this output is read by no one (the parent keeps the
+ * iteration's own).
+ */
+const SETTLED: ScopeOutcome = { status: 'ok', output: null, terminal: false };
+
+/**
  * The child's side: the target runs here (its outcome goes to `done`, the engine never hears back, so nothing
- * after it runs in this child); a body on the way to it replays; one inside it runs as in a parent; a sibling of
- * several steps is found by its own child workflow's id (a loop's pool waits for it as in the parent), a sibling of
- * one step replays if it had finished and else never starts here.
+ * after it runs in this child); a body on the way to it replays; one inside it runs as in a parent; an earlier
+ * iteration of a `while` loop on the way replays (its records were handed, its condition reads them), an earlier
+ * forEach iteration is settled at once, any other sibling never starts here.
  */
 export function targetBranch(
   store: ServerRunStore,
   target: BranchTarget,
   done: (outcome: Promise<ScopeOutcome>) => void,
   workflow: WorkflowFile,
-  start: StartBranch,
+  children: ChildWorkflows,
 ): BranchRunner {
-  const children = childBranches(store, workflow, start);
+  const parent = childBranches(store, workflow, children);
   const routes = routesTo(store, target);
+  const loops = whileLoopsOf(store, target.runId);
   return {
     everyBody: true,
-    runBranch: (runId, path, slugs, work) => {
+    runChild: parent.runChild,
+    runBranch: (runId, path, slugs, work, signal) => {
       if (runId === target.runId && path === target.path) {
         done(work());
         return never();
       }
       if (routes.some((r) => r.runId === runId && inside(r.path, path))) return work();
       const within = !routes.some((r) => r.runId === runId) || (runId === target.runId && inside(path, target.path));
-      if (within || slugs.length > 1) return children.runBranch(runId, path, slugs, work);
-      const key = `${runId}:${slugs[0]}@${path}`;
-      return store.data.steps.get(key)?.status === 'completed' ? work() : never();
+      if (within) return parent.runBranch(runId, path, slugs, work, signal);
+      if (runId !== target.runId) return never();
+      if (insideEarlierWhile(path, target.path, loops)) return work();
+      return isEarlierIteration(path, target.path) ? Promise.resolve(SETTLED) : never();
     },
   };
 }
@@ -132,12 +192,4 @@ function routesTo(store: ServerRunStore, target: BranchTarget): BranchTarget[] {
     run = store.data.runs.get(run.parentRunId);
   }
   return routes;
-}
-
-/** Starts the child workflow (or, replayed, finds the one started before) and awaits its result. */
-export function dbosStartBranch(workflow: (request: BranchRequest) => Promise<BranchResult>): StartBranch {
-  return async (request, workflowId) => {
-    const handle = await DBOS.startWorkflow(workflow, { workflowID: workflowId })(request);
-    return handle.getResult();
-  };
 }

@@ -2,7 +2,7 @@ import { DBOS } from '@dbos-inc/dbos-sdk';
 import pg from 'pg';
 import { hostname } from 'node:os';
 import { serverEffects } from './runners';
-import { registerBranchWorkflow, registerRunWorkflow, RUN_QUEUE } from './runWorkflow';
+import { registerChildWorkflows, registerRunWorkflow, RUN_QUEUE } from './runWorkflow';
 import { Supervisor } from './supervisor';
 import { ensureTables, seedDemoCustomers } from './tables';
 
@@ -43,7 +43,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   });
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
   const effects = { pool, ...serverEffects(options.env) };
-  registerRunWorkflow({ ...effects, branchWorkflow: registerBranchWorkflow(effects) });
+  registerRunWorkflow({ ...effects, children: registerChildWorkflows(effects) });
   await launchOneAtATime(options.databaseUrl, async () => {
     await ensureTables(pool);
     await seedDemoCustomers(pool);

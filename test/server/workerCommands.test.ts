@@ -95,8 +95,11 @@ describe.runIf(enabled)('tabflow worker / submit / status / approve on DBOS over
     const charged = [...effects.requests.keys()].filter((key) => key.endsWith(':charge@') && key.startsWith('run-sub'));
     expect(charged).toHaveLength(1);
     expect(effects.requests.get(charged[0]!)).toBe(1);
-    // The child's request is a DBOS step of the parent's workflow, named by the child run's key.
-    expect(done.operations).toContain(charged[0]);
+    // The child run is a child workflow of its own (its id the child run's): the request is a step of it.
+    expect(done.children).toEqual([
+      expect.objectContaining({ kind: 'subworkflow', at: 'sub@', workflowId: 'run-sub~sub~' }),
+    ]);
+    expect(done.children[0].operations).toContain('charge@');
   }, 120_000);
 
   it('cancels a run waiting for its approval; it never ships', async () => {

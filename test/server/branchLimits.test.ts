@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkflowFile } from '../../src/schema/workflow';
+import { chain, http, set, transform } from '../support/flows';
+import { query, startPostgres, type Postgres } from '../support/postgres';
+import { spawnWorker, stopWorker, tabflow, until, type WorkerProcess } from './support/cluster';
+import { serverTestsEnabled } from './support/setup';
+import { startSideEffects, type SideEffects } from './support/sideEffects';
+import { writeWorkflow } from './support/workflows';
+
+const enabled = serverTestsEnabled();
+
+/** A `join: any` race: `fast` (two pure steps) against `slow` (two requests, each taking the server's delay). */
+function race(origin: string): WorkflowFile {
+  const call = (slug: string, next?: string) =>
+    http(slug, `${origin}/${slug}`, { body: { step: slug } }, next ? { success: next } : undefined);
+  const branches = {
+    fast: [set('f1', { n: 1 }, { success: 'f2' }), transform('f2', '{ "won": steps.f1.output.n }')],
+    slow: [call('s1', 's2'), call('s2')],
+  };
+  const step = { stepSlug: 'race', name: 'Race', stepType: 'parallel', config: { join: 'any', branches } };
+  return chain('Race', [step], { allowedHosts: [new URL(origin).host] });
+}
+
+/** A forEach loop over `count` items, one at a time, each iteration two steps (so a child workflow of its own). */
+function longLoop(count: number): WorkflowFile {
+  const items = Array.from({ length: count }, (_, i) => `item-${i}`);
+  const body = [
+    set('tag', { item: '{{loop.item}}', note: 'a line of text that every iteration records' }, { success: 'echo' }),
+    transform('echo', '{ "echo": steps.tag.output.item }'),
+  ];
+  return chain('Long loop', [
+    { stepSlug: 'each', name: 'Each', stepType: 'loop', config: { forEach: items, concurrency: 1, steps: body } },
+  ]);
+}
+
+describe.runIf(enabled)('child workflows of branches: cancelled when lost, handed only what they read', () => {
+  let postgres: Postgres;
+  let url: string;
+  const workers: WorkerProcess[] = [];
+  let effects: SideEffects;
+
+  beforeAll(async () => {
+    postgres = await startPostgres();
+    url = postgres.createDatabase('branch_limits');
+    effects = await startSideEffects(2_000);
+    workers.push(await spawnWorker(url, 'limits-worker'));
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const worker of workers) await stopWorker(worker);
+    await effects?.close();
+    postgres?.stop();
+  });
+
+  async function resultOf(id: string) {
+    return until(
+      `run ${id}`,
+      async () => {
+        const answer = JSON.parse((await tabflow(url, 'status', id, '--json')).stdout);
+        return answer.result || answer.error ? answer : undefined;
+      },
+      120_000,
+    );
+  }
+
+  const statusOf = async (workflowId: string) =>
+    (
+      await query<{ status: string }>(url, `SELECT status FROM dbos.workflow_status WHERE workflow_uuid = $1`, [
+        workflowId,
+      ])
+    )[0]?.status;
+
+  it('cancels the branch that lost a join:any race: its later request is never made, its child CANCELLED', async () => {
+    const id = 'race-run';
+    expect((await tabflow(url, 'submit', writeWorkflow(race(effects.origin)), '--id', id)).code).toBe(0);
+    const status = await resultOf(id);
+    expect(status.result).toMatchObject({ status: 'completed', output: { fast: { won: 1 } } });
+    await until(
+      'the slow branch to stop',
+      async () => (await statusOf(`${id}:race.slow`)) === 'CANCELLED' || undefined,
+    );
+    // Long enough for the slow branch's first request to end and a second one to have been made.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    expect(effects.requests.filter((r) => r.key === `${id}:s1@race.slow`)).toHaveLength(1);
+    expect(effects.requests.filter((r) => r.key === `${id}:s2@race.slow`)).toEqual([]);
+    expect(await statusOf(`${id}:race.slow`)).toBe('CANCELLED');
+    expect(await statusOf(`${id}:race.fast`)).toBe('SUCCESS');
+  }, 180_000);
+
+  it('hands each iteration of a long loop only the records on its way, not every iteration before it', async () => {
+    const count = 60;
+    const id = 'long-loop';
+    expect((await tabflow(url, 'submit', writeWorkflow(longLoop(count)), '--id', id)).code).toBe(0);
+    const status = await resultOf(id);
+    expect(status.result.status).toBe('completed');
+    // The run's output is its last step's, the loop's list of iteration outputs.
+    expect(status.result.output).toHaveLength(count);
+    expect(status.result.output[count - 1]).toEqual({ echo: `item-${count - 1}` });
+    const handed = await query<{ id: string; bytes: number }>(
+      url,
+      `SELECT s.workflow_uuid AS id, length(COALESCE(i.inputs, s.inputs))::int AS bytes
+       FROM dbos.workflow_status s LEFT JOIN dbos.workflow_input i USING (workflow_uuid)
+       WHERE s.name = 'tabflowBranch' AND s.workflow_uuid LIKE $1`,
+      [`${id}:%`],
+    );
+    expect(handed).toHaveLength(count);
+    const bytes = (index: number) => handed.find((h) => h.id === `${id}:each[${index}]`)!.bytes;
+    const total = handed.reduce((sum, h) => sum + h.bytes, 0);
+    console.log(
+      `[bytes handed to ${count} iteration children] first ${bytes(0)}, last ${bytes(count - 1)}, total ${total}`,
+    );
+    // The last iteration is handed about what the first was (the loop's record grows by a few bytes), not 60 times it.
+    expect(bytes(count - 1)).toBeLessThan(bytes(0) * 1.5);
+  }, 300_000);
+});
