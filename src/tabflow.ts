@@ -18,6 +18,7 @@ const SERVER_COMMANDS: ReadonlySet<string> = new Set([
   'send',
   'cancel',
   'list',
+  'export',
 ]);
 
 const interrupt = new AbortController();

@@ -13,10 +13,11 @@ import {
   sendRunEvent,
   submitRun,
   withClient,
+  withDatabase,
   type RunStatus,
 } from './commands';
 import type { RunRequest } from './runWorkflow';
-import { formatChildren } from './childStatus';
+import { exportCommand } from './exportRun';
 import { describe } from './supervisor';
 import { startWorker } from './worker';
 
@@ -27,7 +28,7 @@ export interface CommandIo {
   env: NodeJS.ProcessEnv;
 }
 
-export const SERVER_COMMANDS = ['worker', 'submit', 'status', 'approve', 'send', 'cancel', 'list'] as const;
+export const SERVER_COMMANDS = ['worker', 'submit', 'status', 'approve', 'send', 'cancel', 'list', 'export'] as const;
 export type ServerCommand = (typeof SERVER_COMMANDS)[number];
 
 export function isServerCommand(command: string): command is ServerCommand {
@@ -45,7 +46,8 @@ export const SERVER_USAGE = `Server commands (DBOS over PostgreSQL at --database
   tabflow approve RUN STEP [--reject] [--note TEXT] [--idempotency-key KEY]
   tabflow send RUN EVENT JSON [--idempotency-key KEY]
   tabflow cancel RUN
-  tabflow list [--json]`;
+  tabflow list [--json]
+  tabflow export RUN [--out bundle.json] [--store file:DIR]   a run (finished or waiting) as a bundle the tab opens`;
 
 interface Parsed {
   positional: string[];
@@ -166,6 +168,15 @@ export async function runServerCommand(command: string, argv: string[], io: Comm
         else for (const run of runs) out(`${run.workflowID}  ${run.status}  ${new Date(run.createdAt).toISOString()}`);
         return 0;
       }
+      case 'export': {
+        const [runId, store, file] = [
+          positional(parsed, 0, 'RUN'),
+          stringFlag(parsed, 'store'),
+          stringFlag(parsed, 'out'),
+        ];
+        const target = { runId, ...(store ? { store } : {}), ...(file ? { out: file } : {}) };
+        return await exportCommand({ ...target, databaseUrl: () => databaseUrl(parsed, io.env) }, io.env, out);
+      }
       default:
         throw new CommandError(`unknown command "${command}"\n\n${SERVER_USAGE}`);
     }
@@ -180,15 +191,16 @@ async function approveCommand(parsed: Parsed, io: CommandIo, out: (line: string)
   const note = stringFlag(parsed, 'note');
   const key = stringFlag(parsed, 'idempotency-key');
   const approved = !parsed.flags.has('reject');
-  await withClient(databaseUrl(parsed, io.env), (client) =>
-    approveStep(client, {
+  const sent = await withDatabase(databaseUrl(parsed, io.env), (client, pool) =>
+    approveStep(client, pool, {
       ...args,
       approved,
       ...(note ? { note } : {}),
       ...(key ? { idempotencyKey: key } : {}),
     }),
   );
-  out(`${approved ? 'approved' : 'rejected'} ${args.step} of run ${args.runId}`);
+  const again = sent === 'repeated' ? ' (the same answer as before: the step takes it once)' : '';
+  out(`${approved ? 'approved' : 'rejected'} ${args.step} of run ${args.runId}${again}`);
   return 0;
 }
 
@@ -256,7 +268,6 @@ export function formatStatus(status: RunStatus): string {
   if (status.executorId) lines.push(`  worker: ${status.executorId}`);
   if (status.waitingFor) lines.push(`  waiting for: ${status.waitingFor.event} (step ${status.waitingFor.stepKey})`);
   if (status.operations.length > 0) lines.push(`  recorded: ${status.operations.join(', ')}`);
-  lines.push(...formatChildren(status.children ?? []));
   if (status.result?.output !== undefined) lines.push(`  output: ${JSON.stringify(status.result.output)}`);
   if (status.result?.error) lines.push(`  error: ${status.result.error.message}`);
   if (status.error) lines.push(`  error: ${status.error}`);

@@ -1,10 +1,11 @@
 import { DBOSClient, type WorkflowStatus } from '@dbos-inc/dbos-sdk';
 import { randomUUID } from 'node:crypto';
+import pg, { type Pool } from 'pg';
 import { compileWorkflow } from '../engine/compile';
 import { eventName, eventNameProblem } from '../engine/events';
 import { checkInput } from '../engine/input';
+import { forgetAnswer, recordAnswer, type Answer } from './answers';
 import { BRANCH_WORKFLOW } from './branchWorkflow';
-import { childStatuses, type ChildStatus } from './childStatus';
 import { WAITING_EVENT, type EventMessage, type WaitingFor } from './dbosRuntime';
 import { RUN_QUEUE, RUN_WORKFLOW, type RunRequest, type RunResult } from './runWorkflow';
 import { APPLICATION_NAME, APPLICATION_VERSION } from './worker';
@@ -12,6 +13,19 @@ import { APPLICATION_NAME, APPLICATION_VERSION } from './worker';
 /** A command's refusal: printed as it is, exit code 1 (never a stack trace). */
 export class CommandError extends Error {
   override name = 'CommandError';
+}
+
+/** The client and a pool on the same database, for the commands that read or write our own tables too. */
+export async function withDatabase<T>(
+  databaseUrl: string,
+  work: (client: DBOSClient, pool: Pool) => Promise<T>,
+): Promise<T> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    return await withClient(databaseUrl, (client) => work(client, pool));
+  } finally {
+    await pool.end();
+  }
 }
 
 export async function withClient<T>(databaseUrl: string, work: (client: DBOSClient) => Promise<T>): Promise<T> {
@@ -46,8 +60,6 @@ export interface RunStatus {
   operations: string[];
   waitingFor?: WaitingFor;
   error?: string;
-  /** Its child workflows (multi-step branches, subworkflow steps), their operations and waits (`childStatus.ts`). */
-  children?: ChildStatus[];
 }
 
 export async function runStatus(client: DBOSClient, runId: string): Promise<RunStatus> {
@@ -62,13 +74,11 @@ export async function runStatus(client: DBOSClient, runId: string): Promise<RunS
     const waiting = (await waitsOf(client, runId))[0];
     if (waiting) result.waitingFor = waiting.waitingFor;
   }
-  const children = await childStatuses(client, runId);
-  if (children.length > 0) result.children = children;
   return result;
 }
 
 /** What the run waits for now: its own workflow's wait, then those of its branches' child workflows. */
-async function waitsOf(
+export async function waitsOf(
   client: DBOSClient,
   runId: string,
 ): Promise<Array<{ workflowId: string; waitingFor: WaitingFor }>> {
@@ -101,21 +111,59 @@ export function approvalTopic(runId: string, step: string): string {
   return eventName({ kind: 'approval', stepKey: `${runId}:${key}` });
 }
 
+/** `STEP` as the step's key within its run: `slug@` or `slug@path`. */
+const stepKeyOf = (step: string) => (step.includes('@') ? step : `${step}@`);
+
+/** Whether the answer went out now, or was the very answer (and key) sent before, sent again (DBOS keeps one). */
+export type ApprovalSent = 'sent' | 'repeated';
+
 /**
  * An approval is one decision per step: unless told otherwise its idempotency key is the run and step, so a second
- * send (a retried command, a double click) is dropped by DBOS and the step consumes one answer.
+ * send (a retried command, a double click) is dropped by DBOS and the step consumes one answer. A different second
+ * answer (a `--reject` after an approve, or another key) is refused, naming the first (`answers.ts`).
  */
 export async function approveStep(
   client: DBOSClient,
+  pool: Pool,
   args: { runId: string; step: string; approved: boolean; note?: string; idempotencyKey?: string },
-): Promise<void> {
+): Promise<ApprovalSent> {
   await requireRun(client, args.runId);
   const payload = args.note === undefined ? { approved: args.approved } : { approved: args.approved, note: args.note };
   const key = args.idempotencyKey ?? `approval:${args.runId}:${args.step}`;
+  const recorded = await recordAnswer(pool, args.runId, stepKeyOf(args.step), {
+    approved: args.approved,
+    idempotencyKey: key,
+  });
+  if (recorded.kind === 'answered-before') refuseSecondAnswer(args, key, recorded.answer, recorded.at);
   const message: EventMessage = { id: key, payload, sentAt: Date.now() };
   if (args.note !== undefined) message.note = args.note;
   const topic = approvalTopic(args.runId, args.step);
-  await client.send(await destinationOf(client, args.runId, topic), message, topic, key);
+  try {
+    await client.send(await destinationOf(client, args.runId, topic), message, topic, key);
+  } catch (error) {
+    if (recorded.kind === 'first') await forgetAnswer(pool, args.runId, stepKeyOf(args.step));
+    throw error;
+  }
+  return recorded.kind === 'first' ? 'sent' : 'repeated';
+}
+
+function refuseSecondAnswer(
+  args: { runId: string; step: string; approved: boolean },
+  key: string,
+  first: Answer,
+  at: Date,
+): void {
+  if (first.approved === args.approved && first.idempotencyKey === key) return;
+  const was = first.approved ? 'approved' : 'rejected';
+  const what =
+    args.approved === first.approved
+      ? 'second approval (another idempotency key)'
+      : args.approved
+        ? 'approval'
+        : 'rejection';
+  throw new CommandError(
+    `step ${args.step} of run ${args.runId} was already ${was} (${at.toISOString()}): this ${what} was not sent`,
+  );
 }
 
 export async function sendRunEvent(

@@ -69,6 +69,7 @@ const RULES: FolderRule[] = [
       'cli/environment.ts',
       'cli/report.ts',
       'cli/bundleRun.ts',
+      'cli/exportRun.ts',
       'store/bundleCheck.ts',
     ],
   },
