@@ -18,6 +18,7 @@ import {
 } from './commands';
 import type { RunRequest } from './runWorkflow';
 import { exportCommand } from './exportRun';
+import { formatChildren } from './childStatus';
 import { describe } from './supervisor';
 import { startWorker } from './worker';
 
@@ -268,6 +269,7 @@ export function formatStatus(status: RunStatus): string {
   if (status.executorId) lines.push(`  worker: ${status.executorId}`);
   if (status.waitingFor) lines.push(`  waiting for: ${status.waitingFor.event} (step ${status.waitingFor.stepKey})`);
   if (status.operations.length > 0) lines.push(`  recorded: ${status.operations.join(', ')}`);
+  lines.push(...formatChildren(status.children ?? []));
   if (status.result?.output !== undefined) lines.push(`  output: ${JSON.stringify(status.result.output)}`);
   if (status.result?.error) lines.push(`  error: ${status.result.error.message}`);
   if (status.error) lines.push(`  error: ${status.error}`);

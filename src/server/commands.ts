@@ -6,6 +6,7 @@ import { eventName, eventNameProblem } from '../engine/events';
 import { checkInput } from '../engine/input';
 import { forgetAnswer, recordAnswer, type Answer } from './answers';
 import { BRANCH_WORKFLOW } from './branchWorkflow';
+import { childStatuses, type ChildStatus } from './childStatus';
 import { WAITING_EVENT, type EventMessage, type WaitingFor } from './dbosRuntime';
 import { RUN_QUEUE, RUN_WORKFLOW, type RunRequest, type RunResult } from './runWorkflow';
 import { APPLICATION_NAME, APPLICATION_VERSION } from './worker';
@@ -60,6 +61,8 @@ export interface RunStatus {
   operations: string[];
   waitingFor?: WaitingFor;
   error?: string;
+  /** Its child workflows (multi-step branches, subworkflow steps), their operations and waits (`childStatus.ts`). */
+  children?: ChildStatus[];
 }
 
 export async function runStatus(client: DBOSClient, runId: string): Promise<RunStatus> {
@@ -74,6 +77,8 @@ export async function runStatus(client: DBOSClient, runId: string): Promise<RunS
     const waiting = (await waitsOf(client, runId))[0];
     if (waiting) result.waitingFor = waiting.waitingFor;
   }
+  const children = await childStatuses(client, runId);
+  if (children.length > 0) result.children = children;
   return result;
 }
 

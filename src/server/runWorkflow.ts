@@ -13,12 +13,15 @@ import { dbosRunners, dbosWaits, stepName } from './dbosRuntime';
 import {
   BRANCH_WORKFLOW,
   childBranches,
-  dbosStartBranch,
-  recordsOf,
+  SUBWORKFLOW_WORKFLOW,
   targetBranch,
   type BranchRequest,
   type BranchResult,
+  type ChildWorkflows,
+  type SubworkflowRequest,
+  type SubworkflowResult,
 } from './branchWorkflow';
+import { recordsOf, type Journal } from './branchJournal';
 import { ServerRunStore } from './tables';
 import { JournaledRunStore } from './runJournal';
 
@@ -47,8 +50,8 @@ export interface RunWorkflowDeps {
   pool: Pool;
   runners: Runners;
   secret(name: string): Promise<string | undefined>;
-  /** The child workflow multi-step branches run as (`registerBranchWorkflow`). */
-  branchWorkflow(branch: BranchRequest): Promise<BranchResult>;
+  /** The child workflows multi-step branches and subworkflow steps run as (`registerChildWorkflows`). */
+  children: ChildWorkflows;
 }
 
 /**
@@ -74,7 +77,7 @@ export function registerRunWorkflow(deps: RunWorkflowDeps): (request: RunRequest
 async function interpret(runId: string, request: RunRequest, deps: RunWorkflowDeps): Promise<RunResult> {
   const store = new JournaledRunStore(deps.pool, runId);
   const { bundle } = request;
-  const branches = childBranches(store, request.workflow, dbosStartBranch(deps.branchWorkflow));
+  const branches = childBranches(store, request.workflow, deps.children);
   // The run's id is the workflow's (a bundle's run has it already).
   const engine = runEngine(runId, store, request, deps, branches, bundle ? 0 : 1);
   try {
@@ -113,41 +116,65 @@ function runEngine(
     // The first `ownIds` ids are the workflow's own; anything else the engine names (events) is numbered after it.
     newId: () => (ids++ < ownIds ? workflowId : `${workflowId}/${ids}`),
     secret: deps.secret,
-    // A subworkflow step calls a workflow the file bundles (as `tabflow run` and a bundle import do); it runs
-    // inside this run's DBOS workflow, its operations among the parent's.
+    // A subworkflow step calls a workflow the file bundles (as `tabflow run` and a bundle import do); its child run
+    // is a child workflow of its own (`registerChildWorkflows`).
     findWorkflow: async (name) => request.workflow.bundledWorkflows?.find((w) => w.workflowConfig.name === name),
   });
 }
 
 /**
- * A multi-step branch's child workflow (`branchWorkflow.ts`): the run resumed from the journal it was given, in an
- * engine that runs only that branch; its outcome and records go back to the parent.
+ * The child workflows (`branchWorkflow.ts`). A multi-step branch's: the run resumed from the records it was given,
+ * in an engine that runs only that branch; its outcome and records go back to the parent. A subworkflow step's: the
+ * child run created and run to its end in an engine of its own (its workflowID is the child run's id).
  */
-export function registerBranchWorkflow(
-  deps: Omit<RunWorkflowDeps, 'branchWorkflow'>,
-): (branch: BranchRequest) => Promise<BranchResult> {
-  const workflow: (branch: BranchRequest) => Promise<BranchResult> = DBOS.registerWorkflow(
-    async (branch: BranchRequest): Promise<BranchResult> => {
-      const rootId = branch.journal.runs[0]!.id;
-      const store = new ServerRunStore(deps.pool);
-      for (const [hash, stored] of branch.definitions) store.importDefinition(hash, stored.definition, stored.parsed);
-      await store.commit({ fences: [], ...structuredClone(branch.journal) });
-      let finished!: (outcome: Promise<ScopeOutcome>) => void;
-      const outcome = new Promise<Promise<ScopeOutcome>>((resolve) => (finished = resolve));
-      const branches = targetBranch(store, branch.target, finished, branch.workflow, dbosStartBranch(workflow));
-      const request = { workflow: branch.workflow, input: undefined };
-      const engine = runEngine(rootId, store, request, { ...deps, branchWorkflow: workflow }, branches, 0);
-      try {
-        await engine.resumeAll();
-        const result = await await outcome;
-        return { outcome: result, records: recordsOf(store, branch.target, branch.journal) };
-      } finally {
-        engine.shutdown();
-      }
-    },
-    { name: BRANCH_WORKFLOW },
-  );
-  return workflow;
+export function registerChildWorkflows(deps: Omit<RunWorkflowDeps, 'children'>): ChildWorkflows {
+  const children: ChildWorkflows = {
+    branch: DBOS.registerWorkflow((branch: BranchRequest) => runBranch(branch, { ...deps, children }), {
+      name: BRANCH_WORKFLOW,
+    }),
+    subworkflow: DBOS.registerWorkflow((child: SubworkflowRequest) => runSubworkflow(child, { ...deps, children }), {
+      name: SUBWORKFLOW_WORKFLOW,
+    }),
+  };
+  return children;
+}
+
+async function runBranch(branch: BranchRequest, deps: RunWorkflowDeps): Promise<BranchResult> {
+  const rootId = branch.journal.runs[0]!.id;
+  const store = new ServerRunStore(deps.pool);
+  for (const [hash, stored] of branch.definitions) store.importDefinition(hash, stored.definition, stored.parsed);
+  await store.commit({ fences: [], ...structuredClone(branch.journal) });
+  let finished!: (outcome: Promise<ScopeOutcome>) => void;
+  const outcome = new Promise<Promise<ScopeOutcome>>((resolve) => (finished = resolve));
+  const branches = targetBranch(store, branch.target, finished, branch.workflow, deps.children);
+  const engine = runEngine(rootId, store, { workflow: branch.workflow, input: undefined }, deps, branches, 0);
+  try {
+    await engine.resumeAll();
+    const result = await await outcome;
+    return { outcome: result, records: recordsOf(store, branch.target, branch.journal) };
+  } finally {
+    engine.shutdown();
+  }
+}
+
+async function runSubworkflow(request: SubworkflowRequest, deps: RunWorkflowDeps): Promise<SubworkflowResult> {
+  const { child, workflow } = request;
+  const store = new ServerRunStore(deps.pool);
+  const branches = childBranches(store, workflow, deps.children);
+  const engine = runEngine(child.id, store, { workflow, input: undefined }, deps, branches, 0);
+  try {
+    await engine.ensureChildRun(child);
+    const run = await engine.awaitRun(child.id);
+    return { run, records: wholeJournal(store) };
+  } finally {
+    engine.shutdown();
+  }
+}
+
+/** Every record of the store: the child run's and those of the runs it started. */
+function wholeJournal(store: ServerRunStore): Journal {
+  const { runs, steps, messages } = store.data;
+  return structuredClone({ runs: [...runs.values()], steps: [...steps.values()], messages: [...messages.values()] });
 }
 
 /**
