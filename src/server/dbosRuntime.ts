@@ -34,11 +34,11 @@ export function stepName(runId: string, key: string): string {
   return key.startsWith(`${runId}:`) ? key.slice(runId.length + 1) : key;
 }
 
-type Recorded<T> = { ok: true; value: T } | { ok: false; error: StepError };
+export type Recorded<T> = { ok: true; value: T } | { ok: false; error: StepError };
 
-/** A DBOS step whose classified failure is recorded as data, so a replay throws the same StepFailure. */
-async function recordedStep<T>(name: string, work: () => Promise<T>): Promise<T> {
-  const outcome = await DBOS.runStep(
+/** A DBOS step whose classified failure is recorded as data (any other throw is DBOS's to record). */
+export function recordedOutcome<T>(name: string, work: () => Promise<T>): Promise<Recorded<T>> {
+  return DBOS.runStep(
     async (): Promise<Recorded<T>> => {
       try {
         return { ok: true, value: await work() };
@@ -49,8 +49,17 @@ async function recordedStep<T>(name: string, work: () => Promise<T>): Promise<T>
     },
     { name },
   );
+}
+
+/** The value, or the recorded failure thrown again as the StepFailure it was. */
+export function unwrapRecorded<T>(outcome: Recorded<T>): T {
   if (!outcome.ok) throw new StepFailure(outcome.error);
   return outcome.value;
+}
+
+/** A DBOS step whose classified failure is recorded as data, so a replay throws the same StepFailure. */
+async function recordedStep<T>(name: string, work: () => Promise<T>): Promise<T> {
+  return unwrapRecorded(await recordedOutcome(name, work));
 }
 
 export function dbosRunners(runId: string, runners: Runners): Runners {
@@ -94,7 +103,7 @@ export function dbosWaits(runId: string): DurableWaits {
 }
 
 /** The engine stops waiting when its signal fires (a cancelled run); DBOS's own wait is left to end by itself. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(signal.reason);

@@ -1,8 +1,10 @@
-import { DBOS } from '@dbos-inc/dbos-sdk';
+import { DBOS, DBOSClient } from '@dbos-inc/dbos-sdk';
 import pg from 'pg';
 import { hostname } from 'node:os';
+import { requestLimitFromEnv } from '../cli/environment';
+import { queuedModel, registerRequestQueues, registerRequestWorkflow } from './providerQueues';
 import { serverEffects } from './runners';
-import { registerChildWorkflows, registerRunWorkflow, RUN_QUEUE } from './runWorkflow';
+import { registerBranchWorkflow, registerRunWorkflow, RUN_QUEUE } from './runWorkflow';
 import { Supervisor } from './supervisor';
 import { ensureTables, seedDemoCustomers } from './tables';
 
@@ -41,9 +43,20 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     applicationVersion: APPLICATION_VERSION,
     logLevel: options.env.TABFLOW_DBOS_LOG_LEVEL ?? 'warn',
   });
+  const limited = requestLimitFromEnv(options.env);
+  if (!limited.ok) throw new Error(limited.message);
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
-  const effects = { pool, ...serverEffects(options.env) };
-  registerRunWorkflow({ ...effects, children: registerChildWorkflows(effects) });
+  const { runners, secret, providerIds, providerOf } = serverEffects(options.env);
+  // Any worker may take a queued request, whichever worker's run asked for it.
+  registerRequestWorkflow(runners.model);
+  const client = limited.limit
+    ? await DBOSClient.create({ systemDatabaseUrl: options.databaseUrl, applicationName: APPLICATION_NAME })
+    : undefined;
+  const model = client
+    ? queuedModel({ client, appVersion: APPLICATION_VERSION, model: runners.model, providerOf })
+    : runners.model;
+  const effects = { pool, secret, runners: { ...runners, model } };
+  registerRunWorkflow({ ...effects, branchWorkflow: registerBranchWorkflow(effects) });
   await launchOneAtATime(options.databaseUrl, async () => {
     await ensureTables(pool);
     await seedDemoCustomers(pool);
@@ -53,12 +66,17 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     onConflict: 'always_update',
     minPollingIntervalMs: 200,
   });
+  if (limited.limit) await registerRequestQueues(providerIds, limited.limit);
   const supervisor = new Supervisor({
     pool,
     executorId,
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     staleAfterMs: options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
-    resume: async (id) => void (await DBOS.resumeWorkflow(id, { queueName: RUN_QUEUE })),
+    // Back on the queue it came from: a provider request keeps its provider's limit.
+    resume: async (id) => {
+      const queueName = (await DBOS.getWorkflowStatus(id))?.queueName ?? RUN_QUEUE;
+      await DBOS.resumeWorkflow(id, { queueName });
+    },
     log: options.log,
   });
   await supervisor.start();
@@ -69,6 +87,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     async stop() {
       await supervisor.stop();
       await pool.end();
+      await client?.destroy();
       await DBOS.shutdown();
     },
   };

@@ -37,6 +37,8 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The whole reply was written (false: still going, or the client went away first). */
   answered: boolean;
+  /** When its body had arrived (Date.now()). */
+  receivedAt: number;
 }
 
 /**
@@ -105,6 +107,7 @@ export async function startOpenAIServer(
       authorization: req.headers.authorization,
       headers: { ...req.headers },
       answered: false,
+      receivedAt: Date.now(),
     };
     if (requests.length < MAX_RECORDED) requests.push(recorded);
     res.on('finish', () => void (recorded.answered = true));

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chain, llm } from '../support/flows';
+import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer';
+import { query, startPostgres, type Postgres } from '../support/postgres';
+import { spawnWorker, stopWorker, tabflow, until, type WorkerProcess } from './support/cluster';
+import { serverTestsEnabled } from './support/setup';
+import { writeWorkflow } from './support/workflows';
+
+const enabled = serverTestsEnabled();
+
+const LIMIT = 3;
+const PERIOD_SECONDS = 2;
+const RUNS = 9;
+
+/** The most timestamps inside any window of `windowMs` (each window starting at one of them). */
+function busiestWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1]! < sorted[i]! + windowMs) j++;
+    most = Math.max(most, j - i + 1);
+  }
+  return most;
+}
+
+/**
+ * A provider's request limit is one DBOS queue for every worker on the database: 2 worker processes, 9 runs of one
+ * model round each against a local OpenAI-compatible server, `TABFLOW_REQUEST_LIMIT=3/2s`. Each worker keeping its
+ * own window would let both send 3 at once; the queue lets 3 through per 2 s in all.
+ */
+describe.runIf(enabled)('provider request limits as DBOS queues shared by 2 workers', () => {
+  let postgres: Postgres;
+  let provider: OpenAIServer;
+  const workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    postgres = await startPostgres();
+    provider = await startOpenAIServer();
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const worker of workers) await stopWorker(worker);
+    await provider?.close();
+    postgres?.stop();
+  });
+
+  it(`sends at most ${LIMIT} requests per ${PERIOD_SECONDS} s across both workers, each round once`, async () => {
+    const url = postgres.createDatabase('limits');
+    const env = {
+      TABFLOW_BASE_URL: provider.url,
+      TABFLOW_MODEL: 'test-model',
+      TABFLOW_REQUEST_LIMIT: `${LIMIT}/${PERIOD_SECONDS}s`,
+    };
+    for (const id of ['limit-a', 'limit-b']) workers.push(await spawnWorker(url, id, ['--concurrency', '8'], env));
+    const file = writeWorkflow(chain('Limited', [llm('ask', 'Say hello to {{input.value}}')]));
+    for (let i = 0; i < RUNS; i++) {
+      const submitted = await tabflow(
+        url,
+        'submit',
+        file,
+        '--input',
+        JSON.stringify({ value: `n${i}` }),
+        '--id',
+        `lim-${i}`,
+      );
+      expect(submitted, submitted.stderr).toMatchObject({ code: 0 });
+    }
+    // Nothing else in this process while the requests come (the provider's clock is this process's event loop).
+    const posts = () => provider.requests.filter((r) => r.method === 'POST');
+    await until('every request', async () => (posts().length >= RUNS ? true : undefined), 90_000);
+    for (let i = 0; i < RUNS; i++) {
+      const done = await until(
+        `run lim-${i}`,
+        async () => {
+          const status = JSON.parse((await tabflow(url, 'status', `lim-${i}`, '--json')).stdout);
+          return status.result || status.error ? status : undefined;
+        },
+        90_000,
+      );
+      expect(done.result?.status, JSON.stringify(done)).toBe('completed');
+      expect(done.result.output).toBeDefined();
+    }
+
+    // Each round sent once: one request per run's prompt.
+    const prompts = posts().map((r) => JSON.stringify(r.body.messages.at(-1)));
+    expect(new Set(prompts).size).toBe(RUNS);
+    expect(posts()).toHaveLength(RUNS);
+    // Both workers took runs (the limit held across processes, not within one).
+    const owners = await query<{ executor_id: string }>(
+      url,
+      `SELECT DISTINCT executor_id FROM dbos.workflow_status WHERE name = 'tabflowRun'`,
+    );
+    expect(owners.map((o) => o.executor_id).sort()).toEqual(['limit-a', 'limit-b']);
+    // DBOS's own start times of the request workflows (`lim-N:ask@/r1#1`), by run.
+    const started = await query<{ id: string; at: string }>(
+      url,
+      `SELECT workflow_uuid AS id, started_at_epoch_ms AS at FROM dbos.workflow_status
+       WHERE name = 'tabflowProviderRequest'`,
+    );
+    const startOf = new Map(started.map((s) => [s.id.slice(0, s.id.indexOf(':')), Number(s.at)]));
+    // As the provider saw them: a request leaves a moment after its start (longer on a loaded machine), so the
+    // window is the period less the longest such delay.
+    const arrivals = posts().map((r) => ({
+      at: r.receivedAt,
+      run: `lim-${/n(\d+)/.exec(JSON.stringify(r.body))![1]}`,
+    }));
+    const lag = Math.max(0, ...arrivals.map((a) => a.at - (startOf.get(a.run) ?? a.at)));
+    const seen = busiestWindow(
+      arrivals.map((a) => a.at),
+      PERIOD_SECONDS * 1000 - lag,
+    );
+    console.log(`provider limits: busiest ${PERIOD_SECONDS} s window (less ${lag} ms) held ${seen} of ${RUNS}`);
+    expect(seen, JSON.stringify({ started, arrivals })).toBeLessThanOrEqual(LIMIT);
+    // The window checked stays at least a quarter of the period (a burst of both workers at once is ms apart).
+    expect(lag).toBeLessThan(PERIOD_SECONDS * 750);
+    expect(started).toHaveLength(RUNS);
+    expect(busiestWindow([...startOf.values()], PERIOD_SECONDS * 1000)).toBeLessThanOrEqual(LIMIT);
+    const span = Math.max(...posts().map((r) => r.receivedAt)) - Math.min(...posts().map((r) => r.receivedAt));
+    expect(span).toBeGreaterThanOrEqual(((RUNS / LIMIT - 1) * PERIOD_SECONDS - 1) * 1000);
+  }, 180_000);
+
+  it('a worker refuses a limit it cannot read, naming the variable', async () => {
+    const url = postgres.createDatabase('limits_bad');
+    await expect(spawnWorker(url, 'limit-bad', [], { TABFLOW_REQUEST_LIMIT: '3 per second' })).rejects.toThrow(
+      /TABFLOW_REQUEST_LIMIT must look like 500\/60s \(got "3 per second"\)/,
+    );
+  }, 60_000);
+});
