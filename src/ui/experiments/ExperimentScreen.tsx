@@ -10,6 +10,7 @@ import { NotFound } from '../routing/NotFound';
 import { routeHref, workflowRoute } from '../routing/routes';
 import { formatTime } from '../runs/format';
 import { useUi } from '../state';
+import { ExperimentStall } from './ExperimentStall';
 import { addSample, estimateRemainingMs, formatEta, progressOf, type ProgressSample } from './progress';
 import './experiments.css';
 
@@ -51,6 +52,7 @@ export function ExperimentScreen({ batchId }: { batchId: string }) {
       <h2 id="experiment-title">{batch.name}</h2>
       <ExperimentFacts batch={batch} />
       <ExperimentProgress batch={batch} />
+      <ExperimentStall batch={batch} />
       <ExperimentCommands batch={batch} />
       {/* The results table (results/) and the charts (charts/), each a lazy chunk of its own. */}
       <LazyBoundary label="the charts" fallback={<p className="muted">Loading the charts…</p>}>
