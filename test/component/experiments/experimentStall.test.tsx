@@ -1,18 +1,13 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StepRecord } from '../../../src/engine/records';
-import { cellRunId, type ExperimentSpec } from '../../../src/schema/experiment';
-import {
-  editBatch,
-  emptyCounts,
-  insertBatch,
-  type BatchCellRecord,
-  type BatchRecord,
-} from '../../../src/store/batches';
+import { cellRunId } from '../../../src/schema/experiment';
+import { editBatch, type BatchCellRecord } from '../../../src/store/batches';
 import type { TabflowDb } from '../../../src/store/db';
 import { ExperimentScreen } from '../../../src/ui/experiments/ExperimentScreen';
 import { STALL_AFTER_MS } from '../../../src/ui/experiments/stall';
 import { freshDb, renderWithExecutor } from '../helpers';
+import { storeExperiment } from './resultsFixtures';
 
 /**
  * A batch whose running cells make no progress (a provider that never answers) says so: for how long, what it
@@ -22,41 +17,13 @@ import { freshDb, renderWithExecutor } from '../helpers';
 
 const BATCH_ID = 'b-stall';
 const T0 = Date.UTC(2026, 11, 1, 12, 0, 0);
-const spec: ExperimentSpec = {
-  name: 'Stalled over topics',
-  workflowId: 'w-missing',
-  source: { kind: 'file', fileName: 'topics.csv', format: 'csv' },
-  mapping: { topic: 'topic' },
-  variants: [{ id: 'v1', label: 'Remote', model: { provider: 'openai', model: 'gpt-4o-mini' } }],
-  evaluators: [],
-};
+const VARIANTS = [{ id: 'v1', label: 'Remote', model: { provider: 'openai', model: 'gpt-4o-mini' } }];
 
+/** Two rows, one variant, every cell queued; the record last written at T0. */
 async function storeBatch(db: TabflowDb) {
-  const cells: BatchCellRecord[] = [0, 1].map((rowIndex) => ({
-    key: cellRunId(BATCH_ID, rowIndex, 0),
-    batchId: BATCH_ID,
-    rowIndex,
-    variantIndex: 0,
-    variantId: 'v1',
-    status: 'queued',
-    attempt: 0,
-  }));
-  const batch: BatchRecord = {
-    id: BATCH_ID,
-    name: spec.name,
-    workflowId: spec.workflowId,
-    spec,
-    variantWorkflows: [],
-    columns: ['topic'],
-    rowCount: 2,
-    status: 'running',
-    counts: { ...emptyCounts(), queued: 2 },
-    totals: { tokens: 0, costUsd: 0, judgeTokens: 0, judgeCostUsd: 0 },
-    concurrency: 2,
-    createdAt: T0,
-    updatedAt: T0,
-  };
-  await insertBatch(db, batch, [{ topic: 'a' }, { topic: 'b' }], cells);
+  const batch = await storeExperiment(db, { id: BATCH_ID, rows: [{ topic: 'a' }, { topic: 'b' }], variants: VARIANTS });
+  await editBatch(db, BATCH_ID, { keys: [] }, () => ({}), T0);
+  return batch;
 }
 
 /** What the scheduler writes: cell `rowIndex` now `status` (its run started at T0), the record written `now`. */
@@ -91,7 +58,7 @@ function modelStepInFlight(runId: string): StepRecord {
 
 async function openScreen(db: TabflowDb) {
   renderWithExecutor(db, {}, <ExperimentScreen batchId={BATCH_ID} />);
-  return screen.findByRole('region', { name: spec.name });
+  return screen.findByRole('region', { name: 'Sentiment check' });
 }
 
 /** Lets the clock run on by `ms` (the interval ticks) and the reads settle. */
