@@ -136,6 +136,31 @@ describe.runIf(enabled)('tabflow export: a server run as a bundle the tab opens'
     expect(done.result.status).toBe('completed');
   }, 120_000);
 
+  it('exports a run with a subworkflow step: the child run comes with it, and the tab opens both', async () => {
+    const child = effectWorkflow(effects.origin, { approval: false });
+    const parent = chain('Parent', [
+      {
+        stepSlug: 'sub',
+        name: 'Order',
+        stepType: 'subworkflow',
+        config: { workflow: 'Order', input: { order: 'o-s' } },
+      },
+    ]) as unknown as WorkflowFile;
+    parent.bundledWorkflows = [child];
+    expect((await tabflow(url, 'submit', writeWorkflow(parent), '--id', 'exp-sub')).code).toBe(0);
+    const done = await until('the parent to finish', async () => {
+      const status = await statusOf('exp-sub');
+      return status.result ? status : undefined;
+    });
+    expect(done.result.status).toBe('completed');
+    const exported = await tabflow(url, 'export', 'exp-sub');
+    expect(exported.code, exported.stderr).toBe(0);
+    const tab = await openInTab(exported.stdout);
+    expect(tab.bundle.runs).toHaveLength(2);
+    expect(tab.bundle.runs[1]).toMatchObject({ parentRunId: 'exp-sub', status: 'completed' });
+    expect(tab.bundle.definitions).toHaveLength(2);
+  }, 120_000);
+
   it('refuses a run with no such id, naming it', async () => {
     const missing = await tabflow(url, 'export', 'no-such-run');
     expect(missing).toMatchObject({ code: 1 });
