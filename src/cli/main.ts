@@ -8,6 +8,7 @@ export const USAGE = `Usage: tabflow <command> [options]
   run <workflow.json | bundle.json>   run a workflow headless here (engine + file or memory store)
   worker --database-url URL           run workflows on DBOS over PostgreSQL (several workers share the work)
   submit | status | approve | send | cancel | list    talk to the workers' database
+  export RUN [--out FILE] [--store file:DIR]          a run as a bundle the tab opens (from the database or a store)
 
 tabflow run --help lists the run options.`;
 

@@ -184,9 +184,12 @@ describe.runIf(enabled)('tabflow export: a server run as a bundle the tab opens'
     expect(echo.seen).toEqual([`Bearer ${TOKEN}`]);
 
     // The client knows the secret too, so its last look would refuse a bundle holding it.
-    const exported = await tabflowWithEnv({ TABFLOW_SECRET_TOKEN: TOKEN }, url, 'export', 'exp-secret');
+    // The database's password (trust authentication here ignores it) never reaches the bundle either.
+    const withPassword = url.replace('postgres@', 'postgres:db-pa55word-7@');
+    const exported = await tabflowWithEnv({ TABFLOW_SECRET_TOKEN: TOKEN }, withPassword, 'export', 'exp-secret');
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stdout).not.toContain(TOKEN);
+    expect(exported.stdout).not.toContain('db-pa55word-7');
     const tab = await openInTab(exported.stdout);
     const call = tab.steps.find((s) => s.key === 'call@')!.s;
     expect(call.input).toMatchObject({
