@@ -6,6 +6,7 @@ import { eventName, eventNameProblem } from '../engine/events';
 import { checkInput } from '../engine/input';
 import { forgetAnswer, recordAnswer, type Answer } from './answers';
 import { BRANCH_WORKFLOW } from './branchWorkflow';
+import { answerBudgetWait, budgetWaitFor } from './budgetAnswer';
 import { childStatuses, type ChildStatus } from './childStatus';
 import { WAITING_EVENT, type EventMessage, type WaitingFor } from './dbosRuntime';
 import { RUN_QUEUE, RUN_WORKFLOW, type RunRequest, type RunResult } from './runWorkflow';
@@ -133,6 +134,9 @@ export async function approveStep(
   args: { runId: string; step: string; approved: boolean; note?: string; idempotencyKey?: string },
 ): Promise<ApprovalSent> {
   await requireRun(client, args.runId);
+  // At a round waiting on the run's budget, approve is its Continue and --reject its Stop (`budgetAnswer.ts`).
+  const budget = budgetWaitFor(await waitsOf(client, args.runId), args.step);
+  if (budget) return (await answerBudgetWait(client, args.runId, budget, args), 'sent');
   const payload = args.note === undefined ? { approved: args.approved } : { approved: args.approved, note: args.note };
   const key = args.idempotencyKey ?? `approval:${args.runId}:${args.step}`;
   const recorded = await recordAnswer(pool, args.runId, stepKeyOf(args.step), {
