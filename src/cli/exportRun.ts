@@ -54,7 +54,12 @@ export function bundleText(
  * A run of a `tabflow run --store file:DIR` store. Its definitions are stored parsed (defaults filled in), so a run
  * names the hash of the file it was given: the bundle carries the stored one under its own hash, and the runs say so.
  */
-export function fileStoreBundleText(dir: string, runId: string, secrets: readonly string[], now = new Date()): string {
+export function fileStoreBundleText(
+  dir: string,
+  runId: string,
+  secrets: readonly string[],
+  now = new Date(),
+): { text: string; state: string } {
   if (!existsSync(join(dir, LOG_FILE)))
     throw new BundleExportError(`${dir} holds no tabflow run store (no ${LOG_FILE})`);
   const store = FileStore.open(dir);
@@ -71,7 +76,9 @@ export function fileStoreBundleText(dir: string, runId: string, secrets: readonl
     }
     const runs = parts.runs.map((run) => ({ ...run, workflowHash: rehashed.get(run.workflowHash)! }));
     const why = waitingExport('', `in the store ${dir}: tabflow run continues it`);
-    return bundleText({ ...parts, runs, definitions }, why, secrets, now);
+    const text = bundleText({ ...parts, runs, definitions }, why, secrets, now);
+    const finished = parts.runs.every((run) => FINISHED_RUN_STATUSES.has(run.status));
+    return { text, state: finished ? parts.runs[0]!.status : why.message };
   } finally {
     store.close();
   }

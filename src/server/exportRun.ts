@@ -2,8 +2,7 @@ import type { DBOSClient } from '@dbos-inc/dbos-sdk';
 import { writeFile } from 'node:fs/promises';
 import pg, { type Pool } from 'pg';
 import { BundleExportError, definitionsByHash } from '../engine/runBundle';
-import { FINISHED_RUN_STATUSES, type StepError } from '../engine/records';
-import type { RunBundle } from '../schema/runBundle';
+import { FINISHED_RUN_STATUSES, type StepError, type WaitReason } from '../engine/records';
 import type { WorkflowFile } from '../schema/workflow';
 import { secretValues } from '../cli/environment';
 import { bundleText, fileStoreBundleText, waitingExport } from '../cli/exportRun';
@@ -41,21 +40,24 @@ export async function exportServerRun(
     status.status === 'SUCCESS'
       ? undefined
       : await unfinishedReason(client, runId, status.status, root.waits ?? [], now);
-  const documents: WorkflowFile[] = request.bundle
+  const documents = request.bundle
     ? request.bundle.definitions.map((d) => d.workflow as WorkflowFile)
-    : [request.workflow, ...(request.workflow.bundledWorkflows ?? [])];
+    : withBundled(request.workflow);
   const text = bundleText({ ...journal, definitions: definitionsByHash(documents) }, why, secrets, now);
   return { text, state: why?.message ?? root.status };
 }
 
-type Waits = NonNullable<NonNullable<Awaited<ReturnType<typeof savedJournal>>>['runs'][number]['waits']>;
+/** A workflow and the ones it bundles for its subworkflow steps, at any depth. */
+function withBundled(workflow: WorkflowFile): WorkflowFile[] {
+  return [workflow, ...(workflow.bundledWorkflows ?? []).flatMap((bundled) => withBundled(bundled as WorkflowFile))];
+}
 
 /** Why the run has not finished, if it has not: it waits (for what), it was cancelled or failed on the server. */
 async function unfinishedReason(
   client: DBOSClient,
   runId: string,
   dbosStatus: string,
-  waits: Waits,
+  waits: readonly WaitReason[],
   now: Date,
 ): Promise<StepError> {
   if (dbosStatus === 'CANCELLED')
@@ -114,8 +116,7 @@ async function exportedRun(args: ExportArgs, secrets: readonly string[]): Promis
         throw new CommandError(
           `--store must be "file:<directory>", the store of tabflow run (got "${args.store.slice(0, 80)}")`,
         );
-      const text = fileStoreBundleText(args.store.slice('file:'.length), args.runId, secrets);
-      return { text, state: (JSON.parse(text) as RunBundle).runs[0]!.status };
+      return fileStoreBundleText(args.store.slice('file:'.length), args.runId, secrets);
     }
     const pool = new pg.Pool({ connectionString: args.databaseUrl(), max: 1 });
     try {

@@ -51,7 +51,10 @@ describe('tabflow export --store file:DIR: a run of tabflow run as a bundle the 
     const out = join(tempDir(), 'bundle.json');
     const exported = await exportRun(runId, '--store', `file:${dir}`, '--out', out);
     expect(exported.code, exported.stderr).toBe(0);
-    expect(exported.stdout).toContain(`exported run ${runId} (cancelled) to ${out}`);
+    expect(exported.stdout).toContain(
+      `exported run ${runId} (exported while it waited; the run itself goes on (in the store`,
+    );
+    expect(exported.stdout).toContain(`: tabflow run continues it)) to ${out}`);
     const early = await openInTab(readFileSync(out, 'utf8'));
     expect(early.run.status).toBe('cancelled');
     expect(early.run.error?.message).toContain('exported while it waited');
