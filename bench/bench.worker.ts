@@ -18,8 +18,9 @@ import {
   BENCH_DB,
 } from './measures';
 import { RESUME_WORKER_NAME, type BenchApi, type ResumeFigure } from './protocol';
-import { effectChain, fanOut, HOLD_SLUG, pureChain, resumeChain } from './workflows';
+import { effectChain, fanOut, HOLD_SLUG, pureChain } from './workflows';
 import { batchRun, batchStart } from './batchMeasures';
+import { noOpModel, resumeWorkflow } from './resumeWorkflows';
 
 /** Milliseconds after this worker was created at which its module began to run (script loaded and parsed). */
 const MODULE_EVALUATED_MS = performance.now();
@@ -53,7 +54,7 @@ const api: BenchApi = {
   langgraph: async (count) => (await import('./peers/langgraphPeer')).langgraphSteps(count, async () => OK),
   batch: (rows, concurrency) => batchRun(rows, answerAtOnce, concurrency),
   batchStart: (rows) => batchStart(rows, answerAtOnce),
-  async prepareResume(count) {
+  async prepareResume(count, kind = 'chain') {
     let held!: () => void;
     const holding = new Promise<void>((resolve) => (held = resolve));
     const http: NonNullable<Runners['http']> = (request, call) => {
@@ -64,9 +65,9 @@ const api: BenchApi = {
         call.signal.addEventListener('abort', () => reject(call.signal.reason), { once: true }),
       );
     };
-    const bench = createBenchEngine(await freshDb(), http);
+    const bench = createBenchEngine(await freshDb(), http, undefined, kind === 'model' ? noOpModel : undefined);
     const started = performance.now();
-    const runId = await bench.engine.start({ workflow: resumeChain(count), input: {} });
+    const runId = await bench.engine.start({ workflow: resumeWorkflow(kind, count), input: {} });
     await holding;
     const ms = performance.now() - started;
     const run = (await bench.store.loadRun(runId))!;
@@ -127,9 +128,12 @@ class TimedStore extends CountingStore {
 /** Worker start → the cut-off step starting again, as the product does at boot (`resumeAll`). */
 function resumeAtBoot(): Promise<ResumeFigure> {
   let nextStepStartedMs = 0;
+  let stepsLoaded = 0;
   const db = new TabflowDb(BENCH_DB);
   const store = new TimedStore(db);
   const http: NonNullable<Runners['http']> = async () => {
+    // What the resume read: a loop that ends reads its earlier iterations later, for its output.
+    if (!nextStepStartedMs) stepsLoaded = store.stepsLoaded;
     nextStepStartedMs ||= performance.now();
     return OK;
   };
@@ -140,7 +144,7 @@ function resumeAtBoot(): Promise<ResumeFigure> {
     const calls = store.calls.filter((c) => c.start <= nextStepStartedMs);
     return {
       moduleEvaluatedMs: MODULE_EVALUATED_MS,
-      stepsLoaded: store.stepsLoaded,
+      stepsLoaded,
       storeCalls: calls,
       nextStepStartedMs,
       status: run?.status ?? 'missing',

@@ -2,6 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { ResumeFigure, RunFigure, TxFigure } from './protocol';
 import type { EngineMeasures } from './results';
 import { watchWorkerHeap } from './workerHeap';
+import { measureResumeKinds } from './resumeKinds';
 import type { PeerMeasures } from './peers/report';
 
 /** The engine figures, in the bench page's worker: the product's engine and store, no-op runners. */
@@ -76,6 +77,7 @@ export async function measureEngine(context: BrowserContext, page: Page): Promis
   log('resume: 100, then 10,000 completed steps, each time the worker restarts');
   const short = await resumeAfter(page, 100);
   const long = await resumeAfter(page, 10_000);
+  const resumeKinds = await measureResumeKinds(page, log);
   // The physical limit drifts on a busy disk: sampled at the start, middle and end, the median is used.
   const raw = [...rawSamples].sort((a, b) => a.perSecond - b.perSecond)[1]!;
   return {
@@ -94,6 +96,7 @@ export async function measureEngine(context: BrowserContext, page: Page): Promis
     prepared: long.prepared,
     resume: long.resume,
     resume100: short.resume,
+    resumeKinds,
     heapAfter100,
     heapAfter10000,
     peers,

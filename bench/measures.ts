@@ -2,6 +2,7 @@ import Dexie, { type EntityTable } from 'dexie';
 import { systemClock } from '../src/engine/clock';
 import { Engine } from '../src/engine/engine';
 import type { RunRecord } from '../src/engine/records';
+import type { ModelRunner } from '../src/engine/llmTypes';
 import type { HttpResponse, Runners } from '../src/engine/runtime';
 import type { CommitBatch, CommitResult } from '../src/engine/store';
 import type { ParsedWorkflow, WorkflowFile } from '../src/schema/workflow';
@@ -48,8 +49,10 @@ export function createBenchEngine(
   db: TabflowDb,
   http: NonNullable<Runners['http']>,
   store = new CountingStore(db),
+  model?: ModelRunner,
 ): BenchEngine {
-  const engine = new Engine({ store, clock: systemClock, runners: { http }, isHostApproved: async () => true });
+  const runners = { http, ...(model ? { model } : {}) };
+  const engine = new Engine({ store, clock: systemClock, runners, isHostApproved: async () => true });
   return { db, store, engine };
 }
 

@@ -1,4 +1,5 @@
 import type { PeerFigure } from './peers/figures';
+import type { ResumeKind } from './resumeWorkflows';
 
 /** What the bench page offers Playwright (`window.bench`), and what the bench worker answers. */
 
@@ -62,7 +63,7 @@ export interface BenchApi {
   transforms(count: number): Promise<RunFigure>;
   fanOut(branches: number): Promise<RunFigure>;
   /** Runs `count` effects and a last one that never answers; resolves once that one has started. */
-  prepareResume(count: number): Promise<RunFigure>;
+  prepareResume(count: number, kind?: ResumeKind): Promise<RunFigure>;
   /** The browser peers (`peers/`): `count` no-op effects, each followed by the peer's durable write. */
   xstate(count: number): Promise<PeerFigure>;
   langgraph(count: number): Promise<PeerFigure>;

@@ -1,9 +1,10 @@
 import { PEER_UNITS, peerGoals, type PeerFigures } from './peers/report';
 import { RESULTS_UNITS, resultsGoals, type ResultsReportFigures } from './resultsBench';
+import { RESUME_KIND_UNITS, resumeKindGoals, type ResumeKindFigures } from './resumeKinds';
 
 /** The figures `npm run bench` reports, its goals, and how they are printed. */
 
-export interface Figures extends PeerFigures, ResultsReportFigures {
+export interface Figures extends PeerFigures, ResultsReportFigures, ResumeKindFigures {
   raw_idb_tx_per_s: number;
   durable_steps_per_s_100: number;
   durable_steps_per_s_1000: number;
@@ -101,6 +102,7 @@ export function goals(f: Figures): Goal[] {
     ...inspectorGoals(f),
     ...resultsGoals(f),
     ...peerGoals(f),
+    ...resumeKindGoals(f),
   ];
 }
 
@@ -133,6 +135,7 @@ const UNITS: Record<keyof Figures, string> = {
   run_detail_scroll_longest_task_ms: 'ms',
   ...RESULTS_UNITS,
   ...PEER_UNITS,
+  ...RESUME_KIND_UNITS,
 };
 
 /** Experiments: a batch's durable steps nearly as fast as one run's; a 10,000-row start back within a second. */

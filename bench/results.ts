@@ -5,6 +5,7 @@ import { resultsReportFigures, type ResultsFigures } from './resultsBench';
 import type { BatchFigure, BatchStartFigure, ResumeFigure, RunFigure, TxFigure } from './protocol';
 import type { Figures } from './report';
 import { peerFigures, peerNotes, type PeerMeasures } from './peers/report';
+import { resumeKindFigures, type ResumeKindMeasures } from './resumeKinds';
 
 /** From what the browser measured to the reported figures, the details kept for profiling, and notes. */
 
@@ -27,6 +28,8 @@ export interface EngineMeasures {
   resume: ResumeFigure & { workerClockSkewMs: number };
   /** The same resume after 100 steps: what a resume costs whatever the history. */
   resume100: ResumeFigure & { workerClockSkewMs: number };
+  /** Resume of a long loop and of a line of model steps, each after a short and a long history. */
+  resumeKinds: ResumeKindMeasures;
   /** The bench worker's heap (bytes, after a forced GC) with the engine of its last run kept. */
   heapAfter100: number;
   heapAfter10000: number;
@@ -75,6 +78,7 @@ export function toFigures({ engine: e, stream, editor, inspector, results, initi
     run_detail_scroll_longest_task_ms: round(inspector.runDetailScrollLongestTaskMs),
     ...resultsReportFigures(results),
     ...peerFigures(e.peers),
+    ...resumeKindFigures(e.resumeKinds),
   };
 }
 

@@ -1,3 +1,4 @@
+import { afterAll, expect, it } from 'vitest';
 import { FakeClock } from '../../src/engine/clock';
 import { Engine } from '../../src/engine/engine';
 import type { ModelCall, ModelReply, ModelRound } from '../../src/engine/llmTypes';
@@ -201,4 +202,27 @@ export async function crashDuringResume(scenario: CrashRun): Promise<number> {
     }
   }
   return cycles;
+}
+
+/**
+ * The two crash-injection tests of a resume path over `scenarios` (inside a `describe`): one crash at every store
+ * operation, and a second one during the resume; the counts are printed as `label: N cycles, M with a second crash`.
+ */
+export function crashInjectionCases(label: string, scenarios: Array<[string, CrashRun]>): void {
+  const cycles = { single: 0, double: 0 };
+  afterAll(() => console.log(`${label}: ${cycles.single} crash/resume cycles, ${cycles.double} with a second crash`));
+  it.each(scenarios)('%s: a crash at every store operation ends as the uninterrupted run', async (_n, s) => {
+    const done = await crashAtEveryOperation(s);
+    expect(done).toBeGreaterThan(10);
+    cycles.single += done;
+  });
+  it.each(scenarios)(
+    '%s: a second crash during the resume too',
+    async (_n, s) => {
+      const done = await crashDuringResume(s);
+      expect(done).toBeGreaterThan(20);
+      cycles.double += done;
+    },
+    120_000,
+  );
 }

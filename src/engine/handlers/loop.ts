@@ -22,13 +22,18 @@ class LoopProgress {
   private readonly startSeqs = new Map<number, number>();
   private readonly finishedAhead = new Set<number>();
   private done: number;
+  private readonly recorded: Recorded | undefined;
+  /** No record of a resumed iteration is older: the recorded floor, else the loop's own record (it began first). */
+  private readonly floor: number;
 
   constructor(
     private readonly ctx: StepApi,
     private readonly bodyEntry: string,
-    private readonly recorded: Recorded | undefined,
+    loop: StepRecord,
   ) {
-    this.done = recorded ? recorded.done - 1 : 0;
+    this.recorded = loop.meta?.loopProgress;
+    this.floor = this.recorded?.fromSeq ?? loop.seq;
+    this.done = this.recorded ? this.recorded.done - 1 : 0;
   }
 
   /** The first iteration this pass runs; the ones before it replay at the end (`replaySkipped`). */
@@ -37,9 +42,9 @@ class LoopProgress {
   }
 
   started(index: number, path: string): void {
-    // An iteration with records from before the resume has them at or after the recorded floor, never before.
-    const resumed = this.recorded !== undefined && this.ctx.hasRecordAt(this.bodyEntry, path);
-    this.startSeqs.set(index, resumed ? this.recorded!.fromSeq : this.ctx.run.nextSeq);
+    // An iteration with records from before a resume has them at or after the floor; a new one from the next seq on.
+    const resumed = this.ctx.hasRecordAt(this.bodyEntry, path);
+    this.startSeqs.set(index, resumed ? this.floor : this.ctx.run.nextSeq);
   }
 
   /** Once every iteration before `done` finished, the loop's record says so, queued with the iteration's end. */
@@ -75,8 +80,7 @@ export async function loopHandler(step: StepOf<'loop'>, ctx: StepApi): Promise<S
   // The list's length is on the loop's record from its start: the run shows iterations done of it.
   const record = ctx.begin(items ? { meta: { items: items.length } } : {});
   // Only a top-level loop records its progress: a resume's journal read starts at the top level.
-  const progress =
-    ctx.frame.path === '' ? new LoopProgress(ctx, body.entry.stepSlug, record.meta?.loopProgress) : undefined;
+  const progress = ctx.frame.path === '' ? new LoopProgress(ctx, body.entry.stepSlug, record) : undefined;
   const iterate: Iterate = async (index, item) => {
     const frame = frameOf(index, item);
     progress?.started(index, frame.path);

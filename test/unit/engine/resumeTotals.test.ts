@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/engine/clock';
 import { Engine } from '../../../src/engine/engine';
 import type { ModelRunner } from '../../../src/engine/llmTypes';
@@ -10,8 +10,7 @@ import { quiesce } from '../../support/engine';
 import { chain, llm } from '../../support/flows';
 import {
   budgetQuestions,
-  crashAtEveryOperation,
-  crashDuringResume,
+  crashInjectionCases,
   CountingStore,
   roundReply,
   runThroughCrashes,
@@ -191,25 +190,5 @@ const CRASH_SCENARIOS: Array<[string, CrashRun]> = [
   ['model steps in a loop, one thread', { workflow: modelLoop, input: {} }],
 ];
 
-describe('crash injection around a model run’s resume from its totals', () => {
-  const cycles = { single: 0, double: 0 };
-  afterAll(() =>
-    console.log(`model totals resume: ${cycles.single} crash/resume cycles, ${cycles.double} with a second crash`),
-  );
-
-  it.each(CRASH_SCENARIOS)('%s: a crash at every store operation ends as the uninterrupted run', async (_n, s) => {
-    const done = await crashAtEveryOperation(s);
-    expect(done).toBeGreaterThan(20);
-    cycles.single += done;
-  });
-
-  it.each(CRASH_SCENARIOS)(
-    '%s: a second crash during the resume too',
-    async (_n, s) => {
-      const done = await crashDuringResume(s);
-      expect(done).toBeGreaterThan(20);
-      cycles.double += done;
-    },
-    120_000,
-  );
-});
+describe('crash injection around a model run’s resume from its totals', () =>
+  crashInjectionCases('model totals resume', CRASH_SCENARIOS));
