@@ -15,6 +15,7 @@ import {
   whileLoopsOf,
   type Journal,
 } from './branchJournal';
+import { branchTopics, forwardAnswers } from './answerRouting';
 import type { ServerRunStore } from './tables';
 
 /**
@@ -78,7 +79,8 @@ export function childBranches(store: ServerRunStore, workflow: WorkflowFile, chi
       if (slugs.length < 2) return work();
       const definitions = structuredClone([...store.data.definitions]);
       const request = { target: { runId, path }, journal: journalFor(store, runId, path), workflow, definitions };
-      const result = await awaitChild(children.branch, branchWorkflowId(runId, path), request, signal);
+      const topics = branchTopics(store, runId, path, slugs);
+      const result = await awaitChild(children.branch, branchWorkflowId(runId, path), request, signal, topics);
       await store.commit({ fences: [], ...result.records });
       return result.outcome;
     },
@@ -114,16 +116,19 @@ function wasCancelled(error: unknown): boolean {
 
 /**
  * Starts the child workflow (or, replayed, finds the one started before) and awaits its result. When `signal`
- * fires (a race lost, a sibling failed) the child is cancelled and the branch ends with the signal's reason.
+ * fires (a race lost, a sibling failed) the child is cancelled and the branch ends with the signal's reason. The
+ * answers already sent for the child's steps go on to it (`answerRouting.ts`).
  */
 async function awaitChild<Request, Result>(
   workflow: (request: Request) => Promise<Result>,
   workflowID: string,
   request: Request,
   signal: AbortSignal,
+  answerTopics: readonly string[] = [],
 ): Promise<Result> {
   if (signal.aborted) throw signal.reason;
   const handle = await DBOS.startWorkflow(workflow, { workflowID })(request);
+  await forwardAnswers(workflowID, answerTopics);
   const aborted = new Promise<never>((_, reject) =>
     signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
   );

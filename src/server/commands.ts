@@ -7,6 +7,7 @@ import { checkInput } from '../engine/input';
 import { forgetAnswer, recordAnswer, type Answer } from './answers';
 import { BRANCH_WORKFLOW } from './branchWorkflow';
 import { answerBudgetWait, budgetWaitFor } from './budgetAnswer';
+import { pendingBranchFor } from './answerRouting';
 import { childStatuses, type ChildStatus } from './childStatus';
 import { WAITING_EVENT, type EventMessage, type WaitingFor } from './dbosRuntime';
 import { RUN_QUEUE, RUN_WORKFLOW, type RunRequest, type RunResult } from './runWorkflow';
@@ -104,7 +105,8 @@ export async function waitsOf(
 
 /** A message goes to the workflow waiting for its topic: a step inside a multi-step branch waits in its child. */
 async function destinationOf(client: DBOSClient, runId: string, topic: string): Promise<string> {
-  return (await waitsOf(client, runId)).find((w) => w.waitingFor.event === topic)?.workflowId ?? runId;
+  const waiting = (await waitsOf(client, runId)).find((w) => w.waitingFor.event === topic)?.workflowId;
+  return waiting ?? (await pendingBranchFor(client, runId, topic)) ?? runId;
 }
 
 export async function listRuns(client: DBOSClient, limit = 50): Promise<WorkflowStatus[]> {

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { requestLimitFromEnv } from '../cli/environment';
 import { queuedModel, registerRequestQueues, registerRequestWorkflow } from './providerQueues';
 import { serverEffects } from './runners';
-import { registerBranchWorkflow, registerRunWorkflow, RUN_QUEUE } from './runWorkflow';
+import { registerChildWorkflows, registerRunWorkflow, RUN_QUEUE } from './runWorkflow';
 import { Supervisor } from './supervisor';
 import { ensureTables, seedDemoCustomers } from './tables';
 
@@ -56,7 +56,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     ? queuedModel({ client, appVersion: APPLICATION_VERSION, model: runners.model, providerOf })
     : runners.model;
   const effects = { pool, secret, runners: { ...runners, model } };
-  registerRunWorkflow({ ...effects, branchWorkflow: registerBranchWorkflow(effects) });
+  registerRunWorkflow({ ...effects, children: registerChildWorkflows(effects) });
   await launchOneAtATime(options.databaseUrl, async () => {
     await ensureTables(pool);
     await seedDemoCustomers(pool);

@@ -33,6 +33,37 @@ function longLoop(count: number): WorkflowFile {
   ]);
 }
 
+/** A request (the server's delay) before a parallel step whose branches wait for an approval and for an event. */
+function answeredBranches(origin: string, requestInBranch: boolean): WorkflowFile {
+  const call = (slug: string, next: string) =>
+    http(slug, `${origin}/${slug}`, { body: { step: slug } }, { success: next });
+  const approval = {
+    stepSlug: 'ok',
+    name: 'OK?',
+    stepType: 'approval',
+    config: { prompt: 'Go on?' },
+    nextSteps: { approved: 'after', rejected: 'after' },
+  };
+  const event = {
+    stepSlug: 'go',
+    name: 'Go',
+    stepType: 'event',
+    config: { event: 'go' },
+    nextSteps: { success: 'b2' },
+  };
+  const branches = {
+    a: [
+      ...(requestInBranch ? [call('a0', 'ok')] : []),
+      approval,
+      set('after', { approved: '{{steps.ok.output.approved}}' }),
+    ],
+    b: [event, set('b2', { went: true })],
+  };
+  const fan = { stepSlug: 'fan', name: 'Fan', stepType: 'parallel', config: { join: 'all', branches } };
+  const steps = requestInBranch ? [fan] : [call('pre', 'fan'), fan];
+  return chain('Answered branches', steps, { allowedHosts: [new URL(origin).host] });
+}
+
 describe.runIf(enabled)('child workflows of branches: cancelled when lost, handed only what they read', () => {
   let postgres: Postgres;
   let url: string;
@@ -112,4 +143,44 @@ describe.runIf(enabled)('child workflows of branches: cancelled when lost, hande
     // The last iteration is handed about what the first was (the loop's record grows by a few bytes), not 60 times it.
     expect(bytes(count - 1)).toBeLessThan(bytes(0) * 1.5);
   }, 300_000);
+
+  it('an approval and an event sent before their branches start are consumed by the branches when there', async () => {
+    const id = 'early-answers';
+    expect(
+      (await tabflow(url, 'submit', writeWorkflow(answeredBranches(effects.origin, false)), '--id', id)).code,
+    ).toBe(0);
+    // Sent while the run's first request is on its way: no branch's child workflow exists yet.
+    expect((await tabflow(url, 'approve', id, 'ok@fan.a')).code).toBe(0);
+    expect((await tabflow(url, 'send', id, 'go', '{"now":true}')).code).toBe(0);
+    expect(await statusOf(`${id}:fan.a`)).toBeUndefined();
+    const status = await resultOf(id);
+    expect(status.result).toMatchObject({
+      status: 'completed',
+      output: { a: { approved: true }, b: { went: true } },
+    });
+  }, 180_000);
+
+  it('an approval sent while its branch runs, before it reaches its wait, is consumed by the branch', async () => {
+    const id = 'answer-mid-branch';
+    expect((await tabflow(url, 'submit', writeWorkflow(answeredBranches(effects.origin, true)), '--id', id)).code).toBe(
+      0,
+    );
+    await until('the branch’s request', async () =>
+      effects.requests.some((r) => r.key === `${id}:a0@fan.a`) ? true : undefined,
+    );
+    expect(await statusOf(`${id}:fan.a`)).toBe('PENDING');
+    expect((await tabflow(url, 'approve', id, 'ok@fan.a', '--reject')).code).toBe(0);
+    // The event's branch waits already (a message for a workflow that waits goes to it, as before).
+    await until('the event wait', async () => {
+      const shown = JSON.parse((await tabflow(url, 'status', id, '--json')).stdout);
+      const waits = shown.children?.some((c: { at: string; waitingFor?: unknown }) => c.at === 'fan.b' && c.waitingFor);
+      return waits ? true : undefined;
+    });
+    expect((await tabflow(url, 'send', id, 'go', '{}')).code).toBe(0);
+    const status = await resultOf(id);
+    expect(status.result).toMatchObject({
+      status: 'completed',
+      output: { a: { approved: false }, b: { went: true } },
+    });
+  }, 180_000);
 });
