@@ -3,7 +3,9 @@ import {
   browserWiring,
   compareResults,
   conformanceCases,
+  httpConformanceCase,
   runConformanceCase,
+  startEchoServer,
   type ConformanceResult,
 } from '../support/conformance';
 import { query, startPostgres, type Postgres } from '../support/postgres';
@@ -58,6 +60,20 @@ describe.runIf(enabled)('conformance: DBOS worker vs the tab’s engine', () => 
     expect(status.error).toBeUndefined();
     return { status: status.result.status, output: status.result.output, stepKeys: status.result.steps };
   }
+
+  it('flow:http: same output and step keys, the request sent once with the step’s idempotency key', async () => {
+    const echo = await startEchoServer();
+    try {
+      const c = httpConformanceCase(echo.origin);
+      const expected = await runConformanceCase(c, browserWiring);
+      const actual = await runOnDbos('conformance-http', c);
+      expect(compareResults(expected, actual)).toEqual([]);
+      expect(actual.status).toBe('completed');
+      expect(echo.requests).toEqual([expect.stringMatching(/:order@$/), 'conformance-http:order@']);
+    } finally {
+      await echo.close();
+    }
+  }, 120_000);
 
   for (const [index, c] of conformanceCases().entries()) {
     it(`${c.id}: same output and step keys`, async () => {

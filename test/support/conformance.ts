@@ -14,8 +14,9 @@ import type { WorkflowFile } from '../../src/schema/workflow';
 import { DEMO_CUSTOMERS } from '../../src/templates/demoCustomers';
 import { TEMPLATES } from '../../src/templates';
 import { fetchHttp } from '../../src/worker/httpRunner';
+import { createServer, type Server } from 'node:http';
 import { runToEnd } from './engine';
-import { chain, findThenMarkAtRisk, llm, set, transform } from './flows';
+import { chain, findThenMarkAtRisk, http, llm, set, transform } from './flows';
 
 /**
  * The conformance suite's harness: every template and every held-in flow, run on the offline demo model through one
@@ -29,6 +30,8 @@ export interface ConformanceCase {
   input: unknown;
   /** Approval steps (slugs, top level) approved as the run reaches them. */
   approve: string[];
+  /** Hosts the user allows (the tab's "Allow", `tabflow run --allow-host`); the server allows allowedHosts. */
+  hosts?: string[];
 }
 
 export interface ConformanceResult {
@@ -78,6 +81,46 @@ export function conformanceCases(): ConformanceCase[] {
   return [...templates, ...HELD_IN_FLOWS.map((c) => ({ ...c, workflow: structuredClone(c.workflow) }))];
 }
 
+/**
+ * The held-in http flow, against `startEchoServer`'s origin: a POST (so it carries the step's idempotency key) whose
+ * JSON answer a transform reads. Its host is in the workflow's allowedHosts and allowed by the user.
+ */
+export function httpConformanceCase(origin: string): ConformanceCase {
+  const host = new URL(origin).host;
+  const workflow = chain(
+    'Held-in http',
+    [
+      http('order', `${origin}/orders`, { body: { order: '{{input.value}}', qty: 2 } }),
+      transform('receipt', '{ "status": steps.order.output.status, "echo": steps.order.output.body }'),
+    ],
+    { allowedHosts: [host] },
+  );
+  return { id: 'flow:http', workflow, input: { value: 'o-7' }, approve: [], hosts: [host] };
+}
+
+/** A local server answering every request with its method, path and JSON body (no Date header: outputs compare). */
+export async function startEchoServer(): Promise<{ origin: string; requests: string[]; close(): Promise<void> }> {
+  const requests: string[] = [];
+  const server: Server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    req.on('end', () => {
+      requests.push(String(req.headers['idempotency-key'] ?? ''));
+      res.sendDate = false;
+      const body = { method: req.method, path: req.url, received: text ? JSON.parse(text) : null };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
+
 /** A fresh memory store holding the demo customers, as a new tab (and a new `tabflow run` store) starts. */
 export function demoMemoryData(): MemoryData {
   const data = new MemoryData();
@@ -89,10 +132,14 @@ export function demoMemoryData(): MemoryData {
 export async function runConformanceCase(c: ConformanceCase, wiring: ConformanceWiring): Promise<ConformanceResult> {
   const data = demoMemoryData();
   const clock = new FakeClock();
-  const engine = new Engine(wiring({ store: new MemoryStore(data), clock }));
+  const deps = wiring({ store: new MemoryStore(data), clock });
+  const engine = new Engine(deps);
   const runId = await engine.start({ workflow: c.workflow, input: c.input });
-  // An approval sent before the run reaches the step is kept until the step consumes it.
+  // An approval (or a host's Allow, where the wiring does not allow it already) sent before the run reaches the step
+  // is kept until the step consumes it.
   for (const slug of c.approve) await engine.approve(runId, `${runId}:${slug}@`, true);
+  for (const host of c.hosts ?? [])
+    if (!(await deps.isHostApproved?.('', host))) await engine.confirmHost(runId, host, true);
   const run = await runToEnd(data, clock, runId);
   return resultOf(
     run,
