@@ -4,6 +4,7 @@ import { Engine } from '../../../src/engine/engine';
 import type { ModelRunner } from '../../../src/engine/llmTypes';
 import { MemoryData } from '../../../src/engine/memoryStore';
 import { FINISHED_RUN_STATUSES } from '../../../src/engine/records';
+import { QuotaError, type CommitBatch } from '../../../src/engine/store';
 import { totalsOf } from '../../../src/engine/runTotals';
 import type { WorkflowFile } from '../../../src/schema/workflow';
 import { quiesce } from '../../support/engine';
@@ -122,9 +123,10 @@ const asked = (data: MemoryData, runId: string) =>
   );
 
 /** Answers Continue to every question until the run ends; returns the questions as `runThroughCrashes` lists them. */
-async function continueToEnd(p: Page, data: MemoryData, runId: string): Promise<string[]> {
+async function continueToEnd(p: Page, data: MemoryData, runId: string, until?: 'paused'): Promise<string[]> {
   const questions: string[] = [];
-  for (let i = 0; i < 100 && !FINISHED_RUN_STATUSES.has(data.runs.get(runId)!.status); i++) {
+  const ended = (status: string) => FINISHED_RUN_STATUSES.has(status as never) || status === until;
+  for (let i = 0; i < 100 && !ended(data.runs.get(runId)!.status); i++) {
     await quiesce(data);
     for (const q of budgetQuestions(data.runs.get(runId))) {
       questions.push(`${q.cap} ${q.limit} ${q.used} at ${q.stepKey}`);
@@ -192,3 +194,39 @@ const CRASH_SCENARIOS: Array<[string, CrashRun]> = [
 
 describe('crash injection around a model run’s resume from its totals', () =>
   crashInjectionCases('model totals resume', CRASH_SCENARIOS));
+
+/** A disk that fills up: while `full`, every commit with journal records is refused (a run's status still fits). */
+class FillingStore extends CountingStore {
+  full = false;
+  override async commit(batch: CommitBatch) {
+    if (this.full && (batch.steps?.length ?? 0) > 0) throw new QuotaError('the disk is full');
+    return super.commit(batch);
+  }
+}
+
+describe('a model run a full disk stopped', () => {
+  it('resumes with the totals of what was stored, not of the round the disk refused', async () => {
+    const workflow = modelChain(5, { maxTokensPerRun: 30 });
+    const reference = await runThroughCrashes({ workflow, input: {} }, []);
+    const data = new MemoryData();
+    const clock = new FakeClock(1_700_000_000_000);
+    const store = new FillingStore(data);
+    const model: ModelRunner = async (round, call) => {
+      // The disk fills while s3 asks the model: its answer's commit is refused.
+      if (call.idempotencyKey.includes(':s3@')) store.full = true;
+      return roundReply(round);
+    };
+    const first = new Engine({ store, clock, runners: { model }, newId: () => `run${data.runs.size + 1}` });
+    const runId = await first.start({ workflow, input: {} });
+    const questions = await continueToEnd({ engine: first, store, calls: [] }, data, runId, 'paused');
+    expect(data.runs.get(runId)?.status).toBe('paused');
+    first.shutdown();
+
+    const second = page(data, clock);
+    await second.engine.resume(runId);
+    questions.push(...(await continueToEnd(second, data, runId)));
+    expect(questions).toEqual(reference.questions);
+    expect(data.runs.get(runId)).toMatchObject({ status: 'completed', output: reference.output });
+    expect(data.runs.get(runId)?.totals).toEqual(totalsOf(data.steps.values()));
+  });
+});
