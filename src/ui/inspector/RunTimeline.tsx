@@ -3,7 +3,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperti
 import { FINISHED_RUN_STATUSES, type RunRecord, type StepRecord } from '../../engine/records';
 import { formatDuration } from '../runs/format';
 import { useStepNames } from '../runs/useRuns';
-import { axisTicks } from './timeAxis';
+import { AXIS_FONT_PX, axisTicks, estimateLabelPx } from './timeAxis';
 import { buildTimeline, laneLabel, type TimelineBar, type TimelineRow } from './timeline';
 
 /** The time axis drawn: the run's span (to now while it runs). */
@@ -182,9 +182,11 @@ function Bar({ bar, step, axis, onOpen }: { bar: TimelineBar; step: string; axis
 /** Time since the run started, at round intervals spaced so that no two labels overlap (`timeAxis.ts`). */
 function TimeAxis({ axis, fallbackTrackPx }: { axis: Axis; fallbackTrackPx: number }) {
   const track = useRef<HTMLDivElement>(null);
-  const measured = useWidth(track);
+  const measured = useTrackSize(track);
   const total = axis.end - axis.start;
-  const ticks = axisTicks(total, measured > 0 ? measured : fallbackTrackPx);
+  const ticks = axisTicks(total, measured.width > 0 ? measured.width : fallbackTrackPx, (label) =>
+    estimateLabelPx(label, measured.fontPx),
+  );
   return (
     <div className="run-timeline-axis" aria-hidden>
       <span className="run-timeline-label" />
@@ -202,17 +204,25 @@ function TimeAxis({ axis, fallbackTrackPx }: { axis: Axis; fallbackTrackPx: numb
   );
 }
 
-/** The element's width in px, kept current as it resizes (0 where it cannot be measured, as in jsdom). */
-function useWidth(ref: RefObject<HTMLElement | null>): number {
-  const [width, setWidth] = useState(0);
+/**
+ * The track's width and font size in px, kept current as it resizes (a larger minimum font size set in the browser
+ * widens the labels); width 0 where it cannot be measured, as in jsdom.
+ */
+function useTrackSize(ref: RefObject<HTMLElement | null>): { width: number; fontPx: number } {
+  const [size, setSize] = useState({ width: 0, fontPx: AXIS_FONT_PX });
   useLayoutEffect(() => {
     const element = ref.current;
     if (!element) return;
-    setWidth(element.getBoundingClientRect().width);
+    const measure = () =>
+      setSize({
+        width: element.getBoundingClientRect().width,
+        fontPx: parseFloat(getComputedStyle(element).fontSize) || AXIS_FONT_PX,
+      });
+    measure();
     if (typeof ResizeObserver !== 'function') return;
-    const observer = new ResizeObserver(() => setWidth(element.getBoundingClientRect().width));
+    const observer = new ResizeObserver(measure);
     observer.observe(element);
     return () => observer.disconnect();
   }, [ref]);
-  return width;
+  return size;
 }

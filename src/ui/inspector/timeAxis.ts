@@ -17,6 +17,8 @@ export interface AxisTick {
   align: 'start' | 'end';
 }
 
+/** The axis labels' font size in inspector.css (the browser's minimum font size may raise it). */
+export const AXIS_FONT_PX = 11;
 /** Space kept between two labels. */
 export const LABEL_GAP_PX = 12;
 /** No more lines than this, however wide a zoomed track is. */
@@ -31,10 +33,10 @@ export function niceStep(raw: number): number {
 }
 
 /**
- * A label's width at the axis's 11 px font, on the wide side (0.62 em a character, as an "m" pulls the average up)
+ * A label's width at the axis's font, on the wide side (0.62 em a character, as an "m" pulls the average up)
  * plus the tick's 3 px padding and its 1 px line.
  */
-export function estimateLabelPx(text: string, fontPx = 11): number {
+export function estimateLabelPx(text: string, fontPx = AXIS_FONT_PX): number {
   return Math.ceil(text.length * fontPx * 0.62) + 4;
 }
 
