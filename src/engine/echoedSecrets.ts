@@ -11,8 +11,14 @@ const MIN_REDACTED_CHARS = 4;
  * body) gets each value back as its `{{secrets.NAME}}` placeholder, as the request's record has it, before the
  * engine journals the answer (and before a DBOS step around this runner records it).
  */
-export function withoutEchoedSecrets(http: HttpRunner, secrets: () => readonly SecretEntry[]): HttpRunner {
-  return async (request, call) => redactSecrets(await http(request, call), secrets());
+export function withoutEchoedSecrets(
+  http: HttpRunner,
+  secrets: () => readonly SecretEntry[] | Promise<readonly SecretEntry[]>,
+): HttpRunner {
+  return async (request, call) => {
+    const answer = await http(request, call);
+    return redactSecrets(answer, await secrets());
+  };
 }
 
 /** `value` with each occurrence of a secret value, in any string or key at any depth, replaced by its placeholder. */

@@ -28,6 +28,8 @@ import { createStreamBroadcaster } from './streamBroadcast';
 import { CommandRelay } from './relay';
 import { installErrorTransfer } from './errorTransfer';
 import { SecretsService } from './secrets';
+import { storedWorkflowSecrets } from './echoedSecrets';
+import { withoutEchoedSecrets } from '../engine/echoedSecrets';
 import { retentionScheduler } from './storageCommands';
 import { WriteHold } from './writeHold';
 import { providerKeyName, workflowSecretName } from '../store/keyVault';
@@ -68,7 +70,8 @@ async function createEngine(): Promise<Engine> {
     store,
     clock: systemClock,
     runners: {
-      http: http.http,
+      // An answer echoing a stored secret is journaled with its placeholder, never the value.
+      http: withoutEchoedSecrets(http.http, () => storedWorkflowSecrets(secrets)),
       // A replay of a bundle's run is answered from its recording where a request is unchanged.
       model: createRecordedModelRunner(replays.answersFor, lazyModelRunner(demoTokensPerSecond)),
     },
