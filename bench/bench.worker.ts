@@ -21,6 +21,7 @@ import { RESUME_WORKER_NAME, type BenchApi, type ResumeFigure } from './protocol
 import { effectChain, fanOut, HOLD_SLUG, pureChain } from './workflows';
 import { batchRun, batchStart } from './batchMeasures';
 import { noOpModel, resumeWorkflow } from './resumeWorkflows';
+import { commitAnatomy } from './commitAnatomy';
 
 /** Milliseconds after this worker was created at which its module began to run (script loaded and parsed). */
 const MODULE_EVALUATED_MS = performance.now();
@@ -35,6 +36,7 @@ const api: BenchApi = {
   rawIdb,
   dexieTx,
   storeCommit,
+  commitAnatomy,
   async effects(count, mode) {
     lastRun.length = 0;
     const bench = createBenchEngine(await freshDb(), answerAtOnce);

@@ -51,6 +51,7 @@ export async function measureEngine(context: BrowserContext, page: Page): Promis
   await sampleRaw();
   const dexie = await call(() => window.bench.worker.dexieTx(1500));
   const storeCommit = await call(() => window.bench.worker.storeCommit(1500));
+  const commitAnatomy = await call(() => window.bench.worker.commitAnatomy(250, 8));
   log('warm-up');
   await call(async () => {
     await window.bench.worker.effects(300, 'durable');
@@ -85,6 +86,7 @@ export async function measureEngine(context: BrowserContext, page: Page): Promis
     rawSamples,
     dexie,
     storeCommit,
+    commitAnatomy,
     durable100,
     durable1000,
     durable10000,

@@ -1,7 +1,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import { systemClock } from '../src/engine/clock';
 import { Engine } from '../src/engine/engine';
-import type { RunRecord } from '../src/engine/records';
+import type { RunRecord, StepRecord } from '../src/engine/records';
 import type { ModelRunner } from '../src/engine/llmTypes';
 import type { HttpResponse, Runners } from '../src/engine/runtime';
 import type { CommitBatch, CommitResult } from '../src/engine/store';
@@ -107,7 +107,7 @@ async function rate(durationMs: number, once: (i: number) => Promise<string>): P
   return { transactions, ms, perSecond: (transactions / ms) * 1000, durability };
 }
 
-function openRaw(): Promise<IDBDatabase> {
+export function openRaw(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open(RAW_DB, 1);
     request.onupgradeneeded = () => request.result.createObjectStore('kv', { keyPath: 'id' });
@@ -151,42 +151,49 @@ export async function dexieTx(durationMs: number): Promise<TxFigure> {
   }
 }
 
-/** The engine's per-step write alone: `DexieEngineStore.commit` of one fenced step record. */
-export async function storeCommit(durationMs: number): Promise<TxFigure> {
-  const db = await freshDb();
-  const store = new DexieEngineStore(db);
-  const run: RunRecord = {
-    id: 'r',
-    workflowHash: 'h',
-    workflowName: 'n',
-    mode: 'durable',
-    input: {},
-    status: 'running',
-    generation: 0,
-    createdAt: 0,
-    updatedAt: 0,
-    activeMs: 0,
-    depth: 0,
-    nextSeq: 0,
+/** A bench run record for the store figures: one run, generation 0. */
+export const BENCH_RUN: RunRecord = {
+  id: 'r',
+  workflowHash: 'h',
+  workflowName: 'n',
+  mode: 'durable',
+  input: {},
+  status: 'running',
+  generation: 0,
+  createdAt: 0,
+  updatedAt: 0,
+  activeMs: 0,
+  depth: 0,
+  nextSeq: 0,
+};
+
+/** Step `i` of the bench run: started (its attempt running), or completed with the no-op effect's response. */
+export function benchStep(i: number, status: 'started' | 'completed'): StepRecord {
+  const started = {
+    kind: 'step' as const,
+    key: `r:s${i}@`,
+    runId: 'r',
+    slug: `s${i}`,
+    path: '',
+    stepType: 'action',
+    seq: i,
+    interruptions: 0,
+    startedAt: i,
+    input: { method: 'POST', url: `https://bench.local/s${i}`, headers: {}, query: {}, sendsSecrets: [] },
   };
-  await store.commit({ fences: [], runs: [run] });
+  if (status === 'started') return { ...started, status, attempts: [{ n: 1, startedAt: i, outcome: 'running' }] };
+  return { ...started, status, attempts: [{ n: 1, startedAt: i, outcome: 'ok', endedAt: i }], endedAt: i, output: OK };
+}
+
+/** `DexieEngineStore.commit` of `batch(i)` back to back, each fenced by the bench run's lease. */
+async function storeRate(durationMs: number, batch: (i: number) => StepRecord[]): Promise<TxFigure> {
+  const store = new DexieEngineStore(await freshDb());
+  await store.commit({ fences: [], runs: [BENCH_RUN] });
   return rate(durationMs, async (i) => {
-    const step = {
-      kind: 'step' as const,
-      key: `r:s${i}@`,
-      runId: 'r',
-      slug: `s${i}`,
-      path: '',
-      stepType: 'action',
-      seq: i,
-      status: 'completed' as const,
-      attempts: [{ n: 1, startedAt: i, endedAt: i, outcome: 'ok' as const }],
-      interruptions: 0,
-      startedAt: i,
-      endedAt: i,
-      output: OK,
-    };
-    await store.commit({ fences: [{ runId: 'r', generation: 0 }], steps: [step] });
+    await store.commit({ fences: [{ runId: 'r', generation: 0 }], steps: batch(i) });
     return 'default';
   });
 }
+
+/** The engine's per-step write alone: `DexieEngineStore.commit` of one fenced step record. */
+export const storeCommit = (durationMs: number) => storeRate(durationMs, (i) => [benchStep(i, 'completed')]);

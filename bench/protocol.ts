@@ -25,6 +25,20 @@ export interface TxFigure {
   durability: string;
 }
 
+/** Transactions per second of each kind, taking turns in short rounds (medians). */
+export interface CommitAnatomy {
+  /** One small put in a store without indexes (as `rawIdb`). */
+  rawPut: number;
+  /** One completed step record, unfenced. */
+  oneStepRecord: number;
+  /** A completed step record and the next step's started one, unfenced. */
+  twoStepRecords: number;
+  /** The same two with the writer's lease put beside them (the fence), on the native connection. */
+  twoStepRecordsLeased: number;
+  /** The same two through `DexieEngineStore.commit`, fenced by the writer's lease: what the engine commits per step. */
+  engineCommit: number;
+}
+
 /** Milliseconds since the resuming worker was created (its `performance.timeOrigin`). */
 export interface ResumeFigure {
   moduleEvaluatedMs: number;
@@ -59,6 +73,8 @@ export interface BenchApi {
   rawIdb(durationMs: number): Promise<TxFigure>;
   dexieTx(durationMs: number): Promise<TxFigure>;
   storeCommit(durationMs: number): Promise<TxFigure>;
+  /** What one effect-chain step's commit costs without the engine, built up from raw IndexedDB (`commitAnatomy.ts`). */
+  commitAnatomy(roundMs: number, rounds: number): Promise<CommitAnatomy>;
   effects(count: number, mode: 'durable' | 'direct'): Promise<RunFigure>;
   transforms(count: number): Promise<RunFigure>;
   fanOut(branches: number): Promise<RunFigure>;

@@ -2,7 +2,7 @@ import type { InitialJs, StreamFigure } from './appBench';
 import type { EditorFigures } from './editorBench';
 import type { InspectorFigures } from './inspectorBench';
 import { resultsReportFigures, type ResultsFigures } from './resultsBench';
-import type { BatchFigure, BatchStartFigure, ResumeFigure, RunFigure, TxFigure } from './protocol';
+import type { BatchFigure, BatchStartFigure, CommitAnatomy, ResumeFigure, RunFigure, TxFigure } from './protocol';
 import type { Figures } from './report';
 import { peerFigures, peerNotes, type PeerMeasures } from './peers/report';
 import { resumeKindFigures, type ResumeKindMeasures } from './resumeKinds';
@@ -15,6 +15,8 @@ export interface EngineMeasures {
   rawSamples: TxFigure[];
   dexie: TxFigure;
   storeCommit: TxFigure;
+  /** One step's commit without the engine, built up from raw IndexedDB (`commitAnatomy.ts`). */
+  commitAnatomy: CommitAnatomy;
   durable100: RunFigure;
   durable1000: RunFigure;
   durable10000: RunFigure;
@@ -100,6 +102,13 @@ export function toDetails(measures: Measures) {
     raw_idb_tx_per_s_samples: e.rawSamples.map((r) => round(r.perSecond)),
     dexie_tx_per_s: round(e.dexie.perSecond),
     store_commit_tx_per_s: round(e.storeCommit.perSecond),
+    commit_anatomy_tx_per_s: {
+      raw_put: round(e.commitAnatomy.rawPut),
+      one_step_record: round(e.commitAnatomy.oneStepRecord),
+      two_step_records: round(e.commitAnatomy.twoStepRecords),
+      two_step_records_leased: round(e.commitAnatomy.twoStepRecordsLeased),
+      engine_step_commit: round(e.commitAnatomy.engineCommit),
+    },
     durable_1000_ms: round(e.durable1000.ms),
     durable_1000_commit_wait_ms: round(e.durable1000.commitMs),
     durable_10000_commits: e.durable10000.commits,
@@ -140,6 +149,7 @@ export function toNotes({ engine: e, stream, editor, initialJs, requestedTokensP
     `durable_1000: ${round(e.durable1000.ms)} ms, ${round(e.durable1000.commitMs)} ms of it inside store commits; ` +
       `one-put transactions: raw ${round(e.raw.perSecond)}/s (median of ${rawMedians}), ` +
       `Dexie ${round(e.dexie.perSecond)}/s; the engine's fenced step write alone ${round(e.storeCommit.perSecond)}/s`,
+    commitAnatomyNote(e),
     `commits: pure_1000 ${e.pure1000.commits}, direct_1000 ${e.direct1000.commits} ` +
       `(not awaited: mirrored in the background), parallel_100 ${e.parallel100.commits}, ` +
       `durable_10000 ${e.durable10000.commits}`,
@@ -162,4 +172,17 @@ export function toNotes({ engine: e, stream, editor, initialJs, requestedTokensP
       `${round(editor.keystrokeMedianMs)} ms, max ${round(editor.keystrokeMaxMs)} ms, ` +
       `${editor.typingLongTasks} long tasks`,
   ];
+}
+
+/** One step's commit without the engine, next to raw in the same rounds: the ceiling of the durable figures. */
+function commitAnatomyNote(e: EngineMeasures): string {
+  const a = e.commitAnatomy;
+  const ofRaw = (perSecond: number) => `${round(perSecond, 0)}/s (${round(perSecond / a.rawPut, 2)} × raw)`;
+  return (
+    `one step's commit without the engine, taking turns with raw: one small put ${round(a.rawPut, 0)}/s, ` +
+    `one step record ${ofRaw(a.oneStepRecord)}, the completion and the next start ${ofRaw(a.twoStepRecords)}, ` +
+    `with the writer's lease beside them ${ofRaw(a.twoStepRecordsLeased)}, ` +
+    `those through the store (what each step commits) ${ofRaw(a.engineCommit)}; ` +
+    `durable_1000 is ${round(e.durable1000.stepsPerSecond / a.engineCommit, 2)} × that`
+  );
 }

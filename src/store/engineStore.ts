@@ -30,7 +30,7 @@ import type { TabflowDb, TableRowRecord } from './db';
 import { ChangeSignal } from './changeSignal';
 import { toStoreError } from './errors';
 import { commitNative, leaseStoreNeeded } from './nativeCommit';
-import { planLeases } from './leases';
+import { planLeases, type LeasePlan } from './leases';
 
 const UNFINISHED_RUN_STATUSES = RUN_STATUSES.filter((status) => !FINISHED_RUN_STATUSES.has(status));
 
@@ -130,12 +130,14 @@ export class DexieEngineStore implements EngineStore {
 
   async commit(batch: CommitBatch): Promise<CommitResult> {
     const native = !nonEmpty(batch.tableUpdates);
-    const tables = touchedTables(this.db, batch, native);
+    const leases = planLeases(batch);
+    const tables = touchedTables(this.db, batch, native, leases);
     if (tables.length === 0) return { tableOutputs: {} };
     if (native)
       return this.commitOnNativeConnection(
         batch,
         tables.map((table) => table.name),
+        leases,
       );
     try {
       // Fences, table updates and every record commit together or not at all: a crash or a
@@ -151,10 +153,14 @@ export class DexieEngineStore implements EngineStore {
    * The per-step path: the same all-or-nothing batch as one native transaction, without Dexie's
    * promise-zone bookkeeping (which costs about as much as the IndexedDB round trip itself).
    */
-  private async commitOnNativeConnection(batch: CommitBatch, storeNames: string[]): Promise<CommitResult> {
+  private async commitOnNativeConnection(
+    batch: CommitBatch,
+    storeNames: string[],
+    leases: LeasePlan,
+  ): Promise<CommitResult> {
     try {
       if (!this.db.isOpen()) await this.db.open();
-      const touched = await commitNative(this.db.backendDB(), batch, storeNames);
+      const touched = await commitNative(this.db.backendDB(), batch, storeNames, leases);
       this.changes.record(touched);
       return { tableOutputs: {} };
     } catch (error) {
@@ -171,9 +177,8 @@ function reportUnreadable(error: UnreadableRecordError): void {
  * Exactly the tables the batch reads or writes, so unrelated commits do not queue behind it. On the native
  * path a step's fence is its lease (`runs` is read only for a takeover); the Dexie path reads every fenced run.
  */
-function touchedTables(db: TabflowDb, batch: CommitBatch, native: boolean): Table[] {
+function touchedTables(db: TabflowDb, batch: CommitBatch, native: boolean, leases: LeasePlan): Table[] {
   const tables: Table[] = [];
-  const leases = planLeases(batch);
   const readsRuns = native ? leases.read.length > 0 : batch.fences.length > 0;
   if (readsRuns || nonEmpty(batch.runs)) tables.push(db.runs);
   if (native ? leaseStoreNeeded(leases) : leases.moved.length > 0) tables.push(db.leases);

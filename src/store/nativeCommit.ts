@@ -15,10 +15,14 @@ export interface TouchedRecord {
  * Resolves once it has committed; rejects with `FencedError` (nothing kept) when a fenced run's generation
  * moved on, or with the transaction's own error.
  */
-export function commitNative(idb: IDBDatabase, batch: CommitBatch, storeNames: string[]): Promise<TouchedRecord[]> {
+export function commitNative(
+  idb: IDBDatabase,
+  batch: CommitBatch,
+  storeNames: string[],
+  leases: LeasePlan = planLeases(batch),
+): Promise<TouchedRecord[]> {
   const tx = idb.transaction(storeNames, 'readwrite');
   const touched: TouchedRecord[] = [];
-  const leases = planLeases(batch);
   return new Promise((resolve, reject) => {
     let refusal: FencedError | undefined;
     const refuse = (fenced: FencedError) => {

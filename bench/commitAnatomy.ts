@@ -1,0 +1,81 @@
+import type { StepRecord } from '../src/engine/records';
+import { DexieEngineStore } from '../src/store/engineStore';
+import { BENCH_RUN, benchStep, freshDb, openRaw } from './measures';
+import type { CommitAnatomy } from './protocol';
+
+/**
+ * What one durable step's commit costs, without the engine, built up from raw IndexedDB: one small put; one step
+ * record; the two records the effect chain commits per step (a completion and the next step's start); those two
+ * with the writer's lease put beside them (the fence), on the native connection; and the same batch through
+ * `DexieEngineStore.commit`, as the engine commits it. The five take turns in short rounds (medians), so a busy
+ * disk weighs on all of them alike. The last is the ceiling of `durable_steps_per_s` on the effect chain: one such
+ * commit per step.
+ */
+export async function commitAnatomy(roundMs: number, rounds: number): Promise<CommitAnatomy> {
+  const raw = await openRaw();
+  const db = await freshDb();
+  const steps = db.backendDB();
+  const store = new DexieEngineStore(db);
+  await store.commit({ fences: [], runs: [BENCH_RUN] });
+  const native =
+    (storeName: string, records: (i: number) => object[], lease = false) =>
+    (i: number) =>
+      new Promise<void>((resolve, reject) => {
+        const tx = (storeName === 'kv' ? raw : steps).transaction(
+          lease ? ['leases', storeName] : storeName,
+          'readwrite',
+        );
+        if (lease) tx.objectStore('leases').put({ runId: BENCH_RUN.id, generation: BENCH_RUN.generation });
+        for (const record of records(i)) tx.objectStore(storeName).put(record);
+        tx.oncomplete = () => resolve();
+        tx.onabort = () => reject(tx.error);
+        tx.commit();
+      });
+  const pair = (i: number): StepRecord[] => [benchStep(i, 'completed'), benchStep(i + 1, 'started')];
+  const kinds = {
+    rawPut: native('kv', (i) => [{ id: i % 64, value: i }]),
+    oneStepRecord: native('steps', (i) => [benchStep(i, 'completed')]),
+    twoStepRecords: native('steps', pair),
+    twoStepRecordsLeased: native('steps', pair, true),
+    engineCommit: async (i: number) => {
+      await store.commit({ fences: [{ runId: BENCH_RUN.id, generation: BENCH_RUN.generation }], steps: pair(i) });
+    },
+  };
+  try {
+    const rates: Record<keyof typeof kinds, number[]> = {
+      rawPut: [],
+      oneStepRecord: [],
+      twoStepRecords: [],
+      twoStepRecordsLeased: [],
+      engineCommit: [],
+    };
+    let i = 0;
+    for (let round = 0; round <= rounds; round++) {
+      for (const [kind, once] of Object.entries(kinds) as Array<[keyof typeof kinds, (i: number) => Promise<void>]>) {
+        let count = 0;
+        const started = performance.now();
+        while (performance.now() - started < roundMs) {
+          await once(i);
+          i += 2;
+          count++;
+        }
+        // Round 0 warms every kind up and is not counted.
+        if (round > 0) rates[kind].push((count / (performance.now() - started)) * 1000);
+      }
+    }
+    return {
+      rawPut: median(rates.rawPut),
+      oneStepRecord: median(rates.oneStepRecord),
+      twoStepRecords: median(rates.twoStepRecords),
+      twoStepRecordsLeased: median(rates.twoStepRecordsLeased),
+      engineCommit: median(rates.engineCommit),
+    };
+  } finally {
+    raw.close();
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
