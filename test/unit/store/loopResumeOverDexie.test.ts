@@ -70,6 +70,24 @@ function countReads(store: DexieEngineStore) {
 
 const model: ModelRunner = async (round) => roundReply(round);
 
+/** The first tab: runs the workflow until its POST to `hold` goes out, then goes away (as a reload would). */
+async function firstTab(name: string, workflow: WorkflowFile, clock: FakeClock): Promise<string> {
+  const db = new TabflowDb(name);
+  opened.push(db);
+  let reached!: () => void;
+  const holding = new Promise<void>((resolve) => (reached = resolve));
+  const http: NonNullable<Runners['http']> = async (request) => {
+    if (request.url.endsWith('/hold')) return (reached(), new Promise(() => undefined));
+    return { status: 200, statusText: 'OK', headers: {}, body: null };
+  };
+  const engine = new Engine({ store: new DexieEngineStore(db), clock, runners: { http, model } });
+  const runId = await engine.start({ workflow, input: {} });
+  await holding;
+  engine.shutdown();
+  db.close();
+  return runId;
+}
+
 describe('resume over DexieEngineStore, after a long history', () => {
   it.each([
     ['a loop cut off in its iteration 60', loop, 8],
@@ -77,21 +95,7 @@ describe('resume over DexieEngineStore, after a long history', () => {
   ] as const)('%s: a new tab reads a few records and finishes the run', async (_n, workflow, maxRead) => {
     const name = 't-' + crypto.randomUUID();
     const clock = new FakeClock();
-    let held = false;
-    const first: NonNullable<Runners['http']> = async (request) => {
-      if (!request.url.endsWith('/hold')) return { status: 200, statusText: 'OK', headers: {}, body: null };
-      held = true;
-      return new Promise(() => undefined);
-    };
-    const before = new TabflowDb(name);
-    opened.push(before);
-    const engine = new Engine({ store: new DexieEngineStore(before), clock, runners: { http: first, model } });
-    const runId = await engine.start({ workflow, input: {} });
-    const deadline = Date.now() + 10_000;
-    while (!held && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(held).toBe(true);
-    engine.shutdown();
-    before.close();
+    const runId = await firstTab(name, workflow, clock);
 
     const after = new TabflowDb(name);
     opened.push(after);
