@@ -120,6 +120,65 @@ describe.runIf(enabled)('provider request limits as DBOS queues shared by 2 work
     expect(span).toBeGreaterThanOrEqual(((RUNS / LIMIT - 1) * PERIOD_SECONDS - 1) * 1000);
   }, 180_000);
 
+  it('killed with rounds queued or in flight: every run completes, a round sent again only if in flight', async () => {
+    const url = postgres.createDatabase('limits_kill');
+    const env = { TABFLOW_BASE_URL: provider.url, TABFLOW_MODEL: 'test-model', TABFLOW_REQUEST_LIMIT: '2/2s' };
+    const flags = ['--heartbeat-ms', '500', '--stale-after-ms', '2000'];
+    const [killed, survivor] = [
+      await spawnWorker(url, 'kill-a', flags, env),
+      await spawnWorker(url, 'kill-b', flags, env),
+    ];
+    workers.push(killed, survivor);
+    // Slow answers, so the kill finds requests in flight.
+    provider.setChunkDelay(150);
+    const before = provider.requests.length;
+    const ours = () => provider.requests.slice(before).filter((r) => r.method === 'POST');
+    const file = writeWorkflow(chain('Limited', [llm('ask', 'Say hello to {{input.value}}')]));
+    for (let i = 0; i < RUNS; i++) {
+      const submitted = await tabflow(
+        url,
+        'submit',
+        file,
+        '--input',
+        JSON.stringify({ value: `k${i}` }),
+        '--id',
+        `k-${i}`,
+      );
+      expect(submitted, submitted.stderr).toMatchObject({ code: 0 });
+    }
+    await until('the first requests', async () => (ours().length >= 3 ? true : undefined), 60_000);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    const inFlight = new Set(
+      ours()
+        .filter((r) => !r.answered)
+        .map((r) => JSON.stringify(r.body.messages.at(-1))),
+    );
+    for (let i = 0; i < RUNS; i++) {
+      const done = await until(
+        `run k-${i}`,
+        async () => {
+          const status = JSON.parse((await tabflow(url, 'status', `k-${i}`, '--json')).stdout);
+          return status.result || status.error ? status : undefined;
+        },
+        90_000,
+      );
+      expect(done.result?.status, JSON.stringify(done)).toBe('completed');
+    }
+    const sent = new Map<string, number>();
+    for (const r of ours())
+      sent.set(JSON.stringify(r.body.messages.at(-1)), (sent.get(JSON.stringify(r.body.messages.at(-1))) ?? 0) + 1);
+    expect(sent.size).toBe(RUNS);
+    const twice = [...sent].filter(([, n]) => n > 1).map(([prompt]) => prompt);
+    console.log(
+      `provider limits, killed worker: ${ours().length} requests for ${RUNS} rounds, ${inFlight.size} in flight`,
+    );
+    provider.setChunkDelay(0);
+    for (const prompt of twice) expect(inFlight.has(prompt), prompt).toBe(true);
+    expect(survivor.log()).toMatch(/adopted \d+ pending run\(s\) of stopped worker kill-a/);
+    expect(Math.max(...sent.values())).toBeLessThanOrEqual(2);
+  }, 180_000);
+
   it('a worker refuses a limit it cannot read, naming the variable', async () => {
     const url = postgres.createDatabase('limits_bad');
     await expect(spawnWorker(url, 'limit-bad', [], { TABFLOW_REQUEST_LIMIT: '3 per second' })).rejects.toThrow(
