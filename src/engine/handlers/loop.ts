@@ -23,7 +23,10 @@ class LoopProgress {
   private readonly finishedAhead = new Set<number>();
   private done: number;
   private readonly recorded: Recorded | undefined;
-  /** No record of a resumed iteration is older: the recorded floor, else the loop's own record (it began first). */
+  /**
+   * No record of a resumed iteration is older: the recorded floor, else the journal's start (a restart inside the
+   * loop records the loop again after iterations it keeps).
+   */
   private readonly floor: number;
 
   constructor(
@@ -32,7 +35,7 @@ class LoopProgress {
     loop: StepRecord,
   ) {
     this.recorded = loop.meta?.loopProgress;
-    this.floor = this.recorded?.fromSeq ?? loop.seq;
+    this.floor = this.recorded?.fromSeq ?? 0;
     this.done = this.recorded ? this.recorded.done - 1 : 0;
   }
 

@@ -190,3 +190,30 @@ const CRASH_SCENARIOS: Array<[string, CrashRun]> = [
 
 describe('crash injection around a loop’s resume from its progress', () =>
   crashInjectionCases('loop resume', CRASH_SCENARIOS));
+
+describe('a loop restarted from one of its iterations', () => {
+  it('resumes without running the iterations it kept again', async () => {
+    const data = new MemoryData();
+    const clock = new FakeClock(1_700_000_000_000);
+    const workflow = forEachLoop();
+    const input = { n: 1, items: items(6) };
+    const first = page(data, clock);
+    const runId = await first.engine.start({ workflow, input });
+    for (let i = 0; i < 50 && data.runs.get(runId)!.status !== 'completed'; i++) await quiesce(data);
+    first.engine.shutdown();
+    const output = data.runs.get(runId)!.output;
+
+    // Restarted from iteration 3: the loop is recorded again, after the records of the iterations it keeps.
+    const restarted = page(data, clock, ['item/i3']);
+    await restarted.engine.restartFrom(runId, `${runId}:post@each[3]`);
+    await quiesce(data);
+    restarted.engine.shutdown();
+    expect(restarted.posts).toEqual(['item/i3']);
+
+    const second = page(data, clock);
+    await second.engine.resumeAll();
+    for (let i = 0; i < 50 && data.runs.get(runId)!.status !== 'completed'; i++) await quiesce(data);
+    expect(second.posts).toEqual(['item/i3', 'item/i4', 'item/i5']);
+    expect(data.runs.get(runId)).toMatchObject({ status: 'completed', output });
+  });
+});
