@@ -230,3 +230,18 @@ describe('a model run a full disk stopped', () => {
     expect(data.runs.get(runId)?.totals).toEqual(totalsOf(data.steps.values()));
   });
 });
+
+describe('a model run restarted from a step', () => {
+  it('counts only the rounds it keeps and those it runs again', async () => {
+    const data = new MemoryData();
+    const clock = new FakeClock(1_700_000_000_000);
+    const p = page(data, clock);
+    const runId = await p.engine.start({ workflow: modelChain(4), input: {} });
+    await continueToEnd(p, data, runId);
+    expect(data.runs.get(runId)?.totals?.tokens).toBe(60);
+    await p.engine.restartFrom(runId, `${runId}:s3@`);
+    await continueToEnd(p, data, runId);
+    expect(data.runs.get(runId)?.status).toBe('completed');
+    expect(data.runs.get(runId)?.totals).toEqual({ ...totalsOf(data.steps.values()), tokens: 60 });
+  });
+});
