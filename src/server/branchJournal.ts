@@ -1,4 +1,5 @@
-import type { RunRecord, StepRecord, ThreadMessageRecord } from '../engine/records';
+import { FINISHED_RUN_STATUSES, type RunRecord, type StepRecord, type ThreadMessageRecord } from '../engine/records';
+import type { StoredDefinition } from '../engine/store';
 import type { ServerRunStore } from './tables';
 
 /**
@@ -123,4 +124,36 @@ export function recordsOf(store: ServerRunStore, target: { runId: string; path: 
   );
   const messages = [...store.data.messages.values()].filter((m) => !seenMessages.has(m.id));
   return structuredClone({ runs, steps, messages });
+}
+
+/** A subworkflow's child run that a run bundle brought unfinished: its records, continued in its child workflow. */
+export interface HeldChild {
+  journal: Journal;
+  definitions: Array<[string, StoredDefinition]>;
+}
+
+/**
+ * Takes the unfinished child runs of `runId` (a bundle's, each with the runs under it) out of the store, so this
+ * engine does not drive them here: each continues in its own child workflow when its subworkflow step runs again.
+ */
+export function setAsideChildRuns(store: ServerRunStore, runId: string, held: Map<string, HeldChild>): void {
+  const { runs, steps, messages, definitions } = store.data;
+  for (const child of [...runs.values()]) {
+    if (child.parentRunId !== runId || FINISHED_RUN_STATUSES.has(child.status)) continue;
+    const under = (run: RunRecord | undefined): boolean =>
+      run !== undefined && (run.id === child.id || under(run.parentRunId ? runs.get(run.parentRunId) : undefined));
+    const ids = new Set([...runs.values()].filter(under).map((run) => run.id));
+    const journal: Journal = {
+      runs: [...ids].map((id) => runs.get(id)!),
+      steps: [...steps.values()].filter((s) => ids.has(s.runId)),
+      messages: [...messages.values()].filter((m) => ids.has(m.runId)),
+    };
+    for (const id of ids) {
+      runs.delete(id);
+      store.data.stepsByRun.delete(id);
+    }
+    for (const step of journal.steps) steps.delete(step.key);
+    for (const message of journal.messages) messages.delete(message.id);
+    held.set(child.id, structuredClone({ journal, definitions: [...definitions] }));
+  }
 }

@@ -13,6 +13,7 @@ import {
   journalFor,
   recordPath,
   whileLoopsOf,
+  type HeldChild,
   type Journal,
 } from './branchJournal';
 import { branchTopics, forwardAnswers } from './answerRouting';
@@ -53,6 +54,8 @@ export interface BranchResult {
 /** A subworkflow step's child run as a child workflow of its own (its DBOS workflowID is the child run's id). */
 export interface SubworkflowRequest {
   child: ChildRunRequest;
+  /** A run bundle's unfinished child run: its records, continued instead of a new run. */
+  held?: HeldChild;
   /** The top run's workflow file: its `bundledWorkflows` are what the child (and its own subworkflows) call. */
   workflow: WorkflowFile;
 }
@@ -73,7 +76,12 @@ export interface ChildWorkflows {
 export const branchWorkflowId = (runId: string, path: string) => `${runId}:${path}`;
 
 /** The parent's side: each branch and child run is a child workflow, started in the order the engine asks. */
-export function childBranches(store: ServerRunStore, workflow: WorkflowFile, children: ChildWorkflows): BranchRunner {
+export function childBranches(
+  store: ServerRunStore,
+  workflow: WorkflowFile,
+  children: ChildWorkflows,
+  held = new Map<string, HeldChild>(),
+): BranchRunner {
   return {
     runBranch: async (runId, path, slugs, work, signal) => {
       if (slugs.length < 2) return work();
@@ -85,10 +93,15 @@ export function childBranches(store: ServerRunStore, workflow: WorkflowFile, chi
       return result.outcome;
     },
     runChild: async (child, signal) => {
+      const bundled = held.get(child.id);
       // Refused as the engine refuses a name it cannot find, before any child workflow starts.
-      if (!workflow.bundledWorkflows?.some((w) => w.workflowConfig.name === child.workflowName))
+      if (!bundled && !workflow.bundledWorkflows?.some((w) => w.workflowConfig.name === child.workflowName))
         throw new InputError(`no saved workflow is named "${child.workflowName}"`);
-      const request = { child: structuredClone(child), workflow };
+      const request: SubworkflowRequest = {
+        child: structuredClone(child),
+        workflow,
+        ...(bundled ? { held: bundled } : {}),
+      };
       const result = await awaitChild(children.subworkflow, child.id, request, signal);
       await store.commit({ fences: [], ...result.records });
       return result.run;

@@ -21,7 +21,7 @@ import {
   type SubworkflowRequest,
   type SubworkflowResult,
 } from './branchWorkflow';
-import { recordsOf, type Journal } from './branchJournal';
+import { recordsOf, setAsideChildRuns, type HeldChild, type Journal } from './branchJournal';
 import { ServerRunStore } from './tables';
 import { JournaledRunStore } from './runJournal';
 
@@ -77,11 +77,12 @@ export function registerRunWorkflow(deps: RunWorkflowDeps): (request: RunRequest
 async function interpret(runId: string, request: RunRequest, deps: RunWorkflowDeps): Promise<RunResult> {
   const store = new JournaledRunStore(deps.pool, runId);
   const { bundle } = request;
-  const branches = childBranches(store, request.workflow, deps.children);
+  const held = new Map<string, HeldChild>();
+  const branches = childBranches(store, request.workflow, deps.children, held);
   // The run's id is the workflow's (a bundle's run has it already).
   const engine = runEngine(runId, store, request, deps, branches, bundle ? 0 : 1);
   try {
-    if (bundle) await continueBundle(engine, store, bundle);
+    if (bundle) await continueBundle(engine, store, bundle, held);
     else await engine.start({ workflow: request.workflow, input: request.input });
     const run = await engine.awaitRun(runId);
     const steps = (await store.loadSteps(runId)).map((step) => stepName(runId, step.key));
@@ -160,15 +161,31 @@ async function runBranch(branch: BranchRequest, deps: RunWorkflowDeps): Promise<
 async function runSubworkflow(request: SubworkflowRequest, deps: RunWorkflowDeps): Promise<SubworkflowResult> {
   const { child, workflow } = request;
   const store = new ServerRunStore(deps.pool);
-  const branches = childBranches(store, workflow, deps.children);
+  const held = new Map<string, HeldChild>();
+  const branches = childBranches(store, workflow, deps.children, held);
   const engine = runEngine(child.id, store, { workflow, input: undefined }, deps, branches, 0);
   try {
-    await engine.ensureChildRun(child);
+    if (request.held) await continueHeld(engine, store, child.id, request.held, held);
+    else await engine.ensureChildRun(child);
     const run = await engine.awaitRun(child.id);
     return { run, records: wholeJournal(store) };
   } finally {
     engine.shutdown();
   }
+}
+
+/** A bundle's unfinished child run goes on from its records (its own unfinished children set aside in turn). */
+async function continueHeld(
+  engine: Engine,
+  store: ServerRunStore,
+  runId: string,
+  child: HeldChild,
+  held: Map<string, HeldChild>,
+): Promise<void> {
+  for (const [hash, stored] of child.definitions) store.importDefinition(hash, stored.definition, stored.parsed);
+  await store.commit({ fences: [], ...structuredClone(child.journal) });
+  setAsideChildRuns(store, runId, held);
+  await engine.resumeAll();
 }
 
 /** Every record of the store: the child run's and those of the runs it started. */
@@ -181,7 +198,13 @@ function wholeJournal(store: ServerRunStore): Journal {
  * The bundle's journal into this execution's store as `tabflow run` loads it (its completed records replay their
  * results, the rest run again, here as DBOS operations); the same records on every execution keep the replay's order.
  */
-async function continueBundle(engine: Engine, store: ServerRunStore, bundle: RunBundle): Promise<void> {
+async function continueBundle(
+  engine: Engine,
+  store: ServerRunStore,
+  bundle: RunBundle,
+  held: Map<string, HeldChild>,
+): Promise<void> {
   const loaded = await loadBundleRun(store, bundle);
+  setAsideChildRuns(store, bundle.runId, held);
   if (loaded.kind !== 'finished') await engine.resumeAll();
 }
