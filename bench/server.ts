@@ -12,9 +12,11 @@ import type { WorkflowFile } from '../src/schema/workflow';
 import { query, startPostgres } from '../test/support/postgres';
 import { spawnWorker, stopWorker, tabflow, until } from '../test/server/support/cluster';
 import { writeWorkflow } from '../test/server/support/workflows';
+import { bytesHanded, longLoop } from '../test/server/support/longLoop';
 
 const STEPS = 1_000;
 const PARALLEL_RUNS = 4;
+const LOOP_ITERATIONS = 200;
 
 async function startTarget(): Promise<{ origin: string; close(): void }> {
   const server = createServer((req, res) => {
@@ -104,6 +106,16 @@ async function insertLatency(url: string): Promise<number> {
   return elapsed / STEPS;
 }
 
+/** A loop of two-step iterations (each a child workflow): its time, and what its children were handed in all. */
+async function loopOfChildren(url: string): Promise<string> {
+  const ms = await onDbos(url, writeWorkflow(longLoop(LOOP_ITERATIONS)), 'loop', 1);
+  const handed = [...(await bytesHanded(url, 'loop-0')).values()];
+  const total = handed.reduce((sum, n) => sum + n, 0);
+  const size = `${(total / 1e6).toFixed(2)} MB (largest ${Math.max(...handed)} bytes)`;
+  const label = `DBOS, ${LOOP_ITERATIONS}-iteration loop (a child workflow each)`;
+  return `${label}: ${(ms / 1000).toFixed(1)} s, children handed ${size}`;
+}
+
 const rate = (steps: number, ms: number) => `${Math.round((steps / ms) * 1000)} steps/s`;
 const perStep = (ms: number, steps: number) => `${(ms / steps).toFixed(2)} ms/step`;
 
@@ -130,6 +142,7 @@ async function main(): Promise<void> {
       `SELECT executor_id AS executor, count(*)::int AS n FROM dbos.workflow_status
        WHERE workflow_uuid LIKE 'many2-%' GROUP BY 1 ORDER BY 1`,
     );
+    const loop = await loopOfChildren(url);
     await stopWorker(first);
     await stopWorker(second);
     const insertMs = await insertLatency(url);
@@ -145,6 +158,7 @@ async function main(): Promise<void> {
       `PostgreSQL alone, 1 committed insert: ${insertMs.toFixed(2)} ms`,
       `DBOS commits per step: ${commitsPerStep.toFixed(2)}`,
       `2-worker runs by executor: ${spread.map((row) => `${row.executor} ${row.n}`).join(', ')}`,
+      loop,
     );
     console.log(lines.join('\n'));
   } finally {

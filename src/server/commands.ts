@@ -192,7 +192,8 @@ export async function sendRunEvent(
 
 export async function cancelRun(client: DBOSClient, runId: string): Promise<void> {
   await requireRun(client, runId);
-  await client.cancelWorkflow(runId);
+  // Its branches' and subworkflows' child workflows stop with it.
+  await client.cancelWorkflow(runId, { cancelChildren: true });
 }
 
 async function requireRun(client: DBOSClient, runId: string): Promise<void> {

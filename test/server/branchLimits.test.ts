@@ -5,6 +5,7 @@ import { query, startPostgres, type Postgres } from '../support/postgres';
 import { spawnWorker, stopWorker, tabflow, until, type WorkerProcess } from './support/cluster';
 import { serverTestsEnabled } from './support/setup';
 import { startSideEffects, type SideEffects } from './support/sideEffects';
+import { bytesHanded, longLoop } from './support/longLoop';
 import { writeWorkflow } from './support/workflows';
 
 const enabled = serverTestsEnabled();
@@ -19,18 +20,6 @@ function race(origin: string): WorkflowFile {
   };
   const step = { stepSlug: 'race', name: 'Race', stepType: 'parallel', config: { join: 'any', branches } };
   return chain('Race', [step], { allowedHosts: [new URL(origin).host] });
-}
-
-/** A forEach loop over `count` items, one at a time, each iteration two steps (so a child workflow of its own). */
-function longLoop(count: number): WorkflowFile {
-  const items = Array.from({ length: count }, (_, i) => `item-${i}`);
-  const body = [
-    set('tag', { item: '{{loop.item}}', note: 'a line of text that every iteration records' }, { success: 'echo' }),
-    transform('echo', '{ "echo": steps.tag.output.item }'),
-  ];
-  return chain('Long loop', [
-    { stepSlug: 'each', name: 'Each', stepType: 'loop', config: { forEach: items, concurrency: 1, steps: body } },
-  ]);
 }
 
 /** A request (the server's delay) before a parallel step whose branches wait for an approval and for an event. */
@@ -127,16 +116,10 @@ describe.runIf(enabled)('child workflows of branches: cancelled when lost, hande
     // The run's output is its last step's, the loop's list of iteration outputs.
     expect(status.result.output).toHaveLength(count);
     expect(status.result.output[count - 1]).toEqual({ echo: `item-${count - 1}` });
-    const handed = await query<{ id: string; bytes: number }>(
-      url,
-      `SELECT s.workflow_uuid AS id, length(COALESCE(i.inputs, s.inputs))::int AS bytes
-       FROM dbos.workflow_status s LEFT JOIN dbos.workflow_input i USING (workflow_uuid)
-       WHERE s.name = 'tabflowBranch' AND s.workflow_uuid LIKE $1`,
-      [`${id}:%`],
-    );
-    expect(handed).toHaveLength(count);
-    const bytes = (index: number) => handed.find((h) => h.id === `${id}:each[${index}]`)!.bytes;
-    const total = handed.reduce((sum, h) => sum + h.bytes, 0);
+    const handed = await bytesHanded(url, id);
+    expect(handed.size).toBe(count);
+    const bytes = (index: number) => handed.get(`${id}:each[${index}]`)!;
+    const total = [...handed.values()].reduce((sum, n) => sum + n, 0);
     console.log(
       `[bytes handed to ${count} iteration children] first ${bytes(0)}, last ${bytes(count - 1)}, total ${total}`,
     );
@@ -183,4 +166,21 @@ describe.runIf(enabled)('child workflows of branches: cancelled when lost, hande
       output: { a: { approved: false }, b: { went: true } },
     });
   }, 180_000);
+
+  it('cancel stops the run’s child workflows with it: a branch waiting for its approval ends CANCELLED', async () => {
+    const id = 'cancel-children';
+    expect((await tabflow(url, 'submit', writeWorkflow(answeredBranches(effects.origin, true)), '--id', id)).code).toBe(
+      0,
+    );
+    await until('the branch’s request', async () =>
+      effects.requests.some((r) => r.key === `${id}:a0@fan.a`) ? true : undefined,
+    );
+    expect((await tabflow(url, 'cancel', id)).code).toBe(0);
+    await until('the branches to stop', async () =>
+      (await statusOf(`${id}:fan.a`)) === 'CANCELLED' && (await statusOf(`${id}:fan.b`)) === 'CANCELLED'
+        ? true
+        : undefined,
+    );
+    expect(await statusOf(id)).toBe('CANCELLED');
+  }, 120_000);
 });
