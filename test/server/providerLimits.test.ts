@@ -179,6 +179,32 @@ describe.runIf(enabled)('provider request limits as DBOS queues shared by 2 work
     expect(Math.max(...sent.values())).toBeLessThanOrEqual(2);
   }, 180_000);
 
+  it('TABFLOW_CONCURRENT_REQUESTS=1: never two requests to the provider at once across both workers', async () => {
+    const url = postgres.createDatabase('limits_concurrent');
+    const env = { TABFLOW_BASE_URL: provider.url, TABFLOW_MODEL: 'test-model', TABFLOW_CONCURRENT_REQUESTS: '1' };
+    workers.push(await spawnWorker(url, 'one-a', [], env), await spawnWorker(url, 'one-b', [], env));
+    provider.setChunkDelay(60);
+    const before = provider.requests.length;
+    const file = writeWorkflow(chain('One at a time', [llm('ask', 'Say hello to {{input.value}}')]));
+    const runs = 6;
+    for (let i = 0; i < runs; i++)
+      expect(
+        (await tabflow(url, 'submit', file, '--input', JSON.stringify({ value: `c${i}` }), '--id', `c-${i}`)).code,
+      ).toBe(0);
+    const ours = () => provider.requests.slice(before).filter((r) => r.method === 'POST');
+    await until(
+      'every answer',
+      async () => (ours().filter((r) => r.answered).length >= runs ? true : undefined),
+      90_000,
+    );
+    provider.setChunkDelay(0);
+    const spans = ours().map((r) => [r.receivedAt, r.answeredAt!] as const);
+    const overlapping = spans.filter(([from, to], i) => spans.some(([f, t], j) => j !== i && f < to && from < t));
+    console.log(`provider limits, concurrency 1: ${spans.length} requests, ${overlapping.length} overlapping`);
+    expect(spans).toHaveLength(runs);
+    expect(overlapping).toEqual([]);
+  }, 120_000);
+
   it('a worker refuses a limit it cannot read, naming the variable', async () => {
     const url = postgres.createDatabase('limits_bad');
     await expect(spawnWorker(url, 'limit-bad', [], { TABFLOW_REQUEST_LIMIT: '3 per second' })).rejects.toThrow(

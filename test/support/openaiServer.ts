@@ -37,8 +37,9 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The whole reply was written (false: still going, or the client went away first). */
   answered: boolean;
-  /** When its body had arrived (Date.now()). */
+  /** When its body had arrived, and when its reply was written whole (Date.now()). */
   receivedAt: number;
+  answeredAt?: number;
 }
 
 /**
@@ -110,7 +111,7 @@ export async function startOpenAIServer(
       receivedAt: Date.now(),
     };
     if (requests.length < MAX_RECORDED) requests.push(recorded);
-    res.on('finish', () => void (recorded.answered = true));
+    res.on('finish', () => void ((recorded.answered = true), (recorded.answeredAt = Date.now())));
     res.on('close', () => {
       if (!res.writableFinished) state.closedEarly++;
     });
