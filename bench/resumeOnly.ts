@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { preview } from 'vite';
 import { CHROMIUM_FLAGS } from '../test/support/chromium';
-import { measureResumeKinds, resumeKindFigures, resumeKindGoals } from './resumeKinds';
+import { measureResumeKinds, resumeKindFigures, resumeKindGoals, type ResumeKindMeasures } from './resumeKinds';
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
 const DIST = process.env.RESUME_BENCH_DIST ?? `${BENCH}dist`;
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     const measures = await measureResumeKinds(page, log);
     const figures = resumeKindFigures(measures);
     if (process.env.RESUME_BENCH_CALLS)
-      for (const [kind, resumed] of Object.entries(measures)) {
+      for (const [kind, resumed] of Object.entries(measures) as Array<[string, ResumeKindMeasures['loop100']]>) {
         const calls = resumed.storeCalls.map((c) => `${c.name} ${c.start.toFixed(0)}–${c.end.toFixed(0)}`);
         console.log(`  ${kind}: module ${resumed.moduleEvaluatedMs.toFixed(0)} ms; ${calls.join(', ')}`);
       }
