@@ -58,7 +58,7 @@ const RULES: FolderRule[] = [
   // The DBOS runtime (`tabflow worker` and the server commands): one more adapter around the engine, never a fork.
   {
     folder: 'server',
-    packages: ['@dbos-inc/dbos-sdk', 'pg', 'node:crypto', 'node:fs/promises', 'node:os'],
+    packages: ['@dbos-inc/dbos-sdk', 'pg', 'node:async_hooks', 'node:crypto', 'node:fs/promises', 'node:os'],
     internal: [
       'server/',
       'engine/',
