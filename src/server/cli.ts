@@ -40,11 +40,14 @@ const BOOLEAN_FLAGS = new Set(['json', 'reject', 'wait']);
 
 export const SERVER_USAGE = `Server commands (DBOS over PostgreSQL at --database-url, else TABFLOW_DATABASE_URL):
   tabflow worker [--executor-id ID] [--concurrency N] [--heartbeat-ms N] [--stale-after-ms N]
-      runs workflows; workers on one database share them and adopt the runs of one that stopped
+      runs workflows; workers on one database share them and adopt the runs of one that stopped;
+      TABFLOW_REQUEST_LIMIT=N/Ss (or TABFLOW_REQUESTS_PER_MINUTE) and TABFLOW_CONCURRENT_REQUESTS limit each
+      provider for all workers together
   tabflow submit workflow.json [--input JSON] [--id RUN] [--wait] [--json]
   tabflow submit bundle.json [--wait] [--json]   a run bundle from the tab: continues from its last finished step
   tabflow status RUN [--json]
   tabflow approve RUN STEP [--reject] [--note TEXT] [--idempotency-key KEY]
+      also a budget question of STEP's model round: approve is Continue, --reject is Stop
   tabflow send RUN EVENT JSON [--idempotency-key KEY]
   tabflow cancel RUN
   tabflow list [--json]
