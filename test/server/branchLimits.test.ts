@@ -10,8 +10,11 @@ import { writeWorkflow } from './support/workflows';
 
 const enabled = serverTestsEnabled();
 
-/** A `join: any` race: `fast` (two pure steps) against `slow` (two requests, each taking the server's delay). */
-function race(origin: string): WorkflowFile {
+/**
+ * A `join: any` race: `fast` (two pure steps) against `slow` (two requests, each taking the server's delay); `after`:
+ * then a request of its own.
+ */
+function race(origin: string, after = false): WorkflowFile {
   const call = (slug: string, next?: string) =>
     http(slug, `${origin}/${slug}`, { body: { step: slug } }, next ? { success: next } : undefined);
   const branches = {
@@ -19,7 +22,8 @@ function race(origin: string): WorkflowFile {
     slow: [call('s1', 's2'), call('s2')],
   };
   const step = { stepSlug: 'race', name: 'Race', stepType: 'parallel', config: { join: 'any', branches } };
-  return chain('Race', [step], { allowedHosts: [new URL(origin).host] });
+  const steps = after ? [step, http('after', `${origin}/after`, { body: { step: 'after' } })] : [step];
+  return chain('Race', steps, { allowedHosts: [new URL(origin).host] });
 }
 
 /** A request (the server's delay) before a parallel step whose branches wait for an approval and for an event. */
@@ -183,4 +187,32 @@ describe.runIf(enabled)('child workflows of branches: cancelled when lost, hande
     );
     expect(await statusOf(id)).toBe('CANCELLED');
   }, 120_000);
+
+  it('a parent recovered after the race (its worker SIGKILLed) does not run the cancelled branch again', async () => {
+    const own = postgres.createDatabase('race_kill');
+    const worker = await spawnWorker(own, 'race-kill-worker');
+    workers.push(worker);
+    const id = 'race-kill';
+    expect((await tabflow(own, 'submit', writeWorkflow(race(effects.origin, true)), '--id', id)).code).toBe(0);
+    await until('the request after the race', async () =>
+      effects.requests.some((r) => r.key === `${id}:after@`) ? true : undefined,
+    );
+    worker.child.kill('SIGKILL');
+    await worker.exited;
+    workers.push(await spawnWorker(own, 'race-kill-worker'));
+    const status = await until('the recovered run', async () => {
+      const answer = JSON.parse((await tabflow(own, 'status', id, '--json')).stdout);
+      return answer.result ? answer : undefined;
+    });
+    expect(status.result).toMatchObject({ status: 'completed' });
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    const slow = await query<{ status: string }>(
+      own,
+      `SELECT status FROM dbos.workflow_status WHERE workflow_uuid = $1`,
+      [`${id}:race.slow`],
+    );
+    expect(slow[0]?.status).toBe('CANCELLED');
+    expect(effects.requests.filter((r) => r.key === `${id}:s1@race.slow`)).toHaveLength(1);
+    expect(effects.requests.filter((r) => r.key === `${id}:s2@race.slow`)).toEqual([]);
+  }, 180_000);
 });
