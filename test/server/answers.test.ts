@@ -1,22 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chain, llm, set } from '../support/flows';
+import { overBudgetFlow } from '../support/budgetFlow';
+import { chain, set } from '../support/flows';
 import { query, startPostgres, type Postgres } from '../support/postgres';
 import { spawnWorker, stopWorker, tabflow, until, type WorkerProcess } from './support/cluster';
 import { serverTestsEnabled } from './support/setup';
 import { writeWorkflow } from './support/workflows';
 
 const enabled = serverTestsEnabled();
-
-/** Two model steps on the demo model under a 1-token budget: the second step's round asks to continue. */
-const overBudget = () =>
-  chain(
-    'Over budget',
-    [
-      llm('first', 'Say one thing about {{input.value}}', { model: 'demo' }),
-      llm('second', 'And another thing about {{input.value}}', { model: 'demo' }),
-    ],
-    { limits: { maxTokensPerRun: 1 } },
-  );
 
 const approvalWithTimeout = (timeoutMs: number) =>
   chain('Approve or not', [
@@ -58,7 +48,7 @@ describe.runIf(enabled)('answers on the server: budget questions and approvals w
     });
 
   it('a round over the budget waits; approve is its Continue (sent twice, taken once), the run completes', async () => {
-    const file = writeWorkflow(overBudget());
+    const file = writeWorkflow(overBudgetFlow());
     expect((await tabflow(url, 'submit', file, '--input', '{"value":"tea"}', '--id', 'budget-go')).code).toBe(0);
     expect(await waitingOf('budget-go')).toEqual({ stepKey: 'second@/r1', event: 'budget:budget-go:second@/r1' });
     expect(await tabflow(url, 'approve', 'budget-go', 'second', '--note', 'worth it')).toMatchObject({ code: 0 });
@@ -68,13 +58,14 @@ describe.runIf(enabled)('answers on the server: budget questions and approvals w
     expect(done.result.steps).toContain('second@/r1');
     const received = await query<{ n: number }>(
       url,
-      `SELECT count(*)::int AS n FROM dbos.notifications WHERE destination_uuid = 'budget-go'`,
+      `SELECT count(*)::int AS n FROM dbos.notifications
+       WHERE destination_uuid = 'budget-go' AND topic LIKE 'budget:%'`,
     );
     expect(received[0]?.n).toBe(1);
   }, 120_000);
 
   it('--reject at a budget question stops the run; the round is never answered', async () => {
-    const file = writeWorkflow(overBudget());
+    const file = writeWorkflow(overBudgetFlow());
     expect((await tabflow(url, 'submit', file, '--input', '{"value":"tea"}', '--id', 'budget-stop')).code).toBe(0);
     await waitingOf('budget-stop');
     expect((await tabflow(url, 'approve', 'budget-stop', 'second', '--reject')).code).toBe(0);

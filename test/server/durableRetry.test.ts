@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chain, http } from '../support/flows';
+import { listenLocally } from '../support/localServer';
 import { startPostgres, type Postgres } from '../support/postgres';
 import { spawnWorker, stopWorker, tabflow, until, type WorkerProcess } from './support/cluster';
 import { serverTestsEnabled } from './support/setup';
@@ -21,14 +22,7 @@ async function startFlakyServer(): Promise<{ origin: string; arrivals: number[];
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ n: arrivals.length }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    arrivals,
-    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
+  return { ...(await listenLocally(server)), arrivals };
 }
 
 /**

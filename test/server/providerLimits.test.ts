@@ -24,6 +24,31 @@ function busiestWindow(times: number[], windowMs: number): number {
   return most;
 }
 
+/** `count` runs of one model round each (`PREFIX-i`, the prompt naming `PREFIXi`), submitted in order. */
+async function submitRounds(url: string, prefix: string, count: number): Promise<void> {
+  const file = writeWorkflow(chain('Limited', [llm('ask', 'Say hello to {{input.value}}')]));
+  for (let i = 0; i < count; i++) {
+    const input = JSON.stringify({ value: `${prefix}${i}` });
+    const submitted = await tabflow(url, 'submit', file, '--input', input, '--id', `${prefix}-${i}`);
+    expect(submitted, submitted.stderr).toMatchObject({ code: 0 });
+  }
+}
+
+/** Each of those runs finishes, completed. */
+async function expectCompleted(url: string, prefix: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const done = await until(
+      `run ${prefix}-${i}`,
+      async () => {
+        const status = JSON.parse((await tabflow(url, 'status', `${prefix}-${i}`, '--json')).stdout);
+        return status.result || status.error ? status : undefined;
+      },
+      90_000,
+    );
+    expect(done.result?.status, JSON.stringify(done)).toBe('completed');
+  }
+}
+
 /**
  * A provider's request limit is one DBOS queue for every worker on the database: 2 worker processes, 9 runs of one
  * model round each against a local OpenAI-compatible server, `TABFLOW_REQUEST_LIMIT=3/2s`. Each worker keeping its
@@ -53,36 +78,12 @@ describe.runIf(enabled)('provider request limits as DBOS queues shared by 2 work
       TABFLOW_REQUEST_LIMIT: `${LIMIT}/${PERIOD_SECONDS}s`,
     };
     for (const id of ['limit-a', 'limit-b']) workers.push(await spawnWorker(url, id, ['--concurrency', '8'], env));
-    const file = writeWorkflow(chain('Limited', [llm('ask', 'Say hello to {{input.value}}')]));
-    for (let i = 0; i < RUNS; i++) {
-      const submitted = await tabflow(
-        url,
-        'submit',
-        file,
-        '--input',
-        JSON.stringify({ value: `n${i}` }),
-        '--id',
-        `lim-${i}`,
-      );
-      expect(submitted, submitted.stderr).toMatchObject({ code: 0 });
-    }
+    await submitRounds(url, 'n', RUNS);
     // Nothing else in this process while the requests come (the provider's clock is this process's event loop).
     const posts = () => provider.requests.filter((r) => r.method === 'POST');
     await until('every request', async () => (posts().length >= RUNS ? true : undefined), 90_000);
-    for (let i = 0; i < RUNS; i++) {
-      const done = await until(
-        `run lim-${i}`,
-        async () => {
-          const status = JSON.parse((await tabflow(url, 'status', `lim-${i}`, '--json')).stdout);
-          return status.result || status.error ? status : undefined;
-        },
-        90_000,
-      );
-      expect(done.result?.status, JSON.stringify(done)).toBe('completed');
-      expect(done.result.output).toBeDefined();
-    }
+    await expectCompleted(url, 'n', RUNS);
 
-    // Each round sent once: one request per run's prompt.
     const prompts = posts().map((r) => JSON.stringify(r.body.messages.at(-1)));
     expect(new Set(prompts).size).toBe(RUNS);
     expect(posts()).toHaveLength(RUNS);
@@ -92,7 +93,7 @@ describe.runIf(enabled)('provider request limits as DBOS queues shared by 2 work
       `SELECT DISTINCT executor_id FROM dbos.workflow_status WHERE name = 'tabflowRun'`,
     );
     expect(owners.map((o) => o.executor_id).sort()).toEqual(['limit-a', 'limit-b']);
-    // DBOS's own start times of the request workflows (`lim-N:ask@/r1#1`), by run.
+    // DBOS's own start times of the request workflows (`n-3:ask@/r1#1`), by run.
     const started = await query<{ id: string; at: string }>(
       url,
       `SELECT workflow_uuid AS id, started_at_epoch_ms AS at FROM dbos.workflow_status
@@ -103,7 +104,7 @@ describe.runIf(enabled)('provider request limits as DBOS queues shared by 2 work
     // window is the period less the longest such delay.
     const arrivals = posts().map((r) => ({
       at: r.receivedAt,
-      run: `lim-${/n(\d+)/.exec(JSON.stringify(r.body))![1]}`,
+      run: `n-${/hello to n(\d+)/.exec(JSON.stringify(r.body))![1]}`,
     }));
     const lag = Math.max(0, ...arrivals.map((a) => a.at - (startOf.get(a.run) ?? a.at)));
     const seen = busiestWindow(
@@ -133,19 +134,7 @@ describe.runIf(enabled)('provider request limits as DBOS queues shared by 2 work
     provider.setChunkDelay(150);
     const before = provider.requests.length;
     const ours = () => provider.requests.slice(before).filter((r) => r.method === 'POST');
-    const file = writeWorkflow(chain('Limited', [llm('ask', 'Say hello to {{input.value}}')]));
-    for (let i = 0; i < RUNS; i++) {
-      const submitted = await tabflow(
-        url,
-        'submit',
-        file,
-        '--input',
-        JSON.stringify({ value: `k${i}` }),
-        '--id',
-        `k-${i}`,
-      );
-      expect(submitted, submitted.stderr).toMatchObject({ code: 0 });
-    }
+    await submitRounds(url, 'k', RUNS);
     await until('the first requests', async () => (ours().length >= 3 ? true : undefined), 60_000);
     killed.child.kill('SIGKILL');
     await killed.exited;
@@ -154,17 +143,7 @@ describe.runIf(enabled)('provider request limits as DBOS queues shared by 2 work
         .filter((r) => !r.answered)
         .map((r) => JSON.stringify(r.body.messages.at(-1))),
     );
-    for (let i = 0; i < RUNS; i++) {
-      const done = await until(
-        `run k-${i}`,
-        async () => {
-          const status = JSON.parse((await tabflow(url, 'status', `k-${i}`, '--json')).stdout);
-          return status.result || status.error ? status : undefined;
-        },
-        90_000,
-      );
-      expect(done.result?.status, JSON.stringify(done)).toBe('completed');
-    }
+    await expectCompleted(url, 'k', RUNS);
     const sent = new Map<string, number>();
     for (const r of ours())
       sent.set(JSON.stringify(r.body.messages.at(-1)), (sent.get(JSON.stringify(r.body.messages.at(-1))) ?? 0) + 1);
@@ -185,12 +164,8 @@ describe.runIf(enabled)('provider request limits as DBOS queues shared by 2 work
     workers.push(await spawnWorker(url, 'one-a', [], env), await spawnWorker(url, 'one-b', [], env));
     provider.setChunkDelay(60);
     const before = provider.requests.length;
-    const file = writeWorkflow(chain('One at a time', [llm('ask', 'Say hello to {{input.value}}')]));
     const runs = 6;
-    for (let i = 0; i < runs; i++)
-      expect(
-        (await tabflow(url, 'submit', file, '--input', JSON.stringify({ value: `c${i}` }), '--id', `c-${i}`)).code,
-      ).toBe(0);
+    await submitRounds(url, 'c', runs);
     const ours = () => provider.requests.slice(before).filter((r) => r.method === 'POST');
     await until(
       'every answer',

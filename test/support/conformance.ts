@@ -16,6 +16,7 @@ import { TEMPLATES } from '../../src/templates';
 import { fetchHttp } from '../../src/worker/httpRunner';
 import { createServer, type Server } from 'node:http';
 import { runToEnd } from './engine';
+import { listenLocally } from './localServer';
 import { chain, findThenMarkAtRisk, http, llm, set, transform } from './flows';
 
 /**
@@ -111,14 +112,7 @@ export async function startEchoServer(): Promise<{ origin: string; requests: str
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
+  return { ...(await listenLocally(server)), requests };
 }
 
 /** A fresh memory store holding the demo customers, as a new tab (and a new `tabflow run` store) starts. */

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { chain, llm } from '../../support/flows';
+import { overBudgetFlow } from '../../support/budgetFlow';
 import { FAST_DEMO, jsonFile, tabflow } from './harness';
-
-/** Two model steps on the demo model under a 1-token budget: the second step's round asks to continue. */
-const overBudget = () =>
-  chain(
-    'Over budget',
-    [
-      llm('first', 'Say one thing about {{input.value}}', { model: 'demo' }),
-      llm('second', 'And another thing about {{input.value}}', { model: 'demo' }),
-    ],
-    { limits: { maxTokensPerRun: 1 } },
-  );
 
 describe('tabflow run answers a budget question with --budget', () => {
   it('a budget question stops the run naming --budget; --budget continue raises the cap and completes it', async () => {
-    const args = ['run', jsonFile(overBudget()), '--input', '{"value":"tea"}', ...FAST_DEMO];
+    const args = ['run', jsonFile(overBudgetFlow()), '--input', '{"value":"tea"}', ...FAST_DEMO];
     const waiting = await tabflow(args);
     expect(waiting.code, waiting.stderr).toBe(3);
     expect(waiting.stderr).toContain('reached the run');
@@ -26,11 +15,18 @@ describe('tabflow run answers a budget question with --budget', () => {
   });
 
   it('--budget stop ends the run over budget, the second step never answered', async () => {
-    const stopped = await tabflow(['run', jsonFile(overBudget()), '--input', '{"value":"tea"}', '--budget', 'stop']);
+    const stopped = await tabflow([
+      'run',
+      jsonFile(overBudgetFlow()),
+      '--input',
+      '{"value":"tea"}',
+      '--budget',
+      'stop',
+    ]);
     expect(stopped.code).toBe(1);
     expect(stopped.stderr).toContain('over budget');
     expect(stopped.stderr).not.toMatch(/✓ second/);
-    const bad = await tabflow(['run', jsonFile(overBudget()), '--budget', 'maybe']);
+    const bad = await tabflow(['run', jsonFile(overBudgetFlow()), '--budget', 'maybe']);
     expect(bad).toMatchObject({ code: 2 });
     expect(bad.stderr).toContain('--budget must be continue or stop (got "maybe")');
   });
