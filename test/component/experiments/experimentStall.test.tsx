@@ -48,7 +48,7 @@ function modelStepInFlight(runId: string): StepRecord {
     path: '',
     stepType: 'llm',
     seq: 1,
-    status: 'running',
+    status: 'started',
     attempts: [{ n: 1, startedAt: T0, outcome: 'running' }],
     interruptions: 0,
     input: { userPrompt: 'Classify a', provider: 'openai', model: 'gpt-4o-mini' },
