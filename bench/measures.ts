@@ -151,9 +151,9 @@ export async function dexieTx(durationMs: number): Promise<TxFigure> {
   }
 }
 
-/** A bench run record for the store figures: one run, generation 0. */
+/** A bench run record for the store figures: one run, generation 0, its id as long as the engine's (a UUID). */
 export const BENCH_RUN: RunRecord = {
-  id: 'r',
+  id: '7c9f77b9-e530-4f77-866a-7f276b03352b',
   workflowHash: 'h',
   workflowName: 'n',
   mode: 'durable',
@@ -171,8 +171,8 @@ export const BENCH_RUN: RunRecord = {
 export function benchStep(i: number, status: 'started' | 'completed'): StepRecord {
   const started = {
     kind: 'step' as const,
-    key: `r:s${i}@`,
-    runId: 'r',
+    key: `${BENCH_RUN.id}:s${i}@`,
+    runId: BENCH_RUN.id,
     slug: `s${i}`,
     path: '',
     stepType: 'action',
@@ -190,7 +190,7 @@ async function storeRate(durationMs: number, batch: (i: number) => StepRecord[])
   const store = new DexieEngineStore(await freshDb());
   await store.commit({ fences: [], runs: [BENCH_RUN] });
   return rate(durationMs, async (i) => {
-    await store.commit({ fences: [{ runId: 'r', generation: 0 }], steps: batch(i) });
+    await store.commit({ fences: [{ runId: BENCH_RUN.id, generation: BENCH_RUN.generation }], steps: batch(i) });
     return 'default';
   });
 }
