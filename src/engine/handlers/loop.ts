@@ -59,6 +59,9 @@ class LoopProgress {
     this.done = done;
     const fromSeq = this.startSeqs.get(done - 1)!;
     for (const started of this.startSeqs.keys()) if (started < done - 1) this.startSeqs.delete(started);
+    // The replayed iteration brings back what is recorded: writing it again is no progress (a resume on a full
+    // disk would count that write as the run going on).
+    if (this.recorded && done === this.recorded.done && fromSeq === this.recorded.fromSeq) return;
     this.ctx.checkpoint({ loopProgress: { done, fromSeq } });
   }
 
