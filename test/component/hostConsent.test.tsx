@@ -1,6 +1,8 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+import { DbProvider } from '../../src/ui/DbContext';
+import { freshDb } from './helpers';
 import type { StepRecord, WaitReason } from '../../src/engine/records';
 import { ExecutorProvider } from '../../src/ui/ExecutorContext';
 import { waitingRun, waitingStep } from './runFixtures';
@@ -17,13 +19,15 @@ function renderRow(step: StepRecord, effects: StepRecord[], wait: WaitReason) {
   const confirmHost = vi.fn(async () => undefined);
   const executor = { confirmHost } as unknown as ExecutorApi;
   render(
-    <UiStoreProvider>
-      <ExecutorProvider executor={executor}>
-        <ul>
-          <StepRow run={{ ...run, waits: [wait] }} step={step} effects={effects} onError={() => undefined} />
-        </ul>
-      </ExecutorProvider>
-    </UiStoreProvider>,
+    <DbProvider db={freshDb()}>
+      <UiStoreProvider>
+        <ExecutorProvider executor={executor}>
+          <ul>
+            <StepRow run={{ ...run, waits: [wait] }} step={step} effects={effects} onError={() => undefined} />
+          </ul>
+        </ExecutorProvider>
+      </UiStoreProvider>
+    </DbProvider>,
   );
   return confirmHost;
 }

@@ -1,6 +1,8 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+import { DbProvider } from '../../src/ui/DbContext';
+import { freshDb } from './helpers';
 import { waitReasonSchema, type StepRecord, type WaitKind, type WaitReason } from '../../src/engine/records';
 import { ExecutorProvider } from '../../src/ui/ExecutorContext';
 import { waitingRun, waitingStep } from './runFixtures';
@@ -31,27 +33,29 @@ function renderWait(wait: WaitReason, step = record({})) {
   };
   const waiting = { ...run, waits: [wait] };
   render(
-    <UiStoreProvider>
-      <ExecutorProvider executor={executor as unknown as ExecutorApi}>
-        <RunWaits
-          run={waiting}
-          storageFull={wait.kind === 'storage-full'}
-          onError={(e) => {
-            throw e;
-          }}
-        />
-        <ul>
-          <StepRow
+    <DbProvider db={freshDb()}>
+      <UiStoreProvider>
+        <ExecutorProvider executor={executor as unknown as ExecutorApi}>
+          <RunWaits
             run={waiting}
-            step={step}
+            storageFull={wait.kind === 'storage-full'}
             onError={(e) => {
               throw e;
             }}
           />
-        </ul>
-        <OpenDialog />
-      </ExecutorProvider>
-    </UiStoreProvider>,
+          <ul>
+            <StepRow
+              run={waiting}
+              step={step}
+              onError={(e) => {
+                throw e;
+              }}
+            />
+          </ul>
+          <OpenDialog />
+        </ExecutorProvider>
+      </UiStoreProvider>
+    </DbProvider>,
   );
   return executor;
 }
