@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkflowFile } from '../../src/schema/workflow';
+import { copyingLoop } from '../support/flows';
 import { importWorkflow, runLocator, startRun, waitForRunStatus } from './app';
 import { baseUrl, chromiumPath, launch } from './browser';
 
@@ -10,52 +10,8 @@ const ITERATIONS = 30;
 /** Incompressible, so every stored copy really takes its size on disk. */
 const BLOB = randomBytes(60_000).toString('base64');
 
-/**
- * Each loop iteration commits an 80 kB output: a few megabytes in all, more than the quota this test gives the origin.
- */
-const copyingWorkflow = (name: string, iterations: number): WorkflowFile =>
-  ({
-    workflowConfig: { name },
-    stepsConfig: [
-      {
-        stepSlug: 'start',
-        name: 'Start',
-        stepType: 'trigger',
-        config: { type: 'manual' },
-        nextSteps: { default: 'each' },
-      },
-      {
-        stepSlug: 'each',
-        name: 'Each',
-        stepType: 'loop',
-        config: {
-          forEach: Array.from({ length: iterations }, (_, i) => i),
-          concurrency: 1,
-          steps: [
-            {
-              stepSlug: 'copy',
-              name: 'Copy',
-              stepType: 'action',
-              config: { action: 'set', values: { blob: BLOB } },
-              nextSteps: { success: 'nap' },
-            },
-            // A wait is recorded durably before it sleeps: each iteration commits on its own.
-            { stepSlug: 'nap', name: 'Nap', stepType: 'wait', config: { durationMs: 1 } },
-          ],
-        },
-        nextSteps: { success: 'done' },
-      },
-      {
-        stepSlug: 'done',
-        name: 'Done',
-        stepType: 'action',
-        config: { action: 'set', values: { done: true } },
-        nextSteps: {},
-      },
-    ],
-  }) as WorkflowFile;
-
-const fillingWorkflow = copyingWorkflow('Fills the disk', ITERATIONS);
+/** Each iteration commits an 80 kB output: a few megabytes in all, more than the quota this test gives the origin. */
+const fillingWorkflow = copyingLoop('Fills the disk', ITERATIONS, BLOB);
 
 /**
  * Chromium's quota for the app's origin (DevTools protocol): what a nearly full disk leaves a site. Undefined restores

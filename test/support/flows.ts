@@ -91,3 +91,46 @@ export const findThenMarkAtRisk = (): WorkflowFile =>
       },
     },
   ]);
+
+/** A loop of `iterations`, each copying `blob` into its output, then napping 1 ms (recorded before it sleeps). */
+export const copyingLoop = (name: string, iterations: number, blob: string): WorkflowFile =>
+  ({
+    workflowConfig: { name },
+    stepsConfig: [
+      {
+        stepSlug: 'start',
+        name: 'Start',
+        stepType: 'trigger',
+        config: { type: 'manual' },
+        nextSteps: { default: 'each' },
+      },
+      {
+        stepSlug: 'each',
+        name: 'Each',
+        stepType: 'loop',
+        config: {
+          forEach: Array.from({ length: iterations }, (_, i) => i),
+          concurrency: 1,
+          steps: [
+            {
+              stepSlug: 'copy',
+              name: 'Copy',
+              stepType: 'action',
+              config: { action: 'set', values: { blob } },
+              nextSteps: { success: 'nap' },
+            },
+            // A wait is recorded durably before it sleeps: each iteration commits on its own.
+            { stepSlug: 'nap', name: 'Nap', stepType: 'wait', config: { durationMs: 1 } },
+          ],
+        },
+        nextSteps: { success: 'done' },
+      },
+      {
+        stepSlug: 'done',
+        name: 'Done',
+        stepType: 'action',
+        config: { action: 'set', values: { done: true } },
+        nextSteps: {},
+      },
+    ],
+  }) as WorkflowFile;

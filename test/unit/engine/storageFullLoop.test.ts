@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/engine/clock';
 import { MemoryData, MemoryStore } from '../../../src/engine/memoryStore';
 import { QuotaError, type CommitBatch, type CommitResult } from '../../../src/engine/store';
-import type { WorkflowFile } from '../../../src/schema/workflow';
 import { createTestEngine } from '../../support/engine';
+import { copyingLoop } from '../../support/flows';
 
 const BLOB = 'x'.repeat(20_000);
 
@@ -29,38 +29,7 @@ class LateTimerClock extends FakeClock {
 }
 
 /** The browser test's workflow: each iteration copies a large value, then naps (recorded before it sleeps). */
-const copyingLoop: WorkflowFile = {
-  workflowConfig: { name: 'Fills the disk' },
-  stepsConfig: [
-    {
-      stepSlug: 'start',
-      name: 'Start',
-      stepType: 'trigger',
-      config: { type: 'manual' },
-      nextSteps: { default: 'each' },
-    },
-    {
-      stepSlug: 'each',
-      name: 'Each',
-      stepType: 'loop',
-      config: {
-        forEach: Array.from({ length: 30 }, (_, i) => i),
-        concurrency: 1,
-        steps: [
-          {
-            stepSlug: 'copy',
-            name: 'Copy',
-            stepType: 'action',
-            config: { action: 'set', values: { blob: BLOB } },
-            nextSteps: { success: 'nap' },
-          },
-          { stepSlug: 'nap', name: 'Nap', stepType: 'wait', config: { durationMs: 1 } },
-        ],
-      },
-      nextSteps: {},
-    },
-  ],
-} as WorkflowFile;
+const copyingWorkflow = copyingLoop('Fills the disk', 30, BLOB);
 
 async function ticks(t: ReturnType<typeof createTestEngine>, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
@@ -75,7 +44,7 @@ describe('a loop stopped by a full disk, resumed before space is freed', () => {
     const data = new MemoryData();
     const store = new FillingDisk(data);
     const t = createTestEngine({ data, deps: { store }, clock: new LateTimerClock() });
-    const id = await t.engine.start({ workflow: copyingLoop, input: {} });
+    const id = await t.engine.start({ workflow: copyingWorkflow, input: {} });
     await ticks(t, 60);
     expect(t.engine.storageFullRuns().map((r) => r.runId)).toEqual([id]);
 
