@@ -127,6 +127,30 @@ function wasCancelled(error: unknown): boolean {
   );
 }
 
+/** The tail of each parent workflow's queue of child starts (`inIssueOrder`). */
+const childStarts = new Map<string, Promise<void>>();
+
+/**
+ * Runs `start` after every child start its workflow asked for before: DBOS numbers a workflow's operations as they
+ * are called, so a child's start, its forwarded answers and its awaited result take consecutive numbers in the
+ * order the engine asked for the children, however long each start's database round trip takes (else a
+ * recovered parent would number them otherwise and stop on the mismatch).
+ */
+async function inIssueOrder<T>(start: () => Promise<T>): Promise<T> {
+  const parent = DBOS.workflowID ?? '';
+  const before = childStarts.get(parent) ?? Promise.resolve();
+  let release!: () => void;
+  const turn = before.then(() => new Promise<void>((resolve) => (release = resolve)));
+  childStarts.set(parent, turn);
+  await before;
+  try {
+    return await start();
+  } finally {
+    release();
+    if (childStarts.get(parent) === turn) childStarts.delete(parent);
+  }
+}
+
 /**
  * Starts the child workflow (or, replayed, finds the one started before) and awaits its result. When `signal`
  * fires (a race lost, a sibling failed) the child is cancelled and the branch ends with the signal's reason. The
@@ -140,12 +164,19 @@ async function awaitChild<Request, Result>(
   answerTopics: readonly string[] = [],
 ): Promise<Result> {
   if (signal.aborted) throw signal.reason;
-  const handle = await DBOS.startWorkflow(workflow, { workflowID })(request);
-  await forwardAnswers(workflowID, answerTopics);
+  // Listened for before the first await: an abort while the child starts must still settle it.
   const aborted = new Promise<never>((_, reject) =>
     signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
   );
-  const result = handle.getResult();
+  aborted.catch(() => undefined);
+  const { awaited: result } = await inIssueOrder(async () => {
+    const handle = await DBOS.startWorkflow(workflow, { workflowID })(request);
+    await forwardAnswers(workflowID, answerTopics);
+    // `getResult` takes its operation number as it is called: still inside this child's turn.
+    const awaited = handle.getResult();
+    awaited.catch(() => undefined);
+    return { awaited };
+  });
   try {
     return await Promise.race([result, aborted]);
   } catch (error) {

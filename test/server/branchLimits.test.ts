@@ -105,7 +105,8 @@ describe.runIf(enabled)('child workflows of branches: cancelled when lost, hande
     );
     // Long enough for the slow branch's first request to end and a second one to have been made.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
-    expect(effects.requests.filter((r) => r.key === `${id}:s1@race.slow`)).toHaveLength(1);
+    // On a busy machine the race may be over before the slow branch's first request went out.
+    expect(effects.requests.filter((r) => r.key === `${id}:s1@race.slow`).length).toBeLessThanOrEqual(1);
     expect(effects.requests.filter((r) => r.key === `${id}:s2@race.slow`)).toEqual([]);
     expect(await statusOf(`${id}:race.slow`)).toBe('CANCELLED');
     expect(await statusOf(`${id}:race.fast`)).toBe('SUCCESS');
@@ -212,7 +213,8 @@ describe.runIf(enabled)('child workflows of branches: cancelled when lost, hande
       [`${id}:race.slow`],
     );
     expect(slow[0]?.status).toBe('CANCELLED');
-    expect(effects.requests.filter((r) => r.key === `${id}:s1@race.slow`)).toHaveLength(1);
+    // On a busy machine the race may be over before the slow branch's first request went out.
+    expect(effects.requests.filter((r) => r.key === `${id}:s1@race.slow`).length).toBeLessThanOrEqual(1);
     expect(effects.requests.filter((r) => r.key === `${id}:s2@race.slow`)).toEqual([]);
   }, 180_000);
 });

@@ -138,6 +138,12 @@ describe.runIf(enabled)('provider request limits as DBOS queues shared by 2 work
     await until('the first requests', async () => (ours().length >= 3 ? true : undefined), 60_000);
     killed.child.kill('SIGKILL');
     await killed.exited;
+    // Adoption is asked only of what the killed worker left PENDING: at some kills it held nothing.
+    const [left] = await query<{ n: string }>(
+      url,
+      `SELECT count(*) AS n FROM dbos.workflow_status WHERE executor_id = 'kill-a' AND status = 'PENDING'`,
+    );
+    const leftPending = Number(left?.n ?? 0);
     const inFlight = new Set(
       ours()
         .filter((r) => !r.answered)
@@ -150,11 +156,12 @@ describe.runIf(enabled)('provider request limits as DBOS queues shared by 2 work
     expect(sent.size).toBe(RUNS);
     const twice = [...sent].filter(([, n]) => n > 1).map(([prompt]) => prompt);
     console.log(
-      `provider limits, killed worker: ${ours().length} requests for ${RUNS} rounds, ${inFlight.size} in flight`,
+      `provider limits, killed worker: ${ours().length} requests for ${RUNS} rounds, ${inFlight.size} in flight, ` +
+        `${leftPending} workflows left pending`,
     );
     provider.setChunkDelay(0);
     for (const prompt of twice) expect(inFlight.has(prompt), prompt).toBe(true);
-    expect(survivor.log()).toMatch(/adopted \d+ pending run\(s\) of stopped worker kill-a/);
+    if (leftPending > 0) expect(survivor.log()).toMatch(/adopted \d+ pending run\(s\) of stopped worker kill-a/);
     expect(Math.max(...sent.values())).toBeLessThanOrEqual(2);
   }, 180_000);
 
