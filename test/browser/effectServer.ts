@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
  *   /stall         sends headers and a first piece of the body, then nothing, forever
  *   /cut-once/…    the first request gets headers and half a body, then the connection drops
  *   /redirect?to=U answers 307 with `Location: U`
+ *   /slow/…        answers after 1.5 s or `delayMs`, whichever is longer (a request a test can watch in flight)
  * Anything else answers after `delayMs`.
  */
 export interface EffectServer {
@@ -29,6 +30,12 @@ export interface ReceivedRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+}
+
+const SLOW_ANSWER_MS = 1_500;
+
+function answerDelayMs(path: string, delayMs: number): number {
+  return path.startsWith('/slow/') ? Math.max(SLOW_ANSWER_MS, delayMs) : delayMs;
 }
 
 export async function startEffectServer(delayMs = 0): Promise<EffectServer> {
@@ -51,12 +58,15 @@ export async function startEffectServer(delayMs = 0): Promise<EffectServer> {
     }
     const to = new URL(req.url ?? '/', 'http://x').searchParams.get('to');
     if (path === '/redirect' && to) return void res.writeHead(307, { location: to }).end();
-    setTimeout(() => {
-      applied.add(key);
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ key, applied: applied.size, path }));
-    }, delayMs);
+    setTimeout(
+      () => {
+        applied.add(key);
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ key, applied: applied.size, path }));
+      },
+      answerDelayMs(path, delayMs),
+    );
   };
 
   const server: Server = createServer((req, res) => {

@@ -21,6 +21,7 @@ const LOOP_ITEMS = [1, 2, 3];
 const POSTS_PER_RUN = LOOP_ITEMS.length + 1;
 
 function soakWorkflow(host: string): WorkflowFile {
+  // Slow answers (`/slow/…`): the tab shows each POST in flight long enough to be pulled away, whatever the load.
   const post = (slug: string, path: string) => ({
     stepSlug: slug,
     name: slug,
@@ -48,7 +49,7 @@ function soakWorkflow(host: string): WorkflowFile {
         stepSlug: 'each',
         name: 'Each',
         stepType: 'loop',
-        config: { forEach: LOOP_ITEMS, concurrency: 2, steps: [post('post', 'loop/{{loop.item}}')] },
+        config: { forEach: LOOP_ITEMS, concurrency: 2, steps: [post('post', 'slow/loop/{{loop.item}}')] },
         nextSteps: { success: 'fan' },
       },
       {
@@ -58,7 +59,7 @@ function soakWorkflow(host: string): WorkflowFile {
         config: {
           join: 'all',
           branches: {
-            call: [post('post_fan', 'fan')],
+            call: [post('post_fan', 'slow/fan')],
             nap: [{ stepSlug: 'nap', name: 'Nap', stepType: 'wait', config: { durationMs: 2000 } }],
             think: [llm('think', 'Say what to wear in Porto today.')],
           },
@@ -85,6 +86,19 @@ interface RunShape {
   messages: string[];
 }
 
+/**
+ * The run's status and its step rows are separate live queries: the rows may show the last step a moment after
+ * the status says completed. Waits (up to 10 s) for as many completed rows as the reference run has; a step never
+ * recorded never shows, so the comparison after this still catches it.
+ */
+async function rowsSettled(page: Page, runId: string, expected: number): Promise<void> {
+  const completedRows = runLocator(page, runId).locator('[data-step-key][data-status="completed"]');
+  for (let waited = 0; waited < 10_000; waited += 100) {
+    if ((await completedRows.count()) >= expected) return;
+    await page.waitForTimeout(100);
+  }
+}
+
 async function runShape(page: Page, runId: string): Promise<RunShape> {
   const run = runLocator(page, runId);
   const keys = await run
@@ -104,6 +118,16 @@ async function runShape(page: Page, runId: string): Promise<RunShape> {
     messageIds: messages.map((m) => m.id),
     messages: messages.map((m) => m.text),
   };
+}
+
+/** The step keys one list has and the other lacks, named: what a failed cycle lost or gained. */
+function describeDifference(expected: string[], actual: string[]): string {
+  const missing = expected.filter((key) => !actual.includes(key));
+  const extra = actual.filter((key) => !expected.includes(key));
+  return [
+    ...(missing.length ? [`missing ${missing.join(', ')}`] : []),
+    ...(extra.length ? [`extra ${extra.join(', ')}`] : []),
+  ].join('; ');
 }
 
 async function isExecutor(page: Page): Promise<boolean> {
@@ -171,6 +195,7 @@ describe.skipIf(!chromiumPath)('soak: reload or close the executing tab mid-run'
         if (cycle === 0 || cycle === KNOBS.browserCycles - 1)
           await survivor.screenshot({ path: `test-results/soak-cycle-${cycle}.png`, fullPage: true });
 
+        await rowsSettled(survivor, runId, reference.completedKeys.length);
         const shape = await runShape(survivor, runId);
         const keys = [...server.requests.keys()].filter((k) => k.startsWith(`${runId}:`));
         const found = [
@@ -178,7 +203,8 @@ describe.skipIf(!chromiumPath)('soak: reload or close the executing tab mid-run'
           ...(shape.completedKeys.length !== reference.completedKeys.length
             ? [
                 `${shape.completedKeys.length} steps recorded, ` +
-                  `the uninterrupted run has ${reference.completedKeys.length}`,
+                  `the uninterrupted run has ${reference.completedKeys.length}: ` +
+                  describeDifference(reference.completedKeys, shape.completedKeys),
               ]
             : []),
           ...(keys.length !== POSTS_PER_RUN ? [`${keys.length} POST idempotency keys, expected ${POSTS_PER_RUN}`] : []),

@@ -82,7 +82,19 @@ describe.runIf(enabled)(`a worker killed mid-run (SIGKILL), ${RUNS} runs over 2 
     const killedAt = Date.now();
     a.child.kill('SIGKILL');
     await a.exited;
-    const inFlight = effects.inFlightAt(killedAt);
+    // In flight at the kill, from the worker's side: requested by then, its answer not recorded as the step's output
+    // (an answer the server sent a moment before the kill may not have been recorded). Read before any recovery.
+    const recordedAtKill = await query<{ key: string }>(
+      url,
+      `SELECT workflow_uuid || ':' || function_name AS key FROM dbos.operation_outputs
+       WHERE workflow_uuid = ANY($1) AND function_name LIKE '%@%'`,
+      [ids],
+    );
+    const recorded = new Set(recordedAtKill.map((row) => row.key));
+    const inFlight = new Set([
+      ...effects.inFlightAt(killedAt),
+      ...effects.requests.filter((r) => r.receivedAt <= killedAt && !recorded.has(r.key)).map((r) => r.key),
+    ]);
     // When recovery could start at the earliest: the restarted worker recovers its runs while it launches.
     let recoveredBy = killedAt;
     if (recovery === 'restart') {
@@ -138,8 +150,8 @@ describe.runIf(enabled)(`a worker killed mid-run (SIGKILL), ${RUNS} runs over 2 
       expect(shipped, id).toBeGreaterThanOrEqual(deadline - 50);
       // Recovery has begun ~4 s after the kill at the latest; slept again in full, a run would ship SLEEP_MS later.
       const recoveredByAtLatest = Math.max(outcome.killedAt + 4_000, outcome.recoveredBy);
-      // The demo model's answer and the step's start come between the charge and the sleep: well under 500 ms here.
-      expect(shipped - Math.max(deadline, recoveredByAtLatest), id).toBeLessThan(2_500);
+      // Half the sleep: room for a loaded machine's slow adoption (2.8 s seen), far from a full sleep again.
+      expect(shipped - Math.max(deadline, recoveredByAtLatest), id).toBeLessThan(SLEEP_MS / 2);
     }
   }
 

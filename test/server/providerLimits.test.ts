@@ -34,19 +34,56 @@ async function submitRounds(url: string, prefix: string, count: number): Promise
   }
 }
 
-/** Each of those runs finishes, completed. */
-async function expectCompleted(url: string, prefix: string, count: number): Promise<void> {
+/** Each of those runs finishes, completed. One that does not fails with what DBOS holds of it and the logs. */
+async function expectCompleted(url: string, prefix: string, count: number, cluster: Cluster): Promise<void> {
   for (let i = 0; i < count; i++) {
+    const id = `${prefix}-${i}`;
     const done = await until(
-      `run ${prefix}-${i}`,
+      `run ${id}`,
       async () => {
-        const status = JSON.parse((await tabflow(url, 'status', `${prefix}-${i}`, '--json')).stdout);
+        const status = JSON.parse((await tabflow(url, 'status', id, '--json')).stdout);
         return status.result || status.error ? status : undefined;
       },
       90_000,
-    );
+    ).catch(async (error: Error) => {
+      const report = `${error.message}\n${await stuckRunReport(url, id, cluster)}`;
+      // Printed as well as thrown: a retried attempt that passes would otherwise hide it.
+      console.error(report);
+      throw new Error(report);
+    });
     expect(done.result?.status, JSON.stringify(done)).toBe('completed');
   }
+}
+
+/** What a stuck run's report shows besides DBOS's tables: the workers' logs and the provider's requests. */
+interface Cluster {
+  workers: WorkerProcess[];
+  provider: OpenAIServer;
+}
+
+/** A run that did not finish: its DBOS workflows (the run and its requests), their operations, who saw what. */
+async function stuckRunReport(url: string, runId: string, { workers, provider }: Cluster): Promise<string> {
+  const like = `${runId.replace(/[%_\\]/g, '\\$&')}%`;
+  const workflows = await query(
+    url,
+    `SELECT workflow_uuid, name, status, executor_id, queue_name, recovery_attempts, created_at, updated_at
+       FROM dbos.workflow_status WHERE workflow_uuid LIKE $1 ORDER BY created_at`,
+    [like],
+  );
+  const operations = await query(
+    url,
+    `SELECT workflow_uuid, function_id, function_name, error IS NOT NULL AS failed
+       FROM dbos.operation_outputs WHERE workflow_uuid LIKE $1 ORDER BY workflow_uuid, function_id`,
+    [like],
+  );
+  const requests = provider.requests.map((r) => ({
+    prompt: JSON.stringify(r.body.messages?.at(-1)),
+    answered: r.answered,
+    receivedAt: r.receivedAt,
+    answeredAt: r.answeredAt,
+  }));
+  const logs = workers.map((w) => `--- ${w.executorId}\n${w.log().split('\n').slice(-40).join('\n')}`);
+  return [JSON.stringify({ now: Date.now(), workflows, operations, requests }, null, 1), ...logs].join('\n');
 }
 
 /**
@@ -91,7 +128,7 @@ describe.runIf(enabled)('provider request limits as DBOS queues shared by 2 work
       // Nothing else in this process while the requests come (the provider's clock is this process's event loop).
       const posts = () => provider.requests.slice(earlier).filter((r) => r.method === 'POST');
       await until('every request', async () => (posts().length >= RUNS ? true : undefined), 90_000);
-      await expectCompleted(url, 'n', RUNS);
+      await expectCompleted(url, 'n', RUNS, { workers, provider });
 
       const prompts = posts().map((r) => JSON.stringify(r.body.messages.at(-1)));
       expect(new Set(prompts).size).toBe(RUNS);
@@ -159,7 +196,7 @@ describe.runIf(enabled)('provider request limits as DBOS queues shared by 2 work
         .filter((r) => !r.answered)
         .map((r) => JSON.stringify(r.body.messages.at(-1))),
     );
-    await expectCompleted(url, 'k', RUNS);
+    await expectCompleted(url, 'k', RUNS, { workers: [killed, survivor], provider });
     const sent = new Map<string, number>();
     for (const r of ours())
       sent.set(JSON.stringify(r.body.messages.at(-1)), (sent.get(JSON.stringify(r.body.messages.at(-1))) ?? 0) + 1);
