@@ -1,6 +1,7 @@
 import type { StepRecord } from '../src/engine/records';
 import { DexieEngineStore } from '../src/store/engineStore';
 import { BENCH_RUN, benchStep, freshDb, openRaw } from './measures';
+import { checkLayoutFences, layoutCommits, openLayouts } from './commitLayouts';
 import type { CommitAnatomy } from './protocol';
 
 /**
@@ -9,10 +10,11 @@ import type { CommitAnatomy } from './protocol';
  * with the writer's lease put beside them (the fence), on the native connection; and the same batch through
  * `DexieEngineStore.commit`, as the engine commits it. The five take turns in short rounds (medians), so a busy
  * disk weighs on all of them alike. The last is the ceiling of `durable_steps_per_s` on the effect chain: one such
- * commit per step.
+ * commit per step. The other layouts of a fenced commit (`commitLayouts.ts`) take their turns in the same rounds.
  */
 export async function commitAnatomy(roundMs: number, rounds: number): Promise<CommitAnatomy> {
   const raw = await openRaw();
+  const layoutsDb = await openLayouts();
   const db = await freshDb();
   const steps = db.backendDB();
   const store = new DexieEngineStore(db);
@@ -40,15 +42,13 @@ export async function commitAnatomy(roundMs: number, rounds: number): Promise<Co
     engineCommit: async (i: number) => {
       await store.commit({ fences: [{ runId: BENCH_RUN.id, generation: BENCH_RUN.generation }], steps: pair(i) });
     },
+    ...layoutCommits(layoutsDb),
   };
   try {
-    const rates: Record<keyof typeof kinds, number[]> = {
-      rawPut: [],
-      oneStepRecord: [],
-      twoStepRecords: [],
-      twoStepRecordsLeased: [],
-      engineCommit: [],
-    };
+    const rates = Object.fromEntries(Object.keys(kinds).map((kind) => [kind, [] as number[]])) as Record<
+      keyof typeof kinds,
+      number[]
+    >;
     let i = 0;
     for (let round = 0; round <= rounds; round++) {
       const order = Object.entries(kinds) as Array<[keyof typeof kinds, (i: number) => Promise<void>]>;
@@ -66,15 +66,21 @@ export async function commitAnatomy(roundMs: number, rounds: number): Promise<Co
         if (round > 0) rates[kind].push((count / (performance.now() - started)) * 1000);
       }
     }
+    await checkLayoutFences(layoutsDb);
+    const { rawPut, oneStepRecord, twoStepRecords, twoStepRecordsLeased, engineCommit, ...layouts } = rates;
     return {
-      rawPut: median(rates.rawPut),
-      oneStepRecord: median(rates.oneStepRecord),
-      twoStepRecords: median(rates.twoStepRecords),
-      twoStepRecordsLeased: median(rates.twoStepRecordsLeased),
-      engineCommit: median(rates.engineCommit),
+      rawPut: median(rawPut),
+      oneStepRecord: median(oneStepRecord),
+      twoStepRecords: median(twoStepRecords),
+      twoStepRecordsLeased: median(twoStepRecordsLeased),
+      engineCommit: median(engineCommit),
+      layouts: Object.fromEntries(
+        Object.entries(layouts).map(([kind, samples]) => [kind, median(samples)]),
+      ) as CommitAnatomy['layouts'],
     };
   } finally {
     raw.close();
+    layoutsDb.close();
   }
 }
 

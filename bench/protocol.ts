@@ -37,6 +37,22 @@ export interface CommitAnatomy {
   twoStepRecordsLeased: number;
   /** The same two through `DexieEngineStore.commit`, fenced by the writer's lease: what the engine commits per step. */
   engineCommit: number;
+  /** Other layouts of a fenced step commit, in the same rounds (`commitLayouts.ts`). */
+  layouts: CommitLayoutRates;
+}
+
+/** Transactions per second of each layout of one step's commit (`commitLayouts.ts` says what each writes). */
+export interface CommitLayoutRates {
+  twoStepsLeaseStore: number;
+  oneStepLeaseCarriesStart: number;
+  twoStepsLeaseInSteps: number;
+  oneStepLeaseInStepsCarriesStart: number;
+  twoStepsUnindexedLease: number;
+  twoStepsNoStepIndex: number;
+  leaseAlone: number;
+  frontierCarriesBoth: number;
+  journalChunkAsLease: number;
+  oneStepLeaseCarriesAttempt: number;
 }
 
 /** Milliseconds since the resuming worker was created (its `performance.timeOrigin`). */

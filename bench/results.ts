@@ -108,6 +108,7 @@ export function toDetails(measures: Measures) {
       two_step_records: round(e.commitAnatomy.twoStepRecords),
       two_step_records_leased: round(e.commitAnatomy.twoStepRecordsLeased),
       engine_step_commit: round(e.commitAnatomy.engineCommit),
+      layouts: Object.fromEntries(Object.entries(e.commitAnatomy.layouts).map(([kind, rate]) => [kind, round(rate)])),
     },
     durable_1000_ms: round(e.durable1000.ms),
     durable_1000_commit_wait_ms: round(e.durable1000.commitMs),
@@ -183,6 +184,14 @@ function commitAnatomyNote(e: EngineMeasures): string {
     `one step record ${ofRaw(a.oneStepRecord)}, the completion and the next start ${ofRaw(a.twoStepRecords)}, ` +
     `with the writer's lease beside them ${ofRaw(a.twoStepRecordsLeased)}, ` +
     `those through the store (what each step commits) ${ofRaw(a.engineCommit)}; ` +
-    `durable_1000 is ${round(e.durable1000.stepsPerSecond / a.engineCommit, 2)} × that`
+    `durable_1000 is ${round(e.durable1000.stepsPerSecond / a.engineCommit, 2)} × that; ` +
+    `other layouts of a fenced commit (bench/commitLayouts.ts): ${layoutRatios(a)}`
   );
+}
+
+/** Each layout of `commitLayouts.ts` as × the one-put transaction of the same rounds. */
+function layoutRatios(a: CommitAnatomy): string {
+  return Object.entries(a.layouts)
+    .map(([kind, rate]) => `${kind} ${round(rate / a.rawPut, 2)} ×`)
+    .join(', ');
 }

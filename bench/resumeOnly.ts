@@ -3,11 +3,8 @@
  * busy: a bench page built into `RESUME_BENCH_DIST` (default `bench/dist`), one on-disk Chromium profile, and each
  * resume (chain, loop, model steps) after a short and a long history, printed as figures and goals.
  */
-import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { preview } from 'vite';
-import { CHROMIUM_FLAGS } from '../test/support/chromium';
+import { withQuickBenchPage } from './quickPage';
 import { measureResumeKinds, resumeKindFigures, resumeKindGoals, type ResumeKindMeasures } from './resumeKinds';
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
@@ -16,25 +13,7 @@ const PROFILE = `${process.env.TMPDIR ?? '/tmp'}/resume-bench-profile`;
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 async function main(): Promise<void> {
-  rmSync(PROFILE, { recursive: true, force: true });
-  mkdirSync(PROFILE, { recursive: true });
-  const server = await preview({
-    configFile: `${BENCH}vite.config.ts`,
-    root: BENCH,
-    build: { outDir: DIST },
-    preview: { port: 0, host: '127.0.0.1', open: false },
-    logLevel: 'warn',
-  });
-  const address = server.httpServer.address();
-  if (typeof address !== 'object' || !address) throw new Error('preview server has no address');
-  const context = await chromium.launchPersistentContext(PROFILE, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_FLAGS,
-  });
-  try {
-    const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${address.port}/`);
-    await page.locator('body[data-ready="true"]').waitFor();
+  await withQuickBenchPage(DIST, PROFILE, async (page) => {
     // A short warm-up run, so the first figure does not pay for the worker's first compile.
     await page.evaluate(() => window.bench.worker.effects(100, 'durable'));
     const measures = await measureResumeKinds(page, log);
@@ -47,10 +26,7 @@ async function main(): Promise<void> {
     for (const [name, value] of Object.entries(figures)) console.log(`  ${name.padEnd(28)} ${value}`);
     for (const goal of resumeKindGoals(figures))
       console.log(`  ${goal.pass ? 'PASS' : 'FAIL'}  ${goal.name.padEnd(50)} ${goal.detail}`);
-  } finally {
-    await context.close();
-    await server.close();
-  }
+  });
 }
 
 main().catch((error: unknown) => {
