@@ -14,7 +14,7 @@ const LAYOUTS_DB = 'tabflow-bench-layouts';
 export function openLayouts(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     indexedDB.deleteDatabase(LAYOUTS_DB);
-    chunkSteps = 0;
+    for (const journal of Object.values(CHUNKED)) journal.steps = 0;
     const request = indexedDB.open(LAYOUTS_DB, 1);
     request.onupgradeneeded = () => {
       const db = request.result;
@@ -27,13 +27,12 @@ export function openLayouts(): Promise<IDBDatabase> {
       fencedSteps.createIndex('[runId+seq]', ['runId', 'seq']);
       fencedSteps.createIndex('leaseOf', 'leaseOf', { unique: true });
       db.createObjectStore('unindexedSteps', { keyPath: 'key' });
-      db.createObjectStore('chunks', { keyPath: ['runId', 'generation', 'chunk'] }).createIndex(
-        'openChunkOf',
-        'openChunkOf',
-        {
-          unique: true,
-        },
-      );
+      for (const { store } of Object.values(CHUNKED))
+        db.createObjectStore(store, { keyPath: ['runId', 'generation', 'chunk'] }).createIndex(
+          'openChunkOf',
+          'openChunkOf',
+          { unique: true },
+        );
     };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
@@ -113,12 +112,9 @@ const LAYOUTS: Record<keyof CommitLayoutRates, (i: number) => Put[]> = {
   ],
   // (f) the journal kept in chunks of 16 records, the open chunk being the lease (unique `openChunkOf`, keyed by
   // generation): one put per step, the chunk rewritten with the completion and the next start (8 records on average).
-  // When a chunk fills, that step also puts it closed (without `openChunkOf`), before the new open one.
-  // It counts its own steps: the rounds' `i` jumps while the other kinds take their turns.
-  journalChunkAsLease: () => {
-    const step = chunkSteps++;
-    return [...closedChunk(step), ['chunks', openChunk(step)]];
-  },
+  journalChunkAsLease: () => nextChunkPuts(CHUNKED.journalChunkAsLease),
+  // The same in chunks of 4 records: fewer bytes a put, a second put every 4 steps.
+  journalChunk4AsLease: () => nextChunkPuts(CHUNKED.journalChunk4AsLease),
   // (g) as (a) with only the running attempt on the lease (the step's key and attempt number), not a whole record.
   oneStepLeaseCarriesAttempt: (i) => [
     ['leases', { ...lease(), running: { key: nextStart(i).key, n: 1, startedAt: i } }],
@@ -126,26 +122,42 @@ const LAYOUTS: Record<keyof CommitLayoutRates, (i: number) => Put[]> = {
   ],
 };
 
-const CHUNK_RECORDS = 16;
+/**
+ * A journal in chunks: `size` records a chunk, in `store`. Each counts its own steps (the rounds' `i` jumps while
+ * the other kinds take their turns). When a chunk fills, that step also puts it closed (without `openChunkOf`),
+ * before the new open one.
+ */
+interface ChunkedJournal {
+  store: string;
+  size: number;
+  steps: number;
+}
 
-let chunkSteps = 0;
+const CHUNKED = {
+  journalChunkAsLease: { store: 'chunks', size: 16, steps: 0 },
+  journalChunk4AsLease: { store: 'chunks4', size: 4, steps: 0 },
+} satisfies Partial<Record<keyof CommitLayoutRates, ChunkedJournal>>;
 
-function openChunk(step: number) {
-  const first = step - (step % CHUNK_RECORDS);
-  const records = Array.from({ length: (step % CHUNK_RECORDS) + 1 }, (_, n) => completion((first + n) * 2));
+function nextChunkPuts(journal: ChunkedJournal): Put[] {
+  const step = journal.steps++;
+  const closed: Put[] = [];
+  if (step > 0 && step % journal.size === 0) {
+    const { openChunkOf: _open, ...previous } = openChunk(journal, step - 1);
+    closed.push([journal.store, previous]);
+  }
+  return [...closed, [journal.store, openChunk(journal, step)]];
+}
+
+function openChunk({ size }: ChunkedJournal, step: number) {
+  const first = step - (step % size);
+  const records = Array.from({ length: (step % size) + 1 }, (_, n) => completion((first + n) * 2));
   return {
     runId: BENCH_RUN.id,
     generation: BENCH_RUN.generation,
-    chunk: first / CHUNK_RECORDS,
+    chunk: first / size,
     openChunkOf: BENCH_RUN.id,
     records: [...records, nextStart(step * 2)],
   };
-}
-
-function closedChunk(step: number): Put[] {
-  if (step === 0 || step % CHUNK_RECORDS !== 0) return [];
-  const { openChunkOf: _open, ...closed } = openChunk(step - 1);
-  return [['chunks', closed]];
 }
 
 export const LAYOUT_KINDS = Object.keys(LAYOUTS) as Array<keyof CommitLayoutRates>;
@@ -161,20 +173,23 @@ export function layoutCommits(db: IDBDatabase): Record<keyof CommitLayoutRates, 
  * Run after the rounds: each layout counted as a fence must refuse a stale writer. The run's lease moves to
  * generation 1 as a takeover moves it; generation 0's next commit in that layout must then fail (ConstraintError).
  */
+/** A layout, the takeover's puts in it, and the stale writer's open lease (or chunk) the takeover deletes first. */
+type Takeover = [layout: keyof CommitLayoutRates, takeover: Put[], deleted: [store: string, key: IDBValidKey]];
+
 export async function checkLayoutFences(db: IDBDatabase): Promise<void> {
   const next = { runId: BENCH_RUN.id, generation: BENCH_RUN.generation + 1 };
-  const takeovers: Array<[layout: keyof CommitLayoutRates, takeover: Put[], deleted: [string, IDBValidKey]]> = [
+  const takeovers: Takeover[] = [
     ['oneStepLeaseCarriesStart', [['leases', next]], ['leases', [BENCH_RUN.id, BENCH_RUN.generation]]],
     [
       'oneStepLeaseInStepsCarriesStart',
       [['fencedSteps', { key: [next.runId, next.generation], leaseOf: next.runId, generation: next.generation }]],
       ['fencedSteps', [BENCH_RUN.id, BENCH_RUN.generation]],
     ],
-    [
-      'journalChunkAsLease',
-      [['chunks', { ...next, chunk: 1_000_000, openChunkOf: next.runId, records: [] }]],
-      ['chunks', [BENCH_RUN.id, BENCH_RUN.generation, openChunk(chunkSteps - 1).chunk]],
-    ],
+    ...Object.entries(CHUNKED).map(([layout, journal]): Takeover => [
+      layout as keyof typeof CHUNKED,
+      [[journal.store, { ...next, chunk: 1_000_000, openChunkOf: next.runId, records: [] }]],
+      [journal.store, [BENCH_RUN.id, BENCH_RUN.generation, openChunk(journal, journal.steps - 1).chunk]],
+    ]),
   ];
   for (const [layout, takeover, [store, key]] of takeovers) {
     await deleteKey(db, store, key);

@@ -52,6 +52,7 @@ export interface CommitLayoutRates {
   leaseAlone: number;
   frontierCarriesBoth: number;
   journalChunkAsLease: number;
+  journalChunk4AsLease: number;
   oneStepLeaseCarriesAttempt: number;
 }
 
