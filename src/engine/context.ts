@@ -7,24 +7,11 @@ import type { OpenStep } from './interpreter';
 import { recordKind, type EventRecord, type StepMeta, type StepRecord, type WaitReason } from './records';
 import { replayOrRun } from './replay';
 import { failure, resolveRetryPolicy, retryDelayMs, StepFailure, toStepError } from './retry';
-import { RunStopped, type EffectCall } from './runtime';
+import { RunStopped, untilAborted, type EffectCall } from './runtime';
 import type { BeginFields, DefaultTimeout, EffectKind, EventWait, StepApi } from './stepApi';
 import { StepServices, type StepHost } from './stepServices';
 import type { TableUpdate } from './store';
 import { expressionContext, templateScope } from './templateScope';
-
-/**
- * Settles with the effect, or rejects with the signal's reason as soon as it fires: an effect that ignores its signal
- * cannot hold the attempt.
- */
-function untilAborted<T>(effect: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    effect.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 /**
  * Why an attempt's timeout timer is stopped: it ended. A reason given, so no DOMException is built

@@ -92,6 +92,19 @@ export class RunStopped extends Error {
   }
 }
 
+/**
+ * Settles with `work`, or rejects with the signal's reason as soon as it fires: work that ignores its signal cannot
+ * hold its caller (an effect, or a host's durable wait, left to end by itself).
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Bounds work in flight: `acquire` waits for a free slot; FIFO so no run starves. */
 export class Semaphore {
   private active = 0;

@@ -3,7 +3,7 @@ import type { DurableWaits } from '../engine/durable';
 import type { ModelRunner } from '../engine/llmTypes';
 import { StepFailure } from '../engine/retry';
 import type { StepError } from '../engine/records';
-import type { Runners } from '../engine/runtime';
+import { untilAborted, type Runners } from '../engine/runtime';
 
 /**
  * The engine's effects and waits as DBOS operations of the run's workflow (workflowID = run id). DBOS numbers them
@@ -100,17 +100,4 @@ export function dbosWaits(runId: string): DurableWaits {
       }
     },
   };
-}
-
-/** The engine stops waiting when its signal fires (a cancelled run); DBOS's own wait is left to end by itself. */
-export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => (signal.removeEventListener('abort', onAbort), resolve(value)),
-      (error: unknown) => (signal.removeEventListener('abort', onAbort), reject(error)),
-    );
-  });
 }

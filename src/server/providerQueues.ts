@@ -2,7 +2,8 @@ import { DBOS, type DBOSClient } from '@dbos-inc/dbos-sdk';
 import type { ModelReply, ModelRound, ModelRunner } from '../engine/llmTypes';
 import { EFFECT_TIMEOUT_MS } from '../schema/limits';
 import type { RequestLimit } from '../cli/environment';
-import { recordedOutcome, unwrapRecorded, untilAborted, type Recorded } from './dbosRuntime';
+import { untilAborted } from '../engine/runtime';
+import { recordedOutcome, unwrapRecorded, type Recorded } from './dbosRuntime';
 
 /**
  * Provider request limits shared by every worker on the database: each model round to a limited provider is a small
