@@ -166,6 +166,17 @@ describe('the charts’ data', () => {
     expect(screen.getAllByText('No cell has completed yet.')).toHaveLength(2);
     expect(screen.queryAllByTestId('chart-canvas')).toHaveLength(0);
   });
+
+  it('says why every variant costs $0: no answer counted yet, or answers at no price', () => {
+    const costOf = (of: typeof summaries) => experimentFigures(of, histogram, names).find((f) => f.id === 'cost')!;
+    const none = summarizeVariants({ variants, evaluators: [] }, []);
+    expect(costOf(none).empty).toBe('No cost recorded yet: no model answer has been counted.');
+    const unpriced = summaries.map((s) => ({ ...s, costUsd: { cell: 0, judge: 0 } }));
+    expect(costOf(unpriced).empty).toBe(
+      'No cost recorded: the models used are free (the demo model) or have no price set.',
+    );
+    expect(costOf(summaries).empty).toBeUndefined();
+  });
 });
 
 /** The cells above stored as a running batch `b1`, as the scheduler writes them. */

@@ -97,12 +97,20 @@ function passCell(rate: VariantSummary['overall']): string {
   return rate ? `${formatPercent(rate.rate)} (${rate.passed}/${rate.evaluated})` : '–';
 }
 
+/** Why every variant costs $0 so far: no tokens counted yet, or tokens at no price (the demo model, or unpriced). */
+function noCostReason(summaries: readonly VariantSummary[]): string {
+  const tokens = summaries.reduce((sum, s) => sum + s.tokens.cell + s.tokens.judge, 0);
+  return tokens === 0
+    ? 'No cost recorded yet: no model answer has been counted.'
+    : 'No cost recorded: the models used are free (the demo model) or have no price set.';
+}
+
 function costFigure(summaries: readonly VariantSummary[]): ChartFigure {
   const totals = summaries.map((s) => s.costUsd.cell + s.costUsd.judge);
   return {
     id: 'cost',
     title: 'Cost per variant',
-    ...(totals.every((t) => t === 0) ? { empty: 'No cost recorded (the demo model is free).' } : {}),
+    ...(totals.every((t) => t === 0) ? { empty: noCostReason(summaries) } : {}),
     spec: bars(summaries, totals, 'usd'),
     table: {
       columns: ['Variant', 'Cells', 'Judges', 'Total', 'Tokens (+ judges)'],

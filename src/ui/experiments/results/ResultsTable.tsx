@@ -313,14 +313,20 @@ function RunLink(props: {
       <a
         className="results-cell-link"
         href={href}
-        title={column.kind === 'metric' && cell.error ? cell.error : text.full}>
+        title={column.kind === 'metric' && cell.error ? cell.error : text.full}
+        // A cell with no value yet (its run still going) is still a way to its run: a link needs a name.
+        aria-label={text.short === '' ? `Open the run (${cell.status}, no value yet)` : undefined}>
         {text.short}
       </a>
     );
   const reason = cell.evaluations?.find((e) => e.evaluatorId === column.evaluatorId)?.reason;
   const tipId = `tip-${cell.runId}-${column.evaluatorId}`;
   return (
-    <a className="results-cell-link results-verdict" href={href} aria-describedby={reason ? tipId : undefined}>
+    <a
+      className="results-cell-link results-verdict"
+      href={href}
+      aria-describedby={reason ? tipId : undefined}
+      aria-label={text.short === '' ? `Open the run (${cell.status}, no verdict yet)` : undefined}>
       {text.short}
       {reason && (
         <span role="tooltip" id={tipId} className="results-tooltip">
