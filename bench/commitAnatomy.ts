@@ -76,7 +76,7 @@ export async function commitAnatomy(roundMs: number, rounds: number): Promise<Co
       engineCommit: median(engineCommit),
       layouts: Object.fromEntries(
         Object.entries(layouts).map(([kind, samples]) => [kind, median(samples)]),
-      ) as CommitAnatomy['layouts'],
+      ) as unknown as CommitAnatomy['layouts'],
     };
   } finally {
     raw.close();
