@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import type { CommitAnatomy } from './protocol';
 import { withQuickBenchPage } from './quickPage';
+import { median } from './stats';
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
 const DIST = process.env.ANATOMY_BENCH_DIST ?? `${BENCH}dist`;
@@ -19,8 +20,6 @@ function ratios(anatomy: CommitAnatomy): Record<string, number> {
   const { rawPut, layouts, ...kinds } = anatomy;
   return Object.fromEntries(Object.entries({ ...kinds, ...layouts }).map(([kind, rate]) => [kind, rate / rawPut]));
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function main(): Promise<void> {
   await withQuickBenchPage(DIST, PROFILE, async (page) => {

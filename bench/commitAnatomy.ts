@@ -3,6 +3,7 @@ import { DexieEngineStore } from '../src/store/engineStore';
 import { BENCH_RUN, benchStep, freshDb, openRaw } from './measures';
 import { checkLayoutFences, layoutCommits, openLayouts } from './commitLayouts';
 import type { CommitAnatomy } from './protocol';
+import { median } from './stats';
 
 /**
  * What one durable step's commit costs, without the engine, built up from raw IndexedDB: one small put; one step
@@ -82,9 +83,4 @@ export async function commitAnatomy(roundMs: number, rounds: number): Promise<Co
     raw.close();
     layoutsDb.close();
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }

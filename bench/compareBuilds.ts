@@ -7,13 +7,12 @@
  */
 import type { Page } from 'playwright-core';
 import { withQuickBenchPages } from './quickPage';
+import { median } from './stats';
 
 const DISTS = (process.env.COMPARE_DISTS ?? '').split(',').filter(Boolean);
 const PROFILE = `${process.env.TMPDIR ?? '/tmp'}/compare-bench-profile`;
 const RUNS = Number(process.env.COMPARE_RUNS ?? 10);
 const STEPS = Number(process.env.COMPARE_STEPS ?? 1000);
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** One durable run of `STEPS` effects, as × the one-put transaction sampled before and after it. */
 async function durableOfRaw(page: Page): Promise<number> {

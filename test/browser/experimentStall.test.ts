@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkflowFile } from '../../src/schema/workflow';
+import { chain, llm } from '../support/flows';
 import { startOpenAIServer, type OpenAIServer } from '../support/openaiServer';
 import { importWorkflow, saveLocalProvider } from './app';
 import { checkA11y } from './axe';
@@ -16,29 +16,9 @@ const KEY = 'sk-stall-KEY-91c2';
 const ROWS = 2;
 const WORKFLOW_NAME = 'Stalled greeting';
 
-const workflow = {
-  workflowConfig: {
-    name: WORKFLOW_NAME,
-    config: { inputSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } },
-  },
-  stepsConfig: [
-    {
-      stepSlug: 'start',
-      name: 'Start',
-      stepType: 'trigger',
-      config: { type: 'manual', data: { name: '{{input.name}}' } },
-      nextSteps: { default: 'greet' },
-    },
-    {
-      stepSlug: 'greet',
-      name: 'Greet',
-      stepType: 'llm',
-      config: {
-        llmNode: { name: 'greeter', model: 'test-model', userPrompt: 'Greet {{trigger.data.name}}', tools: [] },
-      },
-    },
-  ],
-} as unknown as WorkflowFile;
+const workflow = chain(WORKFLOW_NAME, [llm('greet', 'Greet {{trigger.data.value}}')], {
+  inputSchema: { type: 'object', properties: { value: { type: 'string' } }, required: ['value'] },
+});
 
 describe.skipIf(!chromiumPath)('an experiment that makes no progress', () => {
   let browser: Browser;
@@ -71,9 +51,9 @@ describe.skipIf(!chromiumPath)('an experiment that makes no progress', () => {
       await setup.getByLabel('Rows file (CSV or JSON)').setInputFiles({
         name: 'names.csv',
         mimeType: 'text/csv',
-        buffer: Buffer.from('name\nAda\nGrace\n'),
+        buffer: Buffer.from('value\nAda\nGrace\n'),
       });
-      await setup.getByText(`${ROWS} rows, columns: name`).waitFor();
+      await setup.getByText(`${ROWS} rows, columns: value`).waitFor();
       const variant = setup.getByRole('group', { name: 'Variants' }).locator('li.experiment-card').first();
       await variant.getByLabel('Name', { exact: true }).fill('Local');
       await variant.getByLabel('Provider').selectOption({ label: 'Local server' });
